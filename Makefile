@@ -1,0 +1,31 @@
+# Every target creates .venv and installs the project (with all extras) on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint update-baseline bench validation clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)  ## run the baseline for 10 years: summary table, out/baseline.csv, out/baseline.png
+	$(VENV)/bin/marketsim demo --out out
+
+test: $(STAMP)  ## the whole test suite (CI runs exactly this)
+	$(PY) -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests experiments benchmarks
+
+update-baseline: $(STAMP)  ## deliberately regenerate tests/regression/baseline.json
+	$(PY) -m tests.regression.update_baseline
+
+bench: $(STAMP)  ## speed targets, run on demand (not in CI)
+	$(PY) benchmarks/bench_step.py
+
+clean:
+	rm -rf $(VENV) out build dist .pytest_cache .ruff_cache

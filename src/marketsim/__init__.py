@@ -1,0 +1,50 @@
+"""marketsim: an agent-based simulation of illicit drug markets for comparing drug policies
+on violence and harm.
+
+    import marketsim as ms
+    scn = ms.load_scenario("baseline")
+    model = ms.DrugMarketModel(scn, seed=1)
+    model.run(520)
+    df = model.metrics()
+    df = ms.run("baseline", seed=1, steps=520)   # the same in one call
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from marketsim.metrics import METRICS, Metric
+from marketsim.model import STAGES, DrugMarketModel
+from marketsim.params import Params, ParamSpec, parameter_specs
+from marketsim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+
+__version__ = "0.1.0"
+
+
+def run(scenario: Scenario | str | Path = "baseline", seed: int = 1, steps: int = 520,
+        overrides: Mapping[str, Any] | None = None,
+        progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Run one scenario for ``steps`` weeks and return its metrics (one row per week)."""
+    resolved = load_scenario(scenario, overrides)
+    return DrugMarketModel(resolved, seed=seed).run(steps, progress=progress).metrics()
+
+
+__all__ = [
+    "METRICS",
+    "STAGES",
+    "DrugMarketModel",
+    "Metric",
+    "ParamSpec",
+    "Params",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "list_scenarios",
+    "load_scenario",
+    "parameter_specs",
+    "run",
+]

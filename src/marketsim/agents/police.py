@@ -1,0 +1,35 @@
+"""Police: spends a fixed weekly budget according to the policy levers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mesa import Agent
+
+from marketsim.params import BUDGET_SHARES
+
+if TYPE_CHECKING:
+    from marketsim.model import DrugMarketModel
+
+
+class Police(Agent):
+    """A police force. Turns its budget into officer-weeks per activity; its officers'
+    willingness to take bribes falls under anti-corruption effort."""
+
+    def __init__(self, model: DrugMarketModel):
+        super().__init__(model)
+        self.budget = model.p.police.budget
+        self.corruption = model.p.world.corruption
+
+    def officer_weeks(self) -> dict[str, float]:
+        """Officer-weeks this week for each activity; what the shares leave goes to reactive work."""
+        policy = self.model.p.policy
+        total = self.budget / self.model.p.police.officer_week_cost
+        allocation = {name.removesuffix("_share"): total * getattr(policy, name) for name in BUDGET_SHARES}
+        allocation["reactive"] = max(total - sum(allocation.values()), 0.0)
+        return allocation
+
+    def update_corruption(self) -> None:
+        """Anti-corruption effort moves the share of corrupt officers toward its lower target."""
+        target = self.model.p.world.corruption * (1 - self.model.p.policy.anti_corruption)
+        self.corruption += 0.02 * (target - self.corruption)

@@ -1,0 +1,272 @@
+"""Scenarios: named sets of parameter overrides, loaded from TOML presets or files.
+
+A scenario file has a ``title``, a one-paragraph ``summary``, an optional
+``extends`` (the name or path of the scenario it builds on), an optional
+``[teaching]`` table, and one table per parameter group holding only the values
+it changes::
+
+    title = "Kingpin strategy"
+    summary = "..."
+    extends = "baseline"
+    [policy]
+    hvt_share = 0.3
+
+Every problem in a scenario (unknown keys, wrong types, values out of range,
+broken ``extends`` chains, malformed TOML) is collected and reported at once in
+a :class:`ScenarioError` before anything runs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from marketsim.params import GROUPS, SPECS, Params, ParamSpec, close_match
+
+RESERVED_KEYS = ("title", "summary", "extends", "teaching")
+
+
+class ScenarioError(ValueError):
+    """One or more problems in a scenario, each naming the field, the value and what is allowed."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def scenario_dir() -> Path:
+    """The folder of preset scenarios: the repository's in a checkout, the packaged copy otherwise."""
+    checkout = Path(__file__).resolve().parents[2] / "scenarios"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("marketsim") / "_data" / "scenarios"))
+
+
+def preset_names() -> list[str]:
+    """Names of the preset scenarios, sorted."""
+    return sorted(path.stem for path in scenario_dir().glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A fully resolved scenario: its parameters plus the text that explains it."""
+
+    name: str
+    title: str
+    summary: str
+    params: Params
+    overrides: dict[str, Any] = field(default_factory=dict)
+    teaching: dict[str, Any] = field(default_factory=dict)
+    extends: str | None = None
+    path: Path | None = None
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A copy with dotted-path overrides applied, e.g. ``{"policy.hvt_share": 0.4}``."""
+        if not overrides:
+            return self
+        merged = {**self.overrides, **_check_values(dict(overrides))}
+        return Scenario(
+            name=self.name, title=self.title, summary=self.summary,
+            params=_build_params(merged), overrides=merged, teaching=self.teaching,
+            extends=self.extends, path=self.path,
+        )
+
+    def get(self, path: str) -> Any:
+        """The value of one parameter by dotted path."""
+        group, name = path.split(".", 1)
+        return getattr(getattr(self.params, group), name)
+
+    def resolved(self) -> dict[str, Any]:
+        """Every parameter's value by dotted path."""
+        return {path: self.get(path) for path in SPECS}
+
+
+def load_scenario(name_or_path: str | Path | Scenario = "baseline",
+                  overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load a preset by name or a scenario file by path, resolving ``extends``, then apply overrides."""
+    if isinstance(name_or_path, Scenario):
+        return name_or_path.with_overrides(overrides or {})
+    scenario = _load_chain(str(name_or_path), chain=())
+    return scenario.with_overrides(overrides or {})
+
+
+def list_scenarios() -> list[Scenario]:
+    """Every preset scenario, loaded and validated."""
+    return [load_scenario(name) for name in preset_names()]
+
+
+def _locate(ref: str, relative_to: Path | None) -> Path:
+    """Resolve a scenario reference (preset name or file path) to a file."""
+    candidate = Path(ref)
+    if ref.endswith(".toml") or candidate.suffix or "/" in ref:
+        if not candidate.is_absolute() and relative_to is not None:
+            beside = relative_to.parent / candidate
+            if beside.exists():
+                return beside
+        if candidate.exists():
+            return candidate
+        raise ScenarioError([f"scenario file {ref!r} does not exist"])
+    path = scenario_dir() / f"{ref}.toml"
+    if path.exists():
+        return path
+    names = preset_names()
+    hint = close_match(ref, names)
+    suggestion = f" — did you mean {hint!r}?" if hint else ""
+    raise ScenarioError([
+        f"unknown scenario {ref!r}{suggestion} (presets: {', '.join(names)}; or give a path to a .toml file)"
+    ])
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError([f"malformed TOML in {path}: {error}"]) from None
+
+
+def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = None) -> Scenario:
+    path = _locate(ref, relative_to).resolve()
+    if path in chain:
+        cycle = " → ".join(p.stem for p in (*chain, path))
+        raise ScenarioError([f"cyclic extends: {cycle}"])
+    data = _read_toml(path)
+    problems: list[str] = []
+    for key in ("title", "summary"):
+        if not isinstance(data.get(key, ""), str):
+            problems.append(f"{path.name}: {key} must be text, got {data[key]!r}")
+    extends = data.get("extends")
+    if extends is not None and not isinstance(extends, str):
+        problems.append(f"{path.name}: extends must be a scenario name or path, got {extends!r}")
+        extends = None
+    teaching = data.get("teaching", {})
+    if not isinstance(teaching, dict):
+        problems.append(f"{path.name}: [teaching] must be a table, got {teaching!r}")
+        teaching = {}
+    own: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in RESERVED_KEYS:
+            continue
+        if key not in GROUPS:
+            hint = close_match(key, [*GROUPS, *RESERVED_KEYS])
+            suggestion = f" — did you mean {hint!r}?" if hint else ""
+            problems.append(f"{path.name}: unknown parameter group {key!r}{suggestion} "
+                            f"(groups: {', '.join(GROUPS)})")
+            continue
+        if not isinstance(value, dict):
+            problems.append(f"{path.name}: {key} must be a table of parameters, got {value!r}")
+            continue
+        own.update({f"{key}.{name}": item for name, item in value.items()})
+    try:
+        own = _check_values(own, where=f"{path.name}: ")
+    except ScenarioError as error:
+        problems.extend(error.problems)
+    parent_overrides: dict[str, Any] = {}
+    if extends is not None:
+        try:
+            parent = _load_chain(extends, (*chain, path), relative_to=path)
+            parent_overrides = parent.overrides
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(problems)
+    merged = {**parent_overrides, **own}
+    return Scenario(
+        name=path.stem, title=data.get("title", path.stem), summary=data.get("summary", ""),
+        params=_build_params(merged, where=f"{path.name}: "), overrides=merged, teaching=teaching,
+        extends=extends, path=path,
+    )
+
+
+def _describe_range(spec: ParamSpec) -> str:
+    if spec.kind == "bool":
+        return "true or false"
+    if spec.kind == "str":
+        return "text"
+    lo = "" if spec.minimum is None else f"{'>' if spec.exclusive_minimum else '≥'} {spec.minimum:g}"
+    hi = "" if spec.maximum is None else f"≤ {spec.maximum:g}"
+    kind = "a whole number" if spec.kind == "int" else "a number"
+    bounds = " and ".join(part for part in (lo, hi) if part)
+    return f"{kind} {bounds}".strip()
+
+
+def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
+    """Coerce one value to its parameter's type; return it with a problem description, if any."""
+    allowed = _describe_range(spec)
+    if spec.kind == "bool":
+        if isinstance(value, bool):
+            return value, None
+        return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+    if spec.kind == "str":
+        if isinstance(value, str):
+            return value, None
+        return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+    if spec.kind == "int":
+        if float(value) != int(value):
+            return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+        value = int(value)
+    else:
+        value = float(value)
+    too_low = spec.minimum is not None and (
+        value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum)
+    too_high = spec.maximum is not None and value > spec.maximum
+    if too_low or too_high:
+        return value, f"{spec.path} = {value!r} is out of range: allowed {allowed}"
+    return value, None
+
+
+def _check_values(overrides: dict[str, Any], where: str = "") -> dict[str, Any]:
+    """Validate dotted-path overrides one by one; raise every problem at once."""
+    problems = []
+    checked = {}
+    for path, value in overrides.items():
+        spec = SPECS.get(path)
+        if spec is None:
+            hint = close_match(path, list(SPECS))
+            suggestion = f" — did you mean {hint}?" if hint else ""
+            problems.append(f"{where}unknown parameter {path}{suggestion}")
+            continue
+        value, problem = _check_value(spec, value)
+        if problem:
+            problems.append(where + problem)
+        checked[path] = value
+    if problems:
+        raise ScenarioError(problems)
+    return checked
+
+
+def _build_params(overrides: dict[str, Any], where: str = "") -> Params:
+    """Nest dotted overrides and validate them together (cross-field rules)."""
+    nested: dict[str, dict[str, Any]] = {}
+    for path, value in overrides.items():
+        group, name = path.split(".", 1)
+        nested.setdefault(group, {})[name] = value
+    try:
+        return Params.model_validate(nested)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            location = ".".join(str(part) for part in item["loc"])
+            message = item["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}{location + ': ' if location else ''}{message}")
+        raise ScenarioError(problems) from None
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse a command-line ``path=value`` into the path and a TOML-typed value."""
+    if "=" not in text:
+        raise ScenarioError([f"--set {text!r} must look like group.name=value"])
+    path, raw = (part.strip() for part in text.split("=", 1))
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return path, value

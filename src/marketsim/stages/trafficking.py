@@ -1,0 +1,142 @@
+"""Stage 2 — trafficking: finances, purchases at the farm gate, route choice, shipping, prices.
+
+Shipments that survived last week's interdiction land after the border. Each organisation
+then refills its pipeline, buying where product is plentiful and cheap, and splits its
+shipments over candidate routes by a softmax of their full cost: transport (with congestion),
+tolls to rivals who control transit towns, and the expected loss from its *learned* risk of
+seizure on each segment (raised by seizures it suffered, fading over time).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from marketsim.agents import Role
+from marketsim.places import PRODUCTION
+from marketsim.setup import chain_price
+from marketsim.stages.common import ewma, group_sum
+
+if TYPE_CHECKING:
+    from marketsim.agents import TraffickingOrganisation
+    from marketsim.model import DrugMarketModel
+
+REVENUE_WINDOW = 1 / 26  # moving-average rate: about six months
+
+
+def run(model: DrugMarketModel) -> None:
+    """Run the trafficking stage for one week."""
+    for org in model.orgs:
+        settle_finances(model, org)
+        org.city_stock += float(org.in_transit.sum())
+        org.in_transit[:] = 0.0
+        org.learn_routes(model.p.trafficking.risk_learning, model.p.trafficking.risk_decay)
+    bought = buy_at_farm_gate(model)
+    ship(model, bought)
+    set_wholesale_prices(model)
+
+
+def settle_finances(model: DrugMarketModel, org: TraffickingOrganisation) -> None:
+    """Close last week's books: pay members and bribes, recruit or shed members, and decide
+    whether falling revenue pushes the organisation into extortion."""
+    t = model.p.trafficking
+    org.revenue_ma = ewma(org.revenue_ma, org.revenue, REVENUE_WINDOW)
+    org.extorting = org.revenue < t.diversification * org.revenue_ma
+    bribes = t.bribe_share * org.revenue_ma
+    org.cash += org.revenue - len(org.members) * t.soldier_wage - bribes
+    org.revenue = 0.0
+    corrupt = model.police.corruption
+    org.neutralised = corrupt * bribes / (bribes + model.p.police.bribe_saturation)
+    affordable = t.labour_share * max(org.revenue_ma, 0.0) / max(t.soldier_wage, 1e-9)
+    gap = affordable - len(org.members)
+    turf = np.flatnonzero(model.places.controller == org.slot)
+    if gap > 0 and len(turf) and org.cash > 0:
+        recruits = model.rng.binomial(int(np.ceil(gap)), t.recruitment)
+        for place in model.rng.choice(turf, size=recruits).tolist():
+            org.add_member(model.space[model.places.names[place]], Role.SOLDIER)
+    elif gap < -0.25 * affordable:
+        soldiers = [m for m in org.members if m.role is Role.SOLDIER]
+        leaving = model.rng.binomial(len(soldiers), t.recruitment / 2)
+        for index in sorted(model.rng.choice(len(soldiers), size=leaving, replace=False).tolist(), reverse=True):
+            org.remove_member(soldiers[index])
+
+
+def buy_at_farm_gate(model: DrugMarketModel) -> np.ndarray:
+    """Organisations' purchases (orgs × regions, kg); rationed where requests exceed farm stock."""
+    t, places = model.p.trafficking, model.places
+    farm_places = places.of_kind(PRODUCTION)
+    n_regions = len(places.regions)
+    stock = group_sum(places.region[farm_places], places.farm_stock[farm_places], n_regions)
+    attractiveness = stock / model.farm_price
+    split = attractiveness / attractiveness.sum() if attractiveness.sum() > 0 else np.full(n_regions, 1 / n_regions)
+    wants = np.array([max(0.0, o.sales_ma * t.stock_cover_weeks - o.city_stock - o.source_stock)
+                      for o in model.orgs])
+    requests = np.outer(wants, split)
+    requested = requests.sum(axis=0)
+    model.requested_kg = requested
+    fill = np.divide(stock, requested, out=np.ones(n_regions), where=requested > stock)
+    bought = requests * np.minimum(fill, 1.0)
+    taken = bought.sum(axis=0)
+    share_taken = np.divide(taken, stock, out=np.zeros(n_regions), where=stock > 0)
+    places.farm_stock[farm_places] *= 1 - share_taken[places.region[farm_places]]
+    spend = bought @ model.farm_price
+    farm_value = group_sum(places.region[farm_places], places.farm_stock[farm_places], n_regions)
+    sold_at = np.zeros(places.n)
+    sold_at[farm_places] = (taken * model.farm_price)[places.region[farm_places]] * np.divide(
+        places.farm_stock[farm_places], farm_value[places.region[farm_places]],
+        out=np.zeros(len(farm_places)), where=farm_value[places.region[farm_places]] > 0)
+    model.tally.farm_sales_value = sold_at
+    for org, kg, cost in zip(model.orgs, bought.sum(axis=1), spend, strict=True):
+        org.source_stock += float(kg)
+        org.cash -= float(cost)
+    return bought
+
+
+def ship(model: DrugMarketModel, bought: np.ndarray) -> None:
+    """Split each organisation's purchases over candidate routes and put them in transit."""
+    t, routes, places = model.p.trafficking, model.routes, model.places
+    export_value = model.farm_price * t.export_markup
+    congestion = 1 + (routes.flow_ma / routes.capacity) ** 2
+    base_cost = routes.incidence @ (routes.cost * congestion)
+    controller = places.controller
+    path_flow = np.zeros(len(routes.paths))
+    toll_income = np.zeros(places.n)
+    for org, by_region in zip(model.orgs, bought, strict=True):
+        if org.source_stock <= 0:
+            continue
+        path_risk = 1 - np.exp(routes.incidence @ np.log1p(-np.minimum(org.risk, 0.999)))
+        foreign = ((controller >= 0) & (controller != org.slot)).astype(float)
+        tolled_stops = routes.tolls @ foreign
+        scale = by_region / max(by_region.sum(), 1e-12) * org.source_stock
+        for r in np.flatnonzero(scale > 0).tolist():
+            k = np.flatnonzero(routes.path_region == r)
+            if len(k) == 0:
+                model.ledger.lost += float(scale[r])
+                continue
+            value = export_value[r] * t.corridor_markup
+            cost = base_cost[k] + t.toll_rate * value * tolled_stops[k] + value * path_risk[k]
+            kg = scale[r] * org.route_weights(cost, t.route_temperature)
+            org.in_transit[k] += kg
+            path_flow[k] += kg
+            tolls = routes.tolls[k] * ((controller >= 0) & (controller != org.slot))
+            toll_income += (kg * t.toll_rate * value) @ tolls
+        org.source_stock = 0.0
+    routes.flow = routes.incidence.T @ path_flow
+    routes.flow_ma = ewma(routes.flow_ma, routes.flow, 0.2)
+    for org in model.orgs:
+        org.revenue += float(toll_income[controller == org.slot].sum())
+    through = routes.tolls.T @ path_flow
+    stake = through * float(np.mean(export_value)) * t.corridor_markup + model.tally.farm_sales_value
+    model.tally.value_at_stake += stake
+
+
+def set_wholesale_prices(model: DrugMarketModel) -> None:
+    """Wholesale price after the border: the chain's markups on the farm price, a premium for
+    the risk of seizure and arrest borne, and a scarcity factor when the pipeline is short."""
+    t = model.p.trafficking
+    base = chain_price(model, float(np.mean(model.farm_price)))
+    for org in model.orgs:
+        cover = (org.city_stock + float(org.in_transit.sum())) / max(org.sales_ma, 1e-9)
+        scarcity = float(np.clip((t.stock_cover_weeks / max(cover, 1e-9)) ** 0.3, 0.7, 2.0))
+        org.wholesale_price = base * (1 + t.risk_premium * (org.seizure_share + org.aml_share)) * scarcity

@@ -1,0 +1,242 @@
+"""Stage 7 — violence: territorial contests, succession fights, dealer disputes, armed
+confrontations with police, extortion and kidnapping, vigilantism, and background homicide.
+
+Violence is instrumental (REFERENCES, mechanism hints): the chance that an organisation
+attacks a rival's place rises with the drug value at stake there, with parity between the
+two, during succession fights, with firearms and militarisation; it falls with state
+presence, with hegemony (few rivals, unequal strength), with collusion, and with a credible
+threat of sanctions aimed at violence itself. Street disputes arise between rival dealers
+selling on the same streets, mostly in open-air markets.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from marketsim.agents import Role, SalesMode
+from marketsim.stages.common import ewma, group_sum, safe_ratio
+from marketsim.stages.enforcement import dominant_organisation
+
+if TYPE_CHECKING:
+    from marketsim.model import DrugMarketModel
+
+VACANT_TAKEOVER = 0.1      # weekly chance a neighbour occupies a place nobody controls
+EXTORTION_TAKE = 2000.0    # USD an organisation gains per extortion event (assumption)
+BASE_EXTORTION = 0.1       # extortion by organisations that are not diversifying, relative
+VIGILANTE_LETHALITY = 0.3  # deaths per vigilante incident (assumption)
+MODE_FRICTION = np.array([1.0, 0.2, 0.15, 0.0])  # dispute exposure by SalesMode (seed 003/004)
+SCORE_DECAY = 0.9          # weekly decay of recent-violence scores
+
+
+def run(model: DrugMarketModel) -> None:
+    """Run the violence stage for one week."""
+    update_value_at_stake(model)
+    territorial_contests(model)
+    dealer_disputes(model)
+    confrontations(model)
+    extortion(model)
+    vigilantism(model)
+    drug_market = float(model.tally.homicides.sum())
+    background(model)
+    model.unsolved_homicides = int(round(drug_market))
+    places = model.places
+    places.violence_ma = ewma(places.violence_ma, model.tally.homicides, 0.1)
+    model.dealers.violence_score *= SCORE_DECAY
+    for org in model.orgs:
+        org.violence_score *= SCORE_DECAY
+
+
+def effective_firearms(model: DrugMarketModel, place: np.ndarray | int) -> np.ndarray:
+    """Firearm lethality: local availability, raised by militarised operations (arms race)."""
+    boost = 1 + 0.5 * model.p.policy.militarisation
+    return np.minimum(model.places.firearms[place] * boost, 1.0)
+
+
+def update_value_at_stake(model: DrugMarketModel) -> None:
+    """Drug business at each place this week: transit flows, farm sales, retail sales."""
+    places, table, tally = model.places, model.communities, model.tally
+    stake = tally.value_at_stake.copy()
+    if tally.sales_by_community is not None:
+        stake[table.place] += tally.sales_by_community
+    places.value_ma = ewma(places.value_ma, stake, 0.1)
+
+
+def kill_members(model: DrugMarketModel, org, deaths: int) -> int:
+    """Remove up to ``deaths`` soldiers (or lieutenants) of an organisation; return how many."""
+    fighters = [m for m in org.members if m.role is not Role.LEADER]
+    count = min(deaths, len(fighters))
+    for index in sorted(model.rng.choice(len(fighters), size=count, replace=False).tolist(), reverse=True):
+        org.remove_member(fighters[index])
+    return count
+
+
+def territorial_contests(model: DrugMarketModel) -> None:
+    """Organisations attack rivals' neighbouring places; winners take the place."""
+    v, policy, places, rng, week = model.p.violence, model.p.policy, model.places, model.rng, model.week
+    if not model.orgs:
+        return
+    attacker_place = np.concatenate([places.edge_a, places.edge_b])
+    target = np.concatenate([places.edge_b, places.edge_a])
+    attacker = places.controller[attacker_place]
+    defender = places.controller[target]
+    candidate = (attacker >= 0) & (attacker != defender)
+    attacker_place, target, attacker, defender = (x[candidate] for x in (attacker_place, target, attacker, defender))
+    vacant = defender < 0
+    grab = vacant & (rng.random(len(target)) < VACANT_TAKEOVER)
+    places.controller[target[grab]] = attacker[grab]
+    fight_pairs = ~vacant
+    if not fight_pairs.any():
+        return
+    target, attacker, defender = target[fight_pairs], attacker[fight_pairs], defender[fight_pairs]
+    size = max(model.org_by_slot) + 1
+    strength = np.zeros(size)
+    turmoil = np.zeros(size, dtype=bool)
+    warned = np.zeros(size)
+    for org in model.orgs:
+        strength[org.slot] = org.strength
+        turmoil[org.slot] = org.in_turmoil(week)
+        warned[org.slot] = v.deterrence_effect * model.deterrence_credibility if org.warned else 0.0
+    reference = float(np.mean(places.value_ma[places.value_ma > 0])) if (places.value_ma > 0).any() else 1.0
+    value = (np.maximum(places.value_ma[target], 0) / reference) ** v.value_elasticity
+    s_a, s_d = strength[attacker], strength[defender]
+    parity = 1 - v.parity_weight * np.abs(s_a - s_d) / (s_a + s_d)
+    siblings = np.array([d in model.org_by_slot[a].rivals_in_turmoil for a, d in
+                         zip(attacker.tolist(), defender.tolist(), strict=True)])
+    unrest = np.where(siblings & (turmoil[attacker] | turmoil[defender]), v.turmoil_multiplier,
+                      np.where(turmoil[attacker] | turmoil[defender], 1 + (v.turmoil_multiplier - 1) / 2, 1.0))
+    rate = (v.contest_rate * value * parity * unrest * (1 - 0.5 * places.state_presence[target])
+            * (1 - warned[attacker]))
+    dominant = dominant_organisation(model)
+    if policy.collusion > 0 and dominant is not None:
+        involved = (attacker == dominant.slot) | (defender == dominant.slot)
+        rate = np.where(involved, rate * (1 - policy.collusion), rate)
+    fights = np.flatnonzero(rng.random(len(rate)) < np.minimum(rate, 0.95))
+    lethality = v.lethality * effective_firearms(model, target[fights])
+    incidents = rng.poisson(v.incidents_per_contest, size=len(fights))
+    deaths = rng.binomial(incidents, np.minimum(lethality, 1.0))
+    for f, n_incidents, n_deaths in zip(fights.tolist(), incidents.tolist(), deaths.tolist(), strict=True):
+        a_org, d_org = model.org_by_slot.get(int(attacker[f])), model.org_by_slot.get(int(defender[f]))
+        if a_org is None or d_org is None:
+            continue
+        place = int(target[f])
+        model.tally.incidents += n_incidents
+        model.tally.contests += 1
+        model.tally.homicides[place] += n_deaths
+        kill_members(model, d_org, n_deaths // 2)
+        kill_members(model, a_org, n_deaths // 4)
+        a_org.violence_score += n_incidents
+        d_org.violence_score += n_incidents / 2
+        if rng.random() < 0.5 * a_org.strength / (a_org.strength + d_org.strength):
+            places.controller[place] = a_org.slot
+    for org in list(model.orgs):
+        if not org.members:
+            model.dissolve(org)
+
+
+def dealer_disputes(model: DrugMarketModel) -> None:
+    """Violent disputes between rival dealers on the same streets (open-air markets most)."""
+    v, dealers, places, table, rng = model.p.violence, model.dealers, model.places, model.communities, model.rng
+    active = np.flatnonzero(dealers.active)
+    if len(active) == 0:
+        return
+    n = len(table.place)
+    community = places.community[dealers.place[active]]
+    friction = MODE_FRICTION[dealers.mode[active]]
+    credible = v.deterrence_effect * model.deterrence_credibility
+    propensity = dealers.violence[active] * (1 - credible * dealers.warned[active]) * (
+        1 + 0.3 * dealers.has_record[active])
+    size = max(model.org_by_slot, default=0) + 1
+    key = community * (size + 1) + np.maximum(dealers.org[active], 0)
+    by_org = np.bincount(key, weights=friction, minlength=n * (size + 1)).reshape(n, size + 1)
+    total = by_org.sum(axis=1)
+    rival_pairs = (total ** 2 - (by_org ** 2).sum(axis=1)) / 2
+    mean_propensity = safe_ratio(group_sum(community, propensity * friction, n), total)
+    sales = tally_sales(model, n)
+    per_dealer = safe_ratio(sales, group_sum(community, None, n))
+    reference = per_dealer[per_dealer > 0].mean() if (per_dealer > 0).any() else 1.0
+    value = (per_dealer / reference) ** v.value_elasticity
+    control = np.clip(1.3 - 0.6 * table.trust, 0.3, 1.5)  # informal social control (Sampson et al. 1997)
+    rate = v.dispute_rate * rival_pairs * mean_propensity * value * control
+    disputes = rng.poisson(rate)
+    deaths = rng.binomial(disputes, np.minimum(v.dispute_lethality * effective_firearms(model, table.place), 1.0))
+    model.tally.incidents += int(disputes.sum())
+    model.tally.disputes += int(disputes.sum())
+    model.tally.homicides[table.place] += deaths
+    for row in np.flatnonzero(disputes).tolist():
+        local = np.flatnonzero(community == row)
+        weight = propensity[local] * friction[local]
+        if weight.sum() <= 0:
+            continue
+        involved = rng.choice(local, size=min(2 * int(disputes[row]), len(local)), p=weight / weight.sum())
+        dealers.violence_score[active[involved]] += 1.0
+
+
+def tally_sales(model: DrugMarketModel, n: int) -> np.ndarray:
+    """Retail sales value this week per community."""
+    sales = model.tally.sales_by_community
+    return sales if sales is not None else np.zeros(n)
+
+
+def confrontations(model: DrugMarketModel) -> None:
+    """Armed confrontations between militarised police and organisations."""
+    count = model.tally.confrontations
+    if count <= 0 or not model.orgs:
+        return
+    v, rng = model.p.violence, model.rng
+    militarisation = model.p.policy.militarisation
+    sizes = np.array([len(o.members) for o in model.orgs], dtype=float)
+    targets = rng.choice(len(model.orgs), size=count, p=sizes / sizes.sum())
+    for index in targets.tolist():
+        org = model.orgs[index] if index < len(model.orgs) else None
+        if org is None or not org.members:
+            continue
+        deaths = int(rng.poisson(v.confrontation_lethality * (0.5 + militarisation)))
+        place = model.places.index[org.members[0].cell.coordinate]
+        kill_members(model, org, deaths)
+        model.tally.homicides[place] += deaths
+        model.tally.confrontation_deaths += deaths
+        model.tally.incidents += 1
+    for org in list(model.orgs):
+        if not org.members:
+            model.dissolve(org)
+
+
+def extortion(model: DrugMarketModel) -> None:
+    """Organisations whose revenue fell diversify into extortion and kidnapping on their turf."""
+    v, places, table, rng = model.p.violence, model.places, model.communities, model.rng
+    events = np.zeros(len(table.place))
+    owner = places.controller[table.place]
+    for org in model.orgs:
+        rows = np.flatnonzero(owner == org.slot)
+        if len(rows) == 0:
+            continue
+        intensity = 1.0 if org.extorting else BASE_EXTORTION
+        exposed = table.businesses[rows] * (1 - places.state_presence[table.place[rows]] * 0.5)
+        caught = rng.poisson(v.extortion_rate * exposed * intensity * (1.2 - 0.4 * table.trust[rows]))
+        events[rows] += caught
+        org.revenue += float(caught.sum()) * EXTORTION_TAKE
+    deaths = rng.poisson(events * v.extortion_lethality)
+    model.tally.extortion += int(events.sum())
+    model.tally.homicides[table.place] += deaths
+    table.extortion_ma = ewma(table.extortion_ma, events, 0.1)
+
+
+def vigilantism(model: DrugMarketModel) -> None:
+    """Where trust is very low and extortion heavy, residents take up arms."""
+    v, table, rng = model.p.violence, model.communities, model.rng
+    pressure = np.clip(1 - table.trust / 0.3, 0, 1) * np.clip(table.extortion_ma / 5, 0, 1)
+    incidents = rng.poisson(v.vigilantism * pressure)
+    deaths = rng.binomial(incidents, VIGILANTE_LETHALITY)
+    model.tally.incidents += int(incidents.sum())
+    model.tally.homicides[table.place] += deaths
+
+
+def background(model: DrugMarketModel) -> None:
+    """Homicides unrelated to drug markets."""
+    table = model.communities
+    rate = model.p.violence.background_homicides * table.population / 1e5 / 52
+    deaths = model.rng.poisson(rate)
+    model.tally.homicides[table.place] += deaths
+    model.tally.background_homicides += int(deaths.sum())

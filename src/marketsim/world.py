@@ -1,0 +1,220 @@
+"""The world: a network of places (production, transit, border, urban) joined by routes.
+
+The default world is generated from a few parameters and the model's random
+generator; users can load their own from GraphML or JSON (networkx node-link
+format) with the same attributes. Every node carries ``x`` and ``y`` so that
+maps never need a layout computed at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from marketsim.params import WorldParams
+from marketsim.scenario import ScenarioError
+
+PLACE_KINDS = ("production", "transit", "border", "urban")
+
+# Attributes each kind of place must have, with their allowed range.
+NODE_ATTRIBUTES: dict[str, dict[str, tuple[float, float]]] = {
+    "production": {"land_ha": (0, 1e7), "poverty": (0, 1), "alt_income": (0, 1e6),
+                   "state_presence": (0, 1), "population": (0, 1e8)},
+    "transit": {"state_presence": (0, 1), "corruption": (0, 1), "firearms": (0, 1),
+                "population": (0, 1e8), "deprivation": (0, 1), "trust": (0, 1)},
+    "border": {"inspection": (0, 1), "corruption": (0, 1), "population": (0, 1e8)},
+    "urban": {"population": (1, 1e8), "deprivation": (0, 1), "trust": (0, 1), "firearms": (0, 1),
+              "user_prevalence": (0, 1)},
+}
+TEXT_ATTRIBUTES = {"production": ("region",), "transit": ("route",), "border": (), "urban": ()}
+EDGE_ATTRIBUTES: dict[str, tuple[float, float]] = {
+    "length_km": (0, 1e5), "cost_per_kg": (0, 1e7), "capacity_kg": (1e-9, 1e9),
+}
+
+
+def generate_world(params: WorldParams, rng: np.random.Generator) -> nx.Graph:
+    """Build the default world: source regions, corridors, border crossings and a city grid."""
+    graph = nx.Graph()
+    hubs = []
+    for r in range(params.regions):
+        region = f"region_{r + 1}"
+        previous = None
+        for p in range(params.places_per_region):
+            node = f"{region}_place_{p + 1}"
+            angle = math.pi * (0.25 + 0.5 * r / max(params.regions - 1, 1))
+            graph.add_node(
+                node, kind="production", region=region, label=f"{region} farms {p + 1}",
+                land_ha=0.0, poverty=float(np.clip(rng.normal(0.65, 0.1), 0.1, 1)),
+                alt_income=float(rng.uniform(0.8, 1.2)),
+                state_presence=float(np.clip(rng.normal(params.state_presence * 0.6, 0.1), 0, 1)),
+                population=0.0,
+                x=-3.0 - p * 0.8 + 0.3 * math.cos(angle), y=(r - (params.regions - 1) / 2) * 2.2 + 0.3 * p,
+            )
+            if previous:
+                _add_route(graph, previous, node, rng, km=60, cost=40)
+            previous = node
+        hubs.append(f"{region}_place_1")
+    farms = [n for n, d in graph.nodes(data=True) if d["kind"] == "production"]
+    land = params.producers * params.land_per_producer_ha / len(farms)
+    for node in farms:
+        graph.nodes[node]["land_ha"] = float(land * rng.uniform(0.6, 1.4))
+
+    route_towns = []
+    for j in range(params.routes):
+        towns = []
+        for k in range(params.towns_per_route):
+            node = f"route_{j + 1}_town_{k + 1}"
+            graph.add_node(
+                node, kind="transit", route=f"route_{j + 1}", label=f"route {j + 1} town {k + 1}",
+                state_presence=float(np.clip(rng.normal(params.state_presence, 0.12), 0.02, 1)),
+                corruption=float(np.clip(rng.normal(params.corruption, 0.1), 0, 1)),
+                firearms=float(np.clip(rng.normal(params.firearms, 0.08), 0, 1)),
+                population=float(params.town_population * rng.uniform(0.6, 1.4)),
+                deprivation=float(np.clip(rng.normal(params.deprivation + 0.1, 0.1), 0, 1)),
+                trust=float(np.clip(rng.normal(params.trust - 0.05, 0.06), 0.02, 1)),
+                x=-1.5 + 3.5 * k / max(params.towns_per_route - 1, 1),
+                y=(j - (params.routes - 1) / 2) * 2.4,
+            )
+            if towns:
+                _add_route(graph, towns[-1], node, rng, km=400, cost=250)
+            towns.append(node)
+        route_towns.append(towns)
+    for j in range(params.routes - 1):
+        middle = params.towns_per_route // 2
+        _add_route(graph, route_towns[j][middle], route_towns[j + 1][middle], rng, km=300, cost=300)
+    for r, hub in enumerate(hubs):
+        for j in {r % params.routes, (r + 1) % params.routes}:
+            _add_route(graph, hub, route_towns[j][0], rng, km=500, cost=200)
+
+    borders = []
+    for b in range(params.border_crossings):
+        node = f"border_{b + 1}"
+        graph.add_node(
+            node, kind="border", label=f"border crossing {b + 1}",
+            inspection=float(np.clip(rng.normal(params.border_inspection, params.border_inspection / 4), 0, 1)),
+            corruption=float(np.clip(rng.normal(params.corruption, 0.1), 0, 1)), population=0.0,
+            x=2.8, y=(b - (params.border_crossings - 1) / 2) * 2.0,
+        )
+        borders.append(node)
+    for j, towns in enumerate(route_towns):
+        for b in {j % params.border_crossings, (j + 1) % params.border_crossings}:
+            _add_route(graph, towns[-1], borders[b], rng, km=150, cost=150)
+
+    cols = math.ceil(math.sqrt(params.neighbourhoods))
+    grid: dict[tuple[int, int], str] = {}
+    for n in range(params.neighbourhoods):
+        row, col = divmod(n, cols)
+        node = f"nbhd_{n + 1:02d}"
+        grid[(row, col)] = node
+        deprivation = float(np.clip(rng.beta(2.0, 2.0) * 2 * params.deprivation, 0.02, 1))
+        graph.add_node(
+            node, kind="urban", label=f"neighbourhood {n + 1}",
+            population=float(params.neighbourhood_population * rng.uniform(0.6, 1.4)),
+            deprivation=deprivation,
+            trust=float(np.clip(params.trust + 0.2 * (0.5 - deprivation) + rng.normal(0, 0.04), 0.02, 1)),
+            firearms=float(np.clip(rng.normal(params.firearms, 0.08), 0, 1)),
+            user_prevalence=float(np.clip(0.6 + 0.8 * deprivation, 0.2, 2.0)),
+            x=4.2 + col * 0.7, y=(row - (math.ceil(params.neighbourhoods / cols) - 1) / 2) * 0.7,
+        )
+    for (row, col), node in grid.items():
+        for other in ((row + 1, col), (row, col + 1)):
+            if other in grid:
+                _add_route(graph, node, grid[other], rng, km=3, cost=20)
+    rows = math.ceil(params.neighbourhoods / cols)
+    for b, border in enumerate(borders):
+        row = min(rows - 1, round(b * (rows - 1) / max(params.border_crossings - 1, 1)))
+        _add_route(graph, border, grid[(row, 0)], rng, km=40, cost=60)
+    return graph
+
+
+def _add_route(graph: nx.Graph, a: str, b: str, rng: np.random.Generator, km: float, cost: float) -> None:
+    """Join two places with a route of jittered length, cost per kg and weekly capacity."""
+    jitter = float(rng.uniform(0.7, 1.3))
+    graph.add_edge(a, b, length_km=km * jitter, cost_per_kg=cost * jitter,
+                   capacity_kg=float(rng.uniform(40, 80)))
+
+
+def load_world(path: str | Path) -> nx.Graph:
+    """Load a world from GraphML or node-link JSON and validate it."""
+    path = Path(path)
+    if not path.exists():
+        raise ScenarioError([f"world file {str(path)!r} does not exist"])
+    try:
+        if path.suffix.lower() == ".graphml":
+            graph = nx.read_graphml(path)
+        elif path.suffix.lower() == ".json":
+            graph = nx.node_link_graph(json.loads(path.read_text()), edges="edges")
+        else:
+            raise ScenarioError([f"world file {path.name}: unknown format {path.suffix!r}; "
+                                 "allowed .graphml or .json (networkx node-link)"])
+    except (ValueError, KeyError, nx.NetworkXError) as error:
+        if isinstance(error, ScenarioError):
+            raise
+        raise ScenarioError([f"world file {path.name}: cannot be read: {error}"]) from None
+    graph = nx.Graph(graph)
+    validate_world(graph, where=f"world file {path.name}: ")
+    return graph
+
+
+def save_world(graph: nx.Graph, path: str | Path) -> None:
+    """Write a world as GraphML or node-link JSON (by the file's extension)."""
+    path = Path(path)
+    if path.suffix.lower() == ".graphml":
+        nx.write_graphml(graph, path)
+    else:
+        path.write_text(json.dumps(nx.node_link_data(graph, edges="edges"), indent=1))
+
+
+def validate_world(graph: nx.Graph, where: str = "") -> None:
+    """Check kinds, attributes and connectivity; raise every problem at once."""
+    problems: list[str] = []
+    for node, data in graph.nodes(data=True):
+        kind = data.get("kind")
+        if kind not in PLACE_KINDS:
+            problems.append(f"{where}node {node!r}: attribute 'kind' = {kind!r}; allowed {', '.join(PLACE_KINDS)}")
+            continue
+        for attribute, (lo, hi) in NODE_ATTRIBUTES[kind].items():
+            value = data.get(attribute)
+            if value is None:
+                problems.append(f"{where}node {node!r} ({kind}): missing attribute {attribute!r}")
+            elif isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+                problems.append(f"{where}node {node!r} ({kind}): attribute {attribute!r} = {value!r}; "
+                                f"allowed a number from {lo:g} to {hi:g}")
+        for attribute in TEXT_ATTRIBUTES[kind]:
+            if not isinstance(data.get(attribute), str):
+                problems.append(f"{where}node {node!r} ({kind}): missing text attribute {attribute!r}")
+        for attribute in ("x", "y"):
+            if not isinstance(data.get(attribute), int | float):
+                problems.append(f"{where}node {node!r}: missing coordinate {attribute!r} (a number)")
+    for a, b, data in graph.edges(data=True):
+        for attribute, (lo, hi) in EDGE_ATTRIBUTES.items():
+            value = data.get(attribute)
+            if value is None:
+                problems.append(f"{where}edge {a!r}–{b!r}: missing attribute {attribute!r}")
+            elif isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+                problems.append(f"{where}edge {a!r}–{b!r}: attribute {attribute!r} = {value!r}; "
+                                f"allowed a number from {lo:g} to {hi:g}")
+    if problems:
+        raise ScenarioError(problems)
+    kinds = {kind: [n for n, d in graph.nodes(data=True) if d["kind"] == kind] for kind in PLACE_KINDS}
+    for kind in PLACE_KINDS:
+        if not kinds[kind]:
+            problems.append(f"{where}the world has no {kind} place; it needs at least one")
+    for node in kinds["production"]:
+        if not any(nx.has_path(graph, node, border) for border in kinds["border"]):
+            problems.append(f"{where}node {node!r} (production): no route to any border crossing")
+    for border in kinds["border"]:
+        if not any(graph.has_edge(border, n) for n in kinds["urban"]):
+            problems.append(f"{where}node {border!r} (border): not joined to any urban neighbourhood")
+    if problems:
+        raise ScenarioError(problems)
+
+
+def node_attribute(graph: nx.Graph, nodes: list[str], name: str, default: Any = 0.0) -> np.ndarray:
+    """One attribute of the given nodes as a float array."""
+    return np.array([float(graph.nodes[n].get(name, default)) for n in nodes])

@@ -209,9 +209,10 @@ def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
         return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+    given = value
     if spec.kind == "int":
         if float(value) != int(value):
-            return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+            return value, f"{spec.path} = {given!r} has the wrong type: allowed {allowed}"
         value = int(value)
     else:
         value = float(value)
@@ -219,7 +220,7 @@ def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
         value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum)
     too_high = spec.maximum is not None and value > spec.maximum
     if too_low or too_high:
-        return value, f"{spec.path} = {value!r} is out of range: allowed {allowed}"
+        return value, f"{spec.path} = {given!r} is out of range: allowed {allowed}"
     return value, None
 
 

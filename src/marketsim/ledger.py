@@ -65,6 +65,7 @@ class WeekTally:
     user_arrests_by_community: np.ndarray | None = None
     violent_cleared: int = 0
     splits: int = 0
+    new_groups: int = 0
     contests: int = 0
     background_homicides: int = 0
     disputes: int = 0

@@ -38,6 +38,9 @@ _METRICS = [
            "vigilante attacks."),
     Metric("drug_market_homicides", "deaths/week", "outcome",
            "Homicides caused by the drug market (all but the background)."),
+    Metric("territorial_contests", "contests/week", "outcome",
+           "Weeks of armed contest between organisations over a place."),
+    Metric("street_disputes", "disputes/week", "outcome", "Violent disputes between rival retail dealers."),
     Metric("extortion", "events/week", "outcome", "Extortion and kidnapping events against residents and businesses."),
     # outcomes: health
     Metric("overdose_deaths", "deaths/week", "outcome", "Fatal overdoses."),

@@ -101,8 +101,9 @@ class WorldParams(Group):
     corruption: float = param(0.3, unit="0-1", ge=0, le=1,
                               help="Share of police officers who accept bribes at the start.",
                               source="assumption; seeds 000/001 describe pervasive police corruption")
-    trust: float = param(0.4, unit="0-1", ge=0, le=1,
-                         help="Initial community trust in police.",
+    trust: float = param(0.5, unit="0-1", ge=0, le=1,
+                         help="Trust in police that a place would have with no violence, mass arrests "
+                              "or corruption; places start there and settle lower.",
                          source="Latinobarómetro: about 35-45% express confidence in police")
     border_inspection: float = param(0.04, unit="probability/shipment", ge=0, le=0.5,
                                      help="Chance that a shipment is caught at a border crossing "
@@ -130,10 +131,12 @@ class ProductionParams(Group):
                                    help="Alternative-development support: raises legal crop income "
                                         "by up to 100% in supported regions.",
                                    source="seed 001 and UNODC alternative development reviews")
-    crop_response: float = param(2.0, unit="1/relative income", ge=0, le=20,
-                                 help="How strongly households move land toward the more profitable crop.",
-                                 source="assumption (logit choice, as in NarcoLogic's farmer model)")
-    crop_adjust_rate: float = param(0.04, unit="1/week", ge=0, le=1,
+    crop_response: float = param(0.3, unit="1/relative income", ge=0, le=20,
+                                 help="How strongly households move land toward the more profitable crop "
+                                      "(the default gives a supply elasticity near 1).",
+                                 source="assumption (logit choice, as in NarcoLogic's farmer model); "
+                                        "coca supply elasticities of about 0.3-1 (Moreno-Sanchez et al. 2003)")
+    crop_adjust_rate: float = param(0.02, unit="1/week", ge=0, le=1,
                                     help="Share of the gap to the preferred crop mix closed each week "
                                          "(planting takes months).",
                                     source="assumption: coca matures in 6-12 months")
@@ -154,7 +157,7 @@ class ProductionParams(Group):
                             help="Share of unsold farm stock lost each week.", source="assumption")
     farm_price: float = param(800.0, unit="USD/kg pure", gt=0, le=1e6,
                               help="Initial farm-gate price.", source=PRICE_CHAIN)
-    price_adjustment: float = param(0.08, unit="1/week", ge=0, le=1,
+    price_adjustment: float = param(0.015, unit="1/week", ge=0, le=1,
                                     help="Speed at which the farm-gate price moves to clear the market.",
                                     source="assumption")
 
@@ -209,6 +212,19 @@ class TraffickingParams(Group):
                                            "removed; otherwise the organisation splinters.",
                                       source="Phillips 2015; Calderón et al. 2015 (fragmentation after "
                                              "leader removal is common)")
+    span_of_control: int = param(8, unit="places", ge=1, le=10_000,
+                                 help="Places a leader can control directly; beyond it lieutenants run "
+                                      "distant places and may break away.",
+                                 source="assumption; large cartels fragmented (seed 001: Mexico)")
+    fission_rate: float = param(0.1, unit="1/week", ge=0, le=1,
+                                help="Weekly chance of a split per span of control exceeded.",
+                                source="assumption")
+    entry_rate: float = param(0.002, unit="1/week", ge=0, le=1,
+                              help="Weekly chance that a new local group forms in a thinly held town or "
+                                   "neighbourhood (at mean deprivation; more where deprivation is higher).",
+                              source="assumption; Prieto-Curiel et al. 2023 (groups recruit locally)")
+    entry_size: int = param(10, unit="members", ge=2, le=1000,
+                            help="Members of a newly formed local group.", source="assumption")
     splinters: int = param(2, unit="count", ge=2, le=4,
                            help="Groups an organisation splits into when succession fails.",
                            source="Phillips 2015")
@@ -312,7 +328,7 @@ class DemandParams(Group):
     cessation: float = param(0.01, unit="1/week", ge=0, le=1,
                              help="Weekly chance an occasional user stops.",
                              source="assumption: about 40% of past-year users stop within a year")
-    progression: float = param(0.0022, unit="1/week", ge=0, le=1,
+    progression: float = param(0.0012, unit="1/week", ge=0, le=1,
                                help="Weekly chance an occasional user becomes dependent.",
                                source="Wagner & Anthony 2002: ~5-6% of users dependent within 2 years")
     remission: float = param(0.002, unit="1/week", ge=0, le=1,
@@ -342,11 +358,11 @@ class PoliceParams(Group):
     officer_week_cost: float = param(1500.0, unit="USD/officer-week", gt=0, le=1e6,
                                      help="Cost of one officer-week including overheads.",
                                      source="assumption")
-    street_arrest_rate: float = param(0.03, unit="arrests/officer-week", ge=0, le=10,
+    street_arrest_rate: float = param(0.08, unit="arrests/officer-week", ge=0, le=10,
                                       help="Dealer arrests per officer-week against fully visible dealers "
                                            "at trust 0.5.",
                                       source=CALIBRATED + "prison population 100-400/100k (" + PRISON_LIST + ")")
-    user_arrest_rate: float = param(1.0, unit="arrests/officer-week", ge=0, le=20,
+    user_arrest_rate: float = param(0.6, unit="arrests/officer-week", ge=0, le=20,
                                     help="Possession arrests per officer-week.",
                                     source="assumption")
     investigation_rate: float = param(0.004, unit="arrests/officer-week", ge=0, le=10,
@@ -373,9 +389,9 @@ class PoliceParams(Group):
     sanction_rate: float = param(0.05, unit="arrests/officer-week", ge=0, le=10,
                                  help="Targeted arrests of violent, warned offenders per officer-week.",
                                  source="assumption; Kleiman & Kilmer 2009 (dynamic concentration)")
-    community_trust_gain: float = param(0.00015, unit="trust/officer-week", ge=0, le=1,
-                                        help="Weekly trust gained in a neighbourhood per officer-week of "
-                                             "community policing there.",
+    community_trust_gain: float = param(0.015, unit="trust per officer-week/100k", ge=0, le=1,
+                                        help="Rise in the trust a place supports per officer-week of "
+                                             "community policing per week per 100k residents.",
                                         source="assumption; seed 001 (Rio UPP)")
     aml_seizure_rate: float = param(600.0, unit="USD/officer-week", ge=0, le=1e7,
                                     help="Criminal revenue seized per officer-week of anti-money-laundering.",
@@ -522,7 +538,7 @@ class JusticeParams(Group):
 class ViolenceParams(Group):
     """Territorial contests, succession fights, dealer disputes, confrontations, extortion."""
 
-    contest_rate: float = param(0.035, unit="1/week", ge=0, le=1,
+    contest_rate: float = param(0.45, unit="1/week", ge=0, le=1,
                                 help="Weekly chance that two rival organisations fight over a place "
                                      "on their border, at reference value and full parity.",
                                 source=CALIBRATED + "about 22 homicides per 100k per year (" + UNODC_HOMICIDE + ")")
@@ -547,11 +563,11 @@ class ViolenceParams(Group):
                                       help="Contest rate multiplier between splinters during turmoil.",
                                       source=CALIBRATED + "+35-80% homicides after a leader removal "
                                              "(Calderón et al. 2015; Lindo & Padilla-Romo 2018)")
-    dispute_rate: float = param(0.0012, unit="1/week per open-air rival pair", ge=0, le=1,
+    dispute_rate: float = param(0.01, unit="1/week per open-air rival pair", ge=0, le=1,
                                 help="Weekly chance of a violent dispute between two open-air dealers "
                                      "of rival organisations in the same neighbourhood.",
                                 source="assumption; seed 004 (open-air markets drive street violence)")
-    dispute_lethality: float = param(0.12, unit="deaths/dispute", ge=0, le=5,
+    dispute_lethality: float = param(0.2, unit="deaths/dispute", ge=0, le=5,
                                      help="Deaths per dealer dispute with firearms fully available.",
                                      source="assumption")
     confrontation_lethality: float = param(0.6, unit="deaths/confrontation", ge=0, le=10,
@@ -613,17 +629,22 @@ class HarmParams(Group):
                                     source="WHO/UNAIDS reviews; Aspinall et al. 2014 (~ -58% HIV)")
     treatment_capacity: float = param(60.0, unit="places per 100k", ge=0, le=5000,
                                       help="Treatment places.", source="assumption")
-    trust_recovery: float = param(0.004, unit="1/week", ge=0, le=1,
-                                  help="Weekly drift of trust back to its starting level.", source="assumption")
-    trust_loss_violence: float = param(0.002, unit="trust per homicide per 100k", ge=0, le=1,
-                                       help="Trust lost per homicide (per 100k residents) in the place.",
-                                       source="assumption")
-    trust_loss_arrests: float = param(0.0004, unit="trust per arrest per 10k residents", ge=0, le=1,
-                                      help="Trust lost per user or street arrest (per 10k residents).",
+    trust_adjustment: float = param(0.02, unit="1/week", ge=0, le=1,
+                                    help="Weekly share of the gap between trust and the level current "
+                                         "conditions support that is closed.",
+                                    source="assumption: trust follows conditions over months")
+    trust_loss_violence: float = param(0.0025, unit="trust per homicide/100k/year", ge=0, le=1,
+                                       help="Fall in the trust a place supports per homicide per 100k "
+                                            "residents per year there.",
+                                       source="assumption; seed 001 (insecurity erodes trust in the state)")
+    trust_loss_arrests: float = param(0.004, unit="trust per arrest/10k/year", ge=0, le=1,
+                                      help="Fall in supported trust per user or street arrest per 10k "
+                                           "residents per year.",
                                       source="assumption; seed 004 (stop-and-search erodes legitimacy)")
-    trust_loss_corruption: float = param(0.01, unit="trust/week", ge=0, le=1,
-                                         help="Trust lost per week at full police corruption.",
-                                         source="assumption")
+    trust_loss_corruption: float = param(0.1, unit="trust at full corruption", ge=0, le=1,
+                                         help="Fall in supported trust when every officer is corrupt "
+                                              "(scaled by the share who are, and by collusion).",
+                                         source="assumption; seeds 000/002")
     weight_infection: float = param(0.25, unit="death-equivalents", ge=0, le=10,
                                     help="Weight of a new infection in the harm index.",
                                     source="assumption; GBD disability weights for HIV/HCV")
@@ -633,8 +654,10 @@ class HarmParams(Group):
     weight_extortion: float = param(0.01, unit="death-equivalents", ge=0, le=10,
                                     help="Weight of an extortion or kidnapping event in the harm index.",
                                     source="assumption")
-    fear_decay: float = param(0.05, unit="1/week", ge=0, le=1, help="Weekly decay of fear.",
-                              source="assumption")
+    fear_adjustment: float = param(0.05, unit="1/week", ge=0, le=1,
+                                   help="Weekly share of the gap between fear and what current violence "
+                                        "and extortion justify that is closed.",
+                                   source="assumption")
 
 
 class Params(BaseModel):

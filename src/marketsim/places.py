@@ -38,6 +38,7 @@ class Places:
         self.population = node_attribute(graph, self.names, "population")
         self.firearms = node_attribute(graph, self.names, "firearms", 0.5)
         self.state_presence = node_attribute(graph, self.names, "state_presence", 0.5)
+        self.state_presence_base = self.state_presence.copy()
         self.corruption = node_attribute(graph, self.names, "corruption", 0.0)
         self.inspection = node_attribute(graph, self.names, "inspection", 0.0)
         self.deprivation = node_attribute(graph, self.names, "deprivation", 0.5)

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.agents import Community, CommunityTable, DealerTable, Farms, Producer, Role, SalesMode
+from marketsim.agents import (
+    Community,
+    CommunityTable,
+    DealerTable,
+    Farms,
+    Producer,
+    Role,
+    SalesMode,
+)
 from marketsim.params import close_match
 from marketsim.places import PRODUCTION, TRANSIT, URBAN
 from marketsim.scenario import ScenarioError
@@ -132,10 +140,10 @@ def create_organisations(model: DrugMarketModel) -> None:
                         grown.append(nb)
             frontier[k] = grown
     for org in model.orgs:
-        turf = np.flatnonzero(places.controller == org.slot)
+        turf = rng.permutation(np.flatnonzero(places.controller == org.slot))
         for i in range(p.members_per_org):
             role = Role.LEADER if i == 0 else Role.LIEUTENANT if i <= p.lieutenants else Role.SOLDIER
-            org.add_member(model.space[places.names[int(rng.choice(turf))]], role)
+            org.add_member(model.space[places.names[int(turf[i % len(turf)])]], role)
 
 
 def mode_probabilities(model: DrugMarketModel) -> np.ndarray:
@@ -209,6 +217,7 @@ def prime_market(model: DrugMarketModel) -> None:
         org.city_stock = org.sales_ma * 1.5
         org.wholesale_price = base
         org.revenue_ma = org.sales_ma * base
+        org.revenue = org.revenue_ma
         org.cash = org.revenue_ma * 4
         weights = np.full(len(model.routes.paths), 1.0 / len(model.routes.paths))
         org.in_transit = org.sales_ma * weights

@@ -22,7 +22,8 @@ class CommunityTable:
         self.place = place                # place index of each community
         self.population = population      # residents (constant; compartments partition it)
         self.trust = trust.copy()
-        self.trust0 = trust.copy()        # long-run level trust drifts back to
+        self.trust0 = trust.copy()        # trust with no violence, mass arrests or corruption
+        self.community_effort = np.zeros(n)  # officer-weeks of community policing this week
         self.deprivation = deprivation
         self.firearms = firearms
         self.fear = np.zeros(n)
@@ -42,7 +43,8 @@ class CommunityTable:
         self.arrest_hazard = np.zeros(n)           # weekly arrest chance of a dealer, moving average
         self.purity = np.zeros(n)                  # street purity this week
         self.retail_price = np.zeros(n)            # USD per pure kg this week
-        self.homicides_ma = np.zeros(n)            # homicides per week, moving average
+        self.homicide_rate_ma = np.zeros(n)        # homicides per 100k per year, moving average
+        self.arrest_rate_ma = np.zeros(n)          # user and street arrests per 10k per year, moving average
         self.extortion_ma = np.zeros(n)            # extortion events per week, moving average
 
     @property

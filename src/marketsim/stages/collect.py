@@ -56,6 +56,8 @@ def run(model: DrugMarketModel) -> None:
         "homicide_rate": homicides * per_100k_year,
         "violent_incidents": t.incidents,
         "drug_market_homicides": homicides - t.background_homicides,
+        "territorial_contests": t.contests,
+        "street_disputes": t.disputes,
         "extortion": t.extortion,
         "overdose_deaths": t.overdose_deaths,
         "new_infections": t.new_infections,

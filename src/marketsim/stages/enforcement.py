@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.agents import Role, SalesMode
+from marketsim.agents.trafficking import succession
 from marketsim.places import TRANSIT
 from marketsim.stages.common import ewma, group_sum
 
@@ -252,11 +253,13 @@ def high_value_targeting(model: DrugMarketModel, officer_weeks: float, exposure:
     """Try to capture (or, in militarised operations, kill) each leader; succession follows."""
     if officer_weeks <= 0 or not model.orgs:
         return
-    per_org = officer_weeks / len(model.orgs)
+    sizes = {org.slot: len(org.members) for org in model.orgs}
+    total = sum(sizes.values())
     for org in list(model.orgs):
         leader = org.leader
-        if leader is None:
+        if leader is None or total <= 0:
             continue
+        per_org = officer_weeks * sizes[org.slot] / total  # the biggest organisations draw most attention
         share = exposure.get(org.slot, 1.0)
         record_actions(model, per_org * model.p.police.hvt_rate, share)
         chance = 1 - np.exp(-per_org * model.p.police.hvt_rate * share * territory_intel(model, org, intel))
@@ -272,89 +275,6 @@ def high_value_targeting(model: DrugMarketModel, officer_weeks: float, exposure:
         model.tally.leaders_removed += 1
         org.remove_member(leader)
         succession(model, org)
-
-
-def succession(model: DrugMarketModel, org: TraffickingOrganisation) -> None:
-    """A lieutenant takes over, or the organisation splinters into rival groups that fight over
-    its territory, members and stock."""
-    t, rng, week = model.p.trafficking, model.rng, model.week
-    if not org.members:
-        model.dissolve(org)
-        return
-    lieutenants = [m for m in org.members if m.role is Role.LIEUTENANT]
-    if not lieutenants:
-        lieutenants = [org.members[0]]
-    if rng.random() < t.orderly_succession or len(org.members) < t.splinters * 2:
-        heir = lieutenants[int(rng.integers(len(lieutenants)))]
-        heir.role = Role.LEADER
-        soldiers = [m for m in org.members if m.role is Role.SOLDIER]
-        if soldiers:
-            soldiers[0].role = Role.LIEUTENANT
-        org.turmoil_until = week + int(model.p.violence.turmoil_weeks / 4)
-        return
-    split_organisation(model, org, lieutenants)
-
-
-def split_organisation(model: DrugMarketModel, org: TraffickingOrganisation, lieutenants: list) -> None:
-    """Divide an organisation among lieutenants: territory by nearness to each new leader."""
-    t, rng, places, week = model.p.trafficking, model.rng, model.places, model.week
-    count = min(t.splinters, len(lieutenants)) if len(lieutenants) > 1 else t.splinters
-    heirs = [lieutenants[i] for i in rng.choice(len(lieutenants), size=min(count, len(lieutenants)),
-                                                replace=False).tolist()]
-    groups = [org] + [model.new_organisation(parent=org.slot) for _ in heirs[1:]]
-    for heir, group in zip(heirs, groups, strict=True):
-        heir.role = Role.LEADER
-        if group is not org:
-            move_member(org, group, heir)
-    # territory: breadth-first from each heir's place within the old turf
-    turf = set(np.flatnonzero(places.controller == org.slot).tolist())
-    frontier = []
-    for heir, group in zip(heirs, groups, strict=True):
-        start = places.index[heir.cell.coordinate]
-        if start in turf:
-            places.controller[start] = group.slot
-            turf.discard(start)
-        frontier.append([start])
-    while turf and any(frontier):
-        for k, group in enumerate(groups):
-            grown = []
-            for node in frontier[k]:
-                for nb in places.neighbours[node].tolist():
-                    if nb in turf:
-                        places.controller[nb] = group.slot
-                        turf.discard(nb)
-                        grown.append(nb)
-            frontier[k] = grown
-    # members follow the place they are in; stock and cash are split by members
-    for member in list(org.members):
-        if member.role is Role.LEADER:
-            continue
-        owner = model.org_by_slot.get(int(places.controller[places.index[member.cell.coordinate]]))
-        if owner in groups and owner is not org:
-            move_member(org, owner, member)
-    total = sum(len(g.members) for g in groups)
-    for group in groups[1:]:
-        share = len(group.members) / max(total, 1)
-        group.city_stock, group.cash = org.city_stock * share, org.cash * share
-        group.in_transit = org.in_transit * share
-        group.risk = org.risk.copy()
-        group.sales_ma, group.revenue_ma = org.sales_ma * share, org.revenue_ma * share
-        group.wholesale_price = org.wholesale_price
-    kept = len(org.members) / max(total, 1)
-    org.city_stock, org.cash, org.in_transit = org.city_stock * kept, org.cash * kept, org.in_transit * kept
-    org.sales_ma, org.revenue_ma = org.sales_ma * kept, org.revenue_ma * kept
-    siblings = {g.slot for g in groups}
-    for group in groups:
-        group.turmoil_until = week + int(model.p.violence.turmoil_weeks)
-        group.rivals_in_turmoil = siblings - {group.slot}
-    model.tally.splits += 1
-
-
-def move_member(source: TraffickingOrganisation, target: TraffickingOrganisation, member) -> None:
-    """Transfer a member between organisations (after a split)."""
-    source.members.remove(member)
-    target.members.append(member)
-    member.organisation = target
 
 
 def interdiction(model: DrugMarketModel, officer_weeks: float, exposure: dict[int, float]) -> None:
@@ -421,15 +341,16 @@ def eradication(model: DrugMarketModel, officer_weeks: float) -> None:
 def community_policing(model: DrugMarketModel, officer_weeks: float) -> None:
     """Officers in communities (more where deprivation is higher) build trust and state presence."""
     table, places = model.communities, model.places
+    table.community_effort[:] = 0.0
     if officer_weeks <= 0:
         return
     weight = table.population * (0.5 + table.deprivation)
-    per_community = officer_weeks * weight / weight.sum()
-    table.trust = np.clip(table.trust + model.p.police.community_trust_gain * per_community, 0.0, 0.99)
-    towns = table.place[places.kind[table.place] == TRANSIT]
-    places.state_presence[towns] = np.minimum(
-        places.state_presence[towns] + 0.2 * model.p.police.community_trust_gain
-        * per_community[places.community[towns]], 0.95)
+    table.community_effort = officer_weeks * weight / weight.sum()
+    towns = np.flatnonzero(places.kind[table.place] == TRANSIT)
+    per_100k = table.community_effort[towns] / table.population[towns] * 1e5
+    where = table.place[towns]
+    target = np.minimum(places.state_presence_base[where] + 0.01 * per_100k, 0.95)
+    places.state_presence[where] += 0.02 * (target - places.state_presence[where])
 
 
 def anti_money_laundering(model: DrugMarketModel, officer_weeks: float) -> None:

@@ -18,6 +18,7 @@ from marketsim.stages.common import ewma, safe_ratio
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
+FEAR_PER_EXTORTION = 5.0  # fear from one weekly extortion event per 1,000 residents (assumption)
 INITIAL_INFECTED = 0.3  # share of people who inject living with HCV/HIV at the start (assumption)
 
 
@@ -58,17 +59,20 @@ def infections(model: DrugMarketModel) -> None:
 
 
 def trust_and_fear(model: DrugMarketModel) -> None:
-    """Trust and fear respond to this week's violence, arrests, extortion and corruption."""
+    """Trust moves toward the level current conditions support: lowered by violence, mass
+    arrests and corruption, raised by community policing. Fear follows violence and extortion."""
     h, table, tally = model.p.harm, model.communities, model.tally
-    per_100k = tally.homicides[table.place] / table.population * 1e5
+    per_100k_year = tally.homicides[table.place] / table.population * 1e5 * 52
+    table.homicide_rate_ma = ewma(table.homicide_rate_ma, per_100k_year, 0.05)
     arrests = table.dealer_arrests.copy()
     if tally.user_arrests_by_community is not None:
         arrests += tally.user_arrests_by_community
+    table.arrest_rate_ma = ewma(table.arrest_rate_ma, arrests / table.population * 1e4 * 52, 0.05)
     corruption = model.police.corruption * (1 + model.p.policy.collusion)
-    table.trust = np.clip(
-        table.trust + h.trust_recovery * (table.trust0 - table.trust) - h.trust_loss_violence * per_100k
-        - h.trust_loss_arrests * arrests / table.population * 1e4 - h.trust_loss_corruption * corruption,
-        0.01, 0.99)
+    policing = model.p.police.community_trust_gain * table.community_effort / table.population * 1e5
+    supported = (table.trust0 + policing - h.trust_loss_violence * table.homicide_rate_ma
+                 - h.trust_loss_arrests * table.arrest_rate_ma - h.trust_loss_corruption * corruption)
+    table.trust = np.clip(ewma(table.trust, np.clip(supported, 0.01, 0.99), h.trust_adjustment), 0.01, 0.99)
     extortion_per_1000 = table.extortion_ma / table.population * 1000
-    table.fear = np.clip(table.fear * (1 - h.fear_decay) + 0.02 * per_100k + 0.5 * extortion_per_1000, 0, 1)
-    table.homicides_ma = ewma(table.homicides_ma, tally.homicides[table.place], 0.1)
+    felt = np.clip(table.homicide_rate_ma / 100 + FEAR_PER_EXTORTION * extortion_per_1000, 0, 1)
+    table.fear = ewma(table.fear, felt, h.fear_adjustment)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
 QUIT_RATE = 0.01  # weekly chance a dealer leaves the trade of their own accord (assumption)
+STOCK_ADJUSTMENT = 0.5  # share of the gap to target stock a dealer refills each week beyond sales
 LOYALTY_SWITCH = 0.1  # weekly chance a dealer switches to the organisation controlling their turf
 
 
@@ -83,7 +84,8 @@ def buy_wholesale(model: DrugMarketModel) -> None:
     """Dealers refill their stock from their organisation; short organisations ration."""
     p, dealers = model.p.retail, model.dealers
     active = np.flatnonzero(dealers.active)
-    want = np.maximum(dealers.sales_ma[active] * p.cover_weeks - dealers.stock[active], 0.0)
+    want = np.maximum(dealers.sales_ma[active] + STOCK_ADJUSTMENT * (
+        dealers.sales_ma[active] * p.cover_weeks - dealers.stock[active]), 0.0)
     size = max(model.org_by_slot, default=-1) + 1
     wanted = group_sum(dealers.org[active], want, size)
     stock = np.zeros(size)

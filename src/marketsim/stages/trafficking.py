@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.agents import Role
+from marketsim.agents.trafficking import split_organisation
 from marketsim.places import PRODUCTION
 from marketsim.setup import chain_price
 from marketsim.stages.common import ewma, group_sum
@@ -23,15 +24,23 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
 REVENUE_WINDOW = 1 / 26  # moving-average rate: about six months
+PIPELINE_ADJUSTMENT = 0.25
+"""Share of the gap to the target pipeline ordered each week on top of expected sales (an
+order-up-to rule with partial adjustment, which avoids the bullwhip effect of refilling at once)."""
 
 
 def run(model: DrugMarketModel) -> None:
     """Run the trafficking stage for one week."""
-    for org in model.orgs:
+    for org in list(model.orgs):
+        if not (model.places.controller == org.slot).any():
+            model.dissolve(org)  # with no turf left, its members drift out of the trade
+            continue
         settle_finances(model, org)
+        fission(model, org)
         org.city_stock += float(org.in_transit.sum())
         org.in_transit[:] = 0.0
         org.learn_routes(model.p.trafficking.risk_learning, model.p.trafficking.risk_decay)
+    emergence(model)
     bought = buy_at_farm_gate(model)
     ship(model, bought)
     set_wholesale_prices(model)
@@ -53,13 +62,45 @@ def settle_finances(model: DrugMarketModel, org: TraffickingOrganisation) -> Non
     turf = np.flatnonzero(model.places.controller == org.slot)
     if gap > 0 and len(turf) and org.cash > 0:
         recruits = model.rng.binomial(int(np.ceil(gap)), t.recruitment)
-        for place in model.rng.choice(turf, size=recruits).tolist():
+        need = (model.places.value_ma[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
+        for place in model.rng.choice(turf, size=recruits, p=need / need.sum()).tolist():
             org.add_member(model.space[model.places.names[place]], Role.SOLDIER)
     elif gap < -0.25 * affordable:
         soldiers = [m for m in org.members if m.role is Role.SOLDIER]
         leaving = model.rng.binomial(len(soldiers), t.recruitment / 2)
         for index in sorted(model.rng.choice(len(soldiers), size=leaving, replace=False).tolist(), reverse=True):
             org.remove_member(soldiers[index])
+
+
+def fission(model: DrugMarketModel, org: TraffickingOrganisation) -> None:
+    """An organisation whose territory outgrows its leader's span of control may split on its own."""
+    t = model.p.trafficking
+    excess = float((model.places.controller == org.slot).sum()) / t.span_of_control - 1
+    if excess > 0 and model.rng.random() < t.fission_rate * excess:
+        split_organisation(model, org)
+
+
+def emergence(model: DrugMarketModel) -> None:
+    """New local groups form where the controlling organisation is thinly present: the
+    competition that keeps a market from settling into one hegemon for good."""
+    t, places, rng = model.p.trafficking, model.places, model.rng
+    towns = np.flatnonzero(places.community >= 0)
+    held = places.controller[towns]
+    presence = np.array([model.org_by_slot[c].presence[p] if c >= 0 else 0.0
+                         for c, p in zip(held.tolist(), towns.tolist(), strict=True)])
+    chance = t.entry_rate * places.deprivation[towns] / 0.5 * (presence <= 1)
+    for place in towns[rng.random(len(towns)) < chance].tolist():
+        org = model.new_organisation()
+        cell = model.space[places.names[place]]
+        for i in range(t.entry_size):
+            org.add_member(cell, Role.LEADER if i == 0 else Role.LIEUTENANT if i == 1 else Role.SOLDIER)
+        former = model.org_by_slot.get(int(places.controller[place]))
+        places.controller[place] = org.slot
+        if former is not None:
+            for member in former.members_at(place):
+                former.remove_member(member)  # the new group drives out the few who held the place
+        org.revenue_ma = org.revenue = t.soldier_wage * t.entry_size / max(t.labour_share, 1e-9)
+        model.tally.new_groups += 1
 
 
 def buy_at_farm_gate(model: DrugMarketModel) -> np.ndarray:
@@ -70,8 +111,8 @@ def buy_at_farm_gate(model: DrugMarketModel) -> np.ndarray:
     stock = group_sum(places.region[farm_places], places.farm_stock[farm_places], n_regions)
     attractiveness = stock / model.farm_price
     split = attractiveness / attractiveness.sum() if attractiveness.sum() > 0 else np.full(n_regions, 1 / n_regions)
-    wants = np.array([max(0.0, o.sales_ma * t.stock_cover_weeks - o.city_stock - o.source_stock)
-                      for o in model.orgs])
+    wants = np.array([max(0.0, o.sales_ma + PIPELINE_ADJUSTMENT * (
+        o.sales_ma * t.stock_cover_weeks - o.city_stock - o.source_stock)) for o in model.orgs])
     requests = np.outer(wants, split)
     requested = requests.sum(axis=0)
     model.requested_kg = requested

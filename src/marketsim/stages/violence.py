@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.agents import Role, SalesMode
+from marketsim.agents import Role
 from marketsim.stages.common import ewma, group_sum, safe_ratio
 from marketsim.stages.enforcement import dominant_organisation
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
-VACANT_TAKEOVER = 0.1      # weekly chance a neighbour occupies a place nobody controls
+VACANT_TAKEOVER = 0.1      # weekly chance a neighbour occupies a place nobody defends
+ATTACKER_ODDS = 0.5        # an attack succeeds at most half the time, even against no resistance
 EXTORTION_TAKE = 2000.0    # USD an organisation gains per extortion event (assumption)
 BASE_EXTORTION = 0.1       # extortion by organisations that are not diversifying, relative
 VIGILANTE_LETHALITY = 0.3  # deaths per vigilante incident (assumption)
@@ -63,44 +64,59 @@ def update_value_at_stake(model: DrugMarketModel) -> None:
     places.value_ma = ewma(places.value_ma, stake, 0.1)
 
 
-def kill_members(model: DrugMarketModel, org, deaths: int) -> int:
-    """Remove up to ``deaths`` soldiers (or lieutenants) of an organisation; return how many."""
+def kill_members(model: DrugMarketModel, org, deaths: int, place: int | None = None) -> int:
+    """Remove up to ``deaths`` non-leader members of an organisation, those stationed at
+    ``place`` first; return how many died."""
     fighters = [m for m in org.members if m.role is not Role.LEADER]
+    if place is not None:
+        name = model.places.names[place]
+        fighters.sort(key=lambda m: m.cell.coordinate != name)
     count = min(deaths, len(fighters))
-    for index in sorted(model.rng.choice(len(fighters), size=count, replace=False).tolist(), reverse=True):
-        org.remove_member(fighters[index])
+    for member in fighters[:count]:
+        org.remove_member(member)
     return count
 
 
+def presence_matrix(model: DrugMarketModel) -> np.ndarray:
+    """Members of each organisation (row = slot) stationed at each place."""
+    matrix = np.zeros((max(model.org_by_slot) + 1, model.places.n))
+    for org in model.orgs:
+        matrix[org.slot] = org.presence
+    return matrix
+
+
 def territorial_contests(model: DrugMarketModel) -> None:
-    """Organisations attack rivals' neighbouring places; winners take the place."""
+    """Organisations attack rivals' neighbouring places from places where they have members;
+    undefended places are occupied without a fight. Strength is local: an organisation that
+    holds much territory holds each place thinly."""
     v, policy, places, rng, week = model.p.violence, model.p.policy, model.places, model.rng, model.week
     if not model.orgs:
         return
-    attacker_place = np.concatenate([places.edge_a, places.edge_b])
+    source = np.concatenate([places.edge_a, places.edge_b])
     target = np.concatenate([places.edge_b, places.edge_a])
-    attacker = places.controller[attacker_place]
+    attacker = places.controller[source]
     defender = places.controller[target]
-    candidate = (attacker >= 0) & (attacker != defender)
-    attacker_place, target, attacker, defender = (x[candidate] for x in (attacker_place, target, attacker, defender))
-    vacant = defender < 0
-    grab = vacant & (rng.random(len(target)) < VACANT_TAKEOVER)
-    places.controller[target[grab]] = attacker[grab]
-    fight_pairs = ~vacant
-    if not fight_pairs.any():
+    presence = presence_matrix(model)
+    local_attack = np.where(attacker >= 0, presence[np.maximum(attacker, 0), source], 0.0)
+    local_defence = np.where(defender >= 0, presence[np.maximum(defender, 0), target], 0.0)
+    candidate = (attacker >= 0) & (attacker != defender) & (local_attack >= 1)
+    source, target, attacker, defender = (x[candidate] for x in (source, target, attacker, defender))
+    s_a, s_d = local_attack[candidate], local_defence[candidate]
+    undefended = (defender < 0) | (s_d < 1)
+    for k in np.flatnonzero(undefended & (rng.random(len(target)) < VACANT_TAKEOVER)).tolist():
+        occupy(model, model.org_by_slot[int(attacker[k])], int(source[k]), int(target[k]), garrison=1)
+    fight = ~undefended
+    if not fight.any():
         return
-    target, attacker, defender = target[fight_pairs], attacker[fight_pairs], defender[fight_pairs]
+    source, target, attacker, defender, s_a, s_d = (x[fight] for x in (source, target, attacker, defender, s_a, s_d))
     size = max(model.org_by_slot) + 1
-    strength = np.zeros(size)
     turmoil = np.zeros(size, dtype=bool)
     warned = np.zeros(size)
     for org in model.orgs:
-        strength[org.slot] = org.strength
         turmoil[org.slot] = org.in_turmoil(week)
         warned[org.slot] = v.deterrence_effect * model.deterrence_credibility if org.warned else 0.0
     reference = float(np.mean(places.value_ma[places.value_ma > 0])) if (places.value_ma > 0).any() else 1.0
     value = (np.maximum(places.value_ma[target], 0) / reference) ** v.value_elasticity
-    s_a, s_d = strength[attacker], strength[defender]
     parity = 1 - v.parity_weight * np.abs(s_a - s_d) / (s_a + s_d)
     siblings = np.array([d in model.org_by_slot[a].rivals_in_turmoil for a, d in
                          zip(attacker.tolist(), defender.tolist(), strict=True)])
@@ -118,21 +134,39 @@ def territorial_contests(model: DrugMarketModel) -> None:
     deaths = rng.binomial(incidents, np.minimum(lethality, 1.0))
     for f, n_incidents, n_deaths in zip(fights.tolist(), incidents.tolist(), deaths.tolist(), strict=True):
         a_org, d_org = model.org_by_slot.get(int(attacker[f])), model.org_by_slot.get(int(defender[f]))
-        if a_org is None or d_org is None:
+        if a_org is None or d_org is None or places.controller[target[f]] != d_org.slot:
             continue
-        place = int(target[f])
+        place, origin = int(target[f]), int(source[f])
         model.tally.incidents += n_incidents
         model.tally.contests += 1
         model.tally.homicides[place] += n_deaths
-        kill_members(model, d_org, n_deaths // 2)
-        kill_members(model, a_org, n_deaths // 4)
+        kill_members(model, d_org, n_deaths // 2, place)
+        kill_members(model, a_org, n_deaths // 4, origin)
         a_org.violence_score += n_incidents
         d_org.violence_score += n_incidents / 2
-        if rng.random() < 0.5 * a_org.strength / (a_org.strength + d_org.strength):
-            places.controller[place] = a_org.slot
+        attack, defence = a_org.presence[origin], d_org.presence[place]
+        if attack >= 1 and rng.random() < ATTACKER_ODDS * attack / (attack + defence):
+            occupy(model, a_org, origin, place, garrison=int(np.ceil(attack / 2)))
     for org in list(model.orgs):
         if not org.members:
             model.dissolve(org)
+
+
+def occupy(model: DrugMarketModel, org, origin: int, place: int, garrison: int) -> None:
+    """``org`` takes ``place``: some members move in from ``origin``; the former controller's
+    members there fall back to another of its places."""
+    places = model.places
+    former = model.org_by_slot.get(int(places.controller[place]))
+    places.controller[place] = org.slot
+    cell = model.space[places.names[place]]
+    for member in org.members_at(origin)[:garrison]:
+        if member.role is not Role.LEADER:
+            org.station(member, cell)
+    if former is not None:
+        refuge = np.flatnonzero(places.controller == former.slot)
+        for member in former.members_at(place):
+            if len(refuge):
+                former.station(member, model.space[places.names[int(model.rng.choice(refuge))]])
 
 
 def dealer_disputes(model: DrugMarketModel) -> None:
@@ -189,12 +223,12 @@ def confrontations(model: DrugMarketModel) -> None:
     sizes = np.array([len(o.members) for o in model.orgs], dtype=float)
     targets = rng.choice(len(model.orgs), size=count, p=sizes / sizes.sum())
     for index in targets.tolist():
-        org = model.orgs[index] if index < len(model.orgs) else None
-        if org is None or not org.members:
+        org = model.orgs[index]
+        if not org.members:
             continue
         deaths = int(rng.poisson(v.confrontation_lethality * (0.5 + militarisation)))
-        place = model.places.index[org.members[0].cell.coordinate]
-        kill_members(model, org, deaths)
+        place = model.places.index[org.members[-1].cell.coordinate]
+        kill_members(model, org, deaths, place)
         model.tally.homicides[place] += deaths
         model.tally.confrontation_deaths += deaths
         model.tally.incidents += 1

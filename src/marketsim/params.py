@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 # Shared source strings, so each citation is spelled once.
 UNODC_HOMICIDE = "UNODC Global Study on Homicide 2013, via IDPC Module 7 handout (seed 001)"
 PRISON_LIST = "World Prison Population List 2013, via IDPC Module 7 handout (seed 001)"
-PRICE_CHAIN = "UNODC World Drug Report 2010 price chain; REFERENCES.md (farm $800, export $2,400, wholesale $19,000, retail ≥ $100,000)"
+PRICE_CHAIN = ("UNODC World Drug Report 2010 price chain; REFERENCES.md "
+               "(farm $800, export $2,400, wholesale $19,000, retail ≥ $100,000)")
 CAULKINS_REUTER = "Caulkins & Reuter 1998, 'What price data tell us about drug markets', J. Drug Issues"
 PEW_2011 = "Pew Center on the States 2011, State of Recidivism (almost half re-incarcerated within 3 years)"
 CALIBRATED = "calibrated: chosen so the baseline reproduces "
@@ -523,7 +524,8 @@ class JusticeParams(Group):
     reoffend_after_prison: float = param(0.0045, unit="1/week", ge=0, le=1,
                                          help="Weekly chance that a person released from prison is "
                                               "re-incarcerated for a new offence.",
-                                         source=CALIBRATED + "about half re-incarcerated within 3 years (" + PEW_2011 + ")")
+                                         source=CALIBRATED + "about half re-incarcerated within 3 years ("
+                                         + PEW_2011 + ")")
     reoffend_after_alternative: float = param(0.0025, unit="1/week", ge=0, le=1,
                                               help="Same, after an alternative to prison.",
                                               source="Cullen, Jonson & Nagin 2011; Mitchell et al. 2012 "

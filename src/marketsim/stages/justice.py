@@ -66,7 +66,7 @@ class JusticeSystem:
         """Start with a prison population already serving sentences, and recent releases."""
         model = self.model
         table = model.communities
-        total = int(round(model.p.justice.initial_prison_rate * table.population.sum() / 1e5))
+        total = round(model.p.justice.initial_prison_rate * table.population.sum() / 1e5)
         counts = model.rng.multinomial(total, list(INITIAL_MIX.values()))
         released_per_week = 0.0
         for category, count in zip(INITIAL_MIX, counts.tolist(), strict=True):

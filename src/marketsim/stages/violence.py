@@ -41,7 +41,7 @@ def run(model: DrugMarketModel) -> None:
     vigilantism(model)
     drug_market = float(model.tally.homicides.sum())
     background(model)
-    model.unsolved_homicides = int(round(drug_market))
+    model.unsolved_homicides = round(drug_market)
     places = model.places
     places.violence_ma = ewma(places.violence_ma, model.tally.homicides, 0.1)
     model.dealers.violence_score *= SCORE_DECAY

@@ -18,6 +18,7 @@ a :class:`ScenarioError` before anything runs.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -102,7 +103,11 @@ def list_scenarios() -> list[Scenario]:
 
 
 def _locate(ref: str, relative_to: Path | None) -> Path:
-    """Resolve a scenario reference (preset name or file path) to a file."""
+    """Resolve a scenario reference (preset name or file path) to a file.
+
+    ``relative_to`` is the file whose ``extends`` names ``ref``; problems then name that file.
+    """
+    where = f"{relative_to.name}: extends: " if relative_to is not None else ""
     candidate = Path(ref)
     if ref.endswith(".toml") or candidate.suffix or "/" in ref:
         if not candidate.is_absolute() and relative_to is not None:
@@ -111,7 +116,7 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
                 return beside
         if candidate.exists():
             return candidate
-        raise ScenarioError([f"scenario file {ref!r} does not exist"])
+        raise ScenarioError([f"{where}scenario file {ref!r} does not exist"])
     path = scenario_dir() / f"{ref}.toml"
     if path.exists():
         return path
@@ -119,7 +124,7 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
     hint = close_match(ref, names)
     suggestion = f" — did you mean {hint!r}?" if hint else ""
     raise ScenarioError([
-        f"unknown scenario {ref!r}{suggestion} (presets: {', '.join(names)}; or give a path to a .toml file)"
+        f"{where}unknown scenario {ref!r}{suggestion} (presets: {', '.join(names)}; or give a path to a .toml file)"
     ])
 
 
@@ -211,7 +216,7 @@ def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
         return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
     given = value
     if spec.kind == "int":
-        if float(value) != int(value):
+        if not float(value).is_integer():
             return value, f"{spec.path} = {given!r} has the wrong type: allowed {allowed}"
         value = int(value)
     else:
@@ -219,7 +224,7 @@ def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
     too_low = spec.minimum is not None and (
         value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum)
     too_high = spec.maximum is not None and value > spec.maximum
-    if too_low or too_high:
+    if math.isnan(value) or too_low or too_high:
         return value, f"{spec.path} = {given!r} is out of range: allowed {allowed}"
     return value, None
 
@@ -263,9 +268,9 @@ def _build_params(overrides: dict[str, Any], where: str = "") -> Params:
 
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse a command-line ``path=value`` into the path and a TOML-typed value."""
-    if "=" not in text:
+    path, equals, raw = (part.strip() for part in text.partition("="))
+    if not equals or not path:
         raise ScenarioError([f"--set {text!r} must look like group.name=value"])
-    path, raw = (part.strip() for part in text.split("=", 1))
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:

@@ -36,7 +36,9 @@ class TraffickingOrganisation(Agent):
     sells wholesale to the dealers on its turf, holds and contests territory, pays bribes, and
     turns to extortion when revenue falls. Losing its leader triggers succession or a split.
 
-    Array-valued state (per route segment) is indexed like ``model.routes.edges``.
+    Array-valued state (per route segment) is indexed like ``model.routes.edges``. Route choice
+    and interdiction act on all organisations at once (``stages.trafficking.ship``,
+    ``stages.enforcement.interdiction``), using each one's learned ``risk``.
     """
 
     def __init__(self, model: DrugMarketModel, slot: int, n_edges: int, parent: int | None = None):
@@ -109,13 +111,6 @@ class TraffickingOrganisation(Agent):
         hit = np.minimum(self.seized_on, 1.0)
         self.risk = self.risk * (1 - decay) + learning * hit * (1 - self.risk)
         self.seized_on[:] = 0.0
-
-    def route_weights(self, route_costs: np.ndarray, temperature: float) -> np.ndarray:
-        """Share of shipments on each candidate route: a softmax over their full costs."""
-        scale = temperature * max(float(np.mean(route_costs)), 1e-9)
-        utility = -(route_costs - route_costs.min()) / scale
-        weights = np.exp(utility)
-        return weights / weights.sum()
 
 
 def succession(model: DrugMarketModel, org: TraffickingOrganisation) -> None:

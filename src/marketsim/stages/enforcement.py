@@ -97,7 +97,10 @@ def street_arrests(model: DrugMarketModel, officer_weeks: float, intel: np.ndarr
     visibility = np.array([r.open_air_visibility, r.indoor_visibility, r.delivery_visibility,
                            r.online_visibility])[dealers.mode[active]]
     community = places.community[dealers.place[active]]
-    org_exposure = np.array([exposure.get(o, 1.0) for o in dealers.org[active].tolist()])
+    by_slot = np.ones(max(model.org_by_slot, default=0) + 2)  # the last entry serves dealers with no supplier
+    for slot, share in exposure.items():
+        by_slot[slot] = share
+    org_exposure = by_slot[dealers.org[active]]
     weight = visibility * intel[community] * org_exposure
     hazard = np.minimum(officer_weeks * p.police.street_arrest_rate * weight / len(active), MAX_HAZARD)
     record_actions(model, float((officer_weeks * p.police.street_arrest_rate * visibility * intel[community]
@@ -290,27 +293,30 @@ def interdiction(model: DrugMarketModel, officer_weeks: float, exposure: dict[in
     per_segment = officer_weeks / max(chosen.sum(), 1)
     routes.interdiction = np.where(chosen, 1 - np.exp(-per_segment * p.police.interdiction_rate), 0.0)
     detection = routes.detection()
-    log_escape = np.log1p(-np.minimum(detection, 0.999))
-    for org in model.orgs:
-        shipped = float(org.in_transit.sum())
-        if shipped <= 0:
-            continue
-        share = exposure.get(org.slot, 1.0)
-        path_catch = 1 - np.exp(routes.incidence @ (log_escape * share))
-        record_actions(model, float(path_catch @ org.in_transit) / p.trafficking.lot_kg, share)
-        lots = np.ceil(org.in_transit / p.trafficking.lot_kg).astype(np.int64)
-        caught = rng.binomial(lots, np.clip(path_catch, 0.0, 1.0))
-        seized = org.in_transit * np.divide(caught, lots, out=np.zeros(len(lots)), where=lots > 0)
-        for k in np.flatnonzero(caught).tolist():
-            segments = np.array(routes.paths[k])
-            weights = detection[segments] / detection[segments].sum()
-            hits = rng.multinomial(int(caught[k]), weights)
-            org.seized_on[segments] += hits
-        org.in_transit -= seized
-        kg = float(seized.sum())
-        org.seizure_share = ewma(org.seizure_share, kg / shipped, 0.1)
-        model.ledger.seized += kg
-        model.tally.seized_kg += kg
+    orgs = model.orgs
+    if not orgs:
+        return
+    transit = np.array([o.in_transit for o in orgs])
+    shipped = transit.sum(axis=1)
+    share = np.array([exposure.get(o.slot, 1.0) for o in orgs])
+    catch = 1 - np.exp(np.outer(share, routes.incidence @ np.log1p(-np.minimum(detection, 0.999))))
+    actions = (catch * transit).sum(axis=1) / p.trafficking.lot_kg
+    model.tally.actions_against_orgs += float(actions.sum())
+    model.tally.actions_neutralised += float((actions * np.maximum(0.0, 1 - share)).sum())
+    lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
+    caught = rng.binomial(lots, np.clip(catch, 0.0, 1.0))
+    seized = transit * np.divide(caught, lots, out=np.zeros(lots.shape), where=lots > 0)
+    for i, k in np.argwhere(caught > 0).tolist():
+        segments = np.array(routes.paths[k])
+        weights = detection[segments] / detection[segments].sum()
+        orgs[i].seized_on[segments] += rng.multinomial(int(caught[i, k]), weights)
+    for i, org in enumerate(orgs):
+        org.in_transit -= seized[i]
+        if shipped[i] > 0:
+            org.seizure_share = ewma(org.seizure_share, float(seized[i].sum() / shipped[i]), 0.1)
+    kg = float(seized.sum())
+    model.ledger.seized += kg
+    model.tally.seized_kg += kg
 
 
 def eradication(model: DrugMarketModel, officer_weeks: float) -> None:

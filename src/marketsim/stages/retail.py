@@ -114,8 +114,10 @@ def set_retail_prices(model: DrugMarketModel) -> None:
     n = len(table.place)
     have = group_sum(community, None, n)
     table.arrest_hazard = ewma(table.arrest_hazard, safe_ratio(table.dealer_arrests, have), 0.1)
-    wholesale = np.array([model.org_by_slot[o].wholesale_price if o in model.org_by_slot else 0.0
-                          for o in dealers.org[active].tolist()])
+    by_slot = np.zeros(max(model.org_by_slot, default=0) + 2)  # the last entry serves dealers with no supplier
+    for org in model.orgs:
+        by_slot[org.slot] = org.wholesale_price
+    wholesale = by_slot[dealers.org[active]]
     cover = safe_ratio(dealers.stock[active], dealers.sales_ma[active] * p.cover_weeks, 1.0)
     scarcity = np.clip(np.maximum(cover, 1e-3) ** -0.25, 0.8, 1.6)
     risk = np.minimum(1.0, 52 * table.arrest_hazard[community])  # expected arrests per dealer-year

@@ -135,40 +135,45 @@ def buy_at_farm_gate(model: DrugMarketModel) -> np.ndarray:
 
 
 def ship(model: DrugMarketModel, bought: np.ndarray) -> None:
-    """Split each organisation's purchases over candidate routes and put them in transit."""
-    t, routes, places = model.p.trafficking, model.routes, model.places
-    export_value = model.farm_price * t.export_markup
-    congestion = 1 + (routes.flow_ma / routes.capacity) ** 2
-    base_cost = routes.incidence @ (routes.cost * congestion)
+    """Split each organisation's purchases over the candidate routes from each region and put
+    them in transit; pay tolls to the controllers of transit towns on the way (vectorised over
+    organisations: arrays are paths × organisations)."""
+    t, routes, places, orgs = model.p.trafficking, model.routes, model.places, model.orgs
+    if not orgs:
+        return
     controller = places.controller
-    path_flow = np.zeros(len(routes.paths))
-    toll_income = np.zeros(places.n)
-    for org, by_region in zip(model.orgs, bought, strict=True):
-        if org.source_stock <= 0:
+    slots = np.array([o.slot for o in orgs])
+    foreign = ((controller >= 0)[None, :] & (controller[None, :] != slots[:, None])).astype(float)
+    learned = np.array([np.minimum(o.risk, 0.999) for o in orgs])
+    path_risk = 1 - np.exp(routes.incidence @ np.log1p(-learned).T)
+    value = model.farm_price[routes.path_region] * t.export_markup * t.corridor_markup
+    congestion = 1 + (routes.flow_ma / routes.capacity) ** 2
+    cost = ((routes.incidence @ (routes.cost * congestion))[:, None]
+            + t.toll_rate * value[:, None] * (routes.tolls @ foreign.T) + value[:, None] * path_risk)
+    totals = bought.sum(axis=1, keepdims=True)
+    by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * np.array(
+        [o.source_stock for o in orgs])[:, None]
+    shipped = np.zeros_like(cost)
+    for r in range(len(places.regions)):
+        paths = routes.path_region == r
+        if not paths.any():
+            model.ledger.lost += float(by_region[:, r].sum())
             continue
-        path_risk = 1 - np.exp(routes.incidence @ np.log1p(-np.minimum(org.risk, 0.999)))
-        foreign = ((controller >= 0) & (controller != org.slot)).astype(float)
-        tolled_stops = routes.tolls @ foreign
-        scale = by_region / max(by_region.sum(), 1e-12) * org.source_stock
-        for r in np.flatnonzero(scale > 0).tolist():
-            k = np.flatnonzero(routes.path_region == r)
-            if len(k) == 0:
-                model.ledger.lost += float(scale[r])
-                continue
-            value = export_value[r] * t.corridor_markup
-            cost = base_cost[k] + t.toll_rate * value * tolled_stops[k] + value * path_risk[k]
-            kg = scale[r] * org.route_weights(cost, t.route_temperature)
-            org.in_transit[k] += kg
-            path_flow[k] += kg
-            tolls = routes.tolls[k] * ((controller >= 0) & (controller != org.slot))
-            toll_income += (kg * t.toll_rate * value) @ tolls
+        regional = cost[paths]
+        spread = t.route_temperature * np.maximum(regional.mean(axis=0), 1e-9)
+        weights = np.exp(-(regional - regional.min(axis=0)) / spread)
+        shipped[paths] = weights / weights.sum(axis=0) * by_region[:, r]
+    for i, org in enumerate(orgs):
+        org.in_transit += shipped[:, i]
         org.source_stock = 0.0
+    path_flow = shipped.sum(axis=1)
     routes.flow = routes.incidence.T @ path_flow
     routes.flow_ma = ewma(routes.flow_ma, routes.flow, 0.2)
-    for org in model.orgs:
-        org.revenue += float(toll_income[controller == org.slot].sum())
-    through = routes.tolls.T @ path_flow
-    stake = through * float(np.mean(export_value)) * t.corridor_markup + model.tally.farm_sales_value
+    tolls_paid = np.einsum("ko,kn,on->n", shipped * value[:, None] * t.toll_rate, routes.tolls, foreign)
+    income = group_sum(np.maximum(controller, 0), tolls_paid * (controller >= 0), int(slots.max()) + 1)
+    for org in orgs:
+        org.revenue += float(income[org.slot])
+    stake = (routes.tolls.T @ (path_flow * value)) + model.tally.farm_sales_value
     model.tally.value_at_stake += stake
 
 

@@ -67,10 +67,13 @@ def update_value_at_stake(model: DrugMarketModel) -> None:
 def kill_members(model: DrugMarketModel, org, deaths: int, place: int | None = None) -> int:
     """Remove up to ``deaths`` non-leader members of an organisation, those stationed at
     ``place`` first; return how many died."""
+    if deaths <= 0:
+        return 0
     fighters = [m for m in org.members if m.role is not Role.LEADER]
     if place is not None:
         name = model.places.names[place]
-        fighters.sort(key=lambda m: m.cell.coordinate != name)
+        here = [m for m in fighters if m.cell.coordinate == name]
+        fighters = here + [m for m in fighters if m.cell.coordinate != name] if len(here) < deaths else here
     count = min(deaths, len(fighters))
     for member in fighters[:count]:
         org.remove_member(member)
@@ -198,13 +201,12 @@ def dealer_disputes(model: DrugMarketModel) -> None:
     model.tally.incidents += int(disputes.sum())
     model.tally.disputes += int(disputes.sum())
     model.tally.homicides[table.place] += deaths
-    for row in np.flatnonzero(disputes).tolist():
-        local = np.flatnonzero(community == row)
-        weight = propensity[local] * friction[local]
-        if weight.sum() <= 0:
-            continue
-        involved = rng.choice(local, size=min(2 * int(disputes[row]), len(local)), p=weight / weight.sum())
-        dealers.violence_score[active[involved]] += 1.0
+    # dealers involved, likelier the more violent and the more exposed they are
+    weight = propensity * friction
+    share = np.divide(weight, group_sum(community, weight, n)[community], out=np.zeros(len(weight)),
+                      where=weight > 0)
+    involved = rng.random(len(active)) < np.minimum(1.0, 2 * disputes[community] * share)
+    dealers.violence_score[active[involved]] += 1.0
 
 
 def tally_sales(model: DrugMarketModel, n: int) -> np.ndarray:

@@ -1,0 +1,92 @@
+"""Throughput of the default scenario against a trivial Mesa model, measured in the same run.
+
+Targets (issue 3): the default scenario (~5,000 agents) runs 520 weeks in under 3 s on one
+core, and marketsim's agent-steps per second are at least those of a Boltzmann-wealth model
+of the same size. Run on demand: ``python benchmarks/bench_step.py [--repeats 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import mesa
+
+import marketsim as ms
+
+TARGET_SECONDS = 3.0
+TARGET_RATIO = 1.0
+
+
+class WealthAgent(mesa.Agent):
+    """The Boltzmann wealth agent of Mesa's tutorial: gives a coin to a random other agent."""
+
+    def __init__(self, model: mesa.Model):
+        super().__init__(model)
+        self.wealth = 1
+
+    def step(self) -> None:
+        if self.wealth > 0:
+            other = self.random.choice(self.model.roster)
+            other.wealth += 1
+            self.wealth -= 1
+
+
+class WealthModel(mesa.Model):
+    """The trivial reference model: every agent steps once per step, in random order.
+
+    Agents pick partners from a plain list: drawing from ``model.agents`` (an AgentSet) copies
+    it on every draw and would make the reference model artificially slow.
+    """
+
+    def __init__(self, n: int, seed: int = 1):
+        super().__init__(rng=seed)
+        self.roster = list(WealthAgent.create_agents(self, n))
+
+    def step(self) -> None:
+        self.agents.shuffle_do("step")
+
+
+def time_marketsim(steps: int) -> tuple[float, int]:
+    """Seconds for ``steps`` weeks of the default scenario, and agent-steps done."""
+    model = ms.DrugMarketModel("baseline", seed=1)
+    agent_steps = 0
+    start = time.perf_counter()
+    for _ in range(steps):
+        agent_steps += len(model.agents)
+        model.step()
+    return time.perf_counter() - start, agent_steps
+
+
+def time_wealth(n_agents: int, steps: int) -> tuple[float, int]:
+    """Seconds for ``steps`` steps of the wealth model with ``n_agents`` agents."""
+    model = WealthModel(n_agents)
+    start = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    return time.perf_counter() - start, n_agents * steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="take the best of this many runs")
+    parser.add_argument("--steps", type=int, default=520, help="weeks of the default scenario")
+    args = parser.parse_args()
+    market = min((time_marketsim(args.steps) for _ in range(args.repeats)), key=lambda r: r[0])
+    agents = market[1] // args.steps
+    wealth = min((time_wealth(agents, 52) for _ in range(args.repeats)), key=lambda r: r[0])
+    market_rate = market[1] / market[0]
+    wealth_rate = wealth[1] / wealth[0]
+    ratio = market_rate / wealth_rate
+    print(f"marketsim default scenario: {args.steps} weeks, ~{agents} agents, {market[0]:.2f} s "
+          f"(target < {TARGET_SECONDS:.0f} s: {'met' if market[0] < TARGET_SECONDS else 'NOT met'})")
+    print(f"marketsim agent-steps/s:   {market_rate:,.0f}")
+    print(f"Boltzmann wealth (Mesa {mesa.__version__}) agent-steps/s: {wealth_rate:,.0f} "
+          f"({agents} agents, 52 steps)")
+    print(f"ratio marketsim / trivial model: {ratio:.2f}x "
+          f"(target ≥ {TARGET_RATIO:.1f}x: {'met' if ratio >= TARGET_RATIO else 'NOT met'})")
+    print(f"per-week time: {market[0] / args.steps * 1000:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,259 @@
+"""The ``marketsim`` command: every command's happy path on short runs, and bad input.
+
+Bad input must exit with status 2, print every problem on stderr, and write no file.
+Runs are short (a few weeks) in a small world so the whole file stays fast.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from marketsim import analysis, cli, parameter_specs
+from marketsim.scenario import preset_names
+
+SMALL = ["--set", "world.producers=600", "--set", "world.neighbourhoods=12",
+         "--set", "world.neighbourhood_population=50000"]
+STEPS = 6
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Print tables wide enough that no cell is cut, whatever the terminal."""
+    monkeypatch.setattr(cli, "console", Console(width=250, highlight=False))
+
+
+def invoke(*args: str | Path):
+    return runner.invoke(cli.app, [str(arg) for arg in args])
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- happy paths -------------------------------------------------------------------------------
+def test_scenarios_lists_every_preset_with_its_title() -> None:
+    result = invoke("scenarios")
+    assert result.exit_code == 0, result.output
+    for name in preset_names():
+        assert name in result.stdout
+    assert "Baseline" in result.stdout
+    assert "Zero tolerance" in result.stdout
+
+
+def test_show_resolves_every_parameter_and_marks_changes(tmp_path: Path) -> None:
+    child = write(tmp_path / "my_kingpin.toml", 'title = "Mine [draft]"\nsummary = "A test."\nextends = "kingpin"\n'
+                                                "[harm]\nnaloxone_coverage = 0.33\n")
+    result = invoke("show", child, "--set", "world.deprivation=0.61")
+    assert result.exit_code == 0, result.output
+    assert "my_kingpin → kingpin → baseline" in result.stdout
+    assert "Mine [draft]" in result.stdout and "A test." in result.stdout
+    for spec in parameter_specs():
+        assert spec.path in result.stdout
+    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.count("│") > 3}
+    assert "0.33" in lines["harm.naloxone_coverage"] and "changed" in lines["harm.naloxone_coverage"]
+    assert "0.61" in lines["world.deprivation"] and "changed" in lines["world.deprivation"]
+    assert "changed" in lines["policy.hvt_share"]  # set by kingpin
+    assert "changed" not in lines["world.regions"]
+
+
+def test_params_reference_and_group_filter() -> None:
+    specs = parameter_specs()
+    everything = invoke("params")
+    assert everything.exit_code == 0, everything.output
+    assert all(spec.path in everything.stdout for spec in specs)
+    policy = invoke("params", "--group", "policy")
+    assert policy.exit_code == 0, policy.output
+    assert all((spec.path in policy.stdout) == (spec.group == "policy") for spec in specs)
+
+
+def test_params_markdown_has_one_row_per_parameter() -> None:
+    result = invoke("params", "--markdown")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == [spec.path for spec in parameter_specs()]
+    assert all(row.count(" | ") == 5 for row in rows)  # six cells: no stray pipes
+    assert "## policy" in result.stdout
+    assert "float in [0, 1]" in result.stdout
+
+
+def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path: Path) -> None:
+    table, figure = tmp_path / "deep" / "run.csv", tmp_path / "deep" / "run.png"
+    result = invoke("run", "kingpin", "--seed", "7", "--steps", STEPS, *SMALL, "--out", table, "--figure", figure)
+    assert result.exit_code == 0, result.output
+    for label in ("Outcome indicators", "Process indicators", "homicides", "prison_population", "arrests",
+                  "seizures_kg", "Per year"):
+        assert label in result.stdout
+    runs = pd.read_csv(table)
+    assert list(runs.columns[:3]) == ["scenario", "seed", "step"]
+    assert list(runs["step"]) == list(range(1, STEPS + 1))
+    assert set(runs["scenario"]) == {"kingpin"} and set(runs["seed"]) == {7}
+    assert figure.read_bytes().startswith(PNG_MAGIC)
+    assert sorted(p.name for p in table.parent.iterdir()) == ["run.csv", "run.png"]  # no temp files left
+
+
+def test_run_writes_parquet(tmp_path: Path) -> None:
+    result = invoke("run", "baseline", "--steps", STEPS, *SMALL, "--out", tmp_path / "run.parquet")
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(tmp_path / "run.parquet")) == STEPS
+
+
+def test_compare_runs_paired_seeds_and_writes_three_files(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    result = invoke("compare", "baseline", "zero_tolerance", "--seeds", 2, "--steps", STEPS, *SMALL, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Outcome indicators" in result.stdout and "Process indicators" in result.stdout
+    assert "Δ vs baseline" in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.png", "runs.parquet"]
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 2 * 2 * STEPS
+    seeds = analysis.seed_list(2)
+    for scenario in ("baseline", "zero_tolerance"):
+        assert sorted(runs.loc[runs["scenario"] == scenario, "seed"].unique()) == sorted(seeds)
+    table = pd.read_csv(out / "compare.csv")
+    assert set(table["scenario"]) == {"baseline", "zero_tolerance"}
+    assert set(analysis.KEY_OUTCOMES) | set(analysis.KEY_PROCESS) <= set(table["metric"])
+    assert table.loc[table["scenario"] == "baseline", "diff"].isna().all()
+    assert table.loc[table["scenario"] == "zero_tolerance", "diff"].notna().all()
+    assert (table["seeds"] == 2).all()
+    assert (out / "compare.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_demo_runs_the_baseline_and_says_where_its_files_are(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "DEMO_WEEKS", STEPS)
+    result = invoke("demo", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    csv, png = tmp_path / "o" / "baseline.csv", tmp_path / "o" / "baseline.png"
+    assert str(csv) in result.stdout and str(png) in result.stdout
+    assert len(pd.read_csv(csv)) == STEPS
+    assert png.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_python_dash_m_marketsim_shows_help() -> None:
+    result = subprocess.run([sys.executable, "-m", "marketsim", "--help"], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "marketsim" in result.stdout
+    for command in ("scenarios", "show", "params", "run", "compare", "demo"):
+        assert command in result.stdout
+
+
+# -- bad input ---------------------------------------------------------------------------------
+@pytest.fixture
+def bad_files(tmp_path: Path) -> dict[str, Path]:
+    """Scenario files with one problem each, and a regular file to use as a non-directory."""
+    write(tmp_path / "b.toml", 'extends = "a.toml"\n')
+    return {
+        "cycle": write(tmp_path / "a.toml", 'extends = "b.toml"\n'),
+        "malformed": write(tmp_path / "broken.toml", 'title = "unterminated\n'),
+        "orphan": write(tmp_path / "orphan.toml", 'extends = "missing.toml"\n'),
+        "not_a_dir": write(tmp_path / "plain.txt", "not a directory\n"),
+    }
+
+
+BAD_INPUTS = [
+    # (arguments before the outputs, a fragment of the expected message)
+    (["nope"], "unknown scenario 'nope'"),
+    (["basline"], "did you mean 'baseline'?"),
+    (["baseline", "--set", "policy.hvt_shar=0.1"], "unknown parameter policy.hvt_shar — did you mean policy.hvt_shar"),
+    (["baseline", "--set", "world.producers=1.5"], "world.producers = 1.5 has the wrong type"),
+    (["baseline", "--set", "policy.street_share=2"], "policy.street_share = 2 is out of range: allowed a number"),
+    (["baseline", "--set", "oops"], "--set 'oops' must look like group.name=value"),
+    (["baseline", "--set", "policy.hvt_share=0.9"], "policy budget shares add up to"),
+    (["baseline", "--set", "policy.eradication_region=region_9"], "'region_9' is not in this world"),
+    (["{cycle}"], "cyclic extends: a → b → a"),
+    (["{malformed}"], "malformed TOML in"),
+    (["{orphan}"], "orphan.toml: extends: scenario file 'missing.toml' does not exist"),
+    (["baseline", "--steps", "0"], "--steps"),
+    (["baseline", "--burn-in", "6", "--steps", "6"], "--burn-in 6 leaves no weeks to average"),
+]
+
+
+def bounds(path: str) -> str:
+    """How validation messages state an inclusive range, from the parameter's current bounds."""
+    spec = next(spec for spec in parameter_specs() if spec.path == path)
+    return f"≥ {spec.minimum:g} and ≤ {spec.maximum:g}"
+
+
+def _fill(args: list[str], files: dict[str, Path]) -> list[str]:
+    return [arg.format(**{k: str(v) for k, v in files.items()}) for arg in args]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUTS)
+def test_run_rejects_bad_input_and_writes_nothing(args: list[str], message: str, tmp_path: Path,
+                                                  bad_files: dict[str, Path]) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", *SMALL, "--steps", STEPS, "--out", out / "run.csv", "--figure", out / "run.png",
+                    *_fill(args, bad_files))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert message not in result.stdout
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    *((["kingpin", *args], message) for args, message in BAD_INPUTS),  # the second scenario is the bad one
+    (["baseline", "zero_tolerance", "--seeds", "0"], "--seeds"),
+    (["baseline"], "compare needs at least two scenarios"),
+    (["baseline", "baseline"], "scenario 'baseline' is given more than once"),
+])
+def test_compare_rejects_bad_input_and_writes_nothing(args: list[str], message: str, tmp_path: Path,
+                                                      bad_files: dict[str, Path]) -> None:
+    out = tmp_path / "out"
+    result = invoke("compare", *SMALL, "--seeds", "1", "--steps", STEPS, "--out", out, *_fill(args, bad_files))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert not out.exists()
+
+
+def test_every_problem_is_reported_one_per_line(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = invoke("run", "baseline", "--set", "policy.hvt_shar=0.1", "--set", "world.producers=1.5",
+                    "--set", "policy.street_share=2", "--set", "oops", "--out", out / "run.txt",
+                    "--figure", out / "run.jpg")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: --set 'oops' must look like group.name=value",
+        "error: unknown parameter policy.hvt_shar — did you mean policy.hvt_share?",
+        f"error: world.producers = 1.5 has the wrong type: allowed a whole number {bounds('world.producers')}",
+        "error: policy.street_share = 2 is out of range: allowed a number ≥ 0 and ≤ 1",
+        f"error: {out / 'run.txt'}: the file name must end in .csv or .parquet",
+        f"error: {out / 'run.jpg'}: the file name must end in .png",
+    ]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("target", ["table", "figure", "compare"])
+def test_an_output_directory_that_cannot_be_created_is_rejected_before_running(
+        target: str, bad_files: dict[str, Path]) -> None:
+    blocked = bad_files["not_a_dir"] / "sub"
+    before = sorted(bad_files["not_a_dir"].parent.rglob("*"))
+    if target == "compare":
+        result = invoke("compare", "baseline", "kingpin", *SMALL, "--seeds", "1", "--steps", STEPS, "--out", blocked)
+    else:
+        option = "--out" if target == "table" else "--figure"
+        result = invoke("run", "baseline", *SMALL, "--steps", STEPS, option,
+                        blocked / ("run.csv" if target == "table" else "run.png"))
+    assert result.exit_code == 2, result.output
+    assert f"{bad_files['not_a_dir']} is not a directory" in result.stderr
+    assert sorted(bad_files["not_a_dir"].parent.rglob("*")) == before
+
+
+def test_show_and_params_reject_bad_input() -> None:
+    show = invoke("show", "zero_tolerence")
+    assert show.exit_code == 2
+    assert "did you mean 'zero_tolerance'?" in show.stderr
+    params = invoke("params", "--group", "polcy")
+    assert params.exit_code == 2
+    assert params.stderr.startswith("error: unknown parameter group 'polcy' — did you mean 'policy'?")

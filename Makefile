@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests experiments benchmarks
 
 update-baseline: $(STAMP)  ## deliberately regenerate tests/regression/baseline.json
-	$(PY) -m tests.regression.update_baseline
+	$(PY) tests/regression/update_baseline.py
 
 bench: $(STAMP)  ## speed targets, run on demand (not in CI)
 	$(PY) benchmarks/bench_step.py

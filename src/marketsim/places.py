@@ -45,7 +45,7 @@ class Places:
         self.trust = node_attribute(graph, self.names, "trust", 0.5)
         self.land_ha = node_attribute(graph, self.names, "land_ha")
         self.alt_income = node_attribute(graph, self.names, "alt_income", 1.0)
-        self.user_prevalence = node_attribute(graph, self.names, "user_prevalence", 0.0)
+        self.user_index = node_attribute(graph, self.names, "user_index", 0.0)
         self.x = node_attribute(graph, self.names, "x")
         self.y = node_attribute(graph, self.names, "y")
         self.neighbours = [np.array([self.index[m] for m in graph.neighbors(n)], dtype=np.int64)

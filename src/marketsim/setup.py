@@ -102,7 +102,7 @@ def create_communities(model: DrugMarketModel) -> CommunityTable:
                            deprivation=places.deprivation[rows], firearms=places.firearms[rows])
     places.community[rows] = np.arange(len(rows))
     urban = places.kind[rows] == URBAN
-    factor = places.user_prevalence[rows]
+    factor = places.user_index[rows]
     mean_factor = np.average(factor[urban], weights=table.population[urban]) if urban.any() else 1.0
     users = np.where(urban, rng.poisson(p.demand.prevalence * factor / mean_factor * table.population), 0)
     table.dependent = rng.binomial(users, p.demand.dependent_share)

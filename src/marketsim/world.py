@@ -29,7 +29,7 @@ NODE_ATTRIBUTES: dict[str, dict[str, tuple[float, float]]] = {
                 "population": (0, 1e8), "deprivation": (0, 1), "trust": (0, 1)},
     "border": {"inspection": (0, 1), "corruption": (0, 1), "population": (0, 1e8)},
     "urban": {"population": (1, 1e8), "deprivation": (0, 1), "trust": (0, 1), "firearms": (0, 1),
-              "user_prevalence": (0, 1)},
+              "user_index": (0, 10)},
 }
 TEXT_ATTRIBUTES = {"production": ("region",), "transit": ("route",), "border": (), "urban": ()}
 EDGE_ATTRIBUTES: dict[str, tuple[float, float]] = {
@@ -118,7 +118,7 @@ def generate_world(params: WorldParams, rng: np.random.Generator) -> nx.Graph:
             deprivation=deprivation,
             trust=float(np.clip(params.trust + 0.2 * (0.5 - deprivation) + rng.normal(0, 0.04), 0.02, 1)),
             firearms=float(np.clip(rng.normal(params.firearms, 0.08), 0, 1)),
-            user_prevalence=float(np.clip(0.6 + 0.8 * deprivation, 0.2, 2.0)),
+            user_index=float(np.clip(0.6 + 0.8 * deprivation, 0.2, 2.0)),  # relative drug use, ~1 on average
             x=4.2 + col * 0.7, y=(row - (math.ceil(params.neighbourhoods / cols) - 1) / 2) * 0.7,
         )
     for (row, col), node in grid.items():

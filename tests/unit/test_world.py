@@ -1,0 +1,94 @@
+"""The network of places: the generated default, and worlds loaded from files."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import marketsim as ms
+from marketsim.params import WorldParams
+from marketsim.world import generate_world, load_world, save_world, validate_world
+
+
+@pytest.fixture
+def world() -> nx.Graph:
+    return generate_world(WorldParams(), np.random.default_rng(1))
+
+
+def kinds(graph: nx.Graph) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        out.setdefault(data["kind"], []).append(node)
+    return out
+
+
+def test_default_world_has_the_required_structure(world):
+    by_kind = kinds(world)
+    regions = {world.nodes[n]["region"] for n in by_kind["production"]}
+    assert len(regions) >= 3
+    assert len(by_kind["urban"]) >= 12
+    assert len(by_kind["border"]) >= 1
+    corridors = {world.nodes[n]["route"] for n in by_kind["transit"]}
+    assert len(corridors) >= 2
+    validate_world(world)
+    # at least two node-disjoint corridors from every region to the city
+    city = by_kind["urban"][0]
+    for region in regions:
+        farm = next(n for n in by_kind["production"] if world.nodes[n]["region"] == region)
+        assert nx.node_connectivity(world, farm, city) >= 2
+
+
+def test_same_seed_same_world():
+    a = generate_world(WorldParams(), np.random.default_rng(4))
+    b = generate_world(WorldParams(), np.random.default_rng(4))
+    assert nx.utils.graphs_equal(a, b)
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".json"])
+def test_world_round_trips_through_files(world, tmp_path, suffix):
+    path = tmp_path / f"world{suffix}"
+    save_world(world, path)
+    loaded = load_world(path)
+    assert set(loaded.nodes) == set(world.nodes)
+    assert loaded.number_of_edges() == world.number_of_edges()
+    model = ms.DrugMarketModel(ms.load_scenario("baseline", {"world.file": str(path)}), seed=1)
+    model.run(4)
+    assert len(model.metrics()) == 4
+
+
+def test_missing_attribute_names_node_and_attribute(world, tmp_path):
+    del world.nodes["nbhd_03"]["trust"]
+    world.edges["route_1_town_1", "route_1_town_2"]["capacity_kg"] = -5
+    path = tmp_path / "broken.json"
+    save_world(world, path)
+    with pytest.raises(ms.ScenarioError) as error:
+        load_world(path)
+    problems = error.value.problems
+    assert "world file broken.json: node 'nbhd_03' (urban): missing attribute 'trust'" in problems
+    assert any("edge 'route_1_town_1'–'route_1_town_2': attribute 'capacity_kg' = -5" in p for p in problems)
+
+
+def test_unknown_kind_and_unreadable_files(tmp_path):
+    graph = nx.Graph()
+    graph.add_node("a", kind="castle", x=0, y=0)
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(nx.node_link_data(graph, edges="edges")))
+    with pytest.raises(ms.ScenarioError, match="node 'a': attribute 'kind' = 'castle'; allowed production"):
+        load_world(path)
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(ms.ScenarioError, match=r"bad\.json: cannot be read"):
+        load_world(bad)
+    with pytest.raises(ms.ScenarioError, match=r"unknown format '\.txt'"):
+        (tmp_path / "w.txt").write_text("x")
+        load_world(tmp_path / "w.txt")
+
+
+def test_policy_targets_must_exist_in_the_world():
+    with pytest.raises(ms.ScenarioError, match=r"policy.eradication_region = 'region_9' is not in this world"):
+        ms.DrugMarketModel(ms.load_scenario("eradication", {"policy.eradication_region": "region_9"}), seed=1)
+    with pytest.raises(ms.ScenarioError, match="did you mean 'route_1'"):
+        ms.DrugMarketModel(ms.load_scenario("interdiction", {"policy.interdiction_target": "rute_1"}), seed=1)

@@ -396,3 +396,6 @@ def compare(
 
 
 # Command groups owned by other modules are registered below.
+from marketsim.lesson_cli import lesson_app  # noqa: E402
+
+app.add_typer(lesson_app, name="lesson")

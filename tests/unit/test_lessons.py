@@ -1,0 +1,315 @@
+"""Lessons for IDPC Module 7: every lesson loads and runs, handouts hold what they promise,
+bad names and malformed files fail clearly, and the claims lessons make are the design's.
+
+Runs are short and in a small world so the file stays fast; the claim check over the
+default world is the one test marked ``slow``.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from marketsim import ScenarioError, cli, lesson_cli
+from marketsim.lessons import (
+    SESSIONS,
+    Lesson,
+    build_handout,
+    check_all,
+    evaluate_claims,
+    lesson_dir,
+    lesson_names,
+    list_lessons,
+    load_lesson,
+    run_scenarios,
+)
+from marketsim.scenario import preset_names
+
+SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
+SMALL_SETS = [arg for path, value in SMALL.items() for arg in ("--set", f"{path}={value}")]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+# Every claim a lesson may make, with the stylized fact of DESIGN.md §4 that asserts it.
+# A new claim needs a fact here first: lessons claim only what the design commits the model to.
+ASSERTED = {
+    ("production_share_region_1", "eradication", "baseline", "lower"): "1 balloon effect",
+    ("prison_population", "zero_tolerance", "baseline", "higher"): "2 zero tolerance",
+    ("homicides", "zero_tolerance", "baseline", "higher"): "2 zero tolerance",
+    ("homicides", "militarised_crackdown", "zero_tolerance", "higher"): "2 more so with militarisation",
+    ("homicides", "focused_deterrence", "zero_tolerance", "lower"): "3 focused deterrence",
+    ("active_orgs", "kingpin", "baseline", "higher"): "4 kingpin fragmentation",
+    ("homicides", "kingpin", "baseline", "higher"): "4 kingpin homicide spike",
+    ("homicides", "collusion", "baseline", "lower"): "5 collusion: less violence",
+    ("corruption", "collusion", "baseline", "higher"): "5 collusion: more corruption",
+    ("overdose_deaths", "harm_reduction", "zero_tolerance", "lower"): "7 harm reduction",
+    ("new_infections", "harm_reduction", "zero_tolerance", "lower"): "7 harm reduction",
+    ("prison_population", "alternatives_to_incarceration", "baseline", "lower"): "8 alternatives",
+    ("recidivism_3y", "alternatives_to_incarceration", "baseline", "lower"): "8 less recidivism",
+    ("violent_incidents", "online_market", "baseline", "lower"): "10 online trade",
+    ("trust", "community_policing", "baseline", "higher"): "11 trust",
+    ("reporting", "community_policing", "baseline", "higher"): "11 reporting",
+    ("violent_incidents", "community_policing", "baseline", "lower"): "11 less violence",
+}
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Print tables wide enough that no cell is cut, whatever the terminal."""
+    monkeypatch.setattr(lesson_cli, "console", Console(width=250, highlight=False))
+
+
+def invoke(*args: str | Path):
+    return runner.invoke(cli.app, ["lesson", *(str(arg) for arg in args)])
+
+
+class _Text(HTMLParser):
+    """The visible text of an HTML page, whitespace collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = _Text()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
+def plain(markdown: str) -> str:
+    """A lesson string as it reads once rendered: Markdown emphasis and code marks removed."""
+    return " ".join(re.sub(r"(\*\*|\*|`)(.+?)\1", r"\2", markdown).split())
+
+
+def lesson_file(folder: Path, text: str, name: str = "mine") -> Path:
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def valid_text() -> str:
+    return (lesson_dir() / "violence.toml").read_text(encoding="utf-8")
+
+
+# -- the lessons as data -----------------------------------------------------------------------
+def test_one_lesson_per_module_7_session() -> None:
+    lessons = list_lessons()
+    assert [lesson.session for lesson in lessons] == list(SESSIONS)
+    assert [lesson.name for lesson in lessons] == lesson_names()
+
+
+@pytest.mark.parametrize("name", lesson_names())
+def test_every_lesson_is_complete(name: str) -> None:
+    lesson = load_lesson(name)
+    assert isinstance(lesson, Lesson) and lesson.name == name
+    assert 2 <= len(lesson.scenarios) <= 3 and set(lesson.scenarios) <= set(preset_names())
+    assert lesson.title and lesson.activity and lesson.narrative.strip()
+    assert lesson.objectives and lesson.questions and lesson.facilitator_notes and lesson.watch
+    assert lesson.claims, "every lesson says at least one thing the simulation shows"
+    assert any("Module 7" in source and lesson.session in source for source in lesson.sources)
+    for claim in lesson.claims:
+        assert {claim.scenario, claim.reference} <= set(lesson.scenarios)
+
+
+def test_lessons_claim_only_what_the_design_asserts() -> None:
+    for lesson in list_lessons():
+        for claim in lesson.claims:
+            key = (claim.metric, claim.scenario, claim.reference, claim.direction)
+            assert key in ASSERTED, f"{lesson.name}: {claim.describe()} is not a stylized fact of DESIGN §4"
+
+
+def test_a_lesson_loads_by_session_number_and_by_path() -> None:
+    assert load_lesson("7.5").name == "violence"
+    assert load_lesson(lesson_dir() / "violence.toml") == load_lesson("violence")
+
+
+def test_lessons_are_packaged_with_the_presets() -> None:
+    assert lesson_dir().parent == Path(preset_names.__globals__["scenario_dir"]())
+    assert "lessons" not in preset_names()
+
+
+# -- bad names and malformed files -------------------------------------------------------------
+def test_unknown_lesson_suggests_the_closest_name() -> None:
+    with pytest.raises(ScenarioError, match=re.escape("unknown lesson 'violense' — did you mean 'violence'?")):
+        load_lesson("violense")
+
+
+def test_a_malformed_lesson_names_the_file_and_every_field(tmp_path: Path) -> None:
+    text = ('questons = ["typo"]\n' + valid_text().replace('session = "7.5"', 'session = "8.1"')
+            .replace('"kingpin", "online_market"]', '"kingpn", "online_market"]')
+            .replace('metric = "leaders_removed"', 'metric = "leader_removed"')
+            .replace('direction = "lower"', 'direction = "down"'))
+    path = lesson_file(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_lesson(path)
+    problems = caught.value.problems
+    assert all(problem.startswith("mine.toml: ") for problem in problems)
+    joined = "\n".join(problems)
+    assert "session: '8.1' is not a session of IDPC Module 7" in joined
+    assert "scenarios: unknown preset 'kingpn' — did you mean 'kingpin'?" in joined
+    assert "watch[1].metric: unknown metric 'leader_removed' — did you mean 'leaders_removed'?" in joined
+    assert "claims[2].direction" in joined
+    assert "questons: unknown field — did you mean 'questions'?" in joined
+
+
+def test_a_claim_must_compare_the_lessons_own_scenarios(tmp_path: Path) -> None:
+    text = valid_text().replace('scenario = "online_market"', 'scenario = "legal_regulation"')
+    with pytest.raises(ScenarioError, match=re.escape("mine.toml: claims[2].scenario 'legal_regulation' is not one")):
+        load_lesson(lesson_file(tmp_path, text))
+
+
+def test_missing_fields_and_broken_toml_name_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=re.escape("mine.toml: questions: missing field")):
+        load_lesson(lesson_file(tmp_path, re.sub(r"(?ms)^questions = \[.*?^\]\n", "", valid_text())))
+    with pytest.raises(ScenarioError, match=r"malformed TOML in .*broken\.toml"):
+        load_lesson(lesson_file(tmp_path, 'title = "unclosed\n', name="broken"))
+    with pytest.raises(ScenarioError, match="name: unknown field"):
+        load_lesson(lesson_file(tmp_path, 'name = "other"\n' + valid_text(), name="named"))
+
+
+# -- running -----------------------------------------------------------------------------------
+def test_every_lesson_runs_and_every_claim_is_evaluated() -> None:
+    lessons = list_lessons()
+    needed = list(dict.fromkeys(name for lesson in lessons for name in lesson.scenarios))
+    runs = run_scenarios(needed, [7], 8, SMALL)
+    assert set(runs["scenario"]) == set(needed)
+    for lesson in lessons:
+        results = evaluate_claims(lesson.claims, runs)
+        assert [result.claim for result in results] == list(lesson.claims)
+        assert all(result.seeds == 1 and result.verdict() in ("holds", "holds (CI includes 0)", "fails")
+                   for result in results)
+
+
+def test_parallel_runs_equal_serial_runs() -> None:
+    serial = run_scenarios(["baseline", "kingpin"], [3, 4], 5, SMALL)
+    parallel = run_scenarios(["baseline", "kingpin"], [3, 4], 5, SMALL, workers=2)
+    assert serial.equals(parallel)
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Lesson, str]:
+    lesson = load_lesson("modernising_enforcement")
+    out = tmp_path_factory.mktemp("out")
+    path = build_handout(lesson, seeds=2, steps=26, out_dir=out, overrides=SMALL)
+    assert path == out / "lesson-modernising_enforcement.html"
+    assert [item.name for item in out.iterdir()] == [path.name], "one self-contained file, nothing else"
+    return lesson, path.read_text(encoding="utf-8")
+
+
+def test_handout_holds_narrative_questions_and_claims(handout: tuple[Lesson, str]) -> None:
+    lesson, page = handout
+    text = visible_text(page)
+    assert lesson.title in text and f"Session {lesson.session}" in text
+    for question in lesson.questions:
+        assert plain(question) in text
+    for claim in lesson.claims:
+        assert plain(claim.text) in text and claim.describe() in text
+    assert "Meridia's new police chief" in text
+    assert plain(lesson.facilitator_notes[0]) not in text, "facilitator notes only in the trainer's copy"
+
+
+def test_handout_embeds_its_figure_and_comparison_table(handout: tuple[Lesson, str]) -> None:
+    lesson, page = handout
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) == 1 and base64.b64decode(images[0]).startswith(PNG_MAGIC)
+    table = page[page.index('<table class="compare">'):]
+    table = table[:table.index("</table>")]
+    for name in lesson.scenarios:
+        assert f"<th>{name}</th>" in table
+    for heading in ("Outcome indicators", "Process indicators"):
+        assert heading in table
+    for metric in ("homicides", "overdose_deaths", "prison_population", "arrests", "seizures_kg"):
+        assert f'<th scope="row">{metric}<' in table
+    assert "<style>" in page and "@media print" in page
+    assert not re.search(r'<(link|script)[^>]*(href|src)=', page), "no external resources"
+
+
+def test_trainers_copy_adds_facilitator_notes(tmp_path: Path) -> None:
+    lesson = load_lesson("setting_the_scene")
+    path = build_handout(lesson, seeds=1, steps=8, out_dir=tmp_path, overrides=SMALL, facilitator=True)
+    text = visible_text(path.read_text(encoding="utf-8"))
+    assert "Facilitator notes" in text
+    for note in lesson.facilitator_notes:
+        assert plain(note) in text
+
+
+# -- the command line --------------------------------------------------------------------------
+def test_cli_lists_and_shows_lessons() -> None:
+    listed = invoke("list")
+    assert listed.exit_code == 0, listed.output
+    for name in lesson_names():
+        assert name in listed.stdout
+    shown = invoke("show", "7.3")
+    assert shown.exit_code == 0, shown.output
+    assert "The price of quiet" in shown.stdout and "Yakuza" in shown.stdout
+
+
+def test_cli_run_writes_the_handout(tmp_path: Path) -> None:
+    result = invoke("run", "7.2", "--seeds", "2", "--steps", "12", "--out", tmp_path / "out", *SMALL_SETS)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "lesson-motivations.html").is_file()
+
+
+@pytest.mark.parametrize("args", [
+    ("show", "violense"),
+    ("run", "violense"),
+    ("check", "violense"),
+])
+def test_cli_bad_name_exits_2_with_a_close_match(tmp_path: Path, args: tuple[str, ...]) -> None:
+    result = invoke(*args, *(("--out", tmp_path / "out") if args[0] == "run" else ()))
+    assert result.exit_code == 2
+    assert "did you mean 'violence'?" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_bad_override_or_folder_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    result = invoke("run", "violence", "--set", "world.producer=600", "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "did you mean world.producers?" in result.stderr
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = invoke("run", "violence", "--out", blocker / "out")
+    assert result.exit_code == 2 and "not a directory" in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["file"]
+
+
+def test_cli_check_needs_a_name_or_all() -> None:
+    assert invoke("check").exit_code == 2
+    assert invoke("check", "violence", "--all").exit_code == 2
+
+
+def test_cli_check_reports_every_claim() -> None:
+    result = invoke("check", "governance", "--seeds", "2", "--steps", "8", "--workers", "1", *SMALL_SETS)
+    assert result.exit_code in (0, 1), result.output
+    for claim in load_lesson("governance").claims:
+        assert claim.describe() in result.stdout
+    assert "claims hold" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to print PDF")
+def test_cli_run_prints_pdf(tmp_path: Path) -> None:
+    result = invoke("run", "7.1", "--seeds", "1", "--steps", "8", "--out", tmp_path, "--pdf", *SMALL_SETS)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "lesson-setting_the_scene.pdf").read_bytes().startswith(b"%PDF")
+
+
+# -- the claims, over the default world --------------------------------------------------------
+@pytest.mark.slow
+def test_every_lesson_claim_holds_over_paired_seeds() -> None:
+    """Each claim's mean paired difference has the claimed sign: 4 seeds × 104 weeks, 2 workers."""
+    results = check_all(list_lessons(), seeds=4, steps=104, workers=2)
+    failures = [f"{lesson}: {result.claim.describe()} (paired difference {result.diff:+.3g}, "
+                f"95% CI {result.ci_low:+.3g} to {result.ci_high:+.3g})"
+                for lesson, found in results.items() for result in found if not result.holds]
+    assert not failures, "claims that do not hold:\n" + "\n".join(failures)

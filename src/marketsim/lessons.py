@@ -62,6 +62,7 @@ from pydantic import (
 )
 
 from marketsim import __version__, analysis
+from marketsim.model import DrugMarketModel
 from marketsim.params import close_match
 from marketsim.scenario import ScenarioError, load_scenario, preset_names, scenario_dir
 
@@ -339,10 +340,10 @@ def run_scenarios(scenarios: Sequence[str], seeds: int | Sequence[int], steps: i
     if workers < 1:
         raise ValueError(f"workers = {workers}: allowed a whole number ≥ 1")
     seed_values = analysis.seed_list(seeds) if isinstance(seeds, int) else list(seeds)
-    analysis.load_scenarios(list(scenarios), overrides)
     if workers == 1:
         return analysis.run_many(list(scenarios), seed_values, steps, overrides,
                                  progress=progress or False)
+    _check_before_pool(scenarios, seed_values[0] if seed_values else 0, overrides)
     jobs = [(name, seed) for name in scenarios for seed in seed_values]
     frames: dict[tuple[str, int], pd.DataFrame] = {}
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_pool_context()) as pool:
@@ -353,6 +354,18 @@ def run_scenarios(scenarios: Sequence[str], seeds: int | Sequence[int], steps: i
             if progress:
                 progress(done, len(jobs))
     return pd.concat([frames[job] for job in jobs], ignore_index=True)
+
+
+def _check_before_pool(scenarios: Sequence[str], seed: int, overrides: dict[str, Any] | None) -> None:
+    """Raise every scenario problem here, including those of the built world, not in a worker."""
+    problems: list[str] = []
+    for scenario in analysis.load_scenarios(list(scenarios), overrides):
+        try:
+            DrugMarketModel(scenario, seed=seed)
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(list(dict.fromkeys(problems)))
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -391,12 +404,7 @@ def check_claims(lesson: Lesson, seeds: int = 4, steps: int = 104,
                  overrides: dict[str, Any] | None = None, workers: int = 1,
                  progress: ProgressCallback | None = None) -> list[ClaimResult]:
     """Run the scenarios a lesson's claims compare, over paired seeds, and check each claim."""
-    needed = list(dict.fromkeys(name for claim in lesson.claims
-                                for name in (claim.scenario, claim.reference)))
-    if not needed:
-        return []
-    runs = run_scenarios(needed, seeds, steps, overrides, workers, progress)
-    return evaluate_claims(lesson.claims, runs)
+    return check_all([lesson], seeds, steps, overrides, workers, progress)[lesson.name]
 
 
 def check_all(lessons: Sequence[Lesson], seeds: int = 4, steps: int = 104,

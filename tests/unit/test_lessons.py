@@ -30,7 +30,7 @@ from marketsim.lessons import (
     load_lesson,
     run_scenarios,
 )
-from marketsim.scenario import preset_names
+from marketsim.scenario import load_scenario, preset_names
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 SMALL_SETS = [arg for path, value in SMALL.items() for arg in ("--set", f"{path}={value}")]
@@ -128,6 +128,16 @@ def test_lessons_claim_only_what_the_design_asserts() -> None:
         for claim in lesson.claims:
             key = (claim.metric, claim.scenario, claim.reference, claim.direction)
             assert key in ASSERTED, f"{lesson.name}: {claim.describe()} is not a stylized fact of DESIGN §4"
+
+
+def test_presets_name_the_session_of_their_lesson() -> None:
+    sessions: dict[str, set[str]] = {}
+    for lesson in list_lessons():
+        for name in lesson.scenarios:
+            sessions.setdefault(name, set()).add(lesson.session)
+    for name, used_in in sessions.items():
+        if len(used_in) == 1:
+            assert load_scenario(name).teaching.get("session") in used_in, name
 
 
 def test_a_lesson_loads_by_session_number_and_by_path() -> None:

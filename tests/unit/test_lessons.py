@@ -30,7 +30,7 @@ from marketsim.lessons import (
     load_lesson,
     run_scenarios,
 )
-from marketsim.scenario import load_scenario, preset_names
+from marketsim.scenario import load_scenario, preset_names, scenario_dir
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 SMALL_SETS = [arg for path, value in SMALL.items() for arg in ("--set", f"{path}={value}")]
@@ -146,7 +146,7 @@ def test_a_lesson_loads_by_session_number_and_by_path() -> None:
 
 
 def test_lessons_are_packaged_with_the_presets() -> None:
-    assert lesson_dir().parent == Path(preset_names.__globals__["scenario_dir"]())
+    assert lesson_dir() == scenario_dir() / "lessons"
     assert "lessons" not in preset_names()
 
 

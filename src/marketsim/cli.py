@@ -399,3 +399,6 @@ def compare(
 from marketsim.lesson_cli import lesson_app  # noqa: E402
 
 app.add_typer(lesson_app, name="lesson")
+from marketsim.sweep_cli import sweep_app  # noqa: E402
+
+app.add_typer(sweep_app, name="sweep")

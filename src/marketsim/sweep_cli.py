@@ -1,0 +1,185 @@
+"""``marketsim sweep``: run a parameter sweep from a TOML spec, resume it, and summarise it.
+
+    marketsim sweep SPEC.toml [--out DIR] [--resume] [--backend local|dask] [--scheduler ADDRESS] [--workers N]
+    marketsim sweep summarize DIR
+
+Bad input (malformed spec, unknown parameter, empty range, unreachable scheduler, a directory
+holding another sweep) is reported on stderr, one problem per line, with exit code 2, before
+any run starts and before any file is written. A sweep in which some runs failed exits with 1.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from marketsim.sweep import BACKENDS, SweepError, load_spec, summarize_sweep, sweep
+
+console = Console(highlight=False)
+
+DEFAULT_OUT = Path("out") / "sweeps"
+"""Where a sweep is written when neither ``--out`` nor the spec's ``out`` says: ``out/sweeps/<spec name>``."""
+
+POINTS_SHOWN = 24
+"""The per-point table is printed when a sweep has at most this many (scenario, point) pairs."""
+
+OUTCOMES_SHOWN = 3
+"""Outcomes shown in the printed per-point table (``points.parquet`` has all of them)."""
+
+
+class _SpecOrCommand(TyperGroup):
+    """A group whose first argument is a subcommand or, failing that, the spec of ``run``.
+
+    This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarize DIR`` coexist.
+    """
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+sweep_app = typer.Typer(
+    cls=_SpecOrCommand,
+    name="sweep",
+    help="Parameter sweeps: `marketsim sweep SPEC.toml` runs one (see docs/sweeps.md), "
+         "`marketsim sweep summarize DIR` summarises it.",
+    no_args_is_help=True,
+    subcommand_metavar="SPEC.toml [OPTIONS] | summarize DIR",
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _fail(problems: list[str]) -> NoReturn:
+    """Print every problem on stderr, one per line, and exit with status 2."""
+    for problem in dict.fromkeys(problems):
+        typer.echo(f"error: {problem}", err=True)
+    raise typer.Exit(2)
+
+
+@sweep_app.command("run")
+def run_command(
+    spec: Annotated[Path, typer.Argument(help="The sweep spec (TOML).", show_default=False)],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output directory (default: the spec's out, else out/sweeps/<spec name>).",
+        show_default=False)] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue the sweep in --out: keep finished runs, run the rest.")] = False,
+    backend: Annotated[str | None, typer.Option(
+        "--backend", help=f"Where runs execute: {' or '.join(BACKENDS)} (default: local, or dask "
+                          "with --scheduler).", show_default=False)] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.",
+        show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", help="Worker processes for the local pool or a Dask LocalCluster "
+                                "(default: all cores).", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", help="Seconds to wait for the Dask scheduler.")] = 10.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run (or resume) the sweep described by SPEC, with a progress bar."""
+    try:
+        loaded = load_spec(spec)
+    except SweepError as error:
+        _fail(error.problems)
+    target = out or (Path(loaded.out) if loaded.out else DEFAULT_OUT / spec.stem)
+    try:
+        result = sweep(loaded, out=target, resume=resume, backend=backend, scheduler=scheduler,
+                       workers=workers, timeout=timeout, progress=not quiet)
+    except SweepError as error:
+        _fail(error.problems)
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: finished runs are kept; continue with "
+                   f"marketsim sweep {spec} --out {target} --resume", err=True)
+        raise typer.Exit(130) from None
+    kept = f", {result.skipped} kept from before" if result.skipped else ""
+    console.print(f"{result.total} runs in {result.out} ({result.backend}): {result.ran} ran in "
+                  f"{result.seconds:.1f} s{kept}, {result.failed} failed.")
+    if result.failed:
+        console.print(f"[red]{result.failed} runs failed[/]: their tracebacks are in "
+                      f"{result.out / 'manifest.jsonl'}; --resume runs them again.")
+    console.print(f"Data: {result.out / 'summary.parquet'}, {result.out / 'timeseries.parquet'}. "
+                  f"Next: marketsim sweep summarize {result.out}")
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@sweep_app.command("summarize")
+def summarize_command(
+    directory: Annotated[Path, typer.Argument(help="A sweep's output directory.", show_default=False)],
+    level: Annotated[float, typer.Option("--level", min=0.5, max=0.999,
+                                         help="Confidence level of the intervals.")] = 0.95,
+    figures: Annotated[bool, typer.Option("--figures/--no-figures", help="Draw the figures.")] = True,
+) -> None:
+    """Per-point means, SDs and CIs; sensitivity indices; figures; an EMA Workbench export."""
+    if not (directory / "spec.json").is_file():
+        _fail([f"{directory} holds no sweep (no spec.json)"])
+    try:
+        summary = summarize_sweep(directory, level=level, figures=figures)
+    except SweepError as error:
+        _fail(error.problems)
+    missing = f", {summary.missing} not run yet (resume the sweep)" if summary.missing else ""
+    failed = f"[red]{summary.failed} failed[/] (tracebacks in manifest.jsonl)" if summary.failed else "0 failed"
+    console.print(f"{directory}: {summary.ok} of {summary.total} runs finished, {failed}{missing}.")
+    pairs = summary.points[["scenario", "point"]].drop_duplicates()
+    if len(pairs) <= POINTS_SHOWN:
+        console.print(_points_table(summary.points, level))
+    else:
+        console.print(f"{len(pairs)} scenario × point pairs: see points.parquet.")
+    if not summary.sensitivity.empty:
+        console.print(_sensitivity_table(summary.sensitivity))
+    for note in summary.notes:
+        console.print(f"note: {note}")
+    console.print("Wrote " + ", ".join(str(path) for path in summary.files[:4])
+                  + (f" and {len(summary.files) - 4} figures in {directory / 'figures'}"
+                     if len(summary.files) > 4 else ""))
+
+
+def _number(value: float) -> str:
+    if math.isnan(value):
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def _points_table(points: pd.DataFrame, level: float) -> Table:
+    """Mean and CI of the first few outcomes at each (scenario, point)."""
+    outcomes = list(pd.unique(points["outcome"]))[:OUTCOMES_SHOWN]
+    parameters = [c for c in points.columns
+                  if c not in ("scenario", "point", "outcome", "runs", "mean", "sd", "ci_low", "ci_high")]
+    table = Table(title=f"Per point: mean ± {level:.0%} CI half-width over replicates of the run means")
+    for name in ["scenario", "point", *parameters, "runs", *outcomes]:
+        table.add_column(name, justify="left" if name == "scenario" else "right")
+    for (scenario, point), group in points.groupby(["scenario", "point"], sort=False):
+        rows = group.set_index("outcome")
+        first = group.iloc[0]
+        cells = [str(scenario), str(point), *(_number(v) if isinstance(v, float) else str(v)
+                                             for v in first[parameters]), str(first["runs"])]
+        for outcome in outcomes:
+            row = rows.loc[outcome]
+            half = (row["ci_high"] - row["ci_low"]) / 2
+            cells.append(_number(row["mean"]) + ("" if math.isnan(half) else f" ± {_number(half)}"))
+        table.add_row(*cells)
+    return table
+
+
+def _sensitivity_table(sensitivity: pd.DataFrame) -> Table:
+    """First-order (and, for Sobol designs, total) indices with their confidence half-widths."""
+    method = sensitivity["method"].iloc[0]
+    total = method == "sobol"
+    table = Table(title=f"Sensitivity of the point means ({'Sobol' if total else 'RBD-FAST'}; ± 95% conf.)")
+    for name in ["scenario", "outcome", "parameter", "role", "S1", *(["ST"] if total else [])]:
+        table.add_column(name, justify="right" if name in ("S1", "ST") else "left")
+    for row in sensitivity.itertuples(index=False):
+        cells = [row.scenario, row.outcome, row.parameter, row.role, f"{row.S1:.2f} ± {row.S1_conf:.2f}"]
+        if total:
+            cells.append(f"{row.ST:.2f} ± {row.ST_conf:.2f}")
+        table.add_row(*cells)
+    return table

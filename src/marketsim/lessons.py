@@ -77,7 +77,6 @@ SESSIONS = {
 }
 """The sessions of IDPC Module 7, as the toolkit names them."""
 
-DIRECTIONS = ("higher", "lower")
 MAX_SCENARIOS = 3
 HANDOUT_OUTCOMES = (*analysis.KEY_OUTCOMES, "prison_rate")
 """Outcome indicators in every handout's comparison table (the prison rate matches the toolkit's handout)."""

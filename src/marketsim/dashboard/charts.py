@@ -1,0 +1,184 @@
+"""Time series of the indicators as SVG panels, one per metric, scenarios overlaid.
+
+Each line is the mean over the paired seeds; a band spans the lowest and highest seed when
+there are several. Weekly counts (units ending in "/week") are smoothed with a moving average
+so a trend shows through weekly noise; levels (prison population, trust) are drawn as they are.
+
+The panels are plain SVG written here rather than matplotlib images: drawing a frame takes a
+few milliseconds instead of a fifth of a second per figure, the browser scales them crisply,
+and hovering a line shows its latest value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+import numpy as np
+
+import marketsim as ms
+from marketsim.dashboard.experiment import is_flow
+
+RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c")
+"""Line colours of scenarios A, B and C."""
+
+SMOOTHING_WEEKS = 4
+WIDTH, HEIGHT = 320, 170
+LEFT, RIGHT, TOP, BOTTOM = 46, 10, 24, 24
+
+
+def smooth(values: np.ndarray, weeks: int = SMOOTHING_WEEKS) -> np.ndarray:
+    """Trailing moving average along the last axis (shorter windows at the start)."""
+    if values.shape[-1] == 0 or weeks <= 1:
+        return values
+    cumulative = np.cumsum(values, axis=-1)
+    shifted = np.zeros_like(cumulative)
+    shifted[..., weeks:] = cumulative[..., :-weeks]
+    counts = np.minimum(np.arange(1, values.shape[-1] + 1), weeks)
+    return (cumulative - shifted) / counts
+
+
+def number(value: float) -> str:
+    """A short label for a number: 1.2M, 35k, 4,200, 12.5, 0.42."""
+    if not math.isfinite(value):
+        return "–"
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if size >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    if size >= 100 or value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
+    """Round tick values covering [low, high]: steps of 1, 2 or 5 times a power of ten."""
+    if high <= low:
+        high = low + 1.0
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    ticks = [first]
+    while ticks[-1] < high - 1e-9 * step:
+        ticks.append(ticks[-1] + step)
+    return [round(t, 12) for t in ticks]
+
+
+def week_ticks(horizon: int) -> tuple[list[float], list[str], str]:
+    """x-axis ticks: whole years for runs of two years or more, weeks otherwise."""
+    if horizon >= 104:
+        step = 52 * max(1, math.ceil(horizon / 52 / 10))
+        weeks = list(range(0, horizon + 1, step))
+        return [float(w) for w in weeks], [str(w // 52) for w in weeks], "years"
+    ticks = nice_ticks(0, horizon, 4)
+    return ticks, [number(t) for t in ticks], "weeks"
+
+
+def panel_label(metric: str) -> tuple[str, str]:
+    """The panel's title and its unit line, e.g. ('homicides', 'deaths/week, 4-week mean')."""
+    unit = ms.METRICS[metric].unit
+    suffix = f", {SMOOTHING_WEEKS}-week mean" if is_flow(metric) else ""
+    return metric.replace("_", " "), f"{unit}{suffix}"
+
+
+def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], horizon: int) -> str:
+    """One panel as an SVG element.
+
+    Args:
+        metric: the metric drawn (a name in ``marketsim.METRICS``).
+        runs: per scenario, a (seeds × weeks) array.
+        titles: legend entry of each scenario.
+        horizon: the week the x-axis runs to.
+    """
+    shown = [smooth(values) if is_flow(metric) else values for values in runs]
+    weeks = shown[0].shape[-1] if shown else 0
+    horizon = max(horizon, weeks, 1)
+    if weeks:
+        low = min(0.0, min(float(v.min()) for v in shown))
+        high = max(float(v.max()) for v in shown)
+    else:
+        low, high = 0.0, 1.0
+    y_ticks = nice_ticks(low, high if high > low else low + 1.0)
+    y_low, y_high = y_ticks[0], y_ticks[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def px(week: np.ndarray | float) -> np.ndarray | float:
+        return LEFT + plot_w * np.asarray(week) / horizon
+
+    def py(value: np.ndarray | float) -> np.ndarray | float:
+        return TOP + plot_h * (1 - (np.asarray(value) - y_low) / (y_high - y_low))
+
+    title, unit = panel_label(metric)
+    parts = [
+        f'<svg class="ms-series" data-metric="{metric}" data-week="{weeks}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" role="img">',
+        f"<title>{escape(ms.METRICS[metric].definition)}</title>",
+        f'<text x="{LEFT}" y="11" font-size="11" font-weight="600">{escape(title)}'
+        f'<tspan font-size="9" font-weight="400" fill="#666"> {escape(unit)}</tspan></text>',
+    ]
+    for tick in y_ticks:
+        y = py(tick)
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
+        parts.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" font-size="9" text-anchor="end" '
+                     f'fill="#555">{number(tick)}</text>')
+    x_ticks, x_labels, x_caption = week_ticks(horizon)
+    for tick, label in zip(x_ticks, x_labels, strict=True):
+        x = px(tick)
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 3}" '
+                     f'stroke="#999"/>')
+        parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 13}" font-size="9" text-anchor="middle" '
+                     f'fill="#555">{label}</text>')
+    parts.append(f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 1}" font-size="9" text-anchor="end" '
+                 f'fill="#777">{x_caption}</text>')
+    parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" '
+                 f'stroke="#999"/>')
+    if not weeks:
+        parts.append(f'<text x="{LEFT + plot_w / 2}" y="{TOP + plot_h / 2}" font-size="10" '
+                     f'text-anchor="middle" fill="#999">no weeks run yet</text>')
+    x = px(np.arange(1, weeks + 1))
+    for index, values in enumerate(shown):
+        if not weeks:
+            break
+        colour = RUN_COLOURS[index]
+        if len(values) > 1:
+            upper = np.column_stack([x, py(values.max(axis=0))])
+            lower = np.column_stack([x, py(values.min(axis=0))])[::-1]
+            parts.append(f'<polygon points="{_points(np.vstack([upper, lower]))}" fill="{colour}" '
+                         f'fill-opacity="0.15" stroke="none"/>')
+        mean = values.mean(axis=0)
+        parts.append(
+            f'<polyline class="ms-line" points="{_points(np.column_stack([x, py(mean)]))}" fill="none" '
+            f'stroke="{colour}" stroke-width="1.6" stroke-linejoin="round">'
+            f"<title>{escape(titles[index])}: {number(float(mean[-1]))} in week {weeks}</title></polyline>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend_html(titles: Sequence[str], seeds: int) -> str:
+    """The scenarios' colours, and what the lines and bands mean."""
+    chips = "".join(
+        f'<span style="margin-right:16px"><span style="display:inline-block;width:18px;height:3px;'
+        f'background:{RUN_COLOURS[i]};vertical-align:middle;margin-right:5px"></span>{escape(t)}</span>'
+        for i, t in enumerate(titles)
+    )
+    spread = f"; bands: lowest to highest of {seeds} paired seeds, lines: their mean" if seeds > 1 else ""
+    return (f'<div style="font-size:13px;margin:2px 0 6px">{chips}'
+            f'<span style="color:#777;font-size:12px">{spread}</span></div>')
+
+
+def panels_html(metrics: Sequence[str], series: dict[str, list[np.ndarray]], titles: Sequence[str],
+                horizon: int, seeds: int) -> str:
+    """A legend and a responsive grid of panels, one per metric."""
+    panels = "".join(f"<div>{series_svg(metric, series[metric], titles, horizon)}</div>"
+                     for metric in metrics)
+    return (legend_html(titles, seeds)
+            + f'<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));'
+              f'gap:6px">{panels}</div>')
+
+
+def _points(xy: np.ndarray) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)

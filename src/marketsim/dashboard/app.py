@@ -1,0 +1,206 @@
+"""The marketsim dashboard, a Solara app: ``marketsim dashboard`` or
+``solara run marketsim.dashboard.app``.
+
+Mesa's SolaraViz drives one model built from keyword arguments and draws with Altair (not a
+dependency here); this page compares up to three scenarios over paired seeds, so it is built
+from Solara components and draws its maps and charts as SVG (see ``charts`` and ``network``).
+
+All state lives in the page's hooks: every browser session gets its own models.
+"""
+
+# ruff: noqa: N802 -- Solara components are named like classes (Page, Card, ...)
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import solara
+import solara.lab
+
+import marketsim as ms
+from marketsim.dashboard.controls import (
+    LessonPicker,
+    RunControls,
+    ScenarioPickers,
+    SeedControls,
+    play_plan,
+)
+from marketsim.dashboard.experiment import RUN_LABELS
+from marketsim.dashboard.frame import Frame
+from marketsim.dashboard.parameters import ParameterPanel, control_for, format_value
+from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings
+from marketsim.dashboard.teaching import TeachingPanel
+from marketsim.dashboard.views import Indicators, Maps, Scoreboard
+from marketsim.lessons import Lesson, list_lessons
+from marketsim.params import SPECS
+
+TITLE = "marketsim: drug policy explorer"
+
+
+def problems_text(error: Exception) -> str:
+    """An error as the user should read it: every problem of a ScenarioError, one per line."""
+    problems = getattr(error, "problems", None)
+    return "\n".join(problems) if problems else str(error)
+
+
+def target_choices(session: Session, index: int) -> dict[str, list[str]]:
+    """The values the policy targets can take in run ``index``'s world: its regions and routes."""
+    places = session.experiment.models[index][0].places
+    return {"policy.eradication_region": ["all", *places.regions],
+            "policy.interdiction_target": ["all", "border", *places.corridors]}
+
+
+def download_name(settings: Settings, week: int) -> str:
+    """The CSV's file name: the presets compared and the week reached."""
+    return f"marketsim_{'_vs_'.join(settings.presets)}_week{week}.csv"
+
+
+@solara.component
+def RunStatus(frame: solara.Reactive[Frame], horizon: int, playing: solara.Reactive[bool],
+              speed: solara.Reactive[int], on_step: Any, on_reset: Any) -> None:
+    """The run controls, re-rendered with each frame (apart from the rest of the sidebar)."""
+    RunControls(frame.value.week, horizon, playing, speed, on_step, on_reset)
+
+
+@solara.component
+def Results(session: Session, frame: solara.Reactive[Frame], lesson: Lesson | None) -> None:
+    """Everything drawn from the latest frame: maps, scoreboard, downloads, teaching, charts."""
+    current = frame.value
+    settings = session.settings
+    with solara.Columns([3, 2]):
+        with solara.Column(), solara.Card("Network", subtitle="Who holds each place, where people are killed, "
+                                             "where the drugs flow (first seed of each scenario)"):
+            Maps(current)
+        with solara.Column():
+            with solara.Card("Scoreboard"):
+                Scoreboard(current, len(settings.seeds()))
+                solara.FileDownload(session.experiment.csv, filename=download_name(settings, current.week),
+                                    label="Download data (CSV)", mime_type="text/csv")
+            with solara.Card("Teaching notes" if lesson is None else "Lesson"):
+                TeachingPanel(session.experiment, current.week, lesson)
+    Indicators(current)
+    solara.Text(f"Week {current.week}: drawn in {1000 * current.seconds:.0f} ms",
+                style={"font-size": "11px", "color": "#999"})
+
+
+@solara.component
+def Page(base: Mapping[str, Any] | None = None) -> None:
+    """The dashboard page.
+
+    Args:
+        base: parameter overrides under every scenario, for embedding the page (tests use a
+            small world); ``solara run`` shows the presets as they are.
+    """
+    presets = solara.use_memo(lambda: {scenario.name: scenario for scenario in ms.list_scenarios()}, [])
+    lessons = solara.use_memo(lambda: {lesson.name: lesson for lesson in list_lessons()}, [])
+    first = solara.use_memo(lambda: Session(Settings(base=dict(base or {}))), [])
+    first_frame = solara.use_memo(first.painter.frame, [])
+    session = solara.use_reactive(first)
+    frame = solara.use_reactive(first_frame)
+    horizon = solara.use_reactive(DEFAULT_HORIZON)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(10)
+    editing = solara.use_reactive(0)
+    error = solara.use_reactive("")
+    current = session.value
+    settings = current.settings
+
+    def restart(new: Settings) -> str:
+        """Start the runs of new settings; return why not if they are refused."""
+        try:
+            fresh = Session(new, horizon.value)
+        except (ValueError, OSError) as problem:  # ScenarioError is a ValueError
+            return problems_text(problem)
+        session.set(fresh)
+        frame.set(fresh.painter.frame())
+        if editing.value >= len(new.presets):
+            editing.set(0)
+        return ""
+
+    def change(new: Settings) -> None:
+        error.set(restart(new))
+
+    def step() -> None:
+        current.experiment.step(1)
+        frame.set(current.painter.frame())
+
+    def reset() -> None:
+        playing.set(False)
+        change(settings)
+
+    def set_horizon(weeks: int) -> None:
+        horizon.set(weeks)
+        current.painter.horizon = weeks
+        frame.set(current.painter.frame())
+
+    def pick_lesson(name: str | None) -> None:
+        if name is None:
+            change(replace(settings, lesson=None))
+        else:
+            change(settings.with_lesson(name, lessons[name].scenarios))
+
+    def edit(path: str, value: Any) -> str | None:
+        """Apply one parameter edit to the scenario being edited; say why if refused or capped."""
+        index = editing.value
+        note = None
+        candidate = settings.with_edit(index, path, value)
+        try:
+            candidate.scenario(index)
+        except ms.ScenarioError as problem:
+            control = control_for(SPECS[path])
+            capped = (settings.largest_valid(index, path, value, control.step)
+                      if control.kind in ("slider", "number") else None)
+            if capped is None:
+                return problems_text(problem)
+            candidate = settings.with_edit(index, path, capped)
+            note = f"capped at {format_value(capped)}: {problems_text(problem)}"
+        refused = restart(candidate)
+        return refused or note
+
+    def play() -> None:
+        weeks, period = play_plan(speed.value)
+        while playing.value and task.is_current():
+            started = time.perf_counter()
+            remaining = current.horizon - current.experiment.week
+            if remaining <= 0:
+                playing.set(False)
+                return
+            current.experiment.step(min(weeks, remaining))
+            frame.set(current.painter.frame())
+            time.sleep(max(0.0, period - (time.perf_counter() - started)))
+
+    task = solara.lab.use_task(play, dependencies=[playing.value, current, speed.value])
+
+    solara.Title("marketsim dashboard")
+    solara.AppBarTitle(TITLE)
+    lesson = lessons.get(settings.lesson) if settings.lesson else None
+    with solara.Sidebar():
+        if lessons:
+            with solara.Card(margin=0, style={"margin-bottom": "8px"}):
+                LessonPicker(list(lessons.values()), settings.lesson, pick_lesson)
+        with solara.Card("Scenarios", margin=0, style={"margin-bottom": "8px"}):
+            ScenarioPickers(settings, presets, change)
+        with solara.Card("Run", margin=0, style={"margin-bottom": "8px"}):
+            RunStatus(frame, horizon.value, playing, speed, step, reset)
+            SeedControls(settings, horizon.value, change, set_horizon)
+        with solara.Card("Parameters", margin=0):
+            index = min(editing.value, len(settings.presets) - 1)
+            if len(settings.presets) > 1:
+                labels = [f"Edit {label}" for label in RUN_LABELS[: len(settings.presets)]]
+                solara.ToggleButtonsSingle(value=labels[index], values=labels, dense=True,
+                                           on_value=lambda label: editing.set(labels.index(label)))
+            edited = len(settings.edits[index])
+            with solara.Row(style={"align-items": "center"}):
+                solara.Text(f"{edited} changed from the preset" if edited else "As in the preset",
+                            style={"font-size": "12px", "color": "#555"})
+                solara.Button("Back to preset", text=True, small=True, disabled=not edited,
+                              on_click=lambda: change(settings.without_edits(index)))
+            solara.Text("A change restarts the runs from week 0.", style={"font-size": "12px", "color": "#777"})
+            ParameterPanel(current.experiment.scenarios[index], settings.preset(index), edit,
+                           target_choices(current, index))
+    if error.value:
+        solara.Error(error.value, classes=["ms-error"])
+    Results(current, frame, lesson)

@@ -1,0 +1,159 @@
+"""The dashboard's arithmetic and drawing, without a browser: experiments over paired seeds,
+the scoreboard, the CSV, the settings a page keeps, the map and the charts."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import marketsim as ms
+from marketsim.dashboard.charts import nice_ticks, series_svg, smooth
+from marketsim.dashboard.experiment import OUTCOME_INDICATORS, PROCESS_INDICATORS, Experiment, is_flow
+from marketsim.dashboard.frame import Painter
+from marketsim.dashboard.network import MapLayout, MapScale, MapState, map_svg, org_colour
+from marketsim.dashboard.parameters import control_for, round_to_step
+from marketsim.dashboard.session import Settings
+from marketsim.params import BUDGET_SHARES
+
+SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
+WEEKS = 6
+
+
+@pytest.fixture(scope="module")
+def experiment() -> Experiment:
+    """Focused deterrence against zero tolerance, two paired seeds, a few weeks, small world."""
+    scenarios = [ms.load_scenario(name, SMALL_WORLD) for name in ("focused_deterrence", "zero_tolerance")]
+    experiment = Experiment(scenarios, seeds=[3, 4])
+    experiment.step(WEEKS)
+    return experiment
+
+
+def test_every_run_is_the_model_run_alone_with_the_same_seed(experiment):
+    for scenario, runs in zip(experiment.scenarios, experiment.models, strict=True):
+        for seed, model in zip(experiment.seeds, runs, strict=True):
+            alone = ms.DrugMarketModel(scenario, seed=seed).run(WEEKS).metrics()
+            pd.testing.assert_frame_equal(model.metrics(), alone)
+
+
+def test_tidy_table_and_csv_hold_every_run(experiment):
+    table = experiment.metrics()
+    assert list(table.columns[:3]) == ["scenario", "seed", "step"]
+    assert len(table) == 2 * 2 * WEEKS
+    for scenario, runs in zip(experiment.scenarios, experiment.models, strict=True):
+        for seed, model in zip(experiment.seeds, runs, strict=True):
+            block = table[(table.scenario == scenario.name) & (table.seed == seed)].drop(columns=["scenario", "seed"])
+            pd.testing.assert_frame_equal(block.reset_index(drop=True), model.metrics())
+    parsed = pd.read_csv(io.StringIO(experiment.csv()))
+    pd.testing.assert_frame_equal(parsed, table, check_dtype=False)
+
+
+def test_scoreboard_is_paired_by_seed(experiment):
+    rows = {row.metric: row for row in experiment.scoreboard()}
+    assert list(rows) == [*OUTCOME_INDICATORS, *PROCESS_INDICATORS]
+    for metric, row in rows.items():
+        per_seed = []
+        for runs in experiment.models:
+            series = [model.metrics()[metric] for model in runs]
+            per_seed.append(np.array([s.sum() if is_flow(metric) else s.iloc[-1] for s in series]))
+        paired = per_seed[1] - per_seed[0]
+        assert row.statistic == ("total" if is_flow(metric) else "now")
+        assert row.values == pytest.approx([p.mean() for p in per_seed])
+        assert row.differences[0] == pytest.approx(paired.mean())
+        assert row.agreeing[0] == int(np.sum(np.sign(paired) == np.sign(paired.mean())))
+    homicides, trust, arrests = rows["homicides"], rows["trust"], rows["arrests"]
+    assert homicides.verdict(0) == ("worse" if homicides.differences[0] > 0 else "better")
+    assert trust.verdict(0) == ("better" if trust.differences[0] > 0 else "worse")
+    assert arrests.verdict(0) == "neutral"
+
+
+def test_settings_edit_cap_and_restore():
+    settings = Settings(presets=("baseline",), base=SMALL_WORLD)
+    preset_value = settings.preset(0).get("policy.hvt_share")
+    edited = settings.with_edit(0, "policy.hvt_share", preset_value + 0.01)
+    assert edited.scenario(0).get("policy.hvt_share") == pytest.approx(preset_value + 0.01)
+    assert edited.with_edit(0, "policy.hvt_share", preset_value).edits == ({},)
+    # the budget shares may not add up to more than 1: the largest allowed value is found
+    capped = settings.largest_valid(0, "policy.hvt_share", 1.0, 0.01)
+    others = sum(settings.scenario(0).get(f"policy.{name}") for name in BUDGET_SHARES) - preset_value
+    assert capped == pytest.approx(round(1 - others, 2), abs=0.01)
+    assert capped <= 1 - others + 1e-9
+    with pytest.raises(ms.ScenarioError):
+        settings.with_edit(0, "policy.hvt_share", capped + 0.02).scenario(0)
+    assert settings.seeds() == [1, 2, 3]
+    assert settings.with_run_added("kingpin").with_run_removed(1).presets == ("baseline",)
+
+
+def test_controls_only_allow_declared_values():
+    for spec in ms.parameter_specs():
+        control = control_for(spec, ["all", "region_1"] if spec.kind == "str" else None)
+        if spec.kind == "bool":
+            assert control.kind == "switch"
+        elif spec.kind == "str":
+            assert control.kind == "select"
+        else:
+            assert control.kind in ("slider", "number")
+            if control.kind == "slider":
+                assert control.minimum >= spec.minimum and control.maximum == spec.maximum
+                if spec.exclusive_minimum:
+                    assert control.minimum > spec.minimum
+    assert round_to_step(0.30000000000000004, 0.01) == 0.3
+
+
+def test_map_shows_the_model_and_keeps_its_layout(monkeypatch):
+    experiment = Experiment([ms.load_scenario("kingpin", SMALL_WORLD)], seeds=[5])
+    model = experiment.models[0][0]
+    for name in ("spring_layout", "kamada_kawai_layout", "spectral_layout"):
+        monkeypatch.setattr(nx, name, lambda *a, **k: pytest.fail("the map must not compute a layout"))
+    painter = Painter(experiment, horizon=52)
+    layouts = list(painter.layouts)
+    painter.frame()
+    experiment.step(WEEKS)
+    frame = painter.frame()
+    assert all(a is b for a, b in zip(layouts, painter.layouts, strict=True))
+    state = frame.map_states[0]
+    np.testing.assert_array_equal(state.controller, model.places.controller)
+    np.testing.assert_array_equal(state.violence, model.places.violence_ma)
+    np.testing.assert_array_equal(state.flow, model.routes.flow_ma)
+    # drawn where the world says: the layout is an affine map of the nodes' x and -y
+    layout = MapLayout.of(model)
+    xy = np.column_stack([model.places.x, -model.places.y])
+    scale = np.ptp(layout.xy[:, 0]) / np.ptp(xy[:, 0])
+    np.testing.assert_allclose(layout.xy - layout.xy.min(axis=0), (xy - xy.min(axis=0)) * scale)
+    svg = frame.maps[0]
+    slots = [int(s) for s in re.findall(r'class="ms-place" data-slot="(-?\d+)"', svg)]
+    assert slots == model.places.controller.tolist()
+    fills = re.findall(r'class="ms-place".*?fill="(#[0-9a-f]{6})"', svg)
+    assert fills == [org_colour(slot) for slot in slots]
+    radii = np.array([float(r) for r in re.findall(r'data-r="([\d.]+)"', svg)])
+    order = np.argsort(model.places.violence_ma, kind="stable")
+    assert np.all(np.diff(radii[order]) >= -1e-9)  # more violence, never a smaller marker
+    assert svg.count('class="ms-route"') == len(model.routes.edges)
+
+
+def test_map_scale_grows_with_violence_and_flow(experiment):
+    model = experiment.models[1][0]
+    state = MapState.of(model)
+    scale = MapScale()
+    scale.update([state])
+    assert scale.violence >= state.violence.max()
+    widths = scale.widths(state)
+    assert np.all(np.diff(widths[np.argsort(state.flow, kind="stable")]) >= -1e-9)
+    assert map_svg(MapLayout.of(model), state, scale, "B: Zero tolerance").count("<path") == model.places.n
+
+
+def test_series_panels(experiment):
+    runs = experiment.series("homicides")
+    svg = series_svg("homicides", runs, ["A", "B"], horizon=52)
+    assert f'data-week="{WEEKS}"' in svg
+    lines = re.findall(r'class="ms-line" points="([^"]+)"', svg)
+    assert len(lines) == 2 and all(len(points.split()) == WEEKS for points in lines)
+    assert smooth(np.array([[4.0, 0.0, 2.0, 6.0, 8.0]]), weeks=2).tolist() == [[4.0, 2.0, 1.0, 4.0, 7.0]]
+    assert nice_ticks(0, 9.3) == [0, 5, 10]
+    assert nice_ticks(0, 0.42) == [0, 0.2, 0.4, 0.6]
+    empty = series_svg("trust", [np.zeros((1, 0))], ["A"], horizon=52)
+    assert "no weeks run yet" in empty

@@ -1,0 +1,175 @@
+"""The dashboard page, rendered with Solara's test renderer: what a user sees change when they
+step, pick presets, compare, edit parameters, choose a lesson, play and download.
+
+Every page runs on a small world. Numbers on screen are checked against models run
+independently with the same scenario and seed, never against fixed values.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Iterator
+
+import ipyvuetify as v
+import numpy as np
+import pandas as pd
+import pytest
+import solara
+from solara.components.file_download import FileDownloadWidget
+from solara.widgets import HTML
+
+import marketsim as ms
+from marketsim.dashboard.app import Page
+from marketsim.lessons import list_lessons
+
+SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
+
+
+class Screen:
+    """A rendered page, and the few ways a test looks at it."""
+
+    def __init__(self) -> None:
+        _, self.rc = solara.render(solara.AppLayout(children=[Page(base=SMALL_WORLD)]), handle_error=False)
+
+    def html(self, marker: str) -> list[str]:
+        """The raw HTML of every HTML element containing ``marker``."""
+        return [w.unsafe_innerHTML for w in self.rc.find(HTML).widgets if marker in (w.unsafe_innerHTML or "")]
+
+    def week(self) -> int:
+        return int(re.search(r"class='ms-week'>(\d+)<", self.html("ms-week")[0]).group(1))
+
+    def click(self, css_class: str) -> None:
+        self.rc.find(v.Btn, class_=css_class).widget.click()
+
+    def select(self, label: str) -> v.Select:
+        return next(w for w in self.rc.find(v.Select).widgets if (w.label or "").startswith(label))
+
+    def control(self, path: str) -> v.VuetifyWidget:
+        return self.rc.find(class_="ms-param-" + path.replace(".", "-")).widget
+
+    def wait(self, condition, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert time.monotonic() < deadline, "timed out waiting for the page"
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def screen() -> Iterator[Screen]:
+    page = Screen()
+    yield page
+    page.rc.close()
+
+
+def model_after(name: str, seed: int, weeks: int) -> ms.DrugMarketModel:
+    """The same run as the page's, made independently."""
+    return ms.DrugMarketModel(ms.load_scenario(name, SMALL_WORLD), seed=seed).run(weeks)
+
+
+def test_step_updates_week_scoreboard_map_and_charts(screen):
+    assert screen.week() == 0
+    assert 'data-week="0"' in screen.html("ms-map")[0]
+    board_before = screen.html("ms-scoreboard")[0]
+    screen.click("ms-step")
+    screen.click("ms-step")
+    assert screen.week() == 2
+    board = screen.html("ms-scoreboard")[0]
+    assert board != board_before and "Week 2" in board
+    outcomes, process = screen.html('data-metric="homicides"')[0], screen.html('data-metric="arrests"')[0]
+    assert outcomes.count('data-week="2"') == 5 and process.count('data-week="2"') == 3
+    # the map shows the model: the first seed's controllers, violence and flows after two weeks
+    svg = screen.html("ms-map")[0]
+    model = model_after("baseline", seed=1, weeks=2)
+    slots = [int(s) for s in re.findall(r'class="ms-place" data-slot="(-?\d+)"', svg)]
+    assert slots == model.places.controller.tolist()
+    radii = np.array([float(r) for r in re.findall(r'data-r="([\d.]+)"', svg)])
+    assert np.all(np.diff(radii[np.argsort(model.places.violence_ma, kind="stable")]) >= -1e-9)
+    # the scoreboard shows the mean over the paired seeds 1-3
+    homicides = np.mean([model_after("baseline", seed, 2).metrics()["homicides"].sum() for seed in (1, 2, 3)])
+    row = re.search(r'data-metric="homicides">.*?class="ms-value">([^<]+)<', board).group(1)
+    assert float(row.replace(",", "")) == pytest.approx(homicides, rel=0.01)
+
+
+def test_csv_download_matches_the_models(screen):
+    for _ in range(3):
+        screen.click("ms-step")
+    download = screen.rc.find(FileDownloadWidget).widget
+    download.request_download = True  # what a click on the button does in the browser
+    screen.wait(lambda: download.bytes is not None)
+    table = pd.read_csv(io.BytesIO(download.bytes))
+    assert sorted(set(zip(table.scenario, table.seed, strict=True))) == [("baseline", 1), ("baseline", 2),
+                                                                        ("baseline", 3)]
+    for seed in (1, 2, 3):
+        own = table[table.seed == seed].drop(columns=["scenario", "seed"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(own, model_after("baseline", seed, 3).metrics(), check_dtype=False)
+
+
+def test_two_presets_side_by_side(screen):
+    screen.select("Scenario A").v_model = "focused_deterrence"
+    screen.click("ms-add-run")
+    screen.select("Scenario B").v_model = "zero_tolerance"
+    screen.click("ms-step")
+    maps = screen.html("ms-map")[0]
+    assert "A: Focused deterrence" in maps and "B: Zero tolerance" in maps
+    board = screen.html("ms-scoreboard")[0]
+    assert "B − A" in board and board.count('class="ms-diff"') == 8
+    outcomes = screen.html('data-metric="homicides"')[0]
+    homicides = re.search(r'<svg class="ms-series" data-metric="homicides".*?</svg>', outcomes).group(0)
+    assert homicides.count('class="ms-line"') == 2
+    teaching = screen.html("ms-teach-title")[0]
+    assert "Focused deterrence" in teaching and "Zero tolerance" in teaching
+    for question in ms.load_scenario("zero_tolerance").teaching["questions"]:
+        assert question.split()[0] in teaching
+
+
+def test_parameter_edits_restart_the_run_and_respect_the_budget(screen):
+    preset = ms.load_scenario("baseline", SMALL_WORLD)
+    hvt = preset.get("policy.hvt_share")
+    screen.click("ms-step")
+    screen.control("policy.hvt_share").fire_event("change", hvt + 0.01)
+    assert screen.week() == 0
+    header = next(h for h in screen.html("hvt share</b>"))
+    assert f"(preset: {hvt:.4g})" in header and f"= {hvt + 0.01:.4g}" in header
+    # a share that would take the budget over 1 is capped at the largest allowed value
+    screen.control("policy.hvt_share").fire_event("change", 1.0)
+    message = screen.html("capped at")[0]
+    capped = float(re.search(r"capped at ([\d.]+)", message).group(1))
+    assert hvt < capped < 1.0
+    screen.control("policy.decriminalise_possession").v_model = not preset.get("policy.decriminalise_possession")
+    assert "2 changed" in " ".join(str(w.children) for w in screen.rc.find(v.ExpansionPanelHeader).widgets)
+    regions = screen.control("policy.eradication_region").items
+    assert regions[0] == "all" and len(regions) == 1 + preset.get("world.regions")
+
+
+def test_lesson_loads_its_scenarios_and_teaching_text(screen):
+    lesson = list_lessons()[0]
+    screen.select("Lesson").v_model = lesson.name
+    chosen = [screen.select(f"Scenario {label}").v_model for label in "ABC"[: len(lesson.scenarios)]]
+    assert chosen == list(lesson.scenarios)
+    text = screen.html("ms-teach-title")[0]
+    assert lesson.title in text.replace("&#x27;", "'")
+    assert all(len(q) < 20 or q[:20] in text.replace("&#x27;", "'") for q in lesson.questions)
+    screen.click("ms-step")
+    if lesson.claims:
+        assert "so far" in screen.html("ms-claim")[0]
+
+
+def test_every_page_has_its_own_models():
+    first, second = Screen(), Screen()
+    try:
+        first.click("ms-step")
+        assert (first.week(), second.week()) == (1, 0)
+    finally:
+        first.rc.close()
+        second.rc.close()
+
+
+def test_play_and_pause(screen):
+    screen.click("ms-play")
+    screen.wait(lambda: screen.week() >= 2)
+    screen.click("ms-play")
+    paused = screen.week()
+    time.sleep(0.5)
+    assert screen.week() <= paused + 1

@@ -402,3 +402,6 @@ app.add_typer(lesson_app, name="lesson")
 from marketsim.sweep_cli import sweep_app  # noqa: E402
 
 app.add_typer(sweep_app, name="sweep")
+from marketsim.dashboard.server import dashboard  # noqa: E402
+
+app.command()(dashboard)

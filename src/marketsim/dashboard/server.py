@@ -1,0 +1,60 @@
+"""Serving the dashboard: :func:`serve` and the ``marketsim dashboard`` command.
+
+The dashboard is a Solara app (``marketsim.dashboard.app``) served by Solara's own server, so
+``solara run marketsim.dashboard.app`` works too. Every front-end asset comes from the
+``solara-assets`` package installed with the ``dashboard`` extra: the page works offline.
+Solara is imported only when serving, so the rest of the command line stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import Annotated
+
+import typer
+
+APP = "marketsim.dashboard.app"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def solara_arguments(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                     open_browser: bool = False) -> list[str]:
+    """The ``solara run`` arguments that serve the dashboard: production mode, no version check
+    (it would reach for the network), a browser tab only when asked for."""
+    return ["run", APP, "--host", host, "--port", str(port), "--production", "--no-check-version",
+            "--open" if open_browser else "--no-open"]
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False) -> None:
+    """Serve the dashboard at http://host:port until interrupted (Ctrl-C).
+
+    Solara's usage telemetry is switched off before Solara is imported: the dashboard must not
+    talk to anything but its own browser tabs.
+    """
+    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    from solara.__main__ import cli
+    from solara.server import settings
+
+    settings.telemetry.mixpanel_enable = False
+    settings.theme.show_banner = False
+    settings.theme.title = "marketsim dashboard"
+    cli.main(args=solara_arguments(host, port, open_browser), prog_name="solara",
+             standalone_mode=False)
+
+
+def dashboard(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")]
+    = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = DEFAULT_PORT,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open",
+                                               help="Open the page in a browser tab.")] = False,
+) -> None:
+    """Explore and compare scenarios in the browser: presets, parameters, network map, charts, lessons."""
+    if importlib.util.find_spec("solara") is None:
+        typer.echo("error: the dashboard needs the 'dashboard' extra: pip install 'marketsim[dashboard]'",
+                   err=True)
+        raise typer.Exit(2)
+    typer.echo(f"marketsim dashboard: open http://{host}:{port} (Ctrl-C to stop)")
+    serve(host=host, port=port, open_browser=open_browser)

@@ -85,6 +85,8 @@ RANGE_KEYS = ("min", "max", "levels", "values", "role")
 ROLES = ("uncertainty", "lever")
 MAX_RUNS = 1_000_000
 """Larger sweeps are refused as a likely mistake (a grid with too many levels)."""
+MAX_VALUE_BINS = 20
+"""Figures give each value of a swept parameter its own bin up to this many values."""
 RBD_FAST_MIN_POINTS = 10
 """RBD-FAST with bootstrap needs at least this many design points (two harmonics)."""
 
@@ -191,10 +193,10 @@ def load_spec(path: str | Path) -> SweepSpec:
         raise SweepError([f"sweep spec {source} does not exist"]) from None
     except tomllib.TOMLDecodeError as error:
         raise SweepError([f"malformed TOML in {source}: {error}"]) from None
-    return make_spec(data, where=f"{source.name}: ")
+    return make_spec(data)
 
 
-def make_spec(data: Mapping[str, Any], where: str = "") -> SweepSpec:
+def make_spec(data: Mapping[str, Any]) -> SweepSpec:
     """Validate a spec given as data (the parsed TOML, or the keyword arguments of :func:`sweep`)."""
     problems: list[str] = []
     for key in data:
@@ -235,10 +237,10 @@ def make_spec(data: Mapping[str, Any], where: str = "") -> SweepSpec:
     params = _parse_params(data.get("params", {}), design, overrides, problems)
     if design == "points":
         params = _params_from_points(points, overrides, problems)
-    elif not params and design in DESIGNS:
+    elif not data.get("params") and design in DESIGNS:
         problems.append(f"params is empty: a {design} design needs at least one swept parameter")
     if problems:
-        raise SweepError([where + problem for problem in problems])
+        raise SweepError(problems)
     return SweepSpec(
         scenarios=tuple(scenarios), params=tuple(params), design=design, samples=samples,
         design_seed=design_seed, points=tuple(points), seeds=seeds, base_seed=base_seed,
@@ -1245,12 +1247,13 @@ def plot_outcomes(runs: pd.DataFrame, record: Mapping[str, Any], directory: Path
                   level: float = 0.95) -> list[Path]:
     """One PNG per outcome: a panel per swept parameter, each scenario's mean with a CI band.
 
-    Runs are binned by the parameter (each value of a grid, or ten quantile bins of a sample),
+    Runs are binned by the parameter (each value of a grid, or quantile bins of a sample),
     so the line is the outcome's mean over the other parameters and the band its ``level``
     t-interval; dots are the design points' means.
     """
     parameters = list(record["parameters"])
     scenarios = list(record["scenario_names"])
+    sampled = record["spec"]["design"]["kind"] in ("lhs", "sobol")
     paths = []
     for outcome in record["spec"]["outcomes"]:
         info = analysis.metric_info(outcome)
@@ -1266,7 +1269,7 @@ def plot_outcomes(runs: pd.DataFrame, record: Mapping[str, Any], directory: Path
                     continue
                 dots = subset.groupby("point")[[parameter, outcome]].mean()
                 ax.scatter(dots[parameter], dots[outcome], s=9, alpha=0.35, color=f"C{colour}", linewidth=0)
-                band = _binned_band(subset[parameter].astype(float), subset[outcome], level)
+                band = _binned_band(subset[parameter].astype(float), subset[outcome], level, sampled)
                 ax.plot(band["x"], band["mean"], color=f"C{colour}", linewidth=1.5, label=scenario)
                 ax.fill_between(band["x"], band["low"], band["high"], color=f"C{colour}", alpha=0.2,
                                 linewidth=0)
@@ -1288,9 +1291,17 @@ def plot_outcomes(runs: pd.DataFrame, record: Mapping[str, Any], directory: Path
     return paths
 
 
-def _binned_band(x: pd.Series, y: pd.Series, level: float, bins: int = 10) -> pd.DataFrame:
-    """Mean and t-interval of ``y`` in bins of ``x`` (one bin per value when there are few)."""
-    keys = x if x.nunique() <= 2 * bins else pd.qcut(x, bins, duplicates="drop")
+def _binned_band(x: pd.Series, y: pd.Series, level: float, sampled: bool) -> pd.DataFrame:
+    """Mean and t-interval of ``y`` in bins of ``x``.
+
+    A grid's few values get a bin each; a sample's (or many values) are cut into up to ten
+    quantile bins of at least four design points, so that each interval has runs to rest on.
+    """
+    values = x.nunique()
+    if not sampled and values <= MAX_VALUE_BINS:
+        keys = x
+    else:
+        keys = pd.qcut(x, min(MAX_VALUE_BINS // 2, max(2, values // 4)), duplicates="drop")
     rows = []
     for _, group in y.groupby(keys, observed=True):
         mean, low, high = analysis.mean_ci(group, level)

@@ -155,7 +155,7 @@ def test_cli_bad_spec_exits_2_and_writes_nothing(tmp_path: Path) -> None:
                                       "policy.hvt_shar = { min = 0.1, max = 0.1 }"), encoding="utf-8")
     result = runner.invoke(sweep_cli.sweep_app, [str(spec), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "error: bad.toml: params: policy.hvt_shar: empty range [0.1, 0.1]" in result.stderr
+    assert "error: params: policy.hvt_shar: empty range [0.1, 0.1]: min must be less than max" in result.stderr
     result = runner.invoke(sweep_cli.sweep_app, [str(spec.with_name("nope.toml")), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "does not exist" in result.stderr
     result = runner.invoke(sweep_cli.sweep_app, ["summarize", str(tmp_path / "out")])

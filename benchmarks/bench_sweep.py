@@ -1,0 +1,101 @@
+"""Parallel efficiency of the local sweep backend, and the Dask backend's overhead per run.
+
+1. Efficiency: the same sweep of default-scenario runs, end to end (planning, pool start,
+   runs, storage, consolidation), on one worker and on every core:
+   efficiency = T(1 worker) / (cores × T(all cores)). Target (issue 6): at least 85%.
+2. Dask overhead: many very short runs streamed through a warmed-up local pool and through a
+   warmed-up Dask LocalCluster (127.0.0.1) with the same number of workers; the difference in
+   wall time divided by the number of runs is what Dask adds to each run.
+
+Needs a quiet machine: other work on the cores makes both figures meaningless (the load average
+is printed). Run on demand: ``python benchmarks/bench_sweep.py [--runs-per-core 8] [--steps 520]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from marketsim.sweep import RunTask, available_cores, make_spec, open_backend, plan_sweep, sweep
+
+TARGET_EFFICIENCY = 0.85
+SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
+RESULTS = Path("out") / "benchmarks" / "bench_sweep.json"
+
+
+def timed_sweep(runs: int, steps: int, workers: int, out: Path) -> float:
+    """Seconds for a whole sweep of ``runs`` default-scenario runs (one point, ``runs`` seeds)."""
+    start = time.perf_counter()
+    sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.05]}, seeds=runs, steps=steps,
+          outcomes=["homicides"], out=out, workers=workers, progress=False)
+    return time.perf_counter() - start
+
+
+def efficiency(runs_per_core: int, steps: int, cores: int) -> dict[str, float]:
+    """End-to-end sweep time on one worker and on every core."""
+    runs = runs_per_core * cores
+    with tempfile.TemporaryDirectory() as scratch:
+        serial = timed_sweep(runs, steps, 1, Path(scratch) / "serial")
+        parallel = timed_sweep(runs, steps, cores, Path(scratch) / "parallel")
+    return {"runs": runs, "steps": steps, "cores": cores, "seconds_1_worker": serial,
+            "seconds_all_cores": parallel, "speed_up": serial / parallel,
+            "efficiency": serial / (cores * parallel)}
+
+
+def streamed(backend: str, workers: int, tasks: list[RunTask]) -> tuple[float, float]:
+    """Start-up seconds, and seconds to stream ``tasks`` through a warmed-up backend."""
+    start = time.perf_counter()
+    runner = open_backend(backend, workers)
+    try:
+        list(runner.imap_unordered(tasks[:2 * workers]))  # start and warm every worker
+        ready = time.perf_counter()
+        list(runner.imap_unordered(tasks))
+        return ready - start, time.perf_counter() - ready
+    finally:
+        runner.close()
+
+
+def dask_overhead(runs: int, cores: int) -> dict[str, float]:
+    """Per-run overhead of Dask over the local pool, on runs of one week in a small world."""
+    plan = plan_sweep(make_spec({"params": {"policy.hvt_share": [0.05]}, "seeds": runs, "steps": 1,
+                                 "overrides": SMALL_WORLD, "outcomes": ["homicides"]}))
+    tasks = [RunTask(run.run_id, plan.scenario_at(run), run.seed, 1) for run in plan.runs]
+    local_start, local = streamed("local", cores, tasks)
+    dask_start, dask = streamed("dask", cores, tasks)
+    return {"runs": runs, "workers": cores, "seconds_local": local, "seconds_dask": dask,
+            "ms_per_run_local": 1000 * local / runs, "ms_per_run_dask": 1000 * dask / runs,
+            "overhead_ms_per_run": 1000 * (dask - local) / runs,
+            "startup_seconds_local": local_start, "startup_seconds_dask": dask_start}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs-per-core", type=int, default=8, help="default-scenario runs per core")
+    parser.add_argument("--steps", type=int, default=520, help="weeks per run")
+    parser.add_argument("--short-runs", type=int, default=400, help="one-week runs for the Dask overhead")
+    args = parser.parse_args()
+    cores = available_cores()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{cores} cores, load average {load:.2f} before starting")
+    scaling = efficiency(args.runs_per_core, args.steps, cores)
+    met = "met" if scaling["efficiency"] >= TARGET_EFFICIENCY else "NOT met"
+    print(f"local backend, {scaling['runs']} runs × {args.steps} weeks: 1 worker {scaling['seconds_1_worker']:.1f} s, "
+          f"{cores} workers {scaling['seconds_all_cores']:.1f} s → speed-up {scaling['speed_up']:.2f}, "
+          f"efficiency {scaling['efficiency']:.0%} (target ≥ {TARGET_EFFICIENCY:.0%}: {met})")
+    overhead = dask_overhead(args.short_runs, cores)
+    print(f"{args.short_runs} one-week runs on {cores} workers: local pool {overhead['ms_per_run_local']:.1f} ms/run, "
+          f"Dask {overhead['ms_per_run_dask']:.1f} ms/run → Dask adds {overhead['overhead_ms_per_run']:.1f} ms per run "
+          f"(start-up: pool {overhead['startup_seconds_local']:.1f} s, LocalCluster "
+          f"{overhead['startup_seconds_dask']:.1f} s)")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"cores": cores, "load_average": load, "efficiency": scaling,
+                                   "dask_overhead": overhead}, indent=1) + "\n", encoding="utf-8")
+    print(f"Wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

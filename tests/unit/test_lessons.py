@@ -208,30 +208,22 @@ def test_parallel_runs_equal_serial_runs() -> None:
     assert serial.equals(parallel)
 
 
-@pytest.fixture(scope="module")
-def handout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Lesson, str]:
+def test_handout_is_one_file_with_narrative_figure_table_claims_and_questions(tmp_path: Path) -> None:
     lesson = load_lesson("modernising_enforcement")
-    out = tmp_path_factory.mktemp("out")
-    path = build_handout(lesson, seeds=2, steps=26, out_dir=out, overrides=SMALL)
-    assert path == out / "lesson-modernising_enforcement.html"
-    assert [item.name for item in out.iterdir()] == [path.name], "one self-contained file, nothing else"
-    return lesson, path.read_text(encoding="utf-8")
+    path = build_handout(lesson, seeds=2, steps=26, out_dir=tmp_path, overrides=SMALL)
+    assert path == tmp_path / "lesson-modernising_enforcement.html"
+    assert [item.name for item in tmp_path.iterdir()] == [path.name], "one self-contained file, nothing else"
+    page = path.read_text(encoding="utf-8")
 
-
-def test_handout_holds_narrative_questions_and_claims(handout: tuple[Lesson, str]) -> None:
-    lesson, page = handout
     text = visible_text(page)
     assert lesson.title in text and f"Session {lesson.session}" in text
+    assert "Meridia's new police chief" in text
     for question in lesson.questions:
         assert plain(question) in text
     for claim in lesson.claims:
         assert plain(claim.text) in text and claim.describe() in text
-    assert "Meridia's new police chief" in text
     assert plain(lesson.facilitator_notes[0]) not in text, "facilitator notes only in the trainer's copy"
 
-
-def test_handout_embeds_its_figure_and_comparison_table(handout: tuple[Lesson, str]) -> None:
-    lesson, page = handout
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     assert len(images) == 1 and base64.b64decode(images[0]).startswith(PNG_MAGIC)
     table = page[page.index('<table class="compare">'):]

@@ -73,9 +73,10 @@ class WeekTally:
     enforcement_cost: float = 0.0
     user_arrests_dependent: np.ndarray | None = None
     sales_by_community: np.ndarray | None = None
+    rival_recruits: np.ndarray | None = None  # dealers recruited onto a rival's turf, by community
     # people handed to the justice system this week, by offence
     arrested: dict[str, int] = field(default_factory=lambda: {
-        "user": 0, "dealer": 0, "trafficker": 0, "leader": 0, "violent": 0})
+        "user": 0, "dealer": 0, "trafficker": 0, "leader": 0, "violent": 0, "reoffence": 0})
 
     def __post_init__(self) -> None:
         self.production_by_region = np.zeros(self.n_regions)

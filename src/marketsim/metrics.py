@@ -54,10 +54,10 @@ _METRICS = [
     Metric("prison_population", "people", "outcome", "People in prison at the end of the week."),
     Metric("prison_rate", "per 100k", "outcome", "Prison population per 100,000 residents."),
     Metric("reincarcerations", "people/week", "outcome",
-           "Admissions of people released within the past 3 years."),
+           "Prison admissions of people released or sentenced within the past 3 years."),
     Metric("recidivism_3y", "share", "outcome",
-           "Share of people released who would be re-incarcerated within 3 years at this week's "
-           "re-incarceration hazard (1 − (1 − h)^156)."),
+           "Share of people released or sentenced who would re-offend within 3 years at this week's "
+           "re-offending hazard (1 − (1 − h)^156)."),
     Metric("diversions", "people/week", "outcome",
            "Arrested people given an alternative to prosecution or prison (treatment, fine, community sentence)."),
     Metric("trust", "0-1", "outcome", "Population-weighted mean trust in police."),
@@ -65,6 +65,8 @@ _METRICS = [
            "Share of crimes residents report to police; rises with trust (0.2 + 0.6 × trust)."),
     Metric("fear", "0-1", "outcome", "Population-weighted mean fear of crime."),
     Metric("corruption", "share", "outcome",
+           "Share of police officers who take bribes (raised by collusion, lowered by anti-corruption)."),
+    Metric("neutralised_share", "share", "process",
            "Share of enforcement actions against organisations neutralised by bribes or collusion."),
     Metric("harm_index", "per 100k/year", "outcome",
            "Weighted sum of harms per 100,000 residents per year: homicides and overdose deaths "

@@ -291,7 +291,7 @@ class RetailParams(Group):
                                     help="Share of dealer vacancies filled per week at mean deprivation; "
                                          "scales with the local labour pool.",
                                     source="REFERENCES: arrested sellers are replaced within weeks")
-    vacancy_rivals: float = param(0.3, unit="probability", ge=0, le=1,
+    vacancy_rivals: float = param(0.5, unit="probability", ge=0, le=1,
                                   help="Chance a vacancy left by an arrested dealer is filled by a rival "
                                        "organisation's recruit.",
                                   source="Werb et al. 2011: enforcement disrupts market equilibria")
@@ -361,18 +361,18 @@ class PoliceParams(Group):
                                      source="assumption")
     street_arrest_rate: float = param(0.08, unit="arrests/officer-week", ge=0, le=10,
                                       help="Dealer arrests per officer-week against fully visible dealers "
-                                           "at trust 0.5.",
+                                           "at trust 0.4.",
                                       source=CALIBRATED + "prison population 100-400/100k (" + PRISON_LIST + ")")
     user_arrest_rate: float = param(0.6, unit="arrests/officer-week", ge=0, le=20,
                                     help="Possession arrests per officer-week.",
                                     source="assumption")
     investigation_rate: float = param(0.004, unit="arrests/officer-week", ge=0, le=10,
                                       help="Members (lieutenants and soldiers) arrested per officer-week "
-                                           "of investigation at trust 0.5.",
+                                           "of investigation at trust 0.4.",
                                       source="assumption")
     hvt_rate: float = param(0.0004, unit="1/officer-week", ge=0, le=1,
                             help="Weekly chance of capturing a given leader per officer-week of "
-                                 "high-value targeting, at trust 0.5.",
+                                 "high-value targeting, at trust 0.4.",
                             source="assumption; Mexico captured or killed 25 of 37 top targets in 2009-2012")
     interdiction_rate: float = param(0.0006, unit="probability/officer-week", ge=0, le=1,
                                      help="Extra chance of catching a lot on a route segment per officer-week "
@@ -403,7 +403,7 @@ class PoliceParams(Group):
                                     source="assumption")
     clearance_rate: float = param(0.01, unit="cleared/officer-week", ge=0, le=10,
                                   help="Homicides cleared per officer-week of reactive investigation "
-                                       "at trust 0.5.",
+                                       "at trust 0.4.",
                                   source="assumption: Latin American clearance rates are low")
     confrontation_rate: float = param(0.01, unit="confrontations/officer-week", ge=0, le=10,
                                       help="Armed confrontations with organisations per officer-week of "
@@ -554,6 +554,18 @@ class ViolenceParams(Group):
                                     help="How strongly the chance of a contest rises with the place's "
                                          "drug value (profits bring violence).",
                                     source="seeds 000/003; Castillo, Mejía & Restrepo 2020")
+    reference_value: float = param(95_000.0, unit="USD/week", gt=0, le=1e12,
+                                   help="Drug business at a place (flows, tolls, farm and retail sales) at which "
+                                        "the contest rate equals contest_rate.",
+                                   source=CALIBRATED + "the contest rate at the mean value of places in the baseline")
+    reference_sales: float = param(1_400.0, unit="USD/week", gt=0, le=1e9,
+                                   help="Weekly retail sales per dealer at which the dispute rate equals "
+                                        "dispute_rate.",
+                                   source=CALIBRATED + "the dispute rate at the baseline's mean sales per dealer")
+    social_control: float = param(1.5, unit="per unit trust", ge=0, le=2,
+                                  help="How much trust lowers contests and disputes in a community: residents who "
+                                       "report and intervene (collective efficacy).",
+                                  source="Sampson, Raudenbush & Earls 1997; seed 001 (Rio UPP)")
     parity_weight: float = param(1.0, unit="0-1", ge=0, le=1,
                                  help="How much rough parity between rivals raises the chance of a fight "
                                       "(hegemony lowers it).",
@@ -569,6 +581,11 @@ class ViolenceParams(Group):
                                 help="Weekly chance of a violent dispute between two open-air dealers "
                                      "of rival organisations in the same neighbourhood.",
                                 source="assumption; seed 004 (open-air markets drive street violence)")
+    vacancy_violence: float = param(0.15, unit="disputes/rival recruit", ge=0, le=5,
+                                    help="Violent disputes set off when a rival organisation's recruit moves "
+                                         "onto a vacated street corner.",
+                                    source="Werb et al. 2011 (enforcement disrupts market equilibria); "
+                                           "Prieto-Curiel et al. 2023")
     dispute_lethality: float = param(0.2, unit="deaths/dispute", ge=0, le=5,
                                      help="Deaths per dealer dispute with firearms fully available.",
                                      source="assumption")
@@ -589,7 +606,7 @@ class ViolenceParams(Group):
     background_homicides: float = param(2.0, unit="per 100k/year", ge=0, le=100,
                                         help="Homicides unrelated to drug markets.",
                                         source="assumption: Western European level (UNODC 2013)")
-    deterrence_effect: float = param(0.8, unit="0-1", ge=0, le=1,
+    deterrence_effect: float = param(0.6, unit="0-1", ge=0, le=1,
                                      help="Fall in the violence of a warned offender when the threat is fully "
                                           "credible (sanction capacity covers every violator).",
                                      source="Braga et al. 2001 (Boston −63%); Kleiman & Kilmer 2009")

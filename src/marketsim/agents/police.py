@@ -30,6 +30,9 @@ class Police(Agent):
         return allocation
 
     def update_corruption(self) -> None:
-        """Anti-corruption effort moves the share of corrupt officers toward its lower target."""
-        target = self.model.p.world.corruption * (1 - self.model.p.policy.anti_corruption)
+        """The share of officers taking bribes drifts toward a target: lowered by anti-corruption
+        effort, raised by a collusive arrangement (officers on the dominant organisation's payroll)."""
+        policy = self.model.p.policy
+        base = self.model.p.world.corruption * (1 - policy.anti_corruption)
+        target = base + policy.collusion * (1 - base) * 0.5
         self.corruption += 0.02 * (target - self.corruption)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
 MAX_HAZARD = 0.9  # no single target is certain to be caught in a week
+GROUP_CALL_IN = 20  # call-ins that reach one organisation's members (focused deterrence; assumption)
+OFFICER_WEEKS_PER_MARKET = 60  # weekly effort that keeps one open-air market closed (assumption; seed 004)
 
 
 def run(model: DrugMarketModel) -> None:
@@ -51,8 +53,9 @@ def run(model: DrugMarketModel) -> None:
 
 
 def intelligence(model: DrugMarketModel) -> np.ndarray:
-    """How well police know each community: trust brings tips (1 at trust 0.5)."""
-    return np.clip(model.communities.trust / 0.5, 0.2, 2.0)
+    """How well police know each community: trust brings tips (1 at trust 0.4, the baseline's
+    level; with diminishing returns)."""
+    return np.clip(np.sqrt(model.communities.trust / 0.4), 0.2, 2.0)
 
 
 def organisation_exposure(model: DrugMarketModel) -> dict[int, float]:
@@ -164,22 +167,21 @@ def focused_deterrence(model: DrugMarketModel, officer_weeks: float, exposure: d
         model.deterrence_credibility = 0.0
         return
     calls = rng.poisson(officer_weeks * p.police.call_in_rate)
-    active = np.flatnonzero(dealers.active & ~dealers.warned)
-    if calls and len(active):
-        place_violence = model.places.violence_ma[dealers.place[active]]
-        priority = dealers.violence_score[active] + 0.1 * dealers.violence[active] * place_violence
-        chosen = active[np.argsort(-priority, kind="stable")[:calls]]
-        dealers.warned[chosen] = True
-        model.tally.call_ins += len(chosen)
-        leaving = chosen[rng.random(len(chosen)) < p.violence.service_uptake]
-        return_stock(model, leaving)
-        model.remove_dealers(leaving)
-        if p.policy.close_open_air:
-            model.places.market_closed[np.unique(dealers.place[chosen])] = True
+    # only those who have recently used violence are called in, the most violent first
+    violent = np.flatnonzero(dealers.active & ~dealers.warned & (dealers.violence_score >= 1.0))
+    chosen = violent[np.argsort(-dealers.violence_score[violent], kind="stable")[:calls]]
+    dealers.warned[chosen] = True
+    model.tally.call_ins += len(chosen)
+    leaving = chosen[rng.random(len(chosen)) < p.violence.service_uptake]
+    return_stock(model, leaving)
+    model.remove_dealers(leaving)
+    # the most violent groups are called in this week; the focus moves as their violence falls
     ranked = sorted(model.orgs, key=lambda o: (-o.violence_score, o.slot))
-    for org in ranked[: max(1, int(calls // 10))]:
-        org.warned = True
-    close_open_air_markets(model)
+    focus = max(1, int(np.ceil(calls / GROUP_CALL_IN)))
+    for rank, org in enumerate(ranked):
+        org.warned = rank < focus
+    if p.policy.close_open_air:
+        close_open_air_markets(model, officer_weeks)
     # sanctions: first the warned dealers who keep using violence, then warned groups' members
     capacity = rng.poisson(officer_weeks * p.police.sanction_rate)
     violators = np.flatnonzero(dealers.active & dealers.warned & (dealers.violence_score > 0.5))
@@ -197,9 +199,18 @@ def focused_deterrence(model: DrugMarketModel, officer_weeks: float, exposure: d
         remaining -= arrest_members(model, org, caught)
 
 
-def close_open_air_markets(model: DrugMarketModel) -> None:
-    """Open-air dealers in closed markets move indoors or to delivery over a few weeks."""
-    dealers = model.dealers
+def close_open_air_markets(model: DrugMarketModel, officer_weeks: float) -> None:
+    """Drug market intervention (High Point): the most violent open-air markets, as many as the
+    effort allows, are closed; their open-air dealers move indoors or to delivery over a few weeks."""
+    places, dealers = model.places, model.dealers
+    urban = np.flatnonzero(places.community >= 0)
+    urban = urban[model.communities.users[places.community[urban]] > 0]
+    closable = min(len(urban), int(officer_weeks / OFFICER_WEEKS_PER_MARKET))
+    still_open = urban[~places.market_closed[urban]]
+    more = closable - int(places.market_closed[urban].sum())
+    if more > 0:  # closed markets stay closed; effort left over closes the next most violent
+        worst = still_open[np.argsort(-places.violence_ma[still_open], kind="stable")[:more]]
+        places.market_closed[worst] = True
     moving = np.flatnonzero(dealers.active & (dealers.mode == SalesMode.OPEN_AIR)
                             & model.places.market_closed[dealers.place])
     moving = moving[model.rng.random(len(moving)) < 0.3]

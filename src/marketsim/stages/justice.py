@@ -112,7 +112,8 @@ def release(model: DrugMarketModel) -> None:
 
 
 def reoffend(model: DrugMarketModel) -> None:
-    """People released in the past three years are re-incarcerated at a weekly hazard."""
+    """People released or sentenced in the past three years re-offend at a weekly hazard; they are
+    re-arrested and go back through sentencing."""
     j, justice, rng = model.p.justice, model.justice, model.rng
     back_prison = rng.binomial(np.round(justice.after_prison).astype(np.int64), j.reoffend_after_prison)
     back_alt = rng.binomial(np.round(justice.after_alternative).astype(np.int64), j.reoffend_after_alternative)
@@ -121,18 +122,16 @@ def reoffend(model: DrugMarketModel) -> None:
     count = int(back_prison.sum() + back_alt.sum())
     at_risk = justice.after_prison.sum() + justice.after_alternative.sum()
     justice.hazard = ewma(justice.hazard, count / max(at_risk, 1.0), 0.05)
-    justice.admit("reoffence", count)
-    move_to_prison(model, count)
-    model.tally.reincarcerations += count
-    model.tally.incarcerations += count
+    model.tally.arrested["reoffence"] += count
 
 
 def sentence(model: DrugMarketModel) -> None:
     """Divert, fine or imprison this week's arrestees."""
     j, policy, tally, rng, justice = model.p.justice, model.p.policy, model.tally, model.rng, model.justice
     custody = {"user": j.custody_user, "dealer": j.custody_dealer, "trafficker": j.custody_trafficker,
-               "leader": j.custody_trafficker, "violent": j.custody_violent}
-    diversion = {"user": policy.user_diversion, "dealer": policy.dealer_diversion}
+               "leader": j.custody_trafficker, "violent": j.custody_violent, "reoffence": j.custody_dealer}
+    diversion = {"user": policy.user_diversion, "dealer": policy.dealer_diversion,
+                 "reoffence": policy.dealer_diversion}
     for category, arrested in tally.arrested.items():
         if arrested <= 0:
             continue
@@ -144,6 +143,8 @@ def sentence(model: DrugMarketModel) -> None:
         justice.after_alternative[0] += alternative
         justice.admit(category, int(jailed))
         tally.incarcerations += int(jailed)
+        if category == "reoffence":
+            tally.reincarcerations += int(jailed)
         if category == "user":
             jail_users(model, int(jailed), int(diverted))
         else:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 QUIT_RATE = 0.01  # weekly chance a dealer leaves the trade of their own accord (assumption)
 STOCK_ADJUSTMENT = 0.5  # share of the gap to target stock a dealer refills each week beyond sales
-LOYALTY_SWITCH = 0.1  # weekly chance a dealer switches to the organisation controlling their turf
+LOYALTY_SWITCH = 0.03  # weekly chance a dealer switches to the organisation controlling their turf
 
 
 def run(model: DrugMarketModel) -> None:
@@ -74,6 +74,8 @@ def turnover(model: DrugMarketModel) -> None:
     orgs = places.controller[where].copy()
     rivals = rng.random(total) < p.vacancy_rivals
     orgs[rivals] = rival_suppliers(model, where[rivals])
+    rival = orgs != places.controller[where]
+    model.tally.rival_recruits = group_sum(places.community[where[rival]], None, len(table.place))
     slots = dealers.free_slots(total)
     model.create_dealers(slots, where, orgs)
     local_sales = safe_ratio(group_sum(community, dealers.sales_ma[active], len(table.place)), have)

@@ -173,7 +173,9 @@ def ship(model: DrugMarketModel, bought: np.ndarray) -> None:
     income = group_sum(np.maximum(controller, 0), tolls_paid * (controller >= 0), int(slots.max()) + 1)
     for org in orgs:
         org.revenue += float(income[org.slot])
-    stake = (routes.tolls.T @ (path_flow * value)) + model.tally.farm_sales_value
+    # what control of a transit town is worth: the margin on the product that passes through it
+    margin = np.maximum(chain_price(model, float(np.mean(model.farm_price))) - model.farm_price[routes.path_region], 0)
+    stake = (routes.tolls.T @ (path_flow * margin)) + model.tally.farm_sales_value
     model.tally.value_at_stake += stake
 
 

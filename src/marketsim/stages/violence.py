@@ -29,6 +29,7 @@ BASE_EXTORTION = 0.1       # extortion by organisations that are not diversifyin
 VIGILANTE_LETHALITY = 0.3  # deaths per vigilante incident (assumption)
 MODE_FRICTION = np.array([1.0, 0.2, 0.15, 0.0])  # dispute exposure by SalesMode (seed 003/004)
 SCORE_DECAY = 0.9          # weekly decay of recent-violence scores
+RECORD_VIOLENCE = 0.6      # extra violence of dealers with a prison record (prison as a school of crime; assumption)
 
 
 def run(model: DrugMarketModel) -> None:
@@ -107,7 +108,14 @@ def territorial_contests(model: DrugMarketModel) -> None:
     s_a, s_d = local_attack[candidate], local_defence[candidate]
     undefended = (defender < 0) | (s_d < 1)
     for k in np.flatnonzero(undefended & (rng.random(len(target)) < VACANT_TAKEOVER)).tolist():
-        occupy(model, model.org_by_slot[int(attacker[k])], int(source[k]), int(target[k]), garrison=1)
+        place = int(target[k])
+        if places.controller[place] >= 0:  # taking a rival's place, even unguarded, meets resistance
+            incidents = int(rng.poisson(1.0))
+            deaths = int(rng.binomial(incidents, min(1.0, v.lethality * float(effective_firearms(model, place)))))
+            model.tally.incidents += incidents
+            model.tally.contests += 1
+            model.tally.homicides[place] += deaths
+        occupy(model, model.org_by_slot[int(attacker[k])], int(source[k]), place, garrison=1)
     fight = ~undefended
     if not fight.any():
         return
@@ -118,15 +126,15 @@ def territorial_contests(model: DrugMarketModel) -> None:
     for org in model.orgs:
         turmoil[org.slot] = org.in_turmoil(week)
         warned[org.slot] = v.deterrence_effect * model.deterrence_credibility if org.warned else 0.0
-    reference = float(np.mean(places.value_ma[places.value_ma > 0])) if (places.value_ma > 0).any() else 1.0
-    value = (np.maximum(places.value_ma[target], 0) / reference) ** v.value_elasticity
+    value = (np.maximum(places.value_ma[target], 0) / v.reference_value) ** v.value_elasticity
     parity = 1 - v.parity_weight * np.abs(s_a - s_d) / (s_a + s_d)
     siblings = np.array([d in model.org_by_slot[a].rivals_in_turmoil for a, d in
                          zip(attacker.tolist(), defender.tolist(), strict=True)])
     unrest = np.where(siblings & (turmoil[attacker] | turmoil[defender]), v.turmoil_multiplier,
                       np.where(turmoil[attacker] | turmoil[defender], 1 + (v.turmoil_multiplier - 1) / 2, 1.0))
+    trust = np.where(places.community[target] >= 0, model.communities.trust[places.community[target]], 0.5)
     rate = (v.contest_rate * value * parity * unrest * (1 - 0.5 * places.state_presence[target])
-            * (1 - warned[attacker]))
+            * social_control(v.social_control, trust) * (1 - warned[attacker]))
     dominant = dominant_organisation(model)
     if policy.collusion > 0 and dominant is not None:
         involved = (attacker == dominant.slot) | (defender == dominant.slot)
@@ -183,20 +191,19 @@ def dealer_disputes(model: DrugMarketModel) -> None:
     friction = MODE_FRICTION[dealers.mode[active]]
     credible = v.deterrence_effect * model.deterrence_credibility
     propensity = dealers.violence[active] * (1 - credible * dealers.warned[active]) * (
-        1 + 0.3 * dealers.has_record[active])
+        1 + RECORD_VIOLENCE * dealers.has_record[active])
     size = max(model.org_by_slot, default=0) + 1
     key = community * (size + 1) + np.maximum(dealers.org[active], 0)
     by_org = np.bincount(key, weights=friction, minlength=n * (size + 1)).reshape(n, size + 1)
     total = by_org.sum(axis=1)
     rival_pairs = (total ** 2 - (by_org ** 2).sum(axis=1)) / 2
     mean_propensity = safe_ratio(group_sum(community, propensity * friction, n), total)
-    sales = tally_sales(model, n)
-    per_dealer = safe_ratio(sales, group_sum(community, None, n))
-    reference = per_dealer[per_dealer > 0].mean() if (per_dealer > 0).any() else 1.0
-    value = (per_dealer / reference) ** v.value_elasticity
-    control = np.clip(1.3 - 0.6 * table.trust, 0.3, 1.5)  # informal social control (Sampson et al. 1997)
-    rate = v.dispute_rate * rival_pairs * mean_propensity * value * control
+    per_dealer = safe_ratio(tally_sales(model, n), group_sum(community, None, n))
+    value = (per_dealer / v.reference_sales) ** v.value_elasticity
+    rate = v.dispute_rate * rival_pairs * mean_propensity * value * social_control(v.social_control, table.trust)
     disputes = rng.poisson(rate)
+    if model.tally.rival_recruits is not None:  # newcomers on a rival's corner are challenged
+        disputes += rng.poisson(v.vacancy_violence * model.tally.rival_recruits)
     deaths = rng.binomial(disputes, np.minimum(v.dispute_lethality * effective_firearms(model, table.place), 1.0))
     model.tally.incidents += int(disputes.sum())
     model.tally.disputes += int(disputes.sum())
@@ -207,6 +214,12 @@ def dealer_disputes(model: DrugMarketModel) -> None:
                       where=weight > 0)
     involved = rng.random(len(active)) < np.minimum(1.0, 2 * disputes[community] * share)
     dealers.violence_score[active[involved]] += 1.0
+
+
+def social_control(strength: float, trust: np.ndarray) -> np.ndarray:
+    """Violence multiplier from residents' willingness to report and intervene: 1 at trust 0.4
+    (the baseline's level), lower where trust is higher."""
+    return np.clip(1 - strength * (trust - 0.4), 0.2, 2.0)
 
 
 def tally_sales(model: DrugMarketModel, n: int) -> np.ndarray:

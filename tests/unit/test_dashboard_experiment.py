@@ -151,7 +151,7 @@ def test_series_panels(experiment):
     svg = series_svg("homicides", runs, ["A", "B"], horizon=52)
     assert f'data-week="{WEEKS}"' in svg
     lines = re.findall(r'class="ms-line" points="([^"]+)"', svg)
-    assert len(lines) == 2 and all(len(points.split()) == WEEKS for points in lines)
+    assert len(lines) == 2 and all(len(points.split()) == 2 * WEEKS for points in lines)
     assert smooth(np.array([[4.0, 0.0, 2.0, 6.0, 8.0]]), weeks=2).tolist() == [[4.0, 2.0, 1.0, 4.0, 7.0]]
     assert nice_ticks(0, 9.3) == [0, 5, 10]
     assert nice_ticks(0, 0.42) == [0, 0.2, 0.4, 0.6]

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import solara
 from solara.components.file_download import FileDownloadWidget
+from solara.server import settings as solara_settings
 from solara.widgets import HTML
 
 import marketsim as ms
@@ -25,6 +26,7 @@ from marketsim.dashboard.app import Page
 from marketsim.lessons import list_lessons
 
 SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
+solara_settings.telemetry.mixpanel_enable = False  # tests never phone home
 
 
 class Screen:
@@ -77,7 +79,8 @@ def test_step_updates_week_scoreboard_map_and_charts(screen):
     assert screen.week() == 2
     board = screen.html("ms-scoreboard")[0]
     assert board != board_before and "Week 2" in board
-    outcomes, process = screen.html('data-metric="homicides"')[0], screen.html('data-metric="arrests"')[0]
+    outcomes = screen.html('class="ms-series" data-metric="homicides"')[0]
+    process = screen.html('class="ms-series" data-metric="arrests"')[0]
     assert outcomes.count('data-week="2"') == 5 and process.count('data-week="2"') == 3
     # the map shows the model: the first seed's controllers, violence and flows after two weeks
     svg = screen.html("ms-map")[0]
@@ -115,7 +118,7 @@ def test_two_presets_side_by_side(screen):
     assert "A: Focused deterrence" in maps and "B: Zero tolerance" in maps
     board = screen.html("ms-scoreboard")[0]
     assert "B − A" in board and board.count('class="ms-diff"') == 8
-    outcomes = screen.html('data-metric="homicides"')[0]
+    outcomes = screen.html('class="ms-series" data-metric="homicides"')[0]
     homicides = re.search(r'<svg class="ms-series" data-metric="homicides".*?</svg>', outcomes).group(0)
     assert homicides.count('class="ms-line"') == 2
     teaching = screen.html("ms-teach-title")[0]

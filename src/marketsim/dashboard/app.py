@@ -12,6 +12,7 @@ All state lives in the page's hooks: every browser session gets its own models.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -70,10 +71,12 @@ def Results(session: Session, frame: solara.Reactive[Frame], lesson: Lesson | No
     """Everything drawn from the latest frame: maps, scoreboard, downloads, teaching, charts."""
     current = frame.value
     settings = session.settings
-    with solara.Columns([3, 2]):
-        with solara.Column(), solara.Card("Network", subtitle="Who holds each place, where people are killed, "
-                                             "where the drugs flow (first seed of each scenario)"):
-            Maps(current)
+    with solara.Columns([4, 3]):
+        with solara.Column():
+            with solara.Card("Network", subtitle="Who holds each place, where people are killed, "
+                                                 "where the drugs flow (first seed of each scenario)"):
+                Maps(current)
+            Indicators(current)
         with solara.Column():
             with solara.Card("Scoreboard"):
                 Scoreboard(current, len(settings.seeds()))
@@ -81,7 +84,6 @@ def Results(session: Session, frame: solara.Reactive[Frame], lesson: Lesson | No
                                     label="Download data (CSV)", mime_type="text/csv")
             with solara.Card("Teaching notes" if lesson is None else "Lesson"):
                 TeachingPanel(session.experiment, current.week, lesson)
-    Indicators(current)
     solara.Text(f"Week {current.week}: drawn in {1000 * current.seconds:.0f} ms",
                 style={"font-size": "11px", "color": "#999"})
 
@@ -105,6 +107,7 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
     speed = solara.use_reactive(10)
     editing = solara.use_reactive(0)
     error = solara.use_reactive("")
+    guard = solara.use_memo(threading.Lock, [])  # one writer of session and frame at a time
     current = session.value
     settings = current.settings
 
@@ -114,8 +117,9 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
             fresh = Session(new, horizon.value)
         except (ValueError, OSError) as problem:  # ScenarioError is a ValueError
             return problems_text(problem)
-        session.set(fresh)
-        frame.set(fresh.painter.frame())
+        with guard:
+            session.set(fresh)
+            frame.set(fresh.painter.frame())
         if editing.value >= len(new.presets):
             editing.set(0)
         return ""
@@ -124,8 +128,9 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
         error.set(restart(new))
 
     def step() -> None:
-        current.experiment.step(1)
-        frame.set(current.painter.frame())
+        with guard:
+            current.experiment.step(1)
+            frame.set(current.painter.frame())
 
     def reset() -> None:
         playing.set(False)
@@ -133,8 +138,9 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
 
     def set_horizon(weeks: int) -> None:
         horizon.set(weeks)
-        current.painter.horizon = weeks
-        frame.set(current.painter.frame())
+        with guard:
+            current.painter.horizon = weeks
+            frame.set(current.painter.frame())
 
     def pick_lesson(name: str | None) -> None:
         if name is None:
@@ -161,15 +167,19 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
         return refused or note
 
     def play() -> None:
+        """Step and redraw until paused, replaced or at the horizon, at the chosen speed."""
         weeks, period = play_plan(speed.value)
-        while playing.value and task.is_current():
+        while True:
             started = time.perf_counter()
-            remaining = current.horizon - current.experiment.week
-            if remaining <= 0:
-                playing.set(False)
-                return
-            current.experiment.step(min(weeks, remaining))
-            frame.set(current.painter.frame())
+            with guard:
+                if not (playing.value and task.is_current() and session.value is current):
+                    return
+                remaining = current.horizon - current.experiment.week
+                if remaining <= 0:
+                    playing.set(False)
+                    return
+                current.experiment.step(min(weeks, remaining))
+                frame.set(current.painter.frame())
             time.sleep(max(0.0, period - (time.perf_counter() - started)))
 
     task = solara.lab.use_task(play, dependencies=[playing.value, current, speed.value])
@@ -177,7 +187,7 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
     solara.Title("marketsim dashboard")
     solara.AppBarTitle(TITLE)
     lesson = lessons.get(settings.lesson) if settings.lesson else None
-    with solara.Sidebar():
+    with solara.Sidebar(), solara.Column(gap="0px", style={"width": "360px", "max-width": "360px"}):
         if lessons:
             with solara.Card(margin=0, style={"margin-bottom": "8px"}):
                 LessonPicker(list(lessons.values()), settings.lesson, pick_lesson)

@@ -138,22 +138,27 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
     if not weeks:
         parts.append(f'<text x="{LEFT + plot_w / 2}" y="{TOP + plot_h / 2}" font-size="10" '
                      f'text-anchor="middle" fill="#999">no weeks run yet</text>')
-    x = px(np.arange(1, weeks + 1))
+    # at most about one point per horizontal unit (the last week always kept); coordinates in
+    # tenths of a unit, written as integers, inside a group scaled back down
+    kept = np.arange(weeks - 1, -1, -max(1, math.ceil(weeks / plot_w)))[::-1]
+    x = px(kept + 1)
+    parts.append('<g transform="scale(0.1)">')
     for index, values in enumerate(shown):
         if not weeks:
             break
         colour = RUN_COLOURS[index]
         if len(values) > 1:
-            upper = np.column_stack([x, py(values.max(axis=0))])
-            lower = np.column_stack([x, py(values.min(axis=0))])[::-1]
+            upper = np.column_stack([x, py(values.max(axis=0)[kept])])
+            lower = np.column_stack([x, py(values.min(axis=0)[kept])])[::-1]
             parts.append(f'<polygon points="{_points(np.vstack([upper, lower]))}" fill="{colour}" '
                          f'fill-opacity="0.15" stroke="none"/>')
         mean = values.mean(axis=0)
         parts.append(
-            f'<polyline class="ms-line" points="{_points(np.column_stack([x, py(mean)]))}" fill="none" '
-            f'stroke="{colour}" stroke-width="1.6" stroke-linejoin="round">'
+            f'<polyline class="ms-line" points="{_points(np.column_stack([x, py(mean[kept])]))}" '
+            f'fill="none" stroke="{colour}" stroke-width="16" stroke-linejoin="round">'
             f"<title>{escape(titles[index])}: {number(float(mean[-1]))} in week {weeks}</title></polyline>"
         )
+    parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
 
@@ -165,7 +170,7 @@ def legend_html(titles: Sequence[str], seeds: int) -> str:
         f'background:{RUN_COLOURS[i]};vertical-align:middle;margin-right:5px"></span>{escape(t)}</span>'
         for i, t in enumerate(titles)
     )
-    spread = f"; bands: lowest to highest of {seeds} paired seeds, lines: their mean" if seeds > 1 else ""
+    spread = f"Lines: mean of {seeds} paired seeds; bands: lowest to highest." if seeds > 1 else ""
     return (f'<div style="font-size:13px;margin:2px 0 6px">{chips}'
             f'<span style="color:#777;font-size:12px">{spread}</span></div>')
 
@@ -181,4 +186,5 @@ def panels_html(metrics: Sequence[str], series: dict[str, list[np.ndarray]], tit
 
 
 def _points(xy: np.ndarray) -> str:
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    """SVG points in tenths of a unit: 'x1 y1 x2 y2 ...' as integers (quick to write and to send)."""
+    return " ".join(map(str, np.rint(np.asarray(xy) * 10).astype(np.int64).ravel().tolist()))

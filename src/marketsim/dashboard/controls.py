@@ -15,7 +15,7 @@ from marketsim.dashboard.experiment import RUN_LABELS
 from marketsim.dashboard.session import Settings
 from marketsim.lessons import Lesson
 
-SPEEDS = (1, 2, 5, 10, 25, 50)
+SPEEDS = (1, 5, 10, 25, 50)
 """Play speeds on offer, in simulated weeks per second."""
 
 MAX_FRAMES_PER_SECOND = 10
@@ -96,7 +96,7 @@ def SeedControls(settings: Settings, horizon: int, on_settings: Callable[[Settin
     def set_paired(value: int) -> None:
         on_settings(replace(settings, paired=value))
 
-    with solara.Row(gap="8px", style={"margin-top": "12px"}):
+    with solara.Row(gap="8px", style={"margin-top": "22px"}):
         solara.InputInt("First seed", value=settings.seed, on_value=set_seed, dense=True,
                         style={"max-width": "110px"})
         solara.InputInt("Stop at week", value=horizon, dense=True, style={"max-width": "110px"},

@@ -118,9 +118,8 @@ def map_svg(layout: MapLayout, state: MapState, scale: MapScale, title: str) -> 
     org_names = {slot: name for slot, name, _ in state.orgs}
     parts = [
         f'<svg class="ms-map" data-week="{state.week}" viewBox="0 0 {layout.width:.0f} '
-        f'{layout.height + 18:.0f}" xmlns="http://www.w3.org/2000/svg" role="img">',
-        f'<text x="4" y="13" font-size="12" font-weight="600">{escape(title)}</text>',
-        '<g transform="translate(0,18)">',
+        f'{layout.height:.0f}" xmlns="http://www.w3.org/2000/svg" role="img">',
+        f"<title>{escape(title)}: network map, week {state.week}</title>",
     ]
     for a, b in layout.edges:
         (x1, y1), (x2, y2) = layout.xy[a], layout.xy[b]
@@ -142,7 +141,7 @@ def map_svg(layout: MapLayout, state: MapState, scale: MapScale, title: str) -> 
             f'd="{_symbol(layout.kinds[i], *layout.xy[i], radius)}" fill="{colour}" stroke="#333" '
             f'stroke-width="0.6"><title>{tip}</title></path>'
         )
-    parts.append("</g></svg>")
+    parts.append("</svg>")
     return "".join(parts)
 
 

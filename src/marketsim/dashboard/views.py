@@ -15,6 +15,14 @@ from marketsim.dashboard.experiment import ScoreRow
 from marketsim.dashboard.frame import Frame
 
 VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "same": "#555", "neutral": "#555"}
+TABLE_STYLE = (
+    "<style>.ms-scoreboard{width:100%;border-collapse:collapse;font-size:13px}"
+    ".ms-scoreboard td,.ms-scoreboard th{padding:3px 6px;vertical-align:top}"
+    ".ms-scoreboard td.ms-value,.ms-scoreboard td.ms-diff{text-align:right;white-space:nowrap}"
+    ".ms-scoreboard th{text-align:right}.ms-scoreboard th:first-child{text-align:left}"
+    ".ms-scoreboard tr.ms-row{border-top:1px solid #eee}"
+    ".ms-scoreboard .ms-detail{font-size:11px;color:#777;font-weight:400}</style>"
+)
 GROUP_HEADINGS = {
     "outcome": "Outcomes: what happens to people",
     "process": "Process: enforcement effort (not a measure of success)",
@@ -22,15 +30,21 @@ GROUP_HEADINGS = {
 
 
 def _difference(row: ScoreRow, index: int, seeds: int) -> str:
-    """One 'B − A' cell: the paired difference, its relative size, and how many seeds agree."""
+    """One 'B − A' cell: the change relative to A (or in units when A is 0), then the
+    difference in units and how many paired seeds agree on its sign."""
     difference, relative = row.differences[index], row.relative[index]
-    share = "" if relative is None else f" ({relative:+.0%})"
-    agree = f'<div style="font-size:11px;color:#777">{row.agreeing[index]}/{seeds} seeds</div>' \
-        if seeds > 1 else ""
-    colour = VERDICT_COLOURS[row.verdict(index)]
     sign = "+" if difference > 0 else ""
-    return (f'<td class="ms-diff" data-verdict="{row.verdict(index)}" style="color:{colour};'
-            f'font-weight:600">{sign}{number(difference)}{share}{agree}</td>')
+    if relative is None:
+        headline = f"{sign}{number(difference)}"
+    else:
+        headline = f"{relative:+.1%}" if abs(relative) < 0.01 else f"{relative:+.0%}"
+    details = [f"{sign}{number(difference)}"] if relative is not None else []
+    if seeds > 1:
+        details.append(f"{row.agreeing[index]}/{seeds} seeds")
+    verdict = row.verdict(index)
+    lines = "".join(f'<div class="ms-detail">{line}</div>' for line in details)
+    return (f'<td class="ms-diff" data-verdict="{verdict}"><b style="color:{VERDICT_COLOURS[verdict]}">'
+            f"{headline}</b>{lines}</td>")
 
 
 def scoreboard_html(rows: Sequence[ScoreRow], titles: Sequence[str], seeds: int, week: int) -> str:
@@ -51,15 +65,18 @@ def scoreboard_html(rows: Sequence[ScoreRow], titles: Sequence[str], seeds: int,
             cells += "".join(_difference(row, i, seeds) for i in range(len(row.differences)))
             body.append(
                 f'<tr class="ms-row" data-metric="{row.metric}"><td title="{escape(metric.definition)}">'
-                f'{escape(row.metric.replace("_", " "))}<div style="font-size:11px;color:#777">'
+                f'{escape(row.metric.replace("_", " "))}<div class="ms-detail">'
                 f"{escape(unit)}, {what}</div></td>{cells}</tr>"
             )
     mean = f"mean of {seeds} paired seeds" if seeds > 1 else "one seed"
+    agree = (f" “{seeds}/{seeds} seeds”: the change has the same sign with every seed."
+             if seeds > 1 and len(titles) > 1 else "")
     return (
-        f'<div style="font-size:12px;color:#666">Week {week}; {mean}. Green: better than A, '
-        f"red: worse.</div>"
-        f'<table class="ms-scoreboard" style="width:100%;border-collapse:collapse;font-size:13px">'
-        f'<thead><tr style="text-align:left"><th></th>{head}</tr></thead>'
+        f"{TABLE_STYLE}"
+        f'<div style="font-size:12px;color:#666">Week {week}; {mean}. Green: better than A, red: worse.'
+        f"{agree}</div>"
+        f'<table class="ms-scoreboard">'
+        f"<thead><tr><th></th>{head}</tr></thead>"
         f'<tbody>{"".join(body)}</tbody></table>'
     )
 
@@ -74,9 +91,10 @@ def Scoreboard(frame: Frame, seeds: int) -> None:
 @solara.component
 def Maps(frame: Frame) -> None:
     """One network map per scenario, side by side when there is room, and their legend."""
-    maps = "".join(f"<div>{svg}</div>" for svg in frame.maps)
+    maps = "".join(f'<div><div style="font-size:13px;font-weight:600">{escape(title)}</div>{svg}</div>'
+                   for title, svg in zip(frame.titles, frame.maps, strict=True))
     solara.HTML(unsafe_innerHTML=(
-        '<div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:8px">'
+        '<div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:8px">'
         f"{maps}</div>{frame.map_legend}"
     ))
 

@@ -217,6 +217,8 @@ def make_spec(data: Mapping[str, Any]) -> SweepSpec:
     if steps is not None and burn_in is not None and burn_in >= steps:
         problems.append(f"burn_in = {burn_in} leaves no weeks to summarise: allowed fewer than steps = {steps}")
     outcomes = data.get("outcomes", list(analysis.KEY_OUTCOMES))
+    if isinstance(outcomes, str):
+        outcomes = [outcomes]
     if not isinstance(outcomes, list | tuple) or not outcomes:
         problems.append(f"outcomes must be a non-empty list of metric names, got {outcomes!r}")
         outcomes = []
@@ -495,8 +497,7 @@ class Plan:
 
     def scenario_at(self, run: Run) -> Scenario:
         """The run's scenario with its point's parameter values applied."""
-        values = self.points.iloc[run.point].to_dict()
-        return self.scenarios[run.scenario].with_overrides(_python(values))
+        return self.scenarios[run.scenario].with_overrides(_point_values(self.points, run.point))
 
     def record(self) -> dict[str, Any]:
         """What ``spec.json`` stores: enough to resume, consolidate and summarise the sweep."""
@@ -530,14 +531,11 @@ def plan_sweep(spec: SweepSpec) -> Plan:
     _check_ranges(spec, scenarios[0])
     points = design_points(spec)
     seeds = tuple(analysis.seed_list(spec.seeds, spec.base_seed))
-    configured = _configure(scenarios, points)
-    _check_worlds([configured[(0, index)] for index in range(len(scenarios))], seeds[0])
-    runs = []
-    for point in range(len(points)):
-        for index in range(len(scenarios)):
-            identity = _identity(configured[(point, index)], spec.steps)
-            runs.extend(Run(_run_id(identity, seed), point, index, replicate, seed)
-                        for replicate, seed in enumerate(seeds))
+    digests = _configure(scenarios, points, spec.steps)
+    _check_worlds([scenario.with_overrides(_point_values(points, 0)) for scenario in scenarios], seeds[0])
+    runs = [Run(_run_id(digests[(point, index)], seed), point, index, replicate, seed)
+            for point in range(len(points)) for index in range(len(scenarios))
+            for replicate, seed in enumerate(seeds)]
     return Plan(spec, tuple(scenarios), points, seeds, tuple(runs))
 
 
@@ -561,25 +559,34 @@ def _check_ranges(spec: SweepSpec, scenario: Scenario) -> None:
         raise SweepError(problems)
 
 
-def _configure(scenarios: Sequence[Scenario], points: pd.DataFrame) -> dict[tuple[int, int], Scenario]:
-    """Every scenario at every point; all invalid combinations are reported together."""
-    configured: dict[tuple[int, int], Scenario] = {}
+def _configure(scenarios: Sequence[Scenario], points: pd.DataFrame, steps: int) -> dict[tuple[int, int], str]:
+    """Apply every point to every scenario; all invalid combinations are reported together.
+
+    Returns, per (point, scenario), a digest of what its runs depend on besides the seed: the
+    scenario's name, every resolved parameter, the weeks and the package version.
+    """
+    digests: dict[tuple[int, int], str] = {}
     invalid: list[str] = []
-    for point, values in enumerate(points.to_dict("records")):
+    for point in range(len(points)):
+        values = _point_values(points, point)
         for index, scenario in enumerate(scenarios):
             try:
-                configured[(point, index)] = scenario.with_overrides(_python(values))
+                configured = scenario.with_overrides(values)
             except ScenarioError as error:
                 setting = ", ".join(f"{name}={value:.4g}" if isinstance(value, float) else f"{name}={value}"
                                     for name, value in values.items())
                 invalid.append(f"design point {point} ({setting}) in scenario {scenario.name!r}: "
                                + "; ".join(error.problems))
+                continue
+            identity = json.dumps({"scenario": configured.name, "params": configured.resolved(), "steps": steps,
+                                   "version": _version()}, sort_keys=True, default=str)
+            digests[(point, index)] = hashlib.sha256(identity.encode()).hexdigest()
     if invalid:
         shown = invalid[:5]
         if len(invalid) > len(shown):
             shown.append(f"… and {len(invalid) - len(shown)} more invalid points: narrow the ranges")
         raise SweepError(shown)
-    return configured
+    return digests
 
 
 def _check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
@@ -594,15 +601,14 @@ def _check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
         raise SweepError(problems)
 
 
-def _identity(scenario: Scenario, steps: int) -> str:
-    """What a run's output depends on, besides its seed, as canonical JSON."""
-    return json.dumps({"scenario": scenario.name, "params": scenario.resolved(), "steps": steps,
-                       "version": _version()}, sort_keys=True, default=str)
+def _run_id(digest: str, seed: int) -> str:
+    """A run's id: a hash of its (point, scenario) digest and its seed."""
+    return hashlib.sha256(f"{digest}|seed={seed}".encode()).hexdigest()[:16]
 
 
-def _run_id(identity: str, seed: int) -> str:
-    """A run's id: a hash of its scenario, resolved parameters, steps, package version and seed."""
-    return hashlib.sha256(f"{identity}|seed={seed}".encode()).hexdigest()[:16]
+def _point_values(points: pd.DataFrame, point: int) -> dict[str, Any]:
+    """One design point as plain Python values, each column keeping its own type."""
+    return _python(points.iloc[[point]].to_dict("records")[0])
 
 
 def _version() -> str:

@@ -36,7 +36,7 @@ seeds = 2
 outcomes = ["homicides"]
 [design]
 kind = "lhs"
-samples = 12
+samples = 8
 [params]
 "policy.hvt_share" = { min = 0.0, max = 0.1 }
 "world.firearms" = { min = 0.3, max = 0.9 }

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from rich.console import Console
 from scipy import stats
 from typer.testing import CliRunner
 
@@ -50,12 +51,20 @@ world = { producers = 600, neighbourhoods = 12, neighbourhood_population = 50000
 runner = CliRunner()
 
 
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Print wide enough that no line or cell is wrapped, whatever the terminal."""
+    monkeypatch.setattr(sweep_cli, "console", Console(width=250, highlight=False))
+
+
 @pytest.fixture(scope="module")
 def lhs_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec = tmp_path_factory.mktemp("lhs") / "lhs.toml"
     spec.write_text(SPEC_TOML, encoding="utf-8")
     out = spec.parent / "out"
-    result = runner.invoke(sweep_cli.sweep_app, [str(spec), "--out", str(out), "--workers", "1", "--quiet"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sweep_cli, "console", Console(width=250, highlight=False))
+        result = runner.invoke(sweep_cli.sweep_app, [str(spec), "--out", str(out), "--workers", "1", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "24 runs in" in result.stdout and "24 ran" in result.stdout and "0 failed" in result.stdout
     return out

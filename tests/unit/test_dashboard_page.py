@@ -176,3 +176,24 @@ def test_play_and_pause(screen):
     paused = screen.week()
     time.sleep(0.5)
     assert screen.week() <= paused + 1
+
+
+def test_a_preset_that_does_not_load_is_left_out_and_named(monkeypatch):
+    load = ms.load_scenario
+
+    def load_or_fail(name, overrides=None):
+        if name == "kingpin":
+            raise ms.ScenarioError(["kingpin.toml: broken on purpose"])
+        return load(name, overrides)
+
+    monkeypatch.setattr(ms, "load_scenario", load_or_fail)
+    screen = Screen()
+    try:
+        warning = screen.rc.find(v.Alert).widget
+        assert "broken on purpose" in str(warning.children)
+        offered = [item["value"] for item in screen.select("Scenario A").items]
+        assert "kingpin" not in offered and "baseline" in offered
+        screen.click("ms-step")
+        assert screen.week() == 1
+    finally:
+        screen.rc.close()

@@ -35,8 +35,9 @@ from marketsim.dashboard.parameters import ParameterPanel, control_for, format_v
 from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings
 from marketsim.dashboard.teaching import TeachingPanel
 from marketsim.dashboard.views import Indicators, Maps, Scoreboard
-from marketsim.lessons import Lesson, list_lessons
+from marketsim.lessons import Lesson, lesson_names, load_lesson
 from marketsim.params import SPECS
+from marketsim.scenario import preset_names
 
 TITLE = "marketsim: drug policy explorer"
 
@@ -88,17 +89,63 @@ def Results(session: Session, frame: solara.Reactive[Frame], lesson: Lesson | No
                 style={"font-size": "11px", "color": "#999"})
 
 
+def load_presets() -> tuple[dict[str, ms.Scenario], list[str]]:
+    """Every preset that loads, and the problems of those that do not (shown, not fatal)."""
+    presets: dict[str, ms.Scenario] = {}
+    problems: list[str] = []
+    for name in preset_names():
+        try:
+            presets[name] = ms.load_scenario(name)
+        except ms.ScenarioError as error:
+            problems.extend(error.problems)
+    return presets, problems
+
+
+def load_lessons() -> tuple[dict[str, Lesson], list[str]]:
+    """Every lesson that loads, and the problems of those that do not."""
+    lessons: dict[str, Lesson] = {}
+    problems: list[str] = []
+    for name in lesson_names():
+        try:
+            lessons[name] = load_lesson(name)
+        except ms.ScenarioError as error:
+            problems.extend(error.problems)
+    return lessons, problems
+
+
 @solara.component
 def Page(base: Mapping[str, Any] | None = None) -> None:
-    """The dashboard page.
+    """The dashboard page: the dashboard, or why it cannot start.
 
     Args:
         base: parameter overrides under every scenario, for embedding the page (tests use a
             small world); ``solara run`` shows the presets as they are.
     """
-    presets = solara.use_memo(lambda: {scenario.name: scenario for scenario in ms.list_scenarios()}, [])
-    lessons = solara.use_memo(lambda: {lesson.name: lesson for lesson in list_lessons()}, [])
-    first = solara.use_memo(lambda: Session(Settings(base=dict(base or {}))), [])
+    solara.Title("marketsim dashboard")
+    solara.AppBarTitle(TITLE)
+    presets, preset_problems = solara.use_memo(load_presets, [])
+    lessons, lesson_problems = solara.use_memo(load_lessons, [])
+    problems = preset_problems + lesson_problems
+    if problems:
+        solara.Warning("Left out because they do not load:\n" + "\n".join(problems), classes=["ms-warning"],
+                       style={"white-space": "pre-line"})
+    default = "baseline" if "baseline" in presets else next(iter(presets), None)
+    if default is None:
+        solara.Error("No preset scenario loads: there is nothing to show.")
+        return
+    try:
+        first = Settings(presets=(default,), edits=({},), base=dict(base or {}))
+        first.scenario(0)
+    except ms.ScenarioError as error:
+        solara.Error(problems_text(error))
+        return
+    Dashboard(presets, lessons, first)
+
+
+@solara.component
+def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson], initial: Settings) -> None:
+    """The sidebar of controls and the results, for one browser session."""
+    first = solara.use_memo(lambda: Session(initial), [])
     first_frame = solara.use_memo(first.painter.frame, [])
     session = solara.use_reactive(first)
     frame = solara.use_reactive(first_frame)
@@ -184,8 +231,6 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
 
     task = solara.lab.use_task(play, dependencies=[playing.value, current, speed.value])
 
-    solara.Title("marketsim dashboard")
-    solara.AppBarTitle(TITLE)
     lesson = lessons.get(settings.lesson) if settings.lesson else None
     with solara.Sidebar(), solara.Column(gap="0px", style={"width": "360px", "max-width": "360px"}):
         if lessons:

@@ -16,7 +16,7 @@ demo: $(STAMP)  ## run the baseline for 10 years: summary table, out/baseline.cs
 	$(VENV)/bin/marketsim demo --out out
 
 test: $(STAMP)  ## the whole test suite (CI runs exactly this)
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests experiments benchmarks
@@ -26,6 +26,9 @@ update-baseline: $(STAMP)  ## deliberately regenerate tests/regression/baseline.
 
 bench: $(STAMP)  ## speed targets, run on demand (not in CI)
 	$(PY) benchmarks/bench_step.py
+
+validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md and its figures
+	$(PY) experiments/validation_report.py
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache .ruff_cache

@@ -18,6 +18,8 @@ run-to-run noise the scenarios share.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import multiprocessing.context
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -348,6 +350,21 @@ def _weekly_band(runs: pd.DataFrame, metric: str, smooth: int) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         half = stats.t.ppf(0.975, grouped["count"] - 1) * grouped["std"] / np.sqrt(grouped["count"])
     return grouped.assign(low=grouped["mean"] - half, high=grouped["mean"] + half)
+
+
+# -- processes ---------------------------------------------------------------------------------
+def pool_context(preload: str = "marketsim") -> multiprocessing.context.BaseContext:
+    """A multiprocessing context for worker pools: workers forked from a server that has already
+    imported ``preload`` (spawn where there is no fork server).
+
+    The start method is chosen explicitly because importing mesa switches the global default to
+    spawn, which would re-import everything in each worker.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([preload])
+    return context
 
 
 # -- files -------------------------------------------------------------------------------------

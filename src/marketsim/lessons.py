@@ -37,7 +37,6 @@ from __future__ import annotations
 import base64
 import html
 import math
-import multiprocessing
 import shutil
 import subprocess
 import tempfile
@@ -345,7 +344,8 @@ def run_scenarios(scenarios: Sequence[str], seeds: int | Sequence[int], steps: i
     _check_before_pool(scenarios, seed_values[0] if seed_values else 0, overrides)
     jobs = [(name, seed) for name in scenarios for seed in seed_values]
     frames: dict[tuple[str, int], pd.DataFrame] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_pool_context()) as pool:
+    context = analysis.pool_context("marketsim.lessons")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
         futures = {pool.submit(analysis.run_many, [name], [seed], steps, overrides, False): (name, seed)
                    for name, seed in jobs}
         for done, future in enumerate(as_completed(futures), start=1):
@@ -365,15 +365,6 @@ def _check_before_pool(scenarios: Sequence[str], seed: int, overrides: dict[str,
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(list(dict.fromkeys(problems)))
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a server that has imported marketsim once (spawn where there is none)."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["marketsim.lessons"])
-    return context
 
 
 def evaluate_claims(claims: Sequence[Claim], runs: pd.DataFrame) -> list[ClaimResult]:

@@ -38,6 +38,8 @@ _METRICS = [
            "vigilante attacks."),
     Metric("drug_market_homicides", "deaths/week", "outcome",
            "Homicides caused by the drug market (all but the background)."),
+    Metric("spillover_homicides", "deaths/week", "outcome",
+           "Homicides in places next to, but not held by, an organisation in a succession fight."),
     Metric("territorial_contests", "contests/week", "outcome",
            "Weeks of armed contest between organisations over a place."),
     Metric("street_disputes", "disputes/week", "outcome", "Violent disputes between rival retail dealers."),

@@ -84,6 +84,7 @@ class DrugMarketModel(mesa.Model):
         self.justice = justice.JusticeSystem(self)
         setup.prime_market(self)
         self.unsolved_homicides = 0      # drug-market homicides awaiting investigation
+        self.clearance = float("nan")    # share of drug-market homicides cleared, moving average
         self.deterrence_credibility = 0.0  # focused deterrence: share of violators sanctions can cover
         self._rows: list[dict[str, float]] = []
         self._place_homicides: list[np.ndarray] = []

@@ -550,7 +550,7 @@ class ViolenceParams(Group):
     lethality: float = param(0.35, unit="deaths/incident", ge=0, le=5,
                              help="Deaths per violent incident with firearms fully available.",
                              source="assumption; firearms ≈ two-thirds of homicides (UNODC 2013)")
-    value_elasticity: float = param(0.6, unit="elasticity", ge=0, le=3,
+    value_elasticity: float = param(0.8, unit="elasticity", ge=0, le=3,
                                     help="How strongly the chance of a contest rises with the place's "
                                          "drug value (profits bring violence).",
                                     source="seeds 000/003; Castillo, Mejía & Restrepo 2020")
@@ -566,6 +566,11 @@ class ViolenceParams(Group):
                                   help="How much trust lowers contests and disputes in a community: residents who "
                                        "report and intervene (collective efficacy).",
                                   source="Sampson, Raudenbush & Earls 1997; seed 001 (Rio UPP)")
+    impunity_elasticity: float = param(1.0, unit="elasticity", ge=0, le=5,
+                                       help="Violence scales with impunity (the share of homicides left unsolved) "
+                                            "to this power: certainty of punishment deters.",
+                                       source="Nagin 2013 (certainty, not severity, deters); seeds 001/002 on "
+                                              "impunity")
     parity_weight: float = param(1.0, unit="0-1", ge=0, le=1,
                                  help="How much rough parity between rivals raises the chance of a fight "
                                       "(hegemony lowers it).",

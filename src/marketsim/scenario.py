@@ -40,6 +40,10 @@ class ScenarioError(ValueError):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
+        """Pickle with the list of problems (errors cross process boundaries in sweeps)."""
+        return (type(self), (self.problems,))
+
 
 def scenario_dir() -> Path:
     """The folder of preset scenarios: the repository's in a checkout, the packaged copy otherwise."""

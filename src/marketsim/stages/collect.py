@@ -27,6 +27,19 @@ def herfindahl(values: np.ndarray) -> float:
     return float(((values / total) ** 2).sum()) if total > 0 else 0.0
 
 
+def spillover(model: DrugMarketModel, homicides: np.ndarray) -> float:
+    """Homicides in places adjacent to, but not held by, organisations in a succession fight."""
+    places = model.places
+    fighting = [org.slot for org in model.orgs if org.in_turmoil(model.week)]
+    if not fighting:
+        return 0.0
+    held = np.isin(places.controller, fighting)
+    near = np.zeros(places.n, dtype=bool)
+    near[places.edge_b[held[places.edge_a]]] = True
+    near[places.edge_a[held[places.edge_b]]] = True
+    return float(homicides[near & ~held].sum())
+
+
 def run(model: DrugMarketModel) -> None:
     """Append this week's row."""
     t, p, table, dealers = model.tally, model.p, model.communities, model.dealers
@@ -56,6 +69,7 @@ def run(model: DrugMarketModel) -> None:
         "homicide_rate": homicides * per_100k_year,
         "violent_incidents": t.incidents,
         "drug_market_homicides": homicides - t.background_homicides,
+        "spillover_homicides": spillover(model, t.homicides),
         "territorial_contests": t.contests,
         "street_disputes": t.disputes,
         "extortion": t.extortion,

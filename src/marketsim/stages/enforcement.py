@@ -387,13 +387,16 @@ def anti_money_laundering(model: DrugMarketModel, officer_weeks: float) -> None:
 
 def reactive_policing(model: DrugMarketModel, officer_weeks: float, intel: np.ndarray) -> None:
     """Investigate last week's drug-market homicides; the killers go to the justice system and
-    the organisation responsible loses them."""
+    the organisation responsible loses them. The share cleared (its moving average) is the
+    certainty of punishment that deters violence in the violence stage."""
     pending = model.unsolved_homicides
-    if officer_weeks <= 0 or pending <= 0:
+    if pending <= 0:
         return
     expected = officer_weeks * model.p.police.clearance_rate * float(np.mean(intel))
     cleared = int(min(pending, model.rng.poisson(expected)))
     model.unsolved_homicides = 0
+    share = cleared / pending
+    model.clearance = share if np.isnan(model.clearance) else ewma(model.clearance, share, 0.05)
     model.tally.violent_cleared += cleared
     model.tally.arrested["violent"] += cleared
     violent = sorted(model.orgs, key=lambda o: (-o.violence_score, o.slot))

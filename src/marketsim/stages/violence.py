@@ -134,7 +134,7 @@ def territorial_contests(model: DrugMarketModel) -> None:
                       np.where(turmoil[attacker] | turmoil[defender], 1 + (v.turmoil_multiplier - 1) / 2, 1.0))
     trust = np.where(places.community[target] >= 0, model.communities.trust[places.community[target]], 0.5)
     rate = (v.contest_rate * value * parity * unrest * (1 - 0.5 * places.state_presence[target])
-            * social_control(v.social_control, trust) * (1 - warned[attacker]))
+            * social_control(v.social_control, trust) * impunity(model) * (1 - warned[attacker]))
     dominant = dominant_organisation(model)
     if policy.collusion > 0 and dominant is not None:
         involved = (attacker == dominant.slot) | (defender == dominant.slot)
@@ -200,7 +200,8 @@ def dealer_disputes(model: DrugMarketModel) -> None:
     mean_propensity = safe_ratio(group_sum(community, propensity * friction, n), total)
     per_dealer = safe_ratio(tally_sales(model, n), group_sum(community, None, n))
     value = (per_dealer / v.reference_sales) ** v.value_elasticity
-    rate = v.dispute_rate * rival_pairs * mean_propensity * value * social_control(v.social_control, table.trust)
+    rate = (v.dispute_rate * rival_pairs * mean_propensity * value * impunity(model)
+            * social_control(v.social_control, table.trust))
     disputes = rng.poisson(rate)
     if model.tally.rival_recruits is not None:  # newcomers on a rival's corner are challenged
         disputes += rng.poisson(v.vacancy_violence * model.tally.rival_recruits)
@@ -214,6 +215,12 @@ def dealer_disputes(model: DrugMarketModel) -> None:
                       where=weight > 0)
     involved = rng.random(len(active)) < np.minimum(1.0, 2 * disputes[community] * share)
     dealers.violence_score[active[involved]] += 1.0
+
+
+def impunity(model: DrugMarketModel) -> float:
+    """Violence multiplier from the share of homicides that go unpunished."""
+    cleared = 0.0 if np.isnan(model.clearance) else model.clearance
+    return (1 - cleared) ** model.p.violence.impunity_elasticity
 
 
 def social_control(strength: float, trust: np.ndarray) -> np.ndarray:

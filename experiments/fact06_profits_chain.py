@@ -1,0 +1,12 @@
+"""Stylized fact 6 — Profits and chain length: paired-seed comparison, data and figure.
+
+Run: python experiments/fact06_profits_chain.py [--seeds 10] [--steps 260] [--out out/experiments]
+The comparisons and tolerances are defined in marketsim.validation.FACTS.
+"""
+
+import sys
+
+from marketsim.validation import main
+
+if __name__ == "__main__":
+    sys.exit(main("profits_chain"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 from collections.abc import Iterator
 
@@ -197,3 +198,16 @@ def test_a_preset_that_does_not_load_is_left_out_and_named(monkeypatch):
         assert screen.week() == 1
     finally:
         screen.rc.close()
+
+
+def test_closing_the_page_stops_play():
+    screen = Screen()
+    before = set(threading.enumerate())
+    screen.click("ms-play")
+    screen.wait(lambda: screen.week() >= 1)
+    players = [thread for thread in threading.enumerate() if thread not in before]
+    assert players, "play runs in a thread of its own"
+    screen.rc.close()
+    for thread in players:
+        thread.join(timeout=3)
+    assert not any(thread.is_alive() for thread in players)

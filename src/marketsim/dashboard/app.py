@@ -155,6 +155,8 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
     editing = solara.use_reactive(0)
     error = solara.use_reactive("")
     guard = solara.use_memo(threading.Lock, [])  # one writer of session and frame at a time
+    closed = solara.use_memo(threading.Event, [])
+    solara.use_effect(lambda: closed.set, [])  # the effect's cleanup: a closed page stops playing
     current = session.value
     settings = current.settings
 
@@ -219,7 +221,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
         while True:
             started = time.perf_counter()
             with guard:
-                if not (playing.value and task.is_current() and session.value is current):
+                if closed.is_set() or not (playing.value and task.is_current() and session.value is current):
                     return
                 remaining = current.horizon - current.experiment.week
                 if remaining <= 0:

@@ -13,6 +13,7 @@ import pytest
 
 import marketsim as ms
 from marketsim.dashboard.charts import nice_ticks, series_svg, smooth
+from marketsim.dashboard.controls import MAX_FRAMES_PER_SECOND, SPEEDS, play_plan
 from marketsim.dashboard.experiment import OUTCOME_INDICATORS, PROCESS_INDICATORS, Experiment, is_flow
 from marketsim.dashboard.frame import Painter
 from marketsim.dashboard.network import MapLayout, MapScale, MapState, map_svg, org_colour
@@ -157,3 +158,10 @@ def test_series_panels(experiment):
     assert nice_ticks(0, 0.42) == [0, 0.2, 0.4, 0.6]
     empty = series_svg("trust", [np.zeros((1, 0))], ["A"], horizon=52)
     assert "no weeks run yet" in empty
+
+
+def test_play_keeps_the_chosen_speed_with_few_frames():
+    for speed in SPEEDS:
+        weeks, seconds = play_plan(speed)
+        assert weeks / seconds == pytest.approx(speed)
+        assert 1 / seconds <= MAX_FRAMES_PER_SECOND + 1e-9

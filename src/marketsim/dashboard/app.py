@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -62,7 +62,7 @@ def download_name(settings: Settings, week: int) -> str:
 
 @solara.component
 def RunStatus(frame: solara.Reactive[Frame], horizon: int, playing: solara.Reactive[bool],
-              speed: solara.Reactive[int], on_step: Any, on_reset: Any) -> None:
+              speed: solara.Reactive[int], on_step: Callable[[], None], on_reset: Callable[[], None]) -> None:
     """The run controls, re-rendered with each frame (apart from the rest of the sidebar)."""
     RunControls(frame.value.week, horizon, playing, speed, on_step, on_reset)
 

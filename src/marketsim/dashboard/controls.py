@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from html import escape
@@ -25,9 +26,10 @@ MAX_PAIRED_SEEDS = 5
 
 
 def play_plan(speed: int) -> tuple[int, float]:
-    """Weeks stepped per frame and seconds per frame for a speed in weeks per second."""
-    frames = min(speed, MAX_FRAMES_PER_SECOND)
-    return max(1, round(speed / frames)), 1.0 / frames
+    """Weeks stepped per frame and seconds per frame for a speed in weeks per second (the speed
+    is kept exactly, with no more than MAX_FRAMES_PER_SECOND frames)."""
+    weeks = math.ceil(speed / MAX_FRAMES_PER_SECOND)
+    return weeks, weeks / speed
 
 
 @solara.component

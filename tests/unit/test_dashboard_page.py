@@ -24,6 +24,7 @@ from solara.widgets import HTML
 
 import marketsim as ms
 from marketsim.dashboard.app import Page
+from marketsim.dashboard.parameters import ordered_groups
 from marketsim.lessons import list_lessons
 
 SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
@@ -211,3 +212,14 @@ def test_closing_the_page_stops_play():
     for thread in players:
         thread.join(timeout=3)
     assert not any(thread.is_alive() for thread in players)
+
+
+def test_every_parameter_has_a_control_within_its_bounds(screen):
+    panels = screen.rc.find(v.ExpansionPanels).widget
+    for index, group in enumerate(ordered_groups()):
+        panels.v_model = index
+        for spec in (s for s in ms.parameter_specs() if s.group == group):
+            control = screen.control(spec.path)
+            if isinstance(control, v.Slider):
+                assert spec.minimum <= control.min and control.max == spec.maximum, spec.path
+                assert control.min <= control.v_model <= control.max, spec.path

@@ -98,7 +98,7 @@ def SeedControls(settings: Settings, horizon: int, on_settings: Callable[[Settin
     def set_paired(value: int) -> None:
         on_settings(replace(settings, paired=value))
 
-    with solara.Row(gap="8px", style={"margin-top": "22px"}):
+    with solara.Row(gap="8px", classes=["mt-6"]):
         solara.InputInt("First seed", value=settings.seed, on_value=set_seed, dense=True,
                         style={"max-width": "110px"})
         solara.InputInt("Stop at week", value=horizon, dense=True, style={"max-width": "110px"},

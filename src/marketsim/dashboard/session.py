@@ -146,8 +146,3 @@ class Session:
     def horizon(self) -> int:
         """The week play stops at (and the charts' x-axis runs to)."""
         return self.painter.horizon
-
-    @property
-    def finished(self) -> bool:
-        """Whether the runs have reached the horizon."""
-        return self.experiment.week >= self.horizon

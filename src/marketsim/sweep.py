@@ -1243,7 +1243,9 @@ def _indices(kind: str, problem: dict[str, Any], design: np.ndarray, y: np.ndarr
             return sobol.analyze(problem, y, calc_second_order=False, seed=seed), None
     if keep.sum() < RBD_FAST_MIN_POINTS:
         return {}, f"RBD-FAST needs at least {RBD_FAST_MIN_POINTS} points with finished runs"
-    harmonics = min(10, (int(keep.sum()) // 2 - 1) // 2)
+    # SALib's default of 10 harmonics suits thousands of points; on a few dozen its bias
+    # correction and bootstrap (on half the points) swamp the indices. One per 50 points, 2 to 10.
+    harmonics = min(10, max(2, int(keep.sum()) // 50))
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return rbd_fast.analyze(problem, design[keep], y[keep], M=harmonics, seed=seed), None

@@ -38,7 +38,8 @@ def main() -> int:
         "",
         f"A comparison **holds** when the paired difference has the expected sign in at least "
         f"{MIN_AGREEMENT:.0%} of seed pairs and its 95% confidence interval excludes zero; a *similar* "
-        "comparison holds when the whole CI of the relative change lies within the stated tolerance. The "
+        "comparison holds when the whole CI of the relative change lies within the stated tolerance, a *not "
+        "higher* one when the CI's upper end does not exceed it. The "
         "same definitions drive `tests/behaviour/test_stylized_facts.py` and the scripts "
         "`experiments/factNN_*.py` (definitions in `src/marketsim/validation.py`).",
         "",
@@ -51,10 +52,11 @@ def main() -> int:
         rows = table[table.fact == fact.number]
         for i, (_, row) in enumerate(rows.iterrows()):
             expected = row.expected
-            if expected == "similar":
+            if expected in ("similar", "not_higher"):
                 tolerance = next(c.tolerance for c in fact.comparisons if c.metric == row.metric
                                  and c.alternative.label == row.alternative)
-                expected = f"similar (±{tolerance:.0%})"
+                expected = (f"similar (±{tolerance:.0%})" if expected == "similar"
+                            else f"not higher (≤ +{tolerance:.0%})")
             lines.append(
                 f"| {fact.number if i == 0 else ''} | {fact.title if i == 0 else ''} | {fact.source if i == 0 else ''} "
                 f"| `{row.metric}` | {row.alternative} vs {row.reference} | {expected} | {format_change(row)} "

@@ -335,8 +335,9 @@ class DemandParams(Group):
     remission: float = param(0.002, unit="1/week", ge=0, le=1,
                              help="Weekly chance a dependent user stops without treatment.",
                              source="assumption")
-    treatment_seeking: float = param(0.004, unit="1/week", ge=0, le=1,
-                                     help="Weekly chance a dependent user seeks treatment when a place is free.",
+    treatment_seeking: float = param(0.008, unit="1/week", ge=0, le=1,
+                                     help="Weekly chance a dependent user seeks treatment when every place is "
+                                          "free (scaled by the share of places free: waiting lists deter).",
                                      source="assumption: about a fifth of dependent users enter "
                                             "treatment each year (UNODC WDR)")
     treatment_weeks: float = param(16.0, unit="weeks", gt=0, le=520,

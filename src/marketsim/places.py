@@ -61,6 +61,14 @@ class Places:
         self.eradication_share = np.zeros(self.n)               # share of standing crop eradicated this week
         self.eradication_ma = np.zeros(self.n)                  # its moving average
 
+    def territories(self) -> dict[int, np.ndarray]:
+        """Places held by each organisation slot (organisations holding none are absent)."""
+        order = np.argsort(self.controller, kind="stable")
+        held = self.controller[order]
+        slots, starts = np.unique(held, return_index=True)
+        ends = [*starts[1:].tolist(), len(order)]
+        return {int(s): order[a:b] for s, a, b in zip(slots.tolist(), starts.tolist(), ends, strict=True) if s >= 0}
+
     def of_kind(self, kind: int) -> np.ndarray:
         """Indices of the places of one kind."""
         return np.flatnonzero(self.kind == kind)

@@ -107,7 +107,7 @@ def create_communities(model: DrugMarketModel) -> CommunityTable:
     users = np.where(urban, rng.poisson(p.demand.prevalence * factor / mean_factor * table.population), 0)
     table.dependent = rng.binomial(users, p.demand.dependent_share)
     table.occasional = users - table.dependent
-    steady_treatment = p.demand.treatment_seeking * p.demand.treatment_weeks
+    steady_treatment = p.demand.treatment_seeking / 2 * p.demand.treatment_weeks  # about half the places free
     table.treatment = np.round(table.dependent * steady_treatment).astype(np.int64)
     table.non_users = np.round(table.population).astype(np.int64) - users - table.treatment
     table.purity_ma[:] = p.retail.purity

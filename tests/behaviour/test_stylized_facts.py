@@ -3,7 +3,8 @@
 Every arm runs once (shared across facts) in a pool of two processes; the whole module is one
 xdist group so the runs happen in a single worker. Tolerances are in marketsim.validation:
 the expected direction in at least 80% of pairs and a 95% CI that excludes zero ("similar":
-the CI of the relative change within the stated tolerance). Deterministic for the fixed seeds.
+the CI of the relative change within the stated tolerance; "not higher": its upper end within
+it). Deterministic for the fixed seeds.
 """
 
 import pytest

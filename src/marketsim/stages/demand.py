@@ -70,7 +70,9 @@ def transitions(model: DrugMarketModel) -> None:
     remitting = rng.binomial(table.dependent, d.remission)
     capacity = np.round(h.treatment_capacity * table.population / 1e5).astype(np.int64)
     free = np.maximum(capacity - table.treatment, 0)
-    seeking = rng.binomial(table.dependent - remitting, d.treatment_seeking) + table.referrals
+    # waiting lists deter: the fewer places free, the fewer dependent users seek treatment
+    open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=capacity > 0)
+    seeking = rng.binomial(table.dependent - remitting, d.treatment_seeking * open_share) + table.referrals
     entering = np.minimum(np.minimum(seeking, free), table.dependent - remitting)
     table.referrals[:] = 0
     leaving = rng.binomial(table.treatment, 1 / d.treatment_weeks)

@@ -41,8 +41,9 @@ def run(model: DrugMarketModel) -> None:
     street_arrests(model, effort["street"], intel, exposure)
     user_arrests(model, effort["user"], intel)
     focused_deterrence(model, effort["deterrence"], exposure)
-    investigations(model, effort["investigation"], exposure, intel)
-    high_value_targeting(model, effort["hvt"], exposure, intel)
+    org_intel = territory_intel(model, intel)
+    investigations(model, effort["investigation"], exposure, org_intel)
+    high_value_targeting(model, effort["hvt"], exposure, org_intel)
     interdiction(model, effort["interdiction"], exposure)
     eradication(model, effort["eradication"])
     community_policing(model, effort["community"])
@@ -240,16 +241,19 @@ def arrest_members(model: DrugMarketModel, org: TraffickingOrganisation, count: 
     return count
 
 
-def territory_intel(model: DrugMarketModel, org: TraffickingOrganisation, intel: np.ndarray) -> float:
-    """Mean intelligence over the communities an organisation controls (1 if none)."""
-    turf = np.flatnonzero(model.places.controller == org.slot)
-    rows = model.places.community[turf]
-    rows = rows[rows >= 0]
-    return float(intel[rows].mean()) if len(rows) else 1.0
+def territory_intel(model: DrugMarketModel, intel: np.ndarray) -> dict[int, float]:
+    """Mean intelligence over the communities each organisation controls (1 where it holds none)."""
+    places = model.places
+    rows = np.flatnonzero((places.controller >= 0) & (places.community >= 0))
+    owners = places.controller[rows]
+    size = max(model.org_by_slot, default=0) + 1
+    total = group_sum(owners, intel[places.community[rows]], size)
+    count = group_sum(owners, None, size)
+    return {org.slot: float(total[org.slot] / count[org.slot]) if count[org.slot] else 1.0 for org in model.orgs}
 
 
 def investigations(model: DrugMarketModel, officer_weeks: float, exposure: dict[int, float],
-                   intel: np.ndarray) -> None:
+                   intel: dict[int, float]) -> None:
     """Arrest lieutenants and soldiers; capacity is shared across all members."""
     members = sum(len(o.members) - 1 for o in model.orgs)
     if officer_weeks <= 0 or members <= 0:
@@ -257,13 +261,13 @@ def investigations(model: DrugMarketModel, officer_weeks: float, exposure: dict[
     base = officer_weeks * model.p.police.investigation_rate / members
     for org in list(model.orgs):
         share = exposure.get(org.slot, 1.0)
-        hazard = min(base * share * territory_intel(model, org, intel), MAX_HAZARD)
+        hazard = min(base * share * intel[org.slot], MAX_HAZARD)
         record_actions(model, base * (len(org.members) - 1), share)
         arrest_members(model, org, model.rng.binomial(max(len(org.members) - 1, 0), hazard))
 
 
 def high_value_targeting(model: DrugMarketModel, officer_weeks: float, exposure: dict[int, float],
-                         intel: np.ndarray) -> None:
+                         intel: dict[int, float]) -> None:
     """Try to capture (or, in militarised operations, kill) each leader; succession follows."""
     if officer_weeks <= 0 or not model.orgs:
         return
@@ -276,7 +280,7 @@ def high_value_targeting(model: DrugMarketModel, officer_weeks: float, exposure:
         per_org = officer_weeks * sizes[org.slot] / total  # the biggest organisations draw most attention
         share = exposure.get(org.slot, 1.0)
         record_actions(model, per_org * model.p.police.hvt_rate, share)
-        chance = 1 - np.exp(-per_org * model.p.police.hvt_rate * share * territory_intel(model, org, intel))
+        chance = 1 - np.exp(-per_org * model.p.police.hvt_rate * share * intel.get(org.slot, 1.0))
         if model.rng.random() >= chance:
             continue
         killed = model.rng.random() < 0.5 * model.p.policy.militarisation

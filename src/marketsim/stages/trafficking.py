@@ -31,12 +31,14 @@ order-up-to rule with partial adjustment, which avoids the bullwhip effect of re
 
 def run(model: DrugMarketModel) -> None:
     """Run the trafficking stage for one week."""
+    turfs = model.places.territories()
     for org in list(model.orgs):
-        if not (model.places.controller == org.slot).any():
+        turf = turfs.get(org.slot)
+        if turf is None:
             model.dissolve(org)  # with no turf left, its members drift out of the trade
             continue
-        settle_finances(model, org)
-        fission(model, org)
+        settle_finances(model, org, turf)
+        fission(model, org, len(turf))
         org.city_stock += float(org.in_transit.sum())
         org.in_transit[:] = 0.0
         org.learn_routes(model.p.trafficking.risk_learning, model.p.trafficking.risk_decay)
@@ -46,7 +48,7 @@ def run(model: DrugMarketModel) -> None:
     set_wholesale_prices(model)
 
 
-def settle_finances(model: DrugMarketModel, org: TraffickingOrganisation) -> None:
+def settle_finances(model: DrugMarketModel, org: TraffickingOrganisation, turf: np.ndarray) -> None:
     """Close last week's books: pay members and bribes, recruit or shed members, and decide
     whether falling revenue pushes the organisation into extortion."""
     t = model.p.trafficking
@@ -59,8 +61,7 @@ def settle_finances(model: DrugMarketModel, org: TraffickingOrganisation) -> Non
     org.neutralised = corrupt * bribes / (bribes + model.p.police.bribe_saturation)
     affordable = t.labour_share * max(org.revenue_ma, 0.0) / max(t.soldier_wage, 1e-9)
     gap = affordable - len(org.members)
-    turf = np.flatnonzero(model.places.controller == org.slot)
-    if gap > 0 and len(turf) and org.cash > 0:
+    if gap > 0 and org.cash > 0:
         recruits = model.rng.binomial(int(np.ceil(gap)), t.recruitment)
         need = (model.places.value_ma[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
         for place in model.rng.choice(turf, size=recruits, p=need / need.sum()).tolist():
@@ -72,10 +73,10 @@ def settle_finances(model: DrugMarketModel, org: TraffickingOrganisation) -> Non
             org.remove_member(soldiers[index])
 
 
-def fission(model: DrugMarketModel, org: TraffickingOrganisation) -> None:
+def fission(model: DrugMarketModel, org: TraffickingOrganisation, places_held: int) -> None:
     """An organisation whose territory outgrows its leader's span of control may split on its own."""
     t = model.p.trafficking
-    excess = float((model.places.controller == org.slot).sum()) / t.span_of_control - 1
+    excess = places_held / t.span_of_control - 1
     if excess > 0 and model.rng.random() < t.fission_rate * excess:
         split_organisation(model, org)
 

@@ -262,17 +262,17 @@ def confrontations(model: DrugMarketModel) -> None:
 def extortion(model: DrugMarketModel) -> None:
     """Organisations whose revenue fell diversify into extortion and kidnapping on their turf."""
     v, places, table, rng = model.p.violence, model.places, model.communities, model.rng
-    events = np.zeros(len(table.place))
     owner = places.controller[table.place]
+    size = max(model.org_by_slot, default=0) + 1
+    intensity_of = np.zeros(size + 1)  # the last entry serves places nobody holds
     for org in model.orgs:
-        rows = np.flatnonzero(owner == org.slot)
-        if len(rows) == 0:
-            continue
-        intensity = 1.0 if org.extorting else BASE_EXTORTION
-        exposed = table.businesses[rows] * (1 - places.state_presence[table.place[rows]] * 0.5)
-        caught = rng.poisson(v.extortion_rate * exposed * intensity * (1.2 - 0.4 * table.trust[rows]))
-        events[rows] += caught
-        org.revenue += float(caught.sum()) * EXTORTION_TAKE
+        intensity_of[org.slot] = 1.0 if org.extorting else BASE_EXTORTION
+    intensity = intensity_of[owner]
+    exposed = table.businesses * (1 - places.state_presence[table.place] * 0.5)
+    events = rng.poisson(v.extortion_rate * exposed * intensity * (1.2 - 0.4 * table.trust)).astype(float)
+    take = group_sum(np.where(owner >= 0, owner, size), events, size + 1) * EXTORTION_TAKE
+    for org in model.orgs:
+        org.revenue += float(take[org.slot])
     deaths = rng.poisson(events * v.extortion_lethality)
     model.tally.extortion += int(events.sum())
     model.tally.homicides[table.place] += deaths

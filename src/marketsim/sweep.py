@@ -90,10 +90,6 @@ MAX_VALUE_BINS = 20
 RBD_FAST_MIN_POINTS = 10
 """RBD-FAST with bootstrap needs at least this many design points (two harmonics)."""
 
-Progress_ = bool | Callable[[int, int], None]
-"""``True`` for a rich progress bar on stderr, ``False`` for none, or ``callable(done, total)``."""
-
-
 class SweepError(ValueError):
     """One or more problems with a sweep, found before any run starts."""
 
@@ -1041,7 +1037,7 @@ def sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Sequence[
           outcomes: Sequence[str] | None = None, overrides: Mapping[str, Any] | None = None,
           out: str | Path | None = None, resume: bool = False, backend: str | None = None,
           scheduler: str | None = None, workers: int | None = None, timeout: float = 10.0,
-          progress: Progress_ = True) -> SweepResult:
+          progress: analysis.ProgressOption = True) -> SweepResult:
     """Run a parameter sweep and store its data in ``out``; see the module docstring.
 
     ``spec`` is a TOML file or a :class:`SweepSpec`; otherwise the spec is given by the keyword
@@ -1086,7 +1082,7 @@ def sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Sequence[
 
 
 def _execute(plan: Plan, todo: Sequence[Run], store: SweepStore, runner: Backend,
-             progress: Progress_, skipped: int) -> int:
+             progress: analysis.ProgressOption, skipped: int) -> int:
     """Run ``todo`` on the backend, storing each run as it finishes; return how many failed."""
     by_id = {run.run_id: run for run in todo}
     names = [scenario.name for scenario in plan.scenarios]
@@ -1106,9 +1102,12 @@ def _execute(plan: Plan, todo: Sequence[Run], store: SweepStore, runner: Backend
 
 
 @contextmanager
-def _progress(progress: Progress_, total: int, skipped: int, label: str) -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(failed_so_far)``, to call once per finished run; the bar's ETA counts only
-    the runs this call makes, not those kept from before a resume."""
+def _progress(progress: analysis.ProgressOption, total: int, skipped: int,
+              label: str) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(failed_so_far)``, to call once per finished run.
+
+    The bar starts at the runs kept from before a resume; its ETA counts only the runs made now.
+    """
     if progress is True:
         bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                        TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(), TextColumn("ETA"),

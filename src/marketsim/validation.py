@@ -30,8 +30,8 @@ from marketsim.scenario import load_scenario
 
 MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""
-STEPS = 260
-BURN_IN = 26
+STEPS = 520
+BURN_IN = 52
 
 Overrides = tuple[tuple[str, object], ...]
 
@@ -227,16 +227,13 @@ def run_summary(key: RunKey) -> dict[str, float]:
     return df[df.step > burn_in].mean(numeric_only=True).to_dict()
 
 
-def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = STEPS, burn_in: int = BURN_IN,
-             workers: int = 2, progress: Callable[[int, int], None] | None = None) -> dict[str, list[ComparisonResult]]:
-    """Run every arm the facts need over the same paired seeds (each arm once) and compare."""
-    facts = list(facts)
-    seed_values = seed_list(seeds) if isinstance(seeds, int) else list(seeds)
-    arms = sorted({arm for fact in facts for c in fact.comparisons for arm in (c.reference, c.alternative)},
-                  key=lambda a: a.label)
+def run_arms(arms: Iterable[Arm], seeds: list[int], steps: int = STEPS, burn_in: int = BURN_IN,
+             workers: int = 2, progress: Callable[[int, int], None] | None = None) -> dict[RunKey, dict[str, float]]:
+    """Summaries (metric means after the burn-in) of every arm over the given seeds, each run once."""
+    arms = sorted(set(arms), key=lambda a: a.label)
     for arm in arms:  # every scenario and override must be valid before any run starts
         load_scenario(arm.scenario, dict(arm.overrides))
-    keys = [(arm.scenario, arm.overrides, seed, steps, burn_in) for arm in arms for seed in seed_values]
+    keys = [(arm.scenario, arm.overrides, seed, steps, burn_in) for arm in arms for seed in seeds]
     summaries: dict[RunKey, dict[str, float]] = {}
     if workers > 1:
         with ProcessPoolExecutor(workers, mp_context=pool_context("marketsim.validation")) as pool:
@@ -249,6 +246,16 @@ def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = ST
             summaries[key] = run_summary(key)
             if progress:
                 progress(done, len(keys))
+    return summaries
+
+
+def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = STEPS, burn_in: int = BURN_IN,
+             workers: int = 2, progress: Callable[[int, int], None] | None = None) -> dict[str, list[ComparisonResult]]:
+    """Run every arm the facts need over the same paired seeds (each arm once) and compare."""
+    facts = list(facts)
+    seed_values = seed_list(seeds) if isinstance(seeds, int) else list(seeds)
+    arms = {arm for fact in facts for c in fact.comparisons for arm in (c.reference, c.alternative)}
+    summaries = run_arms(arms, seed_values, steps, burn_in, workers, progress)
 
     def values(arm: Arm, metric: str) -> np.ndarray:
         return np.array([summaries[(arm.scenario, arm.overrides, s, steps, burn_in)][metric] for s in seed_values])

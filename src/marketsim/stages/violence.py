@@ -127,6 +127,10 @@ def territorial_contests(model: DrugMarketModel) -> None:
         turmoil[org.slot] = org.in_turmoil(week)
         warned[org.slot] = v.deterrence_effect * model.deterrence_credibility if org.warned else 0.0
     value = (np.maximum(places.value_ma[target], 0) / v.reference_value) ** v.value_elasticity
+    dominant = dominant_organisation(model)
+    backing = police_backing(model, dominant)
+    s_a = s_a * np.where(attacker == (dominant.slot if dominant else -2), backing, 1.0)
+    s_d = s_d * np.where(defender == (dominant.slot if dominant else -2), backing, 1.0)
     parity = 1 - v.parity_weight * np.abs(s_a - s_d) / (s_a + s_d)
     siblings = np.array([d in model.org_by_slot[a].rivals_in_turmoil for a, d in
                          zip(attacker.tolist(), defender.tolist(), strict=True)])
@@ -135,10 +139,11 @@ def territorial_contests(model: DrugMarketModel) -> None:
     trust = np.where(places.community[target] >= 0, model.communities.trust[places.community[target]], 0.5)
     rate = (v.contest_rate * value * parity * unrest * (1 - 0.5 * places.state_presence[target])
             * social_control(v.social_control, trust) * impunity(model) * (1 - warned[attacker]))
-    dominant = dominant_organisation(model)
     if policy.collusion > 0 and dominant is not None:
+        # a state-sponsored protection racket arbitrates disputes (Snyder & Durán-Martínez 2009),
+        # and above all keeps rivals off the protected organisation
         involved = (attacker == dominant.slot) | (defender == dominant.slot)
-        rate = np.where(involved, rate * (1 - policy.collusion), rate)
+        rate = rate * (1 - 0.5 * policy.collusion) * np.where(involved, 1 - policy.collusion, 1.0)
     fights = np.flatnonzero(rng.random(len(rate)) < np.minimum(rate, 0.95))
     lethality = v.lethality * effective_firearms(model, target[fights])
     incidents = rng.poisson(v.incidents_per_contest, size=len(fights))
@@ -155,12 +160,19 @@ def territorial_contests(model: DrugMarketModel) -> None:
         kill_members(model, a_org, n_deaths // 4, origin)
         a_org.violence_score += n_incidents
         d_org.violence_score += n_incidents / 2
-        attack, defence = a_org.presence[origin], d_org.presence[place]
+        attack = a_org.presence[origin] * (backing if a_org is dominant else 1.0)
+        defence = d_org.presence[place] * (backing if d_org is dominant else 1.0)
         if attack >= 1 and rng.random() < ATTACKER_ODDS * attack / (attack + defence):
-            occupy(model, a_org, origin, place, garrison=int(np.ceil(attack / 2)))
+            occupy(model, a_org, origin, place, garrison=int(np.ceil(a_org.presence[origin] / 2)))
     for org in list(model.orgs):
         if not org.members:
             model.dissolve(org)
+
+
+def police_backing(model: DrugMarketModel, dominant) -> float:
+    """Under collusion, police fight on the dominant organisation's side: its local strength
+    counts this many times over (1 without collusion)."""
+    return 1.0 + 2.0 * model.p.policy.collusion if dominant is not None else 1.0
 
 
 def occupy(model: DrugMarketModel, org, origin: int, place: int, garrison: int) -> None:

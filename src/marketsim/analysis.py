@@ -129,7 +129,7 @@ def run_many(scenarios: Sequence[str | Path | Scenario] | str | Path | Scenario,
     if len(set(seed_values)) != len(seed_values) or min(seed_values) < 0:
         raise ValueError(f"seeds must be distinct whole numbers ≥ 0, got {seed_values}")
     loaded = load_scenarios(scenarios, overrides)
-    _check_worlds(loaded, seed_values[0])
+    check_worlds(loaded, seed_values[0])
     jobs = [(scenario, seed) for scenario in loaded for seed in seed_values]
     frames = []
     with _run_progress(progress, len(jobs)) as advance:
@@ -146,7 +146,16 @@ def run_many(scenarios: Sequence[str | Path | Scenario] | str | Path | Scenario,
     return pd.concat(frames, ignore_index=True)
 
 
-def _check_worlds(scenarios: list[Scenario], seed: int) -> None:
+def format_number(value: float) -> str:
+    """A number for a results table: thousands separators for large values, 3 digits otherwise."""
+    if math.isnan(value):
+        return "—"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
     """Build each scenario's model once, so world-dependent problems surface before any run."""
     problems: list[str] = []
     for scenario in scenarios:

@@ -26,7 +26,7 @@ from marketsim.scenario import (
     ScenarioError,
     list_scenarios,
     load_scenario,
-    parse_assignment,
+    parse_assignments,
 )
 
 app = typer.Typer(
@@ -60,15 +60,7 @@ def _fail(problems: list[str]) -> NoReturn:
 
 def _load(names: list[str], sets: list[str] | None) -> tuple[list[Scenario], list[str]]:
     """The scenarios with the ``--set`` overrides applied, and every problem found on the way."""
-    problems: list[str] = []
-    overrides: dict[str, Any] = {}
-    for text in sets or []:
-        try:
-            path, value = parse_assignment(text)
-        except ScenarioError as error:
-            problems.extend(error.problems)
-            continue
-        overrides[path] = value
+    overrides, problems = parse_assignments(sets)
     try:
         return analysis.load_scenarios(names, overrides), problems
     except ScenarioError as error:
@@ -115,17 +107,8 @@ def _allowed(spec: ParamSpec) -> str:
     return f"{spec.kind} in {low}, {high}"
 
 
-def _number(value: float) -> str:
-    """A number for a results table: thousands separators for large values, 3 digits otherwise."""
-    if math.isnan(value):
-        return "—"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
-
-
 def _interval(low: float, high: float) -> str:
-    return "" if math.isnan(low) else f"[{_number(low)}, {_number(high)}]"
+    return "" if math.isnan(low) else f"[{analysis.format_number(low)}, {analysis.format_number(high)}]"
 
 
 def _percent(value: float) -> str:
@@ -279,8 +262,8 @@ def _summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
         table.add_row(f"[bold]{label} indicators[/bold]")
         for name in names:
             unit = METRICS[name].unit
-            yearly = _number(52 * means[name]) if unit.endswith("/week") else ""
-            table.add_row(f"  {name}", _number(means[name]), unit, yearly,
+            yearly = analysis.format_number(52 * means[name]) if unit.endswith("/week") else ""
+            table.add_row(f"  {name}", analysis.format_number(means[name]), unit, yearly,
                           end_section=name == names[-1])
     return table
 
@@ -352,10 +335,10 @@ def _comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...],
                 difference, change = "reference", ""
             else:
                 clear = row.diff_ci_low > 0 or row.diff_ci_high < 0
-                difference = f"{_number(row.diff)} {_interval(row.diff_ci_low, row.diff_ci_high)}"
+                difference = f"{analysis.format_number(row.diff)} {_interval(row.diff_ci_low, row.diff_ci_high)}"
                 difference = f"[bold]{difference}[/bold]" if clear else difference
                 change = _percent(row.pct_change)
-            mean = f"{_number(row.mean)} {_interval(row.ci_low, row.ci_high)}"
+            mean = f"{analysis.format_number(row.mean)} {_interval(row.ci_low, row.ci_high)}"
             view.add_row(label, escape(row.scenario), mean, difference, change,
                          end_section=position == len(rows) - 1)
     return view

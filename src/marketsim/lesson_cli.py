@@ -31,7 +31,7 @@ from marketsim.lessons import (
     load_lesson,
     print_pdf,
 )
-from marketsim.scenario import ScenarioError, load_scenario, parse_assignment
+from marketsim.scenario import ScenarioError, load_scenario, parse_assignments
 
 lesson_app = typer.Typer(
     help="Teaching lessons for the IDPC drug policy training toolkit, Module 7 (sessions 7.1–7.7).",
@@ -63,15 +63,7 @@ def _lesson(name: str) -> Lesson:
 
 def _overrides(sets: list[str] | None, lessons: list[Lesson]) -> tuple[dict[str, Any], list[str]]:
     """The ``--set`` overrides, and every problem they cause in the lessons' scenarios."""
-    overrides: dict[str, Any] = {}
-    problems: list[str] = []
-    for text in sets or []:
-        try:
-            path, value = parse_assignment(text)
-        except ScenarioError as error:
-            problems.extend(error.problems)
-            continue
-        overrides[path] = value
+    overrides, problems = parse_assignments(sets)
     names = list(dict.fromkeys(name for lesson in lessons for name in lesson.scenarios))
     try:
         analysis.load_scenarios(names, overrides)

@@ -61,7 +61,6 @@ from pydantic import (
 )
 
 from marketsim import __version__, analysis
-from marketsim.model import DrugMarketModel
 from marketsim.params import close_match
 from marketsim.scenario import ScenarioError, load_scenario, preset_names, scenario_dir
 
@@ -357,14 +356,7 @@ def run_scenarios(scenarios: Sequence[str], seeds: int | Sequence[int], steps: i
 
 def _check_before_pool(scenarios: Sequence[str], seed: int, overrides: dict[str, Any] | None) -> None:
     """Raise every scenario problem here, including those of the built world, not in a worker."""
-    problems: list[str] = []
-    for scenario in analysis.load_scenarios(list(scenarios), overrides):
-        try:
-            DrugMarketModel(scenario, seed=seed)
-        except ScenarioError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise ScenarioError(list(dict.fromkeys(problems)))
+    analysis.check_worlds(analysis.load_scenarios(list(scenarios), overrides), seed)
 
 
 def evaluate_claims(claims: Sequence[Claim], runs: pd.DataFrame) -> list[ClaimResult]:
@@ -462,16 +454,8 @@ def _figure(runs: pd.DataFrame, metrics: list[str], smooth: int) -> str:
         return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _number(value: float) -> str:
-    if math.isnan(value):
-        return "—"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
-
-
 def _signed(value: float) -> str:
-    return "—" if math.isnan(value) else ("+" if value > 0 else "") + _number(value)
+    return "—" if math.isnan(value) else ("+" if value > 0 else "") + analysis.format_number(value)
 
 
 def _comparison_html(table: pd.DataFrame, scenarios: Sequence[str]) -> str:
@@ -489,7 +473,7 @@ def _comparison_html(table: pd.DataFrame, scenarios: Sequence[str]) -> str:
         cells = []
         for name in scenarios:
             row = block[block["scenario"] == name].iloc[0]
-            mean = _number(row["mean"])
+            mean = analysis.format_number(row["mean"])
             if name == reference:
                 cells.append(f"<td>{mean}</td>")
                 continue

@@ -178,6 +178,17 @@ class DrugMarketModel(mesa.Model):
         for slot, place in zip(slots.tolist(), places.tolist(), strict=True):
             table.agents[slot] = Dealer(self, self.space[self.places.names[place]], slot)
 
+    def return_dealer_stock(self, slots: np.ndarray) -> None:
+        """Dealers who leave the trade hand their stock back to their supplier (or it is lost)."""
+        table = self.dealers
+        for org_slot, kg in zip(table.org[slots].tolist(), table.stock[slots].tolist(), strict=True):
+            org = self.org_by_slot.get(org_slot)
+            if org is not None:
+                org.city_stock += kg
+            else:
+                self.ledger.lost += kg
+        table.stock[slots] = 0.0
+
     def remove_dealers(self, slots: np.ndarray) -> None:
         """Dealers leave the trade (arrested or quit); their slots become free."""
         table = self.dealers

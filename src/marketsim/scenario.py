@@ -270,6 +270,20 @@ def _build_params(overrides: dict[str, Any], where: str = "") -> Params:
         raise ScenarioError(problems) from None
 
 
+def parse_assignments(texts: list[str] | None) -> tuple[dict[str, Any], list[str]]:
+    """Parse several command-line ``path=value`` texts: the overrides, and every syntax problem."""
+    overrides: dict[str, Any] = {}
+    problems: list[str] = []
+    for text in texts or []:
+        try:
+            path, value = parse_assignment(text)
+        except ScenarioError as error:
+            problems.extend(error.problems)
+            continue
+        overrides[path] = value
+    return overrides, problems
+
+
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse a command-line ``path=value`` into the path and a TOML-typed value."""
     path, equals, raw = (part.strip() for part in text.partition("="))

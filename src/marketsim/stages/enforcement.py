@@ -174,7 +174,7 @@ def focused_deterrence(model: DrugMarketModel, officer_weeks: float, exposure: d
     dealers.warned[chosen] = True
     model.tally.call_ins += len(chosen)
     leaving = chosen[rng.random(len(chosen)) < p.violence.service_uptake]
-    return_stock(model, leaving)
+    model.return_dealer_stock(leaving)
     model.remove_dealers(leaving)
     # the most violent groups are called in this week; the focus moves as their violence falls
     ranked = sorted(model.orgs, key=lambda o: (-o.violence_score, o.slot))
@@ -216,18 +216,6 @@ def close_open_air_markets(model: DrugMarketModel, officer_weeks: float) -> None
                             & model.places.market_closed[dealers.place])
     moving = moving[model.rng.random(len(moving)) < 0.3]
     dealers.mode[moving] = np.where(model.rng.random(len(moving)) < 0.6, SalesMode.INDOOR, SalesMode.DELIVERY)
-
-
-def return_stock(model: DrugMarketModel, slots: np.ndarray) -> None:
-    """Dealers who leave hand their stock back to their supplier (or it is lost)."""
-    dealers = model.dealers
-    for org_slot, kg in zip(dealers.org[slots].tolist(), dealers.stock[slots].tolist(), strict=True):
-        org = model.org_by_slot.get(org_slot)
-        if org is not None:
-            org.city_stock += kg
-        else:
-            model.ledger.lost += kg
-    dealers.stock[slots] = 0.0
 
 
 def arrest_members(model: DrugMarketModel, org: TraffickingOrganisation, count: int) -> int:

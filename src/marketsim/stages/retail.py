@@ -52,12 +52,7 @@ def turnover(model: DrugMarketModel) -> None:
     active = np.flatnonzero(dealers.active)
     quitting = active[rng.random(len(active)) < QUIT_RATE]
     if len(quitting):
-        for org_slot, kg in zip(dealers.org[quitting].tolist(), dealers.stock[quitting].tolist(), strict=True):
-            org = model.org_by_slot.get(org_slot)
-            if org is not None:
-                org.city_stock += kg
-            else:
-                model.ledger.lost += kg
+        model.return_dealer_stock(quitting)
         model.remove_dealers(quitting)
     active = np.flatnonzero(dealers.active)
     community = places.community[dealers.place[active]]

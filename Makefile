@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint update-baseline bench validation clean
+.PHONY: demo test lint update-baseline bench docs validation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ update-baseline: $(STAMP)  ## deliberately regenerate tests/regression/baseline.
 
 bench: $(STAMP)  ## speed targets, run on demand (not in CI)
 	$(PY) benchmarks/bench_step.py
+
+docs: $(STAMP)  ## regenerate docs/parameters.md from the parameter declarations
+	$(VENV)/bin/marketsim params --markdown > docs/parameters.md
 
 validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md and its figures
 	$(PY) experiments/validation_report.py

@@ -42,7 +42,7 @@ LITERATURE = (
     ("kingpin", "homicide_rate", "kingpin",
      "+35% within 6 months (Calderón et al. 2015); +80% for 12 months (Lindo & Padilla-Romo 2018)"),
     ("kingpin", "spillover_homicides", "kingpin", "+30% in neighbouring municipalities (Lindo & Padilla-Romo 2018)"),
-    ("zero_tolerance", "prison_population", "zero_tolerance", "Ciudad Juárez: incarcerations ×10 (seed 000)"),
+    ("zero_tolerance", "prison_population", "zero_tolerance", "Ciudad Juárez: incarcerations ×10 (seed 004)"),
     ("zero_tolerance", "homicide_rate", "militarised_crackdown",
      "Mexico 2006–2012: homicide rate almost tripled (seed 001) — a crackdown that was also militarised"),
 )

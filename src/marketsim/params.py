@@ -98,7 +98,7 @@ class WorldParams(Group):
                             source="two-thirds of homicides in the Americas are by firearm (" + UNODC_HOMICIDE + ")")
     state_presence: float = param(0.4, unit="0-1", ge=0, le=1,
                                   help="Mean state presence in production and transit places.",
-                                  source="assumption; seed 001 (Rio UPP) and seed 002")
+                                  source="assumption; seed 003 (Rio UPP) and seed 002")
     corruption: float = param(0.3, unit="0-1", ge=0, le=1,
                               help="Share of police officers who accept bribes at the start.",
                               source="assumption; seeds 000/001 describe pervasive police corruption")
@@ -394,7 +394,7 @@ class PoliceParams(Group):
     community_trust_gain: float = param(0.015, unit="trust per officer-week/100k", ge=0, le=1,
                                         help="Rise in the trust a place supports per officer-week of "
                                              "community policing per week per 100k residents.",
-                                        source="assumption; seed 001 (Rio UPP)")
+                                        source="assumption; seed 003 (Rio UPP)")
     aml_seizure_rate: float = param(600.0, unit="USD/officer-week", ge=0, le=1e7,
                                     help="Criminal revenue seized per officer-week of anti-money-laundering.",
                                     source="assumption; seed 002: very few money-laundering convictions")
@@ -449,7 +449,7 @@ class PolicyParams(Group):
                                   source="seed 001: Mexico 2006-2012")
     sentence_multiplier: float = param(1.0, unit="ratio", ge=0.1, le=5,
                                        help="Multiplier on every sentence length (zero tolerance uses > 1).",
-                                       source="seed 000: Ciudad Juárez")
+                                       source="seed 004: Ciudad Juárez")
     custody_multiplier: float = param(1.0, unit="ratio", ge=0, le=5,
                                       help="Multiplier on the chance that a conviction leads to prison "
                                            "(capped at 1).",
@@ -566,7 +566,7 @@ class ViolenceParams(Group):
     social_control: float = param(1.5, unit="per unit trust", ge=0, le=2,
                                   help="How much trust lowers contests and disputes in a community: residents who "
                                        "report and intervene (collective efficacy).",
-                                  source="Sampson, Raudenbush & Earls 1997; seed 001 (Rio UPP)")
+                                  source="Sampson, Raudenbush & Earls 1997; seed 003 (Rio UPP)")
     impunity_elasticity: float = param(1.0, unit="elasticity", ge=0, le=5,
                                        help="Violence scales with impunity (the share of homicides left unsolved) "
                                             "to this power: certainty of punishment deters.",

@@ -96,7 +96,7 @@ FACTS: tuple[Fact, ...] = (
     Fact("zero_tolerance", 2, "Zero tolerance",
          "prison population rises several-fold, consumption does not fall durably, homicides rise "
          "(more with militarisation)",
-         "seed 000 (Ciudad Juárez: incarcerations ×10 while homicides rose); seed 001 (Mexico: homicide "
+         "seed 004 (Ciudad Juárez: incarcerations ×10 while homicides rose); seed 001 (Mexico: homicide "
          "rate almost tripled); Werb et al. 2011",
          (*_vs_baseline("zero_tolerance", ("prison_population", "higher"), ("consumption_kg", "similar", 0.15),
                         ("homicide_rate", "higher")),
@@ -153,7 +153,7 @@ FACTS: tuple[Fact, ...] = (
          _vs_baseline("online_market", ("street_disputes", "lower"), ("violent_incidents", "lower"))),
     Fact("trust", 11, "Trust",
          "community policing raises trust and reporting and lowers violence",
-         "seed 001 (Rio's pacification units); Sampson, Raudenbush & Earls 1997",
+         "seed 003 (Rio's pacification units); Sampson, Raudenbush & Earls 1997",
          _vs_baseline("community_policing", ("trust", "higher"), ("reporting", "higher"),
                       ("violent_incidents", "lower"))),
 )

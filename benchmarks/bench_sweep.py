@@ -3,6 +3,8 @@
 1. Efficiency: the same sweep of default-scenario runs, end to end (planning, pool start,
    runs, storage, consolidation), on one worker and on every core:
    efficiency = T(1 worker) / (cores × T(all cores)). Target (issue 6): at least 85%.
+   The CPU seconds of the runs and the share of the cores they got tell a busy machine from
+   overhead in the pool.
 2. Dask overhead: many very short runs streamed through a warmed-up local pool and through a
    warmed-up Dask LocalCluster (127.0.0.1) with the same number of workers; the difference in
    wall time divided by the number of runs is what Dask adds to each run.
@@ -28,25 +30,34 @@ SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighb
 RESULTS = Path("out") / "benchmarks" / "bench_sweep.json"
 
 
-def timed_sweep(runs: int, steps: int, workers: int, out: Path) -> float:
-    """Seconds for a whole sweep of ``runs`` default-scenario runs (one point, ``runs`` seeds)."""
+def timed_sweep(runs: int, steps: int, workers: int, out: Path) -> tuple[float, float]:
+    """Wall seconds for a whole sweep of ``runs`` default-scenario runs (one point, ``runs`` seeds),
+    and the CPU seconds its runs used (from the manifest)."""
     start = time.perf_counter()
     sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.05]}, seeds=runs, steps=steps,
           outcomes=["homicides"], out=out, workers=workers, progress=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    lines = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    return wall, sum(json.loads(line)["cpu_seconds"] for line in lines)
 
 
 def efficiency(runs_per_core: int, steps: int, cores: int, repeats: int) -> dict[str, float]:
-    """End-to-end sweep time on one worker and on every core, each the best of ``repeats``."""
+    """End-to-end sweep time on one worker and on every core, each the best of ``repeats``.
+
+    Also the CPU time of the runs in each case (equal if the pool adds no work to a run) and the
+    share of the cores the parallel runs got (well below 1 when other work competes for them).
+    """
     runs = runs_per_core * cores
-    serial = parallel = float("inf")
+    serial = parallel = (float("inf"), 0.0)
     for repeat in range(repeats):
         with tempfile.TemporaryDirectory() as scratch:
             serial = min(serial, timed_sweep(runs, steps, 1, Path(scratch) / f"serial{repeat}"))
             parallel = min(parallel, timed_sweep(runs, steps, cores, Path(scratch) / f"parallel{repeat}"))
-    return {"runs": runs, "steps": steps, "cores": cores, "repeats": repeats, "seconds_1_worker": serial,
-            "seconds_all_cores": parallel, "speed_up": serial / parallel,
-            "efficiency": serial / (cores * parallel)}
+    return {"runs": runs, "steps": steps, "cores": cores, "repeats": repeats,
+            "seconds_1_worker": serial[0], "seconds_all_cores": parallel[0],
+            "speed_up": serial[0] / parallel[0], "efficiency": serial[0] / (cores * parallel[0]),
+            "cpu_seconds_per_run_1_worker": serial[1] / runs, "cpu_seconds_per_run_all_cores": parallel[1] / runs,
+            "core_share_all_cores": parallel[1] / (cores * parallel[0])}
 
 
 def streamed(backend: str, workers: int, tasks: list[RunTask]) -> tuple[float, float]:
@@ -90,6 +101,9 @@ def main() -> None:
     print(f"local backend, {scaling['runs']} runs × {args.steps} weeks: 1 worker {scaling['seconds_1_worker']:.1f} s, "
           f"{cores} workers {scaling['seconds_all_cores']:.1f} s → speed-up {scaling['speed_up']:.2f}, "
           f"efficiency {scaling['efficiency']:.0%} (target ≥ {TARGET_EFFICIENCY:.0%}: {met})")
+    print(f"  CPU per run: {scaling['cpu_seconds_per_run_1_worker']:.2f} s on 1 worker, "
+          f"{scaling['cpu_seconds_per_run_all_cores']:.2f} s on {cores}; the {cores} workers got "
+          f"{scaling['core_share_all_cores']:.0%} of the cores (below ~90%: other work competed, rerun)")
     overhead = dask_overhead(args.short_runs, cores)
     print(f"{args.short_runs} one-week runs on {cores} workers: local pool {overhead['ms_per_run_local']:.1f} ms/run, "
           f"Dask {overhead['ms_per_run_dask']:.1f} ms/run → Dask adds {overhead['overhead_ms_per_run']:.1f} ms per run "

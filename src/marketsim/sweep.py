@@ -644,6 +644,7 @@ class RunOutcome:
     error: str | None
     started: float
     seconds: float
+    cpu_seconds: float
     worker: str
 
 
@@ -654,13 +655,13 @@ def simulate(scenario: Scenario, seed: int, steps: int) -> pd.DataFrame:
 
 def execute_run(task: RunTask) -> RunOutcome:
     """Run one task in whichever process it lands; errors are returned, never raised."""
-    started, clock = time.time(), time.perf_counter()
+    started, clock, cpu = time.time(), time.perf_counter(), time.process_time()
     try:
         frame, error = simulate(task.scenario, task.seed, task.steps), None
     except Exception:
         frame, error = None, traceback.format_exc()
     return RunOutcome(task.run_id, frame, error, started, time.perf_counter() - clock,
-                      f"{socket.gethostname()}:{os.getpid()}")
+                      time.process_time() - cpu, f"{socket.gethostname()}:{os.getpid()}")
 
 
 # -- backends ------------------------------------------------------------------------------------
@@ -923,7 +924,8 @@ class SweepStore:
             "run_id": run.run_id, "status": "ok" if outcome.error is None else "failed",
             "scenario": scenario_name, "point": run.point, "replicate": run.replicate, "seed": run.seed,
             "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(outcome.started)) + "Z",
-            "seconds": round(outcome.seconds, 4), "worker": outcome.worker, "error": outcome.error,
+            "seconds": round(outcome.seconds, 4), "cpu_seconds": round(outcome.cpu_seconds, 4),
+            "worker": outcome.worker, "error": outcome.error,
         })
 
     def consolidate(self) -> int:

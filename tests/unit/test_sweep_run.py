@@ -72,7 +72,7 @@ def test_a_sweep_stores_every_run_once_in_plan_order(reference: Path) -> None:
     assert len(summary) == RUNS and summary["run_id"].is_unique
     assert sorted(path.stem for path in (reference / "runs").glob("*.parquet")) == sorted(summary["run_id"])
     assert [(e["status"], e["error"]) for e in manifest(reference)] == [("ok", None)] * RUNS
-    assert all(e["seconds"] > 0 and e["started"].endswith("Z") for e in manifest(reference))
+    assert all(e["seconds"] > 0 and e["cpu_seconds"] > 0 and e["started"].endswith("Z") for e in manifest(reference))
     keys = summary[["point", "scenario", "replicate"]]
     assert keys.equals(keys.sort_values(["point", "scenario", "replicate"], key=lambda c: c.map(
         {"baseline": 0, "focused_deterrence": 1}) if c.name == "scenario" else c))

@@ -528,7 +528,11 @@ def plan_sweep(spec: SweepSpec) -> Plan:
     points = design_points(spec)
     seeds = tuple(analysis.seed_list(spec.seeds, spec.base_seed))
     digests = _configure(scenarios, points, spec.steps)
-    _check_worlds([scenario.with_overrides(_point_values(points, 0)) for scenario in scenarios], seeds[0])
+    try:
+        analysis.check_worlds([scenario.with_overrides(_point_values(points, 0)) for scenario in scenarios],
+                              seeds[0])
+    except ScenarioError as error:
+        raise SweepError(error.problems) from None
     runs = [Run(_run_id(digests[(point, index)], seed), point, index, replicate, seed)
             for point in range(len(points)) for index in range(len(scenarios))
             for replicate, seed in enumerate(seeds)]
@@ -583,18 +587,6 @@ def _configure(scenarios: Sequence[Scenario], points: pd.DataFrame, steps: int) 
             shown.append(f"… and {len(invalid) - len(shown)} more invalid points: narrow the ranges")
         raise SweepError(shown)
     return digests
-
-
-def _check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
-    """Build each scenario's model once so world-dependent problems surface before any run."""
-    problems: list[str] = []
-    for scenario in scenarios:
-        try:
-            DrugMarketModel(scenario, seed=seed)
-        except (ScenarioError, OSError, ValueError) as error:
-            problems.append(f"scenario {scenario.name!r} cannot start: {error}")
-    if problems:
-        raise SweepError(problems)
 
 
 def _run_id(digest: str, seed: int) -> str:

@@ -202,3 +202,10 @@ def test_run_ids_depend_on_what_the_run_depends_on() -> None:
     assert ids[2:] == [run.run_id for run in plan_sweep(spec_of(params={"policy.hvt_share": [0.1]})).runs]
     assert set(ids).isdisjoint(run.run_id for run in plan_sweep(spec_of(steps=9, **fields)).runs)
     assert ids == [run.run_id for run in plan_sweep(spec_of(burn_in=1, **fields)).runs]  # summary only
+
+
+def test_world_problems_surface_before_any_run(tmp_path: Path) -> None:
+    with pytest.raises(SweepError, match=r"world file 'missing\.graphml' does not exist"):
+        sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.1]}, overrides={"world.file": "missing.graphml"},
+              steps=8, seeds=1, out=tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()

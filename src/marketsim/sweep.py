@@ -29,6 +29,7 @@ Output directory (each file written atomically; see ``docs/sweeps.md``)::
 from __future__ import annotations
 
 import hashlib
+import importlib
 import itertools
 import json
 import logging
@@ -83,6 +84,8 @@ SPEC_KEYS = ("scenarios", "params", "design", "seeds", "base_seed", "steps", "bu
 DESIGN_KEYS = ("kind", "samples", "seed", "points")
 RANGE_KEYS = ("min", "max", "levels", "values", "role")
 ROLES = ("uncertainty", "lever")
+INSTALL_EXTRA = "pip install 'marketsim[sweep]'"
+"""How to install the optional dependencies: SALib (Sobol designs, indices) and Dask."""
 MAX_RUNS = 1_000_000
 """Larger sweeps are refused as a likely mistake (a grid with too many levels)."""
 MAX_VALUE_BINS = 20
@@ -442,6 +445,15 @@ def design_points(spec: SweepSpec) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=names)
 
 
+def _require(module: str, purpose: str) -> Any:
+    """Import an optional dependency (the ``sweep`` extra), or say how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise SweepError([f"{purpose} needs {module.split('.')[0]}, which is not installed "
+                          f"({INSTALL_EXTRA})"]) from None
+
+
 def _unit_sample(spec: SweepSpec) -> np.ndarray:
     """LHS or Sobol sample in the unit hypercube (scaled to each range afterwards)."""
     dimensions = len(spec.params)
@@ -450,8 +462,7 @@ def _unit_sample(spec: SweepSpec) -> np.ndarray:
         from scipy.stats import qmc
 
         return qmc.LatinHypercube(d=dimensions, rng=np.random.default_rng(spec.design_seed)).random(spec.samples)
-    from SALib.sample import sobol
-
+    sobol = _require("SALib.sample.sobol", "a Sobol design")
     problem = {"num_vars": dimensions, "names": [p.path for p in spec.params],
                "bounds": [[0.0, 1.0]] * dimensions}
     return sobol.sample(problem, spec.samples, calc_second_order=False, scramble=True,
@@ -733,12 +744,11 @@ class DaskBackend:
     """A Dask distributed cluster: an existing scheduler, or a LocalCluster bound to 127.0.0.1."""
 
     def __init__(self, scheduler: str | None, workers: int | None, timeout: float):
-        from distributed import Client, LocalCluster
-
+        self.distributed = distributed = _require("distributed", "the dask backend")
         self.cluster = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout=timeout, set_as_default=False)
+                self.client = distributed.Client(scheduler, timeout=timeout, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as error:
                 raise SweepError([f"cannot reach the Dask scheduler at {scheduler} within "
                                   f"{timeout:g} s: {error}"]) from None
@@ -746,10 +756,10 @@ class DaskBackend:
             self.label = f"dask {scheduler}, {self.workers} threads"
         else:
             self.workers = workers or available_cores()
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", dashboard_address=None,
-                                        silence_logs=logging.ERROR)
-            self.client = Client(self.cluster, set_as_default=False)
+            self.cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                                    host="127.0.0.1", dashboard_address=None,
+                                                    silence_logs=logging.ERROR)
+            self.client = distributed.Client(self.cluster, set_as_default=False)
             self.label = f"dask LocalCluster, {self.workers} workers"
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
@@ -759,10 +769,8 @@ class DaskBackend:
 
     def _wait_any(self, pending: set[Any]) -> Any:
         """``distributed.wait`` for the first to finish, on this client (which is not the default)."""
-        from distributed import wait
-
         with self.client.as_current():
-            return wait(pending, return_when="FIRST_COMPLETED")
+            return self.distributed.wait(pending, return_when="FIRST_COMPLETED")
 
     def close(self) -> None:
         """Disconnect, and stop the LocalCluster if this backend started it."""
@@ -1199,6 +1207,10 @@ def sensitivity_indices(record: Mapping[str, Any], runs: pd.DataFrame) -> tuple[
     if kind not in ("lhs", "sobol"):
         return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)), [
             f"no sensitivity indices for a {kind} design: use lhs or sobol"]
+    try:
+        _require("SALib.analyze", "computing sensitivity indices")
+    except SweepError as error:
+        return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS)), error.problems
     parameters = record["parameters"]
     design = np.array(record["points"], dtype=float)
     problem = {"num_vars": len(parameters), "names": list(parameters),

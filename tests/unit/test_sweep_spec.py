@@ -5,6 +5,7 @@ Nothing here runs a simulation; planning builds each scenario's model once (smal
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -208,4 +209,17 @@ def test_world_problems_surface_before_any_run(tmp_path: Path) -> None:
     with pytest.raises(SweepError, match=r"world file 'missing\.graphml' does not exist"):
         sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.1]}, overrides={"world.file": "missing.graphml"},
               steps=8, seeds=1, out=tmp_path / "out", progress=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_optional_dependencies_are_named_before_anything_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in ("SALib", "SALib.sample", "SALib.sample.sobol", "distributed"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    with pytest.raises(SweepError, match=r"a Sobol design needs SALib, which is not installed \(pip install"):
+        plan_sweep(spec_of(params={"policy.hvt_share": {"min": 0, "max": 0.1}},
+                           design={"kind": "sobol", "samples": 4}))
+    with pytest.raises(SweepError, match="the dask backend needs distributed"):
+        sweep(**{"params": {"policy.hvt_share": [0.1]}, "overrides": SMALL, "steps": 8, "seeds": 1},
+              out=tmp_path / "out", backend="dask", progress=False)
     assert not (tmp_path / "out").exists()

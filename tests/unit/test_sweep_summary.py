@@ -7,6 +7,7 @@ being calibrated); the model runs only to check that the files are written and c
 from __future__ import annotations
 
 import json
+import sys
 import tarfile
 from pathlib import Path
 
@@ -107,6 +108,15 @@ def test_sensitivity_indices_find_the_parameter_that_matters(design: dict) -> No
         assert table.loc["policy.hvt_share", "ST"] > 0.8 > 0.2 > table.loc["world.firearms", "ST"]
     else:
         assert table["ST"].isna().all()
+
+
+def test_without_salib_the_summary_says_why_it_has_no_indices(monkeypatch: pytest.MonkeyPatch) -> None:
+    record = plan_sweep(make_spec({"params": {"policy.hvt_share": {"min": 0.0, "max": 0.2}}, "overrides": SMALL,
+                                   "design": {"kind": "lhs", "samples": 12}, "steps": 8, "seeds": 1})).record()
+    monkeypatch.setitem(sys.modules, "SALib.analyze", None)  # as if not installed
+    table, notes = sensitivity_indices(record, pd.DataFrame())
+    assert table.empty and notes == ["computing sensitivity indices needs SALib, which is not installed "
+                                     "(pip install 'marketsim[sweep]')"]
 
 
 # -- summarize on a real sweep -----------------------------------------------------------------

@@ -16,7 +16,7 @@ demo: $(STAMP)  ## run the baseline for 10 years: summary table, out/baseline.cs
 	$(VENV)/bin/marketsim demo --out out
 
 test: $(STAMP)  ## the whole test suite (CI runs exactly this)
-	$(PY) -m pytest -n 2 --dist loadgroup -q
+	$(PY) -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests experiments benchmarks

@@ -60,13 +60,14 @@ def relocate_eradicated(model: DrugMarketModel) -> None:
         return
     farm_places = places.of_kind(PRODUCTION)
     risk = places.eradication_ma[farm_places] + rng.uniform(0, 1e-4, len(farm_places))
+    regions = places.region[farm_places]
+    # for each origin region, the least-eradicated place elsewhere
+    safest = {r: int(farm_places[regions != r][np.argmin(risk[regions != r])])
+              for r in np.unique(farms.region[movers]).tolist() if (regions != r).any()}
     for i in movers.tolist():
-        options = farm_places[places.region[farm_places] != farms.region[i]]
-        if len(options) == 0:
-            continue
-        target = int(options[np.argmin(risk[np.searchsorted(farm_places, options)])])
-        agent = model.farm_agents[i]
-        agent.relocate(model.space[places.names[target]], target, int(places.region[target]))
+        target = safest.get(int(farms.region[i]))
+        if target is not None:
+            model.farm_agents[i].relocate(model.space[places.names[target]], target, int(places.region[target]))
 
 
 def harvest(model: DrugMarketModel) -> None:

@@ -7,6 +7,7 @@ world so the file stays fast.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -20,8 +21,9 @@ import pandas as pd
 import pytest
 
 from marketsim import analysis
-from marketsim import sweep as sweep_module
 from marketsim.sweep import SweepError, SweepStore, load_spec, sweep
+
+sweep_module = importlib.import_module("marketsim.sweep")  # the package exports a function of this name
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 SPEC = {"scenarios": ["baseline", "focused_deterrence"],

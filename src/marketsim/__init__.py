@@ -7,6 +7,7 @@ on violence and harm.
     model.run(520)
     df = model.metrics()
     df = ms.run("baseline", seed=1, steps=520)   # the same in one call
+    ms.sweep("spec.toml", out="out/sweep")         # parameter sweeps (needs the sweep extra)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from marketsim.metrics import METRICS, Metric
 from marketsim.model import STAGES, DrugMarketModel
 from marketsim.params import Params, ParamSpec, parameter_specs
 from marketsim.scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+from marketsim.sweep import summarize_sweep, sweep  # the function shadows the submodule's name on purpose
 
 __version__ = "0.1.0"
 
@@ -47,4 +49,6 @@ __all__ = [
     "load_scenario",
     "parameter_specs",
     "run",
+    "summarize_sweep",
+    "sweep",
 ]

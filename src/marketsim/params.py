@@ -533,9 +533,10 @@ class JusticeParams(Group):
                                                      "(drug courts lower recidivism)")
     prison_cost_week: float = param(250.0, unit="USD/prisoner-week", ge=0, le=1e5,
                                     help="Cost of one prisoner for one week.", source="assumption")
-    initial_prison_rate: float = param(200.0, unit="per 100k", ge=0, le=2000,
+    initial_prison_rate: float = param(150.0, unit="per 100k", ge=0, le=2000,
                                        help="Prison population at the start.",
-                                       source=PRISON_LIST + ": 98-376 per 100k")
+                                       source=CALIBRATED + "the baseline's own steady state, within the 98-376 "
+                                              "per 100k of the " + PRISON_LIST)
 
 
 class ViolenceParams(Group):

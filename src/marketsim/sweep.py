@@ -705,10 +705,7 @@ class ProcessBackend:
     """A local process pool. Workers start from a fork server that has imported marketsim."""
 
     def __init__(self, workers: int):
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if context.get_start_method() == "forkserver":
-            context.set_forkserver_preload(["marketsim.sweep"])
+        context = analysis.pool_context("marketsim.sweep")
         self.workers = workers
         self.label = f"local, {workers} workers"
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_exit_with_parent)

@@ -178,13 +178,7 @@ def validate_world(graph: nx.Graph, where: str = "") -> None:
         if kind not in PLACE_KINDS:
             problems.append(f"{where}node {node!r}: attribute 'kind' = {kind!r}; allowed {', '.join(PLACE_KINDS)}")
             continue
-        for attribute, (lo, hi) in NODE_ATTRIBUTES[kind].items():
-            value = data.get(attribute)
-            if value is None:
-                problems.append(f"{where}node {node!r} ({kind}): missing attribute {attribute!r}")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-                problems.append(f"{where}node {node!r} ({kind}): attribute {attribute!r} = {value!r}; "
-                                f"allowed a number from {lo:g} to {hi:g}")
+        problems += _number_problems(f"{where}node {node!r} ({kind})", data, NODE_ATTRIBUTES[kind])
         for attribute in TEXT_ATTRIBUTES[kind]:
             if not isinstance(data.get(attribute), str):
                 problems.append(f"{where}node {node!r} ({kind}): missing text attribute {attribute!r}")
@@ -192,13 +186,7 @@ def validate_world(graph: nx.Graph, where: str = "") -> None:
             if not isinstance(data.get(attribute), int | float):
                 problems.append(f"{where}node {node!r}: missing coordinate {attribute!r} (a number)")
     for a, b, data in graph.edges(data=True):
-        for attribute, (lo, hi) in EDGE_ATTRIBUTES.items():
-            value = data.get(attribute)
-            if value is None:
-                problems.append(f"{where}edge {a!r}–{b!r}: missing attribute {attribute!r}")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-                problems.append(f"{where}edge {a!r}–{b!r}: attribute {attribute!r} = {value!r}; "
-                                f"allowed a number from {lo:g} to {hi:g}")
+        problems += _number_problems(f"{where}edge {a!r}–{b!r}", data, EDGE_ATTRIBUTES)
     if problems:
         raise ScenarioError(problems)
     kinds = {kind: [n for n, d in graph.nodes(data=True) if d["kind"] == kind] for kind in PLACE_KINDS}
@@ -213,6 +201,18 @@ def validate_world(graph: nx.Graph, where: str = "") -> None:
             problems.append(f"{where}node {border!r} (border): not joined to any urban neighbourhood")
     if problems:
         raise ScenarioError(problems)
+
+
+def _number_problems(owner: str, data: dict[str, Any], bounds: dict[str, tuple[float, float]]) -> list[str]:
+    """Missing or out-of-range numeric attributes of one node or edge."""
+    problems = []
+    for attribute, (lo, hi) in bounds.items():
+        value = data.get(attribute)
+        if value is None:
+            problems.append(f"{owner}: missing attribute {attribute!r}")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            problems.append(f"{owner}: attribute {attribute!r} = {value!r}; allowed a number from {lo:g} to {hi:g}")
+    return problems
 
 
 def node_attribute(graph: nx.Graph, nodes: list[str], name: str, default: Any = 0.0) -> np.ndarray:

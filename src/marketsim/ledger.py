@@ -71,7 +71,6 @@ class WeekTally:
     disputes: int = 0
     confrontation_deaths: int = 0
     enforcement_cost: float = 0.0
-    user_arrests_dependent: np.ndarray | None = None
     sales_by_community: np.ndarray | None = None
     rival_recruits: np.ndarray | None = None  # dealers recruited onto a rival's turf, by community
     # people handed to the justice system this week, by offence

@@ -43,6 +43,8 @@ _METRICS = [
     Metric("territorial_contests", "contests/week", "outcome",
            "Weeks of armed contest between organisations over a place."),
     Metric("street_disputes", "disputes/week", "outcome", "Violent disputes between rival retail dealers."),
+    Metric("confrontation_deaths", "deaths/week", "outcome",
+           "Deaths in armed confrontations between militarised police and organisations."),
     Metric("extortion", "events/week", "outcome", "Extortion and kidnapping events against residents and businesses."),
     # outcomes: health
     Metric("overdose_deaths", "deaths/week", "outcome", "Fatal overdoses."),
@@ -97,6 +99,9 @@ _METRICS = [
     Metric("dealers", "people", "market", "Active retail dealers."),
     Metric("members", "people", "market", "Members of trafficking organisations."),
     Metric("active_orgs", "count", "market", "Trafficking organisations with members."),
+    Metric("org_splits", "splits/week", "market",
+           "Organisations splitting into rival groups (failed successions and overgrown territories)."),
+    Metric("new_groups", "groups/week", "market", "New local groups formed where control was thin."),
     Metric("market_hhi", "0-1", "market",
            "Herfindahl-Hirschman index of wholesale market shares (1 = monopoly)."),
     Metric("route_dispersion", "routes", "market",

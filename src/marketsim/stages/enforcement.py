@@ -151,7 +151,6 @@ def user_arrests(model: DrugMarketModel, officer_weeks: float, intel: np.ndarray
         table.referrals += dependent  # administrative referral to services, no arrest, no record
         return
     model.tally.user_arrests_by_community = caught
-    model.tally.user_arrests_dependent = dependent
     model.tally.arrests_users += int(caught.sum())
     model.tally.arrested["user"] += int(caught.sum())
 

@@ -172,9 +172,9 @@ def expected_demand_kg(model: DrugMarketModel) -> np.ndarray:
 
 
 def dealer_target(model: DrugMarketModel) -> np.ndarray:
-    """Dealers each community's users support."""
+    """Dealers each community's users support; a legal market takes its share of the trade."""
     table = model.communities
-    return table.users * model.p.retail.dealers_per_1000_users / 1000.0
+    return table.users * model.p.retail.dealers_per_1000_users / 1000.0 * (1 - model.p.policy.legal_share)
 
 
 def create_dealers(model: DrugMarketModel) -> DealerTable:

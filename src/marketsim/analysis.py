@@ -43,10 +43,10 @@ from rich.progress import (
 )
 from scipy import stats
 
+from marketsim.config.errors import ScenarioError, close_match
+from marketsim.config.scenario import Scenario, load_scenario
 from marketsim.metrics import METRICS, Metric, production_share_metric
 from marketsim.model import DrugMarketModel
-from marketsim.params import close_match
-from marketsim.scenario import Scenario, ScenarioError, load_scenario
 
 DEFAULT_SEED_BASE = 20261126
 """Root of the seed sequence shared by every comparison, so results are reproducible."""

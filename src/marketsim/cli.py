@@ -19,15 +19,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from marketsim import analysis
-from marketsim.metrics import METRICS
-from marketsim.params import GROUPS, Params, ParamSpec, close_match, parameter_specs
-from marketsim.scenario import (
+from marketsim.config.errors import ScenarioError, close_match
+from marketsim.config.params import GROUPS, Params, ParamSpec, parameter_specs
+from marketsim.config.scenario import (
     Scenario,
-    ScenarioError,
     list_scenarios,
     load_scenario,
     parse_assignments,
 )
+from marketsim.metrics import METRICS
 
 app = typer.Typer(
     name="marketsim",

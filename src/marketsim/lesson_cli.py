@@ -20,6 +20,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from marketsim import analysis
+from marketsim.config.errors import ScenarioError
+from marketsim.config.scenario import load_scenario, parse_assignments
 from marketsim.lessons import (
     ClaimResult,
     Lesson,
@@ -31,7 +33,6 @@ from marketsim.lessons import (
     load_lesson,
     print_pdf,
 )
-from marketsim.scenario import ScenarioError, load_scenario, parse_assignments
 
 lesson_app = typer.Typer(
     help="Teaching lessons for the IDPC drug policy training toolkit, Module 7 (sessions 7.1–7.7).",

@@ -61,8 +61,8 @@ from pydantic import (
 )
 
 from marketsim import __version__, analysis
-from marketsim.params import close_match
-from marketsim.scenario import ScenarioError, load_scenario, preset_names, scenario_dir
+from marketsim.config.errors import ScenarioError, close_match
+from marketsim.config.scenario import load_scenario, preset_names, scenario_dir
 
 SESSIONS = {
     "7.1": "Setting the scene",

@@ -20,9 +20,8 @@ from marketsim.agents import (
     Police,
     TraffickingOrganisation,
 )
+from marketsim.config.scenario import Scenario, load_scenario
 from marketsim.ledger import ProductLedger, WeekTally
-from marketsim.places import Places, Routes
-from marketsim.scenario import Scenario, load_scenario
 from marketsim.stages import (
     collect,
     demand,
@@ -34,7 +33,7 @@ from marketsim.stages import (
     trafficking,
     violence,
 )
-from marketsim.world import generate_world, load_world
+from marketsim.world import Places, Routes, generate_world, load_world
 
 STAGES: tuple[tuple[str, Callable[[DrugMarketModel], None]], ...] = (
     ("production", production.run),

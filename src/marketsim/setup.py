@@ -20,10 +20,9 @@ from marketsim.agents import (
     Role,
     SalesMode,
 )
-from marketsim.params import close_match
-from marketsim.places import PRODUCTION, TRANSIT, URBAN
-from marketsim.scenario import ScenarioError
+from marketsim.config.errors import ScenarioError, close_match
 from marketsim.stages.harm import INITIAL_INFECTED
+from marketsim.world import PRODUCTION, TRANSIT, URBAN
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel

@@ -70,9 +70,10 @@ from rich.progress import (
 )
 
 from marketsim import analysis
+from marketsim.config.errors import ScenarioError, close_match
+from marketsim.config.params import SPECS
+from marketsim.config.scenario import Scenario
 from marketsim.model import DrugMarketModel
-from marketsim.params import SPECS, close_match
-from marketsim.scenario import Scenario, ScenarioError
 
 FORMAT = 1
 """Version of the output directory layout, stored in ``spec.json``."""

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from marketsim.analysis import atomic_path, mean_ci, pool_context, seed_list
+from marketsim.config.scenario import load_scenario
 from marketsim.metrics import METRICS
 from marketsim.model import DrugMarketModel
-from marketsim.scenario import load_scenario
 
 MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""

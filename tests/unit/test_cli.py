@@ -16,7 +16,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from marketsim import analysis, cli, parameter_specs
-from marketsim.scenario import preset_names
+from marketsim.config.scenario import preset_names
 
 SMALL = ["--set", "world.producers=600", "--set", "world.neighbourhoods=12",
          "--set", "world.neighbourhood_population=50000"]

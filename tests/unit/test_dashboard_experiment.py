@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import marketsim as ms
+from marketsim.config.params import BUDGET_SHARES
 from marketsim.dashboard.charts import nice_ticks, series_svg, smooth
 from marketsim.dashboard.controls import MAX_FRAMES_PER_SECOND, SPEEDS, play_plan
 from marketsim.dashboard.experiment import OUTCOME_INDICATORS, PROCESS_INDICATORS, Experiment, is_flow
@@ -19,7 +20,6 @@ from marketsim.dashboard.frame import Painter
 from marketsim.dashboard.network import MapLayout, MapScale, MapState, map_svg, org_colour
 from marketsim.dashboard.parameters import control_for, round_to_step
 from marketsim.dashboard.session import Settings
-from marketsim.params import BUDGET_SHARES
 
 SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
 WEEKS = 6

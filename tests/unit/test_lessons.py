@@ -18,6 +18,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from marketsim import ScenarioError, cli, lesson_cli
+from marketsim.config.scenario import load_scenario, preset_names, scenario_dir
 from marketsim.lessons import (
     SESSIONS,
     Lesson,
@@ -30,7 +31,6 @@ from marketsim.lessons import (
     load_lesson,
     run_scenarios,
 )
-from marketsim.scenario import load_scenario, preset_names, scenario_dir
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 SMALL_SETS = [arg for path, value in SMALL.items() for arg in ("--set", f"{path}={value}")]

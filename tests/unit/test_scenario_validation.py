@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import marketsim as ms
-from marketsim.params import BUDGET_SHARES, GROUPS, SPECS
-from marketsim.scenario import parse_assignment, preset_names
+from marketsim.config.params import BUDGET_SHARES, GROUPS, SPECS
+from marketsim.config.scenario import parse_assignment, preset_names
 
 SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
 

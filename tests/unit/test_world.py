@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import marketsim as ms
-from marketsim.params import WorldParams
+from marketsim.config.params import WorldParams
 from marketsim.world import generate_world, load_world, save_world, validate_world
 
 

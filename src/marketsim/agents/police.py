@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from mesa import Agent
 
-from marketsim.params import BUDGET_SHARES
+from marketsim.config.params import BUDGET_SHARES
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel

@@ -22,6 +22,8 @@ import solara
 import solara.lab
 
 import marketsim as ms
+from marketsim.config.params import SPECS
+from marketsim.config.scenario import preset_names
 from marketsim.dashboard.controls import (
     LessonPicker,
     RunControls,
@@ -36,8 +38,6 @@ from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings
 from marketsim.dashboard.teaching import TeachingPanel
 from marketsim.dashboard.views import Indicators, Maps, Scoreboard
 from marketsim.lessons import Lesson, lesson_names, load_lesson
-from marketsim.params import SPECS
-from marketsim.scenario import preset_names
 
 TITLE = "marketsim: drug policy explorer"
 

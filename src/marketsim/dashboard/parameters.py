@@ -20,7 +20,7 @@ from typing import Any, Literal
 import solara
 
 import marketsim as ms
-from marketsim.params import BUDGET_SHARES
+from marketsim.config.params import BUDGET_SHARES
 
 MAX_SLIDER_POSITIONS = 1000
 """A numeric parameter whose range holds more steps than this gets a number field instead."""

@@ -19,8 +19,8 @@ import numpy as np
 
 from marketsim.agents import Role, SalesMode
 from marketsim.agents.trafficking import succession
-from marketsim.places import TRANSIT
 from marketsim.stages.common import ewma, group_sum
+from marketsim.world import TRANSIT
 
 if TYPE_CHECKING:
     from marketsim.agents import TraffickingOrganisation

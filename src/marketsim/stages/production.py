@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.places import PRODUCTION
 from marketsim.setup import WEEKS_PER_YEAR, crop_advantage
 from marketsim.stages.common import ewma, group_sum, sigmoid
+from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel

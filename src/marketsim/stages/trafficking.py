@@ -15,9 +15,9 @@ import numpy as np
 
 from marketsim.agents import Role
 from marketsim.agents.trafficking import split_organisation
-from marketsim.places import PRODUCTION
 from marketsim.setup import chain_price
 from marketsim.stages.common import ewma, group_sum
+from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
     from marketsim.agents import TraffickingOrganisation

@@ -13,7 +13,6 @@ value is a modelling choice to be explored in sweeps.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -764,8 +763,3 @@ def parameter_specs() -> list[ParamSpec]:
 SPECS: dict[str, ParamSpec] = {spec.path: spec for spec in parameter_specs()}
 GROUPS: tuple[str, ...] = tuple(Params.model_fields)
 
-
-def close_match(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
-    """The closest candidate to a misspelt name, if any is close enough."""
-    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return found[0] if found else None

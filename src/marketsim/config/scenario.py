@@ -28,26 +28,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from marketsim.params import GROUPS, SPECS, Params, ParamSpec, close_match
+from marketsim.config.errors import ScenarioError, did_you_mean
+from marketsim.config.params import GROUPS, SPECS, Params, ParamSpec
 
 RESERVED_KEYS = ("title", "summary", "extends", "teaching")
 
 
-class ScenarioError(ValueError):
-    """One or more problems in a scenario, each naming the field, the value and what is allowed."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
-
-    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
-        """Pickle with the list of problems (errors cross process boundaries in sweeps)."""
-        return (type(self), (self.problems,))
-
-
 def scenario_dir() -> Path:
     """The folder of preset scenarios: the repository's in a checkout, the packaged copy otherwise."""
-    checkout = Path(__file__).resolve().parents[2] / "scenarios"
+    checkout = Path(__file__).resolve().parents[3] / "scenarios"
     if checkout.is_dir():
         return checkout
     return Path(str(resources.files("marketsim") / "_data" / "scenarios"))
@@ -125,8 +114,7 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
     if path.exists():
         return path
     names = preset_names()
-    hint = close_match(ref, names)
-    suggestion = f" — did you mean {hint!r}?" if hint else ""
+    suggestion = did_you_mean(ref, names)
     raise ScenarioError([
         f"{where}unknown scenario {ref!r}{suggestion} (presets: {', '.join(names)}; or give a path to a .toml file)"
     ])
@@ -163,8 +151,7 @@ def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = No
         if key in RESERVED_KEYS:
             continue
         if key not in GROUPS:
-            hint = close_match(key, [*GROUPS, *RESERVED_KEYS])
-            suggestion = f" — did you mean {hint!r}?" if hint else ""
+            suggestion = did_you_mean(key, [*GROUPS, *RESERVED_KEYS])
             problems.append(f"{path.name}: unknown parameter group {key!r}{suggestion} "
                             f"(groups: {', '.join(GROUPS)})")
             continue
@@ -240,8 +227,7 @@ def _check_values(overrides: dict[str, Any], where: str = "") -> dict[str, Any]:
     for path, value in overrides.items():
         spec = SPECS.get(path)
         if spec is None:
-            hint = close_match(path, list(SPECS))
-            suggestion = f" — did you mean {hint}?" if hint else ""
+            suggestion = did_you_mean(path, SPECS, quote=False)
             problems.append(f"{where}unknown parameter {path}{suggestion}")
             continue
         value, problem = _check_value(spec, value)

@@ -1,0 +1,1 @@
+"""Configuration: every parameter once (params), scenarios from TOML (scenario), input errors."""

@@ -1,0 +1,36 @@
+"""Errors for bad input, and the one "did you mean" used everywhere a name can be misspelt."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class ScenarioError(ValueError):
+    """One or more problems in the input, each naming the field, the value and what is allowed."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:
+        """Pickle with the list of problems (errors cross process boundaries in sweeps)."""
+        return (type(self), (self.problems,))
+
+
+def close_match(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelt name, if any is close enough."""
+    found = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str], quote: bool = True) -> str:
+    """`` — did you mean 'x'?`` for the closest candidate, or an empty string.
+
+    ``quote`` shows the match as ``repr`` does (for names quoted in the message); dotted
+    parameter paths are shown bare, as the user types them.
+    """
+    hint = close_match(word, candidates)
+    if hint is None:
+        return ""
+    return f" — did you mean {hint!r}?" if quote else f" — did you mean {hint}?"

@@ -1,0 +1,114 @@
+"""Loading, saving and validating worlds: GraphML or JSON (networkx node-link format).
+
+A loaded world must have the attributes the generated one has; every problem is named by
+node or edge and attribute, all at once.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from marketsim.config.errors import ScenarioError
+
+PLACE_KINDS = ("production", "transit", "border", "urban")
+
+# Attributes each kind of place must have, with their allowed range.
+NODE_ATTRIBUTES: dict[str, dict[str, tuple[float, float]]] = {
+    "production": {"land_ha": (0, 1e7), "poverty": (0, 1), "alt_income": (0, 1e6),
+                   "state_presence": (0, 1), "population": (0, 1e8)},
+    "transit": {"state_presence": (0, 1), "corruption": (0, 1), "firearms": (0, 1),
+                "population": (0, 1e8), "deprivation": (0, 1), "trust": (0, 1)},
+    "border": {"inspection": (0, 1), "corruption": (0, 1), "population": (0, 1e8)},
+    "urban": {"population": (1, 1e8), "deprivation": (0, 1), "trust": (0, 1), "firearms": (0, 1),
+              "user_index": (0, 10)},
+}
+TEXT_ATTRIBUTES = {"production": ("region",), "transit": ("route",), "border": (), "urban": ()}
+EDGE_ATTRIBUTES: dict[str, tuple[float, float]] = {
+    "length_km": (0, 1e5), "cost_per_kg": (0, 1e7), "capacity_kg": (1e-9, 1e9),
+}
+
+
+def load_world(path: str | Path) -> nx.Graph:
+    """Load a world from GraphML or node-link JSON and validate it."""
+    path = Path(path)
+    if not path.exists():
+        raise ScenarioError([f"world file {str(path)!r} does not exist"])
+    try:
+        if path.suffix.lower() == ".graphml":
+            graph = nx.read_graphml(path)
+        elif path.suffix.lower() == ".json":
+            graph = nx.node_link_graph(json.loads(path.read_text()), edges="edges")
+        else:
+            raise ScenarioError([f"world file {path.name}: unknown format {path.suffix!r}; "
+                                 "allowed .graphml or .json (networkx node-link)"])
+    except (ValueError, KeyError, nx.NetworkXError) as error:
+        if isinstance(error, ScenarioError):
+            raise
+        raise ScenarioError([f"world file {path.name}: cannot be read: {error}"]) from None
+    graph = nx.Graph(graph)
+    validate_world(graph, where=f"world file {path.name}: ")
+    return graph
+
+
+def save_world(graph: nx.Graph, path: str | Path) -> None:
+    """Write a world as GraphML or node-link JSON (by the file's extension)."""
+    path = Path(path)
+    if path.suffix.lower() == ".graphml":
+        nx.write_graphml(graph, path)
+    else:
+        path.write_text(json.dumps(nx.node_link_data(graph, edges="edges"), indent=1))
+
+
+def validate_world(graph: nx.Graph, where: str = "") -> None:
+    """Check kinds, attributes and connectivity; raise every problem at once."""
+    problems: list[str] = []
+    for node, data in graph.nodes(data=True):
+        kind = data.get("kind")
+        if kind not in PLACE_KINDS:
+            problems.append(f"{where}node {node!r}: attribute 'kind' = {kind!r}; allowed {', '.join(PLACE_KINDS)}")
+            continue
+        problems += _number_problems(f"{where}node {node!r} ({kind})", data, NODE_ATTRIBUTES[kind])
+        for attribute in TEXT_ATTRIBUTES[kind]:
+            if not isinstance(data.get(attribute), str):
+                problems.append(f"{where}node {node!r} ({kind}): missing text attribute {attribute!r}")
+        for attribute in ("x", "y"):
+            if not isinstance(data.get(attribute), int | float):
+                problems.append(f"{where}node {node!r}: missing coordinate {attribute!r} (a number)")
+    for a, b, data in graph.edges(data=True):
+        problems += _number_problems(f"{where}edge {a!r}–{b!r}", data, EDGE_ATTRIBUTES)
+    if problems:
+        raise ScenarioError(problems)
+    kinds = {kind: [n for n, d in graph.nodes(data=True) if d["kind"] == kind] for kind in PLACE_KINDS}
+    for kind in PLACE_KINDS:
+        if not kinds[kind]:
+            problems.append(f"{where}the world has no {kind} place; it needs at least one")
+    for node in kinds["production"]:
+        if not any(nx.has_path(graph, node, border) for border in kinds["border"]):
+            problems.append(f"{where}node {node!r} (production): no route to any border crossing")
+    for border in kinds["border"]:
+        if not any(graph.has_edge(border, n) for n in kinds["urban"]):
+            problems.append(f"{where}node {border!r} (border): not joined to any urban neighbourhood")
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _number_problems(owner: str, data: dict[str, Any], bounds: dict[str, tuple[float, float]]) -> list[str]:
+    """Missing or out-of-range numeric attributes of one node or edge."""
+    problems = []
+    for attribute, (lo, hi) in bounds.items():
+        value = data.get(attribute)
+        if value is None:
+            problems.append(f"{owner}: missing attribute {attribute!r}")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            problems.append(f"{owner}: attribute {attribute!r} = {value!r}; allowed a number from {lo:g} to {hi:g}")
+    return problems
+
+
+def node_attribute(graph: nx.Graph, nodes: list[str], name: str, default: Any = 0.0) -> np.ndarray:
+    """One attribute of the given nodes as a float array."""
+    return np.array([float(graph.nodes[n].get(name, default)) for n in nodes])

@@ -1,0 +1,74 @@
+"""Routes: candidate trafficking paths from each source region to each border crossing."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+
+from marketsim.world.places import BORDER, TRANSIT, Places
+
+ROUTES_PER_PAIR = 4
+"""Candidate paths kept per (source region, border crossing) pair, cheapest first."""
+
+
+class Routes:
+    """Candidate paths from each source region to each border crossing, and their segments."""
+
+    def __init__(self, graph: nx.Graph, places: Places):
+        corridor_kinds = {"transit", "border"}
+        edge_index: dict[tuple[int, int], int] = {}
+        paths: list[list[int]] = []
+        path_nodes: list[list[int]] = []
+        path_region: list[int] = []
+        borders = [n for n in places.names if graph.nodes[n]["kind"] == "border"]
+        for r, region in enumerate(places.regions):
+            farms = [n for n in places.names if graph.nodes[n].get("region") == region]
+            keep = set(farms) | {n for n in places.names if graph.nodes[n]["kind"] in corridor_kinds}
+            corridor = graph.subgraph(keep)
+            hubs = [f for f in farms if any(graph.nodes[m]["kind"] == "transit" for m in graph.neighbors(f))]
+            for hub, border in itertools.product(hubs or farms[:1], borders):
+                if not nx.has_path(corridor, hub, border):
+                    continue
+                candidates = nx.shortest_simple_paths(corridor, hub, border, weight="cost_per_kg")
+                for nodes in itertools.islice(candidates, ROUTES_PER_PAIR):
+                    if any(graph.nodes[n]["kind"] == "border" for n in nodes[:-1]):
+                        continue
+                    idx = [places.index[n] for n in nodes]
+                    segments = []
+                    for a, b in itertools.pairwise(idx):
+                        key = (min(a, b), max(a, b))
+                        segments.append(edge_index.setdefault(key, len(edge_index)))
+                    paths.append(segments)
+                    path_nodes.append(idx)
+                    path_region.append(r)
+        self.edges = list(edge_index)
+        self.paths = paths
+        self.path_nodes = path_nodes
+        self.path_region = np.array(path_region, dtype=np.int64)
+        self.incidence = np.zeros((len(paths), len(self.edges)))
+        for k, segments in enumerate(paths):
+            self.incidence[k, segments] = 1.0
+        self.cost = np.array([graph.edges[places.names[a], places.names[b]]["cost_per_kg"] for a, b in self.edges])
+        self.capacity = np.array([graph.edges[places.names[a], places.names[b]]["capacity_kg"]
+                                  for a, b in self.edges])
+        ends = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
+        border_end = np.where(places.kind[ends[:, 1]] == BORDER, ends[:, 1], ends[:, 0])
+        crosses = places.kind[border_end] == BORDER
+        self.is_border = crosses
+        presence = places.state_presence[ends].mean(axis=1)
+        self.base_detection = np.where(crosses, places.inspection[border_end], 0.004 + 0.01 * presence)
+        self.corridor_of_edge = np.max(places.corridor[ends], axis=1)
+        # transit places on each path (they charge tolls and are worth fighting over)
+        self.tolls = np.zeros((len(paths), places.n))
+        for k, nodes in enumerate(path_nodes):
+            stops = [i for i in nodes if places.kind[i] == TRANSIT]
+            self.tolls[k, stops] = 1.0
+        self.flow = np.zeros(len(self.edges))          # kg this week on each segment
+        self.flow_ma = np.zeros(len(self.edges))       # moving average (congestion, maps)
+        self.interdiction = np.zeros(len(self.edges))  # extra detection from police effort
+
+    def detection(self) -> np.ndarray:
+        """Chance that a lot is caught on each segment this week."""
+        return 1 - (1 - self.base_detection) * (1 - self.interdiction)

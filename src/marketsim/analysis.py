@@ -45,7 +45,7 @@ from scipy import stats
 
 from marketsim.config.errors import ScenarioError, close_match
 from marketsim.config.scenario import Scenario, load_scenario
-from marketsim.metrics import METRICS, Metric, production_share_metric
+from marketsim.outputs import METRICS, Metric, production_share_metric
 from marketsim.model import DrugMarketModel
 
 DEFAULT_SEED_BASE = 20261126

@@ -27,7 +27,7 @@ from marketsim.config.scenario import (
     load_scenario,
     parse_assignments,
 )
-from marketsim.metrics import METRICS
+from marketsim.outputs import METRICS
 
 app = typer.Typer(
     name="marketsim",

@@ -25,7 +25,7 @@ import pandas as pd
 
 from marketsim.analysis import atomic_path, mean_ci, pool_context, seed_list
 from marketsim.config.scenario import load_scenario
-from marketsim.metrics import METRICS
+from marketsim.outputs import METRICS
 from marketsim.model import DrugMarketModel
 
 MIN_AGREEMENT = 0.8

@@ -12,7 +12,7 @@ import pytest
 
 import marketsim as ms
 from marketsim.agents import Community, Dealer, Member, Police, Producer, TraffickingOrganisation
-from marketsim.metrics import METRICS
+from marketsim.outputs import METRICS
 
 DESIGN_COLUMNS = [
     "step", "homicides", "homicide_rate", "violent_incidents", "overdose_deaths", "new_infections", "users",

@@ -1,4 +1,4 @@
-"""Stage 9 — collect: one row of metrics for the week (definitions in ``marketsim.metrics``)."""
+"""Stage 9 — collect: one row of metrics for the week (definitions in ``marketsim.outputs``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.agents import SalesMode
-from marketsim.metrics import METRICS
+from marketsim.outputs import METRICS
 from marketsim.stages.justice import RECORD_WEEKS
 
 if TYPE_CHECKING:

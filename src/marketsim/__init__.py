@@ -21,8 +21,8 @@ import pandas as pd
 from marketsim.config.errors import ScenarioError
 from marketsim.config.params import Params, ParamSpec, parameter_specs
 from marketsim.config.scenario import Scenario, list_scenarios, load_scenario
-from marketsim.outputs import METRICS, Metric
 from marketsim.model import STAGES, DrugMarketModel
+from marketsim.outputs import METRICS, Metric
 from marketsim.sweep import summarize_sweep, sweep  # the function shadows the submodule's name on purpose
 
 __version__ = "0.1.0"

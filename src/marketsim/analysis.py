@@ -45,8 +45,8 @@ from scipy import stats
 
 from marketsim.config.errors import ScenarioError, close_match
 from marketsim.config.scenario import Scenario, load_scenario
-from marketsim.outputs import METRICS, Metric, production_share_metric
 from marketsim.model import DrugMarketModel
+from marketsim.outputs import METRICS, Metric, production_share_metric
 
 DEFAULT_SEED_BASE = 20261126
 """Root of the seed sequence shared by every comparison, so results are reproducible."""

@@ -1,10 +1,19 @@
-"""Product accounting (conservation) and the per-week tallies the stages fill in."""
+"""What happened: product accounting (conservation) and the event log that every subsystem writes.
+
+The event log is the single record of countable events — homicides, arrests, seizures,
+overdoses, leader removals, splits... Rules read this week's totals from it (justice sentences
+this week's arrests), outputs turn them into columns, and ``model.events()`` returns every
+event as a tidy table.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+
+EVENT_COLUMNS = ("week", "kind", "detail", "place", "organisation", "count")
 
 
 @dataclass
@@ -26,60 +35,90 @@ class ProductLedger:
         return self.initial + self.produced - (stock + self.seized + self.consumed + self.lost)
 
 
-@dataclass
-class WeekTally:
-    """Counters of one week, filled in by the stages and read by ``collect``."""
+class EventLog:
+    """Every event (week, kind, detail, place, organisation, count), and this week's totals by
+    kind, by (kind, detail) and by place, which the rules and the outputs read.
 
-    n_places: int
-    n_regions: int
-    production_kg: float = 0.0
-    production_by_region: np.ndarray = field(init=False)
-    eradicated_ha: float = 0.0
-    seized_kg: float = 0.0
-    consumed_kg: float = 0.0
-    legal_kg: float = 0.0
-    demand_kg: float = 0.0
-    wholesale_kg: float = 0.0
-    wholesale_value: float = 0.0
-    retail_value: float = 0.0
-    arrests_users: int = 0
-    arrests_dealers: int = 0
-    arrests_members: int = 0
-    leaders_removed: int = 0
-    call_ins: int = 0
-    cash_seized: float = 0.0
-    homicides: np.ndarray = field(init=False)      # by place
-    incidents: int = 0
-    extortion: int = 0
-    confrontations: int = 0
-    overdose_deaths: int = 0
-    new_infections: int = 0
-    incarcerations: int = 0
-    reincarcerations: int = 0
-    diversions: int = 0
-    actions_against_orgs: float = 0.0
-    actions_neutralised: float = 0.0
-    street_arrests_by_place: np.ndarray = field(init=False)
-    value_at_stake: np.ndarray = field(init=False)     # USD of drug business by place
-    farm_sales_value: np.ndarray = field(init=False)   # USD paid to farmers by place
-    user_arrests_by_community: np.ndarray | None = None
-    violent_cleared: int = 0
-    splits: int = 0
-    new_groups: int = 0
-    contests: int = 0
-    background_homicides: int = 0
-    disputes: int = 0
-    confrontation_deaths: int = 0
-    enforcement_cost: float = 0.0
-    sales_by_community: np.ndarray | None = None
-    rival_recruits: np.ndarray | None = None  # dealers recruited onto a rival's turf, by community
-    # people handed to the justice system this week, by offence
-    arrested: dict[str, int] = field(default_factory=lambda: {
-        "user": 0, "dealer": 0, "trafficker": 0, "leader": 0, "violent": 0, "reoffence": 0})
+    ``kind`` says what happened (``homicide``, ``arrest``, ``seizure``...), ``detail`` refines it
+    (the cause of a homicide, the offence of an arrest); ``place`` is a place index or -1,
+    ``organisation`` an organisation id or -1. Events recorded at many places at once are kept
+    as one chunk and expanded into rows only when the table is asked for.
+    """
 
-    def __post_init__(self) -> None:
-        self.production_by_region = np.zeros(self.n_regions)
-        self.homicides = np.zeros(self.n_places)
-        self.street_arrests_by_place = np.zeros(self.n_places)
-        self.value_at_stake = np.zeros(self.n_places)
-        self.farm_sales_value = np.zeros(self.n_places)
+    def __init__(self, n_places: int):
+        self.n_places = n_places
+        self.week = 0
+        self._chunks: list[tuple[int, str, str, int | np.ndarray, int, float | np.ndarray]] = []
+        self._totals: dict[str, float] = {}
+        self._detail_totals: dict[tuple[str, str], float] = {}
+        self._places: dict[str, np.ndarray] = {}
+        self._detail_places: dict[tuple[str, str], np.ndarray] = {}
+
+    def start_week(self, week: int) -> None:
+        """Begin a new week: this week's totals start from zero."""
+        self.week = week
+        self._totals.clear()
+        self._detail_totals.clear()
+        self._places.clear()
+        self._detail_places.clear()
+
+    def record(self, kind: str, count: float = 1, *, detail: str = "", place: int = -1, org: int = -1) -> None:
+        """Record ``count`` events of one kind (nothing when count is zero)."""
+        if not count:
+            return
+        self._add_totals(kind, detail, count)
+        if place >= 0:
+            self._place_array(self._places, kind)[place] += count
+            self._place_array(self._detail_places, (kind, detail))[place] += count
+        self._chunks.append((self.week, kind, detail, place, org, count))
+
+    def record_places(self, kind: str, counts: np.ndarray, *, detail: str = "", org: int = -1,
+                      places: np.ndarray | None = None) -> None:
+        """Record events at several distinct places at once: ``counts[i]`` at ``places[i]`` (or at place i)."""
+        nonzero = np.flatnonzero(counts)
+        if len(nonzero) == 0:
+            return
+        where = nonzero if places is None else np.asarray(places)[nonzero]
+        counts = counts[nonzero]
+        self._add_totals(kind, detail, counts.sum())
+        self._place_array(self._places, kind)[where] += counts
+        self._place_array(self._detail_places, (kind, detail))[where] += counts
+        self._chunks.append((self.week, kind, detail, where, org, counts))
+
+    def total(self, kind: str, detail: str | None = None) -> float:
+        """This week's count of one kind (of one detail, or of every detail)."""
+        if detail is None:
+            return self._totals.get(kind, 0)
+        return self._detail_totals.get((kind, detail), 0)
+
+    def by_place(self, kind: str, detail: str | None = None) -> np.ndarray:
+        """This week's count of one kind (of one detail, or of every detail) at each place."""
+        found = self._places.get(kind) if detail is None else self._detail_places.get((kind, detail))
+        return found.copy() if found is not None else np.zeros(self.n_places)
+
+    def table(self, place_names: list[str]) -> pd.DataFrame:
+        """Every event so far, one row each, places by name (empty where none)."""
+        if not self._chunks:
+            return pd.DataFrame(columns=list(EVENT_COLUMNS))
+        sizes = [np.size(chunk[3]) for chunk in self._chunks]
+        names = np.array(["", *place_names], dtype=object)
+        places = np.concatenate([np.atleast_1d(chunk[3]) for chunk in self._chunks]).astype(np.int64)
+        return pd.DataFrame({
+            "week": np.repeat([chunk[0] for chunk in self._chunks], sizes),
+            "kind": np.repeat([chunk[1] for chunk in self._chunks], sizes),
+            "detail": np.repeat([chunk[2] for chunk in self._chunks], sizes),
+            "place": names[places + 1],
+            "organisation": np.repeat([chunk[4] for chunk in self._chunks], sizes),
+            "count": np.concatenate([np.atleast_1d(chunk[5]).astype(float) for chunk in self._chunks]),
+        })
+
+    def _add_totals(self, kind: str, detail: str, count: float) -> None:
+        self._totals[kind] = self._totals.get(kind, 0) + count
+        key = (kind, detail)
+        self._detail_totals[key] = self._detail_totals.get(key, 0) + count
+
+    def _place_array(self, arrays: dict, key: str | tuple[str, str]) -> np.ndarray:
+        array = arrays.get(key)
+        if array is None:
+            array = arrays[key] = np.zeros(self.n_places)
+        return array

@@ -25,8 +25,8 @@ import pandas as pd
 
 from marketsim.analysis import atomic_path, mean_ci, pool_context, seed_list
 from marketsim.config.scenario import load_scenario
-from marketsim.outputs import METRICS
 from marketsim.model import DrugMarketModel
+from marketsim.outputs import METRICS
 
 MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""

@@ -117,9 +117,9 @@ def test_map_shows_the_model_and_keeps_its_layout(monkeypatch):
     frame = painter.frame()
     assert all(a is b for a, b in zip(layouts, painter.layouts, strict=True))
     state = frame.map_states[0]
-    np.testing.assert_array_equal(state.controller, model.places.controller)
-    np.testing.assert_array_equal(state.violence, model.places.violence_ma)
-    np.testing.assert_array_equal(state.flow, model.routes.flow_ma)
+    np.testing.assert_array_equal(state.controller, model.orgs.controller)
+    np.testing.assert_array_equal(state.violence, model.violence.violence_ma)
+    np.testing.assert_array_equal(state.flow, model.trafficking.flow_ma)
     # drawn where the world says: the layout is an affine map of the nodes' x and -y
     layout = MapLayout.of(model)
     xy = np.column_stack([model.places.x, -model.places.y])
@@ -127,11 +127,11 @@ def test_map_shows_the_model_and_keeps_its_layout(monkeypatch):
     np.testing.assert_allclose(layout.xy - layout.xy.min(axis=0), (xy - xy.min(axis=0)) * scale)
     svg = frame.maps[0]
     slots = [int(s) for s in re.findall(r'class="ms-place" data-slot="(-?\d+)"', svg)]
-    assert slots == model.places.controller.tolist()
+    assert slots == model.orgs.controller.tolist()
     fills = re.findall(r'class="ms-place".*?fill="(#[0-9a-f]{6})"', svg)
     assert fills == [org_colour(slot) for slot in slots]
     radii = np.array([float(r) for r in re.findall(r'data-r="([\d.]+)"', svg)])
-    order = np.argsort(model.places.violence_ma, kind="stable")
+    order = np.argsort(model.violence.violence_ma, kind="stable")
     assert np.all(np.diff(radii[order]) >= -1e-9)  # more violence, never a smaller marker
     assert svg.count('class="ms-route"') == len(model.routes.edges)
 

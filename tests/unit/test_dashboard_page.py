@@ -88,9 +88,9 @@ def test_step_updates_week_scoreboard_map_and_charts(screen):
     svg = screen.html("ms-map")[0]
     model = model_after("baseline", seed=1, weeks=2)
     slots = [int(s) for s in re.findall(r'class="ms-place" data-slot="(-?\d+)"', svg)]
-    assert slots == model.places.controller.tolist()
+    assert slots == model.orgs.controller.tolist()
     radii = np.array([float(r) for r in re.findall(r'data-r="([\d.]+)"', svg)])
-    assert np.all(np.diff(radii[np.argsort(model.places.violence_ma, kind="stable")]) >= -1e-9)
+    assert np.all(np.diff(radii[np.argsort(model.violence.violence_ma, kind="stable")]) >= -1e-9)
     # the scoreboard shows the mean over the paired seeds 1-3
     homicides = np.mean([model_after("baseline", seed, 2).metrics()["homicides"].sum() for seed in (1, 2, 3)])
     row = re.search(r'data-metric="homicides">.*?class="ms-value">([^<]+)<', board).group(1)

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import marketsim as ms
-from marketsim.agents import Community, Dealer, Member, Police, Producer, TraffickingOrganisation
 from marketsim.outputs import METRICS
+from marketsim.sim import Community, Dealer, Member, Police, Producer, TraffickingOrganisation
 
 DESIGN_COLUMNS = [
     "step", "homicides", "homicide_rate", "violent_incidents", "overdose_deaths", "new_infections", "users",
@@ -35,7 +35,7 @@ def baseline_run() -> tuple[ms.DrugMarketModel, list[float]]:
 
 
 def test_step_order_is_the_documented_one():
-    assert [name for name, _ in ms.STAGES] == [
+    assert [stage.name for stage in ms.STAGES] == [
         "production", "trafficking", "retail", "demand", "enforcement", "justice", "violence", "harm", "collect"]
 
 
@@ -128,11 +128,10 @@ def test_demand_falls_with_price_at_the_stated_elasticity():
     d = model.p.demand
     table = model.communities
     reference = (table.occasional * d.grams_occasional + table.dependent * d.grams_dependent).sum() / 1000
-    table.retail_price[:] = 2 * d.reference_price
+    model.dealers.local_price[:] = 2 * d.reference_price
     model.dealers.stock[model.dealers.active] *= 10  # plenty of supply
-    from marketsim.stages import demand
-    demand.consume(model)
-    assert model.tally.demand_kg == pytest.approx(reference * 2 ** d.elasticity, rel=1e-9)
+    table.consume()
+    assert table.demand_kg == pytest.approx(reference * 2 ** d.elasticity, rel=1e-9)
     assert -0.9 <= d.elasticity <= -0.3
 
 
@@ -140,10 +139,9 @@ def test_shortage_when_supply_falls():
     model = ms.DrugMarketModel("baseline", seed=1)
     model.dealers.stock[:] *= 0.2  # a fifth of the usual two weeks' cover: less than a week's demand
     on_hand = model.dealers.stock[model.dealers.active].sum()
-    from marketsim.stages import demand
-    demand.consume(model)
-    assert model.tally.consumed_kg == pytest.approx(on_hand)  # everything on the street is sold
-    assert model.tally.consumed_kg < model.tally.demand_kg
+    model.communities.consume()
+    assert model.communities.consumed_kg == pytest.approx(on_hand)  # everything on the street is sold
+    assert model.communities.consumed_kg < model.communities.demand_kg
     assert (model.communities.shortage[model.communities.users > 0] > 0).all()
 
 

@@ -20,7 +20,7 @@ import marketsim as ms
 NO_ORG_COLOUR = "#c8c8c8"
 ORG_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                "#1f78b4", "#b2df8a", "#fb9a99", "#6a3d9a", "#b15928")
-"""Organisation colours by slot (cycled); splinter groups take the next free slots."""
+"""Organisation colours by id (cycled); splinter groups and new groups take the next ids."""
 
 KIND_LABELS = {"production": "farms", "transit": "transit town", "border": "border crossing",
                "urban": "city neighbourhood"}
@@ -31,9 +31,9 @@ VIOLENCE_RADIUS = 14.0     # extra radius at the largest recent violence seen so
 MAX_WIDTH = 8.0            # stroke width of the busiest route segment seen so far
 
 
-def org_colour(slot: int) -> str:
-    """The colour of an organisation slot; grey for -1 (no organisation)."""
-    return NO_ORG_COLOUR if slot < 0 else ORG_COLOURS[slot % len(ORG_COLOURS)]
+def org_colour(org_id: int) -> str:
+    """The colour of an organisation; grey for -1 (no organisation)."""
+    return NO_ORG_COLOUR if org_id < 0 else ORG_COLOURS[org_id % len(ORG_COLOURS)]
 
 
 @dataclass(frozen=True)
@@ -69,20 +69,19 @@ class MapState:
     """What the map shows in one week, copied from the model."""
 
     week: int
-    controller: np.ndarray    # organisation slot per place, -1 none
+    controller: np.ndarray    # organisation id per place, -1 none
     violence: np.ndarray      # homicides/week, moving average, per place
     flow: np.ndarray          # kg/week, moving average, per route segment
-    orgs: tuple[tuple[int, str, int], ...]  # (slot, name, places held) per active organisation
+    orgs: tuple[tuple[int, str, int], ...]  # (id, name, places held) per active organisation
 
     @classmethod
     def of(cls, model: ms.DrugMarketModel) -> MapState:
         """A snapshot of the model's places and routes."""
-        controller = model.places.controller.copy()
-        held = {org.slot: int(np.sum(controller == org.slot)) for org in model.orgs}
-        orgs = tuple((org.slot, org.name, held[org.slot])
-                     for org in sorted(model.orgs, key=lambda o: o.slot))
-        return cls(week=model.steps, controller=controller, violence=model.places.violence_ma.copy(),
-                   flow=model.routes.flow_ma.copy(), orgs=orgs)
+        controller = model.orgs.controller.copy()
+        held = {org.id: int(np.sum(controller == org.id)) for org in model.orgs}
+        orgs = tuple((org.id, org.name, held[org.id]) for org in model.orgs)
+        return cls(week=model.steps, controller=controller, violence=model.violence.violence_ma.copy(),
+                   flow=model.trafficking.flow_ma.copy(), orgs=orgs)
 
     def colours(self) -> list[str]:
         """Fill colour of each place."""

@@ -48,22 +48,10 @@ class Places:
                            for n in self.names]
         pairs = np.array([(self.index[a], self.index[b]) for a, b in graph.edges], dtype=np.int64)
         self.edge_a, self.edge_b = pairs[:, 0], pairs[:, 1]
-        self.controller = np.full(self.n, -1, dtype=np.int64)   # organisation slot, -1 none
-        self.community = np.full(self.n, -1, dtype=np.int64)    # community row, -1 none
-        self.farm_stock = np.zeros(self.n)                      # kg harvested, unsold
-        self.value_ma = np.zeros(self.n)                        # USD/week of drug value at stake
-        self.violence_ma = np.zeros(self.n)                     # homicides/week, moving average
-        self.market_closed = np.zeros(self.n, dtype=bool)       # open-air market closed (DMI)
-        self.eradication_share = np.zeros(self.n)               # share of standing crop eradicated this week
-        self.eradication_ma = np.zeros(self.n)                  # its moving average
-
-    def territories(self) -> dict[int, np.ndarray]:
-        """Places held by each organisation slot (organisations holding none are absent)."""
-        order = np.argsort(self.controller, kind="stable")
-        held = self.controller[order]
-        slots, starts = np.unique(held, return_index=True)
-        ends = [*starts[1:].tolist(), len(order)]
-        return {int(s): order[a:b] for s, a, b in zip(slots.tolist(), starts.tolist(), ends, strict=True) if s >= 0}
+        self.is_urban = self.kind == URBAN
+        self.community_places = np.flatnonzero(self.is_urban | (self.kind == TRANSIT))  # places with residents
+        self.community = np.full(self.n, -1, dtype=np.int64)  # community row of each place, -1 none
+        self.community[self.community_places] = np.arange(len(self.community_places))
 
     def of_kind(self, kind: int) -> np.ndarray:
         """Indices of the places of one kind."""

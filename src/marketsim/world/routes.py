@@ -65,10 +65,3 @@ class Routes:
         for k, nodes in enumerate(path_nodes):
             stops = [i for i in nodes if places.kind[i] == TRANSIT]
             self.tolls[k, stops] = 1.0
-        self.flow = np.zeros(len(self.edges))          # kg this week on each segment
-        self.flow_ma = np.zeros(len(self.edges))       # moving average (congestion, maps)
-        self.interdiction = np.zeros(len(self.edges))  # extra detection from police effort
-
-    def detection(self) -> np.ndarray:
-        """Chance that a lot is caught on each segment this week."""
-        return 1 - (1 - self.base_detection) * (1 - self.interdiction)

@@ -1,0 +1,134 @@
+"""Shared by every subsystem: units, small numeric helpers, agent views over table rows, and the
+declaration of output columns beside the code that computes them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from mesa.discrete_space import Cell
+
+    from marketsim.model import DrugMarketModel
+
+WEEKS_PER_YEAR = 52
+"""Weeks in a year: the model steps one week at a time; yearly rates are divided by this."""
+PER_100K = 100_000
+"""Residents per rate unit: rates are reported per 100,000 people."""
+
+
+# -- numerics -------------------------------------------------------------------------------------
+def ewma(old: np.ndarray | float, new: np.ndarray | float, rate: float) -> np.ndarray | float:
+    """Exponentially weighted moving average: move ``rate`` of the way from old to new."""
+    return old + rate * (new - old)
+
+
+def safe_ratio(num: np.ndarray, den: np.ndarray, default: float = 0.0) -> np.ndarray:
+    """num / den where den > 0, ``default`` elsewhere."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, default, dtype=float)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def group_sum(keys: np.ndarray, values: np.ndarray | None, size: int) -> np.ndarray:
+    """Sum of values (or counts) per integer key 0..size-1."""
+    return np.bincount(keys, weights=values, minlength=size)[:size].astype(float)
+
+
+def herfindahl(values: np.ndarray) -> float:
+    """Σ share² of non-negative values (0 when all are zero)."""
+    total = values.sum()
+    return float(((values / total) ** 2).sum()) if total > 0 else 0.0
+
+
+# -- agents as views over table rows -----------------------------------------------------------------
+class Column:
+    """An agent attribute stored in one column of its subsystem's table: reading or writing
+    ``agent.stock_kg`` reads or writes ``agent.table.stock[agent.index]``, so each fact is
+    stored once (as Mesa's ``PropertyDescriptor`` does for cell layers)."""
+
+    def __init__(self, column: str, cast: Callable[[Any], Any] = float):
+        self.column = column
+        self.cast = cast
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.__doc__ = f"Column {self.column!r} of the subsystem's table."
+
+    def __get__(self, agent: RowAgent | None, owner: type | None = None) -> Any:
+        if agent is None:
+            return self
+        return self.cast(getattr(agent.table, self.column)[agent.index])
+
+    def __set__(self, agent: RowAgent, value: Any) -> None:
+        getattr(agent.table, self.column)[agent.index] = value
+
+
+class RowAgent(mesa.Agent):
+    """A Mesa agent whose state is row ``index`` of its subsystem's table (which has a ``place``
+    column); its cell is derived from that row, never stored."""
+
+    def __init__(self, model: DrugMarketModel, table: Any, index: int):
+        super().__init__(model)
+        self.table = table
+        self.index = index
+
+    @property
+    def place(self) -> int:
+        """Index of the place the agent is at."""
+        return int(self.table.place[self.index])
+
+    @property
+    def cell(self) -> Cell:
+        """The agent's cell in the model's network space."""
+        return self.model.space[self.model.places.names[self.place]]
+
+
+# -- output columns ------------------------------------------------------------------------------------
+Group = Literal["outcome", "process", "market", "cost"]
+GROUP_ORDER: tuple[Group, ...] = ("outcome", "process", "market", "cost")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One output column: its name, unit, group and definition.
+
+    Groups follow the source documents: **process** indicators measure enforcement effort
+    (arrests, seizures, eradication), **outcome** indicators what happens to people (violence,
+    overdoses, infections, incarceration, trust), **market** indicators describe the market,
+    **cost** indicators what was spent. A ``per_region`` metric is one column per source region,
+    named ``<name>_<region>``.
+    """
+
+    name: str
+    unit: str
+    group: Group
+    definition: str
+    per_region: bool = False
+
+    def for_region(self, region: str) -> Metric:
+        """The column of one region of a per-region metric."""
+        return Metric(f"{self.name}_{region}", self.unit, self.group,
+                      self.definition.replace("this region", region))
+
+
+def metric(name: str, unit: str, group: Group, definition: str, per_region: bool = False) -> Callable:
+    """Declare the method below as the computation of one output column (called once a week)."""
+    def declare(method: Callable) -> Callable:
+        method.metric = Metric(name, unit, group, definition, per_region)
+        return method
+    return declare
+
+
+def declared_metrics(cls: type) -> list[tuple[Metric, str]]:
+    """The metrics a subsystem class declares, with the names of the methods computing them."""
+    return [(method.metric, name) for name, method in vars(cls).items() if hasattr(method, "metric")]

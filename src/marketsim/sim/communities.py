@@ -1,0 +1,193 @@
+"""Communities: the residents of each city neighbourhood and transit town, and their drug use.
+
+Residents are held in compartments — non-users, occasional users, dependent users, people in
+treatment, in prison, with a criminal record — with trust in police. Each week users want
+their reference amounts scaled by (price / reference price)^elasticity; a legal market, where
+regulated, supplies its share. Dealers sell what they hold, in proportion to their stock;
+unmet demand is a shortage, which deters initiation and pushes occasional users to stop. Then
+people move between non-use, occasional use, dependence and treatment (binomial draws).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from marketsim.sim.common import PER_100K, Column, RowAgent, ewma, group_sum, metric, safe_ratio
+
+if TYPE_CHECKING:
+    from marketsim.model import DrugMarketModel
+
+COMPARTMENTS = ("non_users", "occasional", "dependent", "treatment", "prison", "record")
+"""The compartments that partition each community's residents."""
+
+
+class Community(RowAgent):
+    """The residents of one place. Its compartments are row ``index`` of ``model.communities``."""
+
+    trust = Column("trust")
+
+    def compartments(self) -> dict[str, int]:
+        """Residents by compartment."""
+        return {name: int(getattr(self.table, name)[self.index]) for name in COMPARTMENTS}
+
+
+class Communities:
+    """Population compartments and trust of every community, one row each, in the order of
+    ``places.community``."""
+
+    def __init__(self, model: DrugMarketModel):
+        """Residents from the world; users only in urban places, more where the world's user
+        index is higher."""
+        self.model = model
+        p, places, rng = model.p, model.places, model.rng
+        rows = places.community_places
+        self.place = rows                                   # place index of each community
+        self.population = places.population[rows]           # residents (constant; compartments partition it)
+        self.deprivation = places.deprivation[rows]
+        self.trust = places.trust[rows].copy()              # trust in police, 0-1
+        self.trust0 = places.trust[rows].copy()             # trust with no violence, mass arrests or corruption
+        n = len(rows)
+        urban = places.is_urban[rows]
+        factor = places.user_index[rows]
+        mean_factor = np.average(factor[urban], weights=self.population[urban]) if urban.any() else 1.0
+        users = np.where(urban, rng.poisson(p.demand.prevalence * factor / mean_factor * self.population), 0)
+        self.dependent = rng.binomial(users, p.demand.dependent_share)
+        self.occasional = users - self.dependent
+        steady_treatment = p.demand.treatment_seeking / 2 * p.demand.treatment_weeks  # about half the places free
+        self.treatment = np.round(self.dependent * steady_treatment).astype(np.int64)
+        self.non_users = np.round(self.population).astype(np.int64) - users - self.treatment
+        self.prison = np.zeros(n, dtype=np.int64)           # filled by the justice system
+        self.record = np.zeros(n, dtype=np.int64)           # people with a criminal record
+        self.shortage = np.zeros(n)                         # share of demand unmet this week
+        self.referrals = np.zeros(n, dtype=np.int64)        # users referred to treatment this week
+        self.businesses = self.population * p.violence.businesses_per_1000 / 1000  # exposed to extortion
+        self.sales_value = np.zeros(n)                      # USD of retail sales this week
+        self.consumed_kg = 0.0                              # this week, illicit
+        self.legal_kg = 0.0                                 # this week, from the legal supply
+        self.demand_kg = 0.0                                # this week, illicit demand
+        self.retail_value = 0.0                             # USD of retail sales this week
+        self.agents = [Community(model, self, i) for i in range(n)]
+
+    @property
+    def users(self) -> np.ndarray:
+        """Occasional plus dependent users."""
+        return self.occasional + self.dependent
+
+    def reference_demand_kg(self) -> np.ndarray:
+        """Weekly demand (kg pure) of each community at the reference price."""
+        d = self.model.p.demand
+        return (self.occasional * d.grams_occasional + self.dependent * d.grams_dependent) / 1000.0
+
+    def population_mean(self, values: np.ndarray) -> float:
+        """Population-weighted mean of a per-community quantity."""
+        return float(self.population / self.population.sum() @ values)
+
+    # -- the weekly rule: stage 4, demand --------------------------------------------------------------
+    def demand(self) -> None:
+        """Stage 4 — demand: consumption at the local price, shortages, flows between user states."""
+        self.consume()
+        self.transitions()
+
+    def consume(self) -> None:
+        """Users buy from dealers' stock; record consumption, legal supply and shortage."""
+        d, dealers, model = self.model.p.demand, self.model.dealers, self.model
+        n = len(self.place)
+        price = np.where(dealers.local_price > 0, dealers.local_price, d.reference_price)
+        reference = self.reference_demand_kg()
+        desired = reference * (price / d.reference_price) ** d.elasticity
+        legal_share = model.p.policy.legal_share
+        legal_price = d.reference_price * model.p.policy.legal_price_ratio
+        legal = reference * legal_share * (legal_price / d.reference_price) ** d.elasticity
+        illicit = desired * (1 - legal_share)
+        active = dealers.active_slots()
+        community = dealers.community_of(active)
+        available = group_sum(community, dealers.stock[active], n)
+        consumed = np.minimum(illicit, available)
+        sell_share = safe_ratio(consumed, available)[community]
+        sold = dealers.stock[active] * sell_share
+        dealers.stock[active] -= sold
+        # a dealer expects its share of local demand, whether or not it had the stock to serve it
+        per_dealer = safe_ratio(illicit, group_sum(community, None, n))
+        dealers.sales_ma[active] = ewma(dealers.sales_ma[active], per_dealer[community], 0.2)
+        self.shortage = np.clip(1 - safe_ratio(consumed, illicit, 1.0), 0.0, 1.0)
+        model.ledger.consumed += float(consumed.sum())
+        self.consumed_kg = float(consumed.sum())
+        self.legal_kg = float(legal.sum())
+        self.demand_kg = float(illicit.sum())
+        self.retail_value = float((sold * dealers.price[active]).sum())
+        self.sales_value = group_sum(community, sold * dealers.price[active], n)
+
+    def transitions(self) -> None:
+        """Initiation, cessation, progression, remission and treatment, per community."""
+        d, h, rng = self.model.p.demand, self.model.p.harm, self.model.rng
+        local_price = self.model.dealers.local_price
+        price = np.where(local_price > 0, local_price, d.reference_price)
+        availability = (1 - self.shortage) ** d.shortage_initiation * np.clip(
+            (price / d.reference_price) ** d.elasticity, 0.2, 5)
+        has_market = self.users > 0
+        pressure = 0.5 + self.deprivation
+        starting = rng.binomial(self.non_users, np.clip(d.initiation * availability * pressure * has_market, 0, 1))
+        stopping = rng.binomial(self.occasional, np.clip(d.cessation * (1 + self.shortage), 0, 1))
+        progressing = rng.binomial(self.occasional - stopping, np.clip(d.progression * availability, 0, 1))
+        remitting = rng.binomial(self.dependent, d.remission)
+        capacity = np.round(h.treatment_capacity * self.population / PER_100K).astype(np.int64)
+        free = np.maximum(capacity - self.treatment, 0)
+        # waiting lists deter: the fewer places free, the fewer dependent users seek treatment
+        open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=capacity > 0)
+        seeking = rng.binomial(self.dependent - remitting, d.treatment_seeking * open_share) + self.referrals
+        entering = np.minimum(np.minimum(seeking, free), self.dependent - remitting)
+        self.referrals[:] = 0
+        leaving = rng.binomial(self.treatment, 1 / d.treatment_weeks)
+        recovered = rng.binomial(leaving, d.treatment_success)
+        self.non_users += -starting + stopping + remitting + recovered
+        self.occasional += starting - stopping - progressing
+        self.dependent += progressing - remitting - entering + (leaving - recovered)
+        self.treatment += entering - leaving
+
+    # -- what other subsystems do to communities ----------------------------------------------------------
+    def remove_users(self, dependent: np.ndarray, occasional: np.ndarray) -> None:
+        """Users who die leave their compartments; new residents take their place as non-users
+        (the population is held constant)."""
+        self.dependent -= dependent
+        self.occasional -= occasional
+        self.non_users += dependent + occasional
+
+    # -- outputs --------------------------------------------------------------------------------------------
+    @metric("users", "people", "outcome", "People who used in the past year (occasional + dependent).")
+    def users_metric(self) -> int:
+        return int(self.users.sum())
+
+    @metric("dependent_users", "people", "outcome", "Dependent users (not in treatment).")
+    def dependent_users(self) -> int:
+        return int(self.dependent.sum())
+
+    @metric("in_treatment", "people", "outcome", "People in drug treatment.")
+    def in_treatment(self) -> int:
+        return int(self.treatment.sum())
+
+    @metric("trust", "0-1", "outcome", "Population-weighted mean trust in police.")
+    def trust_metric(self) -> float:
+        return self.population_mean(self.trust)
+
+    @metric("reporting", "share", "outcome",
+            "Share of crimes residents report to police; rises with trust (0.2 + 0.6 × trust).")
+    def reporting(self) -> float:
+        return 0.2 + 0.6 * self.trust_metric()
+
+    @metric("consumption_kg", "kg pure/week", "market", "Illicit drug consumed.")
+    def consumption_kg(self) -> float:
+        return self.consumed_kg
+
+    @metric("legal_consumption_kg", "kg pure/week", "market", "Drug consumed from the legal, regulated supply.")
+    def legal_consumption_kg(self) -> float:
+        return self.legal_kg
+
+    @metric("shortage", "share", "market", "Share of illicit demand left unmet.")
+    def shortage_metric(self) -> float:
+        return 1 - self.consumed_kg / self.demand_kg if self.demand_kg > 0 else 0.0
+
+    @metric("retail_price", "USD/kg pure", "market", "Sales-weighted retail price per pure kg.")
+    def retail_price(self) -> float:
+        return self.retail_value / self.consumed_kg if self.consumed_kg > 0 else float("nan")

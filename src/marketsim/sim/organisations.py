@@ -1,0 +1,488 @@
+"""Organisations: trafficking organisations, their members, and the territory they hold.
+
+An organisation has a leader, lieutenants and soldiers, each stationed at one of its places;
+the members at a place are its local strength there. It pays its members out of revenue and
+recruits or sheds soldiers to match what it can pay, pays bribes, and turns to extortion when
+revenue falls. Losing its leader triggers succession: a lieutenant takes over, or the
+organisation splinters into rival groups that fight over the inheritance. An organisation
+whose territory outgrows its leader's span of control may split on its own, and new local
+groups form where the controlling organisation is thinly present.
+
+Organisation ids only grow: a dissolved organisation's id is never reused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa import Agent
+
+from marketsim.sim.common import RowAgent, ewma, group_sum, herfindahl, metric
+from marketsim.world import PRODUCTION
+
+if TYPE_CHECKING:
+    from marketsim.model import DrugMarketModel
+
+REVENUE_WINDOW = 1 / 26  # moving-average rate: about six months
+
+
+class Role(StrEnum):
+    """A member's rank."""
+
+    LEADER = "leader"
+    LIEUTENANT = "lieutenant"
+    SOLDIER = "soldier"
+
+
+class Member(RowAgent):
+    """One member of a trafficking organisation, with its rank, stationed at one of its places
+    (row ``index`` of ``model.orgs.members``); it belongs to the organisation whose ``members``
+    list holds it."""
+
+    def __init__(self, model: DrugMarketModel, table: Members, index: int, role: Role):
+        super().__init__(model, table, index)
+        self.role = role
+
+    @property
+    def organisation(self) -> TraffickingOrganisation | None:
+        """The organisation the member belongs to."""
+        return next((org for org in self.model.orgs if self in org.members), None)
+
+
+class Members:
+    """Where every member of every organisation is stationed, one row each (a row is reused after
+    its member leaves): the organisations' local strength is read from here."""
+
+    def __init__(self, model: DrugMarketModel, capacity: int = 256):
+        self.model = model
+        self.active = np.zeros(capacity, dtype=bool)
+        self.place = np.zeros(capacity, dtype=np.int64)     # place stationed at
+
+    def add(self, place: int, role: Role) -> Member:
+        """A new member at a place."""
+        free = np.flatnonzero(~self.active)
+        if len(free) == 0:
+            extra = len(self.active)
+            self.active = np.concatenate([self.active, np.zeros(extra, dtype=bool)])
+            self.place = np.concatenate([self.place, np.zeros(extra, dtype=np.int64)])
+            free = np.flatnonzero(~self.active)
+        slot = int(free[0])
+        self.active[slot] = True
+        self.place[slot] = place
+        return Member(self.model, self, slot, role)
+
+    def remove(self, member: Member) -> None:
+        """A member leaves (arrested, killed, driven out); its row becomes free."""
+        self.active[member.index] = False
+        member.remove()
+
+
+class TraffickingOrganisation(Agent):
+    """A trafficking organisation: buys at the farm gate, moves product along learned routes,
+    sells wholesale to the dealers on its turf, holds and contests territory, pays bribes, and
+    turns to extortion when revenue falls.
+
+    Array-valued state (per route segment) is indexed like ``model.routes.edges``; ``in_transit``
+    like ``model.routes.paths``.
+    """
+
+    def __init__(self, model: DrugMarketModel, org_id: int, table: Members):
+        super().__init__(model)
+        self.id = org_id                  # grows with every new organisation; never reused
+        self.table = table                # its members' places and roles
+        self.members: list[Member] = []   # in the order they joined
+        self.source_stock = 0.0           # kg bought at the farm gate, not yet shipped
+        self.in_transit = np.zeros(len(model.routes.paths))  # kg on each candidate route this week
+        self.city_stock = 0.0             # kg landed after the border
+        self.cash = 0.0
+        self.revenue = 0.0                # USD this week
+        self.revenue_ma = 0.0             # USD/week, 6-month moving average
+        self.sales_ma = 0.0               # kg/week sold wholesale, moving average
+        self.risk = np.zeros(len(model.routes.edges))      # learned chance of a seizure on each segment
+        self.seized_on = np.zeros(len(model.routes.edges))  # lots seized on each segment this week
+        self.seizure_share = 0.0          # recent share of shipments lost
+        self.aml_share = 0.0              # recent share of revenue seized by anti-money-laundering
+        self.wholesale_price = 0.0
+        self.turmoil_until = -1           # week until which a succession fight goes on
+        self.rivals_in_turmoil: set[int] = set()  # ids of the splinters it fights with
+        self.warned = False               # called in by focused deterrence
+        self.violence_score = 0.0         # recent violence attributed to it (decaying)
+        self.extorting = False
+        self.neutralised = 0.0            # share of enforcement against it bought off
+
+    @property
+    def name(self) -> str:
+        """A readable name, e.g. ``org 3``."""
+        return f"org {self.id + 1}"
+
+    @property
+    def size(self) -> int:
+        """How many members it has."""
+        return len(self.members)
+
+    @property
+    def leader(self) -> Member | None:
+        """The current leader, if any."""
+        return next((m for m in self.members if m.role is Role.LEADER), None)
+
+    @property
+    def presence(self) -> np.ndarray:
+        """Members stationed at each place."""
+        places = self.table.place[[m.index for m in self.members]]
+        return np.bincount(places, minlength=self.model.places.n).astype(float)
+
+    def in_turmoil(self, week: int) -> bool:
+        """Whether a succession fight is going on."""
+        return week <= self.turmoil_until
+
+    def add_member(self, place: int, role: Role) -> Member:
+        """Recruit one member into a place."""
+        member = self.table.add(place, role)
+        self.members.append(member)
+        return member
+
+    def remove_member(self, member: Member) -> None:
+        """A member is arrested or killed."""
+        self.members.remove(member)
+        self.table.remove(member)
+
+    def station(self, member: Member, place: int) -> None:
+        """Move a member to another place (a garrison after a takeover, a retreat after a loss)."""
+        self.table.place[member.index] = place
+
+    def strength_at(self, place: int) -> int:
+        """Members stationed at one place."""
+        return int(np.count_nonzero(self.table.place[[m.index for m in self.members]] == place))
+
+    def members_at(self, place: int) -> list[Member]:
+        """Members stationed at a place."""
+        places = self.table.place[[m.index for m in self.members]]
+        return [m for m, here in zip(self.members, (places == place).tolist(), strict=True) if here]
+
+    def rank_and_file(self) -> list[Member]:
+        """Members other than the leader."""
+        return [m for m in self.members if m.role is not Role.LEADER]
+
+    def soldiers(self) -> list[Member]:
+        """Soldiers only."""
+        return [m for m in self.members if m.role is Role.SOLDIER]
+
+    def learn_routes(self, learning: float, decay: float) -> None:
+        """Raise the learned risk of segments where lots were seized; let the rest fade."""
+        hit = np.minimum(self.seized_on, 1.0)
+        self.risk = self.risk * (1 - decay) + learning * hit * (1 - self.risk)
+        self.seized_on[:] = 0.0
+
+
+class Organisations:
+    """Every organisation (one registry, in order of creation) and the controller of each place."""
+
+    def __init__(self, model: DrugMarketModel):
+        """Seed organisations in towns and neighbourhoods, grow contiguous territories breadth
+        first, and give each its members."""
+        self.model = model
+        self.by_id: dict[int, TraffickingOrganisation] = {}
+        self.next_id = 0
+        self.controller = np.full(model.places.n, -1, dtype=np.int64)  # organisation id per place, -1 none
+        self.members = Members(model)
+        p, places, rng = model.p.trafficking, model.places, model.rng
+        candidates = np.flatnonzero(places.kind != PRODUCTION)
+        seeds = rng.choice(candidates, size=min(p.organisations, len(candidates)), replace=False)
+        founders = [self.create() for _ in seeds.tolist()]
+        self.grow_territories(seeds.tolist(), founders, unclaimed=None, shuffle=True)
+        for org in founders:
+            turf = rng.permutation(np.flatnonzero(self.controller == org.id))
+            for i in range(p.members_per_org):
+                role = Role.LEADER if i == 0 else Role.LIEUTENANT if i <= p.lieutenants else Role.SOLDIER
+                org.add_member(int(turf[i % len(turf)]), role)
+
+    # -- the registry ---------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[TraffickingOrganisation]:
+        """The organisations alive now, oldest first (a snapshot: the loop may dissolve some)."""
+        return iter(list(self.by_id.values()))
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def get(self, org_id: int) -> TraffickingOrganisation | None:
+        """The organisation with this id, if it still exists."""
+        return self.by_id.get(org_id)
+
+    def ids(self) -> list[int]:
+        """Ids of the organisations alive now."""
+        return list(self.by_id)
+
+    def id_bound(self) -> int:
+        """One more than the largest id alive (the length of arrays indexed by id)."""
+        return max(self.by_id, default=-1) + 1
+
+    def create(self) -> TraffickingOrganisation:
+        """A new organisation with the next id, no members and no territory."""
+        org = TraffickingOrganisation(self.model, self.next_id, self.members)
+        self.next_id += 1
+        self.by_id[org.id] = org
+        return org
+
+    def dissolve(self, org: TraffickingOrganisation) -> None:
+        """An organisation without members or turf ends: its stock is lost and its turf left vacant."""
+        self.model.ledger.lost += org.source_stock + org.city_stock + float(org.in_transit.sum())
+        org.source_stock = org.city_stock = 0.0
+        org.in_transit[:] = 0.0
+        self.controller[self.controller == org.id] = -1
+        for member in list(org.members):
+            org.remove_member(member)
+        del self.by_id[org.id]
+        org.remove()
+
+    def dissolve_empty(self) -> None:
+        """Dissolve every organisation that has lost all its members."""
+        for org in self:
+            if org.size == 0:
+                self.dissolve(org)
+
+    def territories(self) -> dict[int, np.ndarray]:
+        """Places held by each organisation (organisations holding none are absent)."""
+        order = np.argsort(self.controller, kind="stable")
+        held = self.controller[order]
+        ids, starts = np.unique(held, return_index=True)
+        ends = [*starts[1:].tolist(), len(order)]
+        return {int(s): order[a:b] for s, a, b in zip(ids.tolist(), starts.tolist(), ends, strict=True) if s >= 0}
+
+    def dominant(self) -> TraffickingOrganisation | None:
+        """The organisation controlling the most places."""
+        if not self.by_id:
+            return None
+        held = self.controller >= 0
+        counts = group_sum(np.maximum(self.controller, 0), held.astype(float), self.id_bound())
+        return max(self, key=lambda o: (counts[o.id], -o.id))
+
+    def presence_matrix(self) -> np.ndarray:
+        """Members of each organisation (row = id) stationed at each place."""
+        matrix = np.zeros((self.id_bound(), self.model.places.n))
+        for org in self:
+            matrix[org.id] = org.presence
+        return matrix
+
+    def grow_territories(self, seeds: list[int], groups: list[TraffickingOrganisation],
+                         unclaimed: set[int] | None, shuffle: bool) -> None:
+        """Grow each group's territory breadth first from its seed place, one ring per round.
+
+        ``unclaimed``: the places that may be taken (None: any place nobody controls).
+        ``shuffle``: visit the groups in a random order each round."""
+        places, controller = self.model.places, self.controller
+        frontier = []
+        for seed, group in zip(seeds, groups, strict=True):
+            controller[seed] = group.id
+            frontier.append([seed])
+
+        def free(place: int) -> bool:
+            return controller[place] < 0 if unclaimed is None else place in unclaimed
+
+        def remaining() -> bool:
+            return bool((controller < 0).any()) if unclaimed is None else bool(unclaimed)
+
+        while remaining() and any(frontier):
+            order = self.model.rng.permutation(len(frontier)).tolist() if shuffle else range(len(frontier))
+            for k in order:
+                grown = []
+                for node in frontier[k]:
+                    for nb in places.neighbours[node].tolist():
+                        if free(nb):
+                            controller[nb] = groups[k].id
+                            if unclaimed is not None:
+                                unclaimed.discard(nb)
+                            grown.append(nb)
+                frontier[k] = grown
+
+    # -- weekly rules (called from the trafficking stage) -----------------------------------------------
+    def settle_finances(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
+        """Close last week's books: pay members and bribes, recruit or shed members, and decide
+        whether falling revenue pushes the organisation into extortion."""
+        model = self.model
+        t, rng = model.p.trafficking, model.rng
+        org.revenue_ma = ewma(org.revenue_ma, org.revenue, REVENUE_WINDOW)
+        org.extorting = org.revenue < t.diversification * org.revenue_ma
+        bribes = t.bribe_share * org.revenue_ma
+        org.cash += org.revenue - org.size * t.soldier_wage - bribes
+        org.revenue = 0.0
+        org.neutralised = model.police.corruption * bribes / (bribes + model.p.police.bribe_saturation)
+        affordable = t.labour_share * max(org.revenue_ma, 0.0) / max(t.soldier_wage, 1e-9)
+        gap = affordable - org.size
+        if gap > 0 and org.cash > 0:
+            recruits = rng.binomial(int(np.ceil(gap)), t.recruitment)
+            value = model.violence.value_ma
+            need = (value[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
+            for place in rng.choice(turf, size=recruits, p=need / need.sum()).tolist():
+                org.add_member(place, Role.SOLDIER)
+        elif gap < -0.25 * affordable:
+            soldiers = org.soldiers()
+            leaving = rng.binomial(len(soldiers), t.recruitment / 2)
+            for index in sorted(rng.choice(len(soldiers), size=leaving, replace=False).tolist(), reverse=True):
+                org.remove_member(soldiers[index])
+
+    def fission(self, org: TraffickingOrganisation, places_held: int) -> None:
+        """An organisation whose territory outgrows its leader's span of control may split on its own."""
+        t = self.model.p.trafficking
+        excess = places_held / t.span_of_control - 1
+        if excess > 0 and self.model.rng.random() < t.fission_rate * excess:
+            self.split(org)
+
+    def emergence(self) -> None:
+        """New local groups form where the controlling organisation is thinly present: the
+        competition that keeps a market from settling into one hegemon for good."""
+        model = self.model
+        t, places, rng = model.p.trafficking, model.places, model.rng
+        towns = places.community_places
+        held = self.controller[towns]
+        presence = np.where(held >= 0, self.presence_matrix()[np.maximum(held, 0), towns], 0.0)
+        chance = t.entry_rate * places.deprivation[towns] / 0.5 * (presence <= 1)
+        for place in towns[rng.random(len(towns)) < chance].tolist():
+            org = self.create()
+            for i in range(t.entry_size):
+                org.add_member(place, Role.LEADER if i == 0 else Role.LIEUTENANT if i == 1 else Role.SOLDIER)
+            former = self.get(int(self.controller[place]))
+            self.controller[place] = org.id
+            if former is not None:
+                for member in former.members_at(place):
+                    former.remove_member(member)  # the new group drives out the few who held the place
+            org.revenue_ma = org.revenue = t.soldier_wage * t.entry_size / max(t.labour_share, 1e-9)
+            model.log.record("new_group", place=place, org=org.id)
+
+    # -- succession and splits ----------------------------------------------------------------------------
+    def succession(self, org: TraffickingOrganisation) -> None:
+        """After the leader is removed, a lieutenant takes over, or the organisation splinters into
+        rival groups that fight over its territory, members and stock."""
+        model = self.model
+        if org.size == 0:
+            self.dissolve(org)
+            return
+        if model.rng.random() < model.p.trafficking.orderly_succession or not self.split(org):
+            promote_leader(org)
+            org.turmoil_until = model.steps + int(model.p.violence.turmoil_weeks / 4)
+            model.log.record("succession", org=org.id)
+
+    def split(self, org: TraffickingOrganisation) -> bool:
+        """Divide an organisation into splinter groups, each growing its territory breadth-first from
+        a different place of the old turf; members follow the place they are in. Returns False when
+        there is too little turf or too few members to split."""
+        model = self.model
+        t, rng, week = model.p.trafficking, model.rng, model.steps
+        turf = np.flatnonzero(self.controller == org.id)
+        count = min(t.splinters, len(turf), org.size)
+        if count < 2:
+            return False
+        seeds = rng.choice(turf, size=count, replace=False)
+        groups = [org] + [self.create() for _ in range(count - 1)]
+        unclaimed = set(turf.tolist()) - set(seeds.tolist())
+        self.grow_territories(seeds.tolist(), groups, unclaimed=unclaimed, shuffle=False)
+        for member in list(org.members):
+            owner = self.get(int(self.controller[member.place]))
+            if owner in groups and owner is not org and member.role is not Role.LEADER:
+                move_member(org, owner, member)
+        for group in groups[1:]:
+            if group.size == 0:  # a splinter whose places held nobody takes a few soldiers along
+                place = int(np.flatnonzero(self.controller == group.id)[0])
+                for member in org.rank_and_file()[:2]:
+                    move_member(org, group, member)
+                    group.station(member, place)
+            promote_leader(group)
+        promote_leader(org)
+        total = sum(g.size for g in groups)
+        for group in groups[1:]:
+            share = group.size / max(total, 1)
+            group.city_stock, group.cash = org.city_stock * share, org.cash * share
+            group.in_transit = org.in_transit * share
+            group.risk = org.risk.copy()
+            group.sales_ma, group.revenue_ma = org.sales_ma * share, org.revenue_ma * share
+            group.revenue = group.revenue_ma
+            group.wholesale_price = org.wholesale_price
+        kept = org.size / max(total, 1)
+        org.city_stock, org.cash, org.in_transit = org.city_stock * kept, org.cash * kept, org.in_transit * kept
+        org.sales_ma, org.revenue_ma = org.sales_ma * kept, org.revenue_ma * kept
+        siblings = {g.id for g in groups}
+        for group in groups:
+            group.turmoil_until = week + int(model.p.violence.turmoil_weeks)
+            group.rivals_in_turmoil = siblings - {group.id}
+        model.log.record("split", org=org.id)
+        return True
+
+    # -- what other subsystems do to organisations ----------------------------------------------------------
+    def arrest_members(self, org: TraffickingOrganisation, count: int) -> int:
+        """Arrest up to ``count`` non-leader members of an organisation; return how many."""
+        rank_and_file = org.rank_and_file()
+        count = min(count, len(rank_and_file))
+        for index in sorted(self.model.rng.choice(len(rank_and_file), size=count, replace=False).tolist(),
+                            reverse=True):
+            org.remove_member(rank_and_file[index])
+        self.model.log.record("arrest", count, detail="trafficker", org=org.id)
+        return count
+
+    def kill_members(self, org: TraffickingOrganisation, deaths: int, place: int | None = None) -> int:
+        """Remove up to ``deaths`` non-leader members, those stationed at ``place`` first; return
+        how many died."""
+        if deaths <= 0:
+            return 0
+        fighters = org.rank_and_file()
+        if place is not None:
+            here = [m for m in fighters if m.place == place]
+            fighters = here + [m for m in fighters if m.place != place] if len(here) < deaths else here
+        count = min(deaths, len(fighters))
+        for member in fighters[:count]:
+            org.remove_member(member)
+        return count
+
+    def occupy(self, org: TraffickingOrganisation, origin: int, place: int, garrison: int) -> None:
+        """``org`` takes ``place``: some members move in from ``origin``; the former controller's
+        members there fall back to another of its places."""
+        former = self.get(int(self.controller[place]))
+        self.controller[place] = org.id
+        for member in org.members_at(origin)[:garrison]:
+            if member.role is not Role.LEADER:
+                org.station(member, place)
+        if former is not None:
+            refuge = np.flatnonzero(self.controller == former.id)
+            for member in former.members_at(place):
+                if len(refuge):
+                    former.station(member, int(self.model.rng.choice(refuge)))
+
+    # -- outputs ----------------------------------------------------------------------------------------------
+    @metric("members", "people", "market", "Members of trafficking organisations.")
+    def members_metric(self) -> int:
+        return sum(org.size for org in self)
+
+    @metric("active_orgs", "count", "market", "Trafficking organisations with members.")
+    def active_orgs(self) -> int:
+        return len(self.by_id)
+
+    @metric("org_splits", "splits/week", "market",
+            "Organisations splitting into rival groups (failed successions and overgrown territories).")
+    def org_splits(self) -> int:
+        return int(self.model.log.total("split"))
+
+    @metric("new_groups", "groups/week", "market", "New local groups formed where control was thin.")
+    def new_groups(self) -> int:
+        return int(self.model.log.total("new_group"))
+
+    @metric("market_hhi", "0-1", "market", "Herfindahl-Hirschman index of wholesale market shares (1 = monopoly).")
+    def market_hhi(self) -> float:
+        return herfindahl(np.array([max(o.sales_ma, 0.0) for o in self]))
+
+
+def promote_leader(org: TraffickingOrganisation) -> None:
+    """Make a lieutenant (or, failing one, any member) the leader, and a soldier a lieutenant."""
+    if org.size == 0 or org.leader is not None:
+        return
+    ranked = sorted(org.members, key=lambda m: m.role is not Role.LIEUTENANT)
+    ranked[0].role = Role.LEADER
+    soldier = next((m for m in org.members if m.role is Role.SOLDIER), None)
+    if soldier is not None:
+        soldier.role = Role.LIEUTENANT
+
+
+def move_member(source: TraffickingOrganisation, target: TraffickingOrganisation, member: Member) -> None:
+    """Transfer a member between organisations (after a split): it becomes the target's newest member."""
+    source.members.remove(member)
+    target.members.append(member)

@@ -1,0 +1,213 @@
+"""Production: farming households that grow the drug crop or a legal alternative.
+
+Households move land toward the drug crop when its expected income (price × yield, less the
+eradication risk they perceive) beats legal crops by more than their hurdle. Eradicated
+households may replant in another region: with the price rise that a local supply drop causes
+elsewhere, this is the balloon effect. Each region's farm-gate price moves toward clearing the
+organisations' purchase requests.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from marketsim.sim.common import (
+    WEEKS_PER_YEAR,
+    Column,
+    RowAgent,
+    ewma,
+    group_sum,
+    metric,
+    sigmoid,
+)
+from marketsim.world import PRODUCTION
+
+if TYPE_CHECKING:
+    from marketsim.model import DrugMarketModel
+
+
+class Producer(RowAgent):
+    """A farming household. Grows the drug crop or an alternative, and may relocate after
+    eradication (the balloon effect). Its crop state is row ``index`` of ``model.farms``."""
+
+    drug_share = Column("drug_share")
+    land_ha = Column("land_ha")
+
+    @property
+    def standing_ha(self) -> float:
+        """Hectares of drug crop that will be harvested."""
+        return float(self.table.standing_ha[self.index])
+
+
+class Farms:
+    """Every household's crop (one row each), the farm stock of each place and the farm-gate
+    price of each region."""
+
+    def __init__(self, model: DrugMarketModel):
+        """Spread households over production places in proportion to their land, each with a
+        hurdle that makes its starting crop mix its preferred mix at the starting price."""
+        self.model = model
+        p, places, rng = model.p, model.places, model.rng
+        farm_places = places.of_kind(PRODUCTION)
+        land = places.land_ha[farm_places]
+        weights = land / land.sum() if land.sum() > 0 else np.full(len(farm_places), 1 / len(farm_places))
+        place = rng.choice(farm_places, size=p.world.producers, p=weights)
+        place.sort()
+        counts = np.bincount(place, minlength=places.n)
+        per_household = np.where(places.land_ha > 0, places.land_ha / np.maximum(counts, 1),
+                                 p.world.land_per_producer_ha)
+        self.place = place                                   # index into the model's place list
+        self.region = places.region[place]                   # index into the model's region list
+        self.land_ha = per_household[place] * rng.lognormal(0.0, 0.3, size=len(place))
+        self.drug_share = np.clip(rng.beta(4, 4, size=len(place)) * 2 * p.production.initial_drug_share,
+                                  0.01, p.production.max_drug_share * 0.99)  # share of land under drug crop
+        self.fallow_ha = np.zeros(len(place))               # eradicated crop still regrowing
+        self.perceived_risk = np.zeros(len(place))          # expected weekly share of crop eradicated
+        self.just_eradicated = np.zeros(len(place), dtype=bool)
+        self.price = np.full(len(places.regions), p.production.farm_price)  # farm gate, USD/kg, by region
+        self.requested_kg = np.zeros(len(places.regions))   # organisations' purchase requests last week
+        self.stock = np.zeros(places.n)                     # kg harvested and unsold, by place
+        self.eradication_share = np.zeros(places.n)         # share of standing crop eradicated this week
+        self.eradication_ma = np.zeros(places.n)            # its moving average
+        self.harvest_kg = np.zeros(len(places.regions))     # this week's harvest by region
+        self.eradicated_ha = 0.0                            # this week
+        preferred = self.drug_share / p.production.max_drug_share
+        self.hurdle = self.crop_advantage() - np.log(preferred / (1 - preferred)) / max(
+            p.production.crop_response, 1e-9)  # income advantage a household needs to grow more drug crop
+        self.agents = [Producer(model, self, i) for i in range(len(place))]
+        harvest = self.standing_ha * p.production.yield_kg_per_ha_year / WEEKS_PER_YEAR
+        self.stock += np.bincount(place, weights=harvest, minlength=places.n)
+
+    @property
+    def standing_ha(self) -> np.ndarray:
+        """Hectares of drug crop that will be harvested, per household."""
+        return np.maximum(self.land_ha * self.drug_share - self.fallow_ha, 0.0)
+
+    def crop_advantage(self) -> np.ndarray:
+        """Each household's relative income gain per hectare from the drug crop over legal crops."""
+        p, places = self.model.p.production, self.model.places
+        drug = p.yield_kg_per_ha_year / WEEKS_PER_YEAR * self.price[self.region]
+        drug = drug * np.clip(1 - p.eradication_fear * self.perceived_risk, 0.0, 1.0)
+        support = 1 + p.alt_development * self.supported_regions()[self.region]
+        legal = p.alt_income_per_ha_year / WEEKS_PER_YEAR * places.alt_income[self.place] * support
+        return (drug - legal) / np.maximum(legal, 1e-9)
+
+    def supported_regions(self) -> np.ndarray:
+        """Which regions get alternative-development support: those targeted by eradication."""
+        target = self.model.p.policy.eradication_region
+        return np.array([1.0 if target in ("all", name) else 0.0 for name in self.model.places.regions])
+
+    # -- the weekly rule ---------------------------------------------------------------------------
+    def step(self) -> None:
+        """Stage 1 — production: farm-gate prices, crop choice, relocation, harvest."""
+        self.eradicated_ha = 0.0
+        self.adjust_prices()
+        self.choose_crops()
+        self.relocate_eradicated()
+        self.harvest()
+
+    def adjust_prices(self) -> None:
+        """Each region's farm-gate price moves toward clearing last week's purchase requests."""
+        p, places = self.model.p.production, self.model.places
+        farms_idx = places.of_kind(PRODUCTION)
+        supply = group_sum(places.region[farms_idx], self.stock[farms_idx], len(places.regions))
+        ratio = (self.requested_kg + 1e-6) / (supply + 1e-6)
+        self.price = self.price * np.exp(p.price_adjustment * np.clip(np.log(ratio), -1, 1))
+        self.price = np.clip(self.price, p.farm_price * 0.1, p.farm_price * 10)
+
+    def choose_crops(self) -> None:
+        """Move each household's crop mix toward its preferred mix; eradicated fields regrow."""
+        p = self.model.p.production
+        self.perceived_risk = ewma(self.perceived_risk, self.eradication_share[self.place], p.eradication_memory)
+        preferred = p.max_drug_share * sigmoid(p.crop_response * (self.crop_advantage() - self.hurdle))
+        self.drug_share = ewma(self.drug_share, preferred, p.crop_adjust_rate)
+        self.fallow_ha = np.minimum(self.fallow_ha * (1 - 1 / p.regrowth_weeks), self.land_ha * self.drug_share)
+
+    def relocate_eradicated(self) -> None:
+        """Some households eradicated last week replant in the least-eradicated place of another region."""
+        p, places, rng = self.model.p.production, self.model.places, self.model.rng
+        hit = np.flatnonzero(self.just_eradicated)
+        self.just_eradicated[:] = False
+        movers = hit[rng.random(len(hit)) < p.relocation_prob]
+        if len(movers) == 0:
+            return
+        farm_places = places.of_kind(PRODUCTION)
+        risk = self.eradication_ma[farm_places] + rng.uniform(0, 1e-4, len(farm_places))
+        regions = places.region[farm_places]
+        # for each origin region, the least-eradicated place elsewhere
+        safest = {r: int(farm_places[regions != r][np.argmin(risk[regions != r])])
+                  for r in np.unique(self.region[movers]).tolist() if (regions != r).any()}
+        for i in movers.tolist():
+            target = safest.get(int(self.region[i]))
+            if target is not None:
+                self.relocate(i, target)
+
+    def relocate(self, household: int, place: int) -> None:
+        """A household moves to another growing area and replants there from scratch."""
+        self.place[household] = place
+        self.region[household] = self.model.places.region[place]
+        self.fallow_ha[household] = self.land_ha[household] * self.drug_share[household]
+        self.perceived_risk[household] = 0.0
+
+    def harvest(self) -> None:
+        """Standing crop yields product into the farm stock of its place; some unsold stock spoils."""
+        p, places, ledger = self.model.p.production, self.model.places, self.model.ledger
+        kg = self.standing_ha * p.yield_kg_per_ha_year / WEEKS_PER_YEAR
+        self.stock += group_sum(self.place, kg, places.n)
+        ledger.produced += float(kg.sum())
+        self.harvest_kg = group_sum(self.region, kg, len(places.regions))
+        spoiled = self.stock * p.spoilage
+        self.stock -= spoiled
+        ledger.lost += float(spoiled.sum())
+        self.eradication_ma = ewma(self.eradication_ma, self.eradication_share, 0.1)
+        self.eradication_share[:] = 0.0
+
+    # -- what other subsystems do to farms ------------------------------------------------------------
+    def eradicate(self, hit: np.ndarray) -> float:
+        """Destroy the standing crop of the households in ``hit`` (a mask); return hectares."""
+        standing = self.standing_ha
+        destroyed = np.where(hit, standing, 0.0)
+        self.fallow_ha += destroyed
+        self.just_eradicated |= hit
+        places = self.model.places
+        by_place = group_sum(self.place, destroyed, places.n)
+        standing_by_place = group_sum(self.place, standing, places.n)
+        self.eradication_share = np.divide(by_place, standing_by_place, out=np.zeros(places.n),
+                                           where=standing_by_place > 0)
+        hectares = float(destroyed.sum())
+        self.eradicated_ha += hectares
+        self.model.log.record_places("eradication", by_place)
+        return hectares
+
+    def sell(self, taken_share: np.ndarray) -> None:
+        """Organisations take this share of each region's farm stock."""
+        places = self.model.places
+        farm_places = places.of_kind(PRODUCTION)
+        self.stock[farm_places] *= 1 - taken_share[places.region[farm_places]]
+
+    # -- outputs -------------------------------------------------------------------------------------
+    @metric("production_kg", "kg pure/week", "market", "Drug harvested.")
+    def production_kg(self) -> float:
+        return float(self.harvest_kg.sum())
+
+    @metric("production_share", "share", "market", "Share of this week's harvest grown in this region.",
+            per_region=True)
+    def production_share(self) -> np.ndarray:
+        total = self.harvest_kg.sum()
+        return self.harvest_kg / total if total > 0 else np.zeros(len(self.harvest_kg))
+
+    @metric("farm_price", "USD/kg pure", "market", "Production-weighted farm-gate price.")
+    def farm_price(self) -> float:
+        if self.harvest_kg.sum() > 0:
+            return float(np.average(self.price, weights=self.harvest_kg))
+        return float(self.price.mean())
+
+    @metric("export_price", "USD/kg pure", "market", "Price leaving the source regions.")
+    def export_price(self) -> float:
+        return self.farm_price() * self.model.p.trafficking.export_markup
+
+    @metric("eradicated_ha", "ha/week", "process", "Hectares of drug crop eradicated.")
+    def eradicated(self) -> float:
+        return self.eradicated_ha

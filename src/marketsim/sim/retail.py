@@ -1,0 +1,366 @@
+"""Retail: dealers who buy from the organisation controlling their turf and sell to users.
+
+Vacancies (after arrests or quits) are filled from the local labour pool at a rate that rises
+with deprivation; some are filled by a rival organisation's recruit, so enforcement that
+removes many dealers also mixes rival suppliers on the same street. Retail prices carry the
+wholesale price, the retail markup, a premium for the local arrest risk, and scarcity.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from marketsim.sim.common import (
+    WEEKS_PER_YEAR,
+    Column,
+    RowAgent,
+    ewma,
+    group_sum,
+    metric,
+    safe_ratio,
+)
+from marketsim.sim.trafficking import chain_price
+
+if TYPE_CHECKING:
+    from marketsim.model import DrugMarketModel
+    from marketsim.sim.organisations import TraffickingOrganisation
+
+QUIT_RATE = 0.01  # weekly chance a dealer leaves the trade of their own accord (assumption)
+STOCK_ADJUSTMENT = 0.5  # share of the gap to target stock a dealer refills each week beyond sales
+LOYALTY_SWITCH = 0.03  # weekly chance a dealer switches to the organisation controlling their turf
+
+
+class SalesMode(IntEnum):
+    """How a dealer sells: each mode differs in visibility to police and in violence."""
+
+    OPEN_AIR = 0
+    INDOOR = 1
+    DELIVERY = 2
+    ONLINE = 3
+
+
+class Dealer(RowAgent):
+    """A retail dealer. Its state is slot ``index`` of ``model.dealers``."""
+
+    stock_kg = Column("stock")
+    price = Column("price")
+    violence = Column("violence")
+    warned = Column("warned", bool)
+
+    @property
+    def mode(self) -> SalesMode:
+        """How the dealer sells."""
+        return SalesMode(int(self.table.mode[self.index]))
+
+    @property
+    def organisation(self) -> TraffickingOrganisation | None:
+        """The organisation that supplies this dealer."""
+        return self.model.orgs.get(int(self.table.org[self.index]))
+
+
+class Dealers:
+    """State of every dealer slot (a slot is reused when its dealer is arrested or leaves), and
+    the retail market of each community: price, purity, arrest risk."""
+
+    def __init__(self, model: DrugMarketModel):
+        """Recruit the starting dealers of each neighbourhood (most work for its controller) and
+        give them stock and prices at the market's steady state."""
+        self.model = model
+        communities = model.communities
+        counts = np.round(self.target()).astype(np.int64)
+        capacity = max(64, int(counts.sum() * 2))
+        self.active = np.zeros(capacity, dtype=bool)
+        self.place = np.zeros(capacity, dtype=np.int64)     # neighbourhood (place index)
+        self.org = np.full(capacity, -1, dtype=np.int64)    # supplying organisation id
+        self.mode = np.zeros(capacity, dtype=np.int64)      # SalesMode
+        self.stock = np.zeros(capacity)                     # kg pure
+        self.sales_ma = np.zeros(capacity)                  # kg/week, moving average
+        self.price = np.zeros(capacity)                     # retail USD per pure kg
+        self.violence = np.zeros(capacity)                  # propensity to use violence
+        self.violence_score = np.zeros(capacity)            # recent violent acts (decaying)
+        self.warned = np.zeros(capacity, dtype=bool)        # called in by focused deterrence
+        self.has_record = np.zeros(capacity, dtype=bool)    # criminal record
+        self.agents: list[Dealer | None] = [None] * capacity
+        n = len(communities.place)
+        purity = model.p.retail.purity
+        self.local_purity = np.full(n, purity)              # street purity in each community this week
+        self.local_price = np.zeros(n)                      # USD per pure kg in each community this week
+        self.arrest_hazard = np.zeros(n)                    # weekly arrest chance of a dealer, moving average
+        self.arrests = np.zeros(n)                          # street arrests this week
+        self.disruption = np.zeros(n)                       # share of local dealers removed this week
+        self.rival_recruits: np.ndarray | None = None       # recruits onto a rival's turf this week
+        self.wholesale_kg = 0.0                             # bought from organisations this week
+        self.wholesale_value = 0.0
+        where = np.repeat(communities.place, counts)
+        orgs = model.orgs.controller[where].copy()
+        switch = model.rng.random(len(where)) < model.p.retail.vacancy_rivals / 2
+        orgs[switch] = self.rival_suppliers(where[switch])
+        self.recruit(self.free_slots(len(where)), where, orgs)
+        # stocks and prices at the steady state: each dealer its share of local demand
+        active = self.active_slots()
+        community = self.community_of(active)
+        demand = communities.reference_demand_kg()
+        per_dealer = demand[community] / np.maximum(np.bincount(community, minlength=len(demand))[community], 1)
+        self.sales_ma[active] = per_dealer
+        self.stock[active] = per_dealer * model.p.retail.cover_weeks
+        self.price[active] = chain_price(model.p, float(model.farms.price.mean())) * model.p.retail.retail_markup
+
+    # -- slots ------------------------------------------------------------------------------------
+    def active_slots(self) -> np.ndarray:
+        """Slot indices of active dealers."""
+        return np.flatnonzero(self.active)
+
+    def community_of(self, slots: np.ndarray) -> np.ndarray:
+        """Community row of each dealer slot."""
+        return self.model.places.community[self.place[slots]]
+
+    def grow(self) -> None:
+        """Double the number of slots."""
+        extra = len(self.active)
+        for name in ("active", "place", "org", "mode", "stock", "sales_ma", "price", "violence",
+                     "violence_score", "warned", "has_record"):
+            value = getattr(self, name)
+            fill = -1 if name == "org" else 0
+            setattr(self, name, np.concatenate([value, np.full(extra, fill, dtype=value.dtype)]))
+        self.agents.extend([None] * extra)
+
+    def free_slots(self, count: int) -> np.ndarray:
+        """``count`` unused slot indices, growing the table if needed."""
+        while (~self.active).sum() < count:
+            self.grow()
+        return np.flatnonzero(~self.active)[:count]
+
+    # -- recruitment and leaving -----------------------------------------------------------------------
+    def target(self) -> np.ndarray:
+        """Dealers each community's users support; a legal market takes its share of the trade."""
+        return (self.model.communities.users * self.model.p.retail.dealers_per_1000_users / 1000.0
+                * (1 - self.model.p.policy.legal_share))
+
+    def mode_probabilities(self) -> np.ndarray:
+        """Chance of each sales mode for a new dealer, in SalesMode order."""
+        r = self.model.p.retail
+        delivery = max(1.0 - r.open_air_share - r.indoor_share - r.online_share, 0.0)
+        probs = np.array([r.open_air_share, r.indoor_share, delivery, r.online_share])
+        return probs / probs.sum()
+
+    def draw_modes(self, n: int, places: np.ndarray) -> np.ndarray:
+        """Sales modes for ``n`` new dealers; closed open-air markets push them indoors or to delivery."""
+        rng = self.model.rng
+        probs = self.mode_probabilities()
+        modes = rng.choice(len(SalesMode), size=n, p=probs)
+        closed = self.model.police.market_closed[places] & (modes == SalesMode.OPEN_AIR)
+        if closed.any():
+            inside = probs[SalesMode.INDOOR] / max(probs[SalesMode.INDOOR] + probs[SalesMode.DELIVERY], 1e-9)
+            modes[closed] = np.where(rng.random(closed.sum()) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
+        return modes
+
+    def rival_suppliers(self, places_idx: np.ndarray) -> np.ndarray:
+        """For each place, an organisation controlling a neighbouring place (or the local one)."""
+        controller, out = self.model.orgs.controller, np.empty(len(places_idx), dtype=np.int64)
+        for i, place in enumerate(places_idx.tolist()):
+            nearby = controller[self.model.places.neighbours[place]]
+            nearby = nearby[(nearby >= 0) & (nearby != controller[place])]
+            out[i] = self.model.rng.choice(nearby) if len(nearby) else controller[place]
+        return out
+
+    def recruit(self, slots: np.ndarray, places: np.ndarray, orgs: np.ndarray) -> None:
+        """New dealers take the given slots, in the given places, for the given organisations."""
+        n = len(slots)
+        if n == 0:
+            return
+        model, p = self.model, self.model.p.retail
+        communities = model.communities
+        rows = model.places.community[places]
+        record_share = communities.record[rows] / np.maximum(communities.population[rows], 1)
+        self.active[slots] = True
+        self.place[slots] = places
+        self.org[slots] = orgs
+        self.mode[slots] = self.draw_modes(n, places)
+        self.stock[slots] = 0.0
+        self.sales_ma[slots] = 0.0
+        self.violence[slots] = np.clip(model.rng.normal(p.dealer_violence, 0.2, n), 0, 1)
+        self.violence_score[slots] = 0.0
+        self.warned[slots] = False
+        self.has_record[slots] = model.rng.random(n) < np.minimum(1.0, 30 * record_share)
+        for slot in slots.tolist():
+            self.agents[slot] = Dealer(model, self, slot)
+
+    def return_stock(self, slots: np.ndarray) -> None:
+        """Dealers who leave the trade hand their stock back to their supplier (or it is lost)."""
+        orgs = self.model.orgs
+        for org_id, kg in zip(self.org[slots].tolist(), self.stock[slots].tolist(), strict=True):
+            org = orgs.get(org_id)
+            if org is not None:
+                org.city_stock += kg
+            else:
+                self.model.ledger.lost += kg
+        self.stock[slots] = 0.0
+
+    def remove(self, slots: np.ndarray) -> None:
+        """Dealers leave the trade (arrested or quit); their slots become free."""
+        self.active[slots] = False
+        self.stock[slots] = 0.0
+        self.org[slots] = -1
+        for slot in slots.tolist():
+            agent = self.agents[slot]
+            if agent is not None:
+                agent.remove()
+            self.agents[slot] = None
+
+    def arrest(self, slots: np.ndarray) -> None:
+        """Arrest these dealers: their stock is seized and they go to the justice system."""
+        if len(slots) == 0:
+            return
+        model, places = self.model, self.model.places
+        n = len(self.arrest_hazard)
+        community = self.community_of(slots)
+        have = group_sum(self.community_of(self.active_slots()), None, n)
+        arrested = group_sum(community, None, n)
+        self.arrests += arrested
+        self.disruption += np.divide(arrested, have, out=np.zeros_like(arrested), where=have > 0)
+        seized = float(self.stock[slots].sum())
+        model.ledger.seized += seized
+        model.log.record("seizure", seized, detail="retail")
+        model.log.record_places("arrest", group_sum(self.place[slots], None, places.n), detail="dealer")
+        self.remove(slots)
+
+    # -- the weekly rule: stage 3, retail --------------------------------------------------------------
+    def step(self) -> None:
+        """Stage 3 — retail: dealers follow territory, quit or are replaced, buy wholesale, set prices."""
+        self.rival_recruits = None
+        self.follow_territory()
+        self.turnover()
+        self.buy_wholesale()
+        self.set_prices()
+
+    def follow_territory(self) -> None:
+        """Dealers of vanished organisations, and some loyal to a former controller, switch supplier."""
+        controller = self.model.orgs.controller
+        active = self.active_slots()
+        local = controller[self.place[active]]
+        orphan = ~np.isin(self.org[active], self.model.orgs.ids())
+        switch = (local >= 0) & (self.org[active] != local) & (
+            orphan | (self.model.rng.random(len(active)) < LOYALTY_SWITCH))
+        self.org[active[switch]] = local[switch]
+        leave = orphan & (local < 0)
+        if leave.any():
+            self.model.ledger.lost += float(self.stock[active[leave]].sum())
+            self.remove(active[leave])
+
+    def turnover(self) -> None:
+        """Quits, and replacement of vacancies from the local labour pool."""
+        model = self.model
+        p, places, communities, rng = model.p.retail, model.places, model.communities, model.rng
+        active = self.active_slots()
+        quitting = active[rng.random(len(active)) < QUIT_RATE]
+        if len(quitting):
+            self.return_stock(quitting)
+            self.remove(quitting)
+        active = self.active_slots()
+        community = self.community_of(active)
+        n = len(communities.place)
+        have = group_sum(community, None, n)
+        vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
+        fill = np.clip(p.replacement_rate * communities.deprivation / 0.5, 0.0, 1.0)
+        recruits = rng.binomial(vacancies, fill)
+        controller = model.orgs.controller
+        recruits[controller[communities.place] < 0] = 0
+        total = int(recruits.sum())
+        if total == 0:
+            return
+        where = np.repeat(communities.place, recruits)
+        orgs = controller[where].copy()
+        rivals = rng.random(total) < p.vacancy_rivals
+        orgs[rivals] = self.rival_suppliers(where[rivals])
+        rival = orgs != controller[where]
+        self.rival_recruits = group_sum(places.community[where[rival]], None, n)
+        slots = self.free_slots(total)
+        self.recruit(slots, where, orgs)
+        local_sales = safe_ratio(group_sum(community, self.sales_ma[active], n), have)
+        self.sales_ma[slots] = local_sales[places.community[where]]
+
+    def buy_wholesale(self) -> None:
+        """Dealers refill their stock from their organisation; short organisations ration."""
+        p, orgs = self.model.p.retail, self.model.orgs
+        active = self.active_slots()
+        want = np.maximum(self.sales_ma[active] + STOCK_ADJUSTMENT * (
+            self.sales_ma[active] * p.cover_weeks - self.stock[active]), 0.0)
+        size = orgs.id_bound()
+        supplier = self.org[active]
+        wanted = group_sum(supplier, want, size)
+        stock = np.zeros(size)
+        price = np.zeros(size)
+        for org in orgs:
+            stock[org.id] = org.city_stock
+            price[org.id] = org.wholesale_price
+        fill = np.minimum(safe_ratio(stock, wanted, 1.0), 1.0)
+        bought = want * fill[supplier]
+        self.stock[active] += bought
+        sold = group_sum(supplier, bought, size)
+        expected = group_sum(supplier, self.sales_ma[active], size)
+        for org in orgs:
+            org.city_stock -= float(sold[org.id])
+            org.revenue += float(sold[org.id] * price[org.id])
+            org.sales_ma = ewma(org.sales_ma, float(expected[org.id]), 0.2)
+        self.wholesale_kg = float(bought.sum())
+        self.wholesale_value = float((bought * price[supplier]).sum())
+
+    def set_prices(self) -> None:
+        """Retail price per pure kg and purity, per dealer and per community."""
+        model = self.model
+        p = model.p.retail
+        active = self.active_slots()
+        community = self.community_of(active)
+        n = len(self.local_price)
+        have = group_sum(community, None, n)
+        self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), 0.1)
+        by_org = np.zeros(model.orgs.id_bound() + 1)  # the last entry serves dealers with no supplier
+        for org in model.orgs:
+            by_org[org.id] = org.wholesale_price
+        wholesale = by_org[self.org[active]]
+        cover = safe_ratio(self.stock[active], self.sales_ma[active] * p.cover_weeks, 1.0)
+        scarcity = np.clip(np.maximum(cover, 1e-3) ** -0.25, 0.8, 1.6)
+        risk = np.minimum(1.0, WEEKS_PER_YEAR * self.arrest_hazard[community])  # expected arrests per dealer-year
+        self.price[active] = wholesale * p.retail_markup * (1 + model.p.trafficking.risk_premium * risk) * scarcity
+        stock = group_sum(community, self.stock[active], n)
+        target = group_sum(community, self.sales_ma[active] * p.cover_weeks, n)
+        self.local_purity = np.clip(p.purity * np.clip(safe_ratio(stock, target, 1.0), 0.2, 1.2) ** p.purity_response,
+                                    0.05, 0.95)
+        priced = group_sum(community, self.price[active] * np.maximum(self.stock[active], 1e-9), n)
+        weights = group_sum(community, np.maximum(self.stock[active], 1e-9), n)
+        self.local_price = np.where(weights > 0, safe_ratio(priced, weights), self.local_price)
+
+    # -- outputs ------------------------------------------------------------------------------------------
+    @metric("purity", "share pure", "market", "Sales-weighted retail purity.")
+    def purity(self) -> float:
+        sales = self.model.communities.sales_value
+        if sales.sum() > 0:
+            return float(np.average(self.local_purity, weights=sales))
+        return float(np.mean(self.local_purity))
+
+    @metric("wholesale_price", "USD/kg pure", "market", "Wholesale price after the border.")
+    def wholesale_price(self) -> float:
+        if self.wholesale_kg > 0:
+            return self.wholesale_value / self.wholesale_kg
+        prices = [org.wholesale_price for org in self.model.orgs]
+        return float(np.mean(prices)) if prices else float("nan")
+
+    @metric("dealers", "people", "market", "Active retail dealers.")
+    def dealers(self) -> int:
+        return int(self.active.sum())
+
+    @metric("open_air_share", "share", "market", "Share of active dealers selling in open-air markets.")
+    def open_air_share(self) -> float:
+        return self.mode_share(SalesMode.OPEN_AIR)
+
+    @metric("online_share", "share", "market", "Share of active dealers selling online.")
+    def online_share(self) -> float:
+        return self.mode_share(SalesMode.ONLINE)
+
+    def mode_share(self, mode: SalesMode) -> float:
+        """Share of active dealers selling in one mode (0 with no dealers)."""
+        active = self.active
+        return float((self.mode[active] == mode).mean()) if active.any() else 0.0

@@ -1,1 +1,0 @@
-"""The stages of the weekly step, one module each, run in the order of ``model.STAGES``."""

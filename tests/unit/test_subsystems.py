@@ -1,0 +1,161 @@
+"""Contracts of each subsystem, on a tiny world: what every operation keeps true.
+
+Each test builds a small model (2 regions, 2 corridors, 12 neighbourhoods, 60 households), runs
+a few weeks so that every table is populated, applies one operation and checks its invariant —
+product conserved, members and their places consistent, ids never reused, agents as views.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import marketsim as ms
+from marketsim.sim import Dealer, Member, Producer, Role
+
+TINY = {"world.regions": 2, "world.places_per_region": 1, "world.routes": 2, "world.towns_per_route": 1,
+        "world.border_crossings": 1, "world.neighbourhoods": 12, "world.producers": 60,
+        "world.neighbourhood_population": 20_000, "trafficking.organisations": 3,
+        "trafficking.members_per_org": 20}
+
+
+@pytest.fixture
+def model() -> ms.DrugMarketModel:
+    """A tiny world after eight weeks."""
+    return ms.DrugMarketModel(ms.load_scenario("baseline", TINY), seed=4).run(8)
+
+
+def conserved(model: ms.DrugMarketModel) -> bool:
+    """initial + produced == stock + seized + consumed + lost."""
+    return abs(model.ledger.imbalance(model.stock_kg())) < 1e-9 * max(model.ledger.produced, 1.0)
+
+
+def test_a_dealer_arrest_seizes_exactly_the_dealers_stock(model):
+    dealers = model.dealers
+    caught = dealers.active_slots()[:3]
+    stock, seized_before = float(dealers.stock[caught].sum()), model.ledger.seized
+    model.log.start_week(model.steps + 1)
+    dealers.arrest(caught)
+    assert model.ledger.seized - seized_before == pytest.approx(stock)
+    assert model.log.total("seizure") == pytest.approx(stock)
+    assert model.log.total("arrest", "dealer") == 3
+    assert not dealers.active[caught].any() and all(dealers.agents[i] is None for i in caught)
+    assert conserved(model)
+
+
+def test_a_dealer_leaving_hands_back_its_stock(model):
+    dealers = model.dealers
+    slot = int(dealers.active_slots()[0])
+    supplier = dealers.agents[slot].organisation
+    before, kg = supplier.city_stock, float(dealers.stock[slot])
+    dealers.return_stock(np.array([slot]))
+    dealers.remove(np.array([slot]))
+    assert supplier.city_stock == pytest.approx(before + kg)
+    assert conserved(model)
+
+
+def test_agents_are_views_of_their_rows(model):
+    dealer = next(agent for agent in model.agents if isinstance(agent, Dealer))
+    dealer.stock_kg = 1.25
+    assert model.dealers.stock[dealer.index] == 1.25
+    producer = model.farms.agents[0]
+    assert isinstance(producer, Producer)
+    target = int(np.flatnonzero(model.places.region == 1 - model.farms.region[0])[0])
+    model.farms.relocate(0, target)
+    assert producer.cell.coordinate == model.places.names[target]
+    assert model.communities.agents[0].trust == model.communities.trust[0]
+
+
+def test_an_occupation_keeps_presence_equal_to_the_members_stationed(model):
+    orgs = model.orgs
+    attacker = max(orgs, key=lambda o: o.size)
+    origin = int(np.argmax(attacker.presence))
+    place = int(np.flatnonzero((orgs.controller != attacker.id) & (orgs.controller >= 0))[0])
+    defender = orgs.get(int(orgs.controller[place]))
+    sizes = {org.id: org.size for org in orgs}
+    orgs.occupy(attacker, origin, place, garrison=2)
+    assert orgs.controller[place] == attacker.id
+    assert {org.id: org.size for org in orgs} == sizes
+    matrix = orgs.presence_matrix()
+    for org in orgs:
+        stationed = np.bincount([m.place for m in org.members], minlength=model.places.n)
+        np.testing.assert_array_equal(matrix[org.id], stationed)
+    assert not defender.members_at(place)
+
+
+def test_a_split_conserves_members_and_product_and_takes_new_ids(model):
+    orgs = model.orgs
+    org = max(orgs, key=lambda o: o.size)
+    members, highest = sum(o.size for o in orgs), max(orgs.ids())
+    held = org.city_stock + float(org.in_transit.sum())
+    model.log.start_week(model.steps + 1)
+    assert orgs.split(org)
+    new = [o for o in orgs if o.id > highest]
+    assert new and sum(o.size for o in orgs) == members
+    assert sum(o.city_stock + float(o.in_transit.sum()) for o in [org, *new]) == pytest.approx(held)
+    assert all(o.leader is not None for o in [org, *new])
+    assert model.log.total("split") == 1
+    assert conserved(model)
+
+
+def test_a_dissolved_organisations_id_is_never_reused(model):
+    orgs = model.orgs
+    victim = max(orgs, key=lambda o: o.id)
+    orgs.dissolve(victim)
+    assert victim.id not in orgs.ids() and not (orgs.controller == victim.id).any()
+    assert orgs.create().id > victim.id
+    assert conserved(model)
+
+
+def test_a_leader_removal_leads_to_a_new_leader_or_a_split(model):
+    orgs = model.orgs
+    org = max(orgs, key=lambda o: o.size)
+    org.remove_member(org.leader)
+    orgs.succession(org)
+    assert all(o.leader is not None for o in orgs)
+    assert all(isinstance(m, Member) and m.role in Role for o in orgs for m in o.members)
+
+
+def test_interdiction_seizes_what_leaves_the_pipeline(model):
+    in_transit = sum(float(o.in_transit.sum()) for o in model.orgs)
+    seized = model.ledger.seized
+    model.log.start_week(model.steps + 1)
+    model.trafficking.interdict(np.full(len(model.routes.edges), 0.9), {o.id: 1.0 for o in model.orgs})
+    taken = in_transit - sum(float(o.in_transit.sum()) for o in model.orgs)
+    assert taken > 0
+    assert model.ledger.seized - seized == pytest.approx(taken)
+    assert conserved(model)
+
+
+def test_eradication_destroys_standing_crop_only(model):
+    farms = model.farms
+    standing = farms.standing_ha.copy()
+    hit = np.zeros(len(standing), dtype=bool)
+    hit[:10] = True
+    hectares = farms.eradicate(hit)
+    assert hectares == pytest.approx(standing[:10].sum())
+    np.testing.assert_allclose(farms.standing_ha[10:], standing[10:])
+    assert ((farms.eradication_share >= 0) & (farms.eradication_share <= 1)).all()
+
+
+def test_prison_admissions_and_users_leaving_keep_the_population(model):
+    communities, justice = model.communities, model.justice
+    residents = sum(getattr(communities, name).sum() for name in
+                    ("non_users", "occasional", "dependent", "treatment", "prison"))
+    before = justice.population
+    justice.admit("dealer", 7)
+    assert justice.population == before + 7
+    communities.remove_users(np.minimum(communities.dependent, 1), np.minimum(communities.occasional, 1))
+    assert sum(getattr(communities, name).sum() for name in
+               ("non_users", "occasional", "dependent", "treatment", "prison")) == residents
+
+
+def test_event_log_totals_places_and_rows_agree(model):
+    log = model.log
+    log.start_week(99)
+    log.record("homicide", 2, detail="contest", place=3, org=1)
+    log.record_places("homicide", np.array([0.0, 1.0, 0.0, 4.0]), detail="dispute", places=np.array([5, 6, 7, 8]))
+    assert log.total("homicide") == 7 and log.total("homicide", "dispute") == 5
+    assert log.by_place("homicide")[[3, 6, 8]].tolist() == [2, 1, 4]
+    rows = model.events().query("week == 99")
+    assert rows["count"].sum() == 7 and set(rows["place"]) == {model.places.names[i] for i in (3, 6, 8)}

@@ -5,10 +5,11 @@ command-line reference (`marketsim params`), the dashboard sliders and the
 parameter table in the docs. Parameters are grouped by the part of the model
 that reads them; a dotted path such as ``policy.hvt_share`` names one.
 
-Sources are cited in each parameter's metadata. "calibrated" means the value
-was chosen so the baseline reproduces a stated target (the target and its
-source are named); "assumption" means no published figure was found and the
-value is a modelling choice to be explored in sweeps.
+Sources are cited in each parameter's metadata, by author and year or by the short
+form of a source document (e.g. "MDLE seminar 2013"); docs/references.md gives every
+work in full. "calibrated" means the value was chosen so the baseline reproduces a
+stated target (the target and its source are named); "assumption" means no published
+figure was found and the value is a modelling choice to be explored in sweeps.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # Shared source strings, so each citation is spelled once.
-UNODC_HOMICIDE = "UNODC Global Study on Homicide 2013, via IDPC Module 7 handout (seed 001)"
-PRISON_LIST = "World Prison Population List 2013, via IDPC Module 7 handout (seed 001)"
-PRICE_CHAIN = ("UNODC World Drug Report 2010 price chain; REFERENCES.md "
+UNODC_HOMICIDE = "UNODC Global Study on Homicide 2013, via the IDPC 2016 Module 7 handout"
+PRISON_LIST = "World Prison Population List 2013, via the IDPC 2016 Module 7 handout"
+PRICE_CHAIN = ("UNODC World Drug Report 2010 price chain "
                "(farm $800, export $2,400, wholesale $19,000, retail ≥ $100,000)")
-CAULKINS_REUTER = "Caulkins & Reuter 1998, 'What price data tell us about drug markets', J. Drug Issues"
-PEW_2011 = "Pew Center on the States 2011, State of Recidivism (almost half re-incarcerated within 3 years)"
+CAULKINS_REUTER = "Caulkins & Reuter 1998"
+PEW_2011 = "Pew 2011 (almost half re-incarcerated within 3 years)"
 CALIBRATED = "calibrated: chosen so the baseline reproduces "
 
 
@@ -61,7 +62,8 @@ class WorldParams(Group):
     file: str = param("", unit="path", source="user input",
                       help="A GraphML or JSON world to load instead of generating one (empty: generate).")
     regions: int = param(3, unit="count", ge=2, le=4, help="Drug-producing source regions.",
-                         source="DESIGN §1; seeds 000/001 (Colombia, Peru, Bolivia)")
+                         source="Colombia, Peru and Bolivia, between which eradication displaced production "
+                                "(MDLE seminar 2014)")
     places_per_region: int = param(3, unit="count", ge=1, le=8,
                                    help="Production places (growing areas) per region.",
                                    source="assumption")
@@ -74,7 +76,8 @@ class WorldParams(Group):
                                                "average well under 1 ha")
     routes: int = param(3, unit="count", ge=2, le=6,
                         help="Alternative trafficking corridors from the source regions to the border.",
-                        source="seeds 000/001: Caribbean, Central American and Pacific routes")
+                        source="assumption; trafficking routes 'change with controls by the governments' "
+                               "(MDLE seminar 2014)")
     towns_per_route: int = param(3, unit="count", ge=1, le=8,
                                  help="Transit towns along each corridor: the length of the chain.",
                                  source="assumption; stylized fact 6 varies it")
@@ -83,7 +86,7 @@ class WorldParams(Group):
                                   source="assumption")
     neighbourhoods: int = param(16, unit="count", ge=12, le=64,
                                 help="Neighbourhoods of the consumer city (a square-ish grid).",
-                                source="issue 3: at least 12")
+                                source="assumption: enough neighbourhoods for rival territories and displacement")
     neighbourhood_population: int = param(150_000, unit="people", ge=1000, le=2_000_000,
                                           help="Mean residents per city neighbourhood.",
                                           source="assumption: a 2.4 million city")
@@ -97,10 +100,12 @@ class WorldParams(Group):
                             source="two-thirds of homicides in the Americas are by firearm (" + UNODC_HOMICIDE + ")")
     state_presence: float = param(0.4, unit="0-1", ge=0, le=1,
                                   help="Mean state presence in production and transit places.",
-                                  source="assumption; seed 003 (Rio UPP) and seed 002")
+                                  source="assumption; MDLE seminar 2014 (Rio's pacification units); "
+                                         "CICAD side event 2014")
     corruption: float = param(0.3, unit="0-1", ge=0, le=1,
                               help="Share of police officers who accept bribes at the start.",
-                              source="assumption; seeds 000/001 describe pervasive police corruption")
+                              source="assumption; Chatham House 2012 and IDPC 2016 Module 7 (session 7.3) describe "
+                                     "pervasive police corruption")
     trust: float = param(0.5, unit="0-1", ge=0, le=1,
                          help="Trust in police that a place would have with no violence, mass arrests "
                               "or corruption; places start there and settle lower.",
@@ -108,7 +113,8 @@ class WorldParams(Group):
     border_inspection: float = param(0.04, unit="probability/shipment", ge=0, le=0.5,
                                      help="Chance that a shipment is caught at a border crossing "
                                           "without any extra interdiction effort.",
-                                     source=CALIBRATED + "seizures of roughly a fifth of flows (UNODC WDR)")
+                                     source=CALIBRATED + "seizures of roughly a fifth of flows "
+                                            "(UNODC World Drug Report)")
 
 
 class ProductionParams(Group):
@@ -125,12 +131,13 @@ class ProductionParams(Group):
                                   source="assumption: food crops are kept")
     alt_income_per_ha_year: float = param(1500.0, unit="USD/ha/year", ge=0, le=100_000,
                                           help="Income from legal crops (alternative livelihood).",
-                                          source="UNODC alternative-development evaluations: legal crops "
+                                          source="UNODC 2005 (alternative development evaluation): legal crops "
                                                  "earn a fraction of coca per ha")
     alt_development: float = param(0.0, unit="0-1", ge=0, le=1,
                                    help="Alternative-development support: raises legal crop income "
                                         "by up to 100% in supported regions.",
-                                   source="seed 001 and UNODC alternative development reviews")
+                                   source="MDLE seminar 2014 (alternative development; Bolivia's community-based "
+                                          "approach); UNODC 2005")
     crop_response: float = param(0.3, unit="1/relative income", ge=0, le=20,
                                  help="How strongly households move land toward the more profitable crop "
                                       "(the default gives a supply elasticity near 1).",
@@ -142,17 +149,19 @@ class ProductionParams(Group):
                                     source="assumption: coca matures in 6-12 months")
     eradication_fear: float = param(6.0, unit="1/probability", ge=0, le=100,
                                     help="Weight households put on their perceived eradication risk.",
-                                    source="assumption; seeds 000/001 (eradication displaces crops)")
+                                    source="assumption; eradication diverts production to other areas "
+                                           "(MDLE seminar 2014)")
     eradication_memory: float = param(0.03, unit="1/week", ge=0, le=1,
                                       help="Weekly decay of perceived eradication risk.",
                                       source="assumption")
     relocation_prob: float = param(0.35, unit="probability", ge=0, le=1,
                                    help="Chance an eradicated household replants in another region "
                                         "(the balloon effect).",
-                                   source="seeds 000/001: Colombia–Peru–Bolivia coca shifts")
+                                   source="MDLE seminar 2014 (coca displaced from Colombia to Peru and Bolivia); "
+                                          "Chatham House 2012 (the balloon effect)")
     regrowth_weeks: float = param(30.0, unit="weeks", gt=0, le=260,
                                   help="Weeks before an eradicated field is harvested again after replanting.",
-                                  source="UNODC: coca bushes yield 6-12 months after planting")
+                                  source="UNODC Colombia Coca Survey: coca bushes yield 6-12 months after planting")
     spoilage: float = param(0.01, unit="1/week", ge=0, le=0.5,
                             help="Share of unsold farm stock lost each week.", source="assumption")
     farm_price: float = param(800.0, unit="USD/kg pure", gt=0, le=1e6,
@@ -182,7 +191,8 @@ class TraffickingParams(Group):
                                    source=PRICE_CHAIN + ": about $9,500 on the near side of the border")
     border_markup: float = param(2.0, unit="ratio", ge=1, le=10,
                                  help="Wholesale price after the border over the price before it.",
-                                 source="seed 000: a kilo roughly doubles in value crossing the border")
+                                 source="Chatham House 2012: a kilo of cocaine doubles in value crossing the "
+                                        "Mexico–US border")
     risk_premium: float = param(1.5, unit="ratio per unit risk", ge=0, le=20,
                                 help="Risk compensation: price rises by this times the share lost to "
                                      "seizures and arrests on a leg.",
@@ -206,7 +216,7 @@ class TraffickingParams(Group):
     toll_rate: float = param(0.08, unit="share of value", ge=0, le=1,
                              help="Share of cargo value paid to the organisation controlling a transit "
                                   "place ('piso') by others passing through.",
-                             source="seeds 000/001: control of plazas and corridors is rented out")
+                             source="assumption: the controller of a corridor charges others to use it")
     orderly_succession: float = param(0.45, unit="probability", ge=0, le=1,
                                       help="Chance that a lieutenant takes over after the leader is "
                                            "removed; otherwise the organisation splinters.",
@@ -215,7 +225,8 @@ class TraffickingParams(Group):
     span_of_control: int = param(8, unit="places", ge=1, le=10_000,
                                  help="Places a leader can control directly; beyond it lieutenants run "
                                       "distant places and may break away.",
-                                 source="assumption; large cartels fragmented (seed 001: Mexico)")
+                                 source="assumption; Mexico's large cartels fragmented "
+                                        "(IDPC 2016 Module 7; MDLE seminar 2013)")
     fission_rate: float = param(0.1, unit="1/week", ge=0, le=1,
                                 help="Weekly chance of a split per span of control exceeded.",
                                 source="assumption")
@@ -242,10 +253,11 @@ class TraffickingParams(Group):
     diversification: float = param(0.75, unit="ratio", ge=0, le=1,
                                    help="Revenue below this share of its 6-month average pushes an "
                                         "organisation into extortion and kidnapping.",
-                                   source="seed 001: Mexico 2007-2010 kidnapping +188%, extortion +100%")
+                                   source="IDPC 2016 Module 7: Mexico 2007-2010 kidnapping +188%, extortion +100%")
     bribe_share: float = param(0.05, unit="share of revenue", ge=0, le=1,
                                help="Share of revenue an organisation offers in bribes to police.",
-                               source="assumption; seeds 000/002")
+                               source="assumption; bribery of officials and police (Chatham House 2012; "
+                                     "CICAD side event 2014)")
 
 
 class RetailParams(Group):
@@ -267,29 +279,31 @@ class RetailParams(Group):
                                    source="Degenhardt et al. 2005 (purity fell during the heroin drought)")
     open_air_share: float = param(0.45, unit="share of dealers", ge=0, le=1,
                                   help="Dealers selling in open-air street markets.",
-                                  source="assumption; seed 004 (High Point open-air markets)")
+                                  source="assumption; MDLE seminar 2013 (High Point's open-air markets)")
     indoor_share: float = param(0.35, unit="share of dealers", ge=0, le=1,
                                 help="Dealers selling indoors (houses, bars).", source="assumption")
     online_share: float = param(0.05, unit="share of dealers", ge=0, le=1,
                                 help="Dealers selling on the dark net with postal or courier delivery. "
                                      "The rest deliver by phone order.",
-                                source="seed 003; Global Drug Survey: a few % buy on the dark net")
+                                source="MDLE seminar 2014; Global Drug Survey: a few % buy on the dark net")
     open_air_visibility: float = param(1.0, unit="relative", ge=0, le=5,
                                        help="Exposure to street arrests of an open-air dealer.",
                                        source="assumption (reference)")
     indoor_visibility: float = param(0.35, unit="relative", ge=0, le=5,
                                      help="Exposure to street arrests of an indoor dealer.",
-                                     source="assumption; seed 004")
+                                     source="assumption; MDLE seminar 2013 (indoor sales)")
     delivery_visibility: float = param(0.25, unit="relative", ge=0, le=5,
                                        help="Exposure to street arrests of a delivery dealer.",
-                                       source="assumption; seed 004")
+                                       source="assumption; MDLE seminar 2013 (sales by delivery)")
     online_visibility: float = param(0.08, unit="relative", ge=0, le=5,
                                      help="Exposure to street arrests of an online vendor.",
-                                     source="seed 003: dark-net trade is hard to police")
+                                     source="MDLE seminar 2014: dark-net markets disperse and adapt, which makes them "
+                                            "hard to police")
     replacement_rate: float = param(0.5, unit="1/week", ge=0, le=1,
                                     help="Share of dealer vacancies filled per week at mean deprivation; "
                                          "scales with the local labour pool.",
-                                    source="REFERENCES: arrested sellers are replaced within weeks")
+                                    source="assumption: within weeks; low-level sellers 'can easily be replaced' "
+                                           "(CICAD side event 2014)")
     vacancy_rivals: float = param(0.5, unit="probability", ge=0, le=1,
                                   help="Chance a vacancy left by an arrested dealer is filled by a rival "
                                        "organisation's recruit.",
@@ -309,7 +323,7 @@ class DemandParams(Group):
     dependent_share: float = param(0.25, unit="share of users", ge=0, le=1,
                                    help="Dependent users among users at the start.",
                                    source="assumption; about a quarter of past-year cocaine users "
-                                          "are dependent (UNODC WDR)")
+                                          "are dependent (UNODC World Drug Report)")
     grams_occasional: float = param(0.15, unit="g pure/week", ge=0, le=100,
                                     help="Weekly consumption of an occasional user at the reference price.",
                                     source="assumption; Kilmer et al. 2014 (RAND What America's users spend)")
@@ -318,7 +332,8 @@ class DemandParams(Group):
                                    source="Kilmer et al. 2014: heavy users account for most consumption")
     elasticity: float = param(-0.5, unit="elasticity", ge=-3, le=0,
                               help="Price elasticity of demand.",
-                              source="REFERENCES: −0.3 to −0.9 in the literature; use −0.5")
+                              source="assumption within published estimates (Gallet 2014 meta-analysis); "
+                                     "about −0.5 for cocaine (OAS 2013)")
     reference_price: float = param(110_000.0, unit="USD/kg pure", gt=0, le=1e7,
                                    help="Retail price at which users consume their reference amounts.",
                                    source=PRICE_CHAIN)
@@ -338,7 +353,7 @@ class DemandParams(Group):
                                      help="Weekly chance a dependent user seeks treatment when every place is "
                                           "free (scaled by the share of places free: waiting lists deter).",
                                      source="assumption: about a fifth of dependent users enter "
-                                            "treatment each year (UNODC WDR)")
+                                            "treatment each year (UNODC World Drug Report)")
     treatment_weeks: float = param(16.0, unit="weeks", gt=0, le=520,
                                    help="Mean length of a treatment episode.", source="assumption")
     treatment_success: float = param(0.4, unit="probability", ge=0, le=1,
@@ -382,7 +397,7 @@ class PoliceParams(Group):
                                     help="Hectares of crop eradicated per officer-week (including the "
                                          "security and logistics an eradication team needs).",
                                     source="assumption; Colombia's manual eradication needs large "
-                                           "protected teams (seed 000)")
+                                           "protected teams")
     call_in_rate: float = param(0.1, unit="call-ins/officer-week", ge=0, le=10,
                                 help="Dealers or members called in and warned per officer-week of "
                                      "focused deterrence.",
@@ -393,10 +408,11 @@ class PoliceParams(Group):
     community_trust_gain: float = param(0.015, unit="trust per officer-week/100k", ge=0, le=1,
                                         help="Rise in the trust a place supports per officer-week of "
                                              "community policing per week per 100k residents.",
-                                        source="assumption; seed 003 (Rio UPP)")
+                                        source="assumption; MDLE seminar 2014 (Rio's pacification units)")
     aml_seizure_rate: float = param(600.0, unit="USD/officer-week", ge=0, le=1e7,
                                     help="Criminal revenue seized per officer-week of anti-money-laundering.",
-                                    source="assumption; seed 002: very few money-laundering convictions")
+                                    source="assumption; CICAD side event 2014: one jailed for money laundering per "
+                                           "3,000 jailed for drug crimes")
     bribe_saturation: float = param(3000.0, unit="USD/week", gt=0, le=1e8,
                                     help="Weekly bribe money at which an organisation buys off half of the "
                                          "corrupt officers acting against it.",
@@ -408,7 +424,7 @@ class PoliceParams(Group):
     confrontation_rate: float = param(0.01, unit="confrontations/officer-week", ge=0, le=10,
                                       help="Armed confrontations with organisations per officer-week of "
                                            "militarised operations.",
-                                      source="seed 001 (Mexico's militarised strategy)")
+                                      source="IDPC 2016 Module 7 and MDLE seminar 2013 (Mexico's militarised strategy)")
 
 
 class PolicyParams(Group):
@@ -445,10 +461,10 @@ class PolicyParams(Group):
                                           "only, or one corridor such as 'route_1'.")
     militarisation: float = param(0.0, unit="0-1", ge=0, le=1,
                                   help="Militarised operations: more armed confrontations, and deadlier.",
-                                  source="seed 001: Mexico 2006-2012")
+                                  source="IDPC 2016 Module 7: Mexico 2006-2012")
     sentence_multiplier: float = param(1.0, unit="ratio", ge=0.1, le=5,
                                        help="Multiplier on every sentence length (zero tolerance uses > 1).",
-                                       source="seed 004: Ciudad Juárez")
+                                       source="MDLE seminar 2013: Ciudad Juárez")
     custody_multiplier: float = param(1.0, unit="ratio", ge=0, le=5,
                                       help="Multiplier on the chance that a conviction leads to prison "
                                            "(capped at 1).",
@@ -456,29 +472,30 @@ class PolicyParams(Group):
     user_diversion: float = param(0.0, unit="share", ge=0, le=1,
                                   help="Share of arrested users diverted to treatment or a fine instead "
                                        "of prosecution.",
-                                  source="seed 003; Portugal 2001")
+                                  source="IDPC 2016 Module 7; Portugal 2001 (Hughes & Stevens 2010)")
     dealer_diversion: float = param(0.0, unit="share", ge=0, le=1,
                                     help="Share of low-level dealers given an alternative to prison.",
-                                    source="seed 001: alternatives to incarceration")
-    decriminalise_possession: bool = param(False, unit="yes/no", source="seed 003; Portugal 2001",
+                                    source="IDPC 2016 Module 7: alternatives to incarceration")
+    decriminalise_possession: bool = param(False, unit="yes/no", source="IDPC 2016 Module 7; Portugal 2001 "
+                                                                        "(Hughes & Stevens 2010)",
                                            help="Possession is an administrative matter: no arrests "
                                                 "of users, referrals to services instead.")
-    close_open_air: bool = param(True, unit="yes/no", source="seed 004 (High Point drug market intervention)",
+    close_open_air: bool = param(True, unit="yes/no", source="MDLE seminar 2013 (High Point drug market intervention)",
                                  help="Focused deterrence also closes the open-air markets of called-in "
                                       "groups: their dealers move indoors or to delivery.")
-    harm_reduction_policing: bool = param(False, unit="yes/no", source="seed 004; Wood et al. 2003",
+    harm_reduction_policing: bool = param(False, unit="yes/no", source="MDLE seminar 2013; Wood et al. 2004",
                                           help="No arrests around harm-reduction services: users keep "
                                                "using them.")
     collusion: float = param(0.0, unit="0-1", ge=0, le=1,
                              help="Strength of a corrupt arrangement between police and the dominant "
                                   "organisation: it is spared and its rivals are hit.",
-                             source="seeds 000/001 (Japan's Yakuza; PRI-era Mexico)")
+                             source="IDPC 2016 Module 7 (Japan's Yakuza)")
     anti_corruption: float = param(0.0, unit="0-1", ge=0, le=1,
                                    help="Anti-corruption effort: lowers the share of officers who take bribes.",
-                                   source="seed 002")
+                                   source="CICAD side event 2014")
     legal_share: float = param(0.0, unit="share of demand", ge=0, le=1,
                                help="Share of demand supplied by a legal, taxed, regulated market.",
-                               source="seed 003 (legal regulation debate)")
+                               source="Chatham House 2012 and IDPC 2016 Module 7 (the legal regulation debate)")
     legal_price_ratio: float = param(0.6, unit="ratio", gt=0, le=5,
                                      help="Legal retail price as a share of the illicit reference price.",
                                      source="assumption")
@@ -550,11 +567,13 @@ class ViolenceParams(Group):
                                          source="assumption")
     lethality: float = param(0.35, unit="deaths/incident", ge=0, le=5,
                              help="Deaths per violent incident with firearms fully available.",
-                             source="assumption; firearms ≈ two-thirds of homicides (UNODC 2013)")
+                             source="assumption; firearms ≈ two-thirds of homicides "
+                                    "(UNODC Global Study on Homicide 2013)")
     value_elasticity: float = param(0.8, unit="elasticity", ge=0, le=3,
                                     help="How strongly the chance of a contest rises with the place's "
                                          "drug value (profits bring violence).",
-                                    source="seeds 000/003; Castillo, Mejía & Restrepo 2020")
+                                    source="Chatham House 2012 (the hourglass); IDPC 2016 Module 7 (higher profits, "
+                                           "more violence); Castillo, Mejía & Restrepo 2020")
     reference_value: float = param(95_000.0, unit="USD/week", gt=0, le=1e12,
                                    help="Drug business at a place (flows, tolls, farm and retail sales) at which "
                                         "the contest rate equals contest_rate.",
@@ -566,16 +585,18 @@ class ViolenceParams(Group):
     social_control: float = param(1.5, unit="per unit trust", ge=0, le=2,
                                   help="How much trust lowers contests and disputes in a community: residents who "
                                        "report and intervene (collective efficacy).",
-                                  source="Sampson, Raudenbush & Earls 1997; seed 003 (Rio UPP)")
+                                  source="Sampson, Raudenbush & Earls 1997; "
+                                         "MDLE seminar 2014 (Rio's pacification units)")
     impunity_elasticity: float = param(1.0, unit="elasticity", ge=0, le=5,
                                        help="Violence scales with impunity (the share of homicides left unsolved) "
                                             "to this power: certainty of punishment deters.",
-                                       source="Nagin 2013 (certainty, not severity, deters); seeds 001/002 on "
+                                       source="Nagin 2013 (certainty, not severity, deters); CICAD side event 2014 on "
                                               "impunity")
     parity_weight: float = param(1.0, unit="0-1", ge=0, le=1,
                                  help="How much rough parity between rivals raises the chance of a fight "
                                       "(hegemony lowers it).",
-                                 source="seeds 000/001: hegemony and collusion mean less violence")
+                                 source="IDPC 2016 Module 7 (balance of power; collusion); CICAD side event 2014 "
+                                        "(consolidated territorial control with low homicide rates)")
     turmoil_weeks: float = param(26.0, unit="weeks", gt=0, le=520,
                                  help="How long the splinters of a split organisation fight over its inheritance.",
                                  source="Calderón et al. 2015: spike within 6 months")
@@ -586,7 +607,7 @@ class ViolenceParams(Group):
     dispute_rate: float = param(0.01, unit="1/week per open-air rival pair", ge=0, le=1,
                                 help="Weekly chance of a violent dispute between two open-air dealers "
                                      "of rival organisations in the same neighbourhood.",
-                                source="assumption; seed 004 (open-air markets drive street violence)")
+                                source="assumption; MDLE seminar 2013 (open-air markets drive street violence)")
     vacancy_violence: float = param(0.15, unit="disputes/rival recruit", ge=0, le=5,
                                     help="Violent disputes set off when a rival organisation's recruit moves "
                                          "onto a vacated street corner.",
@@ -597,21 +618,23 @@ class ViolenceParams(Group):
                                      source="assumption")
     confrontation_lethality: float = param(0.6, unit="deaths/confrontation", ge=0, le=10,
                                            help="Deaths per armed confrontation at full militarisation.",
-                                           source="seed 001: Mexico's militarised operations; Werb et al. 2011")
+                                           source="IDPC 2016 Module 7: Mexico's militarised operations; "
+                                                  "Werb et al. 2011")
     extortion_rate: float = param(0.003, unit="1/week per business", ge=0, le=1,
                                   help="Weekly extortion attempts per exposed business by a diversifying "
                                        "organisation.",
-                                  source="seed 001: extortion +100% in Mexico 2007-2010")
+                                  source="IDPC 2016 Module 7: extortion +100% in Mexico 2007-2010")
     businesses_per_1000: float = param(20.0, unit="per 1000 people", ge=0, le=1000,
                                        help="Small businesses exposed to extortion.", source="assumption")
     extortion_lethality: float = param(0.01, unit="deaths/extortion", ge=0, le=1,
                                        help="Deaths per extortion or kidnapping event.", source="assumption")
     vigilantism: float = param(0.02, unit="incidents/week", ge=0, le=10,
                                help="Vigilante incidents per week in a place with no trust and heavy "
-                                    "extortion.", source="seed 001 (autodefensas in Michoacán)")
+                                    "extortion.", source="IDPC 2016 Module 7 (vigilante self-defence groups in Mexico)")
     background_homicides: float = param(2.0, unit="per 100k/year", ge=0, le=100,
                                         help="Homicides unrelated to drug markets.",
-                                        source="assumption: Western European level (UNODC 2013)")
+                                        source="assumption: Western European level "
+                                               "(UNODC Global Study on Homicide 2013)")
     deterrence_effect: float = param(0.6, unit="0-1", ge=0, le=1,
                                      help="Fall in the violence of a warned offender when the threat is fully "
                                           "credible (sanction capacity covers every violator).",
@@ -646,12 +669,13 @@ class HarmParams(Group):
                                    help="Dependent users who inject.", source="assumption")
     sharing_infection: float = param(0.001, unit="1/week", ge=0, le=1,
                                      help="Weekly chance a person who injects without clean equipment is infected.",
-                                     source="assumption; WHO/UNAIDS: HCV incidence among PWID 10-30/100 py")
+                                     source="assumption: HCV incidence among people who inject of 10-30 per 100 "
+                                            "person-years")
     syringe_coverage: float = param(0.1, unit="share of injectors", ge=0, le=1,
                                     help="Injectors reached by syringe programmes.", source="assumption")
     syringe_efficacy: float = param(0.6, unit="0-1", ge=0, le=1,
                                     help="Fall in infection risk for those reached.",
-                                    source="WHO/UNAIDS reviews; Aspinall et al. 2014 (~ -58% HIV)")
+                                    source="WHO 2004; Aspinall et al. 2014 (~ -58% HIV)")
     treatment_capacity: float = param(60.0, unit="places per 100k", ge=0, le=5000,
                                       help="Treatment places.", source="assumption")
     trust_adjustment: float = param(0.02, unit="1/week", ge=0, le=1,
@@ -661,15 +685,18 @@ class HarmParams(Group):
     trust_loss_violence: float = param(0.0025, unit="trust per homicide/100k/year", ge=0, le=1,
                                        help="Fall in the trust a place supports per homicide per 100k "
                                             "residents per year there.",
-                                       source="assumption; seed 001 (insecurity erodes trust in the state)")
+                                       source="assumption; CICAD side event 2014 (insecurity erodes trust in "
+                                              "institutions)")
     trust_loss_arrests: float = param(0.004, unit="trust per arrest/10k/year", ge=0, le=1,
                                       help="Fall in supported trust per user or street arrest per 10k "
                                            "residents per year.",
-                                      source="assumption; seed 004 (stop-and-search erodes legitimacy)")
+                                      source="assumption; MDLE seminar 2013 (drug-market policing erodes police "
+                                             "legitimacy)")
     trust_loss_corruption: float = param(0.1, unit="trust at full corruption", ge=0, le=1,
                                          help="Fall in supported trust when every officer is corrupt "
                                               "(scaled by the share who are, and by collusion).",
-                                         source="assumption; seeds 000/002")
+                                         source="assumption; Chatham House 2012; CICAD side event 2014 (corruption "
+                                                "increases distrust)")
     weight_infection: float = param(0.25, unit="death-equivalents", ge=0, le=10,
                                     help="Weight of a new infection in the harm index.",
                                     source="assumption; GBD disability weights for HIV/HCV")

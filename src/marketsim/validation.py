@@ -1,4 +1,4 @@
-"""The stylized facts the model must reproduce (DESIGN §4), as data, and their paired-seed tests.
+"""The eleven stylized facts the model must reproduce, as data, and their paired-seed tests.
 
 Each fact is a set of comparisons between two scenarios run with the same seeds at the same
 police budget. A comparison names a metric (averaged over the weeks after a burn-in) and the
@@ -25,8 +25,8 @@ import pandas as pd
 
 from marketsim.analysis import atomic_path, mean_ci, pool_context, seed_list
 from marketsim.config.scenario import load_scenario
-from marketsim.outputs import METRICS
 from marketsim.model import DrugMarketModel
+from marketsim.outputs import METRICS
 
 MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""
@@ -90,14 +90,15 @@ FACTS: tuple[Fact, ...] = (
     Fact("balloon_effect", 1, "Balloon effect",
          "eradication in one region lowers its share of production; production moves to the other "
          "regions; total supply mostly recovers",
-         "seeds 000/001 (coca shifts between Colombia, Peru and Bolivia); UNODC",
+         "Chatham House 2012 (the balloon effect); MDLE seminar 2014 (coca displaced from Colombia to Peru and "
+         "Bolivia)",
          _vs_baseline("eradication", ("production_share_region_1", "lower"),
                       ("production_share_region_2", "higher"), ("production_kg", "similar", 0.25))),
     Fact("zero_tolerance", 2, "Zero tolerance",
          "prison population rises several-fold, consumption does not fall durably, homicides rise "
          "(more with militarisation)",
-         "seed 004 (Ciudad Juárez: incarcerations ×10 while homicides rose); seed 001 (Mexico: homicide "
-         "rate almost tripled); Werb et al. 2011",
+         "MDLE seminar 2013 (Ciudad Juárez: incarcerations ×10 while homicides rose); IDPC 2016 Module 7 "
+         "(Mexico: homicide rate almost tripled); Werb et al. 2011",
          (*_vs_baseline("zero_tolerance", ("prison_population", "higher"), ("consumption_kg", "similar", 0.15),
                         ("homicide_rate", "higher")),
           Comparison("homicide_rate", Arm("zero_tolerance"), Arm("militarised_crackdown"), "higher"))),
@@ -105,7 +106,7 @@ FACTS: tuple[Fact, ...] = (
          "fewer homicides than the baseline and than zero tolerance at the same budget; open-air trade "
          "moves indoors",
          "Braga et al. 2001 (Boston −63% youth homicides); Braga, Weisburd & Turchan 2018 (−20 to −25%); "
-         "seed 004 (High Point)",
+         "MDLE seminar 2013 (High Point)",
          (*_vs_baseline("focused_deterrence", ("homicide_rate", "lower"), ("open_air_share", "lower")),
           Comparison("homicide_rate", Arm("zero_tolerance"), Arm("focused_deterrence"), "lower"))),
     Fact("kingpin", 4, "Kingpin strategy",
@@ -117,7 +118,7 @@ FACTS: tuple[Fact, ...] = (
                       ("spillover_homicides", "higher"))),
     Fact("hegemony_collusion", 5, "Hegemony and collusion",
          "a dominant organisation, or police collusion with one, means less violence but more corruption",
-         "seeds 000/001 (Japan's Yakuza; PRI-era Mexico)",
+         "IDPC 2016 Module 7 (Japan's Yakuza; the balance of power); Snyder & Durán-Martínez 2009 (PRI-era Mexico)",
          (Comparison("homicide_rate", RIVALS, HEGEMON, "lower"),
           *_vs_baseline("collusion", ("homicide_rate", "lower"), ("corruption", "higher")))),
     Fact("profits_chain", 6, "Profits and chain length",
@@ -125,35 +126,36 @@ FACTS: tuple[Fact, ...] = (
          "prices and number of users raises drug-market homicides; six transit towns per corridor instead "
          "of one raise armed contests between organisations — the effect on homicides is positive but "
          "within the noise of different world layouts)",
-         "seeds 000/003 (the hourglass; value added along the chain); Castillo, Mejía & Restrepo 2020",
+         "Chatham House 2012 (the hourglass); IDPC 2016 Module 7 (longer chains, higher profits, more violence); "
+         "Castillo, Mejía & Restrepo 2020",
          (*_vs_baseline(Arm("baseline", (("demand.grams_occasional", 0.225), ("demand.grams_dependent", 1.5))),
                         ("drug_market_homicides", "higher")),
           Comparison("territorial_contests", Arm("baseline", (("world.towns_per_route", 1),)),
                      Arm("baseline", (("world.towns_per_route", 6),)), "higher"))),
     Fact("harm_reduction", 7, "Harm reduction",
          "fewer overdose deaths and infections, without more use",
-         "seed 001; WHO/UNAIDS reviews; Aspinall et al. 2014",
+         "MDLE seminar 2013; WHO 2004; Aspinall et al. 2014",
          _vs_baseline("harm_reduction", ("overdose_deaths", "lower"), ("new_infections", "lower"),
                       ("users", "not_higher", 0.05))),
     Fact("alternatives", 8, "Alternatives to incarceration",
          "a much smaller prison population and less recidivism, without more violence",
-         "seed 001; Pew 2011; Cullen, Jonson & Nagin 2011",
+         "IDPC 2016 Module 7; Pew 2011; Cullen, Jonson & Nagin 2011",
          _vs_baseline("alternatives_to_incarceration", ("prison_population", "lower"),
                       ("recidivism_3y", "lower"), ("violent_incidents", "not_higher", 0.15))),
     Fact("replacement", 9, "Replacement of retail dealers",
          "arresting retail dealers barely dents supply: arrested sellers are replaced within weeks",
-         "REFERENCES (replacement); Prieto-Curiel et al. 2023",
+         "CICAD side event 2014 (low-level sellers 'can easily be replaced'); Prieto-Curiel et al. 2023",
          _vs_baseline(Arm("baseline", (("policy.street_share", 0.6), ("policy.interdiction_share", 0.0),
                                        ("policy.investigation_share", 0.0))),
                       ("arrests_dealers", "higher"), ("consumption_kg", "similar", 0.15),
                       ("dealers", "similar", 0.15))),
     Fact("online_trade", 10, "Online trade",
          "a larger online share means less retail violence",
-         "seed 003 (dark-net markets are less violent)",
+         "IDPC 2016 Module 7 (online sales may create less violence); MDLE seminar 2014 (the dark net)",
          _vs_baseline("online_market", ("street_disputes", "lower"), ("violent_incidents", "lower"))),
     Fact("trust", 11, "Trust",
          "community policing raises trust and reporting and lowers violence",
-         "seed 003 (Rio's pacification units); Sampson, Raudenbush & Earls 1997",
+         "MDLE seminar 2014 (Rio's pacification units); Sampson, Raudenbush & Earls 1997",
          _vs_baseline("community_policing", ("trust", "higher"), ("reporting", "higher"),
                       ("violent_incidents", "lower"))),
 )

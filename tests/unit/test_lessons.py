@@ -36,7 +36,7 @@ SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhoo
 SMALL_SETS = [arg for path, value in SMALL.items() for arg in ("--set", f"{path}={value}")]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-# Every claim a lesson may make, with the stylized fact of DESIGN.md §4 that asserts it.
+# Every claim a lesson may make, with the stylized fact (marketsim.validation.FACTS) that asserts it.
 # A new claim needs a fact here first: lessons claim only what the design commits the model to.
 ASSERTED = {
     ("production_share_region_1", "eradication", "baseline", "lower"): "1 balloon effect",
@@ -127,7 +127,7 @@ def test_lessons_claim_only_what_the_design_asserts() -> None:
     for lesson in list_lessons():
         for claim in lesson.claims:
             key = (claim.metric, claim.scenario, claim.reference, claim.direction)
-            assert key in ASSERTED, f"{lesson.name}: {claim.describe()} is not a stylized fact of DESIGN §4"
+            assert key in ASSERTED, f"{lesson.name}: {claim.describe()} is not a stylized fact of marketsim.validation"
 
 
 def test_presets_name_the_session_of_their_lesson() -> None:

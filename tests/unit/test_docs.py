@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from marketsim.cli import app
+from marketsim.cli.main import app
 from marketsim.config.params import parameter_specs
 from marketsim.validation import FACTS
 

@@ -188,7 +188,7 @@ class Lesson(_Strict):
 
 # -- finding and loading -----------------------------------------------------------------------
 def lesson_names() -> list[str]:
-    """Names of the lesson files, in session order."""
+    """Names of the lesson files (``violence``, ...), in session order."""
     sessions = {path.stem: _session_of(path) for path in lesson_dir().glob("*.toml")}
     return sorted(sessions, key=lambda name: (sessions[name], name))
 
@@ -205,8 +205,15 @@ def _session_of(path: Path) -> str:
 def load_lesson(name_or_path: str | Path) -> Lesson:
     """A lesson by name (``violence``), by session (``7.5``) or from a ``.toml`` file path.
 
-    Raises :class:`ScenarioError` naming the file and field of every problem, or, for an
-    unknown name, suggesting the closest one.
+    Args:
+        name_or_path: a lesson name, a session number, or a path to a lesson file.
+
+    Returns:
+        The validated lesson.
+
+    Raises:
+        ScenarioError: every problem, each naming the file and the field; for an unknown name,
+            the closest one.
     """
     path = _locate(str(name_or_path))
     data = _read(path)
@@ -228,7 +235,11 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
 
 
 def list_lessons() -> list[Lesson]:
-    """Every lesson, loaded and validated, in session order."""
+    """Every lesson, loaded and validated, in session order.
+
+    Raises:
+        ScenarioError: the problems of the first lesson that does not load.
+    """
     return [load_lesson(name) for name in lesson_names()]
 
 
@@ -593,7 +604,19 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 
 
 def print_pdf(handout: str | Path, timeout: float = 120) -> Path:
-    """Print an HTML handout to PDF beside it with a headless Chromium; returns the PDF path."""
+    """Print an HTML handout to PDF beside it with a headless Chromium.
+
+    Args:
+        handout: the HTML file (from :func:`build_handout`).
+        timeout: seconds Chromium may take.
+
+    Returns:
+        The PDF's path: the handout's, ending in ``.pdf``.
+
+    Raises:
+        FileNotFoundError: no Chromium is installed.
+        RuntimeError: Chromium could not print the page.
+    """
     source = Path(handout).resolve()
     browser = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
     if browser is None:

@@ -39,6 +39,15 @@ def design_points(spec: SweepSpec) -> pd.DataFrame:
     hypercube (``scipy.stats.qmc``). Sobol: SALib's Saltelli-type Sobol sample (first and
     total-order indices, ``samples × (parameters + 2)`` points). Samplers are seeded with
     ``design.seed``, so the same spec gives the same points.
+
+    Args:
+        spec: a validated spec.
+
+    Returns:
+        One row per point, one column per swept parameter (whole-number parameters as ints).
+
+    Raises:
+        SweepError: a Sobol design without SALib installed.
     """
     names = [param.path for param in spec.params]
     if spec.design == "points":
@@ -122,6 +131,16 @@ def plan_sweep(spec: SweepSpec) -> Plan:
     Parameter names, bounds and cross-field rules (budget shares add up to at most 1) are checked
     by the same machinery as scenario overrides; what depends on the generated world is checked by
     building each scenario's model once, at the first point.
+
+    Args:
+        spec: a validated spec.
+
+    Returns:
+        The plan: resolved scenarios, design points, the paired seeds and every run with its id.
+
+    Raises:
+        SweepError: every invalid combination (the first five, and how many more), or a sweep
+            of more than ``MAX_RUNS`` runs.
     """
     size = _design_size(spec)
     total = size * len(spec.scenarios) * spec.seeds

@@ -21,6 +21,12 @@ def ema_results(out: str | Path) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     EMA's ``scenario`` (the design point), ``policy`` (the marketsim scenario) and ``model``
     columns; ``outcomes`` maps each outcome to its post-burn-in run means. Ready for scenario
     discovery, e.g. ``ema_workbench.analysis.prim.Prim(experiments, outcomes[name] > threshold)``.
+
+    Args:
+        out: the sweep's output directory.
+
+    Returns:
+        ``(experiments, outcomes)`` as the EMA Workbench's ``perform_experiments`` returns them.
     """
     store = SweepStore(out)
     record = store.consolidated_record()
@@ -41,6 +47,13 @@ def save_ema(out: str | Path, path: str | Path | None = None) -> Path:
 
     The layout is the workbench's own: ``experiments.csv``, one headerless CSV per scalar
     outcome and ``metadata.json`` with the column types and outcome classes.
+
+    Args:
+        out: the sweep's output directory.
+        path: where to write (default ``ema_results.tar.gz`` in ``out``).
+
+    Returns:
+        The tarball's path.
     """
     experiments, outcomes = ema_results(out)
     target = Path(path) if path is not None else Path(out) / "ema_results.tar.gz"

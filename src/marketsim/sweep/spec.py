@@ -112,7 +112,17 @@ class SweepSpec:
 
 
 def load_spec(path: str | Path) -> SweepSpec:
-    """Read and validate a TOML sweep spec; every problem is reported at once."""
+    """Read and validate a TOML sweep spec (see docs/sweeps.md).
+
+    Args:
+        path: the spec file.
+
+    Returns:
+        The validated spec.
+
+    Raises:
+        SweepError: a missing or malformed file, or every problem with its content at once.
+    """
     source = Path(path)
     try:
         with source.open("rb") as handle:

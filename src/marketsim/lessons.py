@@ -62,7 +62,7 @@ from pydantic import (
 from marketsim import __version__, analysis
 from marketsim.config.errors import ScenarioError, did_you_mean
 from marketsim.config.scenario import load_scenario, preset_names, scenario_dir
-from marketsim.runs import BURN_IN, ProgressOption, run_batch
+from marketsim.runs import BURN_IN, ProgressOption, check_burn_in, run_batch
 
 SESSIONS = {
     "7.1": "Setting the scene",
@@ -381,6 +381,7 @@ def check_all(lessons: Sequence[Lesson], *, seeds: int = 4, steps: int = 104, bu
 
     Takes the arguments of :func:`check_claims`; returns its results by lesson name.
     """
+    check_burn_in(burn_in, steps)
     needed = list(dict.fromkeys(name for lesson in lessons for claim in lesson.claims
                                 for name in (claim.scenario, claim.reference)))
     if not needed:
@@ -421,6 +422,7 @@ def build_handout(lesson: Lesson, *, seeds: int = 5, steps: int = 260, burn_in: 
     Returns:
         The handout's path (:func:`handout_path`).
     """
+    check_burn_in(burn_in, steps)
     render = _markdown_renderer()
     runs = run_batch(lesson.scenarios, seeds, steps, overrides, workers=workers, progress=progress)
     results = evaluate_claims(lesson.claims, runs, burn_in)

@@ -144,6 +144,13 @@ def burn_in_problems(burn_in: int, steps: int, names: tuple[str, str] = ("burn_i
     return []
 
 
+def check_burn_in(burn_in: int, steps: int) -> None:
+    """Raise a ScenarioError (see :func:`burn_in_problems`) before any run if the burn-in is unusable."""
+    problems = burn_in_problems(burn_in, steps)
+    if problems:
+        raise ScenarioError(problems)
+
+
 # -- one run -----------------------------------------------------------------------------------
 def simulate(scenario: Scenario, seed: int, steps: int,
              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:

@@ -25,7 +25,7 @@ import pandas as pd
 from marketsim import analysis
 from marketsim.config.scenario import load_scenario
 from marketsim.outputs import METRICS
-from marketsim.runs import BURN_IN, ProgressOption, run_batch
+from marketsim.runs import BURN_IN, ProgressOption, check_burn_in, run_batch
 
 MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""
@@ -233,6 +233,7 @@ def arm_summaries(arms: Iterable[Arm], seeds: int | list[int] = 10, steps: int =
         One row per arm and seed: ``scenario`` (the arm's label), ``seed`` and each metric's
         mean over the weeks after the burn-in.
     """
+    check_burn_in(burn_in, steps)
     scenarios = [replace(load_scenario(arm.scenario, dict(arm.overrides)), name=arm.label)
                  for arm in sorted(set(arms), key=lambda arm: arm.label)]
     runs = run_batch(scenarios, seeds, steps, workers=workers, progress=progress)

@@ -237,6 +237,12 @@ def test_handout_is_one_file_with_narrative_figure_table_claims_and_questions(tm
     assert not re.search(r'<(link|script)[^>]*(href|src)=', page), "no external resources"
 
 
+def test_a_burn_in_as_long_as_the_runs_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="burn_in = 52 leaves no weeks to average: allowed fewer than steps = 8"):
+        build_handout(load_lesson("violence"), seeds=1, steps=8, out_dir=tmp_path, overrides=SMALL)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_trainers_copy_adds_facilitator_notes(tmp_path: Path) -> None:
     lesson = load_lesson("setting_the_scene")
     path = build_handout(lesson, seeds=1, steps=8, burn_in=SHORT_BURN_IN, out_dir=tmp_path, overrides=SMALL,

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from marketsim.config.errors import ScenarioError
-from marketsim.runs import BURN_IN, burn_in_problems, load_scenarios
+from marketsim.runs import burn_in_problems, load_scenarios
 
 if TYPE_CHECKING:
     from marketsim.config.scenario import Scenario
@@ -29,7 +29,8 @@ SetsOption = Annotated[list[str] | None, typer.Option(
     help="Override a parameter in every scenario, e.g. --set policy.hvt_share=0.3 (TOML values; repeatable).")]
 StepsOption = Annotated[int, typer.Option("--steps", min=1, help="Weeks to simulate (520 = 10 years).")]
 BurnInOption = Annotated[int, typer.Option(
-    "--burn-in", min=0, help=f"Weeks at the start of each run left out of the averages (default {BURN_IN}).")]
+    "--burn-in", min=0, help="Weeks at the start of each run left out of the averages, while the market settles.")]
+"""Defaults to ``marketsim.runs.BURN_IN`` wherever it is used; the help shows the value."""
 WorkersOption = Annotated[int, typer.Option(
     "--workers", "-w", min=1, help="Processes running the simulations (1: this one).")]
 

@@ -459,20 +459,24 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
         raise ValueError("no seeds: give a count ≥ 1 or a non-empty list")
     if len(set(seed_values)) != len(seed_values) or min(seed_values) < 0:
         raise ValueError(f"seeds must be distinct whole numbers ≥ 0, got {seed_values}")
+    problems = workers_problems(workers)
+    if problems:
+        raise ScenarioError(problems)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0])
     tasks = {str(index): RunTask(str(index), scenario, seed, steps)
              for index, (scenario, seed) in enumerate(itertools.product(loaded, seed_values))}
     frames: dict[str, pd.DataFrame] = {}
-    with ProgressReport(progress, len(tasks)) as report:
-        backend = local_backend(workers, on_week=report.week)
-        try:
+    report = ProgressReport(progress, len(tasks))
+    backend = local_backend(workers, on_week=report.week)
+    try:
+        with report:
             for outcome in backend.imap_unordered(tasks.values()):
                 task = tasks[outcome.key]
                 if outcome.error is not None:
                     raise RunError(f"{task.scenario.name} with seed {task.seed} failed:\n{outcome.error}")
                 frames[task.key] = labelled(outcome.frame, {"scenario": task.scenario.name, "seed": task.seed})
                 report.run_finished()
-        finally:
-            backend.close()
+    finally:
+        backend.close()
     return pd.concat([frames[key] for key in tasks], ignore_index=True)

@@ -1,6 +1,6 @@
 """Throughput of the default scenario against trivial Mesa models, measured in the same run.
 
-Targets (issue 3): the default scenario (~5,000 agents) runs 520 weeks in under 3 s on one
+Targets: the default scenario (~5,000 agents) runs 520 weeks in under 3 s on one
 core, and marketsim's agent-steps per second are at least those of a Boltzmann-wealth model
 of the same size. The reference is Mesa's own Boltzmann wealth example, imported unchanged
 (agents move on a grid and give money to cellmates; the model collects a Gini coefficient each

@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from marketsim.sweep import RunTask, available_cores, make_spec, open_backend, plan_sweep, sweep
+from marketsim.runs import RunTask, available_cores
+from marketsim.sweep import make_spec, open_backend, plan_sweep, run_sweep
 
 TARGET_EFFICIENCY = 0.85
 SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
@@ -34,7 +35,7 @@ def timed_sweep(runs: int, steps: int, workers: int, out: Path) -> tuple[float, 
     """Wall seconds for a whole sweep of ``runs`` default-scenario runs (one point, ``runs`` seeds),
     and the CPU seconds its runs used (from the manifest)."""
     start = time.perf_counter()
-    sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.05]}, seeds=runs, steps=steps,
+    run_sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.05]}, seeds=runs, steps=steps,
           outcomes=["homicides"], out=out, workers=workers, progress=False)
     wall = time.perf_counter() - start
     lines = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
@@ -75,7 +76,7 @@ def streamed(backend: str, workers: int, tasks: list[RunTask]) -> tuple[float, f
 
 def dask_overhead(runs: int, cores: int) -> dict[str, float]:
     """Per-run overhead of Dask over the local pool, on runs of one week in a small world."""
-    plan = plan_sweep(make_spec({"params": {"policy.hvt_share": [0.05]}, "seeds": runs, "steps": 1,
+    plan = plan_sweep(make_spec({"params": {"policy.hvt_share": [0.05]}, "seeds": runs, "steps": 1, "burn_in": 0,
                                  "overrides": SMALL_WORLD, "outcomes": ["homicides"]}))
     tasks = [RunTask(run.run_id, plan.scenario_at(run), run.seed, 1) for run in plan.runs]
     local_start, local = streamed("local", cores, tasks)

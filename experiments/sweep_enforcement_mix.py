@@ -11,7 +11,7 @@ bands (averaged over the other two).
     python experiments/sweep_enforcement_mix.py --quick    # 15 splits × 2 seeds × 104 weeks, small world
 
 Writes the sweep to ``out/experiments/sweep_enforcement_mix[_quick]/`` (Parquet tables, the
-summaries of ``marketsim sweep summarize``) and the figure beside it as a PNG. Without
+summaries of ``marketsim sweep summarise``) and the figure beside it as a PNG. Without
 ``--resume`` an earlier output of this script is replaced.
 """
 
@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.tri import Triangulation
 
 from marketsim import analysis
-from marketsim.sweep import summarize_sweep, sweep
+from marketsim.sweep import run_sweep, summarise_sweep
 
 LEVERS = {"policy.street_share": "retail arrests", "policy.hvt_share": "high-value targeting",
           "policy.deterrence_share": "focused deterrence"}
@@ -104,11 +104,11 @@ def main() -> None:
     out = OUT / ("sweep_enforcement_mix_quick" if args.quick else "sweep_enforcement_mix")
     if out.exists() and not args.resume:
         shutil.rmtree(out)
-    result = sweep(scenarios=["baseline"], design=mix_points(divisions), seeds=seeds, steps=steps,
-                   burn_in=burn_in, outcomes=[*OUTCOMES, "harm_index", "arrests"],
-                   overrides=SMALL_WORLD if args.quick else None, out=out, resume=args.resume,
-                   workers=args.workers)
-    summary = summarize_sweep(out, figures=False)
+    result = run_sweep(scenarios=["baseline"], design=mix_points(divisions), seeds=seeds, steps=steps,
+                       burn_in=burn_in, outcomes=[*OUTCOMES, "harm_index", "arrests"],
+                       overrides=SMALL_WORLD if args.quick else None, out=out, resume=args.resume,
+                       workers=args.workers)
+    summary = summarise_sweep(out, figures=False)
     runs = pd.read_parquet(out / "summary.parquet")
     title = (f"Splitting {BUDGET:.0%} of a fixed police budget: weekly means over weeks {burn_in + 1}–{steps}, "
              f"{seeds} paired seeds per split, band 95% CI" + (" (quick: small world)" if args.quick else ""))

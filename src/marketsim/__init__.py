@@ -6,50 +6,29 @@ on violence and harm.
     model = ms.DrugMarketModel(scn, seed=1)
     model.run(520)
     df = model.metrics()
-    df = ms.run("baseline", seed=1, steps=520)   # the same in one call
-    ms.sweep("spec.toml", out="out/sweep")         # parameter sweeps (needs the sweep extra)
+    df = ms.run("baseline", seed=1, steps=520)                      # the same in one call
+    weeks = ms.run_batch(["baseline", "kingpin"], seeds=10, steps=520)   # paired seeds
+    ms.run_sweep("spec.toml", out="out/sweep")                       # parameter sweeps (sweep extra)
+
+Importing marketsim is quick: each public name is imported from its module the first time it
+is used, so the command line and scripts load only what they need.
 """
 
-from __future__ import annotations
-
-from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any
-
-import pandas as pd
-
-from marketsim.config.errors import ScenarioError
-from marketsim.config.params import Params, ParamSpec, parameter_specs
-from marketsim.config.scenario import Scenario, list_scenarios, load_scenario
-from marketsim.model import STAGES, DrugMarketModel
-from marketsim.outputs import METRICS, Metric
-from marketsim.sweep import summarize_sweep, sweep  # the function shadows the submodule's name on purpose
+from marketsim.config.errors import ScenarioError as ScenarioError  # re-exported: the error every input check raises
+from marketsim.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
-
-def run(scenario: Scenario | str | Path = "baseline", seed: int = 1, steps: int = 520,
-        overrides: Mapping[str, Any] | None = None,
-        progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Run one scenario for ``steps`` weeks and return its metrics (one row per week)."""
-    resolved = load_scenario(scenario, overrides)
-    return DrugMarketModel(resolved, seed=seed).run(steps, progress=progress).metrics()
-
-
-__all__ = [
-    "METRICS",
-    "STAGES",
-    "DrugMarketModel",
-    "Metric",
-    "ParamSpec",
-    "Params",
-    "Scenario",
-    "ScenarioError",
-    "__version__",
-    "list_scenarios",
-    "load_scenario",
-    "parameter_specs",
-    "run",
-    "summarize_sweep",
-    "sweep",
-]
+_EXPORTS = {
+    "DrugMarketModel": "marketsim.model", "STAGES": "marketsim.model",
+    "METRICS": "marketsim.outputs", "Metric": "marketsim.outputs",
+    "ParamSpec": "marketsim.config.params", "Params": "marketsim.config.params",
+    "parameter_specs": "marketsim.config.params",
+    "Scenario": "marketsim.config.scenario", "list_scenarios": "marketsim.config.scenario",
+    "load_scenario": "marketsim.config.scenario",
+    "BURN_IN": "marketsim.runs", "run": "marketsim.runs", "run_batch": "marketsim.runs",
+    "seed_list": "marketsim.runs",
+    "run_sweep": "marketsim.sweep.runner", "summarise_sweep": "marketsim.sweep.summary",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = sorted([*_EXPORTS, "ScenarioError", "__version__"])

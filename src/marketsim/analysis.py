@@ -1,55 +1,40 @@
-"""Shared analysis helpers: paired seeds, batches of runs, summaries, comparisons, figures, files.
+"""Shared analysis helpers: summaries, paired comparisons, figures, numbers and files.
 
-The command line, the sweep engine, the lessons and the dashboard all build on
-these, so that every part of marketsim seeds, summarises, compares and writes
-results in the same way::
+The command line, the sweeps, the lessons and the dashboard all build on these, so that every
+part of marketsim summarises, compares, formats and writes results in the same way::
 
+    import marketsim as ms
     from marketsim import analysis
-    runs = analysis.run_many(["baseline", "focused_deterrence"], seeds=10, steps=520)
-    table = analysis.compare(analysis.summarise_runs(runs, burn_in=52))
+    runs = ms.run_batch(["baseline", "focused_deterrence"], seeds=10, steps=520)
+    table = analysis.compare(analysis.summarise_runs(runs))   # after the first BURN_IN weeks
     analysis.write_table(table, "out/compare.csv")
     analysis.plot_series(runs, list(analysis.KEY_SERIES), "out/compare.png")
 
-Comparisons are paired: every scenario runs with the same list of seeds, and
-differences are taken seed by seed before averaging, which removes most of the
-run-to-run noise the scenarios share.
+Comparisons are paired: every scenario runs with the same list of seeds (``marketsim.runs``),
+and differences are taken seed by seed before averaging, which removes most of the run-to-run
+noise the scenarios share.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
-import multiprocessing.context
 import os
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from pandas.api.types import is_numeric_dtype
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from scipy import stats
 
-from marketsim.config.errors import ScenarioError, close_match
-from marketsim.config.scenario import Scenario, load_scenario
-from marketsim.model import DrugMarketModel
+from marketsim.config.errors import did_you_mean
 from marketsim.outputs import METRICS, Metric, production_share_metric
+from marketsim.runs import BURN_IN
 
-DEFAULT_SEED_BASE = 20261126
-"""Root of the seed sequence shared by every comparison, so results are reproducible."""
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TABLE_FORMATS = (".csv", ".parquet")
 """File suffixes :func:`write_table` can write."""
@@ -73,121 +58,34 @@ KEY_SERIES = (
 """The weekly series drawn in run and comparison figures."""
 
 ID_COLUMNS = ("scenario", "seed")
-ProgressOption = bool | Callable[[int, int], None]
-"""``True``: a rich progress bar; ``False``: none; or a callable ``(runs_done, runs_total)``."""
 
 
-# -- seeds and runs ----------------------------------------------------------------------------
-def seed_list(n: int, base: int = DEFAULT_SEED_BASE) -> list[int]:
-    """``n`` independent run seeds spawned from ``base``; the same list for every scenario."""
-    if n < 0:
-        raise ValueError(f"n = {n}: allowed a whole number ≥ 0")
-    return [int(child.generate_state(1)[0]) for child in np.random.SeedSequence(base).spawn(n)]
+# -- numbers -----------------------------------------------------------------------------------
+def format_number(value: float, signed: bool = False, compact: bool = False) -> str:
+    """A number as every table, handout and chart shows it: thousands separators from 100 up,
+    three significant digits below, "—" when there is no number.
 
-
-def load_scenarios(scenarios: Sequence[str | Path | Scenario] | str | Path | Scenario,
-                   overrides: dict[str, Any] | None = None) -> list[Scenario]:
-    """Load and validate every scenario with the same overrides; raise all problems at once.
-
-    Names must be distinct, because results are labelled by scenario name.
+    Args:
+        value: the number.
+        signed: put "+" before positive numbers (for differences).
+        compact: write millions and tens of thousands as 1.2M and 35k (for chart axes).
     """
-    if isinstance(scenarios, str | Path | Scenario):
-        scenarios = [scenarios]
-    problems = [] if scenarios else ["no scenario given"]
-    loaded: list[Scenario] = []
-    for item in scenarios:
-        try:
-            loaded.append(load_scenario(item, overrides))
-        except ScenarioError as error:
-            problems.extend(error.problems)
-    names = [scenario.name for scenario in loaded]
-    problems.extend(f"scenario {name!r} is given more than once: results are labelled by name"
-                    for name in dict.fromkeys(names) if names.count(name) > 1)
-    if problems:
-        raise ScenarioError(list(dict.fromkeys(problems)))
-    return loaded
-
-
-def run_many(scenarios: Sequence[str | Path | Scenario] | str | Path | Scenario,
-             seeds: int | Sequence[int], steps: int, overrides: dict[str, Any] | None = None,
-             progress: ProgressOption = True) -> pd.DataFrame:
-    """Run every scenario with every seed, one after the other, and stack the weekly metrics.
-
-    ``seeds`` is a count (then :func:`seed_list` supplies them) or an explicit list.
-    Everything is validated before the first week runs, including what depends on the
-    generated world (policy target regions, world files). ``progress`` is ``True`` for a
-    rich progress bar on stderr, ``False`` for none, or a callable ``(runs_done, runs_total)``
-    called after each run.
-
-    Returns one row per week per run: ``scenario``, ``seed``, then the model's columns.
-    """
-    if steps < 1:
-        raise ValueError(f"steps = {steps}: allowed a whole number ≥ 1")
-    seed_values = seed_list(seeds) if isinstance(seeds, int) else [int(seed) for seed in seeds]
-    if not seed_values:
-        raise ValueError("no seeds: give a count ≥ 1 or a non-empty list")
-    if len(set(seed_values)) != len(seed_values) or min(seed_values) < 0:
-        raise ValueError(f"seeds must be distinct whole numbers ≥ 0, got {seed_values}")
-    loaded = load_scenarios(scenarios, overrides)
-    check_worlds(loaded, seed_values[0])
-    jobs = [(scenario, seed) for scenario in loaded for seed in seed_values]
-    frames = []
-    with _run_progress(progress, len(jobs)) as advance:
-        for index, (scenario, seed) in enumerate(jobs):
-            label = f"{scenario.name} · seed {seed}"
-            advance(index, label)
-            model = DrugMarketModel(scenario, seed=seed)
-            model.run(steps, progress=lambda done, total, i=index, text=label:
-                      advance(i + done / total, text))
-            frame = model.metrics()
-            frame.insert(0, "seed", seed)
-            frame.insert(0, "scenario", scenario.name)
-            frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
-
-
-def format_number(value: float) -> str:
-    """A number for a results table: thousands separators for large values, 3 digits otherwise."""
-    if math.isnan(value):
+    if not math.isfinite(value):
         return "—"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
+    sign = "+" if signed and value > 0 else ""
+    size = abs(value)
+    if compact and size >= 1e6:
+        return f"{sign}{value / 1e6:.3g}M"
+    if compact and size >= 1e4:
+        return f"{sign}{value / 1e3:.3g}k"
+    return sign + (f"{value:,.0f}" if size >= 100 else f"{value:.3g}")
 
 
-def check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
-    """Build each scenario's model once, so world-dependent problems surface before any run."""
-    problems: list[str] = []
-    for scenario in scenarios:
-        try:
-            DrugMarketModel(scenario, seed=seed)
-        except ScenarioError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise ScenarioError(list(dict.fromkeys(problems)))
-
-
-@contextmanager
-def _run_progress(progress: ProgressOption, runs: int) -> Iterator[Callable[[float, str], None]]:
-    """Yield ``advance(runs_completed, label)`` that drives the chosen kind of progress report."""
-    if progress is True:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("runs"), TimeElapsedColumn(), TextColumn("ETA"),
-                   TimeRemainingColumn())
-        with Progress(*columns, console=Console(stderr=True)) as bar:
-            task = bar.add_task("runs", total=runs)
-            yield lambda completed, label: bar.update(task, completed=completed, description=label)
-    elif callable(progress):
-        reported = 0
-
-        def advance(completed: float, _label: str) -> None:
-            nonlocal reported
-            if int(completed) > reported:
-                reported = int(completed)
-                progress(reported, runs)
-        yield advance
-    else:
-        yield lambda completed, label: None
+def format_percent(value: float) -> str:
+    """A signed change in percent: whole percents from 10% up, one decimal below ("—" if none)."""
+    if not math.isfinite(value):
+        return "—"
+    return f"{value:+.0f}%" if abs(value) >= 10 else f"{value:+.1f}%"
 
 
 # -- summaries and comparisons -----------------------------------------------------------------
@@ -202,12 +100,16 @@ def metric_info(name: str) -> Metric:
         return production_share_metric(name.removeprefix("production_share_"))
     if name in METRICS:
         return METRICS[name]
-    hint = close_match(name, list(METRICS))
-    raise ValueError(f"unknown metric {name!r}" + (f" — did you mean {hint!r}?" if hint else ""))
+    raise ValueError(f"unknown metric {name!r}{did_you_mean(name, METRICS)}")
 
 
-def summarise_runs(runs: pd.DataFrame, burn_in: int = 0) -> pd.DataFrame:
-    """One row per (scenario, seed): each numeric metric's mean over the weeks after ``burn_in``."""
+def summarise_runs(runs: pd.DataFrame, burn_in: int = BURN_IN) -> pd.DataFrame:
+    """One row per (scenario, seed): each numeric metric's mean over the weeks after ``burn_in``.
+
+    Args:
+        runs: weekly metrics labelled by ``scenario`` and ``seed`` (as ``run_batch`` returns them).
+        burn_in: weeks at the start of each run left out (default ``marketsim.runs.BURN_IN``).
+    """
     if burn_in < 0:
         raise ValueError(f"burn_in = {burn_in}: allowed a whole number ≥ 0")
     kept = runs[runs["step"] > burn_in]
@@ -232,6 +134,8 @@ def mean_ci(values: Sequence[float] | pd.Series | np.ndarray,
     mean = float(data.mean())
     if data.size < 2:
         return mean, math.nan, math.nan
+    from scipy import stats
+
     quantile = stats.t.ppf(0.5 + level / 2, data.size - 1)
     half = float(quantile * data.std(ddof=1) / math.sqrt(data.size))
     return mean, mean - half, mean + half
@@ -287,9 +191,8 @@ def _chosen_metrics(summary: pd.DataFrame, metrics: Sequence[str] | None) -> lis
     problems = []
     for name in metrics:
         if name not in summary.columns:
-            hint = close_match(name, [c for c in summary.columns if is_metric(c)])
-            problems.append(f"metric {name!r} is not in the summary"
-                            + (f" — did you mean {hint!r}?" if hint else ""))
+            known = [column for column in summary.columns if is_metric(column)]
+            problems.append(f"metric {name!r} is not in the summary{did_you_mean(name, known)}")
         elif not is_metric(name):
             problems.append(f"column {name!r} is not a model metric")
     if problems:
@@ -319,13 +222,9 @@ def plot_series(runs: pd.DataFrame, metrics: Sequence[str], path: str | Path,
         raise ValueError(f"metrics not in the runs: {', '.join(missing)}")
     if smooth < 1:
         raise ValueError(f"smooth = {smooth}: allowed a whole number ≥ 1")
-    columns = min(3, len(metrics))
-    rows = math.ceil(len(metrics) / columns)
-    figure = Figure(figsize=(4.8 * columns, 3.3 * rows + 0.6), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    figure, axes = panel_grid(len(metrics), panel_width=4.8)
     scenarios = list(pd.unique(runs["scenario"]))
-    for ax, metric in zip(axes, metrics, strict=False):
+    for ax, metric in zip(axes, metrics, strict=True):
         info = metric_info(metric)
         for colour, scenario in enumerate(scenarios):
             band = _weekly_band(runs[runs["scenario"] == scenario], metric, smooth)
@@ -337,8 +236,6 @@ def plot_series(runs: pd.DataFrame, metrics: Sequence[str], path: str | Path,
                      color=GROUP_COLOURS[info.group], fontweight="bold")
         ax.set_xlabel("week" if smooth == 1 else f"week ({smooth}-week rolling mean)")
         ax.grid(alpha=0.3)
-    for ax in axes[len(metrics):]:
-        ax.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()
     seeds = runs.groupby("scenario")["seed"].nunique().max()
     figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
@@ -349,8 +246,29 @@ def plot_series(runs: pd.DataFrame, metrics: Sequence[str], path: str | Path,
     return target
 
 
+def panel_grid(panels: int, panel_width: float) -> tuple[Figure, np.ndarray]:
+    """A figure of ``panels`` panels, three to a row, ready to draw on (spare places hidden).
+
+    Returns:
+        The figure (drawn with the Agg backend, no display needed) and its panels' axes.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    columns = min(3, panels)
+    rows = math.ceil(panels / columns)
+    figure = Figure(figsize=(panel_width * columns, 3.3 * rows + 0.6), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for ax in axes[panels:]:
+        ax.set_visible(False)
+    return figure, axes[:panels]
+
+
 def _weekly_band(runs: pd.DataFrame, metric: str, smooth: int) -> pd.DataFrame:
     """Mean and 95% t-interval over seeds for each week (NaN interval with one seed)."""
+    from scipy import stats
+
     series = runs[["seed", "step", metric]]
     if smooth > 1:
         series = series.assign(**{metric: series.groupby("seed")[metric].transform(
@@ -359,21 +277,6 @@ def _weekly_band(runs: pd.DataFrame, metric: str, smooth: int) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         half = stats.t.ppf(0.975, grouped["count"] - 1) * grouped["std"] / np.sqrt(grouped["count"])
     return grouped.assign(low=grouped["mean"] - half, high=grouped["mean"] + half)
-
-
-# -- processes ---------------------------------------------------------------------------------
-def pool_context(preload: str = "marketsim") -> multiprocessing.context.BaseContext:
-    """A multiprocessing context for worker pools: workers forked from a server that has already
-    imported ``preload`` (spawn where there is no fork server).
-
-    The start method is chosen explicitly because importing mesa switches the global default to
-    spawn, which would re-import everything in each worker.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([preload])
-    return context
 
 
 # -- files -------------------------------------------------------------------------------------

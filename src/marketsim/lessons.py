@@ -41,8 +41,7 @@ import shutil
 import subprocess
 import tempfile
 import tomllib
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,8 +60,9 @@ from pydantic import (
 )
 
 from marketsim import __version__, analysis
-from marketsim.config.errors import ScenarioError, close_match
+from marketsim.config.errors import ScenarioError, did_you_mean
 from marketsim.config.scenario import load_scenario, preset_names, scenario_dir
+from marketsim.runs import BURN_IN, ProgressOption, check_burn_in, run_batch
 
 SESSIONS = {
     "7.1": "Setting the scene",
@@ -78,9 +78,6 @@ SESSIONS = {
 MAX_SCENARIOS = 3
 HANDOUT_OUTCOMES = (*analysis.KEY_OUTCOMES, "prison_rate")
 """Outcome indicators in every handout's comparison table (the prison rate matches the toolkit's handout)."""
-
-ProgressCallback = Callable[[int, int], None]
-"""Called as ``(runs_done, runs_total)`` after each finished run."""
 
 
 def lesson_dir() -> Path:
@@ -156,11 +153,7 @@ class Lesson(_Strict):
         if len(set(value)) != len(value):
             raise ValueError(f"scenarios are listed more than once: {list(value)}")
         presets = preset_names()
-        problems = []
-        for name in value:
-            if name not in presets:
-                hint = close_match(name, presets)
-                problems.append(f"unknown preset {name!r}" + (f" — did you mean {hint!r}?" if hint else ""))
+        problems = [f"unknown preset {name!r}{did_you_mean(name, presets)}" for name in value if name not in presets]
         if problems:
             raise ValueError("; ".join(problems))
         return value
@@ -195,7 +188,7 @@ class Lesson(_Strict):
 
 # -- finding and loading -----------------------------------------------------------------------
 def lesson_names() -> list[str]:
-    """Names of the lesson files, in session order."""
+    """Names of the lesson files (``violence``, ...), in session order."""
     sessions = {path.stem: _session_of(path) for path in lesson_dir().glob("*.toml")}
     return sorted(sessions, key=lambda name: (sessions[name], name))
 
@@ -212,8 +205,15 @@ def _session_of(path: Path) -> str:
 def load_lesson(name_or_path: str | Path) -> Lesson:
     """A lesson by name (``violence``), by session (``7.5``) or from a ``.toml`` file path.
 
-    Raises :class:`ScenarioError` naming the file and field of every problem, or, for an
-    unknown name, suggesting the closest one.
+    Args:
+        name_or_path: a lesson name, a session number, or a path to a lesson file.
+
+    Returns:
+        The validated lesson.
+
+    Raises:
+        ScenarioError: every problem, each naming the file and the field; for an unknown name,
+            the closest one.
     """
     path = _locate(str(name_or_path))
     data = _read(path)
@@ -235,7 +235,11 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
 
 
 def list_lessons() -> list[Lesson]:
-    """Every lesson, loaded and validated, in session order."""
+    """Every lesson, loaded and validated, in session order.
+
+    Raises:
+        ScenarioError: the problems of the first lesson that does not load.
+    """
     return [load_lesson(name) for name in lesson_names()]
 
 
@@ -252,9 +256,7 @@ def _locate(ref: str) -> Path:
     by_session = {_session_of(lesson_dir() / f"{name}.toml"): name for name in names}
     if ref in by_session:
         return lesson_dir() / f"{by_session[ref]}.toml"
-    hint = close_match(ref, names)
-    suggestion = f" — did you mean {hint!r}?" if hint else ""
-    raise ScenarioError([f"unknown lesson {ref!r}{suggestion} (lessons: {', '.join(names)}; "
+    raise ScenarioError([f"unknown lesson {ref!r}{did_you_mean(ref, names)} (lessons: {', '.join(names)}; "
                          f"or a session number such as 7.1, or a path to a .toml file)"])
 
 
@@ -274,8 +276,7 @@ def _problem(path: Path, item: Any) -> str:
     if item["type"] == "extra_forbidden":
         fields = {"watch": Watch, "claims": Claim}.get(str(item["loc"][0]), Lesson).model_fields
         allowed = [name for name in fields if name not in ("name", "path")]
-        hint = close_match(str(item["loc"][-1]), allowed)
-        message = "unknown field" + (f" — did you mean {hint!r}?" if hint else "")
+        message = "unknown field" + did_you_mean(str(item["loc"][-1]), allowed)
     elif item["type"] == "missing":
         message = "missing field"
     elif item["type"] == "too_short":
@@ -321,48 +322,18 @@ class ClaimResult:
         return "holds" if self.clear else "holds (CI includes 0)"
 
 
-def burn_in_for(steps: int) -> int:
-    """Weeks left out of averages: the first year, or a quarter of a shorter run."""
-    return min(52, steps // 4)
+def evaluate_claims(claims: Sequence[Claim], runs: pd.DataFrame, burn_in: int = BURN_IN) -> list[ClaimResult]:
+    """Check claims against runs that hold their scenarios over the same seeds.
 
+    Args:
+        claims: the claims to check.
+        runs: weekly metrics labelled by scenario and seed (``marketsim.runs.run_batch``).
+        burn_in: weeks at the start of each run left out of the means.
 
-def run_scenarios(scenarios: Sequence[str], seeds: int | Sequence[int], steps: int,
-                  overrides: dict[str, Any] | None = None, workers: int = 1,
-                  progress: ProgressCallback | None = None) -> pd.DataFrame:
-    """Run scenarios over paired seeds, in ``workers`` processes; the long table of run_many.
-
-    Everything is validated before the first run. With one worker this is
-    :func:`marketsim.analysis.run_many`; with more, each (scenario, seed) run is a job.
+    Returns:
+        One result per claim, in order.
     """
-    if workers < 1:
-        raise ValueError(f"workers = {workers}: allowed a whole number ≥ 1")
-    seed_values = analysis.seed_list(seeds) if isinstance(seeds, int) else list(seeds)
-    if workers == 1:
-        return analysis.run_many(list(scenarios), seed_values, steps, overrides,
-                                 progress=progress or False)
-    _check_before_pool(scenarios, seed_values[0] if seed_values else 0, overrides)
-    jobs = [(name, seed) for name in scenarios for seed in seed_values]
-    frames: dict[tuple[str, int], pd.DataFrame] = {}
-    context = analysis.pool_context("marketsim.lessons")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = {pool.submit(analysis.run_many, [name], [seed], steps, overrides, False): (name, seed)
-                   for name, seed in jobs}
-        for done, future in enumerate(as_completed(futures), start=1):
-            frames[futures[future]] = future.result()
-            if progress:
-                progress(done, len(jobs))
-    return pd.concat([frames[job] for job in jobs], ignore_index=True)
-
-
-def _check_before_pool(scenarios: Sequence[str], seed: int, overrides: dict[str, Any] | None) -> None:
-    """Raise every scenario problem here, including those of the built world, not in a worker."""
-    analysis.check_worlds(analysis.load_scenarios(list(scenarios), overrides), seed)
-
-
-def evaluate_claims(claims: Sequence[Claim], runs: pd.DataFrame) -> list[ClaimResult]:
-    """Check claims against runs that hold their scenarios over the same seeds."""
     steps = int(runs["step"].max())
-    burn_in = burn_in_for(steps)
     summary = analysis.summarise_runs(runs, burn_in).set_index(["scenario", "seed"])
     results = []
     for claim in claims:
@@ -382,23 +353,41 @@ def evaluate_claims(claims: Sequence[Claim], runs: pd.DataFrame) -> list[ClaimRe
     return results
 
 
-def check_claims(lesson: Lesson, seeds: int = 4, steps: int = 104,
-                 overrides: dict[str, Any] | None = None, workers: int = 1,
-                 progress: ProgressCallback | None = None) -> list[ClaimResult]:
-    """Run the scenarios a lesson's claims compare, over paired seeds, and check each claim."""
-    return check_all([lesson], seeds, steps, overrides, workers, progress)[lesson.name]
+def check_claims(lesson: Lesson, *, seeds: int = 4, steps: int = 104, burn_in: int = BURN_IN,
+                 overrides: dict[str, Any] | None = None, workers: int | None = 1,
+                 progress: ProgressOption = False) -> list[ClaimResult]:
+    """Run the scenarios a lesson's claims compare over paired seeds, and check each claim.
+
+    Args:
+        lesson: the lesson.
+        seeds: paired seeds per scenario.
+        steps: weeks per run.
+        burn_in: weeks at the start of each run left out of the means.
+        overrides: parameter overrides for every scenario.
+        workers: processes running the simulations.
+        progress: see ``marketsim.runs.ProgressOption``.
+
+    Returns:
+        One result per claim of the lesson.
+    """
+    return check_all([lesson], seeds=seeds, steps=steps, burn_in=burn_in, overrides=overrides,
+                     workers=workers, progress=progress)[lesson.name]
 
 
-def check_all(lessons: Sequence[Lesson], seeds: int = 4, steps: int = 104,
-              overrides: dict[str, Any] | None = None, workers: int = 2,
-              progress: ProgressCallback | None = None) -> dict[str, list[ClaimResult]]:
-    """Check the claims of several lessons, running each scenario they need only once."""
+def check_all(lessons: Sequence[Lesson], *, seeds: int = 4, steps: int = 104, burn_in: int = BURN_IN,
+              overrides: dict[str, Any] | None = None, workers: int | None = 2,
+              progress: ProgressOption = False) -> dict[str, list[ClaimResult]]:
+    """Check the claims of several lessons, running each scenario they need only once.
+
+    Takes the arguments of :func:`check_claims`; returns its results by lesson name.
+    """
+    check_burn_in(burn_in, steps)
     needed = list(dict.fromkeys(name for lesson in lessons for claim in lesson.claims
                                 for name in (claim.scenario, claim.reference)))
     if not needed:
         return {lesson.name: [] for lesson in lessons}
-    runs = run_scenarios(needed, seeds, steps, overrides, workers, progress)
-    return {lesson.name: evaluate_claims(lesson.claims, runs) for lesson in lessons}
+    runs = run_batch(needed, seeds, steps, overrides, workers=workers, progress=progress)
+    return {lesson.name: evaluate_claims(lesson.claims, runs, burn_in) for lesson in lessons}
 
 
 # -- the handout -------------------------------------------------------------------------------
@@ -407,20 +396,36 @@ def handout_path(lesson: Lesson, out_dir: str | Path) -> Path:
     return Path(out_dir) / f"lesson-{lesson.name}.html"
 
 
-def build_handout(lesson: Lesson, seeds: int = 5, steps: int = 260, out_dir: str | Path = "out",
-                  overrides: dict[str, Any] | None = None, facilitator: bool = False,
-                  workers: int = 1, progress: ProgressCallback | None = None) -> Path:
+def build_handout(lesson: Lesson, *, seeds: int = 5, steps: int = 260, burn_in: int = BURN_IN,
+                  out_dir: str | Path = "out", overrides: dict[str, Any] | None = None,
+                  facilitator: bool = False, workers: int | None = 1,
+                  progress: ProgressOption = False) -> Path:
     """Run a lesson's scenarios and write its printable handout as one self-contained HTML file.
 
     The handout holds the narrative, objectives, the scenarios, what to watch, a figure of
     the watched series (embedded PNG), a comparison table of outcome, process and watched
     indicators, the lesson's claims with the result of checking them on this very run, the
     discussion questions and the sources; with ``facilitator``, also the facilitator notes.
+
+    Args:
+        lesson: the lesson.
+        seeds: paired seeds per scenario.
+        steps: weeks per run.
+        burn_in: weeks at the start of each run left out of the table and the claims (stated
+            in the handout).
+        out_dir: the folder written to (created if needed).
+        overrides: parameter overrides for every scenario.
+        facilitator: include the facilitator notes (a trainer's copy).
+        workers: processes running the simulations.
+        progress: see ``marketsim.runs.ProgressOption``.
+
+    Returns:
+        The handout's path (:func:`handout_path`).
     """
+    check_burn_in(burn_in, steps)
     render = _markdown_renderer()
-    runs = run_scenarios(lesson.scenarios, seeds, steps, overrides, workers, progress)
-    results = evaluate_claims(lesson.claims, runs)
-    burn_in = burn_in_for(steps)
+    runs = run_batch(lesson.scenarios, seeds, steps, overrides, workers=workers, progress=progress)
+    results = evaluate_claims(lesson.claims, runs, burn_in)
     metrics = _table_metrics(lesson, runs)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in), reference=lesson.scenarios[0],
                              metrics=metrics)
@@ -454,10 +459,6 @@ def _figure(runs: pd.DataFrame, metrics: list[str], smooth: int) -> str:
         return base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _signed(value: float) -> str:
-    return "—" if math.isnan(value) else ("+" if value > 0 else "") + analysis.format_number(value)
-
-
 def _comparison_html(table: pd.DataFrame, scenarios: Sequence[str]) -> str:
     """The comparison table: one row per indicator, per scenario the mean and the change."""
     reference = scenarios[0]
@@ -478,8 +479,8 @@ def _comparison_html(table: pd.DataFrame, scenarios: Sequence[str]) -> str:
                 cells.append(f"<td>{mean}</td>")
                 continue
             clear = row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0
-            change = (f"{row['pct_change']:+.0f}%" if not math.isnan(row["pct_change"])
-                      else _signed(row["diff"]))
+            change = (analysis.format_percent(row["pct_change"]) if not math.isnan(row["pct_change"])
+                      else analysis.format_number(row["diff"], signed=True))
             css = ' class="clear"' if clear else ""
             cells.append(f'<td>{mean} <span{css}>({change})</span></td>')
         label = (f'<th scope="row">{html.escape(str(metric))}'
@@ -493,8 +494,9 @@ def _claim_html(result: ClaimResult, render: MarkdownIt) -> str:
     verdict = {"holds": ("✓", "holds in this run"),
                "holds (CI includes 0)": ("✓", "holds in this run, but the 95% CI includes zero"),
                "fails": ("✗", "not seen in this run")}[result.verdict()]
+    signed = [analysis.format_number(value, signed=True) for value in (result.diff, result.ci_low, result.ci_high)]
     detail = (f"{html.escape(result.claim.describe())}: paired difference "
-              f"{_signed(result.diff)} (95% CI {_signed(result.ci_low)} to {_signed(result.ci_high)})")
+              f"{signed[0]} (95% CI {signed[1]} to {signed[2]})")
     css = "holds" if result.holds else "fails"
     return (f'<li class="{css}"><span class="mark">{verdict[0]}</span> '
             f"{render.renderInline(result.claim.text)} <em>— {verdict[1]}.</em>"
@@ -604,7 +606,19 @@ CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrom
 
 
 def print_pdf(handout: str | Path, timeout: float = 120) -> Path:
-    """Print an HTML handout to PDF beside it with a headless Chromium; returns the PDF path."""
+    """Print an HTML handout to PDF beside it with a headless Chromium.
+
+    Args:
+        handout: the HTML file (from :func:`build_handout`).
+        timeout: seconds Chromium may take.
+
+    Returns:
+        The PDF's path: the handout's, ending in ``.pdf``.
+
+    Raises:
+        FileNotFoundError: no Chromium is installed.
+        RuntimeError: Chromium could not print the page.
+    """
     source = Path(handout).resolve()
     browser = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
     if browser is None:

@@ -1,4 +1,4 @@
-"""The stylized facts the model must reproduce (DESIGN §4), as data, and their paired-seed tests.
+"""The eleven stylized facts the model must reproduce, as data, and their paired-seed tests.
 
 Each fact is a set of comparisons between two scenarios run with the same seeds at the same
 police budget. A comparison names a metric (averaged over the weeks after a burn-in) and the
@@ -14,24 +14,22 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from marketsim.analysis import atomic_path, mean_ci, pool_context, seed_list
+from marketsim import analysis
 from marketsim.config.scenario import load_scenario
-from marketsim.model import DrugMarketModel
 from marketsim.outputs import METRICS
+from marketsim.runs import BURN_IN, ProgressOption, check_burn_in, run_batch
 
 MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""
 STEPS = 520
-BURN_IN = 52
 
 Overrides = tuple[tuple[str, object], ...]
 
@@ -90,14 +88,15 @@ FACTS: tuple[Fact, ...] = (
     Fact("balloon_effect", 1, "Balloon effect",
          "eradication in one region lowers its share of production; production moves to the other "
          "regions; total supply mostly recovers",
-         "seeds 000/001 (coca shifts between Colombia, Peru and Bolivia); UNODC",
+         "Chatham House 2012 (the balloon effect); MDLE seminar 2014 (coca displaced from Colombia to Peru and "
+         "Bolivia)",
          _vs_baseline("eradication", ("production_share_region_1", "lower"),
                       ("production_share_region_2", "higher"), ("production_kg", "similar", 0.25))),
     Fact("zero_tolerance", 2, "Zero tolerance",
          "prison population rises several-fold, consumption does not fall durably, homicides rise "
          "(more with militarisation)",
-         "seed 004 (Ciudad Juárez: incarcerations ×10 while homicides rose); seed 001 (Mexico: homicide "
-         "rate almost tripled); Werb et al. 2011",
+         "MDLE seminar 2013 (Ciudad Juárez: incarcerations ×10 while homicides rose); IDPC 2016 Module 7 "
+         "(Mexico: homicide rate almost tripled); Werb et al. 2011",
          (*_vs_baseline("zero_tolerance", ("prison_population", "higher"), ("consumption_kg", "similar", 0.15),
                         ("homicide_rate", "higher")),
           Comparison("homicide_rate", Arm("zero_tolerance"), Arm("militarised_crackdown"), "higher"))),
@@ -105,7 +104,7 @@ FACTS: tuple[Fact, ...] = (
          "fewer homicides than the baseline and than zero tolerance at the same budget; open-air trade "
          "moves indoors",
          "Braga et al. 2001 (Boston −63% youth homicides); Braga, Weisburd & Turchan 2018 (−20 to −25%); "
-         "seed 004 (High Point)",
+         "MDLE seminar 2013 (High Point)",
          (*_vs_baseline("focused_deterrence", ("homicide_rate", "lower"), ("open_air_share", "lower")),
           Comparison("homicide_rate", Arm("zero_tolerance"), Arm("focused_deterrence"), "lower"))),
     Fact("kingpin", 4, "Kingpin strategy",
@@ -117,7 +116,7 @@ FACTS: tuple[Fact, ...] = (
                       ("spillover_homicides", "higher"))),
     Fact("hegemony_collusion", 5, "Hegemony and collusion",
          "a dominant organisation, or police collusion with one, means less violence but more corruption",
-         "seeds 000/001 (Japan's Yakuza; PRI-era Mexico)",
+         "IDPC 2016 Module 7 (Japan's Yakuza; the balance of power); Snyder & Durán-Martínez 2009 (PRI-era Mexico)",
          (Comparison("homicide_rate", RIVALS, HEGEMON, "lower"),
           *_vs_baseline("collusion", ("homicide_rate", "lower"), ("corruption", "higher")))),
     Fact("profits_chain", 6, "Profits and chain length",
@@ -125,35 +124,36 @@ FACTS: tuple[Fact, ...] = (
          "prices and number of users raises drug-market homicides; six transit towns per corridor instead "
          "of one raise armed contests between organisations — the effect on homicides is positive but "
          "within the noise of different world layouts)",
-         "seeds 000/003 (the hourglass; value added along the chain); Castillo, Mejía & Restrepo 2020",
+         "Chatham House 2012 (the hourglass); IDPC 2016 Module 7 (longer chains, higher profits, more violence); "
+         "Castillo, Mejía & Restrepo 2020",
          (*_vs_baseline(Arm("baseline", (("demand.grams_occasional", 0.225), ("demand.grams_dependent", 1.5))),
                         ("drug_market_homicides", "higher")),
           Comparison("territorial_contests", Arm("baseline", (("world.towns_per_route", 1),)),
                      Arm("baseline", (("world.towns_per_route", 6),)), "higher"))),
     Fact("harm_reduction", 7, "Harm reduction",
          "fewer overdose deaths and infections, without more use",
-         "seed 001; WHO/UNAIDS reviews; Aspinall et al. 2014",
+         "MDLE seminar 2013; WHO 2004; Aspinall et al. 2014",
          _vs_baseline("harm_reduction", ("overdose_deaths", "lower"), ("new_infections", "lower"),
                       ("users", "not_higher", 0.05))),
     Fact("alternatives", 8, "Alternatives to incarceration",
          "a much smaller prison population and less recidivism, without more violence",
-         "seed 001; Pew 2011; Cullen, Jonson & Nagin 2011",
+         "IDPC 2016 Module 7; Pew 2011; Cullen, Jonson & Nagin 2011",
          _vs_baseline("alternatives_to_incarceration", ("prison_population", "lower"),
                       ("recidivism_3y", "lower"), ("violent_incidents", "not_higher", 0.15))),
     Fact("replacement", 9, "Replacement of retail dealers",
          "arresting retail dealers barely dents supply: arrested sellers are replaced within weeks",
-         "REFERENCES (replacement); Prieto-Curiel et al. 2023",
+         "CICAD side event 2014 (low-level sellers 'can easily be replaced'); Prieto-Curiel et al. 2023",
          _vs_baseline(Arm("baseline", (("policy.street_share", 0.6), ("policy.interdiction_share", 0.0),
                                        ("policy.investigation_share", 0.0))),
                       ("arrests_dealers", "higher"), ("consumption_kg", "similar", 0.15),
                       ("dealers", "similar", 0.15))),
     Fact("online_trade", 10, "Online trade",
          "a larger online share means less retail violence",
-         "seed 003 (dark-net markets are less violent)",
+         "IDPC 2016 Module 7 (online sales may create less violence); MDLE seminar 2014 (the dark net)",
          _vs_baseline("online_market", ("street_disputes", "lower"), ("violent_incidents", "lower"))),
     Fact("trust", 11, "Trust",
          "community policing raises trust and reporting and lowers violence",
-         "seed 003 (Rio's pacification units); Sampson, Raudenbush & Earls 1997",
+         "MDLE seminar 2014 (Rio's pacification units); Sampson, Raudenbush & Earls 1997",
          _vs_baseline("community_policing", ("trust", "higher"), ("reporting", "higher"),
                       ("violent_incidents", "lower"))),
 )
@@ -175,7 +175,7 @@ class ComparisonResult:
     @property
     def mean(self) -> tuple[float, float, float]:
         """Mean paired difference with its 95% CI."""
-        return mean_ci(self.differences)
+        return analysis.mean_ci(self.differences)
 
     @property
     def relative(self) -> tuple[float, float, float]:
@@ -216,52 +216,54 @@ class ComparisonResult:
                 f"{'holds' if self.holds else 'FAILS'}")
 
 
-RunKey = tuple[str, Overrides, int, int, int]
+def arm_summaries(arms: Iterable[Arm], seeds: int | list[int] = 10, steps: int = STEPS,
+                  burn_in: int = BURN_IN, workers: int | None = 2,
+                  progress: ProgressOption = False) -> pd.DataFrame:
+    """Run each arm once over the same paired seeds and summarise it.
+
+    Args:
+        arms: the arms (repeats are run once).
+        seeds: a count of paired seeds, or the seeds.
+        steps: weeks per run.
+        burn_in: weeks at the start of each run left out of the means.
+        workers: processes running the simulations.
+        progress: see ``marketsim.runs.ProgressOption``.
+
+    Returns:
+        One row per arm and seed: ``scenario`` (the arm's label), ``seed`` and each metric's
+        mean over the weeks after the burn-in.
+    """
+    check_burn_in(burn_in, steps)
+    scenarios = [replace(load_scenario(arm.scenario, dict(arm.overrides)), name=arm.label)
+                 for arm in sorted(set(arms), key=lambda arm: arm.label)]
+    runs = run_batch(scenarios, seeds, steps, workers=workers, progress=progress)
+    return analysis.summarise_runs(runs, burn_in)
 
 
-def run_summary(key: RunKey) -> dict[str, float]:
-    """Mean of every metric after the burn-in for one (scenario, overrides, seed, steps, burn-in)."""
-    scenario, overrides, seed, steps, burn_in = key
-    model = DrugMarketModel(load_scenario(scenario, dict(overrides)), seed=seed).run(steps)
-    df = model.metrics()
-    return df[df.step > burn_in].mean(numeric_only=True).to_dict()
-
-
-def run_arms(arms: Iterable[Arm], seeds: list[int], steps: int = STEPS, burn_in: int = BURN_IN,
-             workers: int = 2, progress: Callable[[int, int], None] | None = None) -> dict[RunKey, dict[str, float]]:
-    """Summaries (metric means after the burn-in) of every arm over the given seeds, each run once."""
-    arms = sorted(set(arms), key=lambda a: a.label)
-    for arm in arms:  # every scenario and override must be valid before any run starts
-        load_scenario(arm.scenario, dict(arm.overrides))
-    keys = [(arm.scenario, arm.overrides, seed, steps, burn_in) for arm in arms for seed in seeds]
-    summaries: dict[RunKey, dict[str, float]] = {}
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=pool_context("marketsim.validation")) as pool:
-            for done, (key, summary) in enumerate(zip(keys, pool.map(run_summary, keys), strict=True), 1):
-                summaries[key] = summary
-                if progress:
-                    progress(done, len(keys))
-    else:
-        for done, key in enumerate(keys, 1):
-            summaries[key] = run_summary(key)
-            if progress:
-                progress(done, len(keys))
-    return summaries
-
-
-def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = STEPS, burn_in: int = BURN_IN,
-             workers: int = 2, progress: Callable[[int, int], None] | None = None) -> dict[str, list[ComparisonResult]]:
-    """Run every arm the facts need over the same paired seeds (each arm once) and compare."""
-    facts = list(facts)
-    seed_values = seed_list(seeds) if isinstance(seeds, int) else list(seeds)
-    arms = {arm for fact in facts for c in fact.comparisons for arm in (c.reference, c.alternative)}
-    summaries = run_arms(arms, seed_values, steps, burn_in, workers, progress)
+def compare_arms(facts: Iterable[Fact], summary: pd.DataFrame) -> dict[str, list[ComparisonResult]]:
+    """Each fact's comparisons measured on arm summaries (:func:`arm_summaries`), paired by seed."""
+    by_arm = summary.set_index(["scenario", "seed"]).sort_index()
 
     def values(arm: Arm, metric: str) -> np.ndarray:
-        return np.array([summaries[(arm.scenario, arm.overrides, s, steps, burn_in)][metric] for s in seed_values])
+        return by_arm.loc[arm.label, metric].to_numpy(dtype=float)
 
     return {fact.name: [ComparisonResult(c, values(c.reference, c.metric), values(c.alternative, c.metric))
                         for c in fact.comparisons] for fact in facts}
+
+
+def fact_arms(facts: Iterable[Fact]) -> set[Arm]:
+    """Every arm the facts' comparisons need."""
+    return {arm for fact in facts for c in fact.comparisons for arm in (c.reference, c.alternative)}
+
+
+def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = STEPS, burn_in: int = BURN_IN,
+             workers: int | None = 2, progress: ProgressOption = False) -> dict[str, list[ComparisonResult]]:
+    """Run every arm the facts need over the same paired seeds (each arm once) and compare.
+
+    Takes the arguments of :func:`arm_summaries`; returns each fact's results by fact name.
+    """
+    facts = list(facts)
+    return compare_arms(facts, arm_summaries(fact_arms(facts), seeds, steps, burn_in, workers, progress))
 
 
 def results_table(results: dict[str, list[ComparisonResult]]) -> pd.DataFrame:
@@ -308,7 +310,7 @@ def plot_fact(fact: Fact, results: list[ComparisonResult], path: Path) -> Path:
     ax.invert_yaxis()
     ax.set_xlabel("change from the reference, % (mean of paired seeds, 95% CI)")
     ax.set_title(f"Fact {fact.number}: {fact.title} — {len(results[0].differences)} paired seeds", fontsize=10)
-    with atomic_path(path) as tmp:
+    with analysis.atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=110)
     plt.close(fig)
     return path
@@ -319,19 +321,19 @@ def main(fact_name: str | None = None, argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Reproduce a stylized fact with paired seeds.")
     parser.add_argument("--seeds", type=int, default=10, help="paired seeds (default 10)")
     parser.add_argument("--steps", type=int, default=STEPS, help=f"weeks per run (default {STEPS})")
+    parser.add_argument("--burn-in", type=int, default=BURN_IN,
+                        help=f"weeks at the start of each run left out of the means (default {BURN_IN})")
     parser.add_argument("--workers", type=int, default=2, help="parallel processes (default 2)")
     parser.add_argument("--out", type=Path, default=Path("out/experiments"), help="output folder")
     args = parser.parse_args(argv)
     facts = [FACTS_BY_NAME[fact_name]] if fact_name else list(FACTS)
-    results = evaluate(facts, seeds=args.seeds, steps=args.steps, workers=args.workers,
-                       progress=lambda done, total: print(f"\rruns {done}/{total}", end="", flush=True))
-    print()
+    results = evaluate(facts, seeds=args.seeds, steps=args.steps, burn_in=args.burn_in, workers=args.workers,
+                       progress=True)
     args.out.mkdir(parents=True, exist_ok=True)
     failures = 0
     for fact in facts:
         table = results_table({fact.name: results[fact.name]})
-        with atomic_path(args.out / f"{fact.name}.csv") as tmp:
-            table.to_csv(tmp, index=False)
+        analysis.write_table(table, args.out / f"{fact.name}.csv")
         figure = plot_fact(fact, results[fact.name], args.out / f"{fact.name}.png")
         print(f"Fact {fact.number}: {fact.title} — data {args.out / (fact.name + '.csv')}, figure {figure}")
         for r in results[fact.name]:

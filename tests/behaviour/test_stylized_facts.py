@@ -1,4 +1,4 @@
-"""The eleven stylized facts of DESIGN §4, each over the same 10 paired seeds.
+"""The eleven stylized facts of marketsim.validation, each over the same 10 paired seeds.
 
 Every arm runs once (shared across facts) in a pool of two processes. Under pytest-xdist the
 evaluation runs in whichever worker gets here first and is shared through a file guarded by a

@@ -1,7 +1,6 @@
-"""The shared analysis helpers: seeds, batches of runs, summaries, paired comparisons, files.
+"""The shared analysis helpers: summaries, paired comparisons, numbers, figures, files.
 
-Summaries and comparisons are checked on hand-made tables with known answers; runs are
-a few weeks in a small world.
+Summaries and comparisons are checked on hand-made tables with known answers.
 """
 
 from __future__ import annotations
@@ -14,66 +13,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-import marketsim as ms
 from marketsim import analysis
+from marketsim.runs import BURN_IN
 
-SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-# -- seeds -------------------------------------------------------------------------------------
-def test_seed_list_is_reproducible_distinct_and_prefix_stable() -> None:
-    seeds = analysis.seed_list(20)
-    assert seeds == analysis.seed_list(20)
-    assert len(set(seeds)) == 20
-    assert analysis.seed_list(5) == seeds[:5]
-    assert analysis.seed_list(5, base=1) != seeds[:5]
-    assert all(isinstance(seed, int) and seed >= 0 for seed in seeds)
-    with pytest.raises(ValueError, match="n = -1"):
-        analysis.seed_list(-1)
-
-
-# -- running -----------------------------------------------------------------------------------
-def test_run_many_stacks_tidy_rows_with_paired_seeds() -> None:
-    calls: list[tuple[int, int]] = []
-    runs = analysis.run_many(["baseline", "kingpin"], 2, 4, SMALL_WORLD, progress=lambda *c: calls.append(c))
-    assert list(runs.columns[:3]) == ["scenario", "seed", "step"]
-    assert len(runs) == 2 * 2 * 4
-    assert list(pd.unique(runs["scenario"])) == ["baseline", "kingpin"]
-    for _, group in runs.groupby("scenario"):
-        assert list(pd.unique(group["seed"])) == analysis.seed_list(2)
-    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
-    single = ms.run("kingpin", seed=analysis.seed_list(2)[1], steps=4, overrides=SMALL_WORLD)
-    again = runs[(runs["scenario"] == "kingpin") & (runs["seed"] == analysis.seed_list(2)[1])]
-    pd.testing.assert_frame_equal(again.drop(columns=["scenario", "seed"]).reset_index(drop=True), single)
-
-
-def test_run_many_validates_everything_before_the_first_run(tmp_path: Path) -> None:
-    calls: list[tuple[int, int]] = []
-
-    def progress(done: int, total: int) -> None:
-        calls.append((done, total))
-
-    with pytest.raises(ms.ScenarioError) as caught:
-        analysis.run_many(["baseline", "nope", "zero_tolerence"], [1], 4, SMALL_WORLD, progress=progress)
-    assert [problem.split(" (presets")[0] for problem in caught.value.problems] == [
-        "unknown scenario 'nope'", "unknown scenario 'zero_tolerence' — did you mean 'zero_tolerance'?"]
-    # a problem only the built world reveals, in the second scenario
-    region = tmp_path / "region.toml"
-    region.write_text('[policy]\neradication_region = "region_9"\n', encoding="utf-8")
-    with pytest.raises(ms.ScenarioError, match="'region_9' is not in this world"):
-        analysis.run_many(["baseline", region], [1], 4, SMALL_WORLD, progress=progress)
-    with pytest.raises(ms.ScenarioError, match="scenario 'baseline' is given more than once"):
-        analysis.run_many(["baseline", "baseline"], [1], 4, progress=progress)
-    assert calls == []
-
-
-@pytest.mark.parametrize(("seeds", "steps", "message"), [
-    ([], 4, "no seeds"), ([3, 3], 4, "seeds must be distinct"), ([-1], 4, "≥ 0"), (1, 0, "steps = 0"),
-])
-def test_run_many_rejects_bad_seeds_and_steps(seeds: list[int] | int, steps: int, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        analysis.run_many("baseline", seeds, steps, progress=False)
 
 
 # -- summaries and comparisons -----------------------------------------------------------------
@@ -133,10 +76,29 @@ def test_compare_reference_and_metric_choice() -> None:
         analysis.compare(summary, metrics=["lever"])
 
 
+def test_summarise_runs_leaves_out_the_default_burn_in() -> None:
+    runs = weekly("a", 1, [1000.0] * BURN_IN + [1.0, 3.0])
+    assert analysis.summarise_runs(runs)["homicides"].tolist() == [2.0]
+
+
 def test_mean_ci_with_one_value_has_no_interval() -> None:
     mean, low, high = analysis.mean_ci([3.0, math.nan])
     assert mean == 3.0 and math.isnan(low) and math.isnan(high)
     assert all(math.isnan(value) for value in analysis.mean_ci([]))
+
+
+# -- numbers ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(("value", "options", "text"), [
+    (1234.5, {}, "1,234"), (12.345, {}, "12.3"), (0.0123, {}, "0.0123"), (math.nan, {}, "—"),
+    (2.5, {"signed": True}, "+2.5"), (-2.5, {"signed": True}, "-2.5"), (0, {"signed": True}, "0"),
+    (35_000, {"compact": True}, "35k"), (1_250_000, {"compact": True}, "1.25M"), (4200, {"compact": True}, "4,200"),
+])
+def test_one_number_format_everywhere(value: float, options: dict, text: str) -> None:
+    assert analysis.format_number(value, **options) == text
+
+
+def test_percent_changes() -> None:
+    assert [analysis.format_percent(v) for v in (12.4, -3.21, 0.0, math.nan)] == ["+12%", "-3.2%", "+0.0%", "—"]
 
 
 # -- figures and files -------------------------------------------------------------------------

@@ -15,12 +15,17 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from marketsim import analysis, cli, parameter_specs
+from marketsim import analysis, parameter_specs
+from marketsim.cli import common
+from marketsim.cli import main as cli
 from marketsim.config.scenario import preset_names
+from marketsim.runs import seed_list
 
 SMALL = ["--set", "world.producers=600", "--set", "world.neighbourhoods=12",
          "--set", "world.neighbourhood_population=50000"]
 STEPS = 6
+SHORT = ["--steps", str(STEPS), "--burn-in", "2"]
+"""A few weeks, with a burn-in shorter than the run (the default, a year, would leave no weeks)."""
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 runner = CliRunner()
@@ -29,7 +34,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Print tables wide enough that no cell is cut, whatever the terminal."""
-    monkeypatch.setattr(cli, "console", Console(width=250, highlight=False))
+    monkeypatch.setattr(common, "console", Console(width=250, highlight=False))
 
 
 def invoke(*args: str | Path):
@@ -89,10 +94,10 @@ def test_params_markdown_has_one_row_per_parameter() -> None:
 
 def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path: Path) -> None:
     table, figure = tmp_path / "deep" / "run.csv", tmp_path / "deep" / "run.png"
-    result = invoke("run", "kingpin", "--seed", "7", "--steps", STEPS, *SMALL, "--out", table, "--figure", figure)
+    result = invoke("run", "kingpin", "--seed", "7", *SHORT, *SMALL, "--out", table, "--figure", figure)
     assert result.exit_code == 0, result.output
     for label in ("Outcome indicators", "Process indicators", "homicides", "prison_population", "arrests",
-                  "seizures_kg", "Per year"):
+                  "seizures_kg", "Per year", "weekly means over weeks 3–6"):
         assert label in result.stdout
     runs = pd.read_csv(table)
     assert list(runs.columns[:3]) == ["scenario", "seed", "step"]
@@ -103,21 +108,21 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path: Path) -> Non
 
 
 def test_run_writes_parquet(tmp_path: Path) -> None:
-    result = invoke("run", "baseline", "--steps", STEPS, *SMALL, "--out", tmp_path / "run.parquet")
+    result = invoke("run", "baseline", *SHORT, *SMALL, "--out", tmp_path / "run.parquet")
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(tmp_path / "run.parquet")) == STEPS
 
 
 def test_compare_runs_paired_seeds_and_writes_three_files(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
-    result = invoke("compare", "baseline", "zero_tolerance", "--seeds", 2, "--steps", STEPS, *SMALL, "--out", out)
+    result = invoke("compare", "baseline", "zero_tolerance", "--seeds", 2, *SHORT, *SMALL, "--out", out)
     assert result.exit_code == 0, result.output
     assert "Outcome indicators" in result.stdout and "Process indicators" in result.stdout
     assert "Δ vs baseline" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.png", "runs.parquet"]
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 2 * 2 * STEPS
-    seeds = analysis.seed_list(2)
+    seeds = seed_list(2)
     for scenario in ("baseline", "zero_tolerance"):
         assert sorted(runs.loc[runs["scenario"] == scenario, "seed"].unique()) == sorted(seeds)
     table = pd.read_csv(out / "compare.csv")
@@ -132,7 +137,7 @@ def test_compare_runs_paired_seeds_and_writes_three_files(tmp_path: Path) -> Non
 def test_demo_runs_the_baseline_and_says_where_its_files_are(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli, "DEMO_WEEKS", STEPS)
-    result = invoke("demo", "--out", tmp_path / "o")
+    result = invoke("demo", "--out", tmp_path / "o", "--burn-in", "2")
     assert result.exit_code == 0, result.output
     csv, png = tmp_path / "o" / "baseline.csv", tmp_path / "o" / "baseline.png"
     assert str(csv) in result.stdout and str(png) in result.stdout
@@ -176,7 +181,7 @@ BAD_INPUTS = [
     (["{malformed}"], "malformed TOML in"),
     (["{orphan}"], "orphan.toml: extends: scenario file 'missing.toml' does not exist"),
     (["baseline", "--steps", "0"], "--steps"),
-    (["baseline", "--burn-in", "6", "--steps", "6"], "--burn-in 6 leaves no weeks to average"),
+    (["baseline", "--burn-in", "6", "--steps", "6"], "--burn-in = 6 leaves no weeks to average"),
 ]
 
 
@@ -194,7 +199,7 @@ def _fill(args: list[str], files: dict[str, Path]) -> list[str]:
 def test_run_rejects_bad_input_and_writes_nothing(args: list[str], message: str, tmp_path: Path,
                                                   bad_files: dict[str, Path]) -> None:
     out = tmp_path / "out"
-    result = invoke("run", *SMALL, "--steps", STEPS, "--out", out / "run.csv", "--figure", out / "run.png",
+    result = invoke("run", *SMALL, *SHORT, "--out", out / "run.csv", "--figure", out / "run.png",
                     *_fill(args, bad_files))
     assert result.exit_code == 2, result.output
     assert message in result.stderr
@@ -211,7 +216,7 @@ def test_run_rejects_bad_input_and_writes_nothing(args: list[str], message: str,
 def test_compare_rejects_bad_input_and_writes_nothing(args: list[str], message: str, tmp_path: Path,
                                                       bad_files: dict[str, Path]) -> None:
     out = tmp_path / "out"
-    result = invoke("compare", *SMALL, "--seeds", "1", "--steps", STEPS, "--out", out, *_fill(args, bad_files))
+    result = invoke("compare", *SMALL, "--seeds", "1", *SHORT, "--out", out, *_fill(args, bad_files))
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert not out.exists()
@@ -240,10 +245,10 @@ def test_an_output_directory_that_cannot_be_created_is_rejected_before_running(
     blocked = bad_files["not_a_dir"] / "sub"
     before = sorted(bad_files["not_a_dir"].parent.rglob("*"))
     if target == "compare":
-        result = invoke("compare", "baseline", "kingpin", *SMALL, "--seeds", "1", "--steps", STEPS, "--out", blocked)
+        result = invoke("compare", "baseline", "kingpin", *SMALL, "--seeds", "1", *SHORT, "--out", blocked)
     else:
         option = "--out" if target == "table" else "--figure"
-        result = invoke("run", "baseline", *SMALL, "--steps", STEPS, option,
+        result = invoke("run", "baseline", *SMALL, *SHORT, option,
                         blocked / ("run.csv" if target == "table" else "run.png"))
     assert result.exit_code == 2, result.output
     assert f"{bad_files['not_a_dir']} is not a directory" in result.stderr

@@ -20,6 +20,8 @@ from marketsim.dashboard.frame import Painter
 from marketsim.dashboard.network import MapLayout, MapScale, MapState, map_svg, org_colour
 from marketsim.dashboard.parameters import control_for, round_to_step
 from marketsim.dashboard.session import Settings
+from marketsim.dashboard.teaching import claims_html
+from marketsim.lessons import evaluate_claims, load_lesson
 
 SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
 WEEKS = 6
@@ -70,6 +72,19 @@ def test_scoreboard_is_paired_by_seed(experiment):
     assert homicides.verdict(0) == ("worse" if homicides.differences[0] > 0 else "better")
     assert trust.verdict(0) == ("better" if trust.differences[0] > 0 else "worse")
     assert arrests.verdict(0) == "neutral"
+
+
+def test_lesson_claims_are_checked_on_the_runs_once_past_the_burn_in(experiment):
+    lesson = load_lesson("modernising_enforcement")  # claims focused deterrence against zero tolerance
+    waiting = claims_html(lesson, experiment, burn_in=WEEKS)
+    assert f"checked after week {WEEKS}" in waiting and "so far" not in waiting
+    checked = claims_html(lesson, experiment, burn_in=2)
+    claims = [c for c in lesson.claims if {c.scenario, c.reference} == {"focused_deterrence", "zero_tolerance"}]
+    results = evaluate_claims(claims, experiment.metrics(), burn_in=2)
+    assert checked.count('class="ms-claim"') == len(results) > 0
+    for result in results:
+        assert ("✔ shown so far" if result.holds else "✘ not shown so far") in checked
+    assert "weekly means after week 2, 2 paired seeds" in checked
 
 
 def test_settings_edit_cap_and_restore():

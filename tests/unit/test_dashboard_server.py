@@ -8,7 +8,7 @@ import solara.__main__
 from solara.server import settings
 from typer.testing import CliRunner
 
-from marketsim.cli import app
+from marketsim.cli.main import app
 from marketsim.dashboard import server
 
 

@@ -17,7 +17,9 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from marketsim import ScenarioError, cli, lesson_cli
+from marketsim import ScenarioError
+from marketsim.cli import common
+from marketsim.cli import main as cli
 from marketsim.config.scenario import load_scenario, preset_names, scenario_dir
 from marketsim.lessons import (
     SESSIONS,
@@ -29,14 +31,16 @@ from marketsim.lessons import (
     lesson_names,
     list_lessons,
     load_lesson,
-    run_scenarios,
 )
+from marketsim.runs import run_batch
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 SMALL_SETS = [arg for path, value in SMALL.items() for arg in ("--set", f"{path}={value}")]
+SHORT_BURN_IN = 2
+"""Runs here are a few weeks long: shorter than the default burn-in of a year."""
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-# Every claim a lesson may make, with the stylized fact of DESIGN.md §4 that asserts it.
+# Every claim a lesson may make, with the stylized fact (marketsim.validation.FACTS) that asserts it.
 # A new claim needs a fact here first: lessons claim only what the design commits the model to.
 ASSERTED = {
     ("production_share_region_1", "eradication", "baseline", "lower"): "1 balloon effect",
@@ -64,7 +68,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Print tables wide enough that no cell is cut, whatever the terminal."""
-    monkeypatch.setattr(lesson_cli, "console", Console(width=250, highlight=False))
+    monkeypatch.setattr(common, "console", Console(width=250, highlight=False))
 
 
 def invoke(*args: str | Path):
@@ -127,7 +131,7 @@ def test_lessons_claim_only_what_the_design_asserts() -> None:
     for lesson in list_lessons():
         for claim in lesson.claims:
             key = (claim.metric, claim.scenario, claim.reference, claim.direction)
-            assert key in ASSERTED, f"{lesson.name}: {claim.describe()} is not a stylized fact of DESIGN §4"
+            assert key in ASSERTED, f"{lesson.name}: {claim.describe()} is not a stylized fact of marketsim.validation"
 
 
 def test_presets_name_the_session_of_their_lesson() -> None:
@@ -193,24 +197,18 @@ def test_missing_fields_and_broken_toml_name_the_file(tmp_path: Path) -> None:
 def test_every_lesson_runs_and_every_claim_is_evaluated() -> None:
     lessons = list_lessons()
     needed = list(dict.fromkeys(name for lesson in lessons for name in lesson.scenarios))
-    runs = run_scenarios(needed, [7], 8, SMALL)
+    runs = run_batch(needed, [7], 8, SMALL, progress=False)
     assert set(runs["scenario"]) == set(needed)
     for lesson in lessons:
-        results = evaluate_claims(lesson.claims, runs)
+        results = evaluate_claims(lesson.claims, runs, SHORT_BURN_IN)
         assert [result.claim for result in results] == list(lesson.claims)
         assert all(result.seeds == 1 and result.verdict() in ("holds", "holds (CI includes 0)", "fails")
                    for result in results)
 
 
-def test_parallel_runs_equal_serial_runs() -> None:
-    serial = run_scenarios(["baseline", "kingpin"], [3, 4], 5, SMALL)
-    parallel = run_scenarios(["baseline", "kingpin"], [3, 4], 5, SMALL, workers=2)
-    assert serial.equals(parallel)
-
-
 def test_handout_is_one_file_with_narrative_figure_table_claims_and_questions(tmp_path: Path) -> None:
     lesson = load_lesson("modernising_enforcement")
-    path = build_handout(lesson, seeds=2, steps=26, out_dir=tmp_path, overrides=SMALL)
+    path = build_handout(lesson, seeds=2, steps=26, burn_in=SHORT_BURN_IN, out_dir=tmp_path, overrides=SMALL)
     assert path == tmp_path / "lesson-modernising_enforcement.html"
     assert [item.name for item in tmp_path.iterdir()] == [path.name], "one self-contained file, nothing else"
     page = path.read_text(encoding="utf-8")
@@ -218,6 +216,7 @@ def test_handout_is_one_file_with_narrative_figure_table_claims_and_questions(tm
     text = visible_text(page)
     assert lesson.title in text and f"Session {lesson.session}" in text
     assert "Meridia's new police chief" in text
+    assert f"averages leave out the first {SHORT_BURN_IN} weeks" in text
     for question in lesson.questions:
         assert plain(question) in text
     for claim in lesson.claims:
@@ -238,9 +237,16 @@ def test_handout_is_one_file_with_narrative_figure_table_claims_and_questions(tm
     assert not re.search(r'<(link|script)[^>]*(href|src)=', page), "no external resources"
 
 
+def test_a_burn_in_as_long_as_the_runs_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="burn_in = 52 leaves no weeks to average: allowed fewer than steps = 8"):
+        build_handout(load_lesson("violence"), seeds=1, steps=8, out_dir=tmp_path, overrides=SMALL)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_trainers_copy_adds_facilitator_notes(tmp_path: Path) -> None:
     lesson = load_lesson("setting_the_scene")
-    path = build_handout(lesson, seeds=1, steps=8, out_dir=tmp_path, overrides=SMALL, facilitator=True)
+    path = build_handout(lesson, seeds=1, steps=8, burn_in=SHORT_BURN_IN, out_dir=tmp_path, overrides=SMALL,
+                         facilitator=True)
     text = visible_text(path.read_text(encoding="utf-8"))
     assert "Facilitator notes" in text
     for note in lesson.facilitator_notes:
@@ -259,7 +265,8 @@ def test_cli_lists_and_shows_lessons() -> None:
 
 
 def test_cli_run_writes_the_handout(tmp_path: Path) -> None:
-    result = invoke("run", "7.2", "--seeds", "2", "--steps", "12", "--out", tmp_path / "out", *SMALL_SETS)
+    result = invoke("run", "7.2", "--seeds", "2", "--steps", "12", "--burn-in", "2", "--out", tmp_path / "out",
+                    *SMALL_SETS)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "lesson-motivations.html").is_file()
 
@@ -286,13 +293,20 @@ def test_cli_bad_override_or_folder_exits_2_and_writes_nothing(tmp_path: Path) -
     assert sorted(path.name for path in tmp_path.iterdir()) == ["file"]
 
 
+def test_cli_runs_shorter_than_the_default_burn_in_are_refused(tmp_path: Path) -> None:
+    result = invoke("run", "violence", "--steps", "12", "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "--burn-in = 52 leaves no weeks to average" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_cli_check_needs_a_name_or_all() -> None:
     assert invoke("check").exit_code == 2
     assert invoke("check", "violence", "--all").exit_code == 2
 
 
 def test_cli_check_reports_every_claim() -> None:
-    result = invoke("check", "governance", "--seeds", "2", "--steps", "8", "--workers", "1", *SMALL_SETS)
+    result = invoke("check", "governance", "--seeds", "2", "--steps", "8", "--burn-in", "2", "--workers", "1",
+                    *SMALL_SETS)
     assert result.exit_code in (0, 1), result.output
     for claim in load_lesson("governance").claims:
         assert claim.describe() in result.stdout
@@ -301,7 +315,8 @@ def test_cli_check_reports_every_claim() -> None:
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to print PDF")
 def test_cli_run_prints_pdf(tmp_path: Path) -> None:
-    result = invoke("run", "7.1", "--seeds", "1", "--steps", "8", "--out", tmp_path, "--pdf", *SMALL_SETS)
+    result = invoke("run", "7.1", "--seeds", "1", "--steps", "8", "--burn-in", "2", "--out", tmp_path, "--pdf",
+                    *SMALL_SETS)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "lesson-setting_the_scene.pdf").read_bytes().startswith(b"%PDF")
 

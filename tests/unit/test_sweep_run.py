@@ -7,7 +7,6 @@ world so the file stays fast.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import signal
@@ -20,10 +19,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from marketsim import analysis
-from marketsim.sweep import SweepError, SweepStore, load_spec, sweep
-
-sweep_module = importlib.import_module("marketsim.sweep")  # the package exports a function of this name
+from marketsim import runs
+from marketsim.analysis import summarise_runs
+from marketsim.sweep import SweepError, SweepStore, load_spec, run_sweep
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 SPEC = {"scenarios": ["baseline", "focused_deterrence"],
@@ -34,6 +32,7 @@ RUNS = 2 * 3 * 2
 KILL_SPEC = """
 scenarios = ["baseline"]
 steps = 26
+burn_in = 2
 seeds = 2
 outcomes = ["homicides"]
 [design]
@@ -63,7 +62,7 @@ def manifest(out: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("reference") / "sweep"
-    result = sweep(**SPEC, out=out, workers=1, progress=False)
+    result = run_sweep(**SPEC, out=out, workers=1, progress=False)
     assert (result.total, result.ran, result.skipped, result.failed) == (RUNS, RUNS, 0, 0)
     return out
 
@@ -85,7 +84,7 @@ def test_a_sweep_stores_every_run_once_in_plan_order(reference: Path) -> None:
 
 def test_seeds_are_paired_across_scenarios_and_points(reference: Path) -> None:
     summary, _ = tables(reference)
-    seeds = analysis.seed_list(2)
+    seeds = runs.seed_list(2)
     for _, group in summary.groupby(["scenario", "point"]):
         assert list(group["seed"]) == seeds
     assert sorted(summary["policy.hvt_share"].unique()) == pytest.approx([0.0, 0.05, 0.1])
@@ -97,14 +96,14 @@ def test_run_summary_is_the_post_burn_in_mean_of_its_weeks(reference: Path) -> N
     expected = kept.groupby("run_id", sort=False)[["homicides", "overdose_deaths", "trust"]].mean()
     got = summary.set_index("run_id").loc[expected.index, expected.columns]
     pd.testing.assert_frame_equal(got, expected)
-    same = analysis.summarise_runs(weeks[weeks["run_id"] == summary["run_id"][0]]
+    same = summarise_runs(weeks[weeks["run_id"] == summary["run_id"][0]]
                                    .drop(columns=["run_id", "point", "replicate"]), SPEC["burn_in"])
     assert same["harm_index"][0] == summary["harm_index"][0]
 
 
 # -- backends ----------------------------------------------------------------------------------
 def test_a_process_pool_gives_the_same_rows(reference: Path, tmp_path: Path) -> None:
-    result = sweep(**SPEC, out=tmp_path / "pool", workers=2, progress=False)
+    result = run_sweep(**SPEC, out=tmp_path / "pool", workers=2, progress=False)
     assert result.backend == "local, 2 workers" and result.ran == RUNS
     assert_same_data(tmp_path / "pool", reference)
 
@@ -114,7 +113,7 @@ def test_a_dask_cluster_gives_the_same_rows(reference: Path, tmp_path: Path) -> 
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
-        result = sweep(**SPEC, out=tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
+        result = run_sweep(**SPEC, out=tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
     assert result.backend.startswith("dask tcp://127.0.0.1:") and result.ran == RUNS
     assert_same_data(tmp_path / "dask", reference)
 
@@ -124,13 +123,13 @@ def test_an_unreachable_scheduler_is_one_clear_error_and_nothing_is_written(tmp_
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(SweepError, match=rf"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"):
-        sweep(**SPEC, out=tmp_path / "out", scheduler=f"tcp://127.0.0.1:{port}", timeout=1, progress=False)
+        run_sweep(**SPEC, out=tmp_path / "out", scheduler=f"tcp://127.0.0.1:{port}", timeout=1, progress=False)
     assert not (tmp_path / "out").exists()
 
 
 def test_conflicting_backend_options_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SweepError) as caught:
-        sweep(**SPEC, out=tmp_path / "out", backend="local", scheduler="tcp://127.0.0.1:1", workers=0)
+        run_sweep(**SPEC, out=tmp_path / "out", backend="local", scheduler="tcp://127.0.0.1:1", workers=0)
     assert "needs backend 'dask'" in str(caught.value) and "workers = 0" in str(caught.value)
     assert not (tmp_path / "out").exists()
 
@@ -153,9 +152,10 @@ def group_processes(group: int) -> list[int]:
 def test_a_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_data(tmp_path: Path) -> None:
     spec = tmp_path / "kill.toml"
     spec.write_text(KILL_SPEC, encoding="utf-8")
-    whole = sweep(load_spec(spec), out=tmp_path / "whole", workers=1, progress=False)
+    whole = run_sweep(load_spec(spec), out=tmp_path / "whole", workers=1, progress=False)
     out = tmp_path / "killed"
-    code = f"from marketsim.sweep import sweep; sweep({str(spec)!r}, out={str(out)!r}, workers=2, progress=False)"
+    code = (f"from marketsim.sweep import run_sweep; "
+            f"run_sweep({str(spec)!r}, out={str(out)!r}, workers=2, progress=False)")
     child = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -175,7 +175,7 @@ def test_a_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_data(t
     finally:
         for pid in group_processes(child.pid):
             os.kill(pid, signal.SIGKILL)
-    resumed = sweep(load_spec(spec), out=out, resume=True, workers=2, progress=False)
+    resumed = run_sweep(load_spec(spec), out=out, resume=True, workers=2, progress=False)
     assert resumed.skipped >= done_at_kill and resumed.skipped + resumed.ran == whole.total
     assert_same_data(out, tmp_path / "whole")
     ok = [e["run_id"] for e in manifest(out) if e["status"] == "ok"]
@@ -185,11 +185,11 @@ def test_a_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_data(t
 def test_resume_reruns_a_run_whose_file_is_gone_and_skips_a_cut_manifest_line(
         reference: Path, tmp_path: Path) -> None:
     out = tmp_path / "copy"
-    sweep(**SPEC, out=out, workers=1, progress=False)
+    run_sweep(**SPEC, out=out, workers=1, progress=False)
     (out / "runs" / f"{manifest(out)[4]['run_id']}.parquet").unlink()
     with (out / "manifest.jsonl").open("a") as handle:
         handle.write('{"run_id": "cut sho')
-    result = sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
+    result = run_sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
     assert (result.ran, result.skipped) == (1, RUNS - 1)
     assert_same_data(out, reference)
     assert SweepStore(out).finished() == set(tables(reference)[0]["run_id"])
@@ -198,34 +198,34 @@ def test_resume_reruns_a_run_whose_file_is_gone_and_skips_a_cut_manifest_line(
 def test_a_directory_holding_a_sweep_needs_resume_and_the_same_spec(reference: Path) -> None:
     before = sorted(reference.rglob("*"))
     with pytest.raises(SweepError, match="already holds a sweep: pass --resume"):
-        sweep(**SPEC, out=reference, workers=1, progress=False)
+        run_sweep(**SPEC, out=reference, workers=1, progress=False)
     with pytest.raises(SweepError, match=r"holds a different sweep \(differs in runs, spec\)"):
-        sweep(**{**SPEC, "steps": 9}, out=reference, resume=True, workers=1, progress=False)
+        run_sweep(**{**SPEC, "steps": 9}, out=reference, resume=True, workers=1, progress=False)
     assert sorted(reference.rglob("*")) == before
 
 
 def test_a_directory_with_other_files_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(SweepError, match="holds no sweep"):
-        sweep(**SPEC, out=tmp_path, workers=1, progress=False)
+        run_sweep(**SPEC, out=tmp_path, workers=1, progress=False)
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 # -- failures ----------------------------------------------------------------------------------
 def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(
         reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    unlucky = analysis.seed_list(2)[1]
-    simulate = sweep_module.simulate
+    unlucky = runs.seed_list(2)[1]
+    simulate = runs.simulate
 
-    def flaky(scenario, seed, steps):
+    def flaky(scenario, seed, steps, progress=None):
         if seed == unlucky and scenario.get("policy.hvt_share") == 0.05:
             raise RuntimeError("model exploded")
-        return simulate(scenario, seed, steps)
+        return simulate(scenario, seed, steps, progress)
 
-    monkeypatch.setattr(sweep_module, "simulate", flaky)
+    monkeypatch.setattr(runs, "simulate", flaky)
     out = tmp_path / "flaky"
     calls: list[tuple[int, int]] = []
-    result = sweep(**SPEC, out=out, workers=1, progress=lambda done, total: calls.append((done, total)))
+    result = run_sweep(**SPEC, out=out, workers=1, progress=lambda done, total: calls.append((done, total)))
     assert (result.ran, result.failed, result.ok) == (RUNS, 2, RUNS - 2)
     assert calls == [(done, RUNS) for done in range(1, RUNS + 1)]
     failed = [e for e in manifest(out) if e["status"] == "failed"]
@@ -234,7 +234,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(
     summary, _ = tables(out)
     assert len(summary) == RUNS - 2 and not summary["run_id"].isin([e["run_id"] for e in failed]).any()
 
-    monkeypatch.setattr(sweep_module, "simulate", simulate)
-    again = sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
+    monkeypatch.setattr(runs, "simulate", simulate)
+    again = run_sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
     assert (again.ran, again.skipped, again.failed) == (2, RUNS - 2, 0)
     assert_same_data(out, reference)

@@ -11,14 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from marketsim import analysis
-from marketsim.sweep import SweepError, design_points, load_spec, make_spec, plan_sweep, sweep
+from marketsim import analysis, runs
+from marketsim.sweep import SweepError, design_points, load_spec, make_spec, plan_sweep, run_sweep
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
+SHORT = {"steps": 8, "burn_in": 2}
+"""A few weeks, with a burn-in shorter than the run (the default, a year, would leave no weeks)."""
 
 
 def spec_of(**fields):
-    return make_spec({"overrides": SMALL, "steps": 8, "seeds": 2, **fields})
+    return make_spec({"overrides": SMALL, **SHORT, "seeds": 2, **fields})
 
 
 def problems_of(**fields) -> list[str]:
@@ -55,7 +57,7 @@ world = { producers = 600 }
     assert spec.overrides == {"world.producers": 600}
     assert (spec.design, spec.samples, spec.seeds, spec.steps, spec.burn_in, spec.out) == \
         ("lhs", 5, 3, 26, 4, "somewhere")
-    assert spec.base_seed == analysis.DEFAULT_SEED_BASE
+    assert spec.base_seed == runs.DEFAULT_SEED_BASE
     assert spec.outcomes == analysis.KEY_OUTCOMES
 
 
@@ -116,9 +118,9 @@ def test_unknown_parameter_gets_the_scenario_machinery_hint() -> None:
 
 def test_a_range_outside_the_parameter_bounds_is_caught_before_any_run(tmp_path: Path) -> None:
     with pytest.raises(SweepError, match=r"policy.hvt_share = 1.5 is out of range"):
-        sweep(scenarios=["baseline"], params={"policy.hvt_share": {"min": 0.0, "max": 1.5}},
-              design={"kind": "lhs", "samples": 4}, overrides=SMALL, steps=8, seeds=1,
-              out=tmp_path / "out", progress=False)
+        run_sweep(scenarios=["baseline"], params={"policy.hvt_share": {"min": 0.0, "max": 1.5}},
+                  design={"kind": "lhs", "samples": 4}, overrides=SMALL, **SHORT, seeds=1,
+                  out=tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()
 
 
@@ -187,7 +189,7 @@ def test_explicit_points_design() -> None:
 def test_every_scenario_and_point_uses_the_same_seed_list() -> None:
     plan = plan_sweep(spec_of(scenarios=["baseline", "kingpin"], params={"policy.hvt_share": [0.0, 0.1]},
                               seeds=3, base_seed=7))
-    assert list(plan.seeds) == analysis.seed_list(3, 7)
+    assert list(plan.seeds) == runs.seed_list(3, 7)
     assert len(plan.runs) == 2 * 2 * 3
     for point in range(2):
         for scenario in range(2):
@@ -207,8 +209,8 @@ def test_run_ids_depend_on_what_the_run_depends_on() -> None:
 
 def test_world_problems_surface_before_any_run(tmp_path: Path) -> None:
     with pytest.raises(SweepError, match=r"world file 'missing\.graphml' does not exist"):
-        sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.1]}, overrides={"world.file": "missing.graphml"},
-              steps=8, seeds=1, out=tmp_path / "out", progress=False)
+        run_sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.1]},
+                  overrides={"world.file": "missing.graphml"}, **SHORT, seeds=1, out=tmp_path / "out", progress=False)
     assert not (tmp_path / "out").exists()
 
 
@@ -220,6 +222,6 @@ def test_missing_optional_dependencies_are_named_before_anything_is_written(
         plan_sweep(spec_of(params={"policy.hvt_share": {"min": 0, "max": 0.1}},
                            design={"kind": "sobol", "samples": 4}))
     with pytest.raises(SweepError, match="the dask backend needs distributed"):
-        sweep(**{"params": {"policy.hvt_share": [0.1]}, "overrides": SMALL, "steps": 8, "seeds": 1},
-              out=tmp_path / "out", backend="dask", progress=False)
+        run_sweep(**{"params": {"policy.hvt_share": [0.1]}, "overrides": SMALL, **SHORT, "seeds": 1},
+                  out=tmp_path / "out", backend="dask", progress=False)
     assert not (tmp_path / "out").exists()

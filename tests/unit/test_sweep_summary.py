@@ -18,16 +18,18 @@ from rich.console import Console
 from scipy import stats
 from typer.testing import CliRunner
 
-from marketsim import cli, sweep_cli
+from marketsim.cli import common
+from marketsim.cli import main as cli
+from marketsim.cli import sweep as sweep_cli
 from marketsim.sweep import (
     SweepError,
     design_points,
     make_spec,
     plan_sweep,
     point_statistics,
+    run_sweep,
     sensitivity_indices,
-    summarize_sweep,
-    sweep,
+    summarise_sweep,
 )
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
@@ -55,7 +57,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Print wide enough that no line or cell is wrapped, whatever the terminal."""
-    monkeypatch.setattr(sweep_cli, "console", Console(width=250, highlight=False))
+    monkeypatch.setattr(common, "console", Console(width=250, highlight=False))
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,7 @@ def lhs_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec.write_text(SPEC_TOML, encoding="utf-8")
     out = spec.parent / "out"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sweep_cli, "console", Console(width=250, highlight=False))
+        patch.setattr(common, "console", Console(width=250, highlight=False))
         result = runner.invoke(sweep_cli.sweep_app, [str(spec), "--out", str(out), "--workers", "1", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "24 runs in" in result.stdout and "24 ran" in result.stdout and "0 failed" in result.stdout
@@ -90,7 +92,8 @@ def test_point_statistics_are_mean_sd_and_t_interval_over_replicates() -> None:
 def test_sensitivity_indices_find_the_parameter_that_matters(design: dict) -> None:
     spec = make_spec({"params": {"policy.hvt_share": {"min": 0.0, "max": 0.2},
                                  "world.firearms": {"min": 0.3, "max": 0.9}},
-                      "design": design, "overrides": SMALL, "steps": 8, "seeds": 2, "outcomes": ["homicides"]})
+                      "design": design, "overrides": SMALL, "steps": 8, "burn_in": 2, "seeds": 2,
+                      "outcomes": ["homicides"]})
     record = plan_sweep(spec).record()
     points = design_points(spec)
     noise = np.random.default_rng(0).normal(0, 0.01, (len(points), 2))
@@ -112,16 +115,17 @@ def test_sensitivity_indices_find_the_parameter_that_matters(design: dict) -> No
 
 def test_without_salib_the_summary_says_why_it_has_no_indices(monkeypatch: pytest.MonkeyPatch) -> None:
     record = plan_sweep(make_spec({"params": {"policy.hvt_share": {"min": 0.0, "max": 0.2}}, "overrides": SMALL,
-                                   "design": {"kind": "lhs", "samples": 12}, "steps": 8, "seeds": 1})).record()
+                                   "design": {"kind": "lhs", "samples": 12}, "steps": 8, "burn_in": 2,
+                                   "seeds": 1})).record()
     monkeypatch.setitem(sys.modules, "SALib.analyze", None)  # as if not installed
     table, notes = sensitivity_indices(record, pd.DataFrame())
     assert table.empty and notes == ["computing sensitivity indices needs SALib, which is not installed "
                                      "(pip install 'marketsim[sweep]')"]
 
 
-# -- summarize on a real sweep -----------------------------------------------------------------
-def test_summarize_writes_points_indices_figures_and_the_ema_export(lhs_sweep: Path) -> None:
-    summary = summarize_sweep(lhs_sweep)
+# -- summarise on a real sweep -----------------------------------------------------------------
+def test_summarise_writes_points_indices_figures_and_the_ema_export(lhs_sweep: Path) -> None:
+    summary = summarise_sweep(lhs_sweep)
     assert (summary.total, summary.ok, summary.failed, summary.missing) == (24, 24, 0, 0)
     assert len(summary.points) == 12 * len(OUTCOMES) and (summary.points["runs"] == 2).all()
     assert set(summary.sensitivity["outcome"]) <= set(OUTCOMES)
@@ -137,7 +141,7 @@ def test_summarize_writes_points_indices_figures_and_the_ema_export(lhs_sweep: P
 
 
 def test_ema_export_is_what_the_workbench_loads(lhs_sweep: Path) -> None:
-    summarize_sweep(lhs_sweep, figures=False)
+    summarise_sweep(lhs_sweep, figures=False)
     with tarfile.open(lhs_sweep / "ema_results.tar.gz", "r:gz") as archive:
         metadata = json.loads(archive.extractfile("metadata.json").read())
         experiments = pd.read_csv(archive.extractfile("experiments.csv"))
@@ -154,8 +158,8 @@ def test_ema_export_is_what_the_workbench_loads(lhs_sweep: Path) -> None:
 
 
 # -- the command line --------------------------------------------------------------------------
-def test_cli_summarize_prints_the_counts_and_the_indices(lhs_sweep: Path) -> None:
-    result = runner.invoke(sweep_cli.sweep_app, ["summarize", str(lhs_sweep), "--no-figures"])
+def test_cli_summarise_prints_the_counts_and_the_indices(lhs_sweep: Path) -> None:
+    result = runner.invoke(sweep_cli.sweep_app, ["summarise", str(lhs_sweep), "--no-figures"])
     assert result.exit_code == 0, result.output
     assert "24 of 24 runs finished, 0 failed" in result.stdout
     assert "Per point" in result.stdout and "Wrote" in result.stdout
@@ -177,7 +181,7 @@ def test_cli_bad_spec_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert "error: params: policy.hvt_shar: empty range [0.1, 0.1]: min must be less than max" in result.stderr
     result = runner.invoke(sweep_cli.sweep_app, [str(spec.with_name("nope.toml")), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "does not exist" in result.stderr
-    result = runner.invoke(sweep_cli.sweep_app, ["summarize", str(tmp_path / "out")])
+    result = runner.invoke(sweep_cli.sweep_app, ["summarise", str(tmp_path / "out")])
     assert result.exit_code == 2 and "holds no sweep" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
 
@@ -194,15 +198,15 @@ def test_cli_unknown_parameter_is_named_with_a_hint(tmp_path: Path) -> None:
 def test_the_marketsim_command_has_the_sweep_group() -> None:
     result = runner.invoke(cli.app, ["sweep", "--help"])
     assert result.exit_code == 0, result.output
-    assert "summarize" in result.stdout
+    assert "summarise" in result.stdout
 
 
-def test_summarize_refuses_a_directory_without_runs(tmp_path: Path) -> None:
+def test_summarise_refuses_a_directory_without_runs(tmp_path: Path) -> None:
     with pytest.raises(SweepError, match="holds no sweep"):
-        summarize_sweep(tmp_path)
+        summarise_sweep(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_sweep_needs_somewhere_to_write() -> None:
     with pytest.raises(SweepError, match="no output directory"):
-        sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.1]})
+        run_sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.1]})

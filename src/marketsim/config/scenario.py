@@ -83,7 +83,20 @@ class Scenario:
 
 def load_scenario(name_or_path: str | Path | Scenario = "baseline",
                   overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """Load a preset by name or a scenario file by path, resolving ``extends``, then apply overrides."""
+    """Load a preset by name or a scenario file by path, resolving ``extends``, then apply overrides.
+
+    Args:
+        name_or_path: a preset name (``marketsim scenarios`` lists them), a path to a scenario
+            ``.toml`` file, or a loaded scenario.
+        overrides: dotted parameter paths and values, e.g. ``{"policy.hvt_share": 0.4}``.
+
+    Returns:
+        The scenario with every parameter resolved and validated.
+
+    Raises:
+        ScenarioError: every problem at once: unknown scenario (with a close match), unknown
+            parameter, wrong type, value out of range, broken ``extends`` chain, malformed TOML.
+    """
     if isinstance(name_or_path, Scenario):
         return name_or_path.with_overrides(overrides or {})
     scenario = _load_chain(str(name_or_path), chain=())
@@ -91,7 +104,14 @@ def load_scenario(name_or_path: str | Path | Scenario = "baseline",
 
 
 def list_scenarios() -> list[Scenario]:
-    """Every preset scenario, loaded and validated."""
+    """Every preset scenario, loaded and validated.
+
+    Returns:
+        The presets in name order.
+
+    Raises:
+        ScenarioError: the problems of any preset that does not load.
+    """
     return [load_scenario(name) for name in preset_names()]
 
 

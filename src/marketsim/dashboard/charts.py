@@ -18,6 +18,7 @@ from html import escape
 import numpy as np
 
 import marketsim as ms
+from marketsim.analysis import format_number
 from marketsim.dashboard.experiment import is_flow
 
 RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c")
@@ -37,20 +38,6 @@ def smooth(values: np.ndarray, weeks: int = SMOOTHING_WEEKS) -> np.ndarray:
     shifted[..., weeks:] = cumulative[..., :-weeks]
     counts = np.minimum(np.arange(1, values.shape[-1] + 1), weeks)
     return (cumulative - shifted) / counts
-
-
-def number(value: float) -> str:
-    """A short label for a number: 1.2M, 35k, 4,200, 12.5, 0.42."""
-    if not math.isfinite(value):
-        return "–"
-    size = abs(value)
-    if size >= 1e6:
-        return f"{value / 1e6:.3g}M"
-    if size >= 1e4:
-        return f"{value / 1e3:.3g}k"
-    if size >= 100 or value == int(value):
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
 
 
 def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
@@ -74,7 +61,7 @@ def week_ticks(horizon: int) -> tuple[list[float], list[str], str]:
         weeks = list(range(0, horizon + 1, step))
         return [float(w) for w in weeks], [str(w // 52) for w in weeks], "years"
     ticks = nice_ticks(0, horizon, 4)
-    return ticks, [number(t) for t in ticks], "weeks"
+    return ticks, [format_number(t, compact=True) for t in ticks], "weeks"
 
 
 def panel_label(metric: str) -> tuple[str, str]:
@@ -123,7 +110,7 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
         y = py(tick)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
         parts.append(f'<text x="{LEFT - 4}" y="{y + 3:.1f}" font-size="9" text-anchor="end" '
-                     f'fill="#555">{number(tick)}</text>')
+                     f'fill="#555">{format_number(tick, compact=True)}</text>')
     x_ticks, x_labels, x_caption = week_ticks(horizon)
     for tick, label in zip(x_ticks, x_labels, strict=True):
         x = px(tick)
@@ -156,7 +143,8 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
         parts.append(
             f'<polyline class="ms-line" points="{_points(np.column_stack([x, py(mean[kept])]))}" '
             f'fill="none" stroke="{colour}" stroke-width="16" stroke-linejoin="round">'
-            f"<title>{escape(titles[index])}: {number(float(mean[-1]))} in week {weeks}</title></polyline>"
+            f"<title>{escape(titles[index])}: {format_number(float(mean[-1]), compact=True)} "
+            f"in week {weeks}</title></polyline>"
         )
     parts.append("</g>")
     parts.append("</svg>")

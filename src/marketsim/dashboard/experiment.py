@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 import marketsim as ms
+from marketsim.runs import labelled
 
 RUN_LABELS = ("A", "B", "C")
 """Labels of the scenarios shown side by side; A is the reference the others are compared with."""
@@ -115,15 +116,10 @@ class Experiment:
 
     def metrics(self) -> pd.DataFrame:
         """Every run's metrics in one tidy table: scenario, seed, then the model's columns (the
-        layout of ``marketsim.analysis``, so its summaries and comparisons read it as it is)."""
-        frames = []
-        for name, tables in zip(self.names, self.tables(), strict=True):
-            for seed, own in zip(self.seeds, tables, strict=True):
-                table = own.copy()
-                table.insert(0, "seed", seed)
-                table.insert(0, "scenario", name)
-                frames.append(table)
-        return pd.concat(frames, ignore_index=True)
+        layout of ``marketsim.runs.run_batch``, so summaries and comparisons read it as it is)."""
+        return pd.concat([labelled(own.copy(), {"scenario": name, "seed": seed})
+                          for name, tables in zip(self.names, self.tables(), strict=True)
+                          for seed, own in zip(self.seeds, tables, strict=True)], ignore_index=True)
 
     def csv(self) -> str:
         """The tidy metrics as CSV text (what the download button sends)."""

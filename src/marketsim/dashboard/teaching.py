@@ -15,8 +15,10 @@ import solara
 from markdown_it import MarkdownIt
 
 import marketsim as ms
+from marketsim.analysis import format_percent
 from marketsim.dashboard.experiment import Experiment
 from marketsim.lessons import Lesson, evaluate_claims
+from marketsim.runs import BURN_IN
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
@@ -60,23 +62,28 @@ def lesson_html(lesson: Lesson) -> str:
     )
 
 
-def claims_html(lesson: Lesson, experiment: Experiment) -> str:
-    """The lesson's claims, each checked against the runs on screen so far (paired seeds)."""
-    if not lesson.claims or experiment.week == 0:
-        return ""
+def claims_html(lesson: Lesson, experiment: Experiment, burn_in: int = BURN_IN) -> str:
+    """The lesson's claims, each checked against the runs on screen so far (paired seeds) once
+    they are past the burn-in, whose weeks are left out as everywhere else."""
     names = {scenario.name for scenario in experiment.scenarios}
     claims = [c for c in lesson.claims if {c.scenario, c.reference} <= names]
-    if not claims:
+    if not claims or experiment.week == 0:
         return ""
-    results = evaluate_claims(claims, experiment.metrics())
+    if experiment.week <= burn_in:
+        rows = [f'<li>{_MARKDOWN.renderInline(claim.text)} <span class="ms-claim" style="color:#777;'
+                f'white-space:nowrap">checked after week {burn_in}</span></li>' for claim in claims]
+        heading = (f"What the lesson claims, checked once the runs pass week {burn_in} (the first {burn_in} "
+                   f"weeks are left out of the means)")
+        return f'<div class="ms-teach-heading">{heading}</div><ul>{"".join(rows)}</ul>'
+    results = evaluate_claims(claims, experiment.metrics(), burn_in)
     rows = []
     for result in results:
         mark, colour = ("✔ shown so far", "#1a7f37") if result.holds else ("✘ not shown so far", "#b42318")
-        change = "" if result.reference_mean == 0 else f" ({result.pct_change:+.0f}%)"
+        change = "" if result.reference_mean == 0 else f" ({format_percent(result.pct_change)})"
         rows.append(f'<li>{_MARKDOWN.renderInline(result.claim.text)} <span class="ms-claim" '
                     f'style="color:{colour};white-space:nowrap">{mark}{change}</span></li>')
     return (f'<div class="ms-teach-heading">What the lesson claims, checked on these runs '
-            f'(weekly means after week {results[0].burn_in}, {results[0].seeds} paired seeds)</div>'
+            f'(weekly means after week {burn_in}, {results[0].seeds} paired seeds)</div>'
             f'<ul>{"".join(rows)}</ul>')
 
 

@@ -10,7 +10,8 @@ from html import escape
 import solara
 
 import marketsim as ms
-from marketsim.dashboard.charts import RUN_COLOURS, number
+from marketsim.analysis import format_number, format_percent
+from marketsim.dashboard.charts import RUN_COLOURS
 from marketsim.dashboard.experiment import ScoreRow
 from marketsim.dashboard.frame import Frame
 
@@ -33,12 +34,9 @@ def _difference(row: ScoreRow, index: int, seeds: int) -> str:
     """One 'B − A' cell: the change relative to A (or in units when A is 0), then the
     difference in units and how many paired seeds agree on its sign."""
     difference, relative = row.differences[index], row.relative[index]
-    sign = "+" if difference > 0 else ""
-    if relative is None:
-        headline = f"{sign}{number(difference)}"
-    else:
-        headline = f"{relative:+.1%}" if abs(relative) < 0.01 else f"{relative:+.0%}"
-    details = [f"{sign}{number(difference)}"] if relative is not None else []
+    units = format_number(difference, signed=True, compact=True)
+    headline = units if relative is None else format_percent(100 * relative)
+    details = [units] if relative is not None else []
     if seeds > 1:
         details.append(f"{row.agreeing[index]}/{seeds} seeds")
     verdict = row.verdict(index)
@@ -61,7 +59,7 @@ def scoreboard_html(rows: Sequence[ScoreRow], titles: Sequence[str], seeds: int,
             metric = ms.METRICS[row.metric]
             what = "total so far" if row.statistic == "total" else "this week"
             unit = metric.unit.removesuffix("/week") if row.statistic == "total" else metric.unit
-            cells = "".join(f'<td class="ms-value">{number(v)}</td>' for v in row.values)
+            cells = "".join(f'<td class="ms-value">{format_number(v, compact=True)}</td>' for v in row.values)
             cells += "".join(_difference(row, i, seeds) for i in range(len(row.differences)))
             body.append(
                 f'<tr class="ms-row" data-metric="{row.metric}"><td title="{escape(metric.definition)}">'

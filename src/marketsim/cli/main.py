@@ -2,7 +2,8 @@
 
 Bad input (unknown scenario or parameter, wrong type, value out of range, malformed
 scenario file, unusable output path) is reported in full on stderr, one problem per
-line, with exit code 2 — before anything runs and before any file is written.
+line, with exit code 2 — before anything runs and before any file is written. Averages leave
+out the first weeks of every run (``--burn-in``, by default ``marketsim.runs.BURN_IN``).
 """
 
 from __future__ import annotations
@@ -10,24 +11,34 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from marketsim import analysis
-from marketsim.config.errors import ScenarioError, close_match
-from marketsim.config.params import GROUPS, Params, ParamSpec, parameter_specs
-from marketsim.config.scenario import (
-    Scenario,
-    list_scenarios,
-    load_scenario,
-    parse_assignments,
+from marketsim.cli import common
+from marketsim.cli.common import (
+    BurnInOption,
+    SetsOption,
+    StepsOption,
+    WorkersOption,
+    burn_in_option_problems,
+    fail,
+    failing_on_problems,
+    load_with_sets,
+    weeks,
 )
-from marketsim.outputs import METRICS
+from marketsim.cli.lesson import lesson_app
+from marketsim.cli.sweep import sweep_app
+from marketsim.dashboard.server import dashboard
+from marketsim.runs import BURN_IN
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
+
+    from marketsim.config.params import ParamSpec
+    from marketsim.config.scenario import Scenario
 
 app = typer.Typer(
     name="marketsim",
@@ -36,92 +47,42 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-console = Console(highlight=False)
+app.add_typer(lesson_app, name="lesson")
+app.add_typer(sweep_app, name="sweep")
+app.command()(dashboard)
 
 DEMO_WEEKS = 520
 """How long the demo runs: the default horizon of ten years."""
 
-SetsOption = Annotated[list[str] | None, typer.Option(
-    "--set", "-s", metavar="PATH=VALUE",
-    help="Override a parameter, e.g. --set policy.hvt_share=0.3 (TOML values; repeatable).")]
-StepsOption = Annotated[int, typer.Option(
-    "--steps", min=1, help="Weeks to simulate (520 = 10 years).")]
-BurnInOption = Annotated[int, typer.Option(
-    "--burn-in", min=0, help="Weeks at the start left out of the averages.")]
+ScenarioArgument = Annotated[str, typer.Argument(
+    metavar="SCENARIO", help="A preset name or a scenario .toml file.")]
 
 
-# -- bad input ---------------------------------------------------------------------------------
-def _fail(problems: list[str]) -> NoReturn:
-    """Print every problem on stderr, one per line, and exit with status 2."""
-    for problem in dict.fromkeys(problems):
-        typer.echo(f"error: {problem}", err=True)
-    raise typer.Exit(2)
-
-
-def _load(names: list[str], sets: list[str] | None) -> tuple[list[Scenario], list[str]]:
-    """The scenarios with the ``--set`` overrides applied, and every problem found on the way."""
-    overrides, problems = parse_assignments(sets)
-    try:
-        return analysis.load_scenarios(names, overrides), problems
-    except ScenarioError as error:
-        return [], problems + error.problems
-
-
-def _burn_in_problems(burn_in: int, steps: int) -> list[str]:
-    if burn_in >= steps:
-        return [f"--burn-in {burn_in} leaves no weeks to average: "
-                f"allowed less than --steps {steps}"]
-    return []
-
-
-def _run(scenarios: list[Scenario], seeds: int | list[int], steps: int) -> pd.DataFrame:
-    """Run with a progress bar; problems that depend on the built world exit with status 2."""
-    try:
-        return analysis.run_many(scenarios, seeds, steps, progress=True)
-    except ScenarioError as error:
-        _fail(error.problems)
-
-
-# -- formatting --------------------------------------------------------------------------------
-def _toml(value: Any) -> str:
-    """A parameter value as it would be written in a scenario file or after ``--set``."""
+# -- values as written in a scenario file ------------------------------------------------------
+def as_typed(value: Any) -> str:
+    """A parameter value as it would be written in a scenario file or after ``--set``
+    (whole-number floats without the ``.0``, as in interval bounds)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return repr(value)
 
 
-def _bound(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _allowed(spec: ParamSpec) -> str:
+def allowed(spec: ParamSpec) -> str:
     """The allowed values in interval notation, e.g. ``float in (0, 20]``."""
     if spec.kind == "bool":
         return "true or false"
     if spec.kind == "str":
         return "text"
-    low = "(-∞" if spec.minimum is None else ("(" if spec.exclusive_minimum else "[") + _bound(spec.minimum)
-    high = "∞)" if spec.maximum is None else _bound(spec.maximum) + "]"
+    low = "(-∞" if spec.minimum is None else ("(" if spec.exclusive_minimum else "[") + as_typed(spec.minimum)
+    high = "∞)" if spec.maximum is None else as_typed(spec.maximum) + "]"
     return f"{spec.kind} in {low}, {high}"
 
 
-def _interval(low: float, high: float) -> str:
-    return "" if math.isnan(low) else f"[{analysis.format_number(low)}, {analysis.format_number(high)}]"
-
-
-def _percent(value: float) -> str:
-    if math.isnan(value):
-        return "—"
-    return f"{value:+.0f}%" if abs(value) >= 10 else f"{value:+.1f}%"
-
-
-def _weeks(burn_in: int, steps: int) -> str:
-    return f"weeks {burn_in + 1}–{steps}" if burn_in else f"{steps} weeks"
-
-
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
     """Text up to the first full stop (or ! or ?) that ends a sentence."""
     ends = (i for i, char in enumerate(text) if char in ".!?" and text[i + 1:i + 2] in (" ", ""))
     return text[:next(ends, len(text) - 1) + 1]
@@ -131,22 +92,26 @@ def _first_sentence(text: str) -> str:
 @app.command("scenarios")
 def scenarios_command() -> None:
     """List the preset scenarios."""
-    try:
+    from rich.table import Table
+
+    from marketsim.config.scenario import list_scenarios
+
+    with failing_on_problems():
         presets = list_scenarios()
-    except ScenarioError as error:
-        _fail(error.problems)
     table = Table(title="Preset scenarios", show_lines=False)
     table.add_column("Name", style="bold", no_wrap=True)
     table.add_column("Title")
     table.add_column("Summary")
     for scenario in presets:
-        table.add_row(*(escape(text) for text in (scenario.name, scenario.title, _first_sentence(scenario.summary))))
-    console.print(table)
-    console.print("Details: marketsim show NAME. Any .toml file path works wherever a name does.")
+        table.add_row(*(escape(text) for text in (scenario.name, scenario.title, first_sentence(scenario.summary))))
+    common.console.print(table)
+    common.console.print("Details: marketsim show NAME. Any .toml file path works wherever a name does.")
 
 
-def _extends_chain(scenario: Scenario) -> list[str]:
+def extends_chain(scenario: Scenario) -> list[str]:
     """The names of the scenario and of every scenario it builds on, nearest first."""
+    from marketsim.config.scenario import load_scenario
+
     chain = [scenario.name]
     current = scenario
     while current.extends:
@@ -159,19 +124,21 @@ def _extends_chain(scenario: Scenario) -> list[str]:
 
 
 @app.command()
-def show(
-    name: Annotated[str, typer.Argument(metavar="SCENARIO", help="A preset name or a scenario .toml file.")],
-    sets: SetsOption = None,
-) -> None:
+def show(name: ScenarioArgument, sets: SetsOption = None) -> None:
     """Show a scenario: its text and every resolved parameter, marking those not at default."""
-    scenarios, problems = _load([name], sets)
+    from rich.table import Table
+
+    from marketsim.config.params import parameter_specs
+
+    scenarios, _, problems = load_with_sets([name], sets)
     if problems:
-        _fail(problems)
+        fail(problems)
     scenario = scenarios[0]
+    console = common.console
     console.print(f"[bold]{escape(scenario.title)}[/bold]  ({escape(scenario.name)})")
     if scenario.path:
         console.print(f"file: {scenario.path}", markup=False)
-    console.print(f"extends: {' → '.join(_extends_chain(scenario))}", markup=False)
+    console.print(f"extends: {' → '.join(extends_chain(scenario))}", markup=False)
     console.print(scenario.summary, markup=False)
     defaults = {spec.path: spec for spec in parameter_specs()}
     table = Table(title="Parameters")
@@ -184,8 +151,8 @@ def show(
         spec = defaults[path]
         differs = value != spec.default
         changed += differs
-        table.add_row(path, escape(_toml(value)), spec.unit,
-                      escape(f"changed (default {_toml(spec.default)})") if differs else "default",
+        table.add_row(path, escape(as_typed(value)), spec.unit,
+                      escape(f"changed (default {as_typed(spec.default)})") if differs else "default",
                       style="bold yellow" if differs else None)
     console.print(table)
     console.print(f"{changed} of {len(defaults)} parameters differ from the defaults.")
@@ -199,32 +166,38 @@ def params(
         "--markdown", help="Print Markdown (for docs/parameters.md).")] = False,
 ) -> None:
     """Reference of every parameter: path, unit, allowed range, default, source and help."""
+    from rich.table import Table
+
+    from marketsim.config.errors import did_you_mean
+    from marketsim.config.params import GROUPS, parameter_specs
+
     if group is not None and group not in GROUPS:
-        hint = close_match(group, GROUPS)
-        _fail([f"unknown parameter group {group!r}" + (f" — did you mean {hint!r}?" if hint else "")
-               + f" (groups: {', '.join(GROUPS)})"])
+        fail([f"unknown parameter group {group!r}{did_you_mean(group, GROUPS)} (groups: {', '.join(GROUPS)})"])
     groups = [group] if group else list(GROUPS)
     specs = [spec for spec in parameter_specs() if spec.group in groups]
     if markdown:
-        typer.echo(_params_markdown(groups, specs))
+        typer.echo(params_markdown(groups, specs))
         return
     for name in groups:
-        table = Table(title=f"{name}: {_group_doc(name)}", show_lines=True, expand=True)
+        table = Table(title=f"{name}: {group_doc(name)}", show_lines=True, expand=True)
         for column in ("Parameter", "Default", "Unit", "Allowed"):
             table.add_column(column, no_wrap=column != "Unit")
         table.add_column("Help", ratio=3)
         table.add_column("Source", ratio=2)
         for spec in (s for s in specs if s.group == name):
-            table.add_row(spec.path, escape(_toml(spec.default)), spec.unit, _allowed(spec), escape(spec.help),
+            table.add_row(spec.path, escape(as_typed(spec.default)), spec.unit, allowed(spec), escape(spec.help),
                           escape(spec.source))
-        console.print(table)
+        common.console.print(table)
 
 
-def _group_doc(group: str) -> str:
+def group_doc(group: str) -> str:
+    """What a parameter group is about (its class docstring)."""
+    from marketsim.config.params import Params
+
     return (Params.model_fields[group].annotation.__doc__ or "").strip()
 
 
-def _params_markdown(groups: list[str], specs: list[ParamSpec]) -> str:
+def params_markdown(groups: list[str], specs: list[ParamSpec]) -> str:
     """The parameter reference as Markdown: one table per group."""
     def cell(text: str) -> str:
         return " ".join(text.split()).replace("|", "\\|")
@@ -241,18 +214,23 @@ def _params_markdown(groups: list[str], specs: list[ParamSpec]) -> str:
         "bound, `(` excludes it.",
     ]
     for name in groups:
-        lines += ["", f"## {name}", "", _group_doc(name), "",
+        lines += ["", f"## {name}", "", group_doc(name), "",
                   "| Parameter | Default | Unit | Allowed | Help | Source |",
                   "|---|---|---|---|---|---|"]
-        lines += [f"| `{spec.path}` | `{_toml(spec.default)}` | {cell(spec.unit)} "
-                  f"| {cell(_allowed(spec))} | {cell(spec.help)} | {cell(spec.source)} |"
+        lines += [f"| `{spec.path}` | `{as_typed(spec.default)}` | {cell(spec.unit)} "
+                  f"| {cell(allowed(spec))} | {cell(spec.help)} | {cell(spec.source)} |"
                   for spec in specs if spec.group == name]
     return "\n".join(lines)
 
 
 # -- run and demo ------------------------------------------------------------------------------
-def _summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
+def summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
     """Key outcome and process indicators of one run: weekly mean and, for flows, per year."""
+    from rich.table import Table
+
+    from marketsim import analysis
+    from marketsim.outputs import METRICS
+
     means = analysis.summarise_runs(runs, burn_in).iloc[0]
     table = Table(title=title)
     table.add_column("Indicator", no_wrap=True)
@@ -269,31 +247,35 @@ def _summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
     return table
 
 
-def _run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int,
-                    out: Path | None, figure: Path | None) -> None:
+def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int,
+                   out: Path | None, figure: Path | None) -> None:
     """Validate everything, run one scenario, print its summary and write the requested files."""
-    scenarios, problems = _load([name], sets)
-    problems += _burn_in_problems(burn_in, steps)
+    from marketsim import analysis
+    from marketsim.runs import run_batch
+
+    scenarios, _, problems = load_with_sets([name], sets)
+    problems += burn_in_option_problems(burn_in, steps)
     if out is not None:
         problems += analysis.file_problems(out, analysis.TABLE_FORMATS)
     if figure is not None:
         problems += analysis.file_problems(figure, (".png",))
     if problems:
-        _fail(problems)
+        fail(problems)
     scenario = scenarios[0]
-    runs = _run(scenarios, [seed], steps)
-    title = f"{escape(scenario.title)} — seed {seed}, {_weeks(burn_in, steps)}"
-    console.print(_summary_table(title, runs, burn_in))
+    with failing_on_problems():
+        runs = run_batch(scenarios, [seed], steps)
+    title = f"{escape(scenario.title)} — seed {seed}, weekly means over {weeks(burn_in, steps)}"
+    common.console.print(summary_table(title, runs, burn_in))
     if out is not None:
-        console.print(f"Weekly table: {analysis.write_table(runs, out)}", markup=False)
+        common.console.print(f"Weekly table: {analysis.write_table(runs, out)}", markup=False)
     if figure is not None:
         drawn = analysis.plot_series(runs, analysis.KEY_SERIES, figure, smooth=4)
-        console.print(f"Figure: {drawn}", markup=False)
+        common.console.print(f"Figure: {drawn}", markup=False)
 
 
 @app.command()
 def run(
-    name: Annotated[str, typer.Argument(metavar="SCENARIO", help="A preset name or a scenario .toml file.")],
+    name: ScenarioArgument,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the run.")] = 1,
     steps: StepsOption = 520,
     sets: SetsOption = None,
@@ -301,27 +283,34 @@ def run(
         "--out", "-o", help="Write the weekly table here (.csv or .parquet).")] = None,
     figure: Annotated[Path | None, typer.Option(
         "--figure", "-f", help="Draw the key weekly series here (.png).")] = None,
-    burn_in: BurnInOption = 0,
+    burn_in: BurnInOption = BURN_IN,
 ) -> None:
     """Run one scenario and summarise its key outcome and process indicators."""
-    _run_and_report(name, seed, steps, sets, burn_in, out, figure)
+    run_and_report(name, seed, steps, sets, burn_in, out, figure)
 
 
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for baseline.csv and baseline.png.")] = Path("out"),
+    burn_in: BurnInOption = BURN_IN,
 ) -> None:
     """Run the baseline for 10 years; write its weekly table and figure. The first thing to try."""
-    _run_and_report("baseline", 1, DEMO_WEEKS, None, 0, out / "baseline.csv", out / "baseline.png")
-    console.print("Next: marketsim scenarios, then e.g. "
-                  "marketsim compare baseline zero_tolerance focused_deterrence")
+    run_and_report("baseline", 1, DEMO_WEEKS, None, burn_in, out / "baseline.csv", out / "baseline.png")
+    common.console.print("Next: marketsim scenarios, then e.g. "
+                         "marketsim compare baseline zero_tolerance focused_deterrence")
 
 
 # -- compare -----------------------------------------------------------------------------------
-def _comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...],
-                      reference: str) -> Table:
+def comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...], reference: str) -> Table:
     """One row per indicator and scenario: mean [95% CI] and the paired difference."""
+    from rich.table import Table
+
+    from marketsim.analysis import format_number, format_percent
+
+    def interval(low: float, high: float) -> str:
+        return "" if math.isnan(low) else f"[{format_number(low)}, {format_number(high)}]"
+
     view = Table(title=title)
     view.add_column("Indicator", no_wrap=True)
     view.add_column("Scenario", no_wrap=True)
@@ -336,10 +325,10 @@ def _comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...],
                 difference, change = "reference", ""
             else:
                 clear = row.diff_ci_low > 0 or row.diff_ci_high < 0
-                difference = f"{analysis.format_number(row.diff)} {_interval(row.diff_ci_low, row.diff_ci_high)}"
+                difference = f"{format_number(row.diff)} {interval(row.diff_ci_low, row.diff_ci_high)}"
                 difference = f"[bold]{difference}[/bold]" if clear else difference
-                change = _percent(row.pct_change)
-            mean = f"{analysis.format_number(row.mean)} {_interval(row.ci_low, row.ci_high)}"
+                change = format_percent(row.pct_change)
+            mean = f"{format_number(row.mean)} {interval(row.ci_low, row.ci_high)}"
             view.add_row(label, escape(row.scenario), mean, difference, change,
                          end_section=position == len(rows) - 1)
     return view
@@ -356,36 +345,29 @@ def compare(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for compare.csv, runs.parquet and compare.png.",
     )] = Path("out/compare"),
-    burn_in: BurnInOption = 0,
+    burn_in: BurnInOption = BURN_IN,
+    workers: WorkersOption = 1,
 ) -> None:
     """Compare scenarios over paired seeds on outcome and process indicators."""
-    scenarios, problems = _load(names, sets)
+    from marketsim import analysis
+    from marketsim.runs import run_batch
+
+    scenarios, _, problems = load_with_sets(names, sets)
     if len(names) < 2:
         problems.append("compare needs at least two scenarios; the first is the reference")
-    problems += _burn_in_problems(burn_in, steps)
+    problems += burn_in_option_problems(burn_in, steps)
     problems += analysis.directory_problems(out)
     if problems:
-        _fail(problems)
-    runs = _run(scenarios, seeds, steps)
+        fail(problems)
+    with failing_on_problems():
+        runs = run_batch(scenarios, seeds, steps, workers=workers)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in))
     reference = scenarios[0].name
     for label, key in (("Outcome", analysis.KEY_OUTCOMES), ("Process", analysis.KEY_PROCESS)):
-        title = f"{label} indicators — weekly means over {_weeks(burn_in, steps)}, {seeds} paired seeds"
-        console.print(_comparison_table(title, table, key, reference))
-    console.print("Bold: the 95% CI of the difference excludes zero. compare.csv has every metric.")
+        title = f"{label} indicators — weekly means over {weeks(burn_in, steps)}, {seeds} paired seeds"
+        common.console.print(comparison_table(title, table, key, reference))
+    common.console.print("Bold: the 95% CI of the difference excludes zero. compare.csv has every metric.")
     written = [analysis.write_table(table, out / "compare.csv"),
                analysis.write_table(runs, out / "runs.parquet"),
                analysis.plot_series(runs, analysis.KEY_SERIES, out / "compare.png", smooth=4)]
-    console.print("Wrote " + ", ".join(str(path) for path in written), markup=False)
-
-
-# Command groups owned by other modules are registered below.
-from marketsim.lesson_cli import lesson_app  # noqa: E402
-
-app.add_typer(lesson_app, name="lesson")
-from marketsim.sweep_cli import sweep_app  # noqa: E402
-
-app.add_typer(sweep_app, name="sweep")
-from marketsim.dashboard.server import dashboard  # noqa: E402
-
-app.command()(dashboard)
+    common.console.print("Wrote " + ", ".join(str(path) for path in written), markup=False)

@@ -7,96 +7,56 @@ folder) is reported on stderr with exit code 2 before anything runs or is writte
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from marketsim import analysis
-from marketsim.config.errors import ScenarioError
-from marketsim.config.scenario import load_scenario, parse_assignments
-from marketsim.lessons import (
-    ClaimResult,
-    Lesson,
-    ProgressCallback,
-    build_handout,
-    check_all,
-    check_claims,
-    list_lessons,
-    load_lesson,
-    print_pdf,
+from marketsim.cli import common
+from marketsim.cli.common import (
+    BurnInOption,
+    SetsOption,
+    StepsOption,
+    WorkersOption,
+    burn_in_option_problems,
+    fail,
+    failing_on_problems,
+    load_with_sets,
 )
+from marketsim.runs import BURN_IN
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from marketsim.lessons import ClaimResult, Lesson
 
 lesson_app = typer.Typer(
     help="Teaching lessons for the IDPC drug policy training toolkit, Module 7 (sessions 7.1–7.7).",
     no_args_is_help=True,
 )
-console = Console(highlight=False)
 
 NameArgument = Annotated[str, typer.Argument(
     metavar="NAME", help="A lesson name, a session number such as 7.5, or a lesson .toml file.")]
-SetsOption = Annotated[list[str] | None, typer.Option(
-    "--set", "-s", metavar="PATH=VALUE",
-    help="Override a parameter in every scenario, e.g. --set world.firearms=0.3 (repeatable).")]
-WorkersOption = Annotated[int, typer.Option("--workers", "-w", min=1, help="Processes running scenarios.")]
 
 
-def _fail(problems: list[str]) -> NoReturn:
-    """Print every problem on stderr, one per line, and exit with status 2."""
-    for problem in dict.fromkeys(problems):
-        typer.echo(f"error: {problem}", err=True)
-    raise typer.Exit(2)
-
-
-def _lesson(name: str) -> Lesson:
-    try:
-        return load_lesson(name)
-    except ScenarioError as error:
-        _fail(error.problems)
-
-
-def _overrides(sets: list[str] | None, lessons: list[Lesson]) -> tuple[dict[str, Any], list[str]]:
-    """The ``--set`` overrides, and every problem they cause in the lessons' scenarios."""
-    overrides, problems = parse_assignments(sets)
+def checked_options(lessons: list[Lesson], sets: list[str] | None, burn_in: int,
+                    steps: int) -> tuple[dict[str, Any], list[str]]:
+    """The ``--set`` overrides, and every problem with them (in the lessons' scenarios) or with
+    ``--burn-in`` and ``--steps``."""
     names = list(dict.fromkeys(name for lesson in lessons for name in lesson.scenarios))
-    try:
-        analysis.load_scenarios(names, overrides)
-    except ScenarioError as error:
-        problems.extend(error.problems)
-    return overrides, problems
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[ProgressCallback]:
-    """A progress bar on stderr, driven by ``(runs_done, runs_total)``."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("runs"), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True)) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-def _signed(value: float) -> str:
-    if math.isnan(value):
-        return "—"
-    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-    return text if value <= 0 else f"+{text}"
+    _, overrides, problems = load_with_sets(names, sets)
+    return overrides, problems + burn_in_option_problems(burn_in, steps)
 
 
 @lesson_app.command("list")
 def list_command() -> None:
     """List the lessons, one per session of IDPC Module 7."""
-    try:
+    from rich.table import Table
+
+    from marketsim.lessons import list_lessons
+
+    with failing_on_problems():
         lessons = list_lessons()
-    except ScenarioError as error:
-        _fail(error.problems)
     table = Table(title="Lessons for IDPC Module 7")
     table.add_column("Session", no_wrap=True)
     table.add_column("Name", style="bold", no_wrap=True)
@@ -104,14 +64,21 @@ def list_command() -> None:
     table.add_column("Compares", overflow="fold")
     for lesson in lessons:
         table.add_row(lesson.session, lesson.name, lesson.title, ", ".join(lesson.scenarios))
-    console.print(table)
-    console.print("Details: marketsim lesson show NAME. Handout: marketsim lesson run NAME.")
+    common.console.print(table)
+    common.console.print("Details: marketsim lesson show NAME. Handout: marketsim lesson run NAME.")
 
 
 @lesson_app.command()
 def show(name: NameArgument) -> None:
     """Show a lesson in full: narrative, scenarios, objectives, what to watch, questions, notes."""
-    lesson = _lesson(name)
+    from rich.markdown import Markdown
+
+    from marketsim.config.scenario import load_scenario
+    from marketsim.lessons import load_lesson
+
+    with failing_on_problems():
+        lesson = load_lesson(name)
+    console = common.console
     console.print(f"[bold]Session {lesson.session}: {lesson.session_name}[/bold] — {lesson.activity}")
     console.print(f"[bold]{lesson.title}[/bold]  ({lesson.name})\n")
     console.print(Markdown(lesson.narrative))
@@ -135,7 +102,8 @@ def show(name: NameArgument) -> None:
 def run(
     name: NameArgument,
     seeds: Annotated[int, typer.Option("--seeds", min=1, help="Paired seeds per scenario.")] = 5,
-    steps: Annotated[int, typer.Option("--steps", min=4, help="Weeks to simulate.")] = 260,
+    steps: StepsOption = 260,
+    burn_in: BurnInOption = BURN_IN,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the handout.")] = Path("out"),
     sets: SetsOption = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the handout to PDF (needs Chromium).")] = False,
@@ -144,20 +112,22 @@ def run(
     workers: WorkersOption = 1,
 ) -> None:
     """Run a lesson's scenarios and write its printable handout (one HTML file) to the out folder."""
-    lesson = _lesson(name)
-    overrides, problems = _overrides(sets, [lesson])
+    from marketsim import analysis
+    from marketsim.lessons import build_handout, load_lesson, print_pdf
+
+    with failing_on_problems():
+        lesson = load_lesson(name)
+    overrides, problems = checked_options([lesson], sets, burn_in, steps)
     problems += analysis.directory_problems(out)
     if problems:
-        _fail(problems)
-    try:
-        with _progress(f"{lesson.name}: {seeds} seeds × {steps} weeks") as progress:
-            handout = build_handout(lesson, seeds, steps, out, overrides, facilitator, workers, progress)
-    except ScenarioError as error:
-        _fail(error.problems)
-    console.print(f"Handout: {handout}")
+        fail(problems)
+    with failing_on_problems():
+        handout = build_handout(lesson, seeds=seeds, steps=steps, burn_in=burn_in, out_dir=out,
+                                overrides=overrides, facilitator=facilitator, workers=workers, progress=True)
+    common.console.print(f"Handout: {handout}")
     if pdf:
         try:
-            console.print(f"PDF: {print_pdf(handout)}")
+            common.console.print(f"PDF: {print_pdf(handout)}")
         except (FileNotFoundError, RuntimeError, OSError) as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from None
@@ -169,41 +139,42 @@ def check(
         metavar="[NAME]", help="A lesson name or session number; or use --all.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Check the claims of every lesson.")] = False,
     seeds: Annotated[int, typer.Option("--seeds", min=2, help="Paired seeds per scenario.")] = 4,
-    steps: Annotated[int, typer.Option("--steps", min=4, help="Weeks to simulate.")] = 104,
+    steps: StepsOption = 104,
+    burn_in: BurnInOption = BURN_IN,
     sets: SetsOption = None,
     workers: WorkersOption = 2,
 ) -> None:
     """Check that what lessons say the simulation shows holds over paired seeds (exit 1 if not)."""
+    from marketsim.lessons import check_all, list_lessons, load_lesson
+
     if (name is None) == (not every):
-        _fail(["give a lesson NAME or --all, not both"] if every else ["give a lesson NAME or --all"])
-    try:
+        fail(["give a lesson NAME or --all, not both"] if every else ["give a lesson NAME or --all"])
+    with failing_on_problems():
         lessons = list_lessons() if every else [load_lesson(name or "")]
-    except ScenarioError as error:
-        _fail(error.problems)
-    overrides, problems = _overrides(sets, lessons)
+    overrides, problems = checked_options(lessons, sets, burn_in, steps)
     if problems:
-        _fail(problems)
-    try:
-        with _progress(f"claims: {seeds} seeds × {steps} weeks") as progress:
-            if every:
-                results = check_all(lessons, seeds, steps, overrides, workers, progress)
-            else:
-                results = {lessons[0].name: check_claims(lessons[0], seeds, steps, overrides,
-                                                         workers, progress)}
-    except ScenarioError as error:
-        _fail(error.problems)
-    console.print(_results_table(lessons, results, seeds, steps))
+        fail(problems)
+    with failing_on_problems():
+        results = check_all(lessons, seeds=seeds, steps=steps, burn_in=burn_in, overrides=overrides,
+                            workers=workers, progress=True)
+    common.console.print(results_table(lessons, results, seeds, steps, burn_in))
     failed = sum(not result.holds for found in results.values() for result in found)
     total = sum(len(found) for found in results.values())
-    console.print(f"{total - failed} of {total} claims hold: the mean paired difference has the "
-                  f"claimed sign. Weak: the 95% CI includes zero.")
+    common.console.print(f"{total - failed} of {total} claims hold: the mean paired difference has the "
+                         f"claimed sign. Weak: the 95% CI includes zero.")
     if failed:
         raise typer.Exit(1)
 
 
-def _results_table(lessons: list[Lesson], results: dict[str, list[ClaimResult]], seeds: int,
-                   steps: int) -> Table:
-    table = Table(title=f"Lesson claims — {seeds} paired seeds × {steps} weeks")
+def results_table(lessons: list[Lesson], results: dict[str, list[ClaimResult]], seeds: int, steps: int,
+                  burn_in: int) -> Table:
+    """One row per claim: the paired difference with its 95% CI, the change and the verdict."""
+    from rich.table import Table
+
+    from marketsim.analysis import format_number, format_percent
+
+    table = Table(title=f"Lesson claims — {seeds} paired seeds × {steps} weeks, "
+                        f"weekly means over {common.weeks(burn_in, steps)}")
     table.add_column("Session", no_wrap=True)
     table.add_column("Claim", overflow="fold")
     table.add_column("Δ [95% CI]", justify="right")
@@ -211,10 +182,10 @@ def _results_table(lessons: list[Lesson], results: dict[str, list[ClaimResult]],
     table.add_column("Result", no_wrap=True)
     for lesson in lessons:
         for index, result in enumerate(results[lesson.name]):
-            change = "—" if math.isnan(result.pct_change) else f"{result.pct_change:+.0f}%"
+            diff, low, high = (format_number(value, signed=True)
+                               for value in (result.diff, result.ci_low, result.ci_high))
             verdict = {"holds": "[green]holds[/green]", "fails": "[bold red]FAILS[/bold red]",
                        "holds (CI includes 0)": "[yellow]holds (weak)[/yellow]"}[result.verdict()]
             table.add_row(f"{lesson.session} {lesson.name}" if index == 0 else "", result.claim.describe(),
-                          f"{_signed(result.diff)} [{_signed(result.ci_low)}, {_signed(result.ci_high)}]",
-                          change, verdict)
+                          f"{diff} [{low}, {high}]", format_percent(result.pct_change), verdict)
     return table

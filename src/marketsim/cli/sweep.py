@@ -1,7 +1,7 @@
 """``marketsim sweep``: run a parameter sweep from a TOML spec, resume it, and summarise it.
 
     marketsim sweep SPEC.toml [--out DIR] [--resume] [--backend local|dask] [--scheduler ADDRESS] [--workers N]
-    marketsim sweep summarize DIR
+    marketsim sweep summarise DIR
 
 Bad input (malformed spec, unknown parameter, empty range, unreachable scheduler, a directory
 holding another sweep) is reported on stderr, one problem per line, with exit code 2, before
@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 from typer.core import TyperGroup
 
-from marketsim.sweep import BACKENDS, SweepError, load_spec, summarize_sweep, sweep
+from marketsim.cli import common
+from marketsim.cli.common import fail, failing_on_problems
+from marketsim.sweep.backends import BACKENDS
 
-console = Console(highlight=False)
+if TYPE_CHECKING:
+    import pandas as pd
+    from rich.table import Table
 
 DEFAULT_OUT = Path("out") / "sweeps"
 """Where a sweep is written when neither ``--out`` nor the spec's ``out`` says: ``out/sweeps/<spec name>``."""
@@ -37,7 +38,7 @@ OUTCOMES_SHOWN = 3
 class _SpecOrCommand(TyperGroup):
     """A group whose first argument is a subcommand or, failing that, the spec of ``run``.
 
-    This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarize DIR`` coexist.
+    This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarise DIR`` coexist.
     """
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
@@ -50,18 +51,11 @@ sweep_app = typer.Typer(
     cls=_SpecOrCommand,
     name="sweep",
     help="Parameter sweeps: `marketsim sweep SPEC.toml` runs one (see docs/sweeps.md), "
-         "`marketsim sweep summarize DIR` summarises it.",
+         "`marketsim sweep summarise DIR` summarises it.",
     no_args_is_help=True,
-    subcommand_metavar="SPEC.toml [OPTIONS] | summarize DIR",
+    subcommand_metavar="SPEC.toml [OPTIONS] | summarise DIR",
     pretty_exceptions_show_locals=False,
 )
-
-
-def _fail(problems: list[str]) -> NoReturn:
-    """Print every problem on stderr, one per line, and exit with status 2."""
-    for problem in dict.fromkeys(problems):
-        typer.echo(f"error: {problem}", err=True)
-    raise typer.Exit(2)
 
 
 @sweep_app.command("run")
@@ -86,46 +80,48 @@ def run_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run (or resume) the sweep described by SPEC, with a progress bar."""
-    try:
+    from marketsim.sweep.runner import run_sweep
+    from marketsim.sweep.spec import load_spec
+
+    with failing_on_problems():
         loaded = load_spec(spec)
-    except SweepError as error:
-        _fail(error.problems)
     target = out or (Path(loaded.out) if loaded.out else DEFAULT_OUT / spec.stem)
     try:
-        result = sweep(loaded, out=target, resume=resume, backend=backend, scheduler=scheduler,
-                       workers=workers, timeout=timeout, progress=not quiet)
-    except SweepError as error:
-        _fail(error.problems)
+        with failing_on_problems():
+            result = run_sweep(loaded, out=target, resume=resume, backend=backend, scheduler=scheduler,
+                               workers=workers, timeout=timeout, progress=not quiet)
     except KeyboardInterrupt:
         typer.echo(f"interrupted: finished runs are kept; continue with "
                    f"marketsim sweep {spec} --out {target} --resume", err=True)
         raise typer.Exit(130) from None
     kept = f", {result.skipped} kept from before" if result.skipped else ""
+    console = common.console
     console.print(f"{result.total} runs in {result.out} ({result.backend}): {result.ran} ran in "
                   f"{result.seconds:.1f} s{kept}, {result.failed} failed.")
     if result.failed:
         console.print(f"[red]{result.failed} runs failed[/]: their tracebacks are in "
                       f"{result.out / 'manifest.jsonl'}; --resume runs them again.")
     console.print(f"Data: {result.out / 'summary.parquet'}, {result.out / 'timeseries.parquet'}. "
-                  f"Next: marketsim sweep summarize {result.out}")
+                  f"Next: marketsim sweep summarise {result.out}")
     if result.failed:
         raise typer.Exit(1)
 
 
-@sweep_app.command("summarize")
-def summarize_command(
+@sweep_app.command("summarise")
+def summarise_command(
     directory: Annotated[Path, typer.Argument(help="A sweep's output directory.", show_default=False)],
     level: Annotated[float, typer.Option("--level", min=0.5, max=0.999,
                                          help="Confidence level of the intervals.")] = 0.95,
     figures: Annotated[bool, typer.Option("--figures/--no-figures", help="Draw the figures.")] = True,
 ) -> None:
     """Per-point means, SDs and CIs; sensitivity indices; figures; an EMA Workbench export."""
+    from marketsim.sweep.summary import summarise_sweep
+
     if not (directory / "spec.json").is_file():
-        _fail([f"{directory} holds no sweep (no spec.json)"])
-    try:
-        summary = summarize_sweep(directory, level=level, figures=figures)
-    except SweepError as error:
-        _fail(error.problems)
+        fail([f"{directory} holds no sweep (no spec.json)"])
+    with failing_on_problems():
+        summary = summarise_sweep(directory, level=level, figures=figures)
+    console = common.console
     missing = f", {summary.missing} not run yet (resume the sweep)" if summary.missing else ""
     failed = f"[red]{summary.failed} failed[/] (tracebacks in manifest.jsonl)" if summary.failed else "0 failed"
     console.print(f"{directory}: {summary.ok} of {summary.total} runs finished, {failed}{missing}.")
@@ -143,14 +139,12 @@ def summarize_command(
                      if len(summary.files) > 4 else ""))
 
 
-def _number(value: float) -> str:
-    if math.isnan(value):
-        return "—"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
 def _points_table(points: pd.DataFrame, level: float) -> Table:
     """Mean and CI of the first few outcomes at each (scenario, point)."""
+    import pandas as pd
+    from rich.table import Table
+
+    from marketsim.analysis import format_number
     outcomes = list(pd.unique(points["outcome"]))[:OUTCOMES_SHOWN]
     parameters = [c for c in points.columns
                   if c not in ("scenario", "point", "outcome", "runs", "mean", "sd", "ci_low", "ci_high")]
@@ -160,18 +154,20 @@ def _points_table(points: pd.DataFrame, level: float) -> Table:
     for (scenario, point), group in points.groupby(["scenario", "point"], sort=False):
         rows = group.set_index("outcome")
         first = group.iloc[0]
-        cells = [str(scenario), str(point), *(_number(v) if isinstance(v, float) else str(v)
+        cells = [str(scenario), str(point), *(format_number(v) if isinstance(v, float) else str(v)
                                              for v in first[parameters]), str(first["runs"])]
         for outcome in outcomes:
             row = rows.loc[outcome]
             half = (row["ci_high"] - row["ci_low"]) / 2
-            cells.append(_number(row["mean"]) + ("" if math.isnan(half) else f" ± {_number(half)}"))
+            cells.append(format_number(row["mean"]) + ("" if math.isnan(half) else f" ± {format_number(half)}"))
         table.add_row(*cells)
     return table
 
 
 def _sensitivity_table(sensitivity: pd.DataFrame) -> Table:
     """First-order (and, for Sobol designs, total) indices with their confidence half-widths."""
+    from rich.table import Table
+
     method = sensitivity["method"].iloc[0]
     total = method == "sobol"
     table = Table(title=f"Sensitivity of the point means ({'Sobol' if total else 'RBD-FAST'}; ± 95% conf.)")

@@ -1,0 +1,73 @@
+"""What every ``marketsim`` command shares: the console, the options, and how bad input fails.
+
+Bad input is reported in full on stderr, one problem per line, with exit status 2 — before
+anything runs and before any file is written. Only light modules are imported here, so that
+``marketsim --help`` stays quick; the commands import the simulation when they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from marketsim.config.errors import ScenarioError
+from marketsim.runs import burn_in_problems, load_scenarios
+
+if TYPE_CHECKING:
+    from marketsim.config.scenario import Scenario
+
+console = Console(highlight=False)
+"""Where commands print their tables and messages (stdout)."""
+
+SetsOption = Annotated[list[str] | None, typer.Option(
+    "--set", "-s", metavar="PATH=VALUE",
+    help="Override a parameter in every scenario, e.g. --set policy.hvt_share=0.3 (TOML values; repeatable).")]
+StepsOption = Annotated[int, typer.Option("--steps", min=1, help="Weeks to simulate (520 = 10 years).")]
+BurnInOption = Annotated[int, typer.Option(
+    "--burn-in", min=0, help="Weeks at the start of each run left out of the averages, while the market settles.")]
+"""Defaults to ``marketsim.runs.BURN_IN`` wherever it is used; the help shows the value."""
+WorkersOption = Annotated[int, typer.Option(
+    "--workers", "-w", min=1, help="Processes running the simulations (1: this one).")]
+
+
+def fail(problems: Sequence[str]) -> NoReturn:
+    """Print every problem on stderr, one per line (each once), and exit with status 2."""
+    for problem in dict.fromkeys(problems):
+        typer.echo(f"error: {problem}", err=True)
+    raise typer.Exit(2)
+
+
+@contextmanager
+def failing_on_problems() -> Iterator[None]:
+    """Turn a ScenarioError (or a SweepError, one of its kind) raised inside into :func:`fail`."""
+    try:
+        yield
+    except ScenarioError as error:
+        fail(error.problems)
+
+
+def load_with_sets(names: Sequence[str | Path], sets: list[str] | None) -> tuple[list[Scenario], dict[str, Any],
+                                                                                 list[str]]:
+    """The scenarios with the ``--set`` overrides applied, the overrides, and every problem found."""
+    from marketsim.config.scenario import parse_assignments
+
+    overrides, problems = parse_assignments(sets)
+    try:
+        return load_scenarios(list(names), overrides), overrides, problems
+    except ScenarioError as error:
+        return [], overrides, problems + error.problems
+
+
+def burn_in_option_problems(burn_in: int, steps: int) -> list[str]:
+    """Why ``--burn-in`` cannot be used with ``--steps``, in the options' own names."""
+    return burn_in_problems(burn_in, steps, ("--burn-in", "--steps"))
+
+
+def weeks(burn_in: int, steps: int) -> str:
+    """The weeks an average covers, e.g. ``weeks 53–520``, as every summary states it."""
+    return f"weeks {burn_in + 1}–{steps}" if burn_in else f"{steps} weeks"

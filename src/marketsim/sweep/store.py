@@ -1,0 +1,220 @@
+"""A sweep's output directory: the spec, the manifest, one file per run, consolidated tables.
+
+    spec.json           the resolved sweep: spec, design points, seeds and the id of every run
+    manifest.jsonl      one line per finished run (ok or failed, timing, traceback); last line wins
+    runs/<run_id>.parquet   one finished run's weekly metrics
+    timeseries.parquet  every finished run's weeks, in plan order (point, scenario, replicate)
+    summary.parquet     one row per finished run: its parameters and post-burn-in metric means
+
+Every file is written atomically, so a sweep killed at any moment resumes without losing or
+repeating a run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from marketsim import analysis
+from marketsim.runs import RunOutcome, labelled
+from marketsim.sweep.design import Run
+from marketsim.sweep.errors import SweepError
+
+
+class SweepStore:
+    """A sweep's output directory: the spec, the manifest, one file per run, consolidated tables.
+
+    A run is finished when its Parquet file exists and the manifest's last line for it says ok.
+    Files appear atomically (temporary file, fsync, rename) and every manifest line is fsynced
+    before the next run is recorded, so a sweep killed at any moment resumes without losing or
+    repeating a run.
+    """
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.spec_file = self.root / "spec.json"
+        self.manifest = self.root / "manifest.jsonl"
+        self.runs = self.root / "runs"
+        self.timeseries = self.root / "timeseries.parquet"
+        self.summary = self.root / "summary.parquet"
+
+    def run_file(self, run_id: str) -> Path:
+        """Where one finished run's weekly metrics are stored."""
+        return self.runs / f"{run_id}.parquet"
+
+    def check(self, record: Mapping[str, Any], resume: bool) -> None:
+        """Raise unless the directory is new, empty, or (with ``resume``) holds this very sweep.
+
+        Reads only: called before anything is written.
+        """
+        if self.root.exists() and not self.root.is_dir():
+            raise SweepError([f"out = {self.root} is a file, not a directory"])
+        if not self.root.exists() or not any(self.root.iterdir()):
+            problems = analysis.directory_problems(self.root)
+            if problems:
+                raise SweepError(problems)
+            return
+        if not self.spec_file.exists():
+            raise SweepError([f"{self.root} is not empty and holds no sweep (no spec.json): "
+                              "choose a new or empty directory"])
+        if not resume:
+            raise SweepError([f"{self.root} already holds a sweep: pass --resume (resume=True) to "
+                              "continue it, or choose another directory"])
+        stored = self.load_record()
+        differing = [key for key in sorted(set(stored) | set(record)) if stored.get(key) != record.get(key)]
+        if differing:
+            raise SweepError([f"cannot resume into {self.root}: it holds a different sweep (differs in "
+                              f"{', '.join(differing)}); use the same spec and marketsim version, or "
+                              "choose another directory"])
+
+    def load_record(self) -> dict[str, Any]:
+        """The stored ``spec.json``."""
+        try:
+            return json.loads(self.spec_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SweepError([f"{self.root} holds no sweep (no spec.json)"]) from None
+
+    def consolidated_record(self) -> dict[str, Any]:
+        """The stored ``spec.json``, after bringing the consolidated tables up to date."""
+        record = self.load_record()
+        if not self.is_consolidated():
+            self.consolidate()
+        return record
+
+    def create(self, record: Mapping[str, Any]) -> None:
+        """Make the directories, write ``spec.json`` and remove temporary files of a killed sweep."""
+        self.runs.mkdir(parents=True, exist_ok=True)
+        for leftover in itertools.chain(self.root.glob(".*.tmp"), self.runs.glob(".*.tmp")):
+            leftover.unlink(missing_ok=True)
+        if not self.spec_file.exists():
+            write_atomic(self.spec_file, lambda path: path.write_text(
+                json.dumps(record, indent=1) + "\n", encoding="utf-8"))
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """The manifest's last line for each run id (a line cut short by a kill is skipped)."""
+        latest: dict[str, dict[str, Any]] = {}
+        if not self.manifest.exists():
+            return latest
+        with self.manifest.open(encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                latest[entry["run_id"]] = entry
+        return latest
+
+    def finished(self) -> set[str]:
+        """Ids of the runs whose file exists and whose last manifest line says ok."""
+        return {run_id for run_id, entry in self.entries().items()
+                if entry["status"] == "ok" and self.run_file(run_id).exists()}
+
+    def open_manifest(self) -> ManifestWriter:
+        """An appender for manifest lines."""
+        return ManifestWriter(self.manifest)
+
+    def save(self, run: Run, scenario_name: str, outcome: RunOutcome, manifest: ManifestWriter) -> None:
+        """Store a finished run: its file first (if it succeeded), then its manifest line."""
+        if outcome.frame is not None:
+            frame = labelled(outcome.frame, {"run_id": run.run_id, "scenario": scenario_name, "point": run.point,
+                                             "replicate": run.replicate, "seed": run.seed})
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            write_atomic(self.run_file(run.run_id), lambda path: pq.write_table(table, path))
+        manifest.append({
+            "run_id": run.run_id, "status": "ok" if outcome.error is None else "failed",
+            "scenario": scenario_name, "point": run.point, "replicate": run.replicate, "seed": run.seed,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(outcome.started)) + "Z",
+            "seconds": round(outcome.seconds, 4), "cpu_seconds": round(outcome.cpu_seconds, 4),
+            "worker": outcome.worker, "error": outcome.error,
+        })
+
+    def consolidate(self) -> int:
+        """Write ``timeseries.parquet`` and ``summary.parquet`` from the finished runs; return their count.
+
+        Rows follow the plan (point, scenario, replicate), so the tables are identical whatever
+        the backend, the number of workers and the order in which runs finished.
+        """
+        record = self.load_record()
+        burn_in = record["spec"]["burn_in"]
+        names, parameters = record["scenario_names"], list(record["parameters"])
+        finished = self.finished()
+        runs = [row for row in record["runs"] if row[0] in finished]
+        if not runs:
+            return 0
+        files = [self.run_file(row[0]) for row in runs]
+        schema = pa.unify_schemas([pq.read_schema(path) for path in files], promote_options="permissive")
+        rows = []
+        with analysis.atomic_path(self.timeseries) as temporary:
+            with pq.ParquetWriter(temporary, schema) as writer:
+                for (run_id, point, scenario, replicate, seed), path in zip(runs, files, strict=True):
+                    table = _conform(pq.read_table(path), schema)
+                    writer.write_table(table)
+                    weeks = table.drop_columns(["run_id", "point", "replicate"]).to_pandas()
+                    means = analysis.summarise_runs(weeks, burn_in).drop(columns=["scenario", "seed"])
+                    values = dict(zip(parameters, record["points"][point], strict=True))
+                    rows.append({"run_id": run_id, "scenario": names[scenario], "point": point,
+                                 "replicate": replicate, "seed": seed, **values,
+                                 **means.iloc[0].to_dict()})
+            _fsync(temporary)
+        write_atomic(self.summary, lambda path: pd.DataFrame(rows).to_parquet(path, index=False))
+        return len(runs)
+
+    def is_consolidated(self) -> bool:
+        """Whether the consolidated tables exist and are newer than the manifest."""
+        return (self.summary.exists() and self.timeseries.exists() and self.manifest.exists()
+                and self.summary.stat().st_mtime_ns >= self.manifest.stat().st_mtime_ns)
+
+
+class ManifestWriter:
+    """Appends manifest lines, each flushed and fsynced before the call returns."""
+
+    def __init__(self, path: Path):
+        self.handle = path.open("a", encoding="utf-8")
+        if self.handle.tell() > 0:
+            with path.open("rb") as reader:
+                reader.seek(-1, os.SEEK_END)
+                if reader.read(1) != b"\n":  # a line cut short by a kill: end it, readers skip it
+                    self.handle.write("\n")
+
+    def append(self, entry: Mapping[str, Any]) -> None:
+        """Write one line durably."""
+        self.handle.write(json.dumps(entry) + "\n")
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+
+    def close(self) -> None:
+        """Close the file."""
+        self.handle.close()
+
+
+def write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
+    """Write through a temporary file that is fsynced, then renamed over ``path``."""
+    with analysis.atomic_path(path) as temporary:
+        write(temporary)
+        _fsync(temporary)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A run's table with the sweep's columns and types (missing columns are null).
+
+    Runs can differ in columns (e.g. the production share of each region when
+    ``world.regions`` is swept) and a column can be whole numbers in one run and not another.
+    """
+    columns = [table.column(name).cast(schema.field(name).type) if name in table.column_names
+               else pa.nulls(table.num_rows, schema.field(name).type) for name in schema.names]
+    return pa.Table.from_arrays(columns, schema=schema)
+

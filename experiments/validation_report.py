@@ -1,126 +1,154 @@
-"""Regenerate docs/validation.md and its figures: every stylized fact, measured over paired seeds.
+"""Regenerate docs/validation.md and its figures: every stylized fact over paired seeds, with the
+ablation of the mechanisms each rests on.
 
-Run: make validation   (or: python experiments/validation_report.py [--seeds 10] [--steps 260])
+Run: make validation   (or: python experiments/validation_report.py [--seeds 20] [--steps 520])
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 import marketsim as ms
 from marketsim.analysis import atomic_path, mean_ci
 from marketsim.runs import BURN_IN
 from marketsim.validation import (
     BASELINE,
+    CHANGES,
     FACTS,
     MIN_AGREEMENT,
+    REPORT_SEEDS,
     STEPS,
+    ablation_removes,
     arm_summaries,
-    compare_arms,
-    fact_arms,
+    evaluate,
     format_change,
     plot_fact,
     results_table,
+    source_digest,
 )
 
 CALIBRATION = (
-    # (metric, target, source)
-    ("homicide_rate", "≈ 22 per 100k per year (Latin America)",
+    # (metric, target, low, high, source)
+    ("homicide_rate", "≈ 22 per 100k per year (Latin America)", 11, 44,
      "UNODC Global Study on Homicide 2013, IDPC 2016 Module 7 handout"),
-    ("prison_rate", "100–400 per 100k", "World Prison Population List 2013, IDPC 2016 Module 7 handout"),
-    ("farm_price", "≈ $800 per pure kg", "UNODC World Drug Report 2010"),
-    ("export_price", "≈ $2,400 per pure kg", "UNODC World Drug Report 2010"),
-    ("wholesale_price", "≈ $19,000 per pure kg (after the border)", "UNODC World Drug Report 2010; Chatham House 2012"),
-    ("retail_price", "≥ $100,000 per pure kg", "UNODC World Drug Report 2010"),
-    ("recidivism_3y", "almost half within 3 years", "Pew Center on the States 2011"),
-)
-LITERATURE = (
-    # (fact, metric, alternative label, what the literature reports)
-    ("focused_deterrence", "homicide_rate", "focused_deterrence",
-     "Boston Ceasefire: youth homicides −63% (Braga et al. 2001); meta-analysis −20% to −25% (Braga et al. 2018)"),
-    ("kingpin", "homicide_rate", "kingpin",
-     "+35% within 6 months (Calderón et al. 2015); +80% for 12 months (Lindo & Padilla-Romo 2018)"),
-    ("kingpin", "spillover_homicides", "kingpin", "+30% in neighbouring municipalities (Lindo & Padilla-Romo 2018)"),
-    ("zero_tolerance", "prison_population", "zero_tolerance", "Ciudad Juárez: incarcerations ×10 (MDLE seminar 2013)"),
-    ("zero_tolerance", "homicide_rate", "militarised_crackdown",
-     "Mexico 2006–2012: homicide rate almost tripled (IDPC 2016 Module 7) — a crackdown that was also militarised"),
+    ("prison_rate", "100–400 per 100k", 100, 400, "World Prison Population List 2013, IDPC 2016 Module 7 handout"),
+    ("farm_price", "≈ $800 per pure kg", 400, 1600, "UNODC World Drug Report 2010"),
+    ("export_price", "≈ $2,400 per pure kg", 1200, 4800, "UNODC World Drug Report 2010"),
+    ("wholesale_price", "≈ $19,000 per pure kg (after the border)", 9500, 38000,
+     "UNODC World Drug Report 2010; Chatham House 2012"),
+    ("retail_price", "≥ $100,000 per pure kg", 90000, 300000, "UNODC World Drug Report 2010"),
+    ("recidivism_3y", "almost half back in prison within 3 years (0.35–0.55)", 0.35, 0.55, "Pew 2011"),
 )
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
+def expected(row: pd.Series, fact: object) -> str:
+    """The expected effect as a reader would say it: direction, tolerance, literature band."""
+    comparison = next(c for c in fact.comparisons if c.metric == row.metric and c.alternative.label == row.alternative)
+    if comparison.direction == "similar":
+        return f"similar (±{comparison.tolerance:.0%})"
+    text = comparison.direction
+    if comparison.band is not None:
+        low, high = comparison.band
+        text += f", {low:+.0%} or more" if high == float("inf") else f", {low:+.0%} to {high:+.0%}"
+    if comparison.from_week:
+        text += f" (from week {comparison.from_week})"
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=REPORT_SEEDS)
     parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--burn-in", type=int, default=BURN_IN)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    summary = arm_summaries(fact_arms(FACTS) | {BASELINE}, seeds=args.seeds, steps=args.steps,
-                            burn_in=args.burn_in, workers=args.workers, progress=True)
-    results = compare_arms(FACTS, summary)
-    baseline = summary[summary["scenario"] == BASELINE.label]
+    started = time.perf_counter()
+    options = {"seeds": args.seeds, "steps": args.steps, "burn_in": args.burn_in, "workers": args.workers,
+               "progress": True}
+    results = evaluate(FACTS, **options)
+    ablations = evaluate(FACTS, ablation=True, **options)
+    baseline = arm_summaries({BASELINE}, **options)
+    minutes = (time.perf_counter() - started) / 60
     table = results_table(results)
     figures = DOCS / "figures" / "validation"
     lines = [
         "# Validation: the stylized facts",
         "",
         f"Generated by `make validation` (experiments/validation_report.py) on {date.today():%Y-%m-%d} "
-        f"with marketsim {ms.__version__}: {args.seeds} paired seeds, {args.steps} weeks per run, the first "
-        f"{args.burn_in} weeks discarded. Each arm is the named preset (or the baseline with the overrides shown) "
-        "at the same police budget. Do not edit by hand. The works cited are listed in full in "
-        "[references.md](references.md).",
+        f"with marketsim {ms.__version__} from model sources `{source_digest()}` (a test fails when the sources "
+        f"change and this report is not regenerated): {args.seeds} paired seeds, {args.steps} weeks per run, "
+        f"the first {args.burn_in} weeks discarded; {minutes:.0f} minutes on {args.workers} worker processes. Each "
+        "arm is the named preset (or the baseline with the overrides shown) at the same police budget. Do not edit "
+        "by hand. The works cited are listed in full in [references.md](references.md).",
         "",
         f"A comparison **holds** when the paired difference has the expected sign in at least "
-        f"{MIN_AGREEMENT:.0%} of seed pairs and its 95% confidence interval excludes zero; a *similar* "
-        "comparison holds when the whole CI of the relative change lies within the stated tolerance, a *not "
-        "higher* one when the CI's upper end does not exceed it. The "
-        "same definitions drive `tests/behaviour/test_stylized_facts.py` and the scripts "
-        "`experiments/factNN_*.py` (definitions in `src/marketsim/validation.py`).",
+        f"{MIN_AGREEMENT:.0%} of seed pairs and its 95% confidence interval excludes zero, and — where the "
+        "literature gives an effect size — the mean change lies in that band; a *similar* comparison holds when "
+        "the whole CI of the relative change lies within the stated tolerance on both sides. The same "
+        "definitions drive `tests/behaviour/test_stylized_facts.py` and the scripts `experiments/factNN_*.py` "
+        "(definitions in `src/marketsim/validation.py`).",
         "",
-        "| # | fact | source | metric | alternative vs reference | expected | measured change (95% CI) "
-        "| pairs agreeing | holds | figure |",
+        "| # | fact | metric | alternative vs reference | expected | measured change (95% CI) "
+        "| pairs agreeing | holds | mechanisms | figure |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for fact in FACTS:
         plot_fact(fact, results[fact.name], figures / f"{fact.name}.png")
         rows = table[table.fact == fact.number]
         for i, (_, row) in enumerate(rows.iterrows()):
-            expected = row.expected
-            if expected in ("similar", "not_higher"):
-                tolerance = next(c.tolerance for c in fact.comparisons if c.metric == row.metric
-                                 and c.alternative.label == row.alternative)
-                expected = (f"similar (±{tolerance:.0%})" if expected == "similar"
-                            else f"not higher (≤ +{tolerance:.0%})")
+            verdict = "yes" if row.holds else "**outside the band**" if row.direction_holds else "**no**"
             lines.append(
-                f"| {fact.number if i == 0 else ''} | {fact.title if i == 0 else ''} | {fact.source if i == 0 else ''} "
-                f"| `{row.metric}` | {row.alternative} vs {row.reference} | {expected} | {format_change(row)} "
-                f"| {row.agreement:.0%} | {'yes' if row.holds else '**no**'} "
+                f"| {fact.number if i == 0 else ''} | {fact.title if i == 0 else ''} "
+                f"| `{row.metric}` | {row.alternative} vs {row.reference} | {expected(row, fact)} "
+                f"| {format_change(row)} | {row.agreement:.0%} | {verdict} | {row.mechanisms or '—'} "
                 f"| {f'[figure](figures/validation/{fact.name}.png)' if i == 0 else ''} |")
+    lines += ["", "## Ablation: switch the mechanisms off", "",
+              "Each comparison that names mechanisms, run again with those mechanisms switched off in both arms "
+              "(`mechanisms.*` parameters). The effect is **removed** when the comparison no longer holds in "
+              "direction: the CI includes zero or the sign reverses (for *similar*: the change leaves its "
+              "tolerance).", "",
+              "| # | metric | mechanisms off | effect with them on | effect with them off | pairs agreeing (off) "
+              "| removed |", "|---|---|---|---|---|---|---|"]
+    for fact in FACTS:
+        originals = [r for r in results[fact.name] if r.comparison.mechanisms]
+        for original, result in zip(originals, ablations[fact.name], strict=True):
+            c = result.comparison
+            rel, low, high = result.relative
+            o_rel, o_low, o_high = original.relative
+            lines.append(f"| {fact.number} | `{c.metric}` | {', '.join(c.mechanisms)} "
+                         f"| {o_rel:+.1%} ({o_low:+.1%} to {o_high:+.1%}) | {rel:+.1%} ({low:+.1%} to {high:+.1%}) "
+                         f"| {result.agreement:.0%} | {'yes' if ablation_removes(result) else '**no**'} |")
     lines += ["", "## Calibration of the baseline", "",
-              f"Means over the {args.seeds} baseline runs (weeks {args.burn_in + 1}–{args.steps}), "
-              "with 95% CIs over seeds.",
-              "", "| quantity | target | source | baseline (95% CI) |", "|---|---|---|---|"]
-    for metric, target, source in CALIBRATION:
-        mean, low, high = mean_ci(baseline[metric])
-        lines.append(f"| `{metric}` | {target} | {source} | {mean:,.4g} ({low:,.4g} to {high:,.4g}) |")
-    lines += ["", "## Effect sizes against the literature", "",
-              "| effect | model: change vs the reference (95% CI) | literature |", "|---|---|---|"]
-    for fact_name, metric, alternative, reported in LITERATURE:
-        row = table[(table.metric == metric) & (table.alternative == alternative)
-                    & (table.fact == next(f.number for f in FACTS if f.name == fact_name))].iloc[0]
-        lines.append(f"| `{metric}`: {alternative} vs {row.reference} | {format_change(row)} | {reported} |")
+              f"Means over the {args.seeds} baseline runs (weeks {args.burn_in + 1}–{args.steps}; recidivism from "
+              "week 157, when the first cohort's three years are over), with 95% CIs over seeds.",
+              "", "| quantity | target | source | baseline (95% CI) | in range |", "|---|---|---|---|---|"]
+    for metric, target, low_ok, high_ok, source in CALIBRATION:
+        mean, low, high = mean_ci(baseline[metric].dropna())
+        lines.append(f"| `{metric}` | {target} | {source} | {mean:,.4g} ({low:,.4g} to {high:,.4g}) "
+                     f"| {'yes' if low_ok <= mean <= high_ok else '**no**'} |")
+    lines += ["", "## Changes to the comparisons", "",
+              "Each change to a comparison, metric or tolerance since the first report, and why:", ""]
+    lines += [f"- **{what}** — {why}" for what, why in CHANGES]
     lines += ["", "## What the literature reports", ""]
     lines += [f"{fact.number}. **{fact.title}** — {fact.expected}. *{fact.source}.*" for fact in FACTS]
     held = int(table.holds.sum())
-    lines += ["", f"**{held} of {len(table)} comparisons hold.**", ""]
+    removed = sum(ablation_removes(r) for rs in ablations.values() for r in rs)
+    ablated = sum(len(rs) for rs in ablations.values())
+    lines += ["", f"**{held} of {len(table)} comparisons hold; switching their mechanisms off removes "
+              f"{removed} of {ablated} effects.**", ""]
     with atomic_path(DOCS / "validation.md") as tmp:
         tmp.write_text("\n".join(lines))
-    print(f"wrote {DOCS / 'validation.md'}: {held}/{len(table)} comparisons hold")
-    return 0 if held == len(table) else 1
+    print(f"wrote {DOCS / 'validation.md'}: {held}/{len(table)} comparisons hold, {removed}/{ablated} ablations "
+          "remove their effect")
+    return 0 if held == len(table) and removed == ablated else 1
 
 
 if __name__ == "__main__":

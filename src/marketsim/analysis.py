@@ -30,7 +30,7 @@ import pandas as pd
 from pandas.api.types import is_numeric_dtype
 
 from marketsim.config.errors import did_you_mean
-from marketsim.outputs import METRICS, Metric, production_share_metric
+from marketsim.outputs import METRICS, Metric, column_metric
 from marketsim.runs import BURN_IN
 
 if TYPE_CHECKING:
@@ -91,15 +91,14 @@ def format_percent(value: float) -> str:
 # -- summaries and comparisons -----------------------------------------------------------------
 def is_metric(name: str) -> bool:
     """Whether a column is a model metric (``step`` is the time axis, not a metric)."""
-    return (name in METRICS and name != "step") or name.startswith("production_share_")
+    return name != "step" and column_metric(name) is not None
 
 
 def metric_info(name: str) -> Metric:
-    """A metric's unit, group and definition, including the per-region production shares."""
-    if name.startswith("production_share_"):
-        return production_share_metric(name.removeprefix("production_share_"))
-    if name in METRICS:
-        return METRICS[name]
+    """A metric's unit, group and definition, including the per-region columns."""
+    metric = column_metric(name)
+    if metric is not None:
+        return metric
     raise ValueError(f"unknown metric {name!r}{did_you_mean(name, METRICS)}")
 
 

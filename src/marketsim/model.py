@@ -68,7 +68,7 @@ class DrugMarketModel(mesa.Model):
         self.graph: nx.Graph = world
         self.space = Network(world, random=self.random)
         self.places = Places(world)
-        self.routes = Routes(world, self.places)
+        self.routes = Routes(world, self.places, self.p.world)
         self.ledger = ProductLedger()
         self.log = EventLog(self.places.n)
         # the subsystems, in the order they are built (each may read those built before it)
@@ -106,7 +106,8 @@ class DrugMarketModel(mesa.Model):
         return self.outputs.table()
 
     def place_metrics(self) -> pd.DataFrame:
-        """Homicides per week and place (long format: step, place, kind, homicides)."""
+        """One row per week and place: homicides, arrests, overdoses, seizures, dealers, sales,
+        drug flow and the controlling organisation (``marketsim.outputs.PLACE_COLUMNS``)."""
         return self.outputs.place_table()
 
     def events(self) -> pd.DataFrame:

@@ -55,9 +55,14 @@ OUTCOMES = tuple(m.name for m in METRICS.values() if m.group == "outcome")
 PROCESS = tuple(m.name for m in METRICS.values() if m.group == "process")
 
 
-def production_share_metric(region: str) -> Metric:
-    """The per-region production share column (regions depend on the world)."""
-    return PER_REGION["production_share"].for_region(region)
+def column_metric(column: str) -> Metric | None:
+    """The metric behind an output column, per-region columns (``<metric>_<region>``) included."""
+    if column in METRICS:
+        return METRICS[column]
+    for name, metric in PER_REGION.items():
+        if column.startswith(name + "_"):
+            return metric.for_region(column.removeprefix(name + "_"))
+    return None
 
 
 def metric_table() -> list[Metric]:
@@ -65,8 +70,21 @@ def metric_table() -> list[Metric]:
     return list(METRICS.values())
 
 
+PLACE_COLUMNS: dict[str, str] = {
+    "homicides": "deaths this week",
+    "arrests": "people arrested this week (users, dealers, members, leaders, homicide suspects)",
+    "overdoses": "fatal overdoses this week",
+    "seizures_kg": "kg pure seized this week (dealers' stock, and lots caught on the segment ending here)",
+    "dealers": "active dealers at the end of the week",
+    "sales": "USD of retail sales this week",
+    "flow_kg": "kg pure trafficked through the place this week",
+    "controller": "id of the organisation controlling the place at the end of the week (-1: none)",
+}
+"""Columns of the per-place table besides step, place and kind, with what each counts."""
+
+
 class Outputs:
-    """Collects one row of metrics per week, and homicides per place, from the subsystems."""
+    """Collects one row of metrics per week, and a row per place and week, from the subsystems."""
 
     def __init__(self, model: DrugMarketModel):
         self.model = model
@@ -80,11 +98,12 @@ class Outputs:
             else:
                 self.columns.append(metric.name)
         self._rows: list[dict[str, float]] = []
-        self._place_homicides: list[np.ndarray] = []
+        self._places: dict[str, list[np.ndarray]] = {name: [] for name in PLACE_COLUMNS}
 
     def collect(self) -> None:
-        """Stage 9 — collect: append this week's row."""
-        row: dict[str, float] = {STEP.name: self.model.steps}
+        """Stage 9 — collect: append this week's row and this week's per-place values."""
+        model = self.model
+        row: dict[str, float] = {STEP.name: model.steps}
         for metric, report in self._reporters:
             value = report()
             if metric.per_region:
@@ -93,21 +112,32 @@ class Outputs:
             else:
                 row[metric.name] = value
         self._rows.append(row)
-        self._place_homicides.append(self.model.log.by_place("homicide"))
+        log, places, dealers = model.log, model.places, model.dealers
+        sales = np.zeros(places.n)
+        sales[model.communities.place] = model.communities.sales_value
+        for name, values in (
+            ("homicides", log.by_place("homicide")), ("arrests", log.by_place("arrest")),
+            ("overdoses", log.by_place("overdose")), ("seizures_kg", log.by_place("seizure")),
+            ("dealers", np.bincount(dealers.place[dealers.active], minlength=places.n).astype(float)),
+            ("sales", sales), ("flow_kg", model.trafficking.through.copy()),
+            ("controller", model.orgs.controller.copy()),
+        ):
+            self._places[name].append(values)
 
     def table(self) -> pd.DataFrame:
         """The weekly table: one row per simulated week."""
         return pd.DataFrame(self._rows, columns=self.columns)
 
     def place_table(self) -> pd.DataFrame:
-        """Homicides per week and place (long format: step, place, kind, homicides)."""
+        """One row per week and place: step, place, kind, then ``PLACE_COLUMNS``."""
         places = self.model.places
-        if not self._place_homicides:
-            return pd.DataFrame(columns=["step", "place", "kind", "homicides"])
-        matrix = np.vstack(self._place_homicides)
-        return pd.DataFrame({
-            "step": np.repeat(np.arange(1, len(matrix) + 1), places.n),
-            "place": np.tile(places.names, len(matrix)),
-            "kind": np.tile(places.kind_names, len(matrix)),
-            "homicides": matrix.ravel(),
+        weeks = len(self._rows)
+        table = pd.DataFrame({
+            "step": np.repeat(np.arange(1, weeks + 1), places.n),
+            "place": np.tile(places.names, weeks),
+            "kind": np.tile(places.kind_names, weeks),
         })
+        for name, series in self._places.items():
+            table[name] = np.concatenate(series) if series else np.array([])
+        table["controller"] = table["controller"].astype(np.int64)
+        return table

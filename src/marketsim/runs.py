@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from marketsim.config.scenario import Scenario
+    from marketsim.model import DrugMarketModel
 
 BURN_IN = 52
 """Weeks at the start of every run left out of its averages: the first year, while the market
@@ -53,6 +54,9 @@ DEFAULT_SEED_BASE = 20261126
 
 ProgressOption = bool | Callable[[int, int], None]
 """``True``: a progress bar on stderr; ``False``: none; or a callable ``(runs_done, runs_total)``."""
+
+TableOf: TypeAlias = "Callable[[DrugMarketModel], pd.DataFrame]"
+"""What a batch collects from each finished model (a module-level function, so workers can run it)."""
 
 ScenarioInput: TypeAlias = "str | Path | Scenario"
 """A preset name, a scenario file, or a loaded :class:`~marketsim.config.scenario.Scenario`."""
@@ -153,15 +157,16 @@ def check_burn_in(burn_in: int, steps: int) -> None:
 
 # -- one run -----------------------------------------------------------------------------------
 def simulate(scenario: Scenario, seed: int, steps: int,
-             progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+             progress: Callable[[int, int], None] | None = None, table: TableOf | None = None) -> pd.DataFrame:
     """The one way marketsim runs a simulation: one scenario, one seed, ``steps`` weeks.
 
     Returns:
-        The model's weekly metrics, one row per week.
+        ``table(model)`` of the finished model; by default its weekly metrics, one row per week.
     """
     from marketsim.model import DrugMarketModel
 
-    return DrugMarketModel(scenario, seed=seed).run(steps, progress=progress).metrics()
+    model = DrugMarketModel(scenario, seed=seed).run(steps, progress=progress)
+    return model.metrics() if table is None else table(model)
 
 
 def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
@@ -202,6 +207,7 @@ class RunTask:
     scenario: Scenario
     seed: int
     steps: int
+    table: TableOf | None = None
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,7 @@ def execute(task: RunTask, progress: Callable[[int, int], None] | None = None) -
     """Run one task in whichever process it lands; an error is returned with its traceback, not raised."""
     started, clock, cpu = time.time(), time.perf_counter(), time.process_time()
     try:
-        frame, error = simulate(task.scenario, task.seed, task.steps, progress), None
+        frame, error = simulate(task.scenario, task.seed, task.steps, progress, task.table), None
     except Exception:
         frame, error = None, traceback.format_exc()
     return RunOutcome(task.key, frame, error, started, time.perf_counter() - clock,
@@ -425,8 +431,8 @@ class RunError(RuntimeError):
 
 def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | Sequence[int], steps: int,
               overrides: Mapping[str, Any] | None = None, *, workers: int | None = 1,
-              progress: ProgressOption = True) -> pd.DataFrame:
-    """Run every scenario with every seed and stack their weekly metrics.
+              progress: ProgressOption = True, table: TableOf | None = None) -> pd.DataFrame:
+    """Run every scenario with every seed and stack their weekly metrics (or another table).
 
     Everything is validated before the first week runs, including what depends on the
     generated world (policy target regions, world files).
@@ -440,10 +446,12 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
         workers: processes running the simulations: 1 runs them here, ``None`` uses every core.
             The table does not depend on it.
         progress: see :data:`ProgressOption`.
+        table: what to collect from each finished model (:data:`TableOf`); by default its
+            weekly metrics.
 
     Returns:
-        One row per week per run, in scenario then seed order: ``scenario``, ``seed``, ``step``
-        and every metric.
+        The runs' tables stacked in scenario then seed order, each row labelled with
+        ``scenario`` and ``seed``; by default one row per week with ``step`` and every metric.
 
     Raises:
         ScenarioError: bad scenarios, overrides or worker count, before anything runs.
@@ -464,7 +472,7 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
         raise ScenarioError(problems)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0])
-    tasks = {str(index): RunTask(str(index), scenario, seed, steps)
+    tasks = {str(index): RunTask(str(index), scenario, seed, steps, table)
              for index, (scenario, seed) in enumerate(itertools.product(loaded, seed_values))}
     frames: dict[str, pd.DataFrame] = {}
     report = ProgressReport(progress, len(tasks))

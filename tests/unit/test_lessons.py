@@ -45,7 +45,6 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ASSERTED = {
     ("production_share_region_1", "eradication", "baseline", "lower"): "1 balloon effect",
     ("prison_population", "zero_tolerance", "baseline", "higher"): "2 zero tolerance",
-    ("homicides", "zero_tolerance", "baseline", "higher"): "2 zero tolerance",
     ("homicides", "militarised_crackdown", "zero_tolerance", "higher"): "2 more so with militarisation",
     ("homicides", "focused_deterrence", "zero_tolerance", "lower"): "3 focused deterrence",
     ("active_orgs", "kingpin", "baseline", "higher"): "4 kingpin fragmentation",
@@ -55,7 +54,6 @@ ASSERTED = {
     ("overdose_deaths", "harm_reduction", "zero_tolerance", "lower"): "7 harm reduction",
     ("new_infections", "harm_reduction", "zero_tolerance", "lower"): "7 harm reduction",
     ("prison_population", "alternatives_to_incarceration", "baseline", "lower"): "8 alternatives",
-    ("recidivism_3y", "alternatives_to_incarceration", "baseline", "lower"): "8 less recidivism",
     ("violent_incidents", "online_market", "baseline", "lower"): "10 online trade",
     ("trust", "community_policing", "baseline", "higher"): "11 trust",
     ("reporting", "community_policing", "baseline", "higher"): "11 reporting",

@@ -84,7 +84,7 @@ def test_run_batch_rejects_bad_seeds_and_steps(seeds: list[int] | int, steps: in
 
 
 def test_a_run_that_raises_stops_the_batch_with_its_scenario_and_seed(monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(scenario, seed, steps, progress=None):
+    def explode(scenario, seed, steps, progress=None, table=None):
         raise RuntimeError("model exploded")
 
     monkeypatch.setattr(runs, "simulate", explode)

@@ -89,7 +89,9 @@ def test_a_split_conserves_members_and_product_and_takes_new_ids(model):
     members, highest = sum(o.size for o in orgs), max(orgs.ids())
     held = org.city_stock + float(org.in_transit.sum())
     model.log.start_week(model.steps + 1)
-    assert orgs.split(org)
+    seeds = orgs.faction_seeds(org)
+    assert len(seeds) >= 2
+    assert orgs.split(org, seeds)
     new = [o for o in orgs if o.id > highest]
     assert new and sum(o.size for o in orgs) == members
     assert sum(o.city_stock + float(o.in_transit.sum()) for o in [org, *new]) == pytest.approx(held)

@@ -217,10 +217,10 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(
     unlucky = runs.seed_list(2)[1]
     simulate = runs.simulate
 
-    def flaky(scenario, seed, steps, progress=None):
+    def flaky(scenario, seed, steps, progress=None, table=None):
         if seed == unlucky and scenario.get("policy.hvt_share") == 0.05:
             raise RuntimeError("model exploded")
-        return simulate(scenario, seed, steps, progress)
+        return simulate(scenario, seed, steps, progress, table)
 
     monkeypatch.setattr(runs, "simulate", flaky)
     out = tmp_path / "flaky"

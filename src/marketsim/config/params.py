@@ -38,16 +38,24 @@ def param(
     ge: float | None = None,
     le: float | None = None,
     gt: float | None = None,
+    plausible: tuple[float, float] | None = None,
+    choices: tuple[str, ...] | None = None,
 ) -> Any:
-    """Declare one parameter with its metadata (a pydantic Field)."""
-    return Field(
-        default,
-        ge=ge,
-        le=le,
-        gt=gt,
-        description=help,
-        json_schema_extra={"unit": unit, "source": source},
-    )
+    """Declare one parameter with its metadata (a pydantic Field).
+
+    ``plausible`` is the range a value could reasonably take given what is known (from the
+    source where there is one): the space robustness analyses explore. ``choices`` lists the
+    allowed values of a text parameter.
+    """
+    extra: dict[str, Any] = {"unit": unit, "source": source}
+    if plausible is not None:
+        low, high = plausible
+        if not low <= default <= high:
+            raise ValueError(f"default {default!r} outside its plausible range {plausible}")
+        extra["plausible"] = [low, high]
+    if choices is not None:
+        extra["choices"] = list(choices)
+    return Field(default, ge=ge, le=le, gt=gt, description=help, json_schema_extra=extra)
 
 
 class Group(BaseModel):
@@ -110,6 +118,14 @@ class WorldParams(Group):
                          help="Trust in police that a place would have with no violence, mass arrests "
                               "or corruption; places start there and settle lower.",
                          source="Latinobarómetro: about 35-45% express confidence in police")
+    corridor_detection: float = param(0.004, unit="probability/lot", ge=0, le=0.5, plausible=(0.001, 0.01),
+                                      help="Chance a lot is caught on a corridor segment with no state presence and no "
+                                           "interdiction effort.",
+                                      source="assumption")
+    presence_detection: float = param(0.01, unit="probability/lot", ge=0, le=0.5, plausible=(0.0, 0.03),
+                                      help="Extra chance a lot is caught on a corridor segment per unit of state "
+                                           "presence at its ends.",
+                                      source="assumption")
     border_inspection: float = param(0.04, unit="probability/shipment", ge=0, le=0.5,
                                      help="Chance that a shipment is caught at a border crossing "
                                           "without any extra interdiction effort.",
@@ -169,6 +185,25 @@ class ProductionParams(Group):
     price_adjustment: float = param(0.015, unit="1/week", ge=0, le=1,
                                     help="Speed at which the farm-gate price moves to clear the market.",
                                     source="assumption")
+    relocation_memory: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.02, 0.3),
+                                     help="Weekly fading of what households know about where eradication happened; "
+                                          "relocating households move to the place with the least recent eradication.",
+                                     source="assumption")
+    price_signal_cap: float = param(1.0, unit="log ratio", gt=0, le=10, plausible=(0.5, 2.0),
+                                    help="Largest log-ratio of purchase requests to farm stock the farm-gate price "
+                                         "responds to in one week.",
+                                    source="assumption (bounded price adjustment)")
+    farm_price_band: float = param(10.0, unit="ratio", ge=1, le=1000, plausible=(5.0, 20.0),
+                                   help="The farm-gate price stays between the initial price divided and "
+                                        "multiplied by this.",
+                                   source="assumption")
+    land_spread: float = param(0.3, unit="log sd", ge=0, le=2, plausible=(0.1, 0.6),
+                               help="Spread (lognormal sd) of a household's land around its place's mean.",
+                               source="assumption; UNODC Colombia Coca Survey (plot sizes vary widely)")
+    initial_share_concentration: float = param(8.0, unit="Beta a+b", gt=0, le=1000, plausible=(4.0, 20.0),
+                                               help="How tightly households' starting drug-crop shares cluster "
+                                                    "around the mean (a Beta distribution with this total weight).",
+                                               source="assumption")
 
 
 class TraffickingParams(Group):
@@ -217,11 +252,6 @@ class TraffickingParams(Group):
                              help="Share of cargo value paid to the organisation controlling a transit "
                                   "place ('piso') by others passing through.",
                              source="assumption: the controller of a corridor charges others to use it")
-    orderly_succession: float = param(0.45, unit="probability", ge=0, le=1,
-                                      help="Chance that a lieutenant takes over after the leader is "
-                                           "removed; otherwise the organisation splinters.",
-                                      source="Phillips 2015; Calderón et al. 2015 (fragmentation after "
-                                             "leader removal is common)")
     span_of_control: int = param(8, unit="places", ge=1, le=10_000,
                                  help="Places a leader can control directly; beyond it lieutenants run "
                                       "distant places and may break away.",
@@ -258,6 +288,73 @@ class TraffickingParams(Group):
                                help="Share of revenue an organisation offers in bribes to police.",
                                source="assumption; bribery of officials and police (Chatham House 2012; "
                                      "CICAD side event 2014)")
+    succession_dominance: float = param(0.5, unit="share of members", ge=0, le=1, plausible=(0.35, 0.8),
+                                        help="When the leader is removed, the lieutenant whose faction holds at least "
+                                             "this share of the members takes over unopposed; otherwise the factions "
+                                             "split and fight over the inheritance.",
+                                        source="assumption; Phillips 2015 and Calderón et al. 2015 (fragmentation "
+                                               "after leader removal)")
+    splinter_minimum: int = param(2, unit="members", ge=1, le=100, plausible=(1, 5),
+                                  help="Members a splinter faction takes along when none are stationed in its places.",
+                                  source="assumption")
+    pipeline_adjustment: float = param(0.25, unit="1/week", ge=0, le=1, plausible=(0.1, 0.5),
+                                       help="Share of the gap to the target pipeline ordered each week on top of "
+                                            "expected sales (partial adjustment avoids the bullwhip effect).",
+                                       source="assumption; order-up-to rule with partial adjustment (Sterman 2000)")
+    revenue_memory: float = param(26.0, unit="weeks", gt=0, le=520, plausible=(13.0, 52.0),
+                                  help="Weeks over which an organisation averages its revenue.",
+                                  source="assumption")
+    loss_memory: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.02, 0.3),
+                               help="Weekly adjustment of an organisation's sense of the share of shipments and "
+                                    "revenue it loses to enforcement (which its prices and bribes respond to).",
+                               source="assumption")
+    flow_memory: float = param(0.2, unit="1/week", ge=0, le=1, plausible=(0.05, 0.5),
+                               help="Weekly adjustment of the traffic shippers expect on each route segment.",
+                               source="assumption")
+    congestion_exponent: float = param(2.0, unit="exponent", ge=0, le=10, plausible=(1.0, 4.0),
+                                       help="Transport cost on a segment rises by (flow / capacity) to this power.",
+                                       source="assumption (a congestion function of the BPR type)")
+    scarcity_elasticity: float = param(0.3, unit="elasticity", ge=0, le=5, plausible=(0.1, 0.6),
+                                       help="How the wholesale price rises as an organisation's pipeline falls "
+                                            "below its target cover.",
+                                       source="assumption; prices rose in supply shortages (Degenhardt et al. 2005)")
+    scarcity_floor: float = param(0.7, unit="ratio", gt=0, le=1, plausible=(0.5, 0.9),
+                                  help="Lowest scarcity factor on the wholesale price (when pipelines overflow).",
+                                  source="assumption")
+    scarcity_cap: float = param(2.0, unit="ratio", ge=1, le=20, plausible=(1.5, 4.0),
+                                help="Highest scarcity factor on the wholesale price.", source="assumption")
+    initial_cash_weeks: float = param(4.0, unit="weeks of revenue", ge=0, le=520, plausible=(1.0, 12.0),
+                                      help="Cash reserves of an organisation at the start.", source="assumption")
+    shedding_threshold: float = param(0.25, unit="share of affordable members", ge=0, le=10,
+                                      plausible=(0.1, 0.5),
+                                      help="An organisation whose members exceed what it can pay by more than this "
+                                           "share lets soldiers go.",
+                                      source="assumption")
+    shedding_rate: float = param(0.01, unit="1/week", ge=0, le=1, plausible=(0.005, 0.05),
+                                 help="Weekly chance each soldier leaves an organisation that cannot pay its members.",
+                                 source="assumption")
+    thin_presence: int = param(1, unit="members", ge=0, le=100, plausible=(0, 3),
+                               help="A place held with at most this many members stationed is thinly held: a new "
+                                    "local group can form there.",
+                               source="assumption")
+    racket_price: float = param(0.1, unit="share of revenue", ge=0, le=1, plausible=(0.02, 0.3),
+                                help="Share of its revenue the protected organisation pays for the full protection "
+                                     "of a collusive arrangement (scaled by the arrangement's strength).",
+                                source="assumption; Snyder & Durán-Martínez 2009 (state-sponsored protection "
+                                       "rackets)")
+    bribe_risk_share: float = param(0.2, unit="share of losses", ge=0, le=1, plausible=(0.0, 0.5),
+                                    help="Share of its recent losses to enforcement (seized drugs and money) an "
+                                         "organisation adds to its bribes, to buy protection against more.",
+                                    source="assumption; Chatham House 2012 (corruption buys protection)")
+    arming_rate: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.01, 0.2),
+                               help="Weekly adjustment of an organisation's armament toward what the armed threats "
+                                    "it faces call for (the arms race).",
+                               source="assumption; IDPC 2016 Module 7 (over 250,000 guns smuggled from the USA to "
+                                      "Mexico each year)")
+    arming_response: float = param(1.0, unit="per confrontation/week", ge=0, le=100, plausible=(0.2, 5.0),
+                                   help="How strongly armed confrontations with the state push an organisation to arm: "
+                                        "armament rises toward full as 1 − exp(−this × confrontations per week).",
+                                   source="assumption")
 
 
 class RetailParams(Group):
@@ -312,6 +409,73 @@ class RetailParams(Group):
                                    help="Mean propensity of dealers to use violence in disputes "
                                         "(individuals vary around it).",
                                    source="assumption")
+    quit_rate: float = param(0.01, unit="1/week", ge=0, le=1, plausible=(0.005, 0.03),
+                             help="Weekly chance a dealer leaves the trade of their own accord.",
+                             source="assumption; street dealing careers last months to a few years "
+                                    "(Levitt & Venkatesh 2000)")
+    stock_adjustment: float = param(0.5, unit="1/week", ge=0, le=1, plausible=(0.2, 1.0),
+                                    help="Share of the gap to target stock a dealer refills each week on top of sales.",
+                                    source="assumption")
+    loyalty_switch: float = param(0.03, unit="1/week", ge=0, le=1, plausible=(0.01, 0.1),
+                                  help="Weekly chance a dealer supplied by a rival switches to the organisation "
+                                       "controlling their turf.",
+                                  source="assumption")
+    sales_adjustment: float = param(0.2, unit="1/week", ge=0, le=1, plausible=(0.05, 0.5),
+                                    help="Weekly adjustment of the sales dealers and organisations expect.",
+                                    source="assumption")
+    risk_memory: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.02, 0.3),
+                               help="Weekly adjustment of the arrest risk dealers expect (and price in).",
+                               source="assumption")
+    violence_spread: float = param(0.2, unit="0-1", ge=0, le=1, plausible=(0.1, 0.3),
+                                   help="Spread (sd) of individual dealers' propensity to use violence.",
+                                   source="assumption")
+    record_overrepresentation: float = param(30.0, unit="ratio", ge=0, le=1000, plausible=(10.0, 50.0),
+                                             help="How much more likely a new dealer is to have a criminal record "
+                                                  "than a resident of the same place.",
+                                             source="assumption; a record shuts people out of legal work "
+                                                    "(Pager 2003)")
+    initial_rival_share: float = param(0.25, unit="share of dealers", ge=0, le=1, plausible=(0.1, 0.4),
+                                       help="Share of the starting dealers of a neighbourhood supplied by a "
+                                            "neighbouring rival rather than its controller.",
+                                       source="assumption")
+    scarcity_elasticity: float = param(0.25, unit="elasticity", ge=0, le=5, plausible=(0.1, 0.5),
+                                       help="How a dealer's price rises as their stock falls below target cover.",
+                                       source="assumption")
+    scarcity_floor: float = param(0.8, unit="ratio", gt=0, le=1, plausible=(0.6, 0.95),
+                                  help="Lowest scarcity factor on a dealer's price.", source="assumption")
+    scarcity_cap: float = param(1.6, unit="ratio", ge=1, le=20, plausible=(1.2, 3.0),
+                                help="Highest scarcity factor on a dealer's price.", source="assumption")
+    min_stock_ratio: float = param(0.2, unit="ratio", gt=0, le=1, plausible=(0.1, 0.5),
+                                   help="Stock relative to target below which dealers cut purity no further.",
+                                   source="assumption")
+    max_stock_ratio: float = param(1.2, unit="ratio", ge=1, le=10, plausible=(1.0, 2.0),
+                                   help="Stock relative to target above which dealers raise purity no further.",
+                                   source="assumption")
+    min_purity: float = param(0.05, unit="share pure", gt=0, le=1, plausible=(0.02, 0.2),
+                              help="Lowest street purity dealers sell.", source="assumption")
+    max_purity: float = param(0.95, unit="share pure", gt=0, le=1, plausible=(0.8, 1.0),
+                              help="Highest street purity dealers sell.", source="assumption")
+    risk_cap: float = param(1.0, unit="arrests/dealer-year", gt=0, le=52, plausible=(0.5, 2.0),
+                            help="Expected arrests per dealer-year at which dealers' risk premium stops rising.",
+                            source="assumption; " + CAULKINS_REUTER)
+    closure_adjustment: float = param(0.3, unit="1/week", ge=0, le=1, plausible=(0.1, 0.6),
+                                      help="Weekly chance an open-air dealer in a closed market moves indoors or to "
+                                           "delivery.",
+                                      source="assumption; MDLE seminar 2013 (High Point: markets closed within weeks)")
+    open_air_contact: float = param(1.0, unit="relative", ge=0, le=5,
+                                    help="Face-to-face contact with rival dealers on shared street territory of an "
+                                         "open-air dealer (the reference for the other modes).",
+                                    source="reference")
+    indoor_contact: float = param(0.2, unit="relative", ge=0, le=5, plausible=(0.05, 0.5),
+                                  help="Contact with rival dealers on shared street territory of an indoor dealer, "
+                                       "relative to open-air.",
+                                  source="assumption; MDLE seminar 2013 (indoor sales are less harmful per unit of "
+                                         "use than open-air markets)")
+    delivery_contact: float = param(0.15, unit="relative", ge=0, le=5, plausible=(0.05, 0.4),
+                                    help="Contact with rival dealers on shared street territory of a delivery dealer, "
+                                         "relative to open-air (online sellers have none: no street territory).",
+                                    source="assumption; MDLE seminar 2013 (sales by delivery); IDPC 2016 Module 7 "
+                                           "(online sales limit face-to-face interactions)")
 
 
 class DemandParams(Group):
@@ -362,6 +526,24 @@ class DemandParams(Group):
     shortage_initiation: float = param(1.0, unit="elasticity", ge=0, le=10,
                                        help="How strongly initiation falls when supply is short.",
                                        source="Degenhardt et al. 2005 (fewer new users in the drought)")
+    deprivation_effect: float = param(1.0, unit="per unit deprivation", ge=0, le=10, plausible=(0.5, 2.0),
+                                      help="Initiation rises by this share per unit of deprivation above the mean.",
+                                      source="assumption; drug problems concentrate in deprived places (UNODC World "
+                                             "Drug Report)")
+    availability_range: float = param(5.0, unit="ratio", ge=1, le=100, plausible=(2.0, 10.0),
+                                      help="The price effect on initiation and progression stays between 1/this and "
+                                           "this.",
+                                      source="assumption")
+    initial_open_share: float = param(0.5, unit="share of places", ge=0, le=1, plausible=(0.2, 0.8),
+                                      help="Share of treatment places free at the start.", source="assumption")
+    risk_aversion: float = param(0.2, unit="elasticity", ge=0, le=3, plausible=(0.0, 0.6),
+                                 help="How strongly initiation and progression fall as the overdose deaths users see "
+                                      "rise (elasticity; 0: use does not respond to risk).",
+                                 source="assumption; Doleac & Mukherjee 2022 (naloxone access and opioid use) and "
+                                        "studies finding no such effect")
+    risk_memory: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.01, 0.2),
+                               help="Weekly adjustment of the overdose risk users perceive toward the deaths they see.",
+                               source="assumption")
 
 
 class PoliceParams(Group):
@@ -402,10 +584,8 @@ class PoliceParams(Group):
                                 help="Dealers or members called in and warned per officer-week of "
                                      "focused deterrence.",
                                 source="assumption; Kennedy 2011 (Operation Ceasefire call-ins)")
-    sanction_rate: float = param(0.05, unit="arrests/officer-week", ge=0, le=10,
-                                 help="Targeted arrests of violent, warned offenders per officer-week.",
-                                 source="assumption; Kleiman & Kilmer 2009 (dynamic concentration)")
     community_trust_gain: float = param(0.015, unit="trust per officer-week/100k", ge=0, le=1,
+                                        plausible=(0.005, 0.03),
                                         help="Rise in the trust a place supports per officer-week of "
                                              "community policing per week per 100k residents.",
                                         source="assumption; MDLE seminar 2014 (Rio's pacification units)")
@@ -421,10 +601,73 @@ class PoliceParams(Group):
                                   help="Homicides cleared per officer-week of reactive investigation "
                                        "at trust 0.4.",
                                   source="assumption: Latin American clearance rates are low")
-    confrontation_rate: float = param(0.01, unit="confrontations/officer-week", ge=0, le=10,
+    confrontation_rate: float = param(0.01, unit="confrontations/officer-week", ge=0, le=10, plausible=(0.002, 0.03),
                                       help="Armed confrontations with organisations per officer-week of "
                                            "militarised operations.",
                                       source="IDPC 2016 Module 7 and MDLE seminar 2013 (Mexico's militarised strategy)")
+    max_arrest_hazard: float = param(0.9, unit="probability/week", gt=0, le=1, plausible=(0.5, 0.99),
+                                     help="Highest weekly chance that one target is caught, however much effort is "
+                                          "aimed at it.",
+                                     source="assumption")
+    tip_elasticity: float = param(0.5, unit="elasticity", ge=0, le=3, plausible=(0.25, 1.0),
+                                  help="How police productivity in a community follows residents' reporting (tips), "
+                                       "relative to reporting at the reference trust.",
+                                  source="assumption; Tyler & Fagan 2008 (legitimacy and cooperation with police)")
+    call_in_group_size: int = param(20, unit="people", ge=1, le=1000, plausible=(10, 40),
+                                    help="Call-ins that reach one organisation's members.",
+                                    source="assumption; Kennedy 2011 (Operation Ceasefire call-ins)")
+    case_effort: float = param(3.0, unit="officer-weeks/dealer", gt=0, le=1000, plausible=(1.0, 8.0),
+                               help="Officer-weeks to build the case against one open-air dealer before a market is "
+                                    "closed (undercover buys, evidence shown at the call-in).",
+                               source="assumption; MDLE seminar 2013 (High Point: intelligence shown to dealers as "
+                                      "evidence likely to lead to their incarceration)")
+    violence_threshold: float = param(1.0, unit="violent acts", ge=0, le=100, plausible=(0.5, 3.0),
+                                      help="Recent violent acts (decaying) that make a dealer a target of call-ins.",
+                                      source="assumption; Kennedy 2011")
+    sanction_effort: float = param(20.0, unit="officer-weeks", gt=0, le=10_000, plausible=(5.0, 60.0),
+                                   help="Officer-weeks one sanction response to a warned group's attack takes "
+                                        "(arrests at the usual productivity, warrants, probation checks); a warned "
+                                        "dealer's dispute is answered by arresting that dealer, at the usual cost "
+                                        "of a street arrest.",
+                                   source="assumption; Kennedy 2011 ('pulling levers'); Braga et al. 2001")
+    deterrence_reserve: float = param(0.5, unit="responses/week", gt=0, le=100, plausible=(0.1, 2.0),
+                                      help="Attack responses per week that focused deterrence keeps ready for each "
+                                           "group it has put on notice, even one that has stopped.",
+                                      source="assumption; Kleiman & Kilmer 2009 (a credible threat needs capacity "
+                                             "kept in reserve)")
+    corruption_adjustment: float = param(0.02, unit="1/week", ge=0, le=1, plausible=(0.005, 0.1),
+                                         help="Weekly adjustment of the share of corrupt officers toward what the "
+                                              "bribes on offer buy.",
+                                         source="assumption")
+    dismissal_weight: float = param(3.0, unit="ratio", ge=0, le=100, plausible=(1.0, 10.0),
+                                    help="How much full anti-corruption effort raises the price at which an officer "
+                                         "takes a bribe (the risk of being caught and dismissed).",
+                                    source="assumption; CICAD side event 2014 (vetting and anti-corruption)")
+    presence_gain: float = param(0.01, unit="presence per officer-week/100k", ge=0, le=1, plausible=(0.002, 0.03),
+                                 help="State presence community policing builds in a transit town per officer-week "
+                                      "per week per 100k residents.",
+                                 source="assumption; MDLE seminar 2014 (Rio's pacification units)")
+    presence_adjustment: float = param(0.02, unit="1/week", ge=0, le=1, plausible=(0.005, 0.1),
+                                       help="Weekly adjustment of state presence toward what current policing builds.",
+                                       source="assumption")
+    max_presence: float = param(0.95, unit="0-1", ge=0, le=1, plausible=(0.8, 1.0),
+                                help="Highest state presence community policing can build.", source="assumption")
+    community_targeting: float = param(1.0, unit="per unit deprivation", ge=0, le=10, plausible=(0.0, 2.0),
+                                       help="How much more community policing goes to deprived places (per unit "
+                                            "deprivation above the mean).",
+                                       source="assumption")
+    clearance_memory: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.01, 0.2),
+                                    help="Weekly adjustment of the clearance rate offenders know of.",
+                                    source="assumption")
+    reports_per_officer_week: float = param(2.0, unit="reports/officer-week", ge=0, le=1000, plausible=(0.5, 10.0),
+                                            help="Residents' reports of violence one officer-week of reactive "
+                                                 "policing can follow up.",
+                                            source="assumption")
+    militarised_kill_share: float = param(0.5, unit="probability", ge=0, le=1, plausible=(0.2, 0.8),
+                                          help="Share of leaders taken by militarised units who are killed rather "
+                                               "than captured.",
+                                          source="assumption; IDPC 2016 Module 7 (Mexico's strategy gave priority "
+                                                 "to killing traffickers)")
 
 
 class PolicyParams(Group):
@@ -500,6 +743,11 @@ class PolicyParams(Group):
                                      help="Legal retail price as a share of the illicit reference price.",
                                      source="assumption")
 
+    deterrence_allocation: str = param("ranked", unit="ranked or uniform", choices=("ranked", "uniform"),
+                                       help="How focused deterrence spends its sanction capacity: on the most "
+                                            "violent group first, then the next (ranked: Kleiman's dynamic "
+                                            "concentration), or spread over every violent group (uniform).",
+                                       source="Kleiman & Kilmer 2009")
     @model_validator(mode="after")
     def _budget_fits(self) -> PolicyParams:
         total = sum(getattr(self, name) for name in BUDGET_SHARES)
@@ -538,21 +786,62 @@ class JusticeParams(Group):
                                        source="assumption")
     sentence_violent: float = param(520.0, unit="weeks", gt=0, le=2600,
                                     help="Mean time served for a homicide.", source="assumption")
-    reoffend_after_prison: float = param(0.0045, unit="1/week", ge=0, le=1,
-                                         help="Weekly chance that a person released from prison is "
-                                              "re-incarcerated for a new offence.",
-                                         source=CALIBRATED + "about half re-incarcerated within 3 years ("
-                                         + PEW_2011 + ")")
-    reoffend_after_alternative: float = param(0.0025, unit="1/week", ge=0, le=1,
-                                              help="Same, after an alternative to prison.",
-                                              source="Cullen, Jonson & Nagin 2011; Mitchell et al. 2012 "
-                                                     "(drug courts lower recidivism)")
     prison_cost_week: float = param(250.0, unit="USD/prisoner-week", ge=0, le=1e5,
                                     help="Cost of one prisoner for one week.", source="assumption")
     initial_prison_rate: float = param(150.0, unit="per 100k", ge=0, le=2000,
                                        help="Prison population at the start.",
                                        source=CALIBRATED + "the baseline's own steady state, within the 98-376 "
                                               "per 100k of the " + PRISON_LIST)
+    reoffend_base: float = param(0.0055, unit="1/week", ge=0, le=0.1, plausible=(0.003, 0.009),
+                                 help="Weekly chance that a person with a recent conviction is arrested again, before "
+                                      "any effect of prison or treatment.",
+                                 source=CALIBRATED + "about half of people released re-imprisoned within three years "
+                                        "(" + PEW_2011 + ")")
+    prison_effect: float = param(0.15, unit="relative", ge=0, le=3, plausible=(0.0, 0.3),
+                                 help="How much prison raises a person's chance of re-offending (prison as a school "
+                                      "of crime, and records that close legal work).",
+                                 source="Cullen, Jonson & Nagin 2011 and Nagin, Cullen & Jonson 2009 (custodial "
+                                        "sanctions have null to criminogenic effects)")
+    treatment_effect: float = param(0.25, unit="relative", ge=0, le=1, plausible=(0.1, 0.4),
+                                    help="How much diversion to treatment lowers a person's chance of re-offending.",
+                                    source="Mitchell, Wilson, Eggers & MacKenzie 2012 (drug courts reduce "
+                                           "recidivism)")
+    sentence_shape: float = param(2.0, unit="gamma shape", gt=0, le=100, plausible=(1.0, 5.0),
+                                  help="Shape of the gamma distribution of sentence lengths (larger: less spread).",
+                                  source="assumption")
+    initial_users: float = param(0.15, unit="share of prisoners", ge=0, le=1, plausible=(0.05, 0.3),
+                                 help="Share of the starting prison population held for possession.",
+                                 source="assumption: about half of prisoners held for drug offences")
+    initial_dealers: float = param(0.35, unit="share of prisoners", ge=0, le=1, plausible=(0.2, 0.5),
+                                   help="Share of the starting prison population held for dealing.",
+                                   source="assumption")
+    initial_traffickers: float = param(0.1, unit="share of prisoners", ge=0, le=1, plausible=(0.05, 0.2),
+                                       help="Share of the starting prison population held for trafficking.",
+                                       source="assumption")
+    initial_violent: float = param(0.2, unit="share of prisoners", ge=0, le=1, plausible=(0.1, 0.3),
+                                   help="Share of the starting prison population held for homicide (the rest are "
+                                        "held for re-offending).",
+                                   source="assumption")
+    initial_record_ratio: float = param(3.0, unit="ratio", ge=0, le=100, plausible=(1.0, 6.0),
+                                        help="Residents with a criminal record at the start, per person released in "
+                                             "the previous three years.",
+                                        source="assumption")
+    record_expiry: float = param(0.002, unit="1/week", ge=0, le=1, plausible=(0.0005, 0.005),
+                                 help="Weekly chance a criminal record stops counting (it is spent, or the person "
+                                      "moves away).",
+                                 source="assumption")
+    deprivation_bias: float = param(1.0, unit="per unit deprivation", ge=0, le=10, plausible=(0.5, 2.0),
+                                    help="How much more often people from deprived places are imprisoned (per unit "
+                                         "deprivation above the mean).",
+                                    source="assumption")
+
+    @model_validator(mode="after")
+    def _initial_shares_fit(self) -> JusticeParams:
+        total = self.initial_users + self.initial_dealers + self.initial_traffickers + self.initial_violent
+        if total > 1 + 1e-9:
+            raise ValueError(f"justice initial_users + initial_dealers + initial_traffickers + initial_violent add up "
+                             f"to {total:.3g}, more than 1; the rest are held for re-offending")
+        return self
 
 
 class ViolenceParams(Group):
@@ -587,23 +876,14 @@ class ViolenceParams(Group):
                                        "report and intervene (collective efficacy).",
                                   source="Sampson, Raudenbush & Earls 1997; "
                                          "MDLE seminar 2014 (Rio's pacification units)")
-    impunity_elasticity: float = param(1.0, unit="elasticity", ge=0, le=5,
-                                       help="Violence scales with impunity (the share of homicides left unsolved) "
-                                            "to this power: certainty of punishment deters.",
-                                       source="Nagin 2013 (certainty, not severity, deters); CICAD side event 2014 on "
-                                              "impunity")
     parity_weight: float = param(1.0, unit="0-1", ge=0, le=1,
                                  help="How much rough parity between rivals raises the chance of a fight "
                                       "(hegemony lowers it).",
                                  source="IDPC 2016 Module 7 (balance of power; collusion); CICAD side event 2014 "
                                         "(consolidated territorial control with low homicide rates)")
-    turmoil_weeks: float = param(26.0, unit="weeks", gt=0, le=520,
+    turmoil_weeks: float = param(26.0, unit="weeks", gt=0, le=520, plausible=(13.0, 52.0),
                                  help="How long the splinters of a split organisation fight over its inheritance.",
                                  source="Calderón et al. 2015: spike within 6 months")
-    turmoil_multiplier: float = param(5.0, unit="ratio", ge=1, le=50,
-                                      help="Contest rate multiplier between splinters during turmoil.",
-                                      source=CALIBRATED + "+35-80% homicides after a leader removal "
-                                             "(Calderón et al. 2015; Lindo & Padilla-Romo 2018)")
     dispute_rate: float = param(0.01, unit="1/week per open-air rival pair", ge=0, le=1,
                                 help="Weekly chance of a violent dispute between two open-air dealers "
                                      "of rival organisations in the same neighbourhood.",
@@ -616,10 +896,6 @@ class ViolenceParams(Group):
     dispute_lethality: float = param(0.2, unit="deaths/dispute", ge=0, le=5,
                                      help="Deaths per dealer dispute with firearms fully available.",
                                      source="assumption")
-    confrontation_lethality: float = param(0.6, unit="deaths/confrontation", ge=0, le=10,
-                                           help="Deaths per armed confrontation at full militarisation.",
-                                           source="IDPC 2016 Module 7: Mexico's militarised operations; "
-                                                  "Werb et al. 2011")
     extortion_rate: float = param(0.003, unit="1/week per business", ge=0, le=1,
                                   help="Weekly extortion attempts per exposed business by a diversifying "
                                        "organisation.",
@@ -635,14 +911,86 @@ class ViolenceParams(Group):
                                         help="Homicides unrelated to drug markets.",
                                         source="assumption: Western European level "
                                                "(UNODC Global Study on Homicide 2013)")
-    deterrence_effect: float = param(0.6, unit="0-1", ge=0, le=1,
-                                     help="Fall in the violence of a warned offender when the threat is fully "
-                                          "credible (sanction capacity covers every violator).",
-                                     source="Braga et al. 2001 (Boston −63%); Kleiman & Kilmer 2009")
     service_uptake: float = param(0.15, unit="probability", ge=0, le=1,
                                   help="Chance a called-in dealer takes up the offer of services and leaves "
                                        "the trade.",
                                   source="assumption; Kennedy 2011")
+    sanction_weight: float = param(2.0, unit="ratio", ge=0, le=50, plausible=(0.5, 5.0),
+                                   help="What a certain, swift sanction costs a group relative to what a violent act "
+                                        "gains it: violence falls as exp(−this × the certainty of a sanction).",
+                                   source="assumption; Nagin 2013 (certainty, not severity, deters); Kleiman & Kilmer "
+                                          "2009")
+    delay_discount: float = param(0.5, unit="ratio", ge=0, le=1, plausible=(0.2, 1.0),
+                                  help="Weight of a slow sanction (a homicide cleared through the courts) against a "
+                                       "swift one (a focused-deterrence response).",
+                                  source="assumption; Kleiman & Kilmer 2009 (swift and certain)")
+    reference_trust: float = param(0.4, unit="0-1", ge=0, le=1, plausible=(0.3, 0.5),
+                                   help="Trust at which contest and dispute rates, and police productivity, take "
+                                        "their stated values (about the baseline's level).",
+                                   source="Latinobarómetro: about 35-45% express confidence in police")
+    presence_effect: float = param(0.5, unit="0-1", ge=0, le=1, plausible=(0.2, 0.8),
+                                   help="Fall in contests and extortion at full state presence.",
+                                   source="assumption; MDLE seminar 2014 (Rio's pacification units)")
+    vacant_takeover: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.02, 0.3),
+                                   help="Weekly chance a neighbouring organisation occupies a place nobody defends.",
+                                   source="assumption")
+    takeover_incidents: float = param(1.0, unit="incidents", ge=0, le=100, plausible=(0.5, 2.0),
+                                      help="Mean violent incidents when an organisation takes a rival's unguarded "
+                                           "place.",
+                                      source="assumption")
+    attack_success: float = param(0.5, unit="probability", ge=0, le=1, plausible=(0.3, 0.8),
+                                  help="Chance an attack takes the place against no resistance (scaled by the "
+                                       "attacker's share of local strength).",
+                                  source="assumption")
+    max_contest_chance: float = param(0.95, unit="probability/week", gt=0, le=1, plausible=(0.8, 1.0),
+                                      help="Highest weekly chance of a contest over one border, however tempting.",
+                                      source="assumption")
+    garrison_share: float = param(0.5, unit="share of attackers", gt=0, le=1, plausible=(0.25, 0.75),
+                                  help="Share of the attackers at the origin who move into a place they take.",
+                                  source="assumption")
+    defender_losses: float = param(0.5, unit="share of deaths", ge=0, le=1, plausible=(0.3, 0.7),
+                                   help="Share of the deaths in a contest among the defending organisation's members.",
+                                   source="assumption")
+    attacker_losses: float = param(0.25, unit="share of deaths", ge=0, le=1, plausible=(0.1, 0.5),
+                                   help="Share of the deaths in a contest among the attacking organisation's members.",
+                                   source="assumption")
+    defender_blame: float = param(0.5, unit="ratio", ge=0, le=1, plausible=(0.25, 1.0),
+                                  help="How much of a contest's violence counts against the defender (the attacker "
+                                       "counts fully) when police rank groups by violence.",
+                                  source="assumption")
+    violence_memory: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.05, 0.3),
+                                   help="Weekly fading of the recent violence of a dealer, an organisation or a place.",
+                                   source="assumption")
+    value_memory: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.02, 0.3),
+                                help="Weekly adjustment of the drug value organisations see at stake in each place.",
+                                source="assumption")
+    record_violence: float = param(0.6, unit="relative", ge=0, le=5, plausible=(0.0, 1.5),
+                                   help="Extra propensity to violence of dealers who have been in prison.",
+                                   source="assumption; Bayer, Hjalmarsson & Pozen 2009 (criminal capital in "
+                                          "correctional facilities)")
+    unit_lethality: float = param(0.3, unit="deaths/confrontation", ge=0, le=10, plausible=(0.1, 0.6),
+                                  help="Deaths per armed confrontation from the militarised unit's fire.",
+                                  source="assumption; IDPC 2016 Module 7 (Mexico's militarised strategy)")
+    member_lethality: float = param(0.6, unit="deaths/confrontation", ge=0, le=10, plausible=(0.2, 1.0),
+                                    help="Deaths per armed confrontation from a fully armed organisation's fire "
+                                         "(scaled by its armament).",
+                                    source="assumption; Werb et al. 2011")
+    extortion_take: float = param(2000.0, unit="USD/event", ge=0, le=1e7, plausible=(500.0, 10_000.0),
+                                  help="What an organisation gains from one extortion or kidnapping event.",
+                                  source="assumption")
+    background_extortion: float = param(0.1, unit="ratio", ge=0, le=1, plausible=(0.0, 0.3),
+                                        help="Extortion by organisations that are not diversifying, relative to those "
+                                             "that are.",
+                                        source="assumption")
+    vigilante_lethality: float = param(0.3, unit="deaths/incident", ge=0, le=5, plausible=(0.1, 0.5),
+                                       help="Deaths per vigilante incident.", source="assumption")
+    vigilante_trust: float = param(0.3, unit="0-1", ge=0, le=1, plausible=(0.2, 0.4),
+                                   help="Trust in police below which residents facing extortion take up arms (more "
+                                        "the lower it is).",
+                                   source="assumption; IDPC 2016 Module 7 (autodefensas in Michoacán)")
+    vigilante_extortion: float = param(5.0, unit="events/week", gt=0, le=1000, plausible=(2.0, 10.0),
+                                       help="Extortion events per week in a place at which vigilante pressure is full.",
+                                       source="assumption")
 
 
 class HarmParams(Group):
@@ -710,6 +1058,129 @@ class HarmParams(Group):
                                    help="Weekly share of the gap between fear and what current violence "
                                         "and extortion justify that is closed.",
                                    source="assumption")
+    occasional_risk: float = param(0.1, unit="ratio", ge=0, le=1, plausible=(0.05, 0.3),
+                                   help="Overdose risk of an occasional user relative to a dependent one.",
+                                   source="assumption; Degenhardt et al. 2011 (mortality concentrates among "
+                                          "dependent users)")
+    purity_learning: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.03, 0.3),
+                                   help="Weekly adjustment of the purity users expect (and dose for) toward what "
+                                        "they get.",
+                                   source="assumption; Darke et al. 1999 (unexpected purity and overdose)")
+    tolerance_adaptation: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.01, 0.2),
+                                        help="Weekly adjustment of users' tolerance toward their recent intake.",
+                                        source="assumption; lost tolerance raises overdose risk after abstinence "
+                                               "(Darke et al. 1999)")
+    tolerance_elasticity: float = param(1.0, unit="elasticity", ge=0, le=10, plausible=(0.5, 2.0),
+                                        help="How overdose risk rises with intake relative to tolerance.",
+                                        source="assumption")
+    experience_memory: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.01, 0.2),
+                                     help="Weekly adjustment of the violence and arrests residents have in mind "
+                                          "(which their trust and fear follow).",
+                                     source="assumption")
+    fear_homicide_rate: float = param(100.0, unit="per 100k/year", gt=0, le=10_000, plausible=(50.0, 200.0),
+                                      help="Homicide rate at which residents' fear is full.", source="assumption")
+    fear_per_extortion: float = param(5.0, unit="per event/week per 1000", ge=0, le=1000, plausible=(1.0, 10.0),
+                                      help="Fear from one weekly extortion event per 1,000 residents.",
+                                      source="assumption")
+    initial_prevalence: float = param(0.3, unit="share of injectors", ge=0, le=1, plausible=(0.1, 0.6),
+                                      help="Share of people who inject living with HIV or HCV at the start.",
+                                      source="Degenhardt et al. 2017 (HCV antibody prevalence among people who inject "
+                                             "around half in many regions)")
+    arrest_avoidance: float = param(3.0, unit="per arrest risk/year", ge=0, le=100, plausible=(1.0, 6.0),
+                                    help="Fall in the share of people who inject using syringe programmes per unit of "
+                                         "their yearly chance of arrest near services.",
+                                    source="assumption; Wood et al. 2004 (police crackdowns displace people who inject "
+                                           "from services)")
+    reporting_base: float = param(0.2, unit="probability", ge=0, le=1, plausible=(0.1, 0.3),
+                                  help="Chance residents report a violent incident they witness when they do not "
+                                       "trust police at all.",
+                                  source="assumption; Tyler & Fagan 2008")
+    reporting_slope: float = param(0.6, unit="probability per unit trust", ge=0, le=1, plausible=(0.3, 0.8),
+                                   help="Rise in the chance of reporting a violent incident per unit of trust.",
+                                   source="assumption; Tyler & Fagan 2008 (legitimacy and cooperation with police)")
+    response_trust_gain: float = param(0.1, unit="trust", ge=0, le=1, plausible=(0.0, 0.2),
+                                       help="Trust a place supports when every report is followed up, against none.",
+                                       source="assumption; Skogan 2006 (how police answer calls shapes trust)")
+
+
+def mechanism(help: str, source: str) -> Any:
+    """Declare a mechanism switch: on by default; off makes the mechanism neutral (for ablation)."""
+    return param(True, unit="on/off", help=help, source=source)
+
+
+class MechanismParams(Group):
+    """Switches for each mechanism a stylized fact rests on. Off makes the mechanism neutral, so
+    that ablation can show the fact's effect comes from it (docs/validation.md)."""
+
+    crop_choice: bool = mechanism("Households move land toward the more profitable crop, net of perceived "
+                                  "eradication risk (off: crop shares stay where they start).",
+                                  "Moreno-Sanchez et al. 2003; NarcoLogic (Magliocca et al. 2019)")
+    relocation: bool = mechanism("Eradicated households replant in another region (off: they stay).",
+                                 "MDLE seminar 2014; Chatham House 2012 (the balloon effect)")
+    replacement: bool = mechanism("Dealer vacancies are filled from the local labour pool (off: they stay empty).",
+                                  "CICAD side event 2014; Prieto-Curiel et al. 2023")
+    risk_prices: bool = mechanism("Each tier's price carries a premium for the risk of seizure and arrest borne "
+                                  "there (off: prices carry the markups only).",
+                                  "Reuter & Kleiman 1986; " + CAULKINS_REUTER)
+    deterrence: bool = mechanism("Violence falls with the certainty of a sanction (off: certainty changes nothing).",
+                                 "Nagin 2013; Kleiman & Kilmer 2009")
+    value_motive: bool = mechanism("Contests rise with the drug value at stake in a place, disputes with dealers' "
+                                   "sales (off: every place is worth the reference value).",
+                                   "Chatham House 2012 and IDPC 2016 Module 7 (profits and violence); Castillo, "
+                                   "Mejía & Restrepo 2020")
+    hegemony: bool = mechanism("Rough parity between rivals' local strength makes contests likelier; a dominant "
+                               "organisation is rarely challenged (off: parity changes nothing).",
+                               "IDPC 2016 Module 7 (the balance of power)")
+    succession_contests: bool = mechanism("After a leader's removal, balanced factions split and fight over the "
+                                          "inheritance (off: the strongest lieutenant always takes over).",
+                                          "Phillips 2015; Calderón et al. 2015")
+    protection_racket: bool = mechanism("Under collusion, police spare the protected organisation, turn on its "
+                                        "rivals and sanction whoever breaks the peace around it (off: collusion only "
+                                        "moves money).",
+                                        "Snyder & Durán-Martínez 2009; IDPC 2016 Module 7 (the Yakuza)")
+    bribery: bool = mechanism("Organisations' bribes corrupt officers and buy off enforcement (off: no officer "
+                              "takes a bribe).",
+                              "Chatham House 2012; CICAD side event 2014")
+    arms_race: bool = mechanism("Organisations confronted by armed units arm themselves, raising the lethality of "
+                                "all their violence (off: armament stays at its start).",
+                                "IDPC 2016 Module 7; Werb et al. 2011")
+    armed_confrontations: bool = mechanism("Encounters between militarised units and armed members are fought out "
+                                           "(off: militarised units arrest without a fight).",
+                                           "IDPC 2016 Module 7 (Mexico's militarised strategy); Werb et al. 2011")
+    vacancy_violence: bool = mechanism("A rival organisation's recruit on a vacated corner is challenged (off: "
+                                       "replacements are peaceful).",
+                                       "Werb et al. 2011; Prieto-Curiel et al. 2023")
+    criminogenic_prison: bool = mechanism("Prison raises people's re-offending and the violence of dealers who have "
+                                          "been inside (off: prison changes neither).",
+                                          "Cullen, Jonson & Nagin 2011; Bayer, Hjalmarsson & Pozen 2009")
+    procedural_justice: bool = mechanism("Trust follows residents' encounters with police: contacts, arrests, "
+                                         "answered reports (off: trust stays where it starts).",
+                                         "Tyler & Fagan 2008; Skogan 2006")
+    reporting: bool = mechanism("Residents' reports help police clear homicides and find offenders (off: "
+                                "productivity ignores reporting).",
+                                "Tyler & Fagan 2008")
+    street_territory: bool = mechanism("Disputes need rivals on shared street territory and online sales hold no "
+                                       "territory (off: every sales mode has open-air contact and territorial value).",
+                                       "IDPC 2016 Module 7; MDLE seminar 2014")
+    service_access: bool = mechanism("Arrest risk near services keeps people who inject away from syringe "
+                                     "programmes (off: attendance ignores arrests).",
+                                     "Wood et al. 2004")
+    risk_compensation: bool = mechanism("Users' initiation and progression respond to the overdose deaths they see "
+                                        "(off: use ignores risk).",
+                                        "Doleac & Mukherjee 2022")
+    tolerance: bool = mechanism("Overdose risk follows intake against tolerance and purity against what users "
+                                "expect (off: every user faces the base risk).",
+                                "Darke et al. 1999; Degenhardt et al. 2005")
+    treatment_access: bool = mechanism("Treatment places limit who can enter treatment, and waiting lists deter "
+                                       "seeking it (off: everyone who seeks treatment gets a place).",
+                                       "UNODC World Drug Report (treatment coverage)")
+    naloxone_reversal: bool = mechanism("Naloxone carried by witnesses reverses overdoses (off: it does not).",
+                                        "WHO 2014 (community management of opioid overdose)")
+    clean_equipment: bool = mechanism("Syringe programmes lower infection per injection among those they reach "
+                                      "(off: they do not).",
+                                      "Aspinall et al. 2014")
+    treatment_diversion: bool = mechanism("Diversion to treatment lowers re-offending (off: it does not).",
+                                          "Mitchell, Wilson, Eggers & MacKenzie 2012")
 
 
 class Params(BaseModel):
@@ -727,6 +1198,7 @@ class Params(BaseModel):
     justice: JusticeParams = JusticeParams()
     violence: ViolenceParams = ViolenceParams()
     harm: HarmParams = HarmParams()
+    mechanisms: MechanismParams = MechanismParams()
 
     @model_validator(mode="after")
     def _sales_modes_fit(self) -> Params:
@@ -755,6 +1227,8 @@ class ParamSpec:
     exclusive_minimum: bool
     help: str
     source: str
+    plausible: tuple[float, float] | None = None
+    choices: tuple[str, ...] | None = None
 
 
 def _bounds(field: Any) -> tuple[float | None, float | None, bool]:
@@ -783,6 +1257,8 @@ def parameter_specs() -> list[ParamSpec]:
                 kind=field.annotation.__name__ if isinstance(field.annotation, type) else "str",
                 unit=extra.get("unit", ""), minimum=lo, maximum=hi, exclusive_minimum=exclusive,
                 help=field.description or "", source=extra.get("source", ""),
+                plausible=tuple(extra["plausible"]) if "plausible" in extra else None,
+                choices=tuple(extra["choices"]) if "choices" in extra else None,
             ))
     return specs
 

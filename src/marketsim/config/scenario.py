@@ -204,7 +204,7 @@ def _describe_range(spec: ParamSpec) -> str:
     if spec.kind == "bool":
         return "true or false"
     if spec.kind == "str":
-        return "text"
+        return " or ".join(repr(choice) for choice in spec.choices) if spec.choices else "text"
     lo = "" if spec.minimum is None else f"{'>' if spec.exclusive_minimum else '≥'} {spec.minimum:g}"
     hi = "" if spec.maximum is None else f"≤ {spec.maximum:g}"
     kind = "a whole number" if spec.kind == "int" else "a number"
@@ -220,9 +220,12 @@ def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
             return value, None
         return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
     if spec.kind == "str":
-        if isinstance(value, str):
-            return value, None
-        return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+        if not isinstance(value, str):
+            return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+        if spec.choices is not None and value not in spec.choices:
+            return value, (f"{spec.path} = {value!r} is not allowed{did_you_mean(value, spec.choices)} "
+                           f"(allowed: {allowed})")
+        return value, None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
     given = value

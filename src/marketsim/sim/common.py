@@ -19,6 +19,10 @@ WEEKS_PER_YEAR = 52
 """Weeks in a year: the model steps one week at a time; yearly rates are divided by this."""
 PER_100K = 100_000
 """Residents per rate unit: rates are reported per 100,000 people."""
+PER_10K = 10_000
+"""Arrest rates residents feel are counted per 10,000 residents."""
+PER_1000 = 1_000
+"""Businesses, extortion and dealers are counted per 1,000 residents or users."""
 
 
 # -- numerics -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, Column, RowAgent, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.common import PER_100K, PER_1000, Column, RowAgent, ewma, group_sum, metric, safe_ratio
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
@@ -55,15 +55,19 @@ class Communities:
         users = np.where(urban, rng.poisson(p.demand.prevalence * factor / mean_factor * self.population), 0)
         self.dependent = rng.binomial(users, p.demand.dependent_share)
         self.occasional = users - self.dependent
-        steady_treatment = p.demand.treatment_seeking / 2 * p.demand.treatment_weeks  # about half the places free
+        steady_treatment = p.demand.treatment_seeking * p.demand.initial_open_share * p.demand.treatment_weeks
         self.treatment = np.round(self.dependent * steady_treatment).astype(np.int64)
         self.non_users = np.round(self.population).astype(np.int64) - users - self.treatment
         self.prison = np.zeros(n, dtype=np.int64)           # filled by the justice system
         self.record = np.zeros(n, dtype=np.int64)           # people with a criminal record
         self.shortage = np.zeros(n)                         # share of demand unmet this week
         self.referrals = np.zeros(n, dtype=np.int64)        # users referred to treatment this week
-        self.businesses = self.population * p.violence.businesses_per_1000 / 1000  # exposed to extortion
+        self.businesses = self.population * p.violence.businesses_per_1000 / PER_1000  # exposed to extortion
         self.sales_value = np.zeros(n)                      # USD of retail sales this week
+        self.street_sales = np.zeros(n)                     # of which by dealers who hold street territory
+        self.intake = np.ones(n)                            # consumption per user relative to reference amounts
+        self.perceived_risk = self.expected_risk()          # overdose deaths per user per week users perceive
+        self.reference_risk = self.perceived_risk.copy()    # ... at the start (initiation's reference)
         self.consumed_kg = 0.0                              # this week, illicit
         self.legal_kg = 0.0                                 # this week, from the legal supply
         self.demand_kg = 0.0                                # this week, illicit demand
@@ -79,6 +83,12 @@ class Communities:
         """Weekly demand (kg pure) of each community at the reference price."""
         d = self.model.p.demand
         return (self.occasional * d.grams_occasional + self.dependent * d.grams_dependent) / 1000.0
+
+    def expected_risk(self) -> np.ndarray:
+        """Overdose deaths per user per week at the base overdose rate."""
+        h = self.model.p.harm
+        deaths = h.overdose_rate * (self.dependent + h.occasional_risk * self.occasional)
+        return np.maximum(safe_ratio(deaths, self.users), 1e-12)
 
     def population_mean(self, values: np.ndarray) -> float:
         """Population-weighted mean of a per-community quantity."""
@@ -110,24 +120,34 @@ class Communities:
         dealers.stock[active] -= sold
         # a dealer expects its share of local demand, whether or not it had the stock to serve it
         per_dealer = safe_ratio(illicit, group_sum(community, None, n))
-        dealers.sales_ma[active] = ewma(dealers.sales_ma[active], per_dealer[community], 0.2)
+        dealers.sales_ma[active] = ewma(dealers.sales_ma[active], per_dealer[community],
+                                        model.p.retail.sales_adjustment)
         self.shortage = np.clip(1 - safe_ratio(consumed, illicit, 1.0), 0.0, 1.0)
+        self.intake = safe_ratio(consumed + legal, reference, 1.0)
         model.ledger.consumed += float(consumed.sum())
         self.consumed_kg = float(consumed.sum())
         self.legal_kg = float(legal.sum())
         self.demand_kg = float(illicit.sum())
         self.retail_value = float((sold * dealers.price[active]).sum())
-        self.sales_value = group_sum(community, sold * dealers.price[active], n)
+        value = sold * dealers.price[active]
+        self.sales_value = group_sum(community, value, n)
+        territorial = dealers.holds_territory(active)
+        self.street_sales = group_sum(community, value * territorial, n)
 
     def transitions(self) -> None:
-        """Initiation, cessation, progression, remission and treatment, per community."""
-        d, h, rng = self.model.p.demand, self.model.p.harm, self.model.rng
-        local_price = self.model.dealers.local_price
+        """Initiation, cessation, progression, remission and treatment, per community. Initiation
+        and progression follow availability (price, shortage), deprivation, and the overdose risk
+        users see."""
+        model = self.model
+        d, h, rng = model.p.demand, model.p.harm, model.rng
+        local_price = model.dealers.local_price
         price = np.where(local_price > 0, local_price, d.reference_price)
         availability = (1 - self.shortage) ** d.shortage_initiation * np.clip(
-            (price / d.reference_price) ** d.elasticity, 0.2, 5)
+            (price / d.reference_price) ** d.elasticity, 1 / d.availability_range, d.availability_range)
+        if model.p.mechanisms.risk_compensation:
+            availability = availability * (self.perceived_risk / self.reference_risk) ** -d.risk_aversion
         has_market = self.users > 0
-        pressure = 0.5 + self.deprivation
+        pressure = 1 + d.deprivation_effect * (self.deprivation - self.deprivation.mean())
         starting = rng.binomial(self.non_users, np.clip(d.initiation * availability * pressure * has_market, 0, 1))
         stopping = rng.binomial(self.occasional, np.clip(d.cessation * (1 + self.shortage), 0, 1))
         progressing = rng.binomial(self.occasional - stopping, np.clip(d.progression * availability, 0, 1))
@@ -136,6 +156,8 @@ class Communities:
         free = np.maximum(capacity - self.treatment, 0)
         # waiting lists deter: the fewer places free, the fewer dependent users seek treatment
         open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=capacity > 0)
+        if not model.p.mechanisms.treatment_access:
+            free, open_share = self.dependent - remitting, np.ones(len(free))
         seeking = rng.binomial(self.dependent - remitting, d.treatment_seeking * open_share) + self.referrals
         entering = np.minimum(np.minimum(seeking, free), self.dependent - remitting)
         self.referrals[:] = 0
@@ -154,6 +176,11 @@ class Communities:
         self.occasional -= occasional
         self.non_users += dependent + occasional
 
+    def see_deaths(self, deaths: np.ndarray, users: np.ndarray) -> None:
+        """Users update the overdose risk they perceive from this week's deaths among ``users``."""
+        rate = safe_ratio(deaths, users)
+        self.perceived_risk = np.maximum(ewma(self.perceived_risk, rate, self.model.p.demand.risk_memory), 1e-12)
+
     # -- outputs --------------------------------------------------------------------------------------------
     @metric("users", "people", "outcome", "People who used in the past year (occasional + dependent).")
     def users_metric(self) -> int:
@@ -170,11 +197,6 @@ class Communities:
     @metric("trust", "0-1", "outcome", "Population-weighted mean trust in police.")
     def trust_metric(self) -> float:
         return self.population_mean(self.trust)
-
-    @metric("reporting", "share", "outcome",
-            "Share of crimes residents report to police; rises with trust (0.2 + 0.6 × trust).")
-    def reporting(self) -> float:
-        return 0.2 + 0.6 * self.trust_metric()
 
     @metric("consumption_kg", "kg pure/week", "market", "Illicit drug consumed.")
     def consumption_kg(self) -> float:

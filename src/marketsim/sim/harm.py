@@ -1,10 +1,14 @@
-"""Harm (stage 8): overdoses, infections, trust and fear.
+"""Harm (stage 8): overdoses, infections, what residents report, trust and fear.
 
-Overdose risk rises when street purity jumps above its recent level and when local supply is
-disrupted (users turn to unknown sellers, Ray et al. 2023); it falls with naloxone. Infections
-among people who inject depend on syringe-programme coverage. Trust drifts back to its long-run
-level, and is eroded by violence, by mass arrests and by corruption; fear follows violence and
-extortion. The population is held constant: people who die are replaced by new residents.
+Users dose for the purity they expect and at the intake they are used to: overdose risk rises
+when purity exceeds what they expect and when intake exceeds their tolerance (which falls in a
+drought), and when local supply is disrupted (users turn to unknown sellers, Ray et al. 2023);
+naloxone carried by witnesses reverses some overdoses. Infections among people who inject fall
+with syringe programmes, which people avoid where police arrest near them. Residents report some
+of the violence they witness, more the more they trust police; trust follows their encounters
+with police (community policing contacts, arrests, reports followed up or not), violence and
+corruption; fear follows violence and extortion. The population is held constant: people who die
+are replaced by new residents.
 """
 
 from __future__ import annotations
@@ -13,81 +17,120 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, metric, safe_ratio
+from marketsim.sim.common import PER_10K, PER_100K, PER_1000, WEEKS_PER_YEAR, ewma, metric, safe_ratio
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
-FEAR_PER_EXTORTION = 5.0  # fear from one weekly extortion event per 1,000 residents (assumption)
-INITIAL_INFECTED = 0.3  # share of people who inject living with HCV/HIV at the start (assumption)
+TRUST_BOUNDS = (0.01, 0.99)
+"""Trust stays strictly inside 0-1: nobody trusts police wholly or not at all."""
 
 
 class Harm:
-    """Health harms and how residents feel: infections, the purity users are used to, trust and fear."""
+    """Health harms and how residents feel: infections, the purity and intake users are used to,
+    service attendance, reports, trust and fear."""
 
     def __init__(self, model: DrugMarketModel):
         self.model = model
+        h = model.p.harm
         communities = model.communities
         n = len(communities.place)
-        self.infected = communities.dependent * model.p.harm.injecting_share * INITIAL_INFECTED  # people who inject
-        self.purity_ma = np.full(n, model.p.retail.purity)  # recent mean purity (overdose risk baseline)
+        self.infected = communities.dependent * h.injecting_share * h.initial_prevalence  # people who inject
+        self.expected_purity = np.full(n, model.p.retail.purity)  # the purity users dose for
+        self.tolerance = np.ones(n)           # intake users are used to, relative to reference amounts
+        self.attending = np.zeros(n)          # people who inject using syringe programmes
         self.fear = np.zeros(n)
         self.homicide_rate_ma = np.zeros(n)   # homicides per 100k per year, moving average
         self.arrest_rate_ma = np.zeros(n)     # user and street arrests per 10k per year, moving average
+        self.reports = 0                      # violent incidents reported this week
+        self.answered = 1.0                   # share of reports followed up this week
 
     # -- the weekly rule: stage 8, harm -------------------------------------------------------------------
     def step(self) -> None:
-        """Stage 8 — harm: overdoses, infections, trust and fear."""
+        """Stage 8 — harm: overdoses, infections, reports, trust and fear."""
         self.overdoses()
         self.infections()
+        self.report_violence()
         self.trust_and_fear()
 
     def overdoses(self) -> None:
-        """Fatal overdoses among users, shaped by purity swings, disruption and naloxone."""
+        """Fatal overdoses: users dose for the purity they expect at the intake they are used to."""
         model = self.model
         h, communities, dealers, rng = model.p.harm, model.communities, model.dealers, model.rng
-        swing = safe_ratio(dealers.local_purity, self.purity_ma, 1.0) ** h.purity_swing
-        risk = h.overdose_rate * swing * (1 + h.disruption_risk * dealers.disruption)
-        fatal = np.clip(risk * (1 - h.naloxone_coverage * h.naloxone_efficacy), 0, 1)
+        mechanisms = model.p.mechanisms
+        risk = np.full(len(communities.place), h.overdose_rate)
+        if mechanisms.tolerance:
+            surprise = safe_ratio(dealers.local_purity, self.expected_purity, 1.0) ** h.purity_swing
+            excess = safe_ratio(communities.intake, self.tolerance, 1.0) ** h.tolerance_elasticity
+            risk = risk * surprise * excess
+        risk = risk * (1 + h.disruption_risk * dealers.disruption)
+        reversed_share = h.naloxone_coverage * h.naloxone_efficacy if mechanisms.naloxone_reversal else 0.0
+        fatal = np.clip(risk * (1 - reversed_share), 0, 1)
+        users = communities.users.copy()
         dependent = rng.binomial(communities.dependent, fatal)
-        occasional = rng.binomial(communities.occasional, fatal * 0.1)
+        occasional = rng.binomial(communities.occasional, np.clip(fatal * h.occasional_risk, 0, 1))
         communities.remove_users(dependent, occasional)
+        communities.see_deaths(dependent + occasional, users)
         model.log.record_places("overdose", dependent + occasional, places=communities.place)
-        self.purity_ma = ewma(self.purity_ma, dealers.local_purity, 0.1)
+        self.expected_purity = ewma(self.expected_purity, dealers.local_purity, h.purity_learning)
+        self.tolerance = ewma(self.tolerance, communities.intake, h.tolerance_adaptation)
 
     def infections(self) -> None:
-        """New infections among people who inject without clean equipment."""
+        """New infections among people who inject without clean equipment. Syringe programmes
+        reach those who attend; arrests near services keep people away, unless police leave
+        service users alone."""
         model = self.model
-        h, communities, rng = model.p.harm, model.communities, model.rng
+        h, communities, rng, mechanisms = model.p.harm, model.communities, model.rng, model.p.mechanisms
         injectors = communities.dependent * h.injecting_share
         self.infected = np.minimum(self.infected, injectors)
-        coverage = min(1.0, h.syringe_coverage * (1.5 if model.p.policy.harm_reduction_policing else 1.0))
+        attendance = np.ones(len(injectors))
+        if mechanisms.service_access and not model.p.policy.harm_reduction_policing:
+            arrests = model.log.by_place("arrest", "user")[communities.place]
+            yearly_risk = safe_ratio(arrests, communities.users) * WEEKS_PER_YEAR
+            attendance = np.clip(1 - h.arrest_avoidance * yearly_risk, 0, 1)
+        coverage = np.clip(h.syringe_coverage * attendance, 0, 1)
+        self.attending = injectors * coverage
+        protection = coverage * h.syringe_efficacy if mechanisms.clean_equipment else 0.0
         prevalence = safe_ratio(self.infected, injectors)
-        chance = np.clip(h.sharing_infection * (1 - coverage * h.syringe_efficacy) * prevalence / INITIAL_INFECTED,
-                         0, 1)
+        chance = np.clip(h.sharing_infection * (1 - protection) * prevalence / max(h.initial_prevalence, 1e-9), 0, 1)
         new = rng.binomial(np.round(injectors - self.infected).astype(np.int64), chance)
         self.infected += new
         model.log.record_places("infection", new, places=communities.place)
 
-    def trust_and_fear(self) -> None:
-        """Trust moves toward the level current conditions support: lowered by violence, mass
-        arrests and corruption, raised by community policing. Fear follows violence and extortion."""
+    def report_violence(self) -> None:
+        """Residents report some of the violent incidents of the week — more where they trust
+        police; reactive officers follow up as many as their time allows."""
         model = self.model
-        h, communities, log = model.p.harm, model.communities, model.log
+        communities, police = model.communities, model.police
+        incidents = np.round(model.log.by_place("incident")[communities.place]).astype(np.int64)
+        reported = model.rng.binomial(incidents, police.reporting(communities.trust))
+        model.log.record_places("report", reported, places=communities.place)
+        self.reports = int(reported.sum())
+        capacity = police.reactive_effort * model.p.police.reports_per_officer_week
+        self.answered = min(1.0, capacity / self.reports) if self.reports else 1.0
+
+    def trust_and_fear(self) -> None:
+        """Trust moves toward the level residents' experience supports: raised by community
+        policing contacts, lowered by violence, by arrests in their community, by reports nobody
+        follows up, and by corruption. Fear follows violence and extortion."""
+        model = self.model
+        h, communities, log, police = model.p.harm, model.communities, model.log, model.police
         place = communities.place
         per_100k_year = log.by_place("homicide")[place] / communities.population * PER_100K * WEEKS_PER_YEAR
-        self.homicide_rate_ma = ewma(self.homicide_rate_ma, per_100k_year, 0.05)
+        self.homicide_rate_ma = ewma(self.homicide_rate_ma, per_100k_year, h.experience_memory)
         arrests = model.dealers.arrests + log.by_place("arrest", "user")[place]
-        self.arrest_rate_ma = ewma(self.arrest_rate_ma, arrests / communities.population * 1e4 * WEEKS_PER_YEAR, 0.05)
-        corruption = model.police.corruption * (1 + model.p.policy.collusion)
-        effort_per_100k = model.police.community_effort / communities.population * PER_100K
-        policing = model.p.police.community_trust_gain * effort_per_100k
-        supported = (communities.trust0 + policing - h.trust_loss_violence * self.homicide_rate_ma
-                     - h.trust_loss_arrests * self.arrest_rate_ma - h.trust_loss_corruption * corruption)
-        communities.trust = np.clip(ewma(communities.trust, np.clip(supported, 0.01, 0.99), h.trust_adjustment),
-                                    0.01, 0.99)
-        extortion_per_1000 = model.violence.extortion_ma / communities.population * 1000
-        felt = np.clip(self.homicide_rate_ma / 100 + FEAR_PER_EXTORTION * extortion_per_1000, 0, 1)
+        self.arrest_rate_ma = ewma(self.arrest_rate_ma, arrests / communities.population * PER_10K * WEEKS_PER_YEAR,
+                                   h.experience_memory)
+        if model.p.mechanisms.procedural_justice:
+            corruption = police.corruption * (1 + model.p.policy.collusion)
+            effort_per_100k = police.community_effort / communities.population * PER_100K
+            supported = (communities.trust0 + model.p.police.community_trust_gain * effort_per_100k
+                         - h.trust_loss_violence * self.homicide_rate_ma - h.trust_loss_arrests * self.arrest_rate_ma
+                         - h.response_trust_gain * (1 - self.answered) - h.trust_loss_corruption * corruption)
+            communities.trust = np.clip(ewma(communities.trust, np.clip(supported, *TRUST_BOUNDS), h.trust_adjustment),
+                                        *TRUST_BOUNDS)
+        extortion_per_1000 = model.violence.extortion_ma / communities.population * PER_1000
+        felt = np.clip(self.homicide_rate_ma / h.fear_homicide_rate + h.fear_per_extortion * extortion_per_1000, 0, 1)
         self.fear = ewma(self.fear, felt, h.fear_adjustment)
 
     # -- outputs --------------------------------------------------------------------------------------------
@@ -99,6 +142,12 @@ class Harm:
             "New blood-borne infections (HIV/HCV) among people who inject.")
     def new_infections(self) -> int:
         return int(self.model.log.total("infection"))
+
+    @metric("reporting", "share", "outcome",
+            "Share of this week's violent incidents residents reported to police (missing when there were none).")
+    def reporting(self) -> float:
+        incidents = self.model.log.total("incident")
+        return self.reports / incidents if incidents else float("nan")
 
     @metric("fear", "0-1", "outcome", "Population-weighted mean fear of crime.")
     def fear_metric(self) -> float:

@@ -1,61 +1,118 @@
-"""Justice: sentencing, diversion, prison, release and re-offending (stage 6).
+"""Justice (stage 6): sentencing, diversion, prison, release and re-offending.
 
-Arrested people are diverted (alternatives to incarceration, decriminalised possession),
-given a non-custodial sentence, or imprisoned for a sentence drawn around the mean for their
-offence (times the policy's multiplier). Released people re-offend at a weekly hazard that is
-higher after prison than after an alternative (prison is criminogenic: Cullen, Jonson & Nagin
-2011); their re-incarcerations are tracked for three years.
+Arrested people are diverted (alternatives to incarceration, decriminalised possession), given a
+non-custodial sentence, or imprisoned for a sentence drawn around the mean for their offence
+(times the policy's multiplier). Everyone convicted or diverted re-offends at the same individual
+weekly hazard, raised after prison (prison is criminogenic: Cullen, Jonson & Nagin 2011) and
+lowered after diversion to treatment (Mitchell et al. 2012). Each week's releases and diversions
+are followed for three years, so that recidivism is measured as Pew (2011) measures it: the share
+of a cohort back in prison within three years.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, ewma, metric
+from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, metric
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
 CATEGORIES = ("user", "dealer", "trafficker", "leader", "violent", "reoffence")
 """Offences the courts sentence: the arrests police make, and re-offending."""
-HORIZON = 8192      # weeks of future releases kept (longer sentences are capped here)
-RECORD_WEEKS = 156  # three years: the window in which re-incarceration is counted
-SENTENCE_SHAPE = 2.0  # gamma shape of sentence lengths (spread around the mean)
-INITIAL_MIX = {"user": 0.15, "dealer": 0.35, "trafficker": 0.1, "violent": 0.2, "reoffence": 0.2}
-"""Composition of the starting prison population (assumption: about half drug offences)."""
+HORIZON = 8192
+"""Weeks of future releases kept (longer sentences are capped here)."""
+FOLLOW_UP = 3 * WEEKS_PER_YEAR
+"""Three years: the window in which re-imprisonment is counted (Pew 2011)."""
+PATHS = ("prison", "sentence", "diversion")
+"""How a person left the courts: released from prison, a non-custodial sentence, diverted."""
+
+
+class Cohorts:
+    """People who left the courts by one path, by weeks since they left (the last FOLLOW_UP weeks):
+    how many started, how many are still at risk, how many were arrested again, how many went
+    (back) to prison."""
+
+    def __init__(self) -> None:
+        self.started = np.zeros(FOLLOW_UP)
+        self.at_risk = np.zeros(FOLLOW_UP)
+        self.rearrested = np.zeros(FOLLOW_UP)
+        self.imprisoned = np.zeros(FOLLOW_UP)
+
+    def age(self, arrivals: float) -> Followed:
+        """A week passes: every cohort ages one week and ``arrivals`` start. Returns the cohort whose
+        follow-up just ended."""
+        ended = Followed(float(self.started[-1]), float(self.rearrested[-1]), float(self.imprisoned[-1]))
+        for array in (self.started, self.at_risk, self.rearrested, self.imprisoned):
+            array[1:] = array[:-1].copy()
+        self.started[0] = self.at_risk[0] = arrivals
+        self.rearrested[0] = self.imprisoned[0] = 0.0
+        return ended
+
+
+@dataclass(frozen=True)
+class Followed:
+    """A cohort at the end of its three-year follow-up."""
+
+    started: float = 0.0
+    rearrested: float = 0.0
+    imprisoned: float = 0.0
+
+    def share(self, outcome: str) -> float:
+        """Share of the cohort ``rearrested`` or ``imprisoned`` within the follow-up (NaN if empty)."""
+        return getattr(self, outcome) / self.started if self.started > 0 else float("nan")
 
 
 class JusticeSystem:
     """Courts and prisons: who is inside, when they leave, and who comes back."""
 
     def __init__(self, model: DrugMarketModel):
-        """Start with a prison population already serving sentences, and recent releases."""
+        """Start with a prison population already serving sentences, and people recently released."""
         self.model = model
+        j = model.p.justice
         self.releases = np.zeros((HORIZON, len(CATEGORIES)), dtype=np.int64)  # ring buffer of release weeks
         self.prison = np.zeros(len(CATEGORIES), dtype=np.int64)  # people inside, by offence
-        self.after_prison = np.zeros(RECORD_WEEKS)       # released k weeks ago, not back inside
-        self.after_alternative = np.zeros(RECORD_WEEKS)  # sentenced to an alternative k weeks ago
-        self.hazard = model.p.justice.reoffend_after_prison  # re-offending hazard, moving average
-        self.reoffenders = 0                             # re-arrested this week
+        self.cohorts = {path: Cohorts() for path in PATHS}
+        self.leaving = dict.fromkeys(PATHS, 0.0)  # people leaving the courts by each path this week
+        self.ended = {path: Followed() for path in PATHS}  # the cohort whose follow-up ended this week
+        self.reoffenders = 0                        # re-arrested this week
+        self.reoffenders_jailed = 0
+        self.reoffenders_diverted = 0
         communities = model.communities
-        total = round(model.p.justice.initial_prison_rate * communities.population.sum() / PER_100K)
-        counts = model.rng.multinomial(total, list(INITIAL_MIX.values()))
+        total = round(j.initial_prison_rate * communities.population.sum() / PER_100K)
+        mix = {"user": j.initial_users, "dealer": j.initial_dealers, "trafficker": j.initial_traffickers,
+               "violent": j.initial_violent}
+        mix["reoffence"] = max(1 - sum(mix.values()), 0.0)
+        counts = model.rng.multinomial(total, np.array(list(mix.values())) / sum(mix.values()))
         released_per_week = 0.0
-        for category, count in zip(INITIAL_MIX, counts.tolist(), strict=True):
+        for category, count in zip(mix, counts.tolist(), strict=True):
             mean = self.sentence_mean(category)
-            # people part-way through their sentences: uniform remaining time
+            # people part-way through their sentences: remaining time uniform, the mean sentence on average
             remaining = model.rng.uniform(0, 2 * mean, size=count)
             slots = np.clip(np.round(remaining), 1, HORIZON - 1).astype(np.int64) % HORIZON
             np.add.at(self.releases[:, CATEGORIES.index(category)], slots, 1)
             self.prison[CATEGORIES.index(category)] += count
             released_per_week += count / mean
-        self.after_prison = released_per_week * (1 - self.hazard) ** np.arange(RECORD_WEEKS)
+        survival = (1 - self.hazard("prison")) ** np.arange(FOLLOW_UP)
+        prison = self.cohorts["prison"]
+        prison.started[:] = released_per_week
+        prison.at_risk[:] = released_per_week * survival
         share = communities.population / communities.population.sum()
         communities.prison = np.round(share * total).astype(np.int64)
-        communities.record = np.round(share * self.after_prison.sum() * 3).astype(np.int64)
+        communities.record = np.round(share * prison.at_risk.sum() * j.initial_record_ratio).astype(np.int64)
         communities.non_users -= communities.prison
+
+    def hazard(self, path: str) -> float:
+        """Weekly chance a person who left the courts by ``path`` is arrested again."""
+        j, mechanisms = self.model.p.justice, self.model.p.mechanisms
+        if path == "prison" and mechanisms.criminogenic_prison:
+            return min(j.reoffend_base * (1 + j.prison_effect), 1.0)
+        if path == "diversion" and mechanisms.treatment_diversion:
+            return j.reoffend_base * (1 - j.treatment_effect)
+        return j.reoffend_base
 
     def sentence_mean(self, category: str) -> float:
         """Mean weeks served for an offence, including the policy's multiplier."""
@@ -65,12 +122,22 @@ class JusticeSystem:
                 "reoffence": j.sentence_dealer}[category]
         return base * multiplier
 
+    def outcome_chances(self, category: str) -> tuple[float, float]:
+        """Chance an arrested person is diverted, and chance a person not diverted is imprisoned."""
+        j, policy = self.model.p.justice, self.model.p.policy
+        custody = {"user": j.custody_user, "dealer": j.custody_dealer, "trafficker": j.custody_trafficker,
+                   "leader": j.custody_trafficker, "violent": j.custody_violent, "reoffence": j.custody_dealer}
+        diversion = {"user": policy.user_diversion, "dealer": policy.dealer_diversion,
+                     "reoffence": policy.dealer_diversion}
+        return diversion.get(category, 0.0), min(1.0, custody[category] * policy.custody_multiplier)
+
     def admit(self, category: str, count: int) -> None:
         """Imprison ``count`` people; their release weeks go into the ring buffer."""
         if count <= 0:
             return
         mean = self.sentence_mean(category)
-        weeks = self.model.rng.gamma(SENTENCE_SHAPE, mean / SENTENCE_SHAPE, size=count)
+        shape = self.model.p.justice.sentence_shape
+        weeks = self.model.rng.gamma(shape, mean / shape, size=count)
         weeks = np.clip(np.round(weeks), 1, HORIZON - 1).astype(np.int64)
         slots = (self.model.steps + weeks) % HORIZON
         np.add.at(self.releases[:, CATEGORIES.index(category)], slots, 1)
@@ -83,10 +150,14 @@ class JusticeSystem:
 
     # -- the weekly rule: stage 6, justice ---------------------------------------------------------------
     def step(self) -> None:
-        """Stage 6 — justice: releases, re-offending, then sentencing of this week's arrests."""
+        """Stage 6 — justice: releases, re-offending, sentencing of this week's arrests; then every
+        cohort ages a week."""
+        self.leaving = dict.fromkeys(PATHS, 0.0)
         self.release()
         self.reoffend()
         self.sentence()
+        for path in PATHS:
+            self.ended[path] = self.cohorts[path].age(self.leaving[path])
 
     def release(self) -> None:
         """People whose sentences end go home with a record."""
@@ -96,10 +167,7 @@ class JusticeSystem:
         self.releases[week % HORIZON] = 0
         self.prison -= due
         released = int(due.sum())
-        self.after_prison = np.roll(self.after_prison, 1)
-        self.after_alternative = np.roll(self.after_alternative, 1)
-        self.after_prison[0] = released
-        self.after_alternative[0] = 0
+        self.leaving["prison"] += released
         if released and communities.prison.sum() > 0:
             back = model.rng.multinomial(min(released, int(communities.prison.sum())),
                                          communities.prison / communities.prison.sum())
@@ -107,45 +175,52 @@ class JusticeSystem:
             communities.prison -= back
             communities.non_users += back
             communities.record += back
-        communities.record -= model.rng.binomial(communities.record, 0.002)  # records age out, people move away
+        communities.record -= model.rng.binomial(communities.record, model.p.justice.record_expiry)
 
     def reoffend(self) -> None:
-        """People released or sentenced in the past three years re-offend at a weekly hazard; they are
-        re-arrested and go back through sentencing."""
-        j, rng = self.model.p.justice, self.model.rng
-        back_prison = rng.binomial(np.round(self.after_prison).astype(np.int64), j.reoffend_after_prison)
-        back_alt = rng.binomial(np.round(self.after_alternative).astype(np.int64), j.reoffend_after_alternative)
-        self.after_prison = np.maximum(self.after_prison - back_prison, 0)
-        self.after_alternative = np.maximum(self.after_alternative - back_alt, 0)
-        self.reoffenders = int(back_prison.sum() + back_alt.sum())
-        at_risk = self.after_prison.sum() + self.after_alternative.sum()
-        self.hazard = ewma(self.hazard, self.reoffenders / max(at_risk, 1.0), 0.05)
+        """People released, sentenced or diverted in the past three years re-offend at their path's
+        hazard; they are re-arrested and sentenced again, and their cohort counts whether they went
+        (back) to prison."""
+        rng = self.model.rng
+        diverted_chance, jail_chance = self.outcome_chances("reoffence")
+        self.reoffenders = self.reoffenders_jailed = self.reoffenders_diverted = 0
+        for path in PATHS:
+            cohorts = self.cohorts[path]
+            back = rng.binomial(np.round(cohorts.at_risk).astype(np.int64), self.hazard(path))
+            diverted = rng.binomial(back, diverted_chance)
+            jailed = rng.binomial(back - diverted, jail_chance)
+            cohorts.at_risk = np.maximum(cohorts.at_risk - back, 0)
+            cohorts.rearrested += back
+            cohorts.imprisoned += jailed
+            self.reoffenders += int(back.sum())
+            self.reoffenders_jailed += int(jailed.sum())
+            self.reoffenders_diverted += int(diverted.sum())
         self.model.log.record("reoffence", self.reoffenders)
 
     def sentence(self) -> None:
-        """Divert, fine or imprison this week's arrestees."""
+        """Divert, fine or imprison this week's arrestees (re-offenders' outcomes are drawn with
+        their cohorts)."""
         model = self.model
-        j, policy, rng, log = model.p.justice, model.p.policy, model.rng, model.log
-        custody = {"user": j.custody_user, "dealer": j.custody_dealer, "trafficker": j.custody_trafficker,
-                   "leader": j.custody_trafficker, "violent": j.custody_violent, "reoffence": j.custody_dealer}
-        diversion = {"user": policy.user_diversion, "dealer": policy.dealer_diversion,
-                     "reoffence": policy.dealer_diversion}
+        rng, log = model.rng, model.log
         for category in CATEGORIES:
-            arrested = self.reoffenders if category == "reoffence" else int(log.total("arrest", category))
+            if category == "reoffence":
+                arrested, diverted, jailed = self.reoffenders, self.reoffenders_diverted, self.reoffenders_jailed
+            else:
+                arrested = int(log.total("arrest", category))
+                diverted_chance, jail_chance = self.outcome_chances(category)
+                diverted = int(rng.binomial(arrested, diverted_chance)) if arrested > 0 else 0
+                jailed = int(rng.binomial(arrested - diverted, jail_chance)) if arrested > 0 else 0
             if arrested <= 0:
                 continue
-            diverted = rng.binomial(arrested, diversion.get(category, 0.0))
-            chance = min(1.0, custody[category] * policy.custody_multiplier)
-            jailed = rng.binomial(arrested - diverted, chance)
-            alternative = arrested - jailed
-            log.record("diversion", int(diverted), detail=category)
-            self.after_alternative[0] += alternative
-            self.admit(category, int(jailed))
-            log.record("incarceration", int(jailed), detail=category)
+            log.record("diversion", diverted, detail=category)
+            self.leaving["diversion"] += diverted
+            self.leaving["sentence"] += arrested - diverted - jailed
+            self.admit(category, jailed)
+            log.record("incarceration", jailed, detail=category)
             if category == "user":
-                self.jail_users(int(jailed), int(diverted))
+                self.jail_users(jailed, diverted)
             else:
-                self.move_to_prison(int(jailed))
+                self.move_to_prison(jailed)
 
     def jail_users(self, jailed: int, diverted: int) -> None:
         """Users leave their communities' user compartments for prison; diverted dependent users
@@ -169,11 +244,14 @@ class JusticeSystem:
             communities.referrals += rng.binomial(referred, dependent_share)
 
     def move_to_prison(self, count: int) -> None:
-        """People who were not counted as users leave their communities for prison."""
+        """People who were not counted as users leave their communities for prison, more often
+        from deprived places."""
         if count <= 0:
             return
         communities = self.model.communities
-        weights = communities.non_users * (0.5 + communities.deprivation)
+        bias = self.model.p.justice.deprivation_bias
+        weights = communities.non_users * np.maximum(
+            1 + bias * (communities.deprivation - communities.deprivation.mean()), 0.0)
         moved = np.minimum(self.model.rng.multinomial(count, weights / weights.sum()), communities.non_users)
         communities.non_users -= moved
         communities.prison += moved
@@ -192,15 +270,43 @@ class JusticeSystem:
         return self.population / float(self.model.communities.population.sum()) * PER_100K
 
     @metric("reincarcerations", "people/week", "outcome",
-            "Prison admissions of people released or sentenced within the past 3 years.")
+            "Prison admissions of people released, sentenced or diverted within the past 3 years.")
     def reincarcerations(self) -> int:
         return int(self.model.log.total("incarceration", "reoffence"))
 
+    def followed_up(self, paths: tuple[str, ...], outcome: str) -> float:
+        """Share of the people who left the courts by ``paths`` three years ago who were
+        ``rearrested`` or ``imprisoned`` within three years (NaN in the first three years and when
+        nobody left that week)."""
+        if self.model.steps <= FOLLOW_UP:
+            return float("nan")
+        ended = [self.ended[path] for path in paths]
+        return Followed(sum(e.started for e in ended), sum(e.rearrested for e in ended),
+                        sum(e.imprisoned for e in ended)).share(outcome)
+
     @metric("recidivism_3y", "share", "outcome",
-            "Share of people released or sentenced who would re-offend within 3 years at this week's "
-            "re-offending hazard (1 − (1 − h)^156).")
+            "Share of the people released from prison three years ago who were back in prison within three "
+            "years (Pew 2011's measure); missing in the first three years and when nobody was released that week.")
     def recidivism_3y(self) -> float:
-        return 1 - (1 - self.hazard) ** RECORD_WEEKS
+        return self.followed_up(("prison",), "imprisoned")
+
+    @metric("reoffending_3y", "share", "outcome",
+            "Share of everyone who left the courts three years ago (released from prison, sentenced in the "
+            "community or diverted) who was arrested again within three years; missing in the first three years.")
+    def reoffending_3y(self) -> float:
+        return self.followed_up(PATHS, "rearrested")
+
+    @metric("reoffending_3y_released", "share", "outcome",
+            "Share of the people released from prison three years ago who were arrested again within three "
+            "years; missing in the first three years.")
+    def reoffending_3y_released(self) -> float:
+        return self.followed_up(("prison",), "rearrested")
+
+    @metric("reoffending_3y_diverted", "share", "outcome",
+            "Share of the people diverted three years ago who were arrested again within three years; missing "
+            "in the first three years and when nobody was diverted that week.")
+    def reoffending_3y_diverted(self) -> float:
+        return self.followed_up(("diversion",), "rearrested")
 
     @metric("diversions", "people/week", "outcome",
             "Arrested people given an alternative to prosecution or prison (treatment, fine, community sentence).")

@@ -26,7 +26,6 @@ from marketsim.world import PRODUCTION
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
-REVENUE_WINDOW = 1 / 26  # moving-average rate: about six months
 
 
 class Role(StrEnum):
@@ -107,11 +106,25 @@ class TraffickingOrganisation(Agent):
         self.aml_share = 0.0              # recent share of revenue seized by anti-money-laundering
         self.wholesale_price = 0.0
         self.turmoil_until = -1           # week until which a succession fight goes on
-        self.rivals_in_turmoil: set[int] = set()  # ids of the splinters it fights with
+        self.rivals_in_turmoil: set[int] = set()  # ids of the factions it fights with for the succession
+        self.inheritance = 0.0            # USD/week of drug business the winner of the succession takes over
+        self.inherited: np.ndarray = np.zeros(0, dtype=np.int64)  # the places of the split organisation
         self.warned = False               # called in by focused deterrence
         self.violence_score = 0.0         # recent violence attributed to it (decaying)
         self.extorting = False
         self.neutralised = 0.0            # share of enforcement against it bought off
+        self.bribes = 0.0                 # USD/week offered to police
+        self.losses = 0.0                 # USD lost to enforcement this week (drugs seized, money seized)
+        self.losses_ma = 0.0              # USD/week, moving average
+        self.arrested = 0                 # members arrested this week
+        self.arrest_share = 0.0           # recent share of members arrested per week
+        self.armament = model.p.world.firearms  # 0-1: how well armed its members are
+        self.confronted = 0               # armed confrontations with the state this week
+        self.confronted_ma = 0.0          # per week, moving average (the threat it arms against)
+        self.attacks = 0                  # contests it started this week
+        self.disputes = 0                 # disputes its dealers were involved in this week
+        self.attacks_ma = 0.0             # per week, moving average
+        self.disputes_ma = 0.0            # per week, moving average
 
     @property
     def name(self) -> str:
@@ -137,6 +150,10 @@ class TraffickingOrganisation(Agent):
     def in_turmoil(self, week: int) -> bool:
         """Whether a succession fight is going on."""
         return week <= self.turmoil_until
+
+    def fights_for_succession(self, other_id: int, week: int) -> bool:
+        """Whether this organisation and ``other_id`` are factions fighting over one inheritance."""
+        return other_id in self.rivals_in_turmoil and self.in_turmoil(week)
 
     def add_member(self, place: int, role: Role) -> Member:
         """Recruit one member into a place."""
@@ -299,16 +316,30 @@ class Organisations:
 
     # -- weekly rules (called from the trafficking stage) -----------------------------------------------
     def settle_finances(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
-        """Close last week's books: pay members and bribes, recruit or shed members, and decide
-        whether falling revenue pushes the organisation into extortion."""
+        """Close last week's books: pay members and bribes, recruit or shed members, arm against the
+        threats it faces, and decide whether falling revenue pushes it into extortion."""
         model = self.model
-        t, rng = model.p.trafficking, model.rng
-        org.revenue_ma = ewma(org.revenue_ma, org.revenue, REVENUE_WINDOW)
+        t, rng, mechanisms = model.p.trafficking, model.rng, model.p.mechanisms
+        org.revenue_ma = ewma(org.revenue_ma, org.revenue, 1 / t.revenue_memory)
         org.extorting = org.revenue < t.diversification * org.revenue_ma
-        bribes = t.bribe_share * org.revenue_ma
-        org.cash += org.revenue - org.size * t.soldier_wage - bribes
+        org.losses_ma = ewma(org.losses_ma, org.losses, t.loss_memory)
+        org.arrest_share = ewma(org.arrest_share, org.arrested / max(org.size + org.arrested, 1), t.loss_memory)
+        org.losses, org.arrested = 0.0, 0
+        org.bribes = t.bribe_share * org.revenue_ma + t.bribe_risk_share * org.losses_ma
+        if mechanisms.protection_racket and org.id == model.police.protected:
+            org.bribes += t.racket_price * model.p.policy.collusion * org.revenue_ma
+        org.cash += org.revenue - org.size * t.soldier_wage - org.bribes
         org.revenue = 0.0
-        org.neutralised = model.police.corruption * bribes / (bribes + model.p.police.bribe_saturation)
+        org.neutralised = (model.police.corruption * org.bribes / (org.bribes + model.p.police.bribe_saturation)
+                           if mechanisms.bribery else 0.0)
+        org.confronted_ma = ewma(org.confronted_ma, org.confronted, t.loss_memory)
+        org.confronted = 0
+        if mechanisms.arms_race:
+            base = model.p.world.firearms
+            wanted = base + (1 - base) * (1 - np.exp(-t.arming_response * org.confronted_ma))
+            org.armament = ewma(org.armament, wanted, t.arming_rate)
+        self.fill_command(org)
+        self.settle_succession(org)
         affordable = t.labour_share * max(org.revenue_ma, 0.0) / max(t.soldier_wage, 1e-9)
         gap = affordable - org.size
         if gap > 0 and org.cash > 0:
@@ -317,18 +348,44 @@ class Organisations:
             need = (value[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
             for place in rng.choice(turf, size=recruits, p=need / need.sum()).tolist():
                 org.add_member(place, Role.SOLDIER)
-        elif gap < -0.25 * affordable:
+        elif gap < -t.shedding_threshold * affordable:
             soldiers = org.soldiers()
-            leaving = rng.binomial(len(soldiers), t.recruitment / 2)
+            leaving = rng.binomial(len(soldiers), t.shedding_rate)
             for index in sorted(rng.choice(len(soldiers), size=leaving, replace=False).tolist(), reverse=True):
                 org.remove_member(soldiers[index])
+
+    def settle_succession(self, org: TraffickingOrganisation) -> None:
+        """A succession fight ends when one faction holds the dominant share of the inherited places
+        (it has won the inheritance) or when its factions are gone; the fight's duration is capped
+        at ``violence.turmoil_weeks``."""
+        if not org.in_turmoil(self.model.steps):
+            return
+        rivals = [self.get(i) for i in org.rivals_in_turmoil]
+        held = np.count_nonzero(self.controller[org.inherited] == org.id) / max(len(org.inherited), 1)
+        if held >= self.model.p.trafficking.succession_dominance or not any(rivals):
+            for faction in [org, *(r for r in rivals if r is not None)]:
+                faction.turmoil_until = self.model.steps - 1
+                faction.rivals_in_turmoil = set()
+
+    def fill_command(self, org: TraffickingOrganisation) -> None:
+        """Keep the lieutenant posts filled: a soldier stationed where no lieutenant is (the most
+        strongly held such place first) is promoted for each post lost to arrests or killings."""
+        lieutenants = [m for m in org.members if m.role is Role.LIEUTENANT]
+        posts = min(self.model.p.trafficking.lieutenants, org.size - 1) - len(lieutenants)
+        if posts <= 0:
+            return
+        commanded = {m.place for m in lieutenants}
+        soldiers = [m for m in org.soldiers() if m.place not in commanded] or org.soldiers()
+        strength = np.bincount([m.place for m in soldiers], minlength=self.model.places.n)
+        for soldier in sorted(soldiers, key=lambda m: -strength[m.place])[:posts]:
+            soldier.role = Role.LIEUTENANT
 
     def fission(self, org: TraffickingOrganisation, places_held: int) -> None:
         """An organisation whose territory outgrows its leader's span of control may split on its own."""
         t = self.model.p.trafficking
         excess = places_held / t.span_of_control - 1
         if excess > 0 and self.model.rng.random() < t.fission_rate * excess:
-            self.split(org)
+            self.split(org, self.faction_seeds(org)[:t.splinters])
 
     def emergence(self) -> None:
         """New local groups form where the controlling organisation is thinly present: the
@@ -338,7 +395,8 @@ class Organisations:
         towns = places.community_places
         held = self.controller[towns]
         presence = np.where(held >= 0, self.presence_matrix()[np.maximum(held, 0), towns], 0.0)
-        chance = t.entry_rate * places.deprivation[towns] / 0.5 * (presence <= 1)
+        relative_deprivation = places.deprivation[towns] / max(places.deprivation[towns].mean(), 1e-9)
+        chance = t.entry_rate * relative_deprivation * (presence <= t.thin_presence)
         for place in towns[rng.random(len(towns)) < chance].tolist():
             org = self.create()
             for i in range(t.entry_size):
@@ -353,43 +411,85 @@ class Organisations:
 
     # -- succession and splits ----------------------------------------------------------------------------
     def succession(self, org: TraffickingOrganisation) -> None:
-        """After the leader is removed, a lieutenant takes over, or the organisation splinters into
-        rival groups that fight over its territory, members and stock."""
+        """After the leader is removed, each lieutenant commands the members stationed nearest to
+        them. A lieutenant whose faction is dominant takes over unopposed; when factions are evenly
+        matched, the organisation splits along them and the factions fight over the inheritance."""
         model = self.model
         if org.size == 0:
             self.dissolve(org)
             return
-        if model.rng.random() < model.p.trafficking.orderly_succession or not self.split(org):
-            promote_leader(org)
-            org.turmoil_until = model.steps + int(model.p.violence.turmoil_weeks / 4)
-            model.log.record("succession", org=org.id)
+        seeds = self.faction_seeds(org)
+        contested = model.p.mechanisms.succession_contests and len(seeds) >= 2
+        if contested:
+            sizes = self.faction_sizes(org, seeds)
+            contested = sizes[0] / max(sizes.sum(), 1) < model.p.trafficking.succession_dominance
+        if contested and self.split(org, seeds[:model.p.trafficking.splinters]):
+            return
+        heir = next((m for m in org.members if m.role is Role.LIEUTENANT and seeds and m.place == seeds[0]), None)
+        promote_leader(org, heir)
+        model.log.record("succession", org=org.id)
 
-    def split(self, org: TraffickingOrganisation) -> bool:
-        """Divide an organisation into splinter groups, each growing its territory breadth-first from
-        a different place of the old turf; members follow the place they are in. Returns False when
-        there is too little turf or too few members to split."""
+    def faction_seeds(self, org: TraffickingOrganisation) -> list[int]:
+        """The places of an organisation's lieutenants (one per place), largest faction first: each
+        lieutenant commands the members stationed nearer to them than to any other lieutenant."""
+        places = list(dict.fromkeys(m.place for m in org.members if m.role is Role.LIEUTENANT))
+        if len(places) < 2:
+            return places
+        sizes = self.faction_sizes(org, places)
+        return [places[i] for i in np.argsort(-sizes, kind="stable").tolist()]
+
+    def faction_sizes(self, org: TraffickingOrganisation, seeds: list[int]) -> np.ndarray:
+        """Members in each faction seeded at ``seeds`` (in the same order)."""
+        owner = self.partition(np.flatnonzero(self.controller == org.id), seeds)
+        faction = [owner.get(m.place, -1) for m in org.members]
+        return np.bincount([f for f in faction if f >= 0], minlength=len(seeds)).astype(float)
+
+    def partition(self, turf: np.ndarray, seeds: list[int]) -> dict[int, int]:
+        """Assign each place of ``turf`` to the nearest seed (breadth first, one ring per round,
+        seeds in order); returns place → seed index. Seeds outside the turf start their own ring."""
+        owner = {seed: k for k, seed in enumerate(seeds)}
+        unclaimed = set(turf.tolist()) - set(seeds)
+        frontier = [[seed] for seed in seeds]
+        neighbours = self.model.places.neighbours
+        while unclaimed and any(frontier):
+            for k in range(len(frontier)):
+                grown = []
+                for node in frontier[k]:
+                    for nb in neighbours[node].tolist():
+                        if nb in unclaimed:
+                            owner[nb] = k
+                            unclaimed.discard(nb)
+                            grown.append(nb)
+                frontier[k] = grown
+        return owner
+
+    def split(self, org: TraffickingOrganisation, seeds: list[int]) -> bool:
+        """Divide an organisation into factions grown breadth-first from ``seeds`` (the first stays
+        ``org``); members follow the place they are in, stock and cash are shared by members, and
+        the factions are rivals in a succession fight. Returns False with fewer than two seeds."""
         model = self.model
-        t, rng, week = model.p.trafficking, model.rng, model.steps
-        turf = np.flatnonzero(self.controller == org.id)
-        count = min(t.splinters, len(turf), org.size)
-        if count < 2:
+        t, week = model.p.trafficking, model.steps
+        if len(seeds) < 2 or org.size < 2:
             return False
-        seeds = rng.choice(turf, size=count, replace=False)
-        groups = [org] + [self.create() for _ in range(count - 1)]
-        unclaimed = set(turf.tolist()) - set(seeds.tolist())
-        self.grow_territories(seeds.tolist(), groups, unclaimed=unclaimed, shuffle=False)
+        turf = np.flatnonzero(self.controller == org.id)
+        owner = self.partition(turf, seeds)
+        groups = [org] + [self.create() for _ in range(len(seeds) - 1)]
+        for place, k in owner.items():
+            self.controller[place] = groups[k].id
+        heirs = {}
         for member in list(org.members):
-            owner = self.get(int(self.controller[member.place]))
-            if owner in groups and owner is not org and member.role is not Role.LEADER:
-                move_member(org, owner, member)
-        for group in groups[1:]:
-            if group.size == 0:  # a splinter whose places held nobody takes a few soldiers along
-                place = int(np.flatnonzero(self.controller == group.id)[0])
-                for member in org.rank_and_file()[:2]:
+            group = groups[owner.get(member.place, 0)]
+            if group is not org and member.role is not Role.LEADER:
+                move_member(org, group, member)
+            if member.role is Role.LIEUTENANT and member.place == seeds[groups.index(group)]:
+                heirs.setdefault(group.id, member)
+        for k, group in enumerate(groups[1:], start=1):
+            if group.size == 0:  # a faction whose places held nobody takes a few members along
+                for member in org.rank_and_file()[:t.splinter_minimum]:
                     move_member(org, group, member)
-                    group.station(member, place)
-            promote_leader(group)
-        promote_leader(org)
+                    group.station(member, seeds[k])
+            promote_leader(group, heirs.get(group.id))
+        promote_leader(org, heirs.get(org.id))
         total = sum(g.size for g in groups)
         for group in groups[1:]:
             share = group.size / max(total, 1)
@@ -399,13 +499,17 @@ class Organisations:
             group.sales_ma, group.revenue_ma = org.sales_ma * share, org.revenue_ma * share
             group.revenue = group.revenue_ma
             group.wholesale_price = org.wholesale_price
+            group.armament = org.armament
         kept = org.size / max(total, 1)
         org.city_stock, org.cash, org.in_transit = org.city_stock * kept, org.cash * kept, org.in_transit * kept
         org.sales_ma, org.revenue_ma = org.sales_ma * kept, org.revenue_ma * kept
         siblings = {g.id for g in groups}
+        inheritance = float(model.violence.value_ma[turf].sum())
         for group in groups:
             group.turmoil_until = week + int(model.p.violence.turmoil_weeks)
             group.rivals_in_turmoil = siblings - {group.id}
+            group.inheritance = inheritance
+            group.inherited = turf
         model.log.record("split", org=org.id)
         return True
 
@@ -417,6 +521,7 @@ class Organisations:
         for index in sorted(self.model.rng.choice(len(rank_and_file), size=count, replace=False).tolist(),
                             reverse=True):
             org.remove_member(rank_and_file[index])
+        org.arrested += count
         self.model.log.record("arrest", count, detail="trafficker", org=org.id)
         return count
 
@@ -471,12 +576,14 @@ class Organisations:
         return herfindahl(np.array([max(o.sales_ma, 0.0) for o in self]))
 
 
-def promote_leader(org: TraffickingOrganisation) -> None:
-    """Make a lieutenant (or, failing one, any member) the leader, and a soldier a lieutenant."""
+def promote_leader(org: TraffickingOrganisation, heir: Member | None = None) -> None:
+    """Make ``heir`` (or the first lieutenant, or failing one any member) the leader, and the
+    first soldier a lieutenant."""
     if org.size == 0 or org.leader is not None:
         return
-    ranked = sorted(org.members, key=lambda m: m.role is not Role.LIEUTENANT)
-    ranked[0].role = Role.LEADER
+    if heir is None:
+        heir = sorted(org.members, key=lambda m: m.role is not Role.LIEUTENANT)[0]
+    heir.role = Role.LEADER
     soldier = next((m for m in org.members if m.role is Role.SOLDIER), None)
     if soldier is not None:
         soldier.role = Role.LIEUTENANT

@@ -20,17 +20,13 @@ from mesa import Agent
 
 from marketsim.config.errors import ScenarioError, did_you_mean
 from marketsim.config.params import BUDGET_SHARES
-from marketsim.sim.common import PER_100K, ewma, group_sum, metric
+from marketsim.sim.common import PER_100K, ewma, group_sum, metric, safe_ratio
 from marketsim.sim.retail import SalesMode
 from marketsim.world import TRANSIT
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
-
-MAX_HAZARD = 0.9  # no single target is certain to be caught in a week
-GROUP_CALL_IN = 20  # call-ins that reach one organisation's members (focused deterrence; assumption)
-OFFICER_WEEKS_PER_MARKET = 60  # weekly effort keeping one open-air market closed (assumption; MDLE 2013)
-
+    from marketsim.sim.organisations import TraffickingOrganisation
 
 def check_policy_targets(model: DrugMarketModel) -> None:
     """Region and corridor names in the policy must exist in this world."""
@@ -48,19 +44,26 @@ def check_policy_targets(model: DrugMarketModel) -> None:
 
 
 class Police(Agent):
-    """A police force. Turns its budget into officer-weeks per activity; its officers'
-    willingness to take bribes falls under anti-corruption effort."""
+    """A police force. Turns its budget into officer-weeks per activity, each with its own
+    productivity; what it achieves depends on what residents report, on the bribes its officers
+    take and, under collusion, on whom it protects."""
 
     def __init__(self, model: DrugMarketModel):
         check_policy_targets(model)
         super().__init__(model)
+        n_communities = len(model.places.community_places)
         self.budget = model.p.police.budget
-        self.corruption = model.p.world.corruption          # share of officers who take bribes
+        self.officers = self.budget / model.p.police.officer_week_cost  # officer-weeks per week
+        self.corruption = model.p.world.corruption if model.p.mechanisms.bribery else 0.0  # share of officers
+        self.bribe_price: float | None = None   # weekly bribe at which an officer's acceptance is 1 − 1/e
+        self.protected = -1                     # id of the organisation a collusive arrangement protects
         self.market_closed = np.zeros(model.places.n, dtype=bool)  # open-air market closed (drug market intervention)
-        self.community_effort = np.zeros(len(model.places.community_places))  # officer-weeks per community
-        self.deterrence_credibility = 0.0   # focused deterrence: share of violators sanctions can cover
+        self.case_progress = 0.0                # officer-weeks spent on the cases of the next market to close
+        self.community_effort = np.zeros(n_communities)  # officer-weeks of community policing per community
+        self.fd_certainty: dict[int, float] = {}  # chance a warned group's violence is answered, by organisation
         self.open_cases = 0                 # drug-market homicides awaiting investigation
         self.clearance = float("nan")       # share of drug-market homicides cleared, moving average
+        self.reactive_effort = 0.0          # officer-weeks of reactive policing this week
         self.confrontations = 0             # armed confrontations this week (militarised operations)
         self.actions_against_orgs = 0.0     # this week
         self.actions_neutralised = 0.0      # this week
@@ -68,18 +71,25 @@ class Police(Agent):
     def officer_weeks(self) -> dict[str, float]:
         """Officer-weeks this week for each activity; what the shares leave goes to reactive work."""
         policy = self.model.p.policy
-        total = self.budget / self.model.p.police.officer_week_cost
-        allocation = {name.removesuffix("_share"): total * getattr(policy, name) for name in BUDGET_SHARES}
-        allocation["reactive"] = max(total - sum(allocation.values()), 0.0)
+        allocation = {name.removesuffix("_share"): self.officers * getattr(policy, name) for name in BUDGET_SHARES}
+        allocation["reactive"] = max(self.officers - sum(allocation.values()), 0.0)
         return allocation
 
     def update_corruption(self) -> None:
-        """The share of officers taking bribes drifts toward a target: lowered by anti-corruption
-        effort, raised by a collusive arrangement (officers on the dominant organisation's payroll)."""
-        policy = self.model.p.policy
-        base = self.model.p.world.corruption * (1 - policy.anti_corruption)
-        target = base + policy.collusion * (1 - base) * 0.5
-        self.corruption += 0.02 * (target - self.corruption)
+        """Officers take the bribes organisations offer: the share who accept rises with the money
+        on offer per officer, and falls as anti-corruption effort raises the risk of dismissal. The
+        price at which officers accept is set so that the bribes offered at the start buy the
+        starting share of corrupt officers."""
+        model = self.model
+        if not model.p.mechanisms.bribery:
+            return
+        per_officer = sum(org.bribes for org in model.orgs) / max(self.officers, 1.0)
+        if self.bribe_price is None:
+            start = model.p.world.corruption
+            self.bribe_price = per_officer / -np.log1p(-start) if 0 < start < 1 and per_officer > 0 else np.inf
+        price = self.bribe_price * (1 + model.p.police.dismissal_weight * model.p.policy.anti_corruption)
+        accepting = 1 - np.exp(-per_officer / price) if np.isfinite(price) and price > 0 else float(price == 0)
+        self.corruption = float(ewma(self.corruption, accepting, model.p.police.corruption_adjustment))
 
     def report_homicides(self, count: int) -> None:
         """Drug-market homicides of this week, to be investigated next week."""
@@ -88,50 +98,77 @@ class Police(Agent):
     # -- the weekly rule: stage 5, enforcement -------------------------------------------------------------
     def step(self) -> None:
         """Stage 5 — enforcement: every activity with its officer-weeks, in a fixed order."""
+        model = self.model
         self.actions_against_orgs = self.actions_neutralised = 0.0
         self.confrontations = 0
         self.update_corruption()
+        racket = model.p.policy.collusion > 0 and model.p.mechanisms.protection_racket
+        dominant = model.orgs.dominant() if racket else None
+        self.protected = dominant.id if dominant is not None else -1
         effort = self.officer_weeks()
-        exposure = self.organisation_exposure()
         intel = self.intelligence()
-        self.street_arrests(effort["street"], intel, exposure)
+        self.street_arrests(effort["street"], intel)
         self.user_arrests(effort["user"], intel)
-        self.focused_deterrence(effort["deterrence"], exposure)
+        self.focused_deterrence(effort["deterrence"])
         org_intel = self.territory_intel(intel)
-        self.investigations(effort["investigation"], exposure, org_intel)
-        self.high_value_targeting(effort["hvt"], exposure, org_intel)
-        self.interdiction(effort["interdiction"], exposure)
+        self.investigations(effort["investigation"], org_intel)
+        self.high_value_targeting(effort["hvt"], org_intel)
+        self.interdiction(effort["interdiction"])
         self.eradication(effort["eradication"])
         self.community_policing(effort["community"])
         self.anti_money_laundering(effort["aml"])
         self.reactive_policing(effort["reactive"], intel)
         self.militarised_operations(effort)
 
+    def reporting(self, trust: np.ndarray | float) -> np.ndarray | float:
+        """Chance residents report a violent incident, at a given trust in police."""
+        h = self.model.p.harm
+        return np.clip(h.reporting_base + h.reporting_slope * np.asarray(trust), 0.0, 1.0)
+
     def intelligence(self) -> np.ndarray:
-        """How well police know each community: trust brings tips (1 at trust 0.4, the baseline's
-        level; with diminishing returns)."""
-        return np.clip(np.sqrt(self.model.communities.trust / 0.4), 0.2, 2.0)
+        """How well police know each community: tips follow residents' reporting, relative to the
+        reporting at the reference trust (1 there)."""
+        model = self.model
+        if not model.p.mechanisms.reporting:
+            return np.ones(len(model.communities.place))
+        reference = max(float(self.reporting(model.p.violence.reference_trust)), 1e-9)
+        return (self.reporting(model.communities.trust) / reference) ** model.p.police.tip_elasticity
 
-    def organisation_exposure(self) -> dict[int, float]:
-        """Share of enforcement against each organisation that is not bought off; under collusion,
-        police spare the dominant organisation and hit its rivals harder."""
-        collusion = self.model.p.policy.collusion
-        dominant = self.model.orgs.dominant()
-        exposure = {}
+    def exposure(self, org_id: int) -> float:
+        """Share of the actions aimed at an organisation that its bribes do not neutralise."""
+        org = self.model.orgs.get(org_id)
+        return 1.0 - org.neutralised if org is not None else 1.0
+
+    def exposures(self) -> np.ndarray:
+        """``exposure`` by organisation id (the last entry, for targets with no organisation, is 1)."""
+        out = np.ones(self.model.orgs.id_bound() + 1)
         for org in self.model.orgs:
-            share = 1 - org.neutralised
-            if collusion > 0 and dominant is not None:
-                share = share * (1 - collusion) if org is dominant else min(share * (1 + collusion), 2.0)
-            exposure[org.id] = share
-        return exposure
+            out[org.id] = 1.0 - org.neutralised
+        return out
 
-    def record_actions(self, actions: float, exposure: float) -> None:
-        """Count enforcement actions against organisations and the share neutralised."""
-        self.actions_against_orgs += actions
-        self.actions_neutralised += actions * max(0.0, 1 - exposure)
+    def redirect(self, owners: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Under a collusive arrangement, the protected organisation's targets are spared (by the
+        arrangement's strength) and the effort goes to its rivals' targets instead: the total is
+        unchanged. ``owners`` holds each target's organisation id."""
+        if self.protected < 0 or len(weights) == 0:
+            return weights
+        protected = owners == self.protected
+        rivals = weights[~protected].sum()
+        if rivals <= 0:
+            return weights
+        spared = weights[protected].sum() * self.model.p.policy.collusion
+        out = weights.copy()
+        out[protected] *= 1 - self.model.p.policy.collusion
+        out[~protected] *= 1 + spared / rivals
+        return out
 
-    def street_arrests(self, officer_weeks: float, intel: np.ndarray, exposure: dict[int, float]) -> None:
-        """Arrest dealers; the visible and those in high-trust places are likelier to be caught."""
+    def record_actions(self, actions: np.ndarray, exposure: np.ndarray) -> None:
+        """Count enforcement actions against organisations and the share neutralised by bribes."""
+        self.actions_against_orgs += float(np.sum(actions))
+        self.actions_neutralised += float(np.sum(actions * np.maximum(0.0, 1 - exposure)))
+
+    def street_arrests(self, officer_weeks: float, intel: np.ndarray) -> None:
+        """Arrest dealers; the visible and those in high-reporting places are likelier to be caught."""
         model = self.model
         p, dealers = model.p, model.dealers
         dealers.arrests[:] = 0
@@ -142,31 +179,30 @@ class Police(Agent):
         r = p.retail
         visibility = np.array([r.open_air_visibility, r.indoor_visibility, r.delivery_visibility,
                                r.online_visibility])[dealers.mode[active]]
-        community = dealers.community_of(active)
-        by_org = np.ones(model.orgs.id_bound() + 1)  # the last entry serves dealers with no supplier
-        for org_id, share in exposure.items():
-            by_org[org_id] = share
-        org_exposure = by_org[dealers.org[active]]
-        weight = visibility * intel[community] * org_exposure
-        hazard = np.minimum(officer_weeks * p.police.street_arrest_rate * weight / len(active), MAX_HAZARD)
-        self.record_actions(float((officer_weeks * p.police.street_arrest_rate * visibility * intel[community]
-                                   / len(active)).sum()), float(np.mean(org_exposure)))
-        caught = active[model.rng.random(len(active)) < hazard]
-        dealers.arrest(caught)
+        supplier = dealers.org[active]
+        reach = visibility * intel[dealers.community_of(active)]
+        base = officer_weeks * p.police.street_arrest_rate * reach / len(active)
+        aimed = self.redirect(supplier, base)
+        exposure = self.exposures()[supplier]
+        self.record_actions(aimed, exposure)
+        hazard = np.minimum(aimed * exposure, p.police.max_arrest_hazard)
+        dealers.arrest(active[model.rng.random(len(active)) < hazard])
 
     def user_arrests(self, officer_weeks: float, intel: np.ndarray) -> None:
-        """Arrest users for possession (or, where possession is decriminalised, refer them)."""
+        """Arrest users for possession (or, where possession is decriminalised, refer them). Under
+        harm-reduction policing, officers leave alone the people using services."""
         model = self.model
         policy, communities = model.p.policy, model.communities
         users = communities.users
         total_users = users.sum()
         if officer_weeks <= 0 or total_users == 0:
             return
-        stops = officer_weeks * model.p.police.user_arrest_rate
+        reachable = users
         if policy.harm_reduction_policing:
-            stops *= 0.5  # no arrests around services
-        chance = np.clip(stops * intel / total_users, 0.0, MAX_HAZARD)
-        caught = model.rng.binomial(users, chance)
+            reachable = np.maximum(users - np.round(model.harm.attending).astype(np.int64), 0)
+        chance = np.clip(officer_weeks * model.p.police.user_arrest_rate * intel / total_users, 0.0,
+                         model.p.police.max_arrest_hazard)
+        caught = model.rng.binomial(reachable, chance)
         dependent = model.rng.binomial(caught, np.divide(communities.dependent, users, out=np.zeros(len(users)),
                                                          where=users > 0))
         if policy.decriminalise_possession:
@@ -174,68 +210,97 @@ class Police(Agent):
             return
         model.log.record_places("arrest", caught, detail="user", places=communities.place)
 
-    def focused_deterrence(self, officer_weeks: float, exposure: dict[int, float]) -> None:
-        """Call in the most violent dealers and groups, offer services, and sanction whoever keeps
-        using violence; close the open-air markets where called-in dealers sell.
+    def focused_deterrence(self, officer_weeks: float) -> None:
+        """Call in the most violent dealers and groups, offer services, close the open-air markets of
+        the most violent places, and keep sanction capacity to answer warned groups' violence.
 
-        The threat is credible in proportion to how much of the violating group the sanction
-        capacity can cover (Kleiman & Kilmer's dynamic concentration).
-        """
+        One officer-week buys the same arrests here as anywhere. What changes is focus and
+        deterrence: each warned group learns how certain a swift sanction is if it uses violence —
+        the capacity set aside for it over the violence it would have to answer. Ranked allocation
+        gives the most violent group all it needs first, then the next (Kleiman & Kilmer 2009);
+        uniform allocation spreads capacity over every warned group."""
         model = self.model
-        p, dealers, orgs, rng = model.p, model.dealers, model.orgs, model.rng
+        p, dealers, orgs, rng, log = model.p, model.dealers, model.orgs, model.rng, model.log
+        self.fd_certainty = {}
         if officer_weeks <= 0:
-            self.deterrence_credibility = 0.0
             return
-        calls = rng.poisson(officer_weeks * p.police.call_in_rate)
+        police = p.police
+        calls = rng.poisson(officer_weeks * police.call_in_rate)
         # only those who have recently used violence are called in, the most violent first
-        violent = np.flatnonzero(dealers.active & ~dealers.warned & (dealers.violence_score >= 1.0))
+        recent = dealers.violence_score >= police.violence_threshold
+        violent = np.flatnonzero(dealers.active & ~dealers.warned & recent)
         chosen = violent[np.argsort(-dealers.violence_score[violent], kind="stable")[:calls]]
         dealers.warned[chosen] = True
-        model.log.record("call_in", len(chosen))
+        log.record("call_in", len(chosen))
         leaving = chosen[rng.random(len(chosen)) < p.violence.service_uptake]
         dealers.return_stock(leaving)
         dealers.remove(leaving)
-        # the most violent groups are called in this week; the focus moves as their violence falls
         ranked = sorted(orgs, key=lambda o: (-o.violence_score, o.id))
-        focus = max(1, int(np.ceil(calls / GROUP_CALL_IN)))
-        for rank, org in enumerate(ranked):
-            org.warned = rank < focus
+        for org in ranked[:max(1, int(np.ceil(calls / police.call_in_group_size)))]:
+            org.warned = True  # called in: the group knows it is on notice from now on
+        spent = len(chosen) / police.call_in_rate if police.call_in_rate > 0 else 0.0
         if p.policy.close_open_air:
-            self.close_open_air_markets(officer_weeks)
-        # sanctions: first the warned dealers who keep using violence, then warned groups' members
-        capacity = rng.poisson(officer_weeks * p.police.sanction_rate)
-        violators = np.flatnonzero(dealers.active & dealers.warned & (dealers.violence_score > 0.5))
-        violent_orgs = [o for o in orgs if o.warned and o.violence_score > 0.5]
-        violator_count = len(violators) + sum(o.size for o in violent_orgs) / 10
-        self.deterrence_credibility = float(min(1.0, capacity / max(violator_count, 1.0)))
-        order = violators[np.argsort(-dealers.violence_score[violators], kind="stable")]
-        sanctioned = order[:capacity]
-        dealers.arrest(sanctioned)
-        remaining = capacity - len(sanctioned)
-        for org in violent_orgs:
-            if remaining <= 0:
-                break
-            caught = min(remaining, rng.binomial(org.size, min(1.0, exposure.get(org.id, 1.0) * 0.5)))
-            remaining -= orgs.arrest_members(org, caught)
+            spent += self.close_open_air_markets(officer_weeks - spent)
+        capacity = max(officer_weeks - spent, 0.0)  # officer-weeks kept to answer warned groups' violence
+        per_dispute = 1 / police.street_arrest_rate if police.street_arrest_rate > 0 else np.inf
+        warned = [org for org in ranked if org.warned]
+        need = {org.id: max(org.attacks_ma * police.sanction_effort + org.disputes_ma * per_dispute,
+                            police.deterrence_reserve * police.sanction_effort) for org in warned}
+        total_need = sum(need.values())
+        for org in sorted(warned, key=lambda o: -need[o.id]):
+            if p.policy.deterrence_allocation == "ranked":
+                assigned = min(need[org.id], capacity)
+                capacity -= assigned
+            else:
+                assigned = capacity * need[org.id] / total_need
+            self.fd_certainty[org.id] = min(1.0, assigned / need[org.id])
+            self.sanction(org, assigned, per_dispute)
 
-    def close_open_air_markets(self, officer_weeks: float) -> None:
-        """Drug market intervention (High Point): the most violent open-air markets, as many as the
-        effort allows, are closed; their open-air dealers move indoors or to delivery over a few weeks."""
+    def sanction(self, org: TraffickingOrganisation, effort: float, per_dispute: float) -> None:
+        """Answer a warned group's violence of last week with the officer-weeks assigned to it:
+        each attack it started brings a response of ``police.sanction_effort`` officer-weeks
+        (arrests of its members and dealers at the usual productivity), each dispute of one of its
+        dealers that dealer's arrest."""
         model = self.model
-        places, dealers, rng = model.places, model.dealers, model.rng
-        urban = places.community_places
-        urban = urban[model.communities.users > 0]
-        closable = min(len(urban), int(officer_weeks / OFFICER_WEEKS_PER_MARKET))
+        police, dealers, rng = model.p.police, model.dealers, model.rng
+        responses = min(org.attacks, int(effort // police.sanction_effort))
+        effort -= responses * police.sanction_effort
+        disputed = np.flatnonzero(dealers.active & dealers.disputed & (dealers.org == org.id))
+        arrested = disputed[:min(len(disputed), int(effort // per_dispute))]
+        if responses:
+            crackdown = responses * police.sanction_effort * self.exposure(org.id)
+            others = np.setdiff1d(np.flatnonzero(dealers.active & (dealers.org == org.id)), arrested)
+            taken = int(rng.poisson(crackdown * police.street_arrest_rate))
+            arrested = np.concatenate([arrested, rng.permutation(others)[:taken]])
+            model.orgs.arrest_members(org, int(rng.poisson(crackdown * police.investigation_rate)))
+        dealers.arrest(arrested)
+        model.log.record("sanction", responses + len(arrested), org=org.id)
+
+    def close_open_air_markets(self, officer_weeks: float) -> float:
+        """Drug market intervention (High Point): police build cases against every open-air dealer
+        of the most violent open market, then close it; closed markets stay closed, and their
+        open-air dealers move indoors or to delivery over a few weeks. Returns the officer-weeks
+        spent this week."""
+        model = self.model
+        places, dealers, rng, r = model.places, model.dealers, model.rng, model.p.retail
+        open_air = dealers.active & (dealers.mode == SalesMode.OPEN_AIR)
+        urban = places.community_places[model.communities.users > 0]
         still_open = urban[~self.market_closed[urban]]
-        more = closable - int(self.market_closed[urban].sum())
-        if more > 0:  # closed markets stay closed; effort left over closes the next most violent
-            violence = model.violence.violence_ma
-            worst = still_open[np.argsort(-violence[still_open], kind="stable")[:more]]
-            self.market_closed[worst] = True
-        moving = np.flatnonzero(dealers.active & (dealers.mode == SalesMode.OPEN_AIR)
-                                & self.market_closed[dealers.place])
-        moving = moving[rng.random(len(moving)) < 0.3]
-        dealers.mode[moving] = np.where(rng.random(len(moving)) < 0.6, SalesMode.INDOOR, SalesMode.DELIVERY)
+        spent = 0.0
+        if len(still_open) and officer_weeks > 0:
+            target = int(still_open[np.argmax(model.violence.violence_ma[still_open])])
+            cost = np.count_nonzero(open_air & (dealers.place == target)) * model.p.police.case_effort
+            spent = min(officer_weeks, max(cost - self.case_progress, 0.0))
+            self.case_progress += spent
+            if self.case_progress >= cost:
+                self.market_closed[target] = True
+                self.case_progress = 0.0
+        moving = np.flatnonzero(open_air & self.market_closed[dealers.place])
+        moving = moving[rng.random(len(moving)) < r.closure_adjustment]
+        probs = dealers.mode_probabilities()
+        inside = probs[SalesMode.INDOOR] / max(probs[SalesMode.INDOOR] + probs[SalesMode.DELIVERY], 1e-9)
+        dealers.mode[moving] = np.where(rng.random(len(moving)) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
+        return spent
 
     def territory_intel(self, intel: np.ndarray) -> dict[int, float]:
         """Mean intelligence over the communities each organisation controls (1 where it holds none)."""
@@ -247,48 +312,53 @@ class Police(Agent):
         count = group_sum(owners, None, size)
         return {org.id: float(total[org.id] / count[org.id]) if count[org.id] else 1.0 for org in orgs}
 
-    def investigations(self, officer_weeks: float, exposure: dict[int, float], intel: dict[int, float]) -> None:
+    def investigations(self, officer_weeks: float, intel: dict[int, float]) -> None:
         """Arrest lieutenants and soldiers; capacity is shared across all members."""
-        model, orgs = self.model, self.model.orgs
-        members = sum(o.size - 1 for o in orgs)
-        if officer_weeks <= 0 or members <= 0:
+        model, orgs = self.model, list(self.model.orgs)
+        sizes = np.array([org.size - 1 for org in orgs], dtype=float)
+        if officer_weeks <= 0 or sizes.sum() <= 0:
             return
-        base = officer_weeks * model.p.police.investigation_rate / members
-        for org in orgs:
-            share = exposure.get(org.id, 1.0)
-            hazard = min(base * share * intel[org.id], MAX_HAZARD)
-            self.record_actions(base * (org.size - 1), share)
-            orgs.arrest_members(org, model.rng.binomial(max(org.size - 1, 0), hazard))
+        ids = np.array([org.id for org in orgs])
+        per_member = officer_weeks * model.p.police.investigation_rate / sizes.sum()
+        aimed = self.redirect(ids, per_member * np.maximum(sizes, 0)) / np.maximum(sizes, 1)
+        exposure = np.array([self.exposure(org.id) for org in orgs])
+        self.record_actions(aimed * np.maximum(sizes, 0), exposure)
+        for org, rate, share in zip(orgs, aimed.tolist(), exposure.tolist(), strict=True):
+            hazard = min(rate * share * intel[org.id], model.p.police.max_arrest_hazard)
+            model.orgs.arrest_members(org, model.rng.binomial(max(org.size - 1, 0), hazard))
 
-    def high_value_targeting(self, officer_weeks: float, exposure: dict[int, float],
-                             intel: dict[int, float]) -> None:
+    def high_value_targeting(self, officer_weeks: float, intel: dict[int, float]) -> None:
         """Try to capture (or, in militarised operations, kill) each leader; succession follows."""
-        model, orgs = self.model, self.model.orgs
-        if officer_weeks <= 0 or not len(orgs):
+        model, orgs = self.model, list(self.model.orgs)
+        if officer_weeks <= 0 or not orgs:
             return
-        sizes = {org.id: org.size for org in orgs}
-        total = sum(sizes.values())
-        for org in orgs:
+        sizes = np.array([org.size for org in orgs], dtype=float)
+        if sizes.sum() <= 0:
+            return
+        ids = np.array([org.id for org in orgs])
+        effort = self.redirect(ids, officer_weeks * sizes / sizes.sum())  # the biggest draw most attention
+        exposure = np.array([self.exposure(org.id) for org in orgs])
+        self.record_actions(effort * model.p.police.hvt_rate, exposure)
+        kill_share = model.p.policy.militarisation * model.p.police.militarised_kill_share
+        for org, aimed, share in zip(orgs, effort.tolist(), exposure.tolist(), strict=True):
             leader = org.leader
-            if leader is None or total <= 0:
+            if leader is None:
                 continue
-            per_org = officer_weeks * sizes[org.id] / total  # the biggest organisations draw most attention
-            share = exposure.get(org.id, 1.0)
-            self.record_actions(per_org * model.p.police.hvt_rate, share)
-            chance = 1 - np.exp(-per_org * model.p.police.hvt_rate * share * intel.get(org.id, 1.0))
+            chance = 1 - np.exp(-aimed * model.p.police.hvt_rate * share * intel.get(org.id, 1.0))
             if model.rng.random() >= chance:
                 continue
             place = leader.place
-            if model.rng.random() < 0.5 * model.p.policy.militarisation:
+            if model.rng.random() < kill_share:
                 model.log.record("homicide", detail="police", place=place, org=org.id)
                 model.log.record("incident", detail="police", place=place, org=org.id)
             else:
                 model.log.record("arrest", detail="leader", place=place, org=org.id)
+                org.arrested += 1
             model.log.record("leader_removal", place=place, org=org.id)
             org.remove_member(leader)
-            orgs.succession(org)
+            model.orgs.succession(org)
 
-    def interdiction(self, officer_weeks: float, exposure: dict[int, float]) -> None:
+    def interdiction(self, officer_weeks: float) -> None:
         """Deploy interdiction on the targeted segments and catch lots in transit."""
         model = self.model
         p, routes = model.p, model.routes
@@ -301,6 +371,11 @@ class Police(Agent):
             chosen = routes.corridor_of_edge == model.places.corridors.index(target)
         per_segment = officer_weeks / max(chosen.sum(), 1)
         extra = np.where(chosen, 1 - np.exp(-per_segment * p.police.interdiction_rate), 0.0)
+        orgs = list(model.orgs)
+        carried = np.array([float(org.in_transit.sum()) for org in orgs])
+        ids = np.array([org.id for org in orgs])
+        focus = safe_ratio(self.redirect(ids, carried), carried, 1.0)
+        exposure = {org.id: f * self.exposure(org.id) for org, f in zip(orgs, focus.tolist(), strict=True)}
         actions, neutralised = model.trafficking.interdict(extra, exposure)
         self.actions_against_orgs += actions
         self.actions_neutralised += neutralised
@@ -323,40 +398,45 @@ class Police(Agent):
         farms.eradicate(eligible & (model.rng.random(len(standing)) < min(1.0, hectares / total)))
 
     def community_policing(self, officer_weeks: float) -> None:
-        """Officers in communities (more where deprivation is higher) build trust and state presence."""
+        """Officers in communities (more where deprivation is higher) meet residents and build state
+        presence in transit towns."""
         model = self.model
-        communities, places = model.communities, model.places
+        police, communities, places = model.p.police, model.communities, model.places
         self.community_effort[:] = 0.0
         if officer_weeks <= 0:
             return
-        weight = communities.population * (0.5 + communities.deprivation)
+        tilt = 1 + police.community_targeting * (communities.deprivation - communities.deprivation.mean())
+        weight = communities.population * np.maximum(tilt, 0.0)
         self.community_effort = officer_weeks * weight / weight.sum()
         towns = np.flatnonzero(places.kind[communities.place] == TRANSIT)
         per_100k = self.community_effort[towns] / communities.population[towns] * PER_100K
         where = communities.place[towns]
-        target = np.minimum(places.state_presence_base[where] + 0.01 * per_100k, 0.95)
-        places.state_presence[where] += 0.02 * (target - places.state_presence[where])
+        target = np.minimum(places.state_presence_base[where] + police.presence_gain * per_100k, police.max_presence)
+        places.state_presence[where] += police.presence_adjustment * (target - places.state_presence[where])
 
     def anti_money_laundering(self, officer_weeks: float) -> None:
         """Seize criminal revenue in proportion to organisations' revenue."""
         model, orgs = self.model, list(self.model.orgs)
         if officer_weeks <= 0 or not orgs:
             return
-        pool = officer_weeks * model.p.police.aml_seizure_rate
         revenue = np.array([max(o.revenue_ma, 0.0) for o in orgs])
         if revenue.sum() <= 0:
             return
-        for org, share in zip(orgs, revenue / revenue.sum(), strict=True):
-            seized = min(pool * share, max(org.cash, 0.0) + org.revenue)
+        ids = np.array([o.id for o in orgs])
+        pool = officer_weeks * model.p.police.aml_seizure_rate * self.redirect(ids, revenue / revenue.sum())
+        for org, aimed in zip(orgs, pool.tolist(), strict=True):
+            seized = min(aimed * self.exposure(org.id), max(org.cash, 0.0) + org.revenue)
             org.cash -= seized
-            org.aml_share = ewma(org.aml_share, seized / max(org.revenue_ma, 1.0), 0.1)
+            org.losses += seized
+            org.aml_share = ewma(org.aml_share, seized / max(org.revenue_ma, 1.0), model.p.trafficking.loss_memory)
             model.log.record("cash_seizure", seized, org=org.id)
 
     def reactive_policing(self, officer_weeks: float, intel: np.ndarray) -> None:
-        """Investigate last week's drug-market homicides; the killers go to the justice system and
-        the organisation responsible loses them. The share cleared (its moving average) is the
-        certainty of punishment that deters violence in the violence stage."""
+        """Investigate last week's drug-market homicides; witnesses' reports make cases easier. The
+        killers go to the justice system and the organisation responsible loses them. The share
+        cleared (its moving average) is the certainty of punishment offenders know of."""
         model = self.model
+        self.reactive_effort = officer_weeks
         pending = self.open_cases
         if pending <= 0:
             return
@@ -364,22 +444,24 @@ class Police(Agent):
         cleared = int(min(pending, model.rng.poisson(expected)))
         self.open_cases = 0
         share = cleared / pending
-        self.clearance = share if np.isnan(self.clearance) else ewma(self.clearance, share, 0.05)
+        memory = model.p.police.clearance_memory
+        self.clearance = share if np.isnan(self.clearance) else ewma(self.clearance, share, memory)
         model.log.record("arrest", cleared, detail="violent")
         violent = sorted(model.orgs, key=lambda o: (-o.violence_score, o.id))
         for org in violent[:cleared]:
             soldiers = org.soldiers()
             if soldiers:
                 org.remove_member(soldiers[int(model.rng.integers(len(soldiers)))])
+                org.arrested += 1
 
     def militarised_operations(self, effort: dict[str, float]) -> None:
-        """Militarised operations bring armed confrontations with organisations."""
+        """Militarised units do part of the front-line work (the militarisation share); each of their
+        officer-weeks may meet armed members, and such encounters are fought out."""
         model = self.model
-        militarisation = model.p.policy.militarisation
-        if militarisation <= 0:
-            return
-        facing = effort["street"] + effort["investigation"] + effort["hvt"] + effort["deterrence"]
-        self.confrontations += int(model.rng.poisson(militarisation * facing * model.p.police.confrontation_rate))
+        militarised = model.p.policy.militarisation * (effort["street"] + effort["investigation"] + effort["hvt"]
+                                                       + effort["deterrence"])
+        if militarised > 0:
+            self.confrontations += int(model.rng.poisson(militarised * model.p.police.confrontation_rate))
 
     # -- outputs ------------------------------------------------------------------------------------------------
     @metric("arrests", "people/week", "process", "All arrests: users, dealers, organisation members, leaders, "

@@ -27,6 +27,11 @@ from marketsim.world import PRODUCTION
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
+SHARE_MARGIN = 0.01
+"""Starting crop shares stay this far inside (0, max share), so each household's hurdle is finite."""
+TIE_BREAK = 1e-4
+"""Random jitter that breaks ties between equally eradicated places (far below any real difference)."""
+
 
 class Producer(RowAgent):
     """A farming household. Grows the drug crop or an alternative, and may relocate after
@@ -60,9 +65,10 @@ class Farms:
                                  p.world.land_per_producer_ha)
         self.place = place                                   # index into the model's place list
         self.region = places.region[place]                   # index into the model's region list
-        self.land_ha = per_household[place] * rng.lognormal(0.0, 0.3, size=len(place))
-        self.drug_share = np.clip(rng.beta(4, 4, size=len(place)) * 2 * p.production.initial_drug_share,
-                                  0.01, p.production.max_drug_share * 0.99)  # share of land under drug crop
+        self.land_ha = per_household[place] * rng.lognormal(0.0, p.production.land_spread, size=len(place))
+        half = p.production.initial_share_concentration / 2  # a symmetric Beta: mean 0.5, scaled to the mean share
+        self.drug_share = np.clip(rng.beta(half, half, size=len(place)) * 2 * p.production.initial_drug_share,
+                                  SHARE_MARGIN, p.production.max_drug_share * (1 - SHARE_MARGIN))
         self.fallow_ha = np.zeros(len(place))               # eradicated crop still regrowing
         self.perceived_risk = np.zeros(len(place))          # expected weekly share of crop eradicated
         self.just_eradicated = np.zeros(len(place), dtype=bool)
@@ -114,15 +120,17 @@ class Farms:
         farms_idx = places.of_kind(PRODUCTION)
         supply = group_sum(places.region[farms_idx], self.stock[farms_idx], len(places.regions))
         ratio = (self.requested_kg + 1e-6) / (supply + 1e-6)
-        self.price = self.price * np.exp(p.price_adjustment * np.clip(np.log(ratio), -1, 1))
-        self.price = np.clip(self.price, p.farm_price * 0.1, p.farm_price * 10)
+        signal = np.clip(np.log(ratio), -p.price_signal_cap, p.price_signal_cap)
+        self.price = np.clip(self.price * np.exp(p.price_adjustment * signal),
+                             p.farm_price / p.farm_price_band, p.farm_price * p.farm_price_band)
 
     def choose_crops(self) -> None:
         """Move each household's crop mix toward its preferred mix; eradicated fields regrow."""
         p = self.model.p.production
         self.perceived_risk = ewma(self.perceived_risk, self.eradication_share[self.place], p.eradication_memory)
-        preferred = p.max_drug_share * sigmoid(p.crop_response * (self.crop_advantage() - self.hurdle))
-        self.drug_share = ewma(self.drug_share, preferred, p.crop_adjust_rate)
+        if self.model.p.mechanisms.crop_choice:
+            preferred = p.max_drug_share * sigmoid(p.crop_response * (self.crop_advantage() - self.hurdle))
+            self.drug_share = ewma(self.drug_share, preferred, p.crop_adjust_rate)
         self.fallow_ha = np.minimum(self.fallow_ha * (1 - 1 / p.regrowth_weeks), self.land_ha * self.drug_share)
 
     def relocate_eradicated(self) -> None:
@@ -131,10 +139,10 @@ class Farms:
         hit = np.flatnonzero(self.just_eradicated)
         self.just_eradicated[:] = False
         movers = hit[rng.random(len(hit)) < p.relocation_prob]
-        if len(movers) == 0:
+        if len(movers) == 0 or not self.model.p.mechanisms.relocation:
             return
         farm_places = places.of_kind(PRODUCTION)
-        risk = self.eradication_ma[farm_places] + rng.uniform(0, 1e-4, len(farm_places))
+        risk = self.eradication_ma[farm_places] + rng.uniform(0, TIE_BREAK, len(farm_places))
         regions = places.region[farm_places]
         # for each origin region, the least-eradicated place elsewhere
         safest = {r: int(farm_places[regions != r][np.argmin(risk[regions != r])])
@@ -161,7 +169,7 @@ class Farms:
         spoiled = self.stock * p.spoilage
         self.stock -= spoiled
         ledger.lost += float(spoiled.sum())
-        self.eradication_ma = ewma(self.eradication_ma, self.eradication_share, 0.1)
+        self.eradication_ma = ewma(self.eradication_ma, self.eradication_share, p.relocation_memory)
         self.eradication_share[:] = 0.0
 
     # -- what other subsystems do to farms ------------------------------------------------------------
@@ -197,6 +205,10 @@ class Farms:
     def production_share(self) -> np.ndarray:
         total = self.harvest_kg.sum()
         return self.harvest_kg / total if total > 0 else np.zeros(len(self.harvest_kg))
+
+    @metric("regional_production_kg", "kg pure/week", "market", "Drug harvested in this region.", per_region=True)
+    def regional_production(self) -> np.ndarray:
+        return self.harvest_kg.copy()
 
     @metric("farm_price", "USD/kg pure", "market", "Production-weighted farm-gate price.")
     def farm_price(self) -> float:

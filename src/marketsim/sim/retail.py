@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.sim.common import (
+    PER_1000,
     WEEKS_PER_YEAR,
     Column,
     RowAgent,
@@ -27,11 +28,6 @@ from marketsim.sim.trafficking import chain_price
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
     from marketsim.sim.organisations import TraffickingOrganisation
-
-QUIT_RATE = 0.01  # weekly chance a dealer leaves the trade of their own accord (assumption)
-STOCK_ADJUSTMENT = 0.5  # share of the gap to target stock a dealer refills each week beyond sales
-LOYALTY_SWITCH = 0.03  # weekly chance a dealer switches to the organisation controlling their turf
-
 
 class SalesMode(IntEnum):
     """How a dealer sells: each mode differs in visibility to police and in violence."""
@@ -82,6 +78,7 @@ class Dealers:
         self.violence = np.zeros(capacity)                  # propensity to use violence
         self.violence_score = np.zeros(capacity)            # recent violent acts (decaying)
         self.warned = np.zeros(capacity, dtype=bool)        # called in by focused deterrence
+        self.disputed = np.zeros(capacity, dtype=bool)      # involved in a violent dispute this week
         self.has_record = np.zeros(capacity, dtype=bool)    # criminal record
         self.agents: list[Dealer | None] = [None] * capacity
         n = len(communities.place)
@@ -96,7 +93,7 @@ class Dealers:
         self.wholesale_value = 0.0
         where = np.repeat(communities.place, counts)
         orgs = model.orgs.controller[where].copy()
-        switch = model.rng.random(len(where)) < model.p.retail.vacancy_rivals / 2
+        switch = model.rng.random(len(where)) < model.p.retail.initial_rival_share
         orgs[switch] = self.rival_suppliers(where[switch])
         self.recruit(self.free_slots(len(where)), where, orgs)
         # stocks and prices at the steady state: each dealer its share of local demand
@@ -113,6 +110,20 @@ class Dealers:
         """Slot indices of active dealers."""
         return np.flatnonzero(self.active)
 
+    def holds_territory(self, slots: np.ndarray) -> np.ndarray:
+        """Whether each dealer sells on street territory (online vendors do not)."""
+        if not self.model.p.mechanisms.street_territory:
+            return np.ones(len(slots), dtype=bool)
+        return self.mode[slots] != SalesMode.ONLINE
+
+    def street_contact(self, slots: np.ndarray) -> np.ndarray:
+        """Each dealer's face-to-face contact with rival dealers on shared street territory,
+        relative to an open-air dealer's (online vendors: none)."""
+        r = self.model.p.retail
+        if not self.model.p.mechanisms.street_territory:
+            return np.full(len(slots), r.open_air_contact)
+        return np.array([r.open_air_contact, r.indoor_contact, r.delivery_contact, 0.0])[self.mode[slots]]
+
     def community_of(self, slots: np.ndarray) -> np.ndarray:
         """Community row of each dealer slot."""
         return self.model.places.community[self.place[slots]]
@@ -121,7 +132,7 @@ class Dealers:
         """Double the number of slots."""
         extra = len(self.active)
         for name in ("active", "place", "org", "mode", "stock", "sales_ma", "price", "violence",
-                     "violence_score", "warned", "has_record"):
+                     "violence_score", "warned", "disputed", "has_record"):
             value = getattr(self, name)
             fill = -1 if name == "org" else 0
             setattr(self, name, np.concatenate([value, np.full(extra, fill, dtype=value.dtype)]))
@@ -136,7 +147,7 @@ class Dealers:
     # -- recruitment and leaving -----------------------------------------------------------------------
     def target(self) -> np.ndarray:
         """Dealers each community's users support; a legal market takes its share of the trade."""
-        return (self.model.communities.users * self.model.p.retail.dealers_per_1000_users / 1000.0
+        return (self.model.communities.users * self.model.p.retail.dealers_per_1000_users / PER_1000
                 * (1 - self.model.p.policy.legal_share))
 
     def mode_probabilities(self) -> np.ndarray:
@@ -181,10 +192,11 @@ class Dealers:
         self.mode[slots] = self.draw_modes(n, places)
         self.stock[slots] = 0.0
         self.sales_ma[slots] = 0.0
-        self.violence[slots] = np.clip(model.rng.normal(p.dealer_violence, 0.2, n), 0, 1)
+        self.violence[slots] = np.clip(model.rng.normal(p.dealer_violence, p.violence_spread, n), 0, 1)
         self.violence_score[slots] = 0.0
         self.warned[slots] = False
-        self.has_record[slots] = model.rng.random(n) < np.minimum(1.0, 30 * record_share)
+        self.disputed[slots] = False
+        self.has_record[slots] = model.rng.random(n) < np.minimum(1.0, p.record_overrepresentation * record_share)
         for slot in slots.tolist():
             self.agents[slot] = Dealer(model, self, slot)
 
@@ -221,9 +233,8 @@ class Dealers:
         arrested = group_sum(community, None, n)
         self.arrests += arrested
         self.disruption += np.divide(arrested, have, out=np.zeros_like(arrested), where=have > 0)
-        seized = float(self.stock[slots].sum())
-        model.ledger.seized += seized
-        model.log.record("seizure", seized, detail="retail")
+        model.ledger.seized += float(self.stock[slots].sum())
+        model.log.record_places("seizure", group_sum(self.place[slots], self.stock[slots], places.n), detail="retail")
         model.log.record_places("arrest", group_sum(self.place[slots], None, places.n), detail="dealer")
         self.remove(slots)
 
@@ -243,7 +254,7 @@ class Dealers:
         local = controller[self.place[active]]
         orphan = ~np.isin(self.org[active], self.model.orgs.ids())
         switch = (local >= 0) & (self.org[active] != local) & (
-            orphan | (self.model.rng.random(len(active)) < LOYALTY_SWITCH))
+            orphan | (self.model.rng.random(len(active)) < self.model.p.retail.loyalty_switch))
         self.org[active[switch]] = local[switch]
         leave = orphan & (local < 0)
         if leave.any():
@@ -255,7 +266,7 @@ class Dealers:
         model = self.model
         p, places, communities, rng = model.p.retail, model.places, model.communities, model.rng
         active = self.active_slots()
-        quitting = active[rng.random(len(active)) < QUIT_RATE]
+        quitting = active[rng.random(len(active)) < p.quit_rate]
         if len(quitting):
             self.return_stock(quitting)
             self.remove(quitting)
@@ -264,9 +275,12 @@ class Dealers:
         n = len(communities.place)
         have = group_sum(community, None, n)
         vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
-        fill = np.clip(p.replacement_rate * communities.deprivation / 0.5, 0.0, 1.0)
+        relative_deprivation = communities.deprivation / max(communities.deprivation.mean(), 1e-9)
+        fill = np.clip(p.replacement_rate * relative_deprivation, 0.0, 1.0)
         recruits = rng.binomial(vacancies, fill)
         controller = model.orgs.controller
+        if not model.p.mechanisms.replacement:
+            recruits[:] = 0
         recruits[controller[communities.place] < 0] = 0
         total = int(recruits.sum())
         if total == 0:
@@ -286,7 +300,7 @@ class Dealers:
         """Dealers refill their stock from their organisation; short organisations ration."""
         p, orgs = self.model.p.retail, self.model.orgs
         active = self.active_slots()
-        want = np.maximum(self.sales_ma[active] + STOCK_ADJUSTMENT * (
+        want = np.maximum(self.sales_ma[active] + p.stock_adjustment * (
             self.sales_ma[active] * p.cover_weeks - self.stock[active]), 0.0)
         size = orgs.id_bound()
         supplier = self.org[active]
@@ -304,7 +318,7 @@ class Dealers:
         for org in orgs:
             org.city_stock -= float(sold[org.id])
             org.revenue += float(sold[org.id] * price[org.id])
-            org.sales_ma = ewma(org.sales_ma, float(expected[org.id]), 0.2)
+            org.sales_ma = ewma(org.sales_ma, float(expected[org.id]), p.sales_adjustment)
         self.wholesale_kg = float(bought.sum())
         self.wholesale_value = float((bought * price[supplier]).sum())
 
@@ -316,19 +330,20 @@ class Dealers:
         community = self.community_of(active)
         n = len(self.local_price)
         have = group_sum(community, None, n)
-        self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), 0.1)
+        self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
         by_org = np.zeros(model.orgs.id_bound() + 1)  # the last entry serves dealers with no supplier
         for org in model.orgs:
             by_org[org.id] = org.wholesale_price
         wholesale = by_org[self.org[active]]
         cover = safe_ratio(self.stock[active], self.sales_ma[active] * p.cover_weeks, 1.0)
-        scarcity = np.clip(np.maximum(cover, 1e-3) ** -0.25, 0.8, 1.6)
-        risk = np.minimum(1.0, WEEKS_PER_YEAR * self.arrest_hazard[community])  # expected arrests per dealer-year
+        scarcity = np.clip(np.maximum(cover, 1e-3) ** -p.scarcity_elasticity, p.scarcity_floor, p.scarcity_cap)
+        yearly = np.minimum(WEEKS_PER_YEAR * self.arrest_hazard[community], p.risk_cap)  # expected arrests per year
+        risk = yearly if model.p.mechanisms.risk_prices else 0.0
         self.price[active] = wholesale * p.retail_markup * (1 + model.p.trafficking.risk_premium * risk) * scarcity
         stock = group_sum(community, self.stock[active], n)
         target = group_sum(community, self.sales_ma[active] * p.cover_weeks, n)
-        self.local_purity = np.clip(p.purity * np.clip(safe_ratio(stock, target, 1.0), 0.2, 1.2) ** p.purity_response,
-                                    0.05, 0.95)
+        ratio = np.clip(safe_ratio(stock, target, 1.0), p.min_stock_ratio, p.max_stock_ratio)
+        self.local_purity = np.clip(p.purity * ratio ** p.purity_response, p.min_purity, p.max_purity)
         priced = group_sum(community, self.price[active] * np.maximum(self.stock[active], 1e-9), n)
         weights = group_sum(community, np.maximum(self.stock[active], 1e-9), n)
         self.local_price = np.where(weights > 0, safe_ratio(priced, weights), self.local_price)

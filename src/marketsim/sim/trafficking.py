@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from marketsim.config.params import Params
     from marketsim.model import DrugMarketModel
 
-PIPELINE_ADJUSTMENT = 0.25
-"""Share of the gap to the target pipeline ordered each week on top of expected sales (an
-order-up-to rule with partial adjustment, which avoids the bullwhip effect of refilling at once)."""
-
-
 def chain_price(params: Params, farm_price: float) -> float:
     """Wholesale price after the border implied by a farm-gate price and the chain's markups."""
     t = params.trafficking
@@ -42,19 +37,21 @@ class Trafficking:
         routes, dealers = model.routes, model.dealers
         self.flow = np.zeros(len(routes.edges))      # kg this week on each segment
         self.flow_ma = np.zeros(len(routes.edges))   # moving average (congestion, maps)
+        self.through = np.zeros(model.places.n)      # kg this week passing through each place
         self.stake = np.zeros(model.places.n)        # USD of transit margin and farm sales by place this week
         self.farm_sales = np.zeros(model.places.n)   # USD paid to farmers by place this week
         active = dealers.active_slots()
         sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active],
                                    minlength=model.orgs.id_bound())
         base = chain_price(model.p, float(model.farms.price.mean()))
-        for org in model.orgs:
+        t = model.p.trafficking
+        for org in model.orgs:  # half the target cover landed, one week's sales in transit
             org.sales_ma = float(sales_by_org[org.id])
-            org.city_stock = org.sales_ma * 1.5
+            org.city_stock = org.sales_ma * t.stock_cover_weeks / 2
             org.wholesale_price = base
             org.revenue_ma = org.sales_ma * base
             org.revenue = org.revenue_ma
-            org.cash = org.revenue_ma * 4
+            org.cash = org.revenue_ma * t.initial_cash_weeks
             org.in_transit = org.sales_ma * np.full(len(routes.paths), 1.0 / len(routes.paths))
 
     # -- the weekly rule: stage 2, trafficking ------------------------------------------------------------
@@ -75,6 +72,7 @@ class Trafficking:
             org.learn_routes(t.risk_learning, t.risk_decay)
         orgs.emergence()
         self.stake = np.zeros(model.places.n)
+        self.through = np.zeros(model.places.n)
         bought = self.buy_at_farm_gate()
         self.ship(bought)
         self.set_wholesale_prices()
@@ -88,7 +86,7 @@ class Trafficking:
         stock = group_sum(places.region[farm_places], farms.stock[farm_places], n_regions)
         attractiveness = stock / farms.price
         split = attractiveness / attractiveness.sum() if attractiveness.sum() > 0 else np.full(n_regions, 1 / n_regions)
-        wants = np.array([max(0.0, o.sales_ma + PIPELINE_ADJUSTMENT * (
+        wants = np.array([max(0.0, o.sales_ma + t.pipeline_adjustment * (
             o.sales_ma * t.stock_cover_weeks - o.city_stock - o.source_stock)) for o in orgs])
         requests = np.outer(wants, split)
         requested = requests.sum(axis=0)
@@ -124,7 +122,7 @@ class Trafficking:
         learned = np.array([np.minimum(o.risk, 0.999) for o in orgs])
         path_risk = 1 - np.exp(routes.incidence @ np.log1p(-learned).T)
         value = farm_price[routes.path_region] * t.export_markup * t.corridor_markup
-        congestion = 1 + (self.flow_ma / routes.capacity) ** 2
+        congestion = 1 + (self.flow_ma / routes.capacity) ** t.congestion_exponent
         cost = ((routes.incidence @ (routes.cost * congestion))[:, None]
                 + t.toll_rate * value[:, None] * (routes.tolls @ foreign.T) + value[:, None] * path_risk)
         totals = bought.sum(axis=1, keepdims=True)
@@ -145,7 +143,8 @@ class Trafficking:
             org.source_stock = 0.0
         path_flow = shipped.sum(axis=1)
         self.flow = routes.incidence.T @ path_flow
-        self.flow_ma = ewma(self.flow_ma, self.flow, 0.2)
+        self.through = routes.through.T @ path_flow
+        self.flow_ma = ewma(self.flow_ma, self.flow, t.flow_memory)
         tolls_paid = np.einsum("ko,kn,on->n", shipped * value[:, None] * t.toll_rate, routes.tolls, foreign)
         income = group_sum(np.maximum(controller, 0), tolls_paid * (controller >= 0), int(ids.max()) + 1)
         for org in orgs:
@@ -156,14 +155,18 @@ class Trafficking:
 
     def set_wholesale_prices(self) -> None:
         """Wholesale price after the border: the chain's markups on the farm price, a premium for
-        the risk of seizure and arrest borne, and a scarcity factor when the pipeline is short."""
+        the risk borne at this tier (shipments seized, members arrested, revenue seized), and a
+        scarcity factor when the pipeline is short."""
         model = self.model
         t = model.p.trafficking
         base = chain_price(model.p, float(np.mean(model.farms.price)))
+        priced_risk = model.p.mechanisms.risk_prices
         for org in model.orgs:
             cover = (org.city_stock + float(org.in_transit.sum())) / max(org.sales_ma, 1e-9)
-            scarcity = float(np.clip((t.stock_cover_weeks / max(cover, 1e-9)) ** 0.3, 0.7, 2.0))
-            org.wholesale_price = base * (1 + t.risk_premium * (org.seizure_share + org.aml_share)) * scarcity
+            scarcity = float(np.clip((t.stock_cover_weeks / max(cover, 1e-9)) ** t.scarcity_elasticity,
+                                     t.scarcity_floor, t.scarcity_cap))
+            risk = org.seizure_share + org.aml_share + org.arrest_share if priced_risk else 0.0
+            org.wholesale_price = base * (1 + t.risk_premium * risk) * scarcity
 
     # -- what police do to shipments -------------------------------------------------------------------------
     def interdict(self, extra_detection: np.ndarray, exposure: dict[int, float]) -> tuple[float, float]:
@@ -184,17 +187,21 @@ class Trafficking:
         lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
         caught = rng.binomial(lots, np.clip(catch, 0.0, 1.0))
         seized = transit * np.divide(caught, lots, out=np.zeros(lots.shape), where=lots > 0)
+        seized_at = np.zeros(model.places.n)
         for i, k in np.argwhere(caught > 0).tolist():
             segments = np.array(routes.paths[k])
             weights = detection[segments] / detection[segments].sum()
-            orgs[i].seized_on[segments] += rng.multinomial(int(caught[i, k]), weights)
+            lots_on = rng.multinomial(int(caught[i, k]), weights)
+            orgs[i].seized_on[segments] += lots_on
+            np.add.at(seized_at, routes.checkpoint[segments], seized[i, k] * lots_on / max(lots_on.sum(), 1))
         for i, org in enumerate(orgs):
             org.in_transit -= seized[i]
+            org.losses += float(seized[i].sum()) * org.wholesale_price
             if shipped[i] > 0:
-                org.seizure_share = ewma(org.seizure_share, float(seized[i].sum() / shipped[i]), 0.1)
-        kg = float(seized.sum())
-        model.ledger.seized += kg
-        model.log.record("seizure", kg, detail="interdiction")
+                org.seizure_share = ewma(org.seizure_share, float(seized[i].sum() / shipped[i]),
+                                         p.trafficking.loss_memory)
+        model.ledger.seized += float(seized.sum())
+        model.log.record_places("seizure", seized_at, detail="interdiction")
         return float(actions.sum()), float((actions * np.maximum(0.0, 1 - share)).sum())
 
     # -- outputs -----------------------------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 confrontations with police, extortion and kidnapping, vigilantism, and background homicide.
 
 Violence is instrumental: the chance that an organisation attacks a rival's place rises with the
-drug value at stake there, with parity between the two, during succession fights, with firearms
-and militarisation; it falls with state presence, with hegemony (few rivals, unequal strength),
-with collusion, and with a credible threat of sanctions aimed at violence itself. Street
-disputes arise between rival dealers selling on the same streets, mostly in open-air markets.
+drug value at stake there and with parity between the two; it falls with state presence, with
+residents' collective efficacy, with hegemony (unequal strength), and with the certainty of a
+sanction — from homicide investigations, from focused deterrence's responses, and from the police
+who keep the peace of a collusive arrangement. Its lethality follows the armament of the groups
+involved, which rises when armed units confront them. Street disputes arise between rival dealers
+who meet on shared street territory, mostly in open-air markets.
 """
 
 from __future__ import annotations
@@ -17,17 +19,11 @@ import numpy as np
 from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, safe_ratio
 
 if TYPE_CHECKING:
+    from marketsim.config.params import ViolenceParams
     from marketsim.model import DrugMarketModel
-    from marketsim.sim.organisations import TraffickingOrganisation
 
-VACANT_TAKEOVER = 0.1      # weekly chance a neighbour occupies a place nobody defends
-ATTACKER_ODDS = 0.5        # an attack succeeds at most half the time, even against no resistance
-EXTORTION_TAKE = 2000.0    # USD an organisation gains per extortion event (assumption)
-BASE_EXTORTION = 0.1       # extortion by organisations that are not diversifying, relative
-VIGILANTE_LETHALITY = 0.3  # deaths per vigilante incident (assumption)
-MODE_FRICTION = np.array([1.0, 0.2, 0.15, 0.0])  # dispute exposure by SalesMode (assumption; MDLE 2013, 2014)
-SCORE_DECAY = 0.9          # weekly decay of recent-violence scores
-RECORD_VIOLENCE = 0.6      # extra violence of dealers with a prison record (prison as a school of crime; assumption)
+DEALERS_PER_DISPUTE = 2
+"""A dispute is between two dealers."""
 
 
 class Violence:
@@ -46,6 +42,11 @@ class Violence:
     def step(self) -> None:
         """Stage 7 — violence, in a fixed order; then the police get this week's cases."""
         model = self.model
+        v = model.p.violence
+        dealers = model.dealers
+        dealers.disputed[:] = False
+        for org in model.orgs:
+            org.attacks = org.disputes = 0
         self.update_value_at_stake()
         self.territorial_contests()
         self.dealer_disputes()
@@ -55,28 +56,71 @@ class Violence:
         drug_market = float(model.log.total("homicide"))
         self.background()
         model.police.report_homicides(round(drug_market))
-        self.violence_ma = ewma(self.violence_ma, model.log.by_place("homicide"), 0.1)
-        model.dealers.violence_score *= SCORE_DECAY
+        self.violence_ma = ewma(self.violence_ma, model.log.by_place("homicide"), v.violence_memory)
+        dealers.violence_score *= 1 - v.violence_memory
         for org in model.orgs:
-            org.violence_score *= SCORE_DECAY
+            org.violence_score *= 1 - v.violence_memory
+            org.attacks_ma = ewma(org.attacks_ma, org.attacks, v.violence_memory)
+            org.disputes_ma = ewma(org.disputes_ma, org.disputes, v.violence_memory)
 
-    def effective_firearms(self, place: np.ndarray | int) -> np.ndarray:
-        """Firearm lethality: local availability, raised by militarised operations (arms race)."""
-        boost = 1 + 0.5 * self.model.p.policy.militarisation
-        return np.minimum(self.model.places.firearms[place] * boost, 1.0)
+    def certainty(self, org_ids: np.ndarray, other_ids: np.ndarray | None = None) -> np.ndarray:
+        """Chance that a violent act by each organisation in ``org_ids`` (against ``other_ids``, if
+        given) brings a sanction: a homicide investigation (weighed down by its delay), a focused
+        deterrence response, or the police of a collusive arrangement keeping the peace around the
+        organisation they protect."""
+        model = self.model
+        police, v = model.police, model.p.violence
+        clearance = 0.0 if np.isnan(police.clearance) else police.clearance
+        missed = np.full(len(org_ids), 1 - v.delay_discount * clearance)
+        if police.fd_certainty:
+            focused = np.array([police.fd_certainty.get(int(o), 0.0) for o in org_ids.tolist()])
+            missed = missed * (1 - focused)
+        if police.protected >= 0:
+            involved = org_ids == police.protected
+            if other_ids is not None:
+                involved = involved | (other_ids == police.protected)
+            missed = missed * np.where(involved, 1 - model.p.policy.collusion, 1.0)
+        return 1 - missed
 
-    def impunity(self) -> float:
-        """Violence multiplier from the share of homicides that go unpunished."""
-        clearance = self.model.police.clearance
-        cleared = 0.0 if np.isnan(clearance) else clearance
-        return (1 - cleared) ** self.model.p.violence.impunity_elasticity
+    def deterrence(self, org_ids: np.ndarray, other_ids: np.ndarray | None = None) -> np.ndarray:
+        """Violence multiplier: a group weighs the certain sanction against what violence gains it."""
+        if not self.model.p.mechanisms.deterrence:
+            return np.ones(len(org_ids))
+        return np.exp(-self.model.p.violence.sanction_weight * self.certainty(org_ids, other_ids))
+
+    def armament(self, org_ids: np.ndarray) -> np.ndarray:
+        """Armament of each organisation (the world's firearm availability where there is none)."""
+        by_id = np.full(self.model.orgs.id_bound() + 1, self.model.p.world.firearms)
+        for org in self.model.orgs:
+            by_id[org.id] = org.armament
+        return by_id[org_ids]
+
+    def local_firearms(self, places: np.ndarray) -> np.ndarray:
+        """Firearms at hand in each place: civilian availability, or the controlling organisation's
+        armament where that is higher."""
+        controller = self.model.orgs.controller[places]
+        return np.maximum(self.model.places.firearms[places], self.armament(controller))
 
     def update_value_at_stake(self) -> None:
-        """Drug business at each place this week: transit flows, farm sales, retail sales."""
+        """Drug business at each place this week: transit flows, farm sales, street retail sales."""
         model = self.model
         stake = model.trafficking.stake.copy()
-        stake[model.communities.place] += model.communities.sales_value
-        self.value_ma = ewma(self.value_ma, stake, 0.1)
+        stake[model.communities.place] += model.communities.street_sales
+        self.value_ma = ewma(self.value_ma, stake, model.p.violence.value_memory)
+
+    def prize(self, attacker: np.ndarray, defender: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """What winning each contested place is worth to its attacker: the drug business at stake
+        there — or, between factions fighting over a removed leader's succession, the whole
+        organisation they split from (the winner takes over its routes, suppliers and markets)."""
+        prize = self.value_ma[target].copy()
+        model = self.model
+        if not model.p.mechanisms.succession_contests:
+            return prize
+        for k, (a, d) in enumerate(zip(attacker.tolist(), defender.tolist(), strict=True)):
+            org = model.orgs.get(a)
+            if org is not None and org.fights_for_succession(d, model.steps):
+                prize[k] = max(prize[k], org.inheritance)
+        return prize
 
     def record_violence(self, detail: str, place: int, incidents: int, deaths: int, org: int = -1) -> None:
         """Incidents and the deaths among them at one place."""
@@ -89,7 +133,7 @@ class Violence:
         undefended places are occupied without a fight. Strength is local: an organisation that
         holds much territory holds each place thinly."""
         model = self.model
-        v, policy, places, rng, week = model.p.violence, model.p.policy, model.places, model.rng, model.steps
+        v, places, rng, mechanisms = model.p.violence, model.places, model.rng, model.p.mechanisms
         orgs, log = model.orgs, model.log
         if not len(orgs):
             return
@@ -105,49 +149,31 @@ class Violence:
         source, target, attacker, defender = (x[candidate] for x in (source, target, attacker, defender))
         s_a, s_d = local_attack[candidate], local_defence[candidate]
         undefended = (defender < 0) | (s_d < 1)
-        for k in np.flatnonzero(undefended & (rng.random(len(target)) < VACANT_TAKEOVER)).tolist():
-            place = int(target[k])
+        for k in np.flatnonzero(undefended & (rng.random(len(target)) < v.vacant_takeover)).tolist():
+            place, taker = int(target[k]), int(attacker[k])
             if controller[place] >= 0:  # taking a rival's place, even unguarded, meets resistance
-                incidents = int(rng.poisson(1.0))
-                deaths = int(rng.binomial(incidents, min(1.0, v.lethality * float(self.effective_firearms(place)))))
-                log.record("contest", place=place, org=int(attacker[k]))
-                self.record_violence("contest", place, incidents, deaths, int(attacker[k]))
-            orgs.occupy(orgs.get(int(attacker[k])), int(source[k]), place, garrison=1)
+                incidents = int(rng.poisson(v.takeover_incidents))
+                lethality = v.lethality * float(self.armament(np.array([taker]))[0])
+                deaths = int(rng.binomial(incidents, min(1.0, lethality)))
+                log.record("contest", place=place, org=taker)
+                self.record_violence("contest", place, incidents, deaths, taker)
+            orgs.occupy(orgs.get(taker), int(source[k]), place, garrison=1)
         fight = ~undefended
         if not fight.any():
             return
         source, target, attacker, defender, s_a, s_d = (
             x[fight] for x in (source, target, attacker, defender, s_a, s_d))
-        size = orgs.id_bound()
-        turmoil = np.zeros(size, dtype=bool)
-        warned = np.zeros(size)
-        for org in orgs:
-            turmoil[org.id] = org.in_turmoil(week)
-            warned[org.id] = v.deterrence_effect * model.police.deterrence_credibility if org.warned else 0.0
-        value = (np.maximum(self.value_ma[target], 0) / v.reference_value) ** v.value_elasticity
-        dominant = orgs.dominant()
-        backing = self.police_backing(dominant)
-        dominant_id = dominant.id if dominant else -2
-        s_a = s_a * np.where(attacker == dominant_id, backing, 1.0)
-        s_d = s_d * np.where(defender == dominant_id, backing, 1.0)
-        parity = 1 - v.parity_weight * np.abs(s_a - s_d) / (s_a + s_d)
-        siblings = np.array([d in orgs.get(a).rivals_in_turmoil for a, d in
-                             zip(attacker.tolist(), defender.tolist(), strict=True)])
-        unrest = np.where(siblings & (turmoil[attacker] | turmoil[defender]), v.turmoil_multiplier,
-                          np.where(turmoil[attacker] | turmoil[defender], 1 + (v.turmoil_multiplier - 1) / 2, 1.0))
+        value = (np.maximum(self.prize(attacker, defender, target), 0) / v.reference_value) ** v.value_elasticity \
+            if mechanisms.value_motive else 1.0
+        parity = 1 - v.parity_weight * np.abs(s_a - s_d) / (s_a + s_d) if mechanisms.hegemony else 1.0
         community = places.community[target]
-        trust = np.where(community >= 0, model.communities.trust[community], 0.5)
-        rate = (v.contest_rate * value * parity * unrest * (1 - 0.5 * places.state_presence[target])
-                * social_control(v.social_control, trust) * self.impunity() * (1 - warned[attacker]))
-        if policy.collusion > 0 and dominant is not None:
-            # a state-sponsored protection racket arbitrates disputes (Snyder & Durán-Martínez 2009),
-            # and above all keeps rivals off the protected organisation
-            involved = (attacker == dominant.id) | (defender == dominant.id)
-            rate = rate * (1 - 0.5 * policy.collusion) * np.where(involved, 1 - policy.collusion, 1.0)
-        fights = np.flatnonzero(rng.random(len(rate)) < np.minimum(rate, 0.95))
-        lethality = v.lethality * self.effective_firearms(target[fights])
+        trust = np.where(community >= 0, model.communities.trust[np.maximum(community, 0)], v.reference_trust)
+        rate = (v.contest_rate * value * parity * (1 - v.presence_effect * places.state_presence[target])
+                * social_control(v, trust) * self.deterrence(attacker, defender))
+        fights = np.flatnonzero(rng.random(len(rate)) < np.minimum(rate, v.max_contest_chance))
+        armed = (self.armament(attacker[fights]) + self.armament(defender[fights])) / 2
         incidents = rng.poisson(v.incidents_per_contest, size=len(fights))
-        deaths = rng.binomial(incidents, np.minimum(lethality, 1.0))
+        deaths = rng.binomial(incidents, np.minimum(v.lethality * armed, 1.0))
         for f, n_incidents, n_deaths in zip(fights.tolist(), incidents.tolist(), deaths.tolist(), strict=True):
             a_org, d_org = orgs.get(int(attacker[f])), orgs.get(int(defender[f]))
             if a_org is None or d_org is None or controller[target[f]] != d_org.id:
@@ -155,78 +181,81 @@ class Violence:
             place, origin = int(target[f]), int(source[f])
             log.record("contest", place=place, org=a_org.id)
             self.record_violence("contest", place, n_incidents, n_deaths, a_org.id)
-            orgs.kill_members(d_org, n_deaths // 2, place)
-            orgs.kill_members(a_org, n_deaths // 4, origin)
+            orgs.kill_members(d_org, int(n_deaths * v.defender_losses), place)
+            orgs.kill_members(a_org, int(n_deaths * v.attacker_losses), origin)
             a_org.violence_score += n_incidents
-            d_org.violence_score += n_incidents / 2
-            attackers = a_org.strength_at(origin)
-            attack = attackers * (backing if a_org is dominant else 1.0)
-            defence = d_org.strength_at(place) * (backing if d_org is dominant else 1.0)
-            if attack >= 1 and rng.random() < ATTACKER_ODDS * attack / (attack + defence):
-                orgs.occupy(a_org, origin, place, garrison=int(np.ceil(attackers / 2)))
+            d_org.violence_score += n_incidents * v.defender_blame
+            a_org.attacks += 1
+            attack, defence = a_org.strength_at(origin), d_org.strength_at(place)
+            if attack >= 1 and rng.random() < v.attack_success * attack / (attack + defence):
+                orgs.occupy(a_org, origin, place, garrison=int(np.ceil(attack * v.garrison_share)))
         orgs.dissolve_empty()
 
-    def police_backing(self, dominant: TraffickingOrganisation | None) -> float:
-        """Under collusion, police fight on the dominant organisation's side: its local strength
-        counts this many times over (1 without collusion)."""
-        return 1.0 + 2.0 * self.model.p.policy.collusion if dominant is not None else 1.0
-
     def dealer_disputes(self) -> None:
-        """Violent disputes between rival dealers on the same streets (open-air markets most)."""
+        """Violent disputes between rival dealers who meet on shared street territory (open-air
+        markets most), and challenges to a rival organisation's recruit on a vacated corner."""
         model = self.model
         v, dealers, communities, rng = model.p.violence, model.dealers, model.communities, model.rng
+        mechanisms = model.p.mechanisms
         active = dealers.active_slots()
         if len(active) == 0:
             return
         n = len(communities.place)
         community = dealers.community_of(active)
-        friction = MODE_FRICTION[dealers.mode[active]]
-        credible = v.deterrence_effect * model.police.deterrence_credibility
-        propensity = dealers.violence[active] * (1 - credible * dealers.warned[active]) * (
-            1 + RECORD_VIOLENCE * dealers.has_record[active])
+        contact = dealers.street_contact(active)
+        supplier = dealers.org[active]
+        record = v.record_violence * dealers.has_record[active] if mechanisms.criminogenic_prison else 0.0
+        propensity = dealers.violence[active] * (1 + record) * self.deterrence(np.maximum(supplier, -1))
         size = max(model.orgs.id_bound(), 1)
-        key = community * (size + 1) + np.maximum(dealers.org[active], 0)
-        by_org = np.bincount(key, weights=friction, minlength=n * (size + 1)).reshape(n, size + 1)
+        key = community * (size + 1) + np.maximum(supplier, 0)
+        by_org = np.bincount(key, weights=contact, minlength=n * (size + 1)).reshape(n, size + 1)
         total = by_org.sum(axis=1)
         rival_pairs = (total ** 2 - (by_org ** 2).sum(axis=1)) / 2
-        mean_propensity = safe_ratio(group_sum(community, propensity * friction, n), total)
-        per_dealer = safe_ratio(communities.sales_value, group_sum(community, None, n))
-        value = (per_dealer / v.reference_sales) ** v.value_elasticity
-        rate = (v.dispute_rate * rival_pairs * mean_propensity * value * self.impunity()
-                * social_control(v.social_control, communities.trust))
+        mean_propensity = safe_ratio(group_sum(community, propensity * contact, n), total)
+        street = dealers.holds_territory(active)
+        per_dealer = safe_ratio(communities.street_sales, group_sum(community, street.astype(float), n))
+        value = (per_dealer / v.reference_sales) ** v.value_elasticity if mechanisms.value_motive else 1.0
+        rate = v.dispute_rate * rival_pairs * mean_propensity * value * social_control(v, communities.trust)
         disputes = rng.poisson(rate)
-        if dealers.rival_recruits is not None:  # newcomers on a rival's corner are challenged
+        if dealers.rival_recruits is not None and mechanisms.vacancy_violence:  # newcomers are challenged
             disputes += rng.poisson(v.vacancy_violence * dealers.rival_recruits)
-        deaths = rng.binomial(disputes, np.minimum(v.dispute_lethality * self.effective_firearms(communities.place),
-                                                   1.0))
+        lethality = np.minimum(v.dispute_lethality * self.local_firearms(communities.place), 1.0)
+        deaths = rng.binomial(disputes, lethality)
         log = model.log
         log.record_places("dispute", disputes, places=communities.place)
         log.record_places("incident", disputes, detail="dispute", places=communities.place)
         log.record_places("homicide", deaths, detail="dispute", places=communities.place)
         # dealers involved, likelier the more violent and the more exposed they are
-        weight = propensity * friction
+        weight = propensity * contact
         share = np.divide(weight, group_sum(community, weight, n)[community], out=np.zeros(len(weight)),
                           where=weight > 0)
-        involved = rng.random(len(active)) < np.minimum(1.0, 2 * disputes[community] * share)
+        involved = rng.random(len(active)) < np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
         dealers.violence_score[active[involved]] += 1.0
+        dealers.disputed[active[involved]] = True
+        for org_id, count in zip(*np.unique(supplier[involved & (supplier >= 0)], return_counts=True), strict=True):
+            org = model.orgs.get(int(org_id))
+            if org is not None:
+                org.disputes += int(count)
+                org.violence_score += float(count)
 
     def confrontations(self) -> None:
-        """Armed confrontations between militarised police and organisations."""
+        """Armed confrontations between militarised units and organisations' members; each side's
+        fire kills, the organisation's in proportion to its armament."""
         model = self.model
         count, orgs = model.police.confrontations, list(model.orgs)
-        if count <= 0 or not orgs:
+        if count <= 0 or not orgs or not model.p.mechanisms.armed_confrontations:
             return
         v, rng = model.p.violence, model.rng
-        militarisation = model.p.policy.militarisation
         sizes = np.array([o.size for o in orgs], dtype=float)
         targets = rng.choice(len(orgs), size=count, p=sizes / sizes.sum())
         for index in targets.tolist():
             org = orgs[index]
             if org.size == 0:
                 continue
-            deaths = int(rng.poisson(v.confrontation_lethality * (0.5 + militarisation)))
+            deaths = int(rng.poisson(v.unit_lethality + v.member_lethality * org.armament))
             place = org.members[-1].place
             model.orgs.kill_members(org, deaths, place)
+            org.confronted += 1
             model.log.record("confrontation", place=place, org=org.id)
             self.record_violence("confrontation", place, 1, deaths, org.id)
         model.orgs.dissolve_empty()
@@ -239,25 +268,27 @@ class Violence:
         size = orgs.id_bound()
         intensity_of = np.zeros(size + 1)  # the last entry serves places nobody holds
         for org in orgs:
-            intensity_of[org.id] = 1.0 if org.extorting else BASE_EXTORTION
+            intensity_of[org.id] = 1.0 if org.extorting else v.background_extortion
         intensity = intensity_of[owner]
-        exposed = communities.businesses * (1 - places.state_presence[communities.place] * 0.5)
-        events = rng.poisson(v.extortion_rate * exposed * intensity * (1.2 - 0.4 * communities.trust)).astype(float)
-        take = group_sum(np.where(owner >= 0, owner, size), events, size + 1) * EXTORTION_TAKE
+        exposed = communities.businesses * (1 - v.presence_effect * places.state_presence[communities.place])
+        events = rng.poisson(v.extortion_rate * exposed * intensity * social_control(v, communities.trust))
+        events = events.astype(float)
+        take = group_sum(np.where(owner >= 0, owner, size), events, size + 1) * v.extortion_take
         for org in orgs:
             org.revenue += float(take[org.id])
         deaths = rng.poisson(events * v.extortion_lethality)
         model.log.record_places("extortion", events, places=communities.place)
         model.log.record_places("homicide", deaths, detail="extortion", places=communities.place)
-        self.extortion_ma = ewma(self.extortion_ma, events, 0.1)
+        self.extortion_ma = ewma(self.extortion_ma, events, v.violence_memory)
 
     def vigilantism(self) -> None:
         """Where trust is very low and extortion heavy, residents take up arms."""
         model = self.model
         v, communities, rng = model.p.violence, model.communities, model.rng
-        pressure = np.clip(1 - communities.trust / 0.3, 0, 1) * np.clip(self.extortion_ma / 5, 0, 1)
+        pressure = (np.clip(1 - communities.trust / v.vigilante_trust, 0, 1)
+                    * np.clip(self.extortion_ma / v.vigilante_extortion, 0, 1))
         incidents = rng.poisson(v.vigilantism * pressure)
-        deaths = rng.binomial(incidents, VIGILANTE_LETHALITY)
+        deaths = rng.binomial(incidents, v.vigilante_lethality)
         model.log.record_places("incident", incidents, detail="vigilante", places=communities.place)
         model.log.record_places("homicide", deaths, detail="vigilante", places=communities.place)
 
@@ -292,20 +323,6 @@ class Violence:
     def drug_market_homicides(self) -> float:
         return self.homicides() - self.model.log.total("homicide", "background")
 
-    @metric("spillover_homicides", "deaths/week", "outcome",
-            "Homicides in places next to, but not held by, an organisation in a succession fight.")
-    def spillover_homicides(self) -> float:
-        model = self.model
-        places, controller = model.places, model.orgs.controller
-        fighting = [org.id for org in model.orgs if org.in_turmoil(model.steps)]
-        if not fighting:
-            return 0.0
-        held = np.isin(controller, fighting)
-        near = np.zeros(places.n, dtype=bool)
-        near[places.edge_b[held[places.edge_a]]] = True
-        near[places.edge_a[held[places.edge_b]]] = True
-        return float(model.log.by_place("homicide")[near & ~held].sum())
-
     @metric("territorial_contests", "contests/week", "outcome",
             "Weeks of armed contest between organisations over a place.")
     def territorial_contests_metric(self) -> int:
@@ -325,7 +342,7 @@ class Violence:
         return int(self.model.log.total("extortion"))
 
 
-def social_control(strength: float, trust: np.ndarray) -> np.ndarray:
-    """Violence multiplier from residents' willingness to report and intervene: 1 at trust 0.4
-    (the baseline's level), lower where trust is higher."""
-    return np.clip(1 - strength * (trust - 0.4), 0.2, 2.0)
+def social_control(v: ViolenceParams, trust: np.ndarray) -> np.ndarray:
+    """Violence multiplier from residents' willingness to report and intervene (collective
+    efficacy): 1 at the reference trust, lower where trust is higher."""
+    return np.exp(-v.social_control * (trust - v.reference_trust))

@@ -7,6 +7,7 @@ import itertools
 import networkx as nx
 import numpy as np
 
+from marketsim.config.params import WorldParams
 from marketsim.world.places import BORDER, TRANSIT, Places
 
 ROUTES_PER_PAIR = 4
@@ -16,7 +17,7 @@ ROUTES_PER_PAIR = 4
 class Routes:
     """Candidate paths from each source region to each border crossing, and their segments."""
 
-    def __init__(self, graph: nx.Graph, places: Places):
+    def __init__(self, graph: nx.Graph, places: Places, params: WorldParams):
         corridor_kinds = {"transit", "border"}
         edge_index: dict[tuple[int, int], int] = {}
         paths: list[list[int]] = []
@@ -58,8 +59,14 @@ class Routes:
         crosses = places.kind[border_end] == BORDER
         self.is_border = crosses
         presence = places.state_presence[ends].mean(axis=1)
-        self.base_detection = np.where(crosses, places.inspection[border_end], 0.004 + 0.01 * presence)
+        self.base_detection = np.where(crosses, places.inspection[border_end],
+                                       params.corridor_detection + params.presence_detection * presence)
         self.corridor_of_edge = np.max(places.corridor[ends], axis=1)
+        # where a lot caught on a segment is seized: its end nearer the border
+        self.checkpoint = np.where(places.kind[ends[:, 1]] >= places.kind[ends[:, 0]], ends[:, 1], ends[:, 0])
+        self.through = np.zeros((len(paths), places.n))  # places each path passes through
+        for k, nodes in enumerate(path_nodes):
+            self.through[k, nodes] = 1.0
         # transit places on each path (they charge tolls and are worth fighting over)
         self.tolls = np.zeros((len(paths), places.n))
         for k, nodes in enumerate(path_nodes):

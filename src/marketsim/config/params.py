@@ -107,7 +107,8 @@ class WorldParams(Group):
                             help="Firearm availability; scales the lethality of violence.",
                             source="two-thirds of homicides in the Americas are by firearm (" + UNODC_HOMICIDE + ")")
     state_presence: float = param(0.4, unit="0-1", ge=0, le=1,
-                                  help="Mean state presence in production and transit places.",
+                                  help="Mean state presence in transit towns and city neighbourhoods (production "
+                                       "places have less).",
                                   source="assumption; MDLE seminar 2014 (Rio's pacification units); "
                                          "CICAD side event 2014")
     corruption: float = param(0.3, unit="0-1", ge=0, le=1,
@@ -229,8 +230,9 @@ class TraffickingParams(Group):
                                  source="Chatham House 2012: a kilo of cocaine doubles in value crossing the "
                                         "Mexico–US border")
     risk_premium: float = param(1.5, unit="ratio per unit risk", ge=0, le=20,
-                                help="Risk compensation: price rises by this times the share lost to "
-                                     "seizures and arrests on a leg.",
+                                help="Risk compensation at wholesale: an organisation's price rises by this times "
+                                     "the share of its shipments, members and revenue it recently lost to "
+                                     "enforcement each week.",
                                 source="Reuter & Kleiman 1986 risks-and-prices model; " + CAULKINS_REUTER)
     stock_cover_weeks: float = param(3.0, unit="weeks", gt=0, le=52,
                                      help="Weeks of expected sales an organisation keeps in the pipeline.",
@@ -455,6 +457,10 @@ class RetailParams(Group):
                               help="Lowest street purity dealers sell.", source="assumption")
     max_purity: float = param(0.95, unit="share pure", gt=0, le=1, plausible=(0.8, 1.0),
                               help="Highest street purity dealers sell.", source="assumption")
+    risk_premium: float = param(1.5, unit="ratio per arrest/year", ge=0, le=20, plausible=(0.5, 3.0),
+                                help="Risk compensation at retail: a dealer's price rises by this times the arrests "
+                                     "a dealer can expect in a year.",
+                                source="Reuter & Kleiman 1986 risks-and-prices model; " + CAULKINS_REUTER)
     risk_cap: float = param(1.0, unit="arrests/dealer-year", gt=0, le=52, plausible=(0.5, 2.0),
                             help="Expected arrests per dealer-year at which dealers' risk premium stops rising.",
                             source="assumption; " + CAULKINS_REUTER)
@@ -703,7 +709,9 @@ class PolicyParams(Group):
                                      help="Where interdiction is deployed: every segment, border crossings "
                                           "only, or one corridor such as 'route_1'.")
     militarisation: float = param(0.0, unit="0-1", ge=0, le=1,
-                                  help="Militarised operations: more armed confrontations, and deadlier.",
+                                  help="Share of front-line operations done by militarised units, whose encounters "
+                                       "with armed members are fought out (and who kill more of the leaders they "
+                                       "take).",
                                   source="IDPC 2016 Module 7: Mexico 2006-2012")
     sentence_multiplier: float = param(1.0, unit="ratio", ge=0.1, le=5,
                                        help="Multiplier on every sentence length (zero tolerance uses > 1).",
@@ -724,8 +732,9 @@ class PolicyParams(Group):
                                            help="Possession is an administrative matter: no arrests "
                                                 "of users, referrals to services instead.")
     close_open_air: bool = param(True, unit="yes/no", source="MDLE seminar 2013 (High Point drug market intervention)",
-                                 help="Focused deterrence also closes the open-air markets of called-in "
-                                      "groups: their dealers move indoors or to delivery.")
+                                 help="Focused deterrence also builds cases against the dealers of the most "
+                                      "violent open-air markets, one market at a time, and closes them: their "
+                                      "dealers move indoors or to delivery.")
     harm_reduction_policing: bool = param(False, unit="yes/no", source="MDLE seminar 2013; Wood et al. 2004",
                                           help="No arrests around harm-reduction services: users keep "
                                                "using them.")
@@ -784,6 +793,9 @@ class JusticeParams(Group):
     sentence_trafficker: float = param(260.0, unit="weeks", gt=0, le=2600,
                                        help="Mean time served by an organisation member.",
                                        source="assumption")
+    sentence_leader: float = param(520.0, unit="weeks", gt=0, le=2600, plausible=(260.0, 1040.0),
+                                   help="Mean time served by a captured leader.",
+                                   source="assumption: leaders are sentenced for the organisation's crimes")
     sentence_violent: float = param(520.0, unit="weeks", gt=0, le=2600,
                                     help="Mean time served for a homicide.", source="assumption")
     prison_cost_week: float = param(250.0, unit="USD/prisoner-week", ge=0, le=1e5,
@@ -847,7 +859,7 @@ class JusticeParams(Group):
 class ViolenceParams(Group):
     """Territorial contests, succession fights, dealer disputes, confrontations, extortion."""
 
-    contest_rate: float = param(0.45, unit="1/week", ge=0, le=1,
+    contest_rate: float = param(0.58, unit="1/week", ge=0, le=1, plausible=(0.3, 0.9),
                                 help="Weekly chance that two rival organisations fight over a place "
                                      "on their border, at reference value and full parity.",
                                 source=CALIBRATED + "about 22 homicides per 100k per year (" + UNODC_HOMICIDE + ")")
@@ -884,10 +896,12 @@ class ViolenceParams(Group):
     turmoil_weeks: float = param(26.0, unit="weeks", gt=0, le=520, plausible=(13.0, 52.0),
                                  help="How long the splinters of a split organisation fight over its inheritance.",
                                  source="Calderón et al. 2015: spike within 6 months")
-    dispute_rate: float = param(0.01, unit="1/week per open-air rival pair", ge=0, le=1,
+    dispute_rate: float = param(0.013, unit="1/week per open-air rival pair", ge=0, le=1, plausible=(0.006, 0.02),
                                 help="Weekly chance of a violent dispute between two open-air dealers "
                                      "of rival organisations in the same neighbourhood.",
-                                source="assumption; MDLE seminar 2013 (open-air markets drive street violence)")
+                                source=CALIBRATED + "about 22 homicides per 100k per year, with contest_rate (about "
+                                       "as many dispute as contest homicides); MDLE seminar 2013 (open-air markets "
+                                       "drive street violence)")
     vacancy_violence: float = param(0.15, unit="disputes/rival recruit", ge=0, le=5,
                                     help="Violent disputes set off when a rival organisation's recruit moves "
                                          "onto a vacated street corner.",
@@ -1134,9 +1148,9 @@ class MechanismParams(Group):
     succession_contests: bool = mechanism("After a leader's removal, balanced factions split and fight over the "
                                           "inheritance (off: the strongest lieutenant always takes over).",
                                           "Phillips 2015; Calderón et al. 2015")
-    protection_racket: bool = mechanism("Under collusion, police spare the protected organisation, turn on its "
-                                        "rivals and sanction whoever breaks the peace around it (off: collusion only "
-                                        "moves money).",
+    protection_racket: bool = mechanism("Under collusion, police spare the protected organisation and spend the "
+                                        "officer-weeks spared answering violence by or against it, which it pays for "
+                                        "(off: no organisation is protected and none pays).",
                                         "Snyder & Durán-Martínez 2009; IDPC 2016 Module 7 (the Yakuza)")
     bribery: bool = mechanism("Organisations' bribes corrupt officers and buy off enforcement (off: no officer "
                               "takes a bribe).",

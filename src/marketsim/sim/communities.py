@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
 COMPARTMENTS = ("non_users", "occasional", "dependent", "treatment", "prison", "record")
-"""The compartments that partition each community's residents."""
+"""The compartments of each community's residents: the first five partition them; ``record``
+counts the residents (non-users among them) who have a criminal record."""
 
 
 class Community(RowAgent):

@@ -122,7 +122,7 @@ class Harm:
         self.arrest_rate_ma = ewma(self.arrest_rate_ma, arrests / communities.population * PER_10K * WEEKS_PER_YEAR,
                                    h.experience_memory)
         if model.p.mechanisms.procedural_justice:
-            corruption = police.corruption * (1 + model.p.policy.collusion)
+            corruption = police.corruption
             effort_per_100k = police.community_effort / communities.population * PER_100K
             supported = (communities.trust0 + model.p.police.community_trust_gain * effort_per_100k
                          - h.trust_loss_violence * self.homicide_rate_ma - h.trust_loss_arrests * self.arrest_rate_ma
@@ -144,9 +144,11 @@ class Harm:
         return int(self.model.log.total("infection"))
 
     @metric("reporting", "share", "outcome",
-            "Share of this week's violent incidents residents reported to police (missing when there were none).")
+            "Share of this week's violent incidents in towns and neighbourhoods that residents reported to police "
+            "(missing when there were none).")
     def reporting(self) -> float:
-        incidents = self.model.log.total("incident")
+        communities = self.model.communities
+        incidents = self.model.log.by_place("incident")[communities.place].sum()
         return self.reports / incidents if incidents else float("nan")
 
     @metric("fear", "0-1", "outcome", "Population-weighted mean fear of crime.")

@@ -118,7 +118,7 @@ class JusticeSystem:
         """Mean weeks served for an offence, including the policy's multiplier."""
         j, multiplier = self.model.p.justice, self.model.p.policy.sentence_multiplier
         base = {"user": j.sentence_user, "dealer": j.sentence_dealer, "trafficker": j.sentence_trafficker,
-                "leader": 2 * j.sentence_trafficker, "violent": j.sentence_violent,
+                "leader": j.sentence_leader, "violent": j.sentence_violent,
                 "reoffence": j.sentence_dealer}[category]
         return base * multiplier
 

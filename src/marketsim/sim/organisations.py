@@ -124,6 +124,9 @@ class TraffickingOrganisation(Agent):
         self.attacks = 0                  # contests it started this week
         self.disputes = 0                 # disputes its dealers were involved in this week
         self.attacks_ma = 0.0             # per week, moving average
+        self.killings = 0                 # deaths its members caused this week (contests it started)
+        self.racket_attacks = 0           # contests it fought with a protected organisation this week
+        self.racket_attacks_ma = 0.0      # (for the protected organisation) contests around it, moving average
         self.disputes_ma = 0.0            # per week, moving average
 
     @property
@@ -520,9 +523,10 @@ class Organisations:
         count = min(count, len(rank_and_file))
         for index in sorted(self.model.rng.choice(len(rank_and_file), size=count, replace=False).tolist(),
                             reverse=True):
-            org.remove_member(rank_and_file[index])
+            member = rank_and_file[index]
+            self.model.log.record("arrest", detail="trafficker", place=member.place, org=org.id)
+            org.remove_member(member)
         org.arrested += count
-        self.model.log.record("arrest", count, detail="trafficker", org=org.id)
         return count
 
     def kill_members(self, org: TraffickingOrganisation, deaths: int, place: int | None = None) -> int:

@@ -59,8 +59,11 @@ class Police(Agent):
         self.protected = -1                     # id of the organisation a collusive arrangement protects
         self.market_closed = np.zeros(model.places.n, dtype=bool)  # open-air market closed (drug market intervention)
         self.case_progress = 0.0                # officer-weeks spent on the cases of the next market to close
+        self.case_target = -1                   # the market those cases are for (-1: none chosen yet)
         self.community_effort = np.zeros(n_communities)  # officer-weeks of community policing per community
         self.fd_certainty: dict[int, float] = {}  # chance a warned group's violence is answered, by organisation
+        self.racket_effort = 0.0                # officer-weeks a collusive arrangement spares this week
+        self.racket_certainty = 0.0             # chance violence around the protected organisation is answered
         self.open_cases = 0                 # drug-market homicides awaiting investigation
         self.clearance = float("nan")       # share of drug-market homicides cleared, moving average
         self.reactive_effort = 0.0          # officer-weeks of reactive policing this week
@@ -101,6 +104,7 @@ class Police(Agent):
         model = self.model
         self.actions_against_orgs = self.actions_neutralised = 0.0
         self.confrontations = 0
+        self.racket_effort = 0.0
         self.update_corruption()
         racket = model.p.policy.collusion > 0 and model.p.mechanisms.protection_racket
         dominant = model.orgs.dominant() if racket else None
@@ -119,6 +123,7 @@ class Police(Agent):
         self.anti_money_laundering(effort["aml"])
         self.reactive_policing(effort["reactive"], intel)
         self.militarised_operations(effort)
+        self.keep_the_peace()
 
     def reporting(self, trust: np.ndarray | float) -> np.ndarray | float:
         """Chance residents report a violent incident, at a given trust in police."""
@@ -146,21 +151,40 @@ class Police(Agent):
             out[org.id] = 1.0 - org.neutralised
         return out
 
-    def redirect(self, owners: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Under a collusive arrangement, the protected organisation's targets are spared (by the
-        arrangement's strength) and the effort goes to its rivals' targets instead: the total is
-        unchanged. ``owners`` holds each target's organisation id."""
-        if self.protected < 0 or len(weights) == 0:
+    def spare(self, owners: np.ndarray, weights: np.ndarray, officer_weeks: float) -> np.ndarray:
+        """Under a collusive arrangement, officers leave the protected organisation's targets alone
+        (by the arrangement's strength): ``weights`` (each target's share of an activity's
+        ``officer_weeks``; ``owners``: each target's organisation id) come back with the protected
+        organisation's scaled down, and the officer-weeks spared go to keeping the peace around it."""
+        if self.protected < 0 or len(weights) == 0 or weights.sum() <= 0:
             return weights
         protected = owners == self.protected
-        rivals = weights[~protected].sum()
-        if rivals <= 0:
-            return weights
-        spared = weights[protected].sum() * self.model.p.policy.collusion
+        collusion = self.model.p.policy.collusion
+        self.racket_effort += officer_weeks * collusion * weights[protected].sum() / weights.sum()
         out = weights.copy()
-        out[protected] *= 1 - self.model.p.policy.collusion
-        out[~protected] *= 1 + spared / rivals
+        out[protected] *= 1 - collusion
         return out
+
+    def keep_the_peace(self) -> None:
+        """The officer-weeks a collusive arrangement spares answer attacks by or against the
+        protected organisation: the certainty of that answer deters such contests, and last week's
+        attackers are cracked down on."""
+        model = self.model
+        police = model.p.police
+        protected = model.orgs.get(self.protected)
+        self.racket_certainty = 0.0
+        if protected is None:
+            return
+        need = max(protected.racket_attacks_ma * police.sanction_effort,
+                   police.deterrence_reserve * police.sanction_effort)
+        self.racket_certainty = min(1.0, self.racket_effort / need)
+        capacity = self.racket_effort
+        for org in model.orgs:
+            responses = min(org.racket_attacks, int(capacity // police.sanction_effort))
+            if responses:
+                capacity -= responses * police.sanction_effort
+                self.crack_down(org, responses * police.sanction_effort)
+                model.log.record("sanction", responses, detail="protection", org=org.id)
 
     def record_actions(self, actions: np.ndarray, exposure: np.ndarray) -> None:
         """Count enforcement actions against organisations and the share neutralised by bribes."""
@@ -182,7 +206,7 @@ class Police(Agent):
         supplier = dealers.org[active]
         reach = visibility * intel[dealers.community_of(active)]
         base = officer_weeks * p.police.street_arrest_rate * reach / len(active)
-        aimed = self.redirect(supplier, base)
+        aimed = self.spare(supplier, base, officer_weeks)
         exposure = self.exposures()[supplier]
         self.record_actions(aimed, exposure)
         hazard = np.minimum(aimed * exposure, p.police.max_arrest_hazard)
@@ -236,7 +260,8 @@ class Police(Agent):
         dealers.return_stock(leaving)
         dealers.remove(leaving)
         ranked = sorted(orgs, key=lambda o: (-o.violence_score, o.id))
-        for org in ranked[:max(1, int(np.ceil(calls / police.call_in_group_size)))]:
+        violent_groups = [org for org in ranked if org.violence_score >= police.violence_threshold]
+        for org in violent_groups[:int(np.ceil(calls / police.call_in_group_size))]:
             org.warned = True  # called in: the group knows it is on notice from now on
         spent = len(chosen) / police.call_in_rate if police.call_in_rate > 0 else 0.0
         if p.policy.close_open_air:
@@ -258,23 +283,28 @@ class Police(Agent):
 
     def sanction(self, org: TraffickingOrganisation, effort: float, per_dispute: float) -> None:
         """Answer a warned group's violence of last week with the officer-weeks assigned to it:
-        each attack it started brings a response of ``police.sanction_effort`` officer-weeks
-        (arrests of its members and dealers at the usual productivity), each dispute of one of its
-        dealers that dealer's arrest."""
+        each attack it started brings a crackdown of ``police.sanction_effort`` officer-weeks, each
+        dispute of one of its dealers that dealer's arrest."""
         model = self.model
-        police, dealers, rng = model.p.police, model.dealers, model.rng
+        police, dealers = model.p.police, model.dealers
         responses = min(org.attacks, int(effort // police.sanction_effort))
+        if responses:
+            self.crack_down(org, responses * police.sanction_effort)
         effort -= responses * police.sanction_effort
         disputed = np.flatnonzero(dealers.active & dealers.disputed & (dealers.org == org.id))
         arrested = disputed[:min(len(disputed), int(effort // per_dispute))]
-        if responses:
-            crackdown = responses * police.sanction_effort * self.exposure(org.id)
-            others = np.setdiff1d(np.flatnonzero(dealers.active & (dealers.org == org.id)), arrested)
-            taken = int(rng.poisson(crackdown * police.street_arrest_rate))
-            arrested = np.concatenate([arrested, rng.permutation(others)[:taken]])
-            model.orgs.arrest_members(org, int(rng.poisson(crackdown * police.investigation_rate)))
         dealers.arrest(arrested)
-        model.log.record("sanction", responses + len(arrested), org=org.id)
+        model.log.record("sanction", responses + len(arrested), detail="focused deterrence", org=org.id)
+
+    def crack_down(self, org: TraffickingOrganisation, officer_weeks: float) -> None:
+        """Officer-weeks spent on one organisation: arrests of its dealers and members at the usual
+        productivity of street arrests and investigations (less what its bribes neutralise)."""
+        model = self.model
+        police, dealers, rng = model.p.police, model.dealers, model.rng
+        effort = officer_weeks * self.exposure(org.id)
+        mine = np.flatnonzero(dealers.active & (dealers.org == org.id))
+        dealers.arrest(rng.permutation(mine)[:int(rng.poisson(effort * police.street_arrest_rate))])
+        model.orgs.arrest_members(org, int(rng.poisson(effort * police.investigation_rate)))
 
     def close_open_air_markets(self, officer_weeks: float) -> float:
         """Drug market intervention (High Point): police build cases against every open-air dealer
@@ -287,14 +317,16 @@ class Police(Agent):
         urban = places.community_places[model.communities.users > 0]
         still_open = urban[~self.market_closed[urban]]
         spent = 0.0
-        if len(still_open) and officer_weeks > 0:
-            target = int(still_open[np.argmax(model.violence.violence_ma[still_open])])
+        if self.case_target < 0 and len(still_open):  # the next market: the most violent still open
+            self.case_target = int(still_open[np.argmax(model.violence.violence_ma[still_open])])
+        if self.case_target >= 0 and officer_weeks > 0:
+            target = self.case_target
             cost = np.count_nonzero(open_air & (dealers.place == target)) * model.p.police.case_effort
             spent = min(officer_weeks, max(cost - self.case_progress, 0.0))
             self.case_progress += spent
             if self.case_progress >= cost:
                 self.market_closed[target] = True
-                self.case_progress = 0.0
+                self.case_progress, self.case_target = 0.0, -1
         moving = np.flatnonzero(open_air & self.market_closed[dealers.place])
         moving = moving[rng.random(len(moving)) < r.closure_adjustment]
         probs = dealers.mode_probabilities()
@@ -320,7 +352,7 @@ class Police(Agent):
             return
         ids = np.array([org.id for org in orgs])
         per_member = officer_weeks * model.p.police.investigation_rate / sizes.sum()
-        aimed = self.redirect(ids, per_member * np.maximum(sizes, 0)) / np.maximum(sizes, 1)
+        aimed = self.spare(ids, per_member * np.maximum(sizes, 0), officer_weeks) / np.maximum(sizes, 1)
         exposure = np.array([self.exposure(org.id) for org in orgs])
         self.record_actions(aimed * np.maximum(sizes, 0), exposure)
         for org, rate, share in zip(orgs, aimed.tolist(), exposure.tolist(), strict=True):
@@ -336,7 +368,7 @@ class Police(Agent):
         if sizes.sum() <= 0:
             return
         ids = np.array([org.id for org in orgs])
-        effort = self.redirect(ids, officer_weeks * sizes / sizes.sum())  # the biggest draw most attention
+        effort = self.spare(ids, officer_weeks * sizes / sizes.sum(), officer_weeks)  # the biggest draw most
         exposure = np.array([self.exposure(org.id) for org in orgs])
         self.record_actions(effort * model.p.police.hvt_rate, exposure)
         kill_share = model.p.policy.militarisation * model.p.police.militarised_kill_share
@@ -374,7 +406,7 @@ class Police(Agent):
         orgs = list(model.orgs)
         carried = np.array([float(org.in_transit.sum()) for org in orgs])
         ids = np.array([org.id for org in orgs])
-        focus = safe_ratio(self.redirect(ids, carried), carried, 1.0)
+        focus = safe_ratio(self.spare(ids, carried, officer_weeks), carried, 1.0)
         exposure = {org.id: f * self.exposure(org.id) for org, f in zip(orgs, focus.tolist(), strict=True)}
         actions, neutralised = model.trafficking.interdict(extra, exposure)
         self.actions_against_orgs += actions
@@ -423,7 +455,7 @@ class Police(Agent):
         if revenue.sum() <= 0:
             return
         ids = np.array([o.id for o in orgs])
-        pool = officer_weeks * model.p.police.aml_seizure_rate * self.redirect(ids, revenue / revenue.sum())
+        pool = officer_weeks * model.p.police.aml_seizure_rate * self.spare(ids, revenue / revenue.sum(), officer_weeks)
         for org, aimed in zip(orgs, pool.tolist(), strict=True):
             seized = min(aimed * self.exposure(org.id), max(org.cash, 0.0) + org.revenue)
             org.cash -= seized
@@ -446,12 +478,24 @@ class Police(Agent):
         share = cleared / pending
         memory = model.p.police.clearance_memory
         self.clearance = share if np.isnan(self.clearance) else ewma(self.clearance, share, memory)
-        model.log.record("arrest", cleared, detail="violent")
-        violent = sorted(model.orgs, key=lambda o: (-o.violence_score, o.id))
-        for org in violent[:cleared]:
-            soldiers = org.soldiers()
+        self.jail_killers(cleared)
+
+    def jail_killers(self, cleared: int) -> None:
+        """Each cleared homicide takes its killer out of the organisation responsible: one whose
+        members killed last week, in proportion to their killings (failing those, the most violent)."""
+        model = self.model
+        orgs = list(model.orgs)
+        if cleared <= 0 or not orgs:
+            return
+        killings = np.array([org.killings for org in orgs], dtype=float)
+        weights = killings if killings.sum() > 0 else np.array([org.violence_score for org in orgs]) + 1e-9
+        for index in model.rng.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
+            org = orgs[index]
+            soldiers = org.soldiers() or org.rank_and_file()
             if soldiers:
-                org.remove_member(soldiers[int(model.rng.integers(len(soldiers)))])
+                killer = soldiers[int(model.rng.integers(len(soldiers)))]
+                model.log.record("arrest", detail="violent", place=killer.place, org=org.id)
+                org.remove_member(killer)
                 org.arrested += 1
 
     def militarised_operations(self, effort: dict[str, float]) -> None:

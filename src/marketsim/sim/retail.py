@@ -339,7 +339,7 @@ class Dealers:
         scarcity = np.clip(np.maximum(cover, 1e-3) ** -p.scarcity_elasticity, p.scarcity_floor, p.scarcity_cap)
         yearly = np.minimum(WEEKS_PER_YEAR * self.arrest_hazard[community], p.risk_cap)  # expected arrests per year
         risk = yearly if model.p.mechanisms.risk_prices else 0.0
-        self.price[active] = wholesale * p.retail_markup * (1 + model.p.trafficking.risk_premium * risk) * scarcity
+        self.price[active] = wholesale * p.retail_markup * (1 + p.risk_premium * risk) * scarcity
         stock = group_sum(community, self.stock[active], n)
         target = group_sum(community, self.sales_ma[active] * p.cover_weeks, n)
         ratio = np.clip(safe_ratio(stock, target, 1.0), p.min_stock_ratio, p.max_stock_ratio)

@@ -66,10 +66,10 @@ class Trafficking:
                 orgs.dissolve(org)  # with no turf left, its members drift out of the trade
                 continue
             orgs.settle_finances(org, turf)
-            orgs.fission(org, len(turf))
             org.city_stock += float(org.in_transit.sum())
             org.in_transit[:] = 0.0
             org.learn_routes(t.risk_learning, t.risk_decay)
+            orgs.fission(org, len(turf))
         orgs.emergence()
         self.stake = np.zeros(model.places.n)
         self.through = np.zeros(model.places.n)
@@ -172,17 +172,21 @@ class Trafficking:
     def interdict(self, extra_detection: np.ndarray, exposure: dict[int, float]) -> tuple[float, float]:
         """Catch lots in transit: each segment detects a lot with its base chance plus the police's
         ``extra_detection`` there; an organisation's ``exposure`` is the share of that effort it has
-        not bought off. Returns the lots acted against and the part neutralised."""
+        not bought off (it scales the police's effort, not the base inspection). Returns the lots
+        acted against and the part neutralised."""
         model = self.model
         p, routes, rng = model.p, model.routes, model.rng
         orgs = list(model.orgs)
-        detection = 1 - (1 - routes.base_detection) * (1 - extra_detection)
+        base_detection = routes.base_detection(model.places)
+        detection = 1 - (1 - base_detection) * (1 - extra_detection)
         if not orgs:
             return 0.0, 0.0
         transit = np.array([o.in_transit for o in orgs])
         shipped = transit.sum(axis=1)
         share = np.array([exposure.get(o.id, 1.0) for o in orgs])
-        catch = 1 - np.exp(np.outer(share, routes.incidence @ np.log1p(-np.minimum(detection, 0.999))))
+        base = routes.incidence @ np.log1p(-np.minimum(base_detection, 0.999))
+        extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, 0.999))
+        catch = 1 - np.exp(base[None, :] + np.outer(share, extra))
         actions = (catch * transit).sum(axis=1) / p.trafficking.lot_kg
         lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
         caught = rng.binomial(lots, np.clip(catch, 0.0, 1.0))

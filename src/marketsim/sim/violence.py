@@ -21,9 +21,13 @@ from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metr
 if TYPE_CHECKING:
     from marketsim.config.params import ViolenceParams
     from marketsim.model import DrugMarketModel
+    from marketsim.sim.organisations import TraffickingOrganisation
 
 DEALERS_PER_DISPUTE = 2
 """A dispute is between two dealers."""
+UNINVESTIGATED = ("background", "police", "confrontation")
+"""Homicides reactive policing does not treat as drug-market cases to clear: those unrelated to the
+drug market, and deaths at the hands of the police or in their operations."""
 
 
 class Violence:
@@ -46,22 +50,27 @@ class Violence:
         dealers = model.dealers
         dealers.disputed[:] = False
         for org in model.orgs:
-            org.attacks = org.disputes = 0
+            org.attacks = org.disputes = org.killings = org.racket_attacks = 0
         self.update_value_at_stake()
         self.territorial_contests()
         self.dealer_disputes()
         self.confrontations()
         self.extortion()
         self.vigilantism()
-        drug_market = float(model.log.total("homicide"))
         self.background()
-        model.police.report_homicides(round(drug_market))
+        log = model.log
+        investigated = log.total("homicide") - sum(log.total("homicide", cause) for cause in UNINVESTIGATED)
+        model.police.report_homicides(round(investigated))
         self.violence_ma = ewma(self.violence_ma, model.log.by_place("homicide"), v.violence_memory)
         dealers.violence_score *= 1 - v.violence_memory
         for org in model.orgs:
             org.violence_score *= 1 - v.violence_memory
             org.attacks_ma = ewma(org.attacks_ma, org.attacks, v.violence_memory)
             org.disputes_ma = ewma(org.disputes_ma, org.disputes, v.violence_memory)
+        protected = model.orgs.get(model.police.protected)
+        if protected is not None:
+            around = sum(org.racket_attacks for org in model.orgs)
+            protected.racket_attacks_ma = ewma(protected.racket_attacks_ma, around, v.violence_memory)
 
     def certainty(self, org_ids: np.ndarray, other_ids: np.ndarray | None = None) -> np.ndarray:
         """Chance that a violent act by each organisation in ``org_ids`` (against ``other_ids``, if
@@ -75,11 +84,11 @@ class Violence:
         if police.fd_certainty:
             focused = np.array([police.fd_certainty.get(int(o), 0.0) for o in org_ids.tolist()])
             missed = missed * (1 - focused)
-        if police.protected >= 0:
+        if police.protected >= 0 and police.racket_certainty > 0:
             involved = org_ids == police.protected
             if other_ids is not None:
                 involved = involved | (other_ids == police.protected)
-            missed = missed * np.where(involved, 1 - model.p.policy.collusion, 1.0)
+            missed = missed * np.where(involved, 1 - police.racket_certainty, 1.0)
         return 1 - missed
 
     def deterrence(self, org_ids: np.ndarray, other_ids: np.ndarray | None = None) -> np.ndarray:
@@ -149,15 +158,18 @@ class Violence:
         source, target, attacker, defender = (x[candidate] for x in (source, target, attacker, defender))
         s_a, s_d = local_attack[candidate], local_defence[candidate]
         undefended = (defender < 0) | (s_d < 1)
-        for k in np.flatnonzero(undefended & (rng.random(len(target)) < v.vacant_takeover)).tolist():
-            place, taker = int(target[k]), int(attacker[k])
+        rival_held = defender >= 0
+        chance = v.vacant_takeover * np.where(rival_held, self.deterrence(attacker, defender), 1.0)
+        for k in np.flatnonzero(undefended & (rng.random(len(target)) < chance)).tolist():
+            place, taker = int(target[k]), orgs.get(int(attacker[k]))
             if controller[place] >= 0:  # taking a rival's place, even unguarded, meets resistance
                 incidents = int(rng.poisson(v.takeover_incidents))
-                lethality = v.lethality * float(self.armament(np.array([taker]))[0])
+                lethality = v.lethality * taker.armament
                 deaths = int(rng.binomial(incidents, min(1.0, lethality)))
-                log.record("contest", place=place, org=taker)
-                self.record_violence("contest", place, incidents, deaths, taker)
-            orgs.occupy(orgs.get(taker), int(source[k]), place, garrison=1)
+                log.record("contest", place=place, org=taker.id)
+                self.record_violence("contest", place, incidents, deaths, taker.id)
+                self.count_attack(taker, int(controller[place]), incidents, deaths)
+            orgs.occupy(taker, int(source[k]), place, garrison=1)
         fight = ~undefended
         if not fight.any():
             return
@@ -183,13 +195,22 @@ class Violence:
             self.record_violence("contest", place, n_incidents, n_deaths, a_org.id)
             orgs.kill_members(d_org, int(n_deaths * v.defender_losses), place)
             orgs.kill_members(a_org, int(n_deaths * v.attacker_losses), origin)
-            a_org.violence_score += n_incidents
+            self.count_attack(a_org, d_org.id, n_incidents, n_deaths)
             d_org.violence_score += n_incidents * v.defender_blame
-            a_org.attacks += 1
             attack, defence = a_org.strength_at(origin), d_org.strength_at(place)
             if attack >= 1 and rng.random() < v.attack_success * attack / (attack + defence):
                 orgs.occupy(a_org, origin, place, garrison=int(np.ceil(attack * v.garrison_share)))
         orgs.dissolve_empty()
+
+    def count_attack(self, attacker: TraffickingOrganisation, defender: int, incidents: int, deaths: int) -> None:
+        """An attack counts against its attacker: its violence score (which focused deterrence
+        ranks), its attacks (which sanctions answer), its killings (which investigations trace), and,
+        around a protected organisation, the attacks a collusive arrangement answers."""
+        attacker.violence_score += incidents
+        attacker.attacks += 1
+        attacker.killings += deaths
+        if self.model.police.protected in (attacker.id, defender):
+            attacker.racket_attacks += 1
 
     def dealer_disputes(self) -> None:
         """Violent disputes between rival dealers who meet on shared street territory (open-air
@@ -252,12 +273,14 @@ class Violence:
             org = orgs[index]
             if org.size == 0:
                 continue
-            deaths = int(rng.poisson(v.unit_lethality + v.member_lethality * org.armament))
-            place = org.members[-1].place
-            model.orgs.kill_members(org, deaths, place)
+            place = int(np.argmax(org.presence))  # where most of its members are
+            members = int(rng.poisson(v.unit_lethality))  # killed by the unit's fire
+            officers = int(rng.poisson(v.member_lethality * org.armament))  # killed by the organisation's
+            model.orgs.kill_members(org, members, place)
             org.confronted += 1
+            org.killings += officers
             model.log.record("confrontation", place=place, org=org.id)
-            self.record_violence("confrontation", place, 1, deaths, org.id)
+            self.record_violence("confrontation", place, 1, members + officers, org.id)
         model.orgs.dissolve_empty()
 
     def extortion(self) -> None:

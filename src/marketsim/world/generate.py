@@ -96,6 +96,7 @@ def generate_world(params: WorldParams, rng: np.random.Generator) -> nx.Graph:
             deprivation=deprivation,
             trust=float(np.clip(params.trust + 0.2 * (0.5 - deprivation) + rng.normal(0, 0.04), 0.02, 1)),
             firearms=float(np.clip(rng.normal(params.firearms, 0.08), 0, 1)),
+            state_presence=float(np.clip(rng.normal(params.state_presence, 0.12), 0.02, 1)),
             user_index=float(np.clip(0.6 + 0.8 * deprivation, 0.2, 2.0)),  # relative drug use, ~1 on average
             x=4.2 + col * 0.7, y=(row - (math.ceil(params.neighbourhoods / cols) - 1) / 2) * 0.7,
         )

@@ -58,9 +58,10 @@ class Routes:
         border_end = np.where(places.kind[ends[:, 1]] == BORDER, ends[:, 1], ends[:, 0])
         crosses = places.kind[border_end] == BORDER
         self.is_border = crosses
-        presence = places.state_presence[ends].mean(axis=1)
-        self.base_detection = np.where(crosses, places.inspection[border_end],
-                                       params.corridor_detection + params.presence_detection * presence)
+        self.ends = ends
+        self.border_end = border_end
+        self.corridor_detection = params.corridor_detection
+        self.presence_detection = params.presence_detection
         self.corridor_of_edge = np.max(places.corridor[ends], axis=1)
         # where a lot caught on a segment is seized: its end nearer the border
         self.checkpoint = np.where(places.kind[ends[:, 1]] >= places.kind[ends[:, 0]], ends[:, 1], ends[:, 0])
@@ -72,3 +73,10 @@ class Routes:
         for k, nodes in enumerate(path_nodes):
             stops = [i for i in nodes if places.kind[i] == TRANSIT]
             self.tolls[k, stops] = 1.0
+
+    def base_detection(self, places: Places) -> np.ndarray:
+        """Chance a lot is caught on each segment with no interdiction effort: the inspection of a
+        border crossing, or on corridors a chance that rises with the state presence at both ends."""
+        presence = places.state_presence[self.ends].mean(axis=1)
+        return np.where(self.is_border, places.inspection[self.border_end],
+                        self.corridor_detection + self.presence_detection * presence)

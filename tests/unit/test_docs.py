@@ -1,4 +1,4 @@
-"""Generated documentation stays in step with the code, and every citation can be followed."""
+"""Generated documentation and the model description stay in step with the code, and every citation can be followed."""
 
 import re
 import tomllib
@@ -7,10 +7,13 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from marketsim.cli.main import app
-from marketsim.config.params import parameter_specs
+from marketsim.config.params import GROUPS, SPECS, parameter_specs
+from marketsim.model import STAGES
+from marketsim.outputs import METRICS, PER_REGION, PLACE_COLUMNS
 from marketsim.validation import FACTS
 
 ROOT = Path(__file__).resolve().parents[2]
+ODD = ROOT / "docs" / "ODD.md"
 
 
 def test_parameter_reference_matches_the_declarations():
@@ -37,10 +40,12 @@ UNFOLLOWABLE = re.compile(r"(?i:seeds? 0\d\d)|DESIGN(?:\.md)? §|REFERENCES\b|(?
 
 
 def cited_texts() -> dict[str, str]:
-    """Every citation a user meets: parameter sources, stylized facts, and in scenario and lesson
-    files their ``sources`` and every parenthesis (the text names events such as "Chicago 2000")."""
+    """Every citation a user meets: parameter sources, stylized facts, the model description, and in
+    scenario and lesson files their ``sources`` and every parenthesis (the text names events such as
+    "Chicago 2000")."""
     texts = {f"parameter {spec.path}": spec.source for spec in parameter_specs()}
     texts |= {f"fact {fact.name}": fact.source for fact in FACTS}
+    texts["docs/ODD.md"] = " ".join(ODD.read_text(encoding="utf-8").split())  # citations wrap across lines
     for path in sorted((ROOT / "scenarios").rglob("*.toml")):
         text = path.read_text(encoding="utf-8")
         texts[str(path.relative_to(ROOT))] = "\n".join([*re.findall(r"\(([^()]*)\)", text),
@@ -63,3 +68,24 @@ def test_no_citation_points_to_a_file_users_do_not_have():
     texts |= {f"fact {fact.name}": fact.source for fact in FACTS}
     found = [f"{where}: {match.group(0)}" for where, text in texts.items() for match in UNFOLLOWABLE.finditer(text)]
     assert not found, "citations a user cannot follow:\n" + "\n".join(found)
+
+
+PARAMETER_PATH = re.compile(rf"`((?:{'|'.join(GROUPS)})\.\w+)`")
+"""A parameter named in code font by its dotted path, such as `violence.sanction_weight`."""
+
+
+def test_model_description_names_every_parameter_and_only_parameters_that_exist():
+    named = set(PARAMETER_PATH.findall(ODD.read_text(encoding="utf-8")))
+    missing = [path for path in SPECS if path not in named]
+    unknown = sorted(named - set(SPECS))
+    assert not missing, "parameters not described in docs/ODD.md:\n" + "\n".join(missing)
+    assert not unknown, "docs/ODD.md names parameters that do not exist:\n" + "\n".join(unknown)
+
+
+def test_model_description_follows_the_schedule_and_names_every_output():
+    text = ODD.read_text(encoding="utf-8")
+    schedule = text.split("### 1.3", 1)[1].split("\n## ", 1)[0]
+    assert re.findall(r"^\d+\. \*\*(\w+)\*\*", schedule, flags=re.MULTILINE) == [stage.name for stage in STAGES]
+    columns = [*METRICS, *PER_REGION, *PLACE_COLUMNS]
+    missing = [name for name in columns if f"`{name}`" not in text]
+    assert not missing, "output columns not described in docs/ODD.md:\n" + "\n".join(missing)

@@ -95,6 +95,11 @@ class Outputs:
         self._rows.append(row)
         self._place_homicides.append(self.model.log.by_place("homicide"))
 
+    @property
+    def latest(self) -> dict[str, float]:
+        """The row of the week just collected."""
+        return self._rows[-1]
+
     def table(self) -> pd.DataFrame:
         """The weekly table: one row per simulated week."""
         return pd.DataFrame(self._rows, columns=self.columns)

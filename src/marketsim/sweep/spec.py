@@ -189,8 +189,9 @@ def make_spec(data: Mapping[str, Any]) -> SweepSpec:
     params = _parse_params(data.get("params", {}), design, overrides, problems)
     if design == "points":
         params = _params_from_points(points, overrides, problems)
-    elif not data.get("params") and design in DESIGNS:
-        problems.append(f"params is empty: a {design} design needs at least one swept parameter")
+    elif not data.get("params") and design in ("lhs", "sobol"):
+        problems.append(f"params is empty: a {design} design samples at least one swept parameter "
+                        "(a grid without params is one point: the scenarios as they are)")
     if problems:
         raise SweepError(problems)
     return SweepSpec(

@@ -47,7 +47,7 @@ def summarise_sweep(out: str | Path, level: float = 0.95, figures: bool = True) 
 
     Writes ``points.parquet`` (per scenario, point and outcome: runs, mean, SD and ``level``
     confidence interval over replicates), ``sensitivity.parquet`` (for LHS and Sobol designs),
-    ``ema_results.tar.gz`` (experiments and outcomes for the EMA Workbench) and, with
+    ``ema_results.tar.gz`` (experiments and outcomes for the EMA Workbench, when it is installed) and, with
     ``figures``, ``figures/<outcome>.png``: each outcome against each swept parameter with CI bands.
 
     Args:
@@ -74,8 +74,11 @@ def summarise_sweep(out: str | Path, level: float = 0.95, figures: bool = True) 
     points = point_statistics(runs, parameters, outcomes, level)
     sensitivity, notes = sensitivity_indices(record, runs)
     files = [analysis.write_table(points, store.root / "points.parquet"),
-             analysis.write_table(sensitivity, store.root / "sensitivity.parquet"),
-             save_ema(store.root)]
+             analysis.write_table(sensitivity, store.root / "sensitivity.parquet")]
+    try:
+        files.append(save_ema(store.root))
+    except SweepError as error:  # the EMA Workbench is not installed
+        notes.extend(error.problems)
     if figures:
         files.extend(plot_outcomes(runs, record, store.root / "figures", level))
     return SweepSummary(store.root, len(planned), len(runs), failed, points, sensitivity,

@@ -390,13 +390,15 @@ def available_cores() -> int:
 class ProgressReport:
     """Reports a batch's progress: a bar on stderr, a callback ``(runs_done, runs_total)``, or nothing.
 
-    Use as a context manager; call :meth:`run_finished` once per finished run and, for runs in
-    this process, :meth:`week` as weeks go by (the bar moves within a run; callbacks see whole runs).
+    The bar counts weeks (runs × weeks per run), so that it moves and its ETA holds within a run
+    as well as across runs. Use as a context manager; call :meth:`run_finished` once per finished
+    run and, for runs in this process, :meth:`week` as weeks go by.
     """
 
-    def __init__(self, progress: ProgressOption, total: int, label: str = "runs", done: int = 0):
+    def __init__(self, progress: ProgressOption, total: int, steps: int, label: str = "runs", done: int = 0):
         self.progress = progress
         self.total = total
+        self.steps = steps
         self.label = label
         self.done = done
         self.failed = 0
@@ -406,21 +408,14 @@ class ProgressReport:
     def __enter__(self) -> ProgressReport:
         if self.progress is True:
             from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("runs"), TextColumn("[red]{task.fields[failed]}"),
-                                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                                console=Console(stderr=True))
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
+                                TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                                TimeRemainingColumn(), console=Console(stderr=True))
             self.bar.start()
-            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done, failed="")
+            self.task = self.bar.add_task(self.label, total=self.total * self.steps, completed=self.done * self.steps,
+                                          counts=self._counts(0), failed="")
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -428,10 +423,16 @@ class ProgressReport:
         if self.bar is not None:
             self.bar.stop()
 
+    def _counts(self, weeks: int) -> str:
+        """``week 12/520`` for one run; ``3/8 runs`` (and the week of the run going on) for several."""
+        if self.total == 1:
+            return f"week {weeks}/{self.steps}"
+        return f"{self.done}/{plural(self.total, 'run')}" + (f" · week {weeks}/{self.steps}" if weeks else "")
+
     def week(self, task: RunTask, done: int, total: int) -> None:
         """A run in this process finished week ``done`` of ``total``."""
         if self.bar is not None:
-            self.bar.update(self.task, completed=self.done + done / total,
+            self.bar.update(self.task, completed=self.done * self.steps + done, counts=self._counts(done),
                             description=f"{task.scenario.name} · seed {task.seed}")
 
     def run_finished(self, failed: bool = False) -> None:
@@ -439,7 +440,7 @@ class ProgressReport:
         self.done += 1
         self.failed += failed
         if self.bar is not None:
-            self.bar.update(self.task, completed=self.done,
+            self.bar.update(self.task, completed=self.done * self.steps, counts=self._counts(0),
                             failed=f"{self.failed} failed" if self.failed else "")
         elif callable(self.progress):
             self.progress(self.done, self.total)
@@ -494,7 +495,7 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
     tasks = {str(index): RunTask(str(index), scenario, seed, steps)
              for index, (scenario, seed) in enumerate(itertools.product(loaded, seed_values))}
     frames: dict[str, pd.DataFrame] = {}
-    report = ProgressReport(progress, len(tasks))
+    report = ProgressReport(progress, len(tasks), steps)
     backend = local_backend(workers, on_week=report.week)
     try:
         with report:

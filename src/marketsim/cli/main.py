@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from marketsim import __version__
 from marketsim.cli import common
 from marketsim.cli.common import (
     BurnInOption,
+    Format,
+    FormatOption,
     SetsOption,
     StepsOption,
     WorkersOption,
@@ -26,12 +29,14 @@ from marketsim.cli.common import (
     fail,
     failing_on_problems,
     load_with_sets,
+    print_records,
     weeks,
 )
 from marketsim.cli.lesson import lesson_app
 from marketsim.cli.sweep import sweep_app
 from marketsim.dashboard.server import dashboard
 from marketsim.runs import BURN_IN
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,14 +47,29 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="marketsim",
-    help="Simulate illicit drug markets and compare drug policies on violence and harm.",
+    help="Simulate illicit drug markets and compare drug policies on violence and harm. "
+         "Start with `marketsim demo`, then `marketsim scenarios`; `marketsim COMMAND -h` explains each command.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    context_settings=common.HELP_OPTIONS,
 )
 app.add_typer(lesson_app, name="lesson")
 app.add_typer(sweep_app, name="sweep")
 app.command()(dashboard)
+
+
+def print_version(value: bool) -> None:
+    """``--version``: print the version and stop."""
+    if value:
+        typer.echo(f"marketsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option(
+        "--version", callback=print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+    """Simulate illicit drug markets and compare drug policies on violence and harm."""
 
 DEMO_WEEKS = 520
 """How long the demo runs: the default horizon of ten years."""
@@ -90,20 +110,23 @@ def first_sentence(text: str) -> str:
 
 # -- scenarios, show, params -------------------------------------------------------------------
 @app.command("scenarios")
-def scenarios_command() -> None:
-    """List the preset scenarios."""
+def scenarios_command(form: FormatOption = Format.table) -> None:
+    """List the preset scenarios (their summaries: marketsim show NAME, or --format json)."""
     from rich.table import Table
 
     from marketsim.config.scenario import list_scenarios
 
     with failing_on_problems():
         presets = list_scenarios()
-    table = Table(title="Preset scenarios", show_lines=False)
+    if form is not Format.table:
+        print_records([{"name": s.name, "title": s.title, "extends": s.extends or "", "summary": s.summary}
+                       for s in presets], form)
+        return
+    table = Table(title="Preset scenarios")
     table.add_column("Name", style="bold", no_wrap=True)
     table.add_column("Title")
-    table.add_column("Summary")
     for scenario in presets:
-        table.add_row(*(escape(text) for text in (scenario.name, scenario.title, first_sentence(scenario.summary))))
+        table.add_row(escape(scenario.name), escape(scenario.title))
     common.console.print(table)
     common.console.print("Details: marketsim show NAME. Any .toml file path works wherever a name does.")
 
@@ -124,69 +147,113 @@ def extends_chain(scenario: Scenario) -> list[str]:
 
 
 @app.command()
-def show(name: ScenarioArgument, sets: SetsOption = None) -> None:
+def show(
+    name: ScenarioArgument,
+    sets: SetsOption = None,
+    changed: Annotated[bool, typer.Option(
+        "--changed", help="Only the parameters that differ from the defaults.")] = False,
+    toml: Annotated[bool, typer.Option(
+        "--toml", help="Print the scenario as a TOML scenario file (every parameter, or --changed).")] = False,
+    form: FormatOption = Format.table,
+) -> None:
     """Show a scenario: its text and every resolved parameter, marking those not at default."""
     from rich.table import Table
 
-    from marketsim.config.params import parameter_specs
+    from marketsim.config.params import SPECS
 
     scenarios, _, problems = load_with_sets([name], sets)
+    if toml and form is not Format.table:
+        problems.append("give --toml or --format, not both")
     if problems:
         fail(problems)
     scenario = scenarios[0]
+    rows = [{"parameter": path, "value": value, "unit": SPECS[path].unit, "default": SPECS[path].default}
+            for path, value in scenario.resolved().items()]
+    differing = [row for row in rows if row["value"] != row["default"]]
+    shown = differing if changed else rows
+    if toml:
+        typer.echo(scenario_toml(scenario, shown))
+        return
+    if form is not Format.table:
+        print_records(shown, form)
+        return
     console = common.console
     console.print(f"[bold]{escape(scenario.title)}[/bold]  ({escape(scenario.name)})")
     if scenario.path:
         console.print(f"file: {scenario.path}", markup=False)
     console.print(f"extends: {' → '.join(extends_chain(scenario))}", markup=False)
     console.print(scenario.summary, markup=False)
-    defaults = {spec.path: spec for spec in parameter_specs()}
-    table = Table(title="Parameters")
+    table = Table(title="Parameters that differ from the defaults" if changed else "Parameters")
     table.add_column("Parameter", no_wrap=True)
     table.add_column("Value", no_wrap=True)
     table.add_column("Unit")
-    table.add_column("vs default")
-    changed = 0
-    for path, value in scenario.resolved().items():
-        spec = defaults[path]
-        differs = value != spec.default
-        changed += differs
-        table.add_row(path, escape(as_typed(value)), spec.unit,
-                      escape(f"changed (default {as_typed(spec.default)})") if differs else "default",
-                      style="bold yellow" if differs else None)
+    table.add_column("Default" if changed else "vs default")
+    for row in shown:
+        differs = row["value"] != row["default"]
+        note = as_typed(row["default"]) if changed else f"changed (default {as_typed(row['default'])})" \
+            if differs else "default"
+        table.add_row(row["parameter"], escape(as_typed(row["value"])), escape(row["unit"]), escape(note),
+                      style="bold yellow" if differs and not changed else None)
     console.print(table)
-    console.print(f"{changed} of {len(defaults)} parameters differ from the defaults.")
+    console.print(f"{len(differing)} of {plural(len(rows), 'parameter')} differ from the defaults.")
+
+
+def scenario_toml(scenario: Scenario, rows: list[dict[str, Any]]) -> str:
+    """A scenario file holding ``rows``' values, with the scenario's title and summary."""
+    lines = [f"title = {as_typed(scenario.title)}", f"summary = {as_typed(scenario.summary)}"]
+    group = None
+    for row in rows:
+        table, name = row["parameter"].split(".", 1)
+        if table != group:
+            lines += ["", f"[{table}]"]
+            group = table
+        lines.append(f"{name} = {as_typed(row['value'])}")
+    return "\n".join(lines)
 
 
 @app.command()
 def params(
+    names: Annotated[list[str] | None, typer.Argument(
+        metavar="[NAME]...", help="Parameters to describe in full, e.g. policy.hvt_share (default: all).",
+        show_default=False)] = None,
     group: Annotated[str | None, typer.Option(
         "--group", "-g", help="Only this parameter group.")] = None,
     markdown: Annotated[bool, typer.Option(
-        "--markdown", help="Print Markdown (for docs/parameters.md).")] = False,
+        "--markdown", help="Print the reference as Markdown tables.")] = False,
+    form: FormatOption = Format.table,
 ) -> None:
-    """Reference of every parameter: path, unit, allowed range, default, source and help."""
+    """Reference of every parameter: path, default, unit, allowed range, help and source."""
     from rich.table import Table
 
     from marketsim.config.errors import did_you_mean
-    from marketsim.config.params import GROUPS, parameter_specs
+    from marketsim.config.params import GROUPS, SPECS, parameter_specs
 
+    problems = [f"unknown parameter {name}{did_you_mean(name, SPECS, quote=False)} (all: marketsim params)"
+                for name in names or () if name not in SPECS]
     if group is not None and group not in GROUPS:
-        fail([f"unknown parameter group {group!r}{did_you_mean(group, GROUPS)} (groups: {', '.join(GROUPS)})"])
+        problems.append(f"unknown parameter group {group!r}{did_you_mean(group, GROUPS)} (groups: {', '.join(GROUPS)})")
+    if problems:
+        fail(problems)
     groups = [group] if group else list(GROUPS)
-    specs = [spec for spec in parameter_specs() if spec.group in groups]
+    specs = [spec for spec in parameter_specs() if spec.group in groups and (not names or spec.path in names)]
     if markdown:
         typer.echo(params_markdown(groups, specs))
         return
+    if form is not Format.table:
+        print_records([{"parameter": spec.path, "default": spec.default, "unit": spec.unit,
+                        "allowed": allowed(spec), "help": spec.help, "source": spec.source} for spec in specs], form)
+        return
     for name in groups:
-        table = Table(title=f"{name}: {group_doc(name)}", show_lines=True, expand=True)
-        for column in ("Parameter", "Default", "Unit", "Allowed"):
-            table.add_column(column, no_wrap=column != "Unit")
-        table.add_column("Help", ratio=3)
-        table.add_column("Source", ratio=2)
-        for spec in (s for s in specs if s.group == name):
-            table.add_row(spec.path, escape(as_typed(spec.default)), spec.unit, allowed(spec), escape(spec.help),
-                          escape(spec.source))
+        shown = [spec for spec in specs if spec.group == name]
+        if not shown:
+            continue
+        table = Table(title=f"{name}: {group_doc(name)}", show_lines=True)
+        table.add_column("Parameter · default · allowed", ratio=2)
+        table.add_column("Help · source", ratio=3)
+        for spec in shown:
+            table.add_row(f"[bold]{spec.path}[/bold]\n{escape(as_typed(spec.default))} {escape(spec.unit)}\n"
+                          f"{escape(allowed(spec))}",
+                          f"{escape(spec.help)}\n[dim]Source: {escape(spec.source)}[/dim]")
         common.console.print(table)
 
 

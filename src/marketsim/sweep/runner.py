@@ -123,7 +123,8 @@ def _execute(plan: Plan, todo: Sequence[Run], store: SweepStore, runner: Backend
     failed = 0
     manifest = store.open_manifest()
     try:
-        with ProgressReport(progress, len(plan.runs), f"sweep ({runner.label})", done=skipped) as report:
+        with ProgressReport(progress, len(plan.runs), plan.spec.steps, f"sweep ({runner.label})",
+                            done=skipped) as report:
             for outcome in runner.imap_unordered(tasks):
                 run = by_id[outcome.key]
                 store.save(run, names[run.scenario], outcome, manifest)

@@ -87,13 +87,14 @@ def summarise_sweep(out: str | Path, level: float = 0.95, figures: bool = True) 
 
 def point_statistics(runs: pd.DataFrame, parameters: Sequence[str], outcomes: Sequence[str],
                      level: float = 0.95) -> pd.DataFrame:
-    """Per scenario, point and outcome: replicates, mean, SD and t-interval of the run means."""
+    """Per scenario, point and outcome: replicates, mean, SD and t-interval of the run means
+    (on the log scale for outcomes with no negative value: see ``analysis.mean_ci``)."""
     rows = []
     for (scenario, point), group in runs.groupby(["scenario", "point"], sort=False):
         values = group.iloc[0][list(parameters)].to_dict()
         for outcome in outcomes:
             data = group[outcome].to_numpy(dtype=float)
-            mean, low, high = analysis.mean_ci(data, level)
+            mean, low, high = analysis.mean_ci(data, level, nonnegative=True)
             sd = float(np.std(data, ddof=1)) if len(data) > 1 else math.nan
             rows.append({"scenario": scenario, "point": point, **values, "outcome": outcome,
                          "runs": len(data), "mean": mean, "sd": sd, "ci_low": low, "ci_high": high})

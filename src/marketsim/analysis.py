@@ -32,6 +32,7 @@ from pandas.api.types import is_numeric_dtype
 from marketsim.config.errors import did_you_mean
 from marketsim.outputs import METRICS, Metric, production_share_metric
 from marketsim.runs import BURN_IN
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -166,7 +167,8 @@ def compare(summary: pd.DataFrame, reference: str | None = None,
     log scale for metrics with no negative value (:func:`mean_ci`), so counts keep it above zero.
     The reference defaults to the first scenario. For the others, ``diff`` is the mean of the
     per-seed differences (scenario − reference, over the seeds both ran), with its 95% CI, and
-    ``pct_change`` is that difference as a percentage of the reference mean over the same seeds.
+    ``pct_change`` is that difference as a percentage of the reference mean over the same seeds
+    (``pct_ci_low`` and ``pct_ci_high`` its CI).
     ``metrics`` defaults to every metric column in ``summary``.
     """
     scenarios = list(pd.unique(summary["scenario"]))
@@ -192,13 +194,15 @@ def compare(summary: pd.DataFrame, reference: str | None = None,
             row = {"scenario": scenario, "metric": metric, "group": info.group, "unit": info.unit,
                    "seeds": int(values.notna().sum()), "mean": mean, "ci_low": low, "ci_high": high,
                    "reference": reference, "diff": math.nan, "diff_ci_low": math.nan,
-                   "diff_ci_high": math.nan, "pct_change": math.nan}
+                   "diff_ci_high": math.nan, "pct_change": math.nan, "pct_ci_low": math.nan,
+                   "pct_ci_high": math.nan}
             if scenario != reference:
                 paired = (values - base[metric]).dropna()
                 row["diff"], row["diff_ci_low"], row["diff_ci_high"] = mean_ci(paired)
                 base_mean = float(base[metric].loc[paired.index].mean()) if len(paired) else 0.0
                 if base_mean != 0:
-                    row["pct_change"] = 100 * row["diff"] / base_mean
+                    for name in ("", "_ci_low", "_ci_high"):
+                        row[f"pct{name or '_change'}"] = 100 * row[f"diff{name}"] / base_mean
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -257,8 +261,35 @@ def plot_series(runs: pd.DataFrame, metrics: Sequence[str], path: str | Path,
     handles, labels = axes[0].get_legend_handles_labels()
     seeds = runs.groupby("scenario")["seed"].nunique().max()
     figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
-                  title=f"mean of {seeds} seed{'s' if seeds > 1 else ''}"
+                  title=f"mean of {plural(seeds, 'seed')}"
                         + (", band: 95% CI" if seeds > 1 else ""), frameon=False)
+    with atomic_path(target) as temporary:
+        figure.savefig(temporary, format="png", dpi=110)
+    return target
+
+
+def plot_differences(table: pd.DataFrame, metrics: Sequence[str], path: str | Path) -> Path:
+    """A forest plot of :func:`compare`'s paired differences: each metric's change from the
+    reference in percent, with its 95% CI, one marker per scenario. Written as PNG, atomically."""
+    target = Path(path)
+    shown = table[table["metric"].isin(metrics) & (table["scenario"] != table["reference"])]
+    labels = [name for name in metrics if name in set(shown["metric"])]
+    scenarios = list(pd.unique(shown["scenario"]))
+    figure, (ax,) = panel_grid(1, panel_width=7.5)
+    figure.set_figheight(1.2 + 0.32 * len(labels) * max(1, len(scenarios) / 2))
+    for colour, scenario in enumerate(scenarios):
+        rows = shown[shown["scenario"] == scenario].set_index("metric").loc[labels]
+        offset = (colour - (len(scenarios) - 1) / 2) * 0.8 / max(1, len(scenarios))
+        y = np.arange(len(labels)) + offset
+        ax.errorbar(rows["pct_change"], y, xerr=[rows["pct_change"] - rows["pct_ci_low"],
+                                                 rows["pct_ci_high"] - rows["pct_change"]],
+                    fmt="o", color=f"C{colour}", markersize=4, capsize=2, label=scenario)
+    ax.axvline(0, color="#4d4d4d", linewidth=0.8)
+    ax.set_yticks(np.arange(len(labels)), [f"{name} ({metric_info(name).group})" for name in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"change from {table['reference'].iloc[0]} (% of its mean), 95% CI of the paired difference")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="best", fontsize="small", frameon=False)
     with atomic_path(target) as temporary:
         figure.savefig(temporary, format="png", dpi=110)
     return target

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -55,9 +56,11 @@ WorkersOption = Annotated[int, typer.Option(
 
 
 def print_records(records: Sequence[Mapping[str, Any]], form: Format) -> None:
-    """Print records as a JSON list of objects or as CSV with a header, on stdout."""
+    """Print records as a JSON list of objects or as CSV with a header, on stdout (no number: null, empty)."""
+    records = [{key: None if isinstance(value, float) and math.isnan(value) else value for key, value in row.items()}
+               for row in records]
     if form is Format.json:
-        typer.echo(json.dumps(list(records), indent=1, ensure_ascii=False, default=str))
+        typer.echo(json.dumps(records, indent=1, ensure_ascii=False, default=str))
         return
     writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [], lineterminator="\n")
     writer.writeheader()

@@ -186,7 +186,7 @@ def show(
     table = Table(title="Parameters that differ from the defaults" if changed else "Parameters")
     table.add_column("Parameter", no_wrap=True)
     table.add_column("Value", no_wrap=True)
-    table.add_column("Unit")
+    table.add_column("Unit", overflow="fold")
     table.add_column("Default" if changed else "vs default")
     for row in shown:
         differs = row["value"] != row["default"]
@@ -195,7 +195,8 @@ def show(
         table.add_row(row["parameter"], escape(as_typed(row["value"])), escape(row["unit"]), escape(note),
                       style="bold yellow" if differs and not changed else None)
     console.print(table)
-    console.print(f"{len(differing)} of {plural(len(rows), 'parameter')} differ from the defaults.")
+    verb = "differs" if len(differing) == 1 else "differ"
+    console.print(f"{len(differing)} of {plural(len(rows), 'parameter')} {verb} from the defaults.")
 
 
 def scenario_toml(scenario: Scenario, rows: list[dict[str, Any]]) -> str:
@@ -315,7 +316,7 @@ def summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
 
 
 def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int,
-                   out: Path | None, figure: Path | None) -> None:
+                   out: Path | None, figure: Path | None, force: bool) -> None:
     """Validate everything, run one scenario, print its summary and write the requested files."""
     from marketsim import analysis
     from marketsim.runs import run_batch
@@ -326,6 +327,8 @@ def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, bur
         problems += analysis.file_problems(out, analysis.TABLE_FORMATS)
     if figure is not None:
         problems += analysis.file_problems(figure, (".png",))
+    if not force:
+        problems += overwrite_problems([path for path in (out, figure) if path is not None])
     if problems:
         fail(problems)
     scenario = scenarios[0]
@@ -351,9 +354,10 @@ def run(
     figure: Annotated[Path | None, typer.Option(
         "--figure", "-f", help="Draw the key weekly series here (.png).")] = None,
     burn_in: BurnInOption = BURN_IN,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing --out and --figure files.")] = False,
 ) -> None:
     """Run one scenario and summarise its key outcome and process indicators."""
-    run_and_report(name, seed, steps, sets, burn_in, out, figure)
+    run_and_report(name, seed, steps, sets, burn_in, out, figure, force)
 
 
 @app.command()
@@ -362,41 +366,47 @@ def demo(
         "--out", "-o", help="Folder for baseline.csv and baseline.png.")] = Path("out"),
     burn_in: BurnInOption = BURN_IN,
 ) -> None:
-    """Run the baseline for 10 years; write its weekly table and figure. The first thing to try."""
-    run_and_report("baseline", 1, DEMO_WEEKS, None, burn_in, out / "baseline.csv", out / "baseline.png")
+    """Run the baseline for 10 years; write (or rewrite) its weekly table and figure. The first thing to try."""
+    run_and_report("baseline", 1, DEMO_WEEKS, None, burn_in, out / "baseline.csv", out / "baseline.png", force=True)
     common.console.print("Next: marketsim scenarios, then e.g. "
                          "marketsim compare baseline zero_tolerance focused_deterrence")
 
 
 # -- compare -----------------------------------------------------------------------------------
+COMPARE_FILES = ("compare.csv", "runs.parquet", "compare.png", "differences.png")
+"""What ``compare`` writes in its folder."""
+
+
 def comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...], reference: str) -> Table:
-    """One row per indicator and scenario: mean [95% CI] and the paired difference."""
+    """One row per indicator and scenario: the mean and the paired difference from the reference,
+    each with its 95% CI on a second line, so the table fits 80 columns."""
+    from rich import box
     from rich.table import Table
 
     from marketsim.analysis import format_number, format_percent
 
-    def interval(low: float, high: float) -> str:
-        return "" if math.isnan(low) else f"[{format_number(low)}, {format_number(high)}]"
+    def with_interval(value: float, low: float, high: float, signed: bool = False) -> str:
+        bounds = "" if math.isnan(low) else f"\n[{format_number(low, signed)}, {format_number(high, signed)}]"
+        return format_number(value, signed) + bounds
 
-    view = Table(title=title)
-    view.add_column("Indicator", no_wrap=True)
-    view.add_column("Scenario", no_wrap=True)
-    view.add_column("Mean [95% CI]", justify="right")
-    view.add_column(f"Δ vs {escape(reference)} [95% CI]", justify="right")
-    view.add_column("Change", justify="right")
+    view = Table(title=title, caption=f"Δ vs {escape(reference)}: the difference, seed by seed. Bold: its CI "
+                                      "excludes zero.", box=box.SIMPLE_HEAD, pad_edge=False)
+    view.add_column("Indicator", overflow="fold")
+    view.add_column("Scenario", overflow="fold")
+    view.add_column("Mean\n[95% CI]", justify="right", no_wrap=True)
+    view.add_column("Δ (change)\n[95% CI]", justify="right", no_wrap=True)
     for name in names:
         rows = table[table["metric"] == name]
         for position, row in enumerate(rows.itertuples()):
-            label = f"{name}\n({row.unit})" if position == 0 else ""
+            label = f"{name}\n[dim]{escape(row.unit)}[/dim]" if position == 0 else ""
             if row.scenario == reference:
-                difference, change = "reference", ""
+                difference = "reference"
             else:
-                clear = row.diff_ci_low > 0 or row.diff_ci_high < 0
-                difference = f"{format_number(row.diff)} {interval(row.diff_ci_low, row.diff_ci_high)}"
-                difference = f"[bold]{difference}[/bold]" if clear else difference
-                change = format_percent(row.pct_change)
-            mean = f"{format_number(row.mean)} {interval(row.ci_low, row.ci_high)}"
-            view.add_row(label, escape(row.scenario), mean, difference, change,
+                difference = with_interval(row.diff, row.diff_ci_low, row.diff_ci_high, signed=True).replace(
+                    "\n", f" ({format_percent(row.pct_change)})\n", 1)
+                if row.diff_ci_low > 0 or row.diff_ci_high < 0:
+                    difference = f"[bold]{difference}[/bold]"
+            view.add_row(label, escape(row.scenario), with_interval(row.mean, row.ci_low, row.ci_high), difference,
                          end_section=position == len(rows) - 1)
     return view
 
@@ -410,12 +420,17 @@ def compare(
     steps: StepsOption = 520,
     sets: SetsOption = None,
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for compare.csv, runs.parquet and compare.png.",
-    )] = Path("out/compare"),
+        "--out", "-o", help=f"Folder for {', '.join(COMPARE_FILES)}.")] = Path("out/compare"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the files of an earlier comparison.")] = False,
     burn_in: BurnInOption = BURN_IN,
     workers: WorkersOption = 1,
+    form: FormatOption = Format.table,
 ) -> None:
-    """Compare scenarios over paired seeds on outcome and process indicators."""
+    """Compare scenarios over paired seeds on outcome and process indicators.
+
+    Means have 95% t-intervals, on the log scale of the mean for indicators that cannot be
+    negative; differences are paired seed by seed. differences.png is a forest plot of them.
+    """
     from marketsim import analysis
     from marketsim.runs import run_batch
 
@@ -424,17 +439,29 @@ def compare(
         problems.append("compare needs at least two scenarios; the first is the reference")
     problems += burn_in_option_problems(burn_in, steps)
     problems += analysis.directory_problems(out)
+    problems += [] if force else overwrite_problems([out / name for name in COMPARE_FILES])
     if problems:
         fail(problems)
     with failing_on_problems():
         runs = run_batch(scenarios, seeds, steps, workers=workers)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in))
-    reference = scenarios[0].name
-    for label, key in (("Outcome", analysis.KEY_OUTCOMES), ("Process", analysis.KEY_PROCESS)):
-        title = f"{label} indicators — weekly means over {weeks(burn_in, steps)}, {seeds} paired seeds"
-        common.console.print(comparison_table(title, table, key, reference))
-    common.console.print("Bold: the 95% CI of the difference excludes zero. compare.csv has every metric.")
     written = [analysis.write_table(table, out / "compare.csv"),
                analysis.write_table(runs, out / "runs.parquet"),
-               analysis.plot_series(runs, analysis.KEY_SERIES, out / "compare.png", smooth=4)]
+               analysis.plot_series(runs, analysis.KEY_SERIES, out / "compare.png", smooth=4),
+               analysis.plot_differences(table, (*analysis.KEY_OUTCOMES, *analysis.KEY_PROCESS),
+                                         out / "differences.png")]
+    if form is not Format.table:
+        print_records(table.to_dict("records"), form)
+        return
+    reference = scenarios[0].name
+    for label, key in (("Outcome", analysis.KEY_OUTCOMES), ("Process", analysis.KEY_PROCESS)):
+        title = (f"{label} indicators — weekly means over {weeks(burn_in, steps)}, "
+                 f"{plural(seeds, 'paired seed')}")
+        common.console.print(comparison_table(title, table, key, reference))
+    common.console.print("compare.csv has every metric; differences.png draws the changes.")
     common.console.print("Wrote " + ", ".join(str(path) for path in written), markup=False)
+
+
+def overwrite_problems(paths: list[Path]) -> list[str]:
+    """Files that exist and would be overwritten (``--force`` allows it)."""
+    return [f"{path} exists: pass --force to overwrite it, or choose another --out" for path in paths if path.exists()]

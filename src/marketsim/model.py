@@ -62,7 +62,8 @@ class DrugMarketModel(mesa.Model):
             the same output in any process.
         world: an optional network of places to use instead of generating or loading one.
         overrides: dotted parameter paths and values, e.g. ``{"policy.hvt_share": 0.4}``.
-        **keyword_overrides: the same as keywords, e.g. ``policy__hvt_share=0.4``.
+        **kwargs: the same as keywords, e.g. ``policy__hvt_share=0.4`` (named ``kwargs``, as
+            Mesa's SolaraViz requires of a model that takes any parameter).
 
     Raises:
         ScenarioError: an unknown scenario or parameter, or a value that is not allowed.
@@ -70,9 +71,9 @@ class DrugMarketModel(mesa.Model):
 
     def __init__(self, scenario: Scenario | str | Path = "baseline", seed: int | None = None,
                  world: nx.Graph | None = None, overrides: Mapping[str, Any] | None = None,
-                 **keyword_overrides: Any):
+                 **kwargs: Any):
         super().__init__(rng=seed)
-        dotted = {name.replace("__", "."): value for name, value in keyword_overrides.items()}
+        dotted = {name.replace("__", "."): value for name, value in kwargs.items()}
         self.scenario: Scenario = load_scenario(scenario, {**(overrides or {}), **dotted})
         self.p = self.scenario.params
         if world is None:

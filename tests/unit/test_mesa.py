@@ -43,3 +43,28 @@ def test_keyword_overrides_are_checked_like_any_override() -> None:
         DrugMarketModel(policy__hvt_shar=0.3)
     with pytest.raises(ms.ScenarioError, match=r"policy\.street_share = 2 is out of range"):
         DrugMarketModel("baseline", overrides={"policy.street_share": 2})
+
+
+def test_a_solaraviz_page_draws_the_network_and_steps_the_model() -> None:
+    import ipyvuetify as v
+    import solara
+    from solara.widgets import HTML
+
+    from marketsim.dashboard.mesa_viz import OUTCOME_SERIES, model_params, page
+
+    model = DrugMarketModel("kingpin", seed=3, **SMALL)
+    _, rc = solara.render(solara.AppLayout(children=[page(model)]), handle_error=False)
+
+    def map_weeks() -> list[str]:
+        return [w.unsafe_innerHTML.split('data-week="')[1].split('"')[0] for w in rc.find(HTML).widgets
+                if 'class="ms-map"' in (w.unsafe_innerHTML or "")]
+
+    assert map_weeks() == ["0"]
+    step = next(w for w in rc.find(v.Btn).widgets if w.children == ["Step"])
+    step.click()
+    step.click()
+    assert model.steps == 2 and map_weeks() == ["2"]
+    assert list(model.datacollector.get_model_vars_dataframe()["step"]) == [1, 2]
+    assert set(OUTCOME_SERIES) <= set(model.datacollector.model_vars)
+    assert {"scenario", "seed", "policy__hvt_share"} <= set(model_params())
+    assert "kingpin" in model_params()["scenario"]["values"]

@@ -48,7 +48,7 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
               scheduler: str | None = None, workers: int | None = None, timeout: float = 10.0,
               run_timeout: float | None = None,
               progress: ProgressOption = True) -> SweepResult:
-    """Run a parameter sweep and store its data in ``out`` (``ms.run_sweep``; see docs/sweeps.md).
+    """Run a parameter sweep and store its data in ``out`` (``ms.run_sweep``).
 
     Bad input raises :class:`SweepError` before anything is written. Runs that raise are recorded
     with their traceback and the sweep goes on; ``resume`` runs them again.

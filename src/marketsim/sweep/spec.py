@@ -112,7 +112,7 @@ class SweepSpec:
 
 
 def load_spec(path: str | Path) -> SweepSpec:
-    """Read and validate a TOML sweep spec (see docs/sweeps.md).
+    """Read and validate a TOML sweep spec (`marketsim sweep init` writes a commented example).
 
     Args:
         path: the spec file.
@@ -138,7 +138,7 @@ def make_spec(data: Mapping[str, Any]) -> SweepSpec:
     """Validate a spec given as data (the parsed TOML, or the keyword arguments of ``run_sweep``).
 
     Args:
-        data: the spec's keys (see docs/sweeps.md): ``scenarios``, ``params``, ``design``, ``seeds``,
+        data: the spec's keys (as in a spec file): ``scenarios``, ``params``, ``design``, ``seeds``,
             ``base_seed``, ``steps``, ``burn_in`` (default ``marketsim.runs.BURN_IN``), ``outcomes``,
             ``overrides`` and ``out``.
 

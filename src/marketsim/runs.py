@@ -307,14 +307,17 @@ class ProcessBackend:
     def _start(self) -> Any:
         from loky import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent)
+        # loky restarts a worker that has grown by 300 MB since its first task, taking that for a
+        # leak; one long run in a large world grows more, and a restart costs the imports again.
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent,
+                                   env={"LOKY_MAX_MEMORY_LEAK_SIZE": str(2 * 2**30)})
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
         """Outcomes as they finish, with at most two tasks per worker in flight."""
         from concurrent.futures.process import BrokenProcessPool
 
         queue = iter(tasks)
-        suspects: list[RunTask] = []  # in flight when a worker died: each runs again alone
+        suspects: list[RunTask] = []  # in flight (or not yet taken) when a worker died: each runs again alone
         pending: dict[Any, RunTask] = {}
         try:
             while True:
@@ -322,7 +325,13 @@ class ProcessBackend:
                     task = suspects.pop(0) if suspects else next(queue, None)
                     if task is None:
                         break
-                    pending[self.pool.submit(execute, task)] = task
+                    try:
+                        pending[self.pool.submit(execute, task)] = task
+                    except BrokenProcessPool:  # a worker died since the last submit
+                        suspects.insert(0, task)
+                        if pending:
+                            break  # collect what was in flight first
+                        self._restart()
                 if not pending:
                     return
                 alone = len(pending) == 1
@@ -338,11 +347,15 @@ class ProcessBackend:
                         else:
                             suspects.append(task)
                         if not pending:
-                            self.pool.shutdown(wait=True)
-                            self.pool = self._start()
+                            self._restart()
         finally:
             for future in pending:
                 future.cancel()
+
+    def _restart(self) -> None:
+        """A new pool in place of one a dead worker broke."""
+        self.pool.shutdown(wait=True)
+        self.pool = self._start()
 
     def close(self) -> None:
         """Stop the workers, ending any run still going (the caller stopped early)."""

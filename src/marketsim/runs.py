@@ -439,7 +439,7 @@ class ProgressReport:
     def _counts(self, weeks: int) -> str:
         """``week 12/520`` for one run; ``3/8 runs`` (and the week of the run going on) for several."""
         if self.total == 1:
-            return f"week {weeks}/{self.steps}"
+            return f"week {self.steps if self.done else weeks}/{self.steps}"
         return f"{self.done}/{plural(self.total, 'run')}" + (f" · week {weeks}/{self.steps}" if weeks else "")
 
     def week(self, task: RunTask, done: int, total: int) -> None:

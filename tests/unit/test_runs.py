@@ -135,3 +135,20 @@ def test_public_names_load_on_first_use() -> None:
     assert ms.run is runs.run and ms.run_batch is runs.run_batch
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         ms.nope  # noqa: B018 -- the attribute access is the test
+
+
+def test_progress_counts_weeks_of_one_run_and_runs_of_a_batch() -> None:
+    task = runs.RunTask("0", ms.load_scenario("baseline"), 1, 10)
+    with runs.ProgressReport(True, total=1, steps=10) as single:
+        single.week(task, 4, 10)
+        bar = single.bar.tasks[0]
+        assert (bar.completed, bar.total, bar.fields["counts"]) == (4, 10, "week 4/10")
+        single.run_finished()
+        assert (bar.completed, bar.fields["counts"]) == (10, "week 10/10")
+    with runs.ProgressReport(True, total=3, steps=10) as batch:
+        batch.run_finished()
+        batch.week(task, 5, 10)
+        bar = batch.bar.tasks[0]
+        assert (bar.completed, bar.total, bar.fields["counts"]) == (15, 30, "1/3 runs · week 5/10")
+        batch.run_finished(failed=True)
+        assert (bar.completed, bar.fields["counts"], bar.fields["failed"]) == (20, "2/3 runs", "1 failed")

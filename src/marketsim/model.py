@@ -12,6 +12,8 @@ import networkx as nx
 import pandas as pd
 from mesa.discrete_space import Network
 
+from marketsim.config.errors import ScenarioError, did_you_mean
+from marketsim.config.params import SPECS
 from marketsim.config.scenario import Scenario, load_scenario
 from marketsim.ledger import EventLog, ProductLedger
 from marketsim.outputs import Outputs
@@ -73,6 +75,11 @@ class DrugMarketModel(mesa.Model):
                  world: nx.Graph | None = None, overrides: Mapping[str, Any] | None = None,
                  **kwargs: Any):
         super().__init__(rng=seed)
+        names = ["scenario", "seed", "world", "overrides", *(path.replace(".", "__") for path in SPECS)]
+        unknown = [f"unknown keyword {name}{did_you_mean(name, names, quote=False)}: allowed scenario, seed, "
+                   "world, overrides or a parameter as group__name" for name in kwargs if "__" not in name]
+        if unknown:
+            raise ScenarioError(unknown)
         dotted = {name.replace("__", "."): value for name, value in kwargs.items()}
         self.scenario: Scenario = load_scenario(scenario, {**(overrides or {}), **dotted})
         self.p = self.scenario.params

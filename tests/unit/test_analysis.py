@@ -48,6 +48,7 @@ def test_compare_pairs_by_seed() -> None:
     assert alt["diff"] == pytest.approx(2.0)
     assert (alt["diff_ci_low"], alt["diff_ci_high"]) == pytest.approx((2 - half, 2 + half))
     assert alt["pct_change"] == pytest.approx(100.0)
+    assert (alt["pct_ci_low"], alt["pct_ci_high"]) == pytest.approx((100 * (2 - half) / 2, 100 * (2 + half) / 2))
     assert (alt["group"], alt["unit"], alt["seeds"], alt["reference"]) == ("outcome", "deaths/week", 3, "ref")
     ref = table.loc[("homicides", "ref")]
     assert ref["mean"] == pytest.approx(2.0)  # a count: its interval is taken on the log scale of the mean

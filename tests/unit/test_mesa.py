@@ -41,6 +41,10 @@ def test_the_datacollector_holds_the_weekly_table() -> None:
 def test_keyword_overrides_are_checked_like_any_override() -> None:
     with pytest.raises(ms.ScenarioError, match=r"unknown parameter policy\.hvt_shar — did you mean policy\.hvt_share"):
         DrugMarketModel(policy__hvt_shar=0.3)
+    with pytest.raises(ms.ScenarioError, match="unknown keyword scenaro — did you mean scenario"):
+        DrugMarketModel(scenaro="kingpin")
+    with pytest.raises(ms.ScenarioError, match="unknown keyword hvt_share — did you mean policy__hvt_share"):
+        DrugMarketModel(hvt_share=0.1)
     with pytest.raises(ms.ScenarioError, match=r"policy\.street_share = 2 is out of range"):
         DrugMarketModel("baseline", overrides={"policy.street_share": 2})
 

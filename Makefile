@@ -1,18 +1,26 @@
-# Every target creates .venv and installs the project (with all extras) on first use.
+# Every target creates .venv and installs what it needs on first use: `make demo` the project
+# alone, every other target the project with its development extras.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+DEMO_STAMP := $(VENV)/.demo-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint update-baseline bench docs validation clean
+.PHONY: demo test lint update-baseline bench docs site validation clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
 
-demo: $(STAMP)  ## run the baseline for 10 years: summary table, out/baseline.csv, out/baseline.png
+$(DEMO_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP) $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)  ## run the baseline for 10 years: summary table, out/baseline.csv, out/baseline.png
 	$(VENV)/bin/marketsim demo --out out
 
 test: $(STAMP)  ## the whole test suite (CI runs exactly this)
@@ -30,8 +38,11 @@ bench: $(STAMP)  ## speed targets, run on demand (not in CI)
 docs: $(STAMP)  ## regenerate docs/parameters.md from the parameter declarations
 	$(VENV)/bin/marketsim params --markdown > docs/parameters.md
 
+site: $(STAMP)  ## build the documentation site into site/ (notebooks executed, warnings are errors)
+	$(VENV)/bin/mkdocs build --strict
+
 validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md and its figures
 	$(PY) experiments/validation_report.py
 
 clean:
-	rm -rf $(VENV) out build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) out build dist site .cache .pytest_cache .ruff_cache

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from pandas.api.types import is_numeric_dtype
 from marketsim.config.errors import did_you_mean
 from marketsim.outputs import METRICS, Metric, column_metric
 from marketsim.runs import BURN_IN
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -120,10 +121,13 @@ def summarise_runs(runs: pd.DataFrame, burn_in: int = BURN_IN) -> pd.DataFrame:
     return kept.groupby(list(ID_COLUMNS), sort=False)[columns].mean().reset_index()
 
 
-def mean_ci(values: Sequence[float] | pd.Series | np.ndarray,
-            level: float = 0.95) -> tuple[float, float, float]:
+def mean_ci(values: Sequence[float] | pd.Series | np.ndarray, level: float = 0.95,
+            nonnegative: bool = False) -> tuple[float, float, float]:
     """Mean and two-sided confidence interval from the t-distribution; NaNs are ignored.
 
+    With ``nonnegative`` (a count, rate or share, none of whose values is below zero) the
+    t-interval is taken on the log scale of the mean (delta method), so it never goes below zero
+    and is wider above the mean than below, as the spread of counts is; see :func:`t_interval`.
     With fewer than two values the interval is undefined (NaN).
     """
     data = np.asarray(values, dtype=float)
@@ -133,22 +137,38 @@ def mean_ci(values: Sequence[float] | pd.Series | np.ndarray,
     mean = float(data.mean())
     if data.size < 2:
         return mean, math.nan, math.nan
+    low, high = t_interval(mean, float(data.std(ddof=1)), data.size, level, nonnegative and data.min() >= 0)
+    return mean, float(low), float(high)
+
+
+def t_interval(mean: Any, sd: Any, count: Any, level: float, nonnegative: Any) -> tuple[Any, Any]:
+    """Bounds of the ``level`` t-interval of a mean (numbers or arrays, element by element).
+
+    Where ``nonnegative`` holds and the mean is above zero the interval is
+    ``mean × exp(∓ t·SE/mean)``: the t-interval of the log of the mean, whose standard error is
+    SE/mean by the delta method, taken back to the original scale.
+    """
     from scipy import stats
 
-    quantile = stats.t.ppf(0.5 + level / 2, data.size - 1)
-    half = float(quantile * data.std(ddof=1) / math.sqrt(data.size))
-    return mean, mean - half, mean + half
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = stats.t.ppf(0.5 + level / 2, np.asarray(count) - 1) * np.asarray(sd) / np.sqrt(count)
+        factor = np.exp(half / mean)
+        on_log_scale = np.asarray(nonnegative) & (np.asarray(mean) > 0)
+        return (np.where(on_log_scale, mean / factor, mean - half),
+                np.where(on_log_scale, mean * factor, mean + half))
 
 
 def compare(summary: pd.DataFrame, reference: str | None = None,
             metrics: Sequence[str] | None = None) -> pd.DataFrame:
     """Per metric × scenario: mean and 95% CI, and the paired difference from a reference.
 
-    ``summary`` is the output of :func:`summarise_runs`. The reference defaults to the first
-    scenario. For the others, ``diff`` is the mean of the per-seed differences (scenario −
-    reference, over the seeds both ran), with its 95% CI, and ``pct_change`` is that difference
-    as a percentage of the reference mean over the same seeds. ``metrics`` defaults to every
-    metric column in ``summary``.
+    ``summary`` is the output of :func:`summarise_runs`. The CI of a mean is a t-interval, on the
+    log scale for metrics with no negative value (:func:`mean_ci`), so counts keep it above zero.
+    The reference defaults to the first scenario. For the others, ``diff`` is the mean of the
+    per-seed differences (scenario − reference, over the seeds both ran), with its 95% CI, and
+    ``pct_change`` is that difference as a percentage of the reference mean over the same seeds
+    (``pct_ci_low`` and ``pct_ci_high`` its CI).
+    ``metrics`` defaults to every metric column in ``summary``.
     """
     scenarios = list(pd.unique(summary["scenario"]))
     if not scenarios:
@@ -169,17 +189,19 @@ def compare(summary: pd.DataFrame, reference: str | None = None,
         info = metric_info(metric)
         for scenario in scenarios:
             values = by_scenario[scenario][metric]
-            mean, low, high = mean_ci(values)
+            mean, low, high = mean_ci(values, nonnegative=True)
             row = {"scenario": scenario, "metric": metric, "group": info.group, "unit": info.unit,
                    "seeds": int(values.notna().sum()), "mean": mean, "ci_low": low, "ci_high": high,
                    "reference": reference, "diff": math.nan, "diff_ci_low": math.nan,
-                   "diff_ci_high": math.nan, "pct_change": math.nan}
+                   "diff_ci_high": math.nan, "pct_change": math.nan, "pct_ci_low": math.nan,
+                   "pct_ci_high": math.nan}
             if scenario != reference:
                 paired = (values - base[metric]).dropna()
                 row["diff"], row["diff_ci_low"], row["diff_ci_high"] = mean_ci(paired)
                 base_mean = float(base[metric].loc[paired.index].mean()) if len(paired) else 0.0
                 if base_mean != 0:
-                    row["pct_change"] = 100 * row["diff"] / base_mean
+                    for name in ("", "_ci_low", "_ci_high"):
+                        row[f"pct{name or '_change'}"] = 100 * row[f"diff{name}"] / base_mean
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -238,8 +260,35 @@ def plot_series(runs: pd.DataFrame, metrics: Sequence[str], path: str | Path,
     handles, labels = axes[0].get_legend_handles_labels()
     seeds = runs.groupby("scenario")["seed"].nunique().max()
     figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
-                  title=f"mean of {seeds} seed{'s' if seeds > 1 else ''}"
+                  title=f"mean of {plural(seeds, 'seed')}"
                         + (", band: 95% CI" if seeds > 1 else ""), frameon=False)
+    with atomic_path(target) as temporary:
+        figure.savefig(temporary, format="png", dpi=110)
+    return target
+
+
+def plot_differences(table: pd.DataFrame, metrics: Sequence[str], path: str | Path) -> Path:
+    """A forest plot of :func:`compare`'s paired differences: each metric's change from the
+    reference in percent, with its 95% CI, one marker per scenario. Written as PNG, atomically."""
+    target = Path(path)
+    shown = table[table["metric"].isin(metrics) & (table["scenario"] != table["reference"])]
+    labels = [name for name in metrics if name in set(shown["metric"])]
+    scenarios = list(pd.unique(shown["scenario"]))
+    figure, (ax,) = panel_grid(1, panel_width=7.5)
+    figure.set_figheight(1.2 + 0.32 * len(labels) * max(1, len(scenarios) / 2))
+    for colour, scenario in enumerate(scenarios):
+        rows = shown[shown["scenario"] == scenario].set_index("metric").loc[labels]
+        offset = (colour - (len(scenarios) - 1) / 2) * 0.8 / max(1, len(scenarios))
+        y = np.arange(len(labels)) + offset
+        ax.errorbar(rows["pct_change"], y, xerr=[rows["pct_change"] - rows["pct_ci_low"],
+                                                 rows["pct_ci_high"] - rows["pct_change"]],
+                    fmt="o", color=f"C{colour}", markersize=4, capsize=2, label=scenario)
+    ax.axvline(0, color="#4d4d4d", linewidth=0.8)
+    ax.set_yticks(np.arange(len(labels)), [f"{name} ({metric_info(name).group})" for name in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"change from {table['reference'].iloc[0]} (% of its mean), 95% CI of the paired difference")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="best", fontsize="small", frameon=False)
     with atomic_path(target) as temporary:
         figure.savefig(temporary, format="png", dpi=110)
     return target
@@ -265,17 +314,15 @@ def panel_grid(panels: int, panel_width: float) -> tuple[Figure, np.ndarray]:
 
 
 def _weekly_band(runs: pd.DataFrame, metric: str, smooth: int) -> pd.DataFrame:
-    """Mean and 95% t-interval over seeds for each week (NaN interval with one seed)."""
-    from scipy import stats
-
+    """Mean and 95% t-interval over seeds for each week, as :func:`mean_ci` takes it (NaN with one seed)."""
     series = runs[["seed", "step", metric]]
     if smooth > 1:
         series = series.assign(**{metric: series.groupby("seed")[metric].transform(
             lambda values: values.rolling(smooth, min_periods=1).mean())})
     grouped = series.groupby("step")[metric].agg(["mean", "std", "count"])
-    with np.errstate(invalid="ignore"):
-        half = stats.t.ppf(0.975, grouped["count"] - 1) * grouped["std"] / np.sqrt(grouped["count"])
-    return grouped.assign(low=grouped["mean"] - half, high=grouped["mean"] + half)
+    low, high = t_interval(grouped["mean"].to_numpy(), grouped["std"].to_numpy(), grouped["count"].to_numpy(),
+                           0.95, (series[metric] >= 0).all())
+    return grouped.assign(low=low, high=high)
 
 
 # -- files -------------------------------------------------------------------------------------

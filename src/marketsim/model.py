@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import mesa
 import networkx as nx
 import pandas as pd
 from mesa.discrete_space import Network
 
+from marketsim.config.errors import ScenarioError, did_you_mean
+from marketsim.config.params import SPECS
 from marketsim.config.scenario import Scenario, load_scenario
 from marketsim.ledger import EventLog, ProductLedger
 from marketsim.outputs import Outputs
@@ -51,17 +54,34 @@ STAGES: tuple[Stage, ...] = (
 class DrugMarketModel(mesa.Model):
     """An illicit drug market on a network of places, one step per week.
 
+    Parameters can be overridden as keywords, with ``__`` for the dot, so that Mesa's own tools
+    drive the model: ``mesa.batch_run(DrugMarketModel, parameters={"scenario": ["baseline",
+    "kingpin"], "policy__hvt_share": [0.1, 0.4]}, iterations=3, max_steps=104)``.
+
     Args:
         scenario: a :class:`Scenario`, a preset name, or a path to a scenario file.
         seed: seeds the model's single random generator; the same scenario and seed give
             the same output in any process.
         world: an optional network of places to use instead of generating or loading one.
+        overrides: dotted parameter paths and values, e.g. ``{"policy.hvt_share": 0.4}``.
+        **kwargs: the same as keywords, e.g. ``policy__hvt_share=0.4`` (named ``kwargs``, as
+            Mesa's SolaraViz requires of a model that takes any parameter).
+
+    Raises:
+        ScenarioError: an unknown scenario or parameter, or a value that is not allowed.
     """
 
     def __init__(self, scenario: Scenario | str | Path = "baseline", seed: int | None = None,
-                 world: nx.Graph | None = None):
+                 world: nx.Graph | None = None, overrides: Mapping[str, Any] | None = None,
+                 **kwargs: Any):
         super().__init__(rng=seed)
-        self.scenario: Scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        names = ["scenario", "seed", "world", "overrides", *(path.replace(".", "__") for path in SPECS)]
+        unknown = [f"unknown keyword {name}{did_you_mean(name, names, quote=False)}: allowed scenario, seed, "
+                   "world, overrides or a parameter as group__name" for name in kwargs if "__" not in name]
+        if unknown:
+            raise ScenarioError(unknown)
+        dotted = {name.replace("__", "."): value for name, value in kwargs.items()}
+        self.scenario: Scenario = load_scenario(scenario, {**(overrides or {}), **dotted})
         self.p = self.scenario.params
         if world is None:
             world = load_world(self.p.world.file) if self.p.world.file else generate_world(self.p.world, self.rng)
@@ -83,13 +103,15 @@ class DrugMarketModel(mesa.Model):
         self.harm = Harm(self)
         self.outputs = Outputs(self)
         self._rules = [getattr(getattr(self, stage.subsystem), stage.rule) for stage in STAGES]
+        self.datacollector = WeeklyCollector(self.outputs.columns)
         self.ledger.initial = self.stock_kg()
 
     def step(self) -> None:
-        """One week: every stage in the order of ``STAGES``."""
+        """One week: every stage in the order of ``STAGES``, then the week's row into the datacollector."""
         self.log.start_week(self.steps)
         for rule in self._rules:
             rule()
+        self.datacollector.collect(self)
 
     def run(self, steps: int = 520, progress: Callable[[int, int], None] | None = None) -> DrugMarketModel:
         """Run ``steps`` weeks; ``progress(done, total)`` is called after each week if given."""
@@ -119,3 +141,23 @@ class DrugMarketModel(mesa.Model):
         orgs = sum(o.source_stock + o.city_stock + float(o.in_transit.sum()) for o in self.orgs)
         dealers = self.dealers
         return float(self.farms.stock.sum() + orgs + dealers.stock[dealers.active].sum())
+
+
+class WeeklyCollector(mesa.DataCollector):
+    """Mesa's DataCollector with a model reporter per output column, for ``mesa.batch_run`` and
+    SolaraViz. Its :meth:`collect` stores the row the collect stage has just computed, so it
+    costs a few appends a week rather than a call and a deep copy per reporter."""
+
+    def __init__(self, columns: list[str]):
+        super().__init__(model_reporters={name: partial(_latest, name=name) for name in columns})
+
+    def collect(self, model: DrugMarketModel) -> None:  # type: ignore[override]
+        """Append this week's row: the values the reporters would read."""
+        row = model.outputs.latest
+        for name, values in self.model_vars.items():
+            values.append(row[name])
+
+
+def _latest(model: DrugMarketModel, name: str) -> float:
+    """A model reporter: the value of one output column in the week just collected."""
+    return model.outputs.latest[name]

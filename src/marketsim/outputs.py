@@ -124,6 +124,11 @@ class Outputs:
         ):
             self._places[name].append(values)
 
+    @property
+    def latest(self) -> dict[str, float]:
+        """The row of the week just collected."""
+        return self._rows[-1]
+
     def table(self) -> pd.DataFrame:
         """The weekly table: one row per simulated week."""
         return pd.DataFrame(self._rows, columns=self.columns)

@@ -20,22 +20,22 @@ command line can read :data:`BURN_IN` without loading the simulation.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
-import multiprocessing.connection
-import multiprocessing.context
 import os
+import signal
 import socket
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import wait as wait_futures
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from marketsim.config.errors import ScenarioError
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -182,14 +182,16 @@ def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
         progress: called as ``(weeks_done, steps)`` after each week.
 
     Returns:
-        One row per week: ``step`` and every metric (see ``marketsim.METRICS``).
+        One row per week: ``scenario``, ``seed``, ``step`` and every metric (see
+        ``marketsim.METRICS``), as ``marketsim run --out`` writes it.
 
     Raises:
         ScenarioError: unknown scenario or parameter, or a value that is not allowed.
     """
     from marketsim.config.scenario import load_scenario
 
-    return simulate(load_scenario(scenario, overrides), seed, steps, progress)
+    loaded = load_scenario(scenario, overrides)
+    return labelled(simulate(loaded, seed, steps, progress), {"scenario": loaded.name, "seed": seed})
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, Any]) -> pd.DataFrame:
@@ -201,13 +203,17 @@ def labelled(frame: pd.DataFrame, labels: Mapping[str, Any]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class RunTask:
-    """What a worker needs to run one simulation: picklable, and free of file paths."""
+    """What a worker needs to run one simulation: picklable, and free of file paths.
+
+    ``time_limit``: seconds after which the run stops and is recorded as failed (``None``: no limit).
+    """
 
     key: str
     scenario: Scenario
     seed: int
     steps: int
     table: TableOf | None = None
+    time_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -227,11 +233,31 @@ def execute(task: RunTask, progress: Callable[[int, int], None] | None = None) -
     """Run one task in whichever process it lands; an error is returned with its traceback, not raised."""
     started, clock, cpu = time.time(), time.perf_counter(), time.process_time()
     try:
-        frame, error = simulate(task.scenario, task.seed, task.steps, progress, task.table), None
+        with time_limit(task.time_limit):
+            frame, error = simulate(task.scenario, task.seed, task.steps, progress, task.table), None
     except Exception:
         frame, error = None, traceback.format_exc()
     return RunOutcome(task.key, frame, error, started, time.perf_counter() - clock,
                       time.process_time() - cpu, f"{socket.gethostname()}:{os.getpid()}")
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``TimeoutError`` inside the block once it has run ``seconds`` (main thread only)."""
+    if seconds is None:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"the run took longer than its time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 # -- where runs execute ------------------------------------------------------------------------
@@ -271,23 +297,88 @@ class SerialBackend:
 
 
 class ProcessBackend:
-    """A pool of worker processes forked from a server that has already imported the model."""
+    """A pool of worker processes (loky) that works from any caller: a script without a main
+    guard, ``python -`` or a notebook, since loky starts its workers afresh and never re-imports
+    the caller's main module. Workers exit when this process dies.
+
+    A worker that dies (killed, out of memory) is replaced: the runs it may have been running are
+    run again one at a time, and the one that kills its worker alone is returned as failed.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers
-        self.label = f"local, {workers} workers"
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
-                                        initializer=_exit_with_parent)
+        self.label = f"local, {plural(workers, 'worker')}"
+        self.pool = self._start()
+
+    def _start(self) -> Any:
+        from loky import ProcessPoolExecutor
+
+        # loky restarts a worker that has grown by 300 MB since its first task, taking that for a
+        # leak; one long run in a large world grows more, and a restart costs the imports again.
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent,
+                                   env={"LOKY_MAX_MEMORY_LEAK_SIZE": str(2 * 2**30)})
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
         """Outcomes as they finish, with at most two tasks per worker in flight."""
-        return bounded_imap(lambda task: self.pool.submit(execute, task),
-                            lambda pending: wait_futures(pending, return_when=FIRST_COMPLETED),
-                            tasks, 2 * self.workers)
+        from concurrent.futures.process import BrokenProcessPool
+
+        queue = iter(tasks)
+        suspects: list[RunTask] = []  # in flight (or not yet taken) when a worker died: each runs again alone
+        pending: dict[Any, RunTask] = {}
+        try:
+            while True:
+                while len(pending) < (1 if suspects else 2 * self.workers):
+                    task = suspects.pop(0) if suspects else next(queue, None)
+                    if task is None:
+                        break
+                    try:
+                        pending[self.pool.submit(execute, task)] = task
+                    except BrokenProcessPool:  # a worker died since the last submit
+                        suspects.insert(0, task)
+                        if pending:
+                            break  # collect what was in flight first
+                        self._restart()
+                if not pending:
+                    return
+                alone = len(pending) == 1
+                done, _ = wait_futures(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = pending.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool as error:
+                        if alone:
+                            yield RunOutcome(task.key, None, f"the worker process died: {error}", time.time(),
+                                             0.0, 0.0, "")
+                        else:
+                            suspects.append(task)
+                        if not pending:
+                            self._restart()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def _restart(self) -> None:
+        """A new pool in place of one a dead worker broke."""
+        self.pool.shutdown(wait=True)
+        self.pool = self._start()
 
     def close(self) -> None:
-        """Stop the workers; tasks not yet started are cancelled."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers, ending any run still going (the caller stopped early)."""
+        self.pool.shutdown(wait=True, kill_workers=True)
+
+
+def _exit_with_parent() -> None:
+    """In a pool worker: exit as soon as the process that started the pool is gone, even killed
+    with SIGKILL; loky's workers would otherwise wait on their task queue."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def workers_problems(workers: Any) -> list[str]:
@@ -314,68 +405,19 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def pool_context() -> multiprocessing.context.BaseContext:
-    """The start method of worker pools: fork from a server that has imported the model (spawn
-    where there is no fork server).
-
-    Chosen explicitly because importing mesa switches the global default to spawn, which would
-    import everything again in each worker.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["marketsim.runs", "marketsim.model"])
-    return context
-
-
-def _exit_with_parent() -> None:
-    """In a pool worker: exit as soon as the process that started the pool is gone (e.g. killed
-    with SIGKILL); without this, its workers would wait forever on their task queue."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
-
-
-def bounded_imap(submit: Callable[[RunTask], Any], wait_any: Callable[[set[Any]], Any],
-                 tasks: Iterable[RunTask], limit: int) -> Iterator[RunOutcome]:
-    """Submit tasks keeping at most ``limit`` in flight; yield outcomes as they finish.
-
-    Holding few futures keeps memory flat however many tasks there are; unfinished futures are
-    cancelled if the consumer stops early.
-    """
-    queue = iter(tasks)
-    pending = {submit(task) for task in itertools.islice(queue, limit)}
-    try:
-        while pending:
-            done, pending = wait_any(pending)
-            pending = set(pending)
-            for future in done:
-                yield future.result()
-                following = next(queue, None)
-                if following is not None:
-                    pending.add(submit(following))
-    finally:
-        for future in pending:
-            future.cancel()
-
-
 # -- progress ----------------------------------------------------------------------------------
 class ProgressReport:
     """Reports a batch's progress: a bar on stderr, a callback ``(runs_done, runs_total)``, or nothing.
 
-    Use as a context manager; call :meth:`run_finished` once per finished run and, for runs in
-    this process, :meth:`week` as weeks go by (the bar moves within a run; callbacks see whole runs).
+    The bar counts weeks (runs × weeks per run), so that it moves and its ETA holds within a run
+    as well as across runs. Use as a context manager; call :meth:`run_finished` once per finished
+    run and, for runs in this process, :meth:`week` as weeks go by.
     """
 
-    def __init__(self, progress: ProgressOption, total: int, label: str = "runs", done: int = 0):
+    def __init__(self, progress: ProgressOption, total: int, steps: int, label: str = "runs", done: int = 0):
         self.progress = progress
         self.total = total
+        self.steps = steps
         self.label = label
         self.done = done
         self.failed = 0
@@ -385,21 +427,14 @@ class ProgressReport:
     def __enter__(self) -> ProgressReport:
         if self.progress is True:
             from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("runs"), TextColumn("[red]{task.fields[failed]}"),
-                                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                                console=Console(stderr=True))
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[counts]}"),
+                                TextColumn("[red]{task.fields[failed]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                                TimeRemainingColumn(), console=Console(stderr=True))
             self.bar.start()
-            self.task = self.bar.add_task(self.label, total=self.total, completed=self.done, failed="")
+            self.task = self.bar.add_task(self.label, total=self.total * self.steps, completed=self.done * self.steps,
+                                          counts=self._counts(0), failed="")
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -407,10 +442,16 @@ class ProgressReport:
         if self.bar is not None:
             self.bar.stop()
 
+    def _counts(self, weeks: int) -> str:
+        """``week 12/520`` for one run; ``3/8 runs`` (and the week of the run going on) for several."""
+        if self.total == 1:
+            return f"week {self.steps if self.done else weeks}/{self.steps}"
+        return f"{self.done}/{plural(self.total, 'run')}" + (f" · week {weeks}/{self.steps}" if weeks else "")
+
     def week(self, task: RunTask, done: int, total: int) -> None:
         """A run in this process finished week ``done`` of ``total``."""
         if self.bar is not None:
-            self.bar.update(self.task, completed=self.done + done / total,
+            self.bar.update(self.task, completed=self.done * self.steps + done, counts=self._counts(done),
                             description=f"{task.scenario.name} · seed {task.seed}")
 
     def run_finished(self, failed: bool = False) -> None:
@@ -418,7 +459,7 @@ class ProgressReport:
         self.done += 1
         self.failed += failed
         if self.bar is not None:
-            self.bar.update(self.task, completed=self.done,
+            self.bar.update(self.task, completed=self.done * self.steps, counts=self._counts(0),
                             failed=f"{self.failed} failed" if self.failed else "")
         elif callable(self.progress):
             self.progress(self.done, self.total)
@@ -472,10 +513,10 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
         raise ScenarioError(problems)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0])
-    tasks = {str(index): RunTask(str(index), scenario, seed, steps, table)
+    tasks = {str(index): RunTask(str(index), scenario, seed, steps, table=table)
              for index, (scenario, seed) in enumerate(itertools.product(loaded, seed_values))}
     frames: dict[str, pd.DataFrame] = {}
-    report = ProgressReport(progress, len(tasks))
+    report = ProgressReport(progress, len(tasks), steps)
     backend = local_backend(workers, on_week=report.week)
     try:
         with report:

@@ -48,14 +48,27 @@ def test_compare_pairs_by_seed() -> None:
     assert alt["diff"] == pytest.approx(2.0)
     assert (alt["diff_ci_low"], alt["diff_ci_high"]) == pytest.approx((2 - half, 2 + half))
     assert alt["pct_change"] == pytest.approx(100.0)
+    assert (alt["pct_ci_low"], alt["pct_ci_high"]) == pytest.approx((100 * (2 - half) / 2, 100 * (2 + half) / 2))
     assert (alt["group"], alt["unit"], alt["seeds"], alt["reference"]) == ("outcome", "deaths/week", 3, "ref")
     ref = table.loc[("homicides", "ref")]
-    assert ref["mean"] == pytest.approx(2.0)
-    assert (ref["ci_low"], ref["ci_high"]) == pytest.approx((2 - half, 2 + half))
+    assert ref["mean"] == pytest.approx(2.0)  # a count: its interval is taken on the log scale of the mean
+    assert (ref["ci_low"], ref["ci_high"]) == pytest.approx((2 * math.exp(-half / 2), 2 * math.exp(half / 2)))
     assert math.isnan(ref["diff"]) and math.isnan(ref["pct_change"])
     trust = table.loc[("trust", "alt")]
     assert (trust["diff"], trust["diff_ci_low"], trust["diff_ci_high"]) == (0, 0, 0)
     assert trust["pct_change"] == 0
+
+
+def test_intervals_of_counts_stay_above_zero_and_differences_may_cross_it() -> None:
+    counts = [0.0, 0.0, 5.0]  # a t-interval would run from -5.5 to 8.8
+    mean, low, high = analysis.mean_ci(counts, nonnegative=True)
+    half = stats.t.ppf(0.975, 2) * np.std(counts, ddof=1) / math.sqrt(3)
+    assert (mean, low, high) == pytest.approx((5 / 3, 5 / 3 * math.exp(-half * 3 / 5), 5 / 3 * math.exp(half * 3 / 5)))
+    assert 0 < low < mean < high
+    assert analysis.mean_ci([0.0, 0.0], nonnegative=True) == (0.0, 0.0, 0.0)
+    assert analysis.mean_ci(counts) == pytest.approx((5 / 3, 5 / 3 - half, 5 / 3 + half))  # a signed quantity
+    signed = stats.t.ppf(0.975, 2) * 3.0 / math.sqrt(3)  # values -1, 2, 5: sd 3
+    assert analysis.mean_ci([-1.0, 2.0, 5.0], nonnegative=True) == pytest.approx((2.0, 2 - signed, 2 + signed))
 
 
 def test_compare_reference_and_metric_choice() -> None:

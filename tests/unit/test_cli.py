@@ -15,6 +15,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+import marketsim as ms
 from marketsim import analysis, parameter_specs
 from marketsim.cli import common
 from marketsim.cli import main as cli
@@ -119,7 +120,7 @@ def test_compare_runs_paired_seeds_and_writes_three_files(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "Outcome indicators" in result.stdout and "Process indicators" in result.stdout
     assert "Δ vs baseline" in result.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.png", "runs.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.png", "differences.png", "runs.parquet"]
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 2 * 2 * STEPS
     seeds = seed_list(2)
@@ -265,3 +266,135 @@ def test_show_and_params_reject_bad_input() -> None:
     params = invoke("params", "--group", "polcy")
     assert params.exit_code == 2
     assert params.stderr.startswith("error: unknown parameter group 'polcy' — did you mean 'policy'?")
+
+
+# -- a finished command line: help, version, 80 columns, machine-readable output -----------------
+def test_version_and_short_help() -> None:
+    version = invoke("--version")
+    assert version.exit_code == 0 and version.stdout.strip() == f"marketsim {ms.__version__}"
+    short = invoke("-h")
+    assert short.exit_code == 0 and "compare" in short.stdout and short.stdout == invoke("--help").stdout
+    sweep = invoke("sweep", "-h")
+    assert sweep.exit_code == 0
+    for option in ("--workers", "--resume", "--run-timeout", "sweep init", "sweep summarise"):
+        assert option in sweep.stdout
+
+
+@pytest.fixture
+def narrow_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An 80-column terminal."""
+    monkeypatch.setattr(common, "console", Console(width=80, highlight=False))
+
+
+@pytest.mark.parametrize("args", [["scenarios"], ["params"], ["params", "--group", "harm"], ["show", "kingpin"],
+                                  ["lesson", "list"]])
+def test_listings_fit_80_columns_without_cutting_cells(args: list[str], narrow_console: None) -> None:
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in result.stdout
+    if args == ["scenarios"]:
+        assert len(lines) <= len(preset_names()) + 8  # one line per preset
+
+
+def test_compare_fits_80_columns_and_keeps_numbers_whole(tmp_path: Path, narrow_console: None) -> None:
+    result = invoke("compare", "baseline", "zero_tolerance", "--seeds", 2, *SHORT, *SMALL, "--out", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    table = pd.read_csv(tmp_path / "c" / "compare.csv").set_index(["metric", "scenario"])
+    homicides = table.loc[("homicides", "zero_tolerance")]
+    row = next(line for line in result.stdout.splitlines() if "zero_tolerance" in line)
+    assert analysis.format_number(homicides["diff"], signed=True) in row  # the difference on one line
+    assert "2 paired seeds" in result.stdout
+
+
+@pytest.mark.parametrize("form", ["json", "csv"])
+def test_listings_print_json_and_csv(form: str) -> None:
+    import io
+    import json
+
+    def records(*args: str) -> list[dict]:
+        result = invoke(*args, "--format", form)
+        assert result.exit_code == 0, result.output
+        if form == "json":
+            return json.loads(result.stdout)
+        return pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False).to_dict("records")
+
+    scenarios = records("scenarios")
+    assert [row["name"] for row in scenarios] == preset_names()
+    assert all(row["summary"] for row in scenarios)
+    params = records("params")
+    assert [row["parameter"] for row in params] == [spec.path for spec in parameter_specs()]
+    assert {"default", "unit", "allowed", "help", "source"} <= set(params[0])
+    assert [row["session"] for row in records("lesson", "list")] == [f"7.{n}" for n in range(1, 8)]
+    changed = records("show", "kingpin")
+    assert len(changed) == len(parameter_specs())
+
+
+def test_compare_prints_json_for_programs(tmp_path: Path) -> None:
+    import json
+
+    result = invoke("compare", "baseline", "kingpin", "--seeds", 2, *SHORT, *SMALL, "--out", tmp_path / "c",
+                    "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = pd.DataFrame(json.loads(result.stdout))
+    pd.testing.assert_frame_equal(rows, pd.read_csv(tmp_path / "c" / "compare.csv"), check_dtype=False)
+    assert (tmp_path / "c" / "differences.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_show_changed_and_toml_round_trip(tmp_path: Path) -> None:
+    changed = invoke("show", "kingpin", "--changed")
+    assert changed.exit_code == 0
+    assert "policy.hvt_share" in changed.stdout and "world.regions" not in changed.stdout
+    defaults = {spec.path: spec.default for spec in parameter_specs()}
+    differing = [path for path, value in ms.load_scenario("kingpin").resolved().items() if value != defaults[path]]
+    assert f"{len(differing)} of {len(defaults)} parameters differ from the defaults" in changed.stdout
+    assert all(path in changed.stdout for path in differing)
+    for flags in (["--toml"], ["--toml", "--changed"]):
+        written = invoke("show", "kingpin", "--set", "world.deprivation=0.61", *flags)
+        assert written.exit_code == 0, written.output
+        copy = write(tmp_path / "copy.toml", written.stdout)
+        original = ms.load_scenario("kingpin", {"world.deprivation": 0.61})
+        assert ms.load_scenario(copy).resolved() == original.resolved()
+        assert ms.load_scenario(copy).title == original.title
+
+
+def test_params_names_describe_those_parameters_and_typos_get_a_match() -> None:
+    result = invoke("params", "policy.hvt_share", "world.firearms")
+    assert result.exit_code == 0, result.output
+    shown = [spec.path for spec in parameter_specs() if spec.path in result.stdout]
+    assert shown == ["world.firearms", "policy.hvt_share"]
+    assert "Source:" in result.stdout
+    typo = invoke("params", "policy.hvt_shar")
+    assert typo.exit_code == 2
+    assert "unknown parameter policy.hvt_shar — did you mean policy.hvt_share?" in typo.stderr
+
+
+def test_compare_and_run_refuse_to_overwrite_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    first = invoke("compare", "baseline", "kingpin", "--seeds", 1, *SHORT, *SMALL, "--out", out)
+    assert first.exit_code == 0, first.output
+    before = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
+    again = invoke("compare", "baseline", "kingpin", "--seeds", 1, *SHORT, *SMALL, "--out", out)
+    assert again.exit_code == 2
+    assert f"{out / 'compare.csv'} exists: pass --force to overwrite it" in again.stderr
+    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir()} == before
+    forced = invoke("compare", "baseline", "kingpin", "--seeds", 1, *SHORT, *SMALL, "--out", out, "--force")
+    assert forced.exit_code == 0, forced.output
+    table = tmp_path / "run.csv"
+    assert invoke("run", "baseline", *SHORT, *SMALL, "--out", table).exit_code == 0
+    refused = invoke("run", "baseline", *SHORT, *SMALL, "--out", table)
+    assert refused.exit_code == 2 and "run.csv exists: pass --force" in refused.stderr
+
+
+def test_sweep_init_writes_an_example_spec_that_validates(tmp_path: Path) -> None:
+    from marketsim.sweep import load_spec
+
+    target = tmp_path / "my.toml"
+    result = invoke("sweep", "init", target)
+    assert result.exit_code == 0, result.output
+    spec = load_spec(target)
+    assert spec.design == "lhs" and spec.scenarios == ("baseline", "kingpin")
+    refused = invoke("sweep", "init", target)
+    assert refused.exit_code == 2 and "exists: pass --force" in refused.stderr

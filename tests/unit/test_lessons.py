@@ -172,13 +172,13 @@ def test_a_malformed_lesson_names_the_file_and_every_field(tmp_path: Path) -> No
     assert "session: '8.1' is not a session of IDPC Module 7" in joined
     assert "scenarios: unknown preset 'kingpn' — did you mean 'kingpin'?" in joined
     assert "watch[1].metric: unknown metric 'leader_removed' — did you mean 'leaders_removed'?" in joined
-    assert "claims[2].direction" in joined
+    assert "claims[1].direction" in joined
     assert "questons: unknown field — did you mean 'questions'?" in joined
 
 
 def test_a_claim_must_compare_the_lessons_own_scenarios(tmp_path: Path) -> None:
     text = valid_text().replace('scenario = "online_market"', 'scenario = "legal_regulation"')
-    with pytest.raises(ScenarioError, match=re.escape("mine.toml: claims[2].scenario 'legal_regulation' is not one")):
+    with pytest.raises(ScenarioError, match=re.escape("mine.toml: claims[1].scenario 'legal_regulation' is not one")):
         load_lesson(lesson_file(tmp_path, text))
 
 

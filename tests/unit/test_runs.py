@@ -6,6 +6,7 @@ Runs are a few weeks in a small world so the file stays fast.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -44,13 +45,35 @@ def test_run_batch_stacks_tidy_rows_with_paired_seeds() -> None:
     assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
     single = ms.run("kingpin", seed=runs.seed_list(2)[1], steps=4, overrides=SMALL_WORLD)
     again = weeks[(weeks["scenario"] == "kingpin") & (weeks["seed"] == runs.seed_list(2)[1])]
-    pd.testing.assert_frame_equal(again.drop(columns=["scenario", "seed"]).reset_index(drop=True), single)
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), single)
 
 
 def test_worker_processes_give_the_same_table() -> None:
     serial = runs.run_batch(["baseline", "kingpin"], [3, 4], 5, SMALL_WORLD, progress=False)
     parallel = runs.run_batch(["baseline", "kingpin"], [3, 4], 5, SMALL_WORLD, workers=2, progress=False)
     pd.testing.assert_frame_equal(serial, parallel)
+
+
+class KillsItsWorker:
+    """Stands in for a scenario; unpickling it in a worker process ends that process at once."""
+
+    def __reduce__(self) -> tuple:
+        return os._exit, (9,)
+
+
+def test_a_run_that_kills_its_worker_is_failed_and_the_pool_goes_on() -> None:
+    scenario = ms.load_scenario("baseline", SMALL_WORLD)
+    tasks = [runs.RunTask(str(seed), scenario, seed, 3) for seed in (1, 2, 3)]
+    tasks.insert(1, runs.RunTask("deadly", KillsItsWorker(), 4, 3))  # type: ignore[arg-type]
+    backend = runs.ProcessBackend(2)
+    try:
+        outcomes = {outcome.key: outcome for outcome in backend.imap_unordered(tasks)}
+    finally:
+        backend.close()
+    assert sorted(outcomes) == ["1", "2", "3", "deadly"]
+    assert outcomes["deadly"].frame is None and outcomes["deadly"].error.startswith("the worker process died")
+    for seed in (1, 2, 3):
+        pd.testing.assert_frame_equal(outcomes[str(seed)].frame, runs.simulate(scenario, seed, 3))
 
 
 def test_run_batch_validates_everything_before_the_first_run(tmp_path: Path) -> None:
@@ -112,3 +135,20 @@ def test_public_names_load_on_first_use() -> None:
     assert ms.run is runs.run and ms.run_batch is runs.run_batch
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         ms.nope  # noqa: B018 -- the attribute access is the test
+
+
+def test_progress_counts_weeks_of_one_run_and_runs_of_a_batch() -> None:
+    task = runs.RunTask("0", ms.load_scenario("baseline"), 1, 10)
+    with runs.ProgressReport(True, total=1, steps=10) as single:
+        single.week(task, 4, 10)
+        bar = single.bar.tasks[0]
+        assert (bar.completed, bar.total, bar.fields["counts"]) == (4, 10, "week 4/10")
+        single.run_finished()
+        assert (bar.completed, bar.fields["counts"]) == (10, "week 10/10")
+    with runs.ProgressReport(True, total=3, steps=10) as batch:
+        batch.run_finished()
+        batch.week(task, 5, 10)
+        bar = batch.bar.tasks[0]
+        assert (bar.completed, bar.total, bar.fields["counts"]) == (15, 30, "1/3 runs · week 5/10")
+        batch.run_finished(failed=True)
+        assert (bar.completed, bar.fields["counts"], bar.fields["failed"]) == (20, "2/3 runs", "1 failed")

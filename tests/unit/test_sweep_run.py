@@ -238,3 +238,59 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(
     again = run_sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
     assert (again.ran, again.skipped, again.failed) == (2, RUNS - 2, 0)
     assert_same_data(out, reference)
+
+
+# -- worker processes from any caller ------------------------------------------------------------
+def sweep_code(out: Path) -> str:
+    """A user's script: no main guard, the pool started at import time of ``__main__``."""
+    return (f"from marketsim.sweep import run_sweep\n"
+            f"result = run_sweep(**{SPEC!r}, out={str(out)!r}, workers=2, progress=False)\n"
+            f"print(result.ran, result.failed)\n")
+
+
+@pytest.mark.parametrize("how", ["script", "stdin"])
+def test_a_pool_works_from_a_script_without_main_guard_and_from_stdin(how: str, reference: Path,
+                                                                      tmp_path: Path) -> None:
+    out = tmp_path / "sweep"
+    script = tmp_path / "my_sweep.py"
+    script.write_text(sweep_code(out), encoding="utf-8")
+    command = [sys.executable, str(script)] if how == "script" else [sys.executable, "-"]
+    done = subprocess.run(command, input=None if how == "script" else sweep_code(out), capture_output=True,
+                          text=True, timeout=300, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(RUNS), "0"]
+    assert_same_data(out, reference)
+
+
+def test_a_killed_worker_is_replaced_and_the_sweep_goes_on(reference: Path, tmp_path: Path) -> None:
+    out = tmp_path / "killed_worker"
+    killed: list[int] = []
+
+    def kill_a_worker(done: int, total: int) -> None:
+        if not killed:
+            killed.append(int(manifest(out)[-1]["worker"].rsplit(":", 1)[1]))
+            os.kill(killed[0], signal.SIGKILL)
+
+    result = run_sweep(**SPEC, out=out, workers=2, progress=kill_a_worker)
+    assert killed and killed[0] != os.getpid()
+    assert (result.ran, result.failed) == (RUNS, 0)
+    assert_same_data(out, reference)
+
+
+def test_a_run_over_its_time_limit_is_recorded_as_failed(tmp_path: Path) -> None:
+    result = run_sweep(**{**SPEC, "steps": 400}, out=tmp_path / "slow", workers=1, run_timeout=0.05, progress=False)
+    assert (result.ran, result.failed) == (RUNS, RUNS)
+    assert all("TimeoutError: the run took longer than its time limit of 0.05 s" in e["error"]
+               for e in manifest(tmp_path / "slow"))
+    with pytest.raises(SweepError, match="run_timeout = 0: allowed a number of seconds > 0"):
+        run_sweep(**SPEC, out=tmp_path / "never", run_timeout=0, progress=False)
+    assert not (tmp_path / "never").exists()
+
+
+def test_a_sweep_without_swept_parameters_is_one_point(tmp_path: Path) -> None:
+    spec = {key: value for key, value in SPEC.items() if key != "params"}
+    result = run_sweep(**spec, out=tmp_path / "one", workers=1, progress=False)
+    assert result.total == 2 * 2
+    summary, _ = tables(tmp_path / "one")
+    assert set(summary["point"]) == {0}
+    assert list(summary["scenario"]) == ["baseline", "baseline", "focused_deterrence", "focused_deterrence"]

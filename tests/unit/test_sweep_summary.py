@@ -85,7 +85,9 @@ def test_point_statistics_are_mean_sd_and_t_interval_over_replicates() -> None:
         half = stats.t.ppf(0.95, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
         assert row["runs"] == len(values) and row["x"] == runs.loc[values.index[0], "x"]
         assert row["mean"] == pytest.approx(values.mean()) and row["sd"] == pytest.approx(values.std(ddof=1))
-        assert (row["ci_low"], row["ci_high"]) == pytest.approx((values.mean() - half, values.mean() + half))
+        factor = np.exp(half / values.mean())  # counts: the t-interval of the log of the mean
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((values.mean() / factor, values.mean() * factor))
+        assert row["ci_low"] > 0
 
 
 @pytest.mark.parametrize("design", [{"kind": "lhs", "samples": 64}, {"kind": "sobol", "samples": 64}])

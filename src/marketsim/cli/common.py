@@ -7,8 +7,13 @@ anything runs and before any file is written. Only light modules are imported he
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import csv
+import json
+import math
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -24,6 +29,21 @@ if TYPE_CHECKING:
 console = Console(highlight=False)
 """Where commands print their tables and messages (stdout)."""
 
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+"""Context settings of every command group: ``-h`` is ``--help``."""
+
+
+class Format(StrEnum):
+    """How a listing command prints: a table for people, JSON or CSV for programs."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[Format, typer.Option(
+    "--format", help="table (for reading), json or csv (for programs: every field, nothing else).")]
+
 SetsOption = Annotated[list[str] | None, typer.Option(
     "--set", "-s", metavar="PATH=VALUE",
     help="Override a parameter in every scenario, e.g. --set policy.hvt_share=0.3 (TOML values; repeatable).")]
@@ -33,6 +53,18 @@ BurnInOption = Annotated[int, typer.Option(
 """Defaults to ``marketsim.runs.BURN_IN`` wherever it is used; the help shows the value."""
 WorkersOption = Annotated[int, typer.Option(
     "--workers", "-w", min=1, help="Processes running the simulations (1: this one).")]
+
+
+def print_records(records: Sequence[Mapping[str, Any]], form: Format) -> None:
+    """Print records as a JSON list of objects or as CSV with a header, on stdout (no number: null, empty)."""
+    records = [{key: None if isinstance(value, float) and math.isnan(value) else value for key, value in row.items()}
+               for row in records]
+    if form is Format.json:
+        typer.echo(json.dumps(records, indent=1, ensure_ascii=False, default=str))
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else [], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
 
 
 def fail(problems: Sequence[str]) -> NoReturn:

@@ -15,6 +15,8 @@ import typer
 from marketsim.cli import common
 from marketsim.cli.common import (
     BurnInOption,
+    Format,
+    FormatOption,
     SetsOption,
     StepsOption,
     WorkersOption,
@@ -22,8 +24,10 @@ from marketsim.cli.common import (
     fail,
     failing_on_problems,
     load_with_sets,
+    print_records,
 )
 from marketsim.runs import BURN_IN
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -49,7 +53,7 @@ def checked_options(lessons: list[Lesson], sets: list[str] | None, burn_in: int,
 
 
 @lesson_app.command("list")
-def list_command() -> None:
+def list_command(form: FormatOption = Format.table) -> None:
     """List the lessons, one per session of IDPC Module 7."""
     from rich.table import Table
 
@@ -57,13 +61,17 @@ def list_command() -> None:
 
     with failing_on_problems():
         lessons = list_lessons()
+    if form is not Format.table:
+        print_records([{"session": lesson.session, "name": lesson.name, "title": lesson.title,
+                        "scenarios": " ".join(lesson.scenarios)} for lesson in lessons], form)
+        return
     table = Table(title="Lessons for IDPC Module 7")
     table.add_column("Session", no_wrap=True)
-    table.add_column("Name", style="bold", no_wrap=True)
-    table.add_column("Title")
+    table.add_column("Name and title")
     table.add_column("Compares", overflow="fold")
     for lesson in lessons:
-        table.add_row(lesson.session, lesson.name, lesson.title, ", ".join(lesson.scenarios))
+        table.add_row(lesson.session, f"[bold]{lesson.name}[/bold]\n{lesson.title}", "\n".join(lesson.scenarios),
+                      end_section=True)
     common.console.print(table)
     common.console.print("Details: marketsim lesson show NAME. Handout: marketsim lesson run NAME.")
 
@@ -173,7 +181,7 @@ def results_table(lessons: list[Lesson], results: dict[str, list[ClaimResult]], 
 
     from marketsim.analysis import format_number, format_percent
 
-    table = Table(title=f"Lesson claims — {seeds} paired seeds × {steps} weeks, "
+    table = Table(title=f"Lesson claims — {plural(seeds, 'paired seed')} × {steps} weeks, "
                         f"weekly means over {common.weeks(burn_in, steps)}")
     table.add_column("Session", no_wrap=True)
     table.add_column("Claim", overflow="fold")

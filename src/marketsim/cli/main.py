@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from marketsim import __version__
 from marketsim.cli import common
 from marketsim.cli.common import (
     BurnInOption,
+    Format,
+    FormatOption,
     SetsOption,
     StepsOption,
     WorkersOption,
@@ -26,12 +29,14 @@ from marketsim.cli.common import (
     fail,
     failing_on_problems,
     load_with_sets,
+    print_records,
     weeks,
 )
 from marketsim.cli.lesson import lesson_app
 from marketsim.cli.sweep import sweep_app
 from marketsim.dashboard.server import dashboard
 from marketsim.runs import BURN_IN
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,14 +47,29 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="marketsim",
-    help="Simulate illicit drug markets and compare drug policies on violence and harm.",
+    help="Simulate illicit drug markets and compare drug policies on violence and harm. "
+         "Start with `marketsim demo`, then `marketsim scenarios`; `marketsim COMMAND -h` explains each command.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    context_settings=common.HELP_OPTIONS,
 )
 app.add_typer(lesson_app, name="lesson")
 app.add_typer(sweep_app, name="sweep")
 app.command()(dashboard)
+
+
+def print_version(value: bool) -> None:
+    """``--version``: print the version and stop."""
+    if value:
+        typer.echo(f"marketsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option(
+        "--version", callback=print_version, is_eager=True, help="Print the version and exit.")] = False) -> None:
+    """Simulate illicit drug markets and compare drug policies on violence and harm."""
 
 DEMO_WEEKS = 520
 """How long the demo runs: the default horizon of ten years."""
@@ -90,20 +110,23 @@ def first_sentence(text: str) -> str:
 
 # -- scenarios, show, params -------------------------------------------------------------------
 @app.command("scenarios")
-def scenarios_command() -> None:
-    """List the preset scenarios."""
+def scenarios_command(form: FormatOption = Format.table) -> None:
+    """List the preset scenarios (their summaries: marketsim show NAME, or --format json)."""
     from rich.table import Table
 
     from marketsim.config.scenario import list_scenarios
 
     with failing_on_problems():
         presets = list_scenarios()
-    table = Table(title="Preset scenarios", show_lines=False)
+    if form is not Format.table:
+        print_records([{"name": s.name, "title": s.title, "extends": s.extends or "", "summary": s.summary}
+                       for s in presets], form)
+        return
+    table = Table(title="Preset scenarios")
     table.add_column("Name", style="bold", no_wrap=True)
     table.add_column("Title")
-    table.add_column("Summary")
     for scenario in presets:
-        table.add_row(*(escape(text) for text in (scenario.name, scenario.title, first_sentence(scenario.summary))))
+        table.add_row(escape(scenario.name), escape(scenario.title))
     common.console.print(table)
     common.console.print("Details: marketsim show NAME. Any .toml file path works wherever a name does.")
 
@@ -124,69 +147,114 @@ def extends_chain(scenario: Scenario) -> list[str]:
 
 
 @app.command()
-def show(name: ScenarioArgument, sets: SetsOption = None) -> None:
+def show(
+    name: ScenarioArgument,
+    sets: SetsOption = None,
+    changed: Annotated[bool, typer.Option(
+        "--changed", help="Only the parameters that differ from the defaults.")] = False,
+    toml: Annotated[bool, typer.Option(
+        "--toml", help="Print the scenario as a TOML scenario file (every parameter, or --changed).")] = False,
+    form: FormatOption = Format.table,
+) -> None:
     """Show a scenario: its text and every resolved parameter, marking those not at default."""
     from rich.table import Table
 
-    from marketsim.config.params import parameter_specs
+    from marketsim.config.params import SPECS
 
     scenarios, _, problems = load_with_sets([name], sets)
+    if toml and form is not Format.table:
+        problems.append("give --toml or --format, not both")
     if problems:
         fail(problems)
     scenario = scenarios[0]
+    rows = [{"parameter": path, "value": value, "unit": SPECS[path].unit, "default": SPECS[path].default}
+            for path, value in scenario.resolved().items()]
+    differing = [row for row in rows if row["value"] != row["default"]]
+    shown = differing if changed else rows
+    if toml:
+        typer.echo(scenario_toml(scenario, shown))
+        return
+    if form is not Format.table:
+        print_records(shown, form)
+        return
     console = common.console
     console.print(f"[bold]{escape(scenario.title)}[/bold]  ({escape(scenario.name)})")
     if scenario.path:
         console.print(f"file: {scenario.path}", markup=False)
     console.print(f"extends: {' → '.join(extends_chain(scenario))}", markup=False)
     console.print(scenario.summary, markup=False)
-    defaults = {spec.path: spec for spec in parameter_specs()}
-    table = Table(title="Parameters")
+    table = Table(title="Parameters that differ from the defaults" if changed else "Parameters")
     table.add_column("Parameter", no_wrap=True)
     table.add_column("Value", no_wrap=True)
-    table.add_column("Unit")
-    table.add_column("vs default")
-    changed = 0
-    for path, value in scenario.resolved().items():
-        spec = defaults[path]
-        differs = value != spec.default
-        changed += differs
-        table.add_row(path, escape(as_typed(value)), spec.unit,
-                      escape(f"changed (default {as_typed(spec.default)})") if differs else "default",
-                      style="bold yellow" if differs else None)
+    table.add_column("Unit", overflow="fold")
+    table.add_column("Default" if changed else "vs default")
+    for row in shown:
+        differs = row["value"] != row["default"]
+        note = as_typed(row["default"]) if changed else f"changed (default {as_typed(row['default'])})" \
+            if differs else "default"
+        table.add_row(row["parameter"], escape(as_typed(row["value"])), escape(row["unit"]), escape(note),
+                      style="bold yellow" if differs and not changed else None)
     console.print(table)
-    console.print(f"{changed} of {len(defaults)} parameters differ from the defaults.")
+    verb = "differs" if len(differing) == 1 else "differ"
+    console.print(f"{len(differing)} of {plural(len(rows), 'parameter')} {verb} from the defaults.")
+
+
+def scenario_toml(scenario: Scenario, rows: list[dict[str, Any]]) -> str:
+    """A scenario file holding ``rows``' values, with the scenario's title and summary."""
+    lines = [f"title = {as_typed(scenario.title)}", f"summary = {as_typed(scenario.summary)}"]
+    group = None
+    for row in rows:
+        table, name = row["parameter"].split(".", 1)
+        if table != group:
+            lines += ["", f"[{table}]"]
+            group = table
+        lines.append(f"{name} = {as_typed(row['value'])}")
+    return "\n".join(lines)
 
 
 @app.command()
 def params(
+    names: Annotated[list[str] | None, typer.Argument(
+        metavar="[NAME]...", help="Parameters to describe in full, e.g. policy.hvt_share (default: all).",
+        show_default=False)] = None,
     group: Annotated[str | None, typer.Option(
         "--group", "-g", help="Only this parameter group.")] = None,
     markdown: Annotated[bool, typer.Option(
-        "--markdown", help="Print Markdown (for docs/parameters.md).")] = False,
+        "--markdown", help="Print the reference as Markdown tables.")] = False,
+    form: FormatOption = Format.table,
 ) -> None:
-    """Reference of every parameter: path, unit, allowed range, default, source and help."""
+    """Reference of every parameter: path, default, unit, allowed range, help and source."""
     from rich.table import Table
 
     from marketsim.config.errors import did_you_mean
-    from marketsim.config.params import GROUPS, parameter_specs
+    from marketsim.config.params import GROUPS, SPECS, parameter_specs
 
+    problems = [f"unknown parameter {name}{did_you_mean(name, SPECS, quote=False)} (all: marketsim params)"
+                for name in names or () if name not in SPECS]
     if group is not None and group not in GROUPS:
-        fail([f"unknown parameter group {group!r}{did_you_mean(group, GROUPS)} (groups: {', '.join(GROUPS)})"])
+        problems.append(f"unknown parameter group {group!r}{did_you_mean(group, GROUPS)} (groups: {', '.join(GROUPS)})")
+    if problems:
+        fail(problems)
     groups = [group] if group else list(GROUPS)
-    specs = [spec for spec in parameter_specs() if spec.group in groups]
+    specs = [spec for spec in parameter_specs() if spec.group in groups and (not names or spec.path in names)]
     if markdown:
         typer.echo(params_markdown(groups, specs))
         return
+    if form is not Format.table:
+        print_records([{"parameter": spec.path, "default": spec.default, "unit": spec.unit,
+                        "allowed": allowed(spec), "help": spec.help, "source": spec.source} for spec in specs], form)
+        return
     for name in groups:
-        table = Table(title=f"{name}: {group_doc(name)}", show_lines=True, expand=True)
-        for column in ("Parameter", "Default", "Unit", "Allowed"):
-            table.add_column(column, no_wrap=column != "Unit")
-        table.add_column("Help", ratio=3)
-        table.add_column("Source", ratio=2)
-        for spec in (s for s in specs if s.group == name):
-            table.add_row(spec.path, escape(as_typed(spec.default)), spec.unit, allowed(spec), escape(spec.help),
-                          escape(spec.source))
+        shown = [spec for spec in specs if spec.group == name]
+        if not shown:
+            continue
+        table = Table(title=f"{name}: {group_doc(name)}", show_lines=True)
+        table.add_column("Parameter · default · allowed", ratio=2, overflow="fold")
+        table.add_column("Help · source", ratio=3)
+        for spec in shown:
+            table.add_row(f"[bold]{spec.path}[/bold]\n{escape(as_typed(spec.default))} {escape(spec.unit)}\n"
+                          f"{escape(allowed(spec))}",
+                          f"{escape(spec.help)}\n[dim]Source: {escape(spec.source)}[/dim]")
         common.console.print(table)
 
 
@@ -248,7 +316,7 @@ def summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
 
 
 def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int,
-                   out: Path | None, figure: Path | None) -> None:
+                   out: Path | None, figure: Path | None, force: bool) -> None:
     """Validate everything, run one scenario, print its summary and write the requested files."""
     from marketsim import analysis
     from marketsim.runs import run_batch
@@ -259,6 +327,8 @@ def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, bur
         problems += analysis.file_problems(out, analysis.TABLE_FORMATS)
     if figure is not None:
         problems += analysis.file_problems(figure, (".png",))
+    if not force:
+        problems += overwrite_problems([path for path in (out, figure) if path is not None])
     if problems:
         fail(problems)
     scenario = scenarios[0]
@@ -284,9 +354,10 @@ def run(
     figure: Annotated[Path | None, typer.Option(
         "--figure", "-f", help="Draw the key weekly series here (.png).")] = None,
     burn_in: BurnInOption = BURN_IN,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing --out and --figure files.")] = False,
 ) -> None:
     """Run one scenario and summarise its key outcome and process indicators."""
-    run_and_report(name, seed, steps, sets, burn_in, out, figure)
+    run_and_report(name, seed, steps, sets, burn_in, out, figure, force)
 
 
 @app.command()
@@ -295,41 +366,47 @@ def demo(
         "--out", "-o", help="Folder for baseline.csv and baseline.png.")] = Path("out"),
     burn_in: BurnInOption = BURN_IN,
 ) -> None:
-    """Run the baseline for 10 years; write its weekly table and figure. The first thing to try."""
-    run_and_report("baseline", 1, DEMO_WEEKS, None, burn_in, out / "baseline.csv", out / "baseline.png")
+    """Run the baseline for 10 years; write (or rewrite) its weekly table and figure. The first thing to try."""
+    run_and_report("baseline", 1, DEMO_WEEKS, None, burn_in, out / "baseline.csv", out / "baseline.png", force=True)
     common.console.print("Next: marketsim scenarios, then e.g. "
                          "marketsim compare baseline zero_tolerance focused_deterrence")
 
 
 # -- compare -----------------------------------------------------------------------------------
+COMPARE_FILES = ("compare.csv", "runs.parquet", "compare.png", "differences.png")
+"""What ``compare`` writes in its folder."""
+
+
 def comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...], reference: str) -> Table:
-    """One row per indicator and scenario: mean [95% CI] and the paired difference."""
+    """One row per indicator and scenario: the mean and the paired difference from the reference,
+    each with its 95% CI on a second line, so the table fits 80 columns."""
+    from rich import box
     from rich.table import Table
 
     from marketsim.analysis import format_number, format_percent
 
-    def interval(low: float, high: float) -> str:
-        return "" if math.isnan(low) else f"[{format_number(low)}, {format_number(high)}]"
+    def with_interval(value: float, low: float, high: float, signed: bool = False) -> str:
+        bounds = "" if math.isnan(low) else f"\n[{format_number(low, signed)}, {format_number(high, signed)}]"
+        return format_number(value, signed) + bounds
 
-    view = Table(title=title)
-    view.add_column("Indicator", no_wrap=True)
-    view.add_column("Scenario", no_wrap=True)
-    view.add_column("Mean [95% CI]", justify="right")
-    view.add_column(f"Δ vs {escape(reference)} [95% CI]", justify="right")
-    view.add_column("Change", justify="right")
+    view = Table(title=title, caption=f"Δ vs {escape(reference)}: the difference, seed by seed. Bold: its CI "
+                                      "excludes zero.", box=box.SIMPLE_HEAD, pad_edge=False)
+    view.add_column("Indicator", overflow="fold")
+    view.add_column("Scenario", overflow="fold")
+    view.add_column("Mean\n[95% CI]", justify="right", no_wrap=True)
+    view.add_column("Δ (change)\n[95% CI]", justify="right", no_wrap=True)
     for name in names:
         rows = table[table["metric"] == name]
         for position, row in enumerate(rows.itertuples()):
-            label = f"{name}\n({row.unit})" if position == 0 else ""
+            label = f"{name}\n[dim]{escape(row.unit)}[/dim]" if position == 0 else ""
             if row.scenario == reference:
-                difference, change = "reference", ""
+                difference = "reference"
             else:
-                clear = row.diff_ci_low > 0 or row.diff_ci_high < 0
-                difference = f"{format_number(row.diff)} {interval(row.diff_ci_low, row.diff_ci_high)}"
-                difference = f"[bold]{difference}[/bold]" if clear else difference
-                change = format_percent(row.pct_change)
-            mean = f"{format_number(row.mean)} {interval(row.ci_low, row.ci_high)}"
-            view.add_row(label, escape(row.scenario), mean, difference, change,
+                difference = with_interval(row.diff, row.diff_ci_low, row.diff_ci_high, signed=True).replace(
+                    "\n", f" ({format_percent(row.pct_change)})\n", 1)
+                if row.diff_ci_low > 0 or row.diff_ci_high < 0:
+                    difference = f"[bold]{difference}[/bold]"
+            view.add_row(label, escape(row.scenario), with_interval(row.mean, row.ci_low, row.ci_high), difference,
                          end_section=position == len(rows) - 1)
     return view
 
@@ -343,12 +420,17 @@ def compare(
     steps: StepsOption = 520,
     sets: SetsOption = None,
     out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for compare.csv, runs.parquet and compare.png.",
-    )] = Path("out/compare"),
+        "--out", "-o", help=f"Folder for {', '.join(COMPARE_FILES)}.")] = Path("out/compare"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the files of an earlier comparison.")] = False,
     burn_in: BurnInOption = BURN_IN,
     workers: WorkersOption = 1,
+    form: FormatOption = Format.table,
 ) -> None:
-    """Compare scenarios over paired seeds on outcome and process indicators."""
+    """Compare scenarios over paired seeds on outcome and process indicators.
+
+    Means have 95% t-intervals, on the log scale of the mean for indicators that cannot be
+    negative; differences are paired seed by seed. differences.png is a forest plot of them.
+    """
     from marketsim import analysis
     from marketsim.runs import run_batch
 
@@ -357,17 +439,29 @@ def compare(
         problems.append("compare needs at least two scenarios; the first is the reference")
     problems += burn_in_option_problems(burn_in, steps)
     problems += analysis.directory_problems(out)
+    problems += [] if force else overwrite_problems([out / name for name in COMPARE_FILES])
     if problems:
         fail(problems)
     with failing_on_problems():
         runs = run_batch(scenarios, seeds, steps, workers=workers)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in))
-    reference = scenarios[0].name
-    for label, key in (("Outcome", analysis.KEY_OUTCOMES), ("Process", analysis.KEY_PROCESS)):
-        title = f"{label} indicators — weekly means over {weeks(burn_in, steps)}, {seeds} paired seeds"
-        common.console.print(comparison_table(title, table, key, reference))
-    common.console.print("Bold: the 95% CI of the difference excludes zero. compare.csv has every metric.")
     written = [analysis.write_table(table, out / "compare.csv"),
                analysis.write_table(runs, out / "runs.parquet"),
-               analysis.plot_series(runs, analysis.KEY_SERIES, out / "compare.png", smooth=4)]
+               analysis.plot_series(runs, analysis.KEY_SERIES, out / "compare.png", smooth=4),
+               analysis.plot_differences(table, (*analysis.KEY_OUTCOMES, *analysis.KEY_PROCESS),
+                                         out / "differences.png")]
+    if form is not Format.table:
+        print_records(table.to_dict("records"), form)
+        return
+    reference = scenarios[0].name
+    for label, key in (("Outcome", analysis.KEY_OUTCOMES), ("Process", analysis.KEY_PROCESS)):
+        title = (f"{label} indicators — weekly means over {weeks(burn_in, steps)}, "
+                 f"{plural(seeds, 'paired seed')}")
+        common.console.print(comparison_table(title, table, key, reference))
+    common.console.print("compare.csv has every metric; differences.png draws the changes.")
     common.console.print("Wrote " + ", ".join(str(path) for path in written), markup=False)
+
+
+def overwrite_problems(paths: list[Path]) -> list[str]:
+    """Files that exist and would be overwritten (``--force`` allows it)."""
+    return [f"{path} exists: pass --force to overwrite it, or choose another --out" for path in paths if path.exists()]

@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 from marketsim.cli import common
 from marketsim.cli.common import fail, failing_on_problems
 from marketsim.sweep.backends import BACKENDS
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,11 +39,14 @@ OUTCOMES_SHOWN = 3
 class _SpecOrCommand(TyperGroup):
     """A group whose first argument is a subcommand or, failing that, the spec of ``run``.
 
-    This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarise DIR`` coexist.
+    This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarise DIR`` coexist, and
+    ``marketsim sweep -h`` show the options of a run (its help names the other subcommands).
     """
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+        if not args or args[0] in ctx.help_option_names:
+            args = ["run", "--help"]
+        elif args[0] not in self.commands:
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
@@ -50,12 +54,32 @@ class _SpecOrCommand(TyperGroup):
 sweep_app = typer.Typer(
     cls=_SpecOrCommand,
     name="sweep",
-    help="Parameter sweeps: `marketsim sweep SPEC.toml` runs one (see docs/sweeps.md), "
-         "`marketsim sweep summarise DIR` summarises it.",
-    no_args_is_help=True,
-    subcommand_metavar="SPEC.toml [OPTIONS] | summarise DIR",
+    help="Parameter sweeps: `marketsim sweep init` writes an example spec, `marketsim sweep SPEC.toml` "
+         "runs one, `marketsim sweep summarise DIR` summarises it.",
+    subcommand_metavar="SPEC.toml [OPTIONS] | init [PATH] | summarise DIR",
     pretty_exceptions_show_locals=False,
 )
+
+EXAMPLE_SPEC = Path(__file__).resolve().parents[1] / "sweep" / "example.toml"
+"""The commented example spec that ``marketsim sweep init`` writes."""
+
+
+@sweep_app.command("init")
+def init_command(
+    path: Annotated[Path, typer.Argument(help="Where to write the example spec.")] = Path("sweep.toml"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented example sweep spec to edit: every key, its default and what it means."""
+    from marketsim import analysis
+
+    problems = analysis.file_problems(path, (".toml",))
+    if path.exists() and not force:
+        problems.append(f"{path} exists: pass --force to overwrite it, or give another PATH")
+    if problems:
+        fail(problems)
+    with analysis.atomic_path(path) as temporary:
+        temporary.write_text(EXAMPLE_SPEC.read_text(encoding="utf-8"), encoding="utf-8")
+    common.console.print(f"Wrote {path}. Edit it, then: marketsim sweep {path} --workers 2", markup=False)
 
 
 @sweep_app.command("run")
@@ -77,9 +101,16 @@ def run_command(
                                 "(default: all cores).", show_default=False)] = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", help="Seconds to wait for the Dask scheduler.")] = 10.0,
+    run_timeout: Annotated[float | None, typer.Option(
+        "--run-timeout", min=0.001, help="Seconds a run may take; a longer one is stopped and recorded as failed "
+                                         "(local backend).", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Run (or resume) the sweep described by SPEC, with a progress bar."""
+    """Run (or resume) the sweep described by SPEC, with a progress bar.
+
+    Other commands: `marketsim sweep init [PATH]` writes a commented example spec;
+    `marketsim sweep summarise DIR` summarises a sweep (means, CIs, sensitivity, figures, EMA export).
+    """
     from marketsim.sweep.runner import run_sweep
     from marketsim.sweep.spec import load_spec
 
@@ -89,17 +120,17 @@ def run_command(
     try:
         with failing_on_problems():
             result = run_sweep(loaded, out=target, resume=resume, backend=backend, scheduler=scheduler,
-                               workers=workers, timeout=timeout, progress=not quiet)
+                               workers=workers, timeout=timeout, run_timeout=run_timeout, progress=not quiet)
     except KeyboardInterrupt:
         typer.echo(f"interrupted: finished runs are kept; continue with "
                    f"marketsim sweep {spec} --out {target} --resume", err=True)
         raise typer.Exit(130) from None
     kept = f", {result.skipped} kept from before" if result.skipped else ""
     console = common.console
-    console.print(f"{result.total} runs in {result.out} ({result.backend}): {result.ran} ran in "
+    console.print(f"{plural(result.total, 'run')} in {result.out} ({result.backend}): {result.ran} ran in "
                   f"{result.seconds:.1f} s{kept}, {result.failed} failed.")
     if result.failed:
-        console.print(f"[red]{result.failed} runs failed[/]: their tracebacks are in "
+        console.print(f"[red]{plural(result.failed, 'run')} failed[/]: their tracebacks are in "
                       f"{result.out / 'manifest.jsonl'}; --resume runs them again.")
     console.print(f"Data: {result.out / 'summary.parquet'}, {result.out / 'timeseries.parquet'}. "
                   f"Next: marketsim sweep summarise {result.out}")

@@ -7,8 +7,9 @@ every other batch of runs, and Dask is added here.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from marketsim.config.errors import did_you_mean
@@ -17,7 +18,6 @@ from marketsim.runs import (
     RunOutcome,
     RunTask,
     available_cores,
-    bounded_imap,
     execute,
     local_backend,
     workers_problems,
@@ -66,8 +66,31 @@ class DaskBackend:
             self.cluster.close()
 
 
+def bounded_imap(submit: Callable[[RunTask], Any], wait_any: Callable[[set[Any]], Any],
+                 tasks: Iterable[RunTask], limit: int) -> Iterator[RunOutcome]:
+    """Submit tasks keeping at most ``limit`` in flight; yield outcomes as they finish.
+
+    Holding few futures keeps memory flat however many tasks there are; unfinished futures are
+    cancelled if the consumer stops early.
+    """
+    queue = iter(tasks)
+    pending = {submit(task) for task in itertools.islice(queue, limit)}
+    try:
+        while pending:
+            done, pending = wait_any(pending)
+            pending = set(pending)
+            for future in done:
+                yield future.result()
+                following = next(queue, None)
+                if following is not None:
+                    pending.add(submit(following))
+    finally:
+        for future in pending:
+            future.cancel()
+
+
 def open_backend(backend: str | None = None, workers: int | None = None, scheduler: str | None = None,
-                 timeout: float = 10.0) -> Backend:
+                 timeout: float = 10.0, run_timeout: float | None = None) -> Backend:
     """The backend a sweep asks for.
 
     Args:
@@ -76,6 +99,8 @@ def open_backend(backend: str | None = None, workers: int | None = None, schedul
             1 runs everything in this process.
         scheduler: the address of a running Dask scheduler, e.g. ``tcp://10.0.0.5:8786``.
         timeout: seconds to wait for the scheduler.
+        run_timeout: seconds a run may take before it is stopped and recorded as failed (local
+            backend only: it stops the run with a signal, which Dask's worker threads cannot use).
 
     Raises:
         SweepError: every problem with the options, or an unreachable scheduler.
@@ -87,6 +112,11 @@ def open_backend(backend: str | None = None, workers: int | None = None, schedul
     if kind == "local" and scheduler:
         problems.append(f"a scheduler ({scheduler}) needs backend 'dask', not 'local'")
     problems.extend(workers_problems(workers))
+    if run_timeout is not None and (isinstance(run_timeout, bool) or not isinstance(run_timeout, int | float)
+                                    or run_timeout <= 0):
+        problems.append(f"run_timeout = {run_timeout!r}: allowed a number of seconds > 0")
+    elif run_timeout is not None and kind == "dask":
+        problems.append("run_timeout applies to the local backend; a Dask cluster's workers have their own limits")
     if scheduler and workers is not None:
         problems.append("workers applies to the local pool or a LocalCluster; an existing Dask "
                         "cluster has its own workers")

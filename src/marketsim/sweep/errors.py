@@ -9,7 +9,7 @@ from typing import Any
 from marketsim.config.errors import ScenarioError
 
 INSTALL_EXTRA = "pip install 'marketsim[sweep]'"
-"""How to install the optional dependencies: SALib (Sobol designs, indices) and Dask."""
+"""How to install the optional dependencies: SALib (Sobol designs, indices), Dask and the EMA Workbench."""
 
 
 class SweepError(ScenarioError):

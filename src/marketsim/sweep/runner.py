@@ -46,8 +46,9 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
               outcomes: Sequence[str] | None = None, overrides: Mapping[str, Any] | None = None,
               out: str | Path | None = None, resume: bool = False, backend: str | None = None,
               scheduler: str | None = None, workers: int | None = None, timeout: float = 10.0,
+              run_timeout: float | None = None,
               progress: ProgressOption = True) -> SweepResult:
-    """Run a parameter sweep and store its data in ``out`` (``ms.run_sweep``; see docs/sweeps.md).
+    """Run a parameter sweep and store its data in ``out`` (``ms.run_sweep``).
 
     Bad input raises :class:`SweepError` before anything is written. Runs that raise are recorded
     with their traceback and the sweep goes on; ``resume`` runs them again.
@@ -72,6 +73,7 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
         scheduler: a Dask scheduler's address (implies the dask backend).
         workers: processes of the local pool or a Dask LocalCluster (default: every core).
         timeout: seconds to wait for the Dask scheduler.
+        run_timeout: seconds a run may take; a longer one is stopped and recorded as failed (local backend).
         progress: see ``marketsim.runs.ProgressOption``.
 
     Returns:
@@ -98,10 +100,10 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
     finished = store.finished()
     todo = [run for run in plan.runs if run.run_id not in finished]
     skipped = len(plan.runs) - len(todo)
-    runner = open_backend(backend, workers, scheduler, timeout)
+    runner = open_backend(backend, workers, scheduler, timeout, run_timeout)
     try:
         store.create(record)
-        failed = _execute(plan, todo, store, runner, progress, skipped)
+        failed = _execute(plan, todo, store, runner, progress, skipped, run_timeout)
     finally:
         runner.close()
     store.consolidate()
@@ -110,18 +112,20 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
 
 
 def _execute(plan: Plan, todo: Sequence[Run], store: SweepStore, runner: Backend,
-             progress: ProgressOption, skipped: int) -> int:
+             progress: ProgressOption, skipped: int, time_limit: float | None) -> int:
     """Run ``todo`` on the backend, storing each run as it finishes; return how many failed.
 
     The progress starts at the runs kept from before a resume.
     """
     by_id = {run.run_id: run for run in todo}
     names = [scenario.name for scenario in plan.scenarios]
-    tasks = (RunTask(run.run_id, plan.scenario_at(run), run.seed, plan.spec.steps) for run in todo)
+    tasks = (RunTask(run.run_id, plan.scenario_at(run), run.seed, plan.spec.steps, time_limit=time_limit)
+             for run in todo)
     failed = 0
     manifest = store.open_manifest()
     try:
-        with ProgressReport(progress, len(plan.runs), f"sweep ({runner.label})", done=skipped) as report:
+        with ProgressReport(progress, len(plan.runs), plan.spec.steps, f"sweep ({runner.label})",
+                            done=skipped) as report:
             for outcome in runner.imap_unordered(tasks):
                 run = by_id[outcome.key]
                 store.save(run, names[run.scenario], outcome, manifest)

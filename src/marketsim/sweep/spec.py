@@ -112,7 +112,7 @@ class SweepSpec:
 
 
 def load_spec(path: str | Path) -> SweepSpec:
-    """Read and validate a TOML sweep spec (see docs/sweeps.md).
+    """Read and validate a TOML sweep spec (`marketsim sweep init` writes a commented example).
 
     Args:
         path: the spec file.
@@ -138,7 +138,7 @@ def make_spec(data: Mapping[str, Any]) -> SweepSpec:
     """Validate a spec given as data (the parsed TOML, or the keyword arguments of ``run_sweep``).
 
     Args:
-        data: the spec's keys (see docs/sweeps.md): ``scenarios``, ``params``, ``design``, ``seeds``,
+        data: the spec's keys (as in a spec file): ``scenarios``, ``params``, ``design``, ``seeds``,
             ``base_seed``, ``steps``, ``burn_in`` (default ``marketsim.runs.BURN_IN``), ``outcomes``,
             ``overrides`` and ``out``.
 
@@ -189,8 +189,9 @@ def make_spec(data: Mapping[str, Any]) -> SweepSpec:
     params = _parse_params(data.get("params", {}), design, overrides, problems)
     if design == "points":
         params = _params_from_points(points, overrides, problems)
-    elif not data.get("params") and design in DESIGNS:
-        problems.append(f"params is empty: a {design} design needs at least one swept parameter")
+    elif not data.get("params") and design in ("lhs", "sobol"):
+        problems.append(f"params is empty: a {design} design samples at least one swept parameter "
+                        "(a grid without params is one point: the scenarios as they are)")
     if problems:
         raise SweepError(problems)
     return SweepSpec(

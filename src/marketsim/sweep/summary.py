@@ -47,7 +47,7 @@ def summarise_sweep(out: str | Path, level: float = 0.95, figures: bool = True) 
 
     Writes ``points.parquet`` (per scenario, point and outcome: runs, mean, SD and ``level``
     confidence interval over replicates), ``sensitivity.parquet`` (for LHS and Sobol designs),
-    ``ema_results.tar.gz`` (experiments and outcomes for the EMA Workbench) and, with
+    ``ema_results.tar.gz`` (experiments and outcomes for the EMA Workbench, when it is installed) and, with
     ``figures``, ``figures/<outcome>.png``: each outcome against each swept parameter with CI bands.
 
     Args:
@@ -74,8 +74,11 @@ def summarise_sweep(out: str | Path, level: float = 0.95, figures: bool = True) 
     points = point_statistics(runs, parameters, outcomes, level)
     sensitivity, notes = sensitivity_indices(record, runs)
     files = [analysis.write_table(points, store.root / "points.parquet"),
-             analysis.write_table(sensitivity, store.root / "sensitivity.parquet"),
-             save_ema(store.root)]
+             analysis.write_table(sensitivity, store.root / "sensitivity.parquet")]
+    try:
+        files.append(save_ema(store.root))
+    except SweepError as error:  # the EMA Workbench is not installed
+        notes.extend(error.problems)
     if figures:
         files.extend(plot_outcomes(runs, record, store.root / "figures", level))
     return SweepSummary(store.root, len(planned), len(runs), failed, points, sensitivity,
@@ -84,13 +87,14 @@ def summarise_sweep(out: str | Path, level: float = 0.95, figures: bool = True) 
 
 def point_statistics(runs: pd.DataFrame, parameters: Sequence[str], outcomes: Sequence[str],
                      level: float = 0.95) -> pd.DataFrame:
-    """Per scenario, point and outcome: replicates, mean, SD and t-interval of the run means."""
+    """Per scenario, point and outcome: replicates, mean, SD and t-interval of the run means
+    (on the log scale for outcomes with no negative value: see ``analysis.mean_ci``)."""
     rows = []
     for (scenario, point), group in runs.groupby(["scenario", "point"], sort=False):
         values = group.iloc[0][list(parameters)].to_dict()
         for outcome in outcomes:
             data = group[outcome].to_numpy(dtype=float)
-            mean, low, high = analysis.mean_ci(data, level)
+            mean, low, high = analysis.mean_ci(data, level, nonnegative=True)
             sd = float(np.std(data, ddof=1)) if len(data) > 1 else math.nan
             rows.append({"scenario": scenario, "point": point, **values, "outcome": outcome,
                          "runs": len(data), "mean": mean, "sd": sd, "ci_low": low, "ci_high": high})

@@ -1,0 +1,79 @@
+"""The EMA Workbench as a client (the sweep extra): marketsim as an EMA model, and a sweep's
+export read back with ``load_results`` and analysed with PRIM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from marketsim.runs import seed_list
+from marketsim.sweep import SweepError, run_sweep, summarise_sweep
+from marketsim.sweep import ema as marketsim_ema
+
+ema_workbench = pytest.importorskip("ema_workbench")
+
+SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
+OUTCOMES = ["homicides", "overdose_deaths"]
+
+
+def test_the_export_loads_in_the_workbench_and_prim_finds_a_box(tmp_path: Path) -> None:
+    from ema_workbench.analysis import prim
+
+    out = tmp_path / "sweep"
+    run_sweep(scenarios=["baseline"], params={"world.firearms": {"min": 0.3, "max": 0.9},
+                                              "policy.hvt_share": {"min": 0.0, "max": 0.1}},
+              design={"kind": "lhs", "samples": 12}, seeds=2, steps=8, burn_in=2, overrides=SMALL,
+              outcomes=OUTCOMES, out=out, workers=1, progress=False)
+    summarise_sweep(out, figures=False)
+    experiments, outcomes = ema_workbench.load_results(str(out / "ema_results.tar.gz"))
+    runs = pd.read_parquet(out / "summary.parquet")
+    assert list(experiments.columns) == ["world.firearms", "policy.hvt_share", "seed", "scenario", "policy", "model"]
+    assert sorted(outcomes) == sorted(OUTCOMES)
+    for name in OUTCOMES:
+        np.testing.assert_allclose(outcomes[name], runs[name].to_numpy())
+    # a box on firearms: the runs with the most firearms are the ones of interest
+    of_interest = experiments["world.firearms"].to_numpy() > 0.75
+    box = prim.Prim(experiments[["world.firearms", "policy.hvt_share"]], of_interest, threshold=0.8).find_box()
+    assert box.coverage == pytest.approx(1.0) and box.density == pytest.approx(1.0)
+    assert box.box_lim["world.firearms"].iloc[0] > 0.6
+
+
+def test_the_model_declares_parameters_outcomes_and_paired_seeds() -> None:
+    model = marketsim_ema.model("kingpin", uncertainties={"world.firearms": (0.3, 0.9), "world.regions": (2, 4)},
+                                levers={"policy.hvt_share": (0.0, 0.1)}, outcomes=OUTCOMES, seeds=2, steps=6,
+                                burn_in=2, overrides=SMALL)
+    assert isinstance(model, ema_workbench.ReplicatorModel)
+    assert {u.name: type(u).__name__ for u in model.uncertainties} == {
+        "world__firearms": "RealParameter", "world__regions": "IntegerParameter"}
+    assert [(lever.name, lever.lower_bound, lever.upper_bound) for lever in model.levers] == [
+        ("policy__hvt_share", 0.0, 0.1)]
+    assert [outcome.name for outcome in model.outcomes] == OUTCOMES
+    assert [replication["seed"] for replication in model.replications] == seed_list(2)
+
+
+def test_perform_experiments_runs_marketsim() -> None:
+    model = marketsim_ema.model("baseline", uncertainties={"world.firearms": (0.3, 0.9)}, levers={},
+                                outcomes=OUTCOMES, seeds=2, steps=6, burn_in=2, overrides=SMALL)
+    experiments, outcomes = ema_workbench.perform_experiments(model, scenarios=3)
+    assert len(experiments) == 3 and outcomes["homicides"].shape == (3,)
+    firearms = experiments["world__firearms"].iloc[0]
+    expected = np.mean([marketsim_ema.run_experiment("baseline", 6, 2, OUTCOMES, seed,
+                                                     world__firearms=firearms,
+                                                     **{k.replace(".", "__"): v for k, v in SMALL.items()})["homicides"]
+                        for seed in seed_list(2)])
+    assert outcomes["homicides"][0] == pytest.approx(expected)
+
+
+def test_bad_declarations_are_named_before_anything_runs() -> None:
+    with pytest.raises(SweepError) as caught:
+        marketsim_ema.model(uncertainties={"world.firarms": (0.3, 0.9), "policy.hvt_share": (0.0, 2.0)},
+                            levers=["policy.hvt_share", "world.regions"], outcomes=["homicide"], seeds=0)
+    problems = caught.value.problems
+    assert "uncertainties: unknown parameter world.firarms — did you mean world.firearms?" in problems
+    assert any(p.startswith("uncertainties: policy.hvt_share = 2") and "out of range" in p for p in problems)
+    assert any("world.regions declares no plausible range: give one" in p for p in problems)
+    assert any(p.startswith("outcomes: unknown metric 'homicide' — did you mean 'homicides'?") for p in problems)
+    assert "seeds = 0: allowed a whole number ≥ 1" in problems

@@ -21,6 +21,7 @@ from marketsim.validation import (
     BASELINE,
     CHANGES,
     FACTS,
+    GAPS,
     MIN_AGREEMENT,
     REPORT_SEEDS,
     STEPS,
@@ -126,6 +127,19 @@ def main() -> int:
             lines.append(f"| {fact.number} | `{c.metric}` | {', '.join(c.mechanisms)} "
                          f"| {o_rel:+.1%} ({o_low:+.1%} to {o_high:+.1%}) | {rel:+.1%} ({low:+.1%} to {high:+.1%}) "
                          f"| {result.agreement:.0%} | {'yes' if ablation_removes(result) else '**no**'} |")
+    lines += ["", "## Does not hold yet", "",
+              "Every comparison above that does not hold, and every ablation that does not remove its effect, "
+              "with what we understand of why (`GAPS` in `src/marketsim/validation.py`; the behaviour tests mark "
+              "these as strict expected failures, so a gap that closes is noticed):", ""]
+    misses = [("fact", r) for rs in results.values() for r in rs if not r.holds]
+    misses += [("ablation", r) for rs in ablations.values() for r in rs if not ablation_removes(r)]
+    for kind, r in misses:
+        original = next(c for f in FACTS for c in f.comparisons if r.comparison in (c, c.ablated()))
+        reason = GAPS.get((kind, original.label), "No reason recorded: it holds at the behaviour test's seeds "
+                                                  "and weeks.")
+        lines.append(f"- {'**ablation** — ' if kind == 'ablation' else ''}{r.describe()}. {reason}")
+    if not misses:
+        lines.append("- none")
     lines += ["", "## Calibration of the baseline", "",
               f"Means over the {args.seeds} baseline runs (weeks {args.burn_in + 1}–{args.steps}; recidivism from "
               "week 157, when the first cohort's three years are over), with 95% CIs over seeds.",

@@ -23,6 +23,7 @@ import itertools
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.context
+import operator
 import os
 import socket
 import threading
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from marketsim.config.errors import ScenarioError
+from marketsim.config.errors import ScenarioError, shown
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -50,6 +51,9 @@ settles from its initial state. Every summary uses it unless told otherwise."""
 
 DEFAULT_SEED_BASE = 20261126
 """Root of the seed sequence shared by every batch, so results are reproducible."""
+
+MAX_SEED = 2**63 - 1
+"""The largest seed: seeds are stored with the runs as 64-bit integers (Parquet, CSV readers)."""
 
 ProgressOption = bool | Callable[[int, int], None]
 """``True``: a progress bar on stderr; ``False``: none; or a callable ``(runs_done, runs_total)``."""
@@ -130,6 +134,31 @@ def check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
         raise ScenarioError(list(dict.fromkeys(problems)))
 
 
+def whole_number_problems(value: Any, name: str, minimum: int, maximum: int | None = None) -> list[str]:
+    """Why ``value`` is not a whole number from ``minimum`` to ``maximum`` (numpy integers are
+    whole numbers; ``True``, ``1.0`` and ``"3"`` are not)."""
+    allowed = f"allowed a whole number ≥ {minimum}" + (f" and ≤ {maximum:,}" if maximum is not None else "")
+    try:
+        number = operator.index(value) if not isinstance(value, bool) else None
+    except TypeError:
+        number = None
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        return [f"{name} = {shown(value)}: {allowed}"]
+    return []
+
+
+def run_problems(seeds: Sequence[Any], steps: Any) -> list[str]:
+    """Why runs of ``steps`` weeks cannot be made with these seeds (an empty list if they can)."""
+    problems = whole_number_problems(steps, "steps", 1)
+    if not seeds:
+        problems.append("no seeds: give a count ≥ 1 or a non-empty list")
+    for seed in seeds:
+        problems += whole_number_problems(seed, "seed", 0, MAX_SEED)
+    if not problems and len({operator.index(seed) for seed in seeds}) != len(seeds):
+        problems.append(f"seeds must be distinct whole numbers ≥ 0, got {list(seeds)}")
+    return problems
+
+
 def burn_in_problems(burn_in: int, steps: int, names: tuple[str, str] = ("burn_in", "steps")) -> list[str]:
     """Why a burn-in cannot be used with runs of ``steps`` weeks (an empty list if it can).
 
@@ -180,11 +209,15 @@ def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
         One row per week: ``step`` and every metric (see ``marketsim.METRICS``).
 
     Raises:
-        ScenarioError: unknown scenario or parameter, or a value that is not allowed.
+        ScenarioError: unknown scenario or parameter, a value that is not allowed, or a seed or
+            number of steps that is not a whole number in range.
     """
     from marketsim.config.scenario import load_scenario
 
-    return simulate(load_scenario(scenario, overrides), seed, steps, progress)
+    problems = run_problems([seed], steps)
+    if problems:
+        raise ScenarioError(problems)
+    return simulate(load_scenario(scenario, overrides), operator.index(seed), operator.index(steps), progress)
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, Any]) -> pd.DataFrame:
@@ -446,22 +479,21 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
         and every metric.
 
     Raises:
-        ScenarioError: bad scenarios, overrides or worker count, before anything runs.
-        ValueError: bad seeds or steps.
+        ScenarioError: bad scenarios, overrides, seeds, steps or worker count, before anything runs.
         RunError: a run raised an error.
     """
     import pandas as pd
 
-    if steps < 1:
-        raise ValueError(f"steps = {steps}: allowed a whole number ≥ 1")
-    seed_values = seed_list(seeds) if isinstance(seeds, int) else [int(seed) for seed in seeds]
-    if not seed_values:
-        raise ValueError("no seeds: give a count ≥ 1 or a non-empty list")
-    if len(set(seed_values)) != len(seed_values) or min(seed_values) < 0:
-        raise ValueError(f"seeds must be distinct whole numbers ≥ 0, got {seed_values}")
-    problems = workers_problems(workers)
+    if isinstance(seeds, Sequence) and not isinstance(seeds, str):
+        problems = run_problems(seeds, steps)
+    else:
+        problems = whole_number_problems(seeds, "seeds", 1) + whole_number_problems(steps, "steps", 1)
+    problems += workers_problems(workers)
     if problems:
         raise ScenarioError(problems)
+    seed_values = [operator.index(seed) for seed in seeds] if isinstance(seeds, Sequence) \
+        else seed_list(operator.index(seeds))
+    steps = operator.index(steps)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0])
     tasks = {str(index): RunTask(str(index), scenario, seed, steps)

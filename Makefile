@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint update-baseline bench docs validation clean
+.PHONY: demo test fuzz lint update-baseline bench docs validation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ demo: $(STAMP)  ## run the baseline for 10 years: summary table, out/baseline.cs
 
 test: $(STAMP)  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest -n 2 -q
+
+fuzz: $(STAMP)  ## the property suite's long profile: FUZZ_EXAMPLES (default 2000) random parameter sets
+	MARKETSIM_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/property -q -p no:xdist --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests experiments benchmarks

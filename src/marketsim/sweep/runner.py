@@ -100,11 +100,12 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
     skipped = len(plan.runs) - len(todo)
     runner = open_backend(backend, workers, scheduler, timeout)
     try:
-        store.create(record)
-        failed = _execute(plan, todo, store, runner, progress, skipped)
+        with store.locked():
+            store.create(record)
+            failed = _execute(plan, todo, store, runner, progress, skipped)
+            store.consolidate()
     finally:
         runner.close()
-    store.consolidate()
     return SweepResult(store.root, len(plan.runs), len(todo), skipped, failed,
                        time.perf_counter() - clock, runner.label)
 

@@ -21,7 +21,7 @@ COMMON = {
 }
 """Runs take up to a second, so no deadline and no health check on speed; the explain phase
 (which reruns a failure hundreds of times) is left out."""
-settings.register_profile("ci", max_examples=30, derandomize=True, database=None, **COMMON)
+settings.register_profile("ci", max_examples=60, derandomize=True, database=None, **COMMON)
 settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")), **COMMON)
 settings.load_profile(os.environ.get("MARKETSIM_HYPOTHESIS_PROFILE", "ci"))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from core_defects import known_defect
+from core_defects import harms_the_process, known_defect
 from hypothesis import event, given, reject
 from hypothesis import strategies as st
 from invariants import check_run
@@ -20,6 +20,10 @@ import marketsim as ms
 @given(preset=presets, values=overrides(), seed=seeds, weeks=st.integers(1, 12))
 def test_values_within_bounds_run_and_keep_the_invariants(preset: str, values: dict[str, Any],
                                                           seed: int, weeks: int) -> None:
+    avoided = harms_the_process(values)
+    if avoided is not None:
+        event(f"not run, would take the process's memory: {avoided.name}")
+        reject()
     try:
         scenario = ms.load_scenario(preset, values)
     except ms.ScenarioError:
@@ -40,6 +44,8 @@ def test_values_within_bounds_run_and_keep_the_invariants(preset: str, values: d
 @pytest.mark.usefixtures("memory_cap")
 @given(preset=presets, values=overrides(max_size=3), seed=seeds)
 def test_a_run_depends_only_on_its_scenario_and_seed(preset: str, values: dict[str, Any], seed: int) -> None:
+    if harms_the_process(values) is not None:
+        reject()
     try:
         scenario = ms.load_scenario(preset, values)
         first = ms.DrugMarketModel(scenario, seed=seed).run(3).metrics()

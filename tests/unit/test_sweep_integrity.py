@@ -84,14 +84,12 @@ def test_manifest_lines_that_are_not_run_records_are_skipped_and_reported(copy: 
 
 def test_a_second_sweep_on_the_same_directory_is_refused(copy: Path, tmp_path: Path) -> None:
     before = sorted((path, path.stat().st_mtime_ns) for path in copy.rglob("*"))
-    with SweepStore(copy).locked():
-        with pytest.raises(SweepError, match="another sweep is running in .*: wait for it to finish"):
-            resume(copy)
+    with SweepStore(copy).locked(), pytest.raises(SweepError, match=r"another sweep is running in .*: wait for it"):
+        resume(copy)
     assert sorted((path, path.stat().st_mtime_ns) for path in copy.rglob("*")) == before
     fresh = tmp_path / "fresh"
-    with SweepStore(fresh).locked():
-        with pytest.raises(SweepError, match="another sweep is running"):
-            run_sweep(**SPEC, out=fresh, workers=1, progress=False)
+    with SweepStore(fresh).locked(), pytest.raises(SweepError, match="another sweep is running"):
+        run_sweep(**SPEC, out=fresh, workers=1, progress=False)
     assert resume(copy) == 0
 
 

@@ -45,6 +45,6 @@ def shown(value: Any) -> str:
     """A value as a problem shows it: its ``repr`` cut to :data:`SHOWN_LENGTH` characters, and a
     whole number too long to read (or to print: Python refuses past 4,300 digits) by its size."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**SHOWN_LENGTH:
-        return f"a whole number of about {round(abs(value).bit_length() * math.log10(2))} digits"
+        return f"a whole number of about {int(math.log10(abs(value))) + 1} digits"
     text = repr(value)
     return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."

@@ -57,7 +57,7 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         "labour_share × revenue / soldier_wage, unbounded as the wage nears 0, and the whole gap × recruitment "
         "is recruited in one week, one Mesa agent each (424 GiB at wage 0; a 5-minute week at 0.004)",
         "trafficking.soldier_wage ≥ 50 USD/week, and recruits per week capped",
-        r"^MemoryError|week \d+ took", {"trafficking.soldier_wage": 0}, seed=1, weeks=1,
+        r"^MemoryError: .* @ sim/organisations\.py|week \d+ took", {"trafficking.soldier_wage": 0}, seed=1, weeks=1,
         harms_the_process=lambda values: values.get("trafficking.soldier_wage", 50) < 50),
     CoreDefect(
         "dealers keep the slot of a dissolved organisation",
@@ -66,6 +66,14 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         "none: dissolving an organisation must release its dealers",
         r"cannot reshape array .* @ sim/violence\.py:dealer_disputes", {"police.budget": 66732090.0},
         seed=0, weeks=26),
+    CoreDefect(
+        "new groups cannot form once every organisation is gone",
+        "sim/organisations.py (emergence): with no organisation left, presence_matrix() is empty but the "
+        "towns' controller still holds the ids of dissolved organisations, so indexing it fails",
+        "none: dissolving an organisation must clear the places it controlled",
+        r"IndexError: .* @ sim/organisations\.py:emergence",
+        {"demand.shortage_initiation": 0.0, "policy.interdiction_share": 0.0, "police.budget": 904906811.0,
+         "world.regions": 2}, preset="alternatives_to_incarceration", seed=0, weeks=4),
     CoreDefect(
         "a zero crop ceiling divides by zero",
         "sim/production.py:76 (Farms.__init__): preferred = drug_share / max_drug_share is NaN "
@@ -108,6 +116,14 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         "poisson(inf × rate) or NaN fails",
         "police.officer_week_cost ≥ 1 USD",
         r"lam < 0 or lam is NaN @ sim/police\.py", {"police.officer_week_cost": TINY}, seed=1, weeks=4),
+    CoreDefect(
+        "enforcement action counts go negative with a very large police force",
+        "sim/police.py:131 (record_actions) and :305 (interdiction) add action counts that come out negative "
+        "when officer-weeks are huge (officer_week_cost far below its default), so neutralised_share "
+        "(police.py:422) leaves [0, 1]; where the negative count comes from is not pinned down",
+        "police.officer_week_cost ≥ 100 USD, and action counts clipped at 0",
+        r"neutralised_share = -\S+ in week \d+ is negative", {"police.officer_week_cost": 0.5},
+        preset="collusion", seed=3, weeks=4),
     CoreDefect(
         "a tiny regrowth time makes the harvest NaN",
         "sim/production.py:126 (choose_crops): fallow_ha × (1 − 1 / regrowth_weeks) is 0 × −inf = NaN for "

@@ -38,14 +38,17 @@ def read_bytes(path: str | Path, what: str, limit: int = MAX_INPUT_BYTES) -> byt
     except OSError as error:
         raise ScenarioError([f"{what} {str(path)!r} cannot be read: {error.strerror}"]) from None
     info = os.fstat(descriptor)
-    if not stat.S_ISREG(info.st_mode):
+    too_large = f"{what} {str(path)!r} is larger than {limit:,} bytes: allowed at most that"
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
         os.close(descriptor)
+        if info.st_size > limit and stat.S_ISREG(info.st_mode):
+            raise ScenarioError([too_large])
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, FIFO or socket)"
         raise ScenarioError([f"{what} {str(path)!r} is {kind}: allowed a file"])
     with os.fdopen(descriptor, "rb") as handle:
-        content = handle.read(limit + 1)
+        content = handle.read(info.st_size + 1)  # one byte more tells whether it grew past its size
     if len(content) > limit:
-        raise ScenarioError([f"{what} {str(path)!r} is larger than {limit:,} bytes: allowed at most that"])
+        raise ScenarioError([too_large])
     return content
 
 

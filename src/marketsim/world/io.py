@@ -18,6 +18,8 @@ from marketsim.config.errors import SHOWN_LENGTH, ScenarioError, shown
 from marketsim.config.files import read_bytes, read_text
 
 PLACE_KINDS = ("production", "transit", "border", "urban")
+WORLD_FORMATS = (".graphml", ".json")
+"""The suffixes of world files: GraphML, or networkx node-link JSON."""
 
 # Attributes each kind of place must have, with their allowed range. Towns and neighbourhoods
 # have residents (rates per resident are computed there); production and border places may not.
@@ -49,7 +51,7 @@ def load_world(path: str | Path) -> nx.Graph:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".graphml", ".json"):
+    if suffix not in WORLD_FORMATS:
         raise ScenarioError([f"world file {path.name}: unknown format {path.suffix!r}; "
                              "allowed .graphml or .json (networkx node-link)"])
     where = f"world file {path.name}: "

@@ -456,7 +456,7 @@ class RunError(RuntimeError):
     """A run of a batch raised an error; the message holds its scenario, seed and traceback."""
 
 
-def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | Sequence[int], steps: int,
+def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | Iterable[int], steps: int,
               overrides: Mapping[str, Any] | None = None, *, workers: int | None = 1,
               progress: ProgressOption = True) -> pd.DataFrame:
     """Run every scenario with every seed and stack their weekly metrics.
@@ -466,8 +466,8 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
 
     Args:
         scenarios: preset names, scenario files or loaded scenarios, with distinct names.
-        seeds: a count (then :func:`seed_list` supplies them) or an explicit list; every
-            scenario runs with the same seeds.
+        seeds: a count (then :func:`seed_list` supplies them) or explicit seeds (a list, a numpy
+            array...); every scenario runs with the same seeds.
         steps: weeks per run.
         overrides: dotted parameter paths and values applied to every scenario.
         workers: processes running the simulations: 1 runs them here, ``None`` uses every core.
@@ -484,15 +484,15 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
     """
     import pandas as pd
 
-    if isinstance(seeds, Sequence) and not isinstance(seeds, str):
-        problems = run_problems(seeds, steps)
+    given = list(seeds) if isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes) else None
+    if given is not None:
+        problems = run_problems(given, steps)
     else:
         problems = whole_number_problems(seeds, "seeds", 1) + whole_number_problems(steps, "steps", 1)
     problems += workers_problems(workers)
     if problems:
         raise ScenarioError(problems)
-    seed_values = [operator.index(seed) for seed in seeds] if isinstance(seeds, Sequence) \
-        else seed_list(operator.index(seeds))
+    seed_values = [operator.index(seed) for seed in given] if given is not None else seed_list(operator.index(seeds))
     steps = operator.index(steps)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0])

@@ -198,3 +198,8 @@ def test_run_batch_refuses_bad_seeds_and_steps_by_name() -> None:
 def test_a_seed_too_large_to_store_exits_2_before_running(tmp_path: Path) -> None:
     refused("run", "baseline", "--seed", str(10**26), *SHORT, "--out", tmp_path / "x.parquet",
             out=tmp_path / "x.parquet", message=r"seed = 1000000+: allowed a whole number ≥ 0 and ≤ 9,223,372")
+
+
+def test_seeds_may_be_any_iterable_of_whole_numbers() -> None:
+    weeks = ms.run_batch("baseline", np.array([5, 6]), np.int64(2), SMALL, progress=False)
+    assert list(weeks["seed"].unique()) == [5, 6] and len(weeks) == 4

@@ -203,3 +203,11 @@ def test_a_seed_too_large_to_store_exits_2_before_running(tmp_path: Path) -> Non
 def test_seeds_may_be_any_iterable_of_whole_numbers() -> None:
     weeks = ms.run_batch("baseline", np.array([5, 6]), np.int64(2), SMALL, progress=False)
     assert list(weeks["seed"].unique()) == [5, 6] and len(weeks) == 4
+
+
+def test_a_400_digit_count_in_a_sweep_spec_exits_2(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.toml"
+    spec.write_text(f'scenarios = ["baseline"]\nseeds = 1{"0" * 400}\n'
+                    '[params]\n"policy.hvt_share" = {min = 0, max = 0.1, levels = 2}\n')
+    refused("sweep", spec, "--out", tmp_path / "out", out=tmp_path / "out",
+            message=r"seeds = a whole number of about 401 digits: allowed a whole number ≥ 1 and ≤ 9,223,372")

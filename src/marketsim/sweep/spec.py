@@ -22,7 +22,7 @@ from marketsim import analysis
 from marketsim.config.errors import ScenarioError, did_you_mean, shown
 from marketsim.config.files import read_toml
 from marketsim.config.params import SPECS
-from marketsim.runs import BURN_IN, DEFAULT_SEED_BASE, burn_in_problems
+from marketsim.runs import BURN_IN, DEFAULT_SEED_BASE, MAX_SEED, burn_in_problems, whole_number_problems
 from marketsim.sweep.errors import SweepError
 
 DESIGNS = ("grid", "lhs", "sobol", "points")
@@ -198,10 +198,10 @@ def make_spec(data: Mapping[str, Any]) -> SweepSpec:
 
 
 def _whole(value: Any, name: str, minimum: int, problems: list[str]) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        problems.append(f"{name} = {value!r}: allowed a whole number ≥ {minimum}")
-        return None
-    return value
+    """``value`` if it is a whole number from ``minimum`` to 2**63 - 1, else None (with the problem)."""
+    found = whole_number_problems(value, name, minimum, MAX_SEED)
+    problems.extend(found)
+    return None if found else value
 
 
 def _is_number(value: Any) -> bool:

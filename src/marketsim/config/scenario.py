@@ -64,7 +64,7 @@ class Scenario:
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-path overrides applied, e.g. ``{"policy.hvt_share": 0.4}``."""
         if not isinstance(overrides, Mapping):
-            raise ScenarioError([f"overrides = {overrides!r}: allowed a mapping of dotted parameter paths "
+            raise ScenarioError([f"overrides = {shown(overrides)}: allowed a mapping of dotted parameter paths "
                                  "to values, e.g. {'policy.hvt_share': 0.4}"])
         if not overrides:
             return self
@@ -104,7 +104,7 @@ def load_scenario(name_or_path: str | Path | Scenario = "baseline",
     if isinstance(name_or_path, Scenario):
         return name_or_path.with_overrides(overrides or {})
     if not isinstance(name_or_path, str | Path):
-        raise ScenarioError([f"scenario = {name_or_path!r}: allowed a preset name, a path to a .toml file "
+        raise ScenarioError([f"scenario = {shown(name_or_path)}: allowed a preset name, a path to a .toml file "
                              "or a Scenario"])
     scenario = _load_chain(str(name_or_path), chain=())
     return scenario.with_overrides(overrides or {})
@@ -226,8 +226,7 @@ def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
         return value, None if isinstance(value, str) else wrong_type
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value, wrong_type
-    given = value
-    out_of_range = f"{spec.path} = {shown(given)} is out of range: allowed {allowed}"
+    out_of_range = f"{spec.path} = {shown(value)} is out of range: allowed {allowed}"
     if spec.kind == "int":
         if isinstance(value, float) and not value.is_integer():
             return value, wrong_type

@@ -86,7 +86,7 @@ class SweepStore:
         if not self.spec_file.exists():
             raise SweepError([f"{self.root} is not empty and holds no sweep (no spec.json): "
                               "choose a new or empty directory"])
-        with self._lock():
+        with self._lock():  # raises if another sweep holds it; released at once
             pass
         if not resume:
             raise SweepError([f"{self.root} already holds a sweep: pass --resume (resume=True) to "

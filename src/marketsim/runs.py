@@ -41,6 +41,7 @@ from marketsim.config.errors import ScenarioError, shown
 if TYPE_CHECKING:
     from types import TracebackType
 
+    import mesa
     import pandas as pd
 
     from marketsim.config.scenario import Scenario
@@ -190,7 +191,24 @@ def simulate(scenario: Scenario, seed: int, steps: int,
     """
     from marketsim.model import DrugMarketModel
 
-    return DrugMarketModel(scenario, seed=seed).run(steps, progress=progress).metrics()
+    model = DrugMarketModel(scenario, seed=seed)
+    try:
+        return model.run(steps, progress=progress).metrics()
+    finally:
+        release_model(model)
+
+
+def release_model(model: mesa.Model) -> None:
+    """Let a model that will not step again be garbage-collected.
+
+    Mesa 3.3 keeps every model alive in the class attribute ``Agent._ids`` (mesa issue #3179,
+    fixed in later releases): a few MB per run, without end, in every long-lived process — sweep
+    workers, the dashboard, the test suite. Only call it once the model is done: agents it
+    created afterwards would restart their ids.
+    """
+    import mesa
+
+    mesa.Agent._ids.pop(model, None)
 
 
 def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,

@@ -17,6 +17,7 @@ import pandas as pd
 
 import marketsim as ms
 from marketsim.outputs import METRICS, PER_REGION
+from marketsim.runs import release_model
 from marketsim.sim.common import Metric
 
 SHARE_UNITS = frozenset({"share", "0-1", "share pure"})
@@ -49,6 +50,13 @@ def may_be_missing(metric: Metric) -> bool:
 def check_run(scenario: ms.Scenario, seed: int, weeks: int) -> pd.DataFrame:
     """Run ``weeks`` weeks, checking conservation and speed each week and the metrics at the end."""
     model = ms.DrugMarketModel(scenario, seed=seed)
+    try:
+        return _checked_weeks(model, weeks)
+    finally:
+        release_model(model)
+
+
+def _checked_weeks(model: ms.DrugMarketModel, weeks: int) -> pd.DataFrame:
     for week in range(1, weeks + 1):
         started = time.perf_counter()
         model.step()

@@ -51,10 +51,10 @@ def test_a_run_depends_only_on_its_scenario_and_seed(preset: str, values: dict[s
     first = None
     try:
         scenario = ms.load_scenario(preset, values)
-        first = ms.DrugMarketModel(scenario, seed=seed).run(3).metrics()
+        first = ms.run(scenario, seed=seed, steps=3)
     except Exception as error:
         if not (isinstance(error, ms.ScenarioError) and TIED & set(values)) and known_defect(error) is None:
             raise
     if first is None:
         reject()
-    pd.testing.assert_frame_equal(first, ms.DrugMarketModel(scenario, seed=seed).run(3).metrics())
+    pd.testing.assert_frame_equal(first, ms.run(scenario, seed=seed, steps=3))

@@ -112,3 +112,19 @@ def test_public_names_load_on_first_use() -> None:
     assert ms.run is runs.run and ms.run_batch is runs.run_batch
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         ms.nope  # noqa: B018 -- the attribute access is the test
+
+
+def test_a_finished_run_leaves_no_model_behind() -> None:
+    """Mesa 3.3 keeps every model alive unless released (mesa issue #3179): a leak in sweep workers."""
+    import gc
+
+    from marketsim.model import DrugMarketModel
+
+    def models() -> int:
+        gc.collect()
+        return sum(isinstance(thing, DrugMarketModel) for thing in gc.get_objects())
+
+    before = models()
+    for seed in (1, 2):
+        ms.run("baseline", seed=seed, steps=2, overrides=SMALL_WORLD)
+    assert models() == before

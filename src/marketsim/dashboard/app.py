@@ -171,7 +171,12 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
     error = solara.use_reactive("")
     guard = solara.use_memo(threading.Lock, [])  # one writer of session and frame at a time
     closed = solara.use_memo(threading.Event, [])
-    solara.use_effect(lambda: closed.set, [])  # the effect's cleanup: a closed page stops playing
+    def close_page() -> None:
+        closed.set()  # a closed page stops playing
+        with guard:
+            session.value.experiment.close()
+
+    solara.use_effect(lambda: close_page, [])  # the effect's cleanup
     current = session.value
     settings = current.settings
 
@@ -182,6 +187,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
         except (ValueError, OSError) as problem:  # ScenarioError is a ValueError
             return problems_text(problem)
         with guard:
+            session.value.experiment.close()
             session.set(fresh)
             frame.set(fresh.painter.frame())
         if editing.value >= len(new.presets):

@@ -49,6 +49,8 @@ def failure_text(error: BaseException) -> str:
 TINY = 5e-324
 """The smallest positive float: a value every ``> 0`` bound lets through."""
 NOT_CONSERVED_NAN = r"product not conserved: nan"
+NUMPY_DRAW = r"ValueError: (n < 0|p < 0, p > 1 or p contains NaNs|lam < 0 or lam is NaN|lam value too large)"
+"""numpy's refusal of a binomial or Poisson draw whose parameter is negative, infinite or NaN."""
 
 CORE_DEFECTS: tuple[CoreDefect, ...] = (
     CoreDefect(
@@ -112,10 +114,10 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         r"lam value too large @ sim/violence\.py", {"violence.reference_sales": TINY}, seed=1, weeks=3),
     CoreDefect(
         "a tiny officer cost makes the police force infinite",
-        "sim/police.py:189 (focused_deterrence): officer-weeks = budget / officer_week_cost are inf, and "
-        "poisson(inf × rate) or NaN fails",
+        "sim/police.py:189 (focused_deterrence), :169 (user_arrests) and the other activities: officer-weeks = "
+        "budget / officer_week_cost are inf, so the draws get lam or p = inf or NaN",
         "police.officer_week_cost ≥ 1 USD",
-        r"lam < 0 or lam is NaN @ sim/police\.py", {"police.officer_week_cost": TINY}, seed=1, weeks=4),
+        NUMPY_DRAW + r" @ sim/police\.py", {"police.officer_week_cost": TINY}, seed=1, weeks=4),
     CoreDefect(
         "enforcement action counts go negative with a very large police force",
         "sim/police.py:131 (record_actions) and :305 (interdiction) add action counts that come out negative "

@@ -98,8 +98,8 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
     CoreDefect(
         "a tiny sentence makes the release hazard infinite",
         "sim/justice.py:110 (release): the weekly release chance 1 / sentence is inf for a sentence near 0 "
-        "weeks, so binomial(n < 0) fails; and sim/justice.py:73 (admit) sizes an array by the sentence's "
-        "inverse (3.4 GiB at sentence_user = 1.2e-7)",
+        "weeks, so binomial(n < 0) fails; at sentence_user = 1.2e-7 sim/justice.py:73 (admit) is instead "
+        "asked to admit 456 million people in week 1 and runs out of memory drawing their sentences",
         "justice.sentence_* ≥ 1 week (and policy.sentence_multiplier × sentence ≥ 1)",
         NUMPY_DRAW + r" @ sim/justice\.py|MemoryError: .* @ sim/justice\.py:admit",
         {"justice.sentence_trafficker": TINY}, seed=1, weeks=8),

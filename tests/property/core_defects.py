@@ -117,9 +117,14 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
     CoreDefect(
         "a tiny officer cost makes the police force infinite",
         "sim/police.py:189 (focused_deterrence), :169 (user_arrests) and the other activities: officer-weeks = "
-        "budget / officer_week_cost are inf, so the draws get lam or p = inf or NaN",
-        "police.officer_week_cost ≥ 1 USD",
-        NUMPY_DRAW + r" @ sim/police\.py", {"police.officer_week_cost": TINY}, seed=1, weeks=4),
+        "budget / officer_week_cost are inf, so the draws get lam or p = inf or NaN; short of inf, a force of "
+        "billions of officer-weeks has sim/violence.py:222 (confrontations) draw and log one event at a time "
+        "for hundreds of millions of confrontations, until memory runs out",
+        "police.officer_week_cost ≥ 100 USD and police.budget ≤ 1e8 (at most 10⁶ officer-weeks a week), "
+        "and events per week capped",
+        NUMPY_DRAW + r" @ sim/police\.py|MemoryError: .* @ (sim/violence\.py:confrontations|ledger\.py:record)",
+        {"police.officer_week_cost": TINY}, seed=1, weeks=4,
+        harms_the_process=lambda values: officer_weeks(values) > MAX_OFFICER_WEEKS),
     CoreDefect(
         "enforcement action counts go negative with a very large police force",
         "sim/police.py:131 (record_actions) and :305 (interdiction) add action counts that come out negative "
@@ -158,6 +163,15 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         {"harm.overdose_rate": 0.0, "police.interdiction_rate": 0.53, "trafficking.entry_rate": 0.54},
         seed=1522551972, weeks=7),
 )
+
+
+MAX_OFFICER_WEEKS = 1e6
+"""A thousand times the default force: more makes event counts that take the process's memory."""
+
+
+def officer_weeks(values: Mapping[str, Any]) -> float:
+    """The weekly police force, in officer-weeks, that these values give (defaults elsewhere)."""
+    return values.get("police.budget", 1.5e6) / values.get("police.officer_week_cost", 1500.0)
 
 
 def harms_the_process(values: Mapping[str, Any]) -> CoreDefect | None:

@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import os
+import re
 import resource
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -25,16 +27,29 @@ settings.register_profile("ci", max_examples=60, derandomize=True, database=None
 settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")), **COMMON)
 settings.load_profile(os.environ.get("MARKETSIM_HYPOTHESIS_PROFILE", "ci"))
 
-MEMORY_CAP = 4 * 2**30
-"""Address space a property may use: a run that tries to take the machine's memory fails fast
-with a MemoryError instead (a normal run needs well under 1 GiB)."""
+MEMORY_HEADROOM = 3 * 2**30
+"""Address space a property may add to what the process already uses: a run that tries to take
+the machine's memory fails fast with a MemoryError instead (a normal run needs well under 1 GiB)."""
+
+
+def address_space_in_use() -> int | None:
+    """Bytes of address space this process uses now (Linux), or None where that cannot be read."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return None
+    match = re.search(r"^VmSize:\s+(\d+) kB", status.read_text(), re.MULTILINE)
+    return int(match.group(1)) * 1024 if match else None
 
 
 @pytest.fixture
 def memory_cap() -> Iterator[None]:
     """Lower this process's address-space limit for the test, and restore it afterwards."""
+    in_use = address_space_in_use()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = MEMORY_CAP if hard == resource.RLIM_INFINITY else min(MEMORY_CAP, hard)
+    if in_use is None:
+        yield
+        return
+    cap = in_use + MEMORY_HEADROOM if hard == resource.RLIM_INFINITY else min(in_use + MEMORY_HEADROOM, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     try:
         yield

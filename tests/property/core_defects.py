@@ -134,6 +134,15 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         r"neutralised_share = -\S+ in week \d+ is negative", {"police.officer_week_cost": 0.5},
         preset="collusion", seed=3, weeks=4),
     CoreDefect(
+        "a tiny street purity makes the overdose risk NaN",
+        "sim/harm.py:49-52 (overdoses): the risk scales overdose_rate by (purity / its moving average) ** swing; "
+        "with purity near 5e-324 that ratio is inf or NaN, and 0 × inf (overdose_rate = 0) is NaN, so "
+        "binomial(p = NaN) fails",
+        "retail.purity ≥ 0.01",
+        NUMPY_DRAW + r" @ sim/harm\.py",
+        {"world.regions": 2, "retail.purity": TINY, "world.places_per_region": 1, "harm.overdose_rate": 0.0},
+        preset="alternatives_to_incarceration", seed=0, weeks=1),
+    CoreDefect(
         "a tiny regrowth time makes the harvest NaN",
         "sim/production.py:126 (choose_crops): fallow_ha × (1 − 1 / regrowth_weeks) is 0 × −inf = NaN for "
         "an unplanted household, so the harvest and the product ledger are NaN from week 1",

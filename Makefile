@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEMO_STAMP := $(VENV)/.demo-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint update-baseline bench docs site validation clean
+.PHONY: demo test fuzz lint update-baseline bench docs site validation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ demo: $(DEMO_STAMP)  ## run the baseline for 10 years: summary table, out/baseli
 
 test: $(STAMP)  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest -n 2 -q
+
+fuzz: $(STAMP)  ## the property suite's long profile: FUZZ_EXAMPLES (default 2000) random parameter sets
+	MARKETSIM_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/property -q -p no:xdist --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests experiments benchmarks

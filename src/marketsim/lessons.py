@@ -40,7 +40,6 @@ import math
 import shutil
 import subprocess
 import tempfile
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +60,7 @@ from pydantic import (
 
 from marketsim import __version__, analysis
 from marketsim.config.errors import ScenarioError, did_you_mean
+from marketsim.config.files import read_toml
 from marketsim.config.scenario import load_scenario, preset_names, scenario_dir
 from marketsim.runs import BURN_IN, ProgressOption, check_burn_in, run_batch
 
@@ -196,7 +196,7 @@ def lesson_names() -> list[str]:
 def _session_of(path: Path) -> str:
     """The session a lesson file names, or "" if it names none or cannot be read."""
     try:
-        session = _read(path).get("session")
+        session = read_toml(path, "lesson file").get("session")
     except ScenarioError:
         return ""
     return session if isinstance(session, str) else ""
@@ -216,7 +216,7 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
             the closest one.
     """
     path = _locate(str(name_or_path))
-    data = _read(path)
+    data = read_toml(path, "lesson file")
     derived = [f"{path.name}: {key}: unknown field (a lesson's {key} comes from its file)"
                for key in ("name", "path") if key in data]
     try:
@@ -246,7 +246,7 @@ def list_lessons() -> list[Lesson]:
 def _locate(ref: str) -> Path:
     candidate = Path(ref)
     if candidate.suffix == ".toml" or "/" in ref:
-        if candidate.is_file():
+        if candidate.exists():
             return candidate
         raise ScenarioError([f"lesson file {ref!r} does not exist"])
     path = lesson_dir() / f"{ref}.toml"
@@ -258,14 +258,6 @@ def _locate(ref: str) -> Path:
         return lesson_dir() / f"{by_session[ref]}.toml"
     raise ScenarioError([f"unknown lesson {ref!r}{did_you_mean(ref, names)} (lessons: {', '.join(names)}; "
                          f"or a session number such as 7.1, or a path to a .toml file)"])
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError([f"malformed TOML in {path}: {error}"]) from None
 
 
 def _problem(path: Path, item: Any) -> str:
@@ -438,8 +430,9 @@ def build_handout(lesson: Lesson, *, seeds: int = 5, steps: int = 260, burn_in: 
 
 
 def _markdown_renderer() -> MarkdownIt:
-    """CommonMark without typographic replacements: lesson text already uses real dashes."""
-    return MarkdownIt("commonmark")
+    """CommonMark with raw HTML escaped (a lesson file is text, never markup that runs), and
+    without typographic replacements: lesson text already uses real dashes."""
+    return MarkdownIt("commonmark", {"html": False})
 
 
 def _table_metrics(lesson: Lesson, runs: pd.DataFrame) -> list[str]:

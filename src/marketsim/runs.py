@@ -20,6 +20,7 @@ command line can read :data:`BURN_IN` without loading the simulation.
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 import signal
 import socket
@@ -34,12 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-from marketsim.config.errors import ScenarioError
+from marketsim.config.errors import ScenarioError, shown
 from marketsim.text import plural
 
 if TYPE_CHECKING:
     from types import TracebackType
 
+    import mesa
     import pandas as pd
 
     from marketsim.config.scenario import Scenario
@@ -51,6 +53,9 @@ settles from its initial state. Every summary uses it unless told otherwise."""
 
 DEFAULT_SEED_BASE = 20261126
 """Root of the seed sequence shared by every batch, so results are reproducible."""
+
+MAX_SEED = 2**63 - 1
+"""The largest seed: seeds are stored with the runs as 64-bit integers (Parquet, CSV readers)."""
 
 ProgressOption = bool | Callable[[int, int], None]
 """``True``: a progress bar on stderr; ``False``: none; or a callable ``(runs_done, runs_total)``."""
@@ -134,6 +139,31 @@ def check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
         raise ScenarioError(list(dict.fromkeys(problems)))
 
 
+def whole_number_problems(value: Any, name: str, minimum: int, maximum: int | None = None) -> list[str]:
+    """Why ``value`` is not a whole number from ``minimum`` to ``maximum`` (numpy integers are
+    whole numbers; ``True``, ``1.0`` and ``"3"`` are not)."""
+    allowed = f"allowed a whole number ≥ {minimum}" + (f" and ≤ {maximum:,}" if maximum is not None else "")
+    try:
+        number = operator.index(value) if not isinstance(value, bool) else None
+    except TypeError:
+        number = None
+    if number is None or number < minimum or (maximum is not None and number > maximum):
+        return [f"{name} = {shown(value)}: {allowed}"]
+    return []
+
+
+def run_problems(seeds: Sequence[Any], steps: Any) -> list[str]:
+    """Why runs of ``steps`` weeks cannot be made with these seeds (an empty list if they can)."""
+    problems = whole_number_problems(steps, "steps", 1)
+    if not seeds:
+        problems.append("no seeds: give a count ≥ 1 or a non-empty list")
+    for seed in seeds:
+        problems += whole_number_problems(seed, "seed", 0, MAX_SEED)
+    if not problems and len({operator.index(seed) for seed in seeds}) != len(seeds):
+        problems.append(f"seeds must be distinct whole numbers ≥ 0, got {list(seeds)}")
+    return problems
+
+
 def burn_in_problems(burn_in: int, steps: int, names: tuple[str, str] = ("burn_in", "steps")) -> list[str]:
     """Why a burn-in cannot be used with runs of ``steps`` weeks (an empty list if it can).
 
@@ -165,8 +195,25 @@ def simulate(scenario: Scenario, seed: int, steps: int,
     """
     from marketsim.model import DrugMarketModel
 
-    model = DrugMarketModel(scenario, seed=seed).run(steps, progress=progress)
-    return model.metrics() if table is None else table(model)
+    model = DrugMarketModel(scenario, seed=seed)
+    try:
+        model.run(steps, progress=progress)
+        return model.metrics() if table is None else table(model)
+    finally:
+        release_model(model)
+
+
+def release_model(model: mesa.Model) -> None:
+    """Let a model that will not step again be garbage-collected.
+
+    Mesa 3.3 keeps every model alive in the class attribute ``Agent._ids`` (mesa issue #3179,
+    fixed in later releases): a few MB per run, without end, in every long-lived process — sweep
+    workers, the dashboard, the test suite. Only call it once the model is done: agents it
+    created afterwards would restart their ids.
+    """
+    import mesa
+
+    mesa.Agent._ids.pop(model, None)
 
 
 def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
@@ -186,12 +233,17 @@ def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
         ``marketsim.METRICS``), as ``marketsim run --out`` writes it.
 
     Raises:
-        ScenarioError: unknown scenario or parameter, or a value that is not allowed.
+        ScenarioError: unknown scenario or parameter, a value that is not allowed, or a seed or
+            number of steps that is not a whole number in range.
     """
     from marketsim.config.scenario import load_scenario
 
+    problems = run_problems([seed], steps)
+    if problems:
+        raise ScenarioError(problems)
     loaded = load_scenario(scenario, overrides)
-    return labelled(simulate(loaded, seed, steps, progress), {"scenario": loaded.name, "seed": seed})
+    return labelled(simulate(loaded, operator.index(seed), operator.index(steps), progress),
+                    {"scenario": loaded.name, "seed": seed})
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, Any]) -> pd.DataFrame:
@@ -470,7 +522,7 @@ class RunError(RuntimeError):
     """A run of a batch raised an error; the message holds its scenario, seed and traceback."""
 
 
-def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | Sequence[int], steps: int,
+def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | Iterable[int], steps: int,
               overrides: Mapping[str, Any] | None = None, *, workers: int | None = 1,
               progress: ProgressOption = True, table: TableOf | None = None) -> pd.DataFrame:
     """Run every scenario with every seed and stack their weekly metrics (or another table).
@@ -480,8 +532,8 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
 
     Args:
         scenarios: preset names, scenario files or loaded scenarios, with distinct names.
-        seeds: a count (then :func:`seed_list` supplies them) or an explicit list; every
-            scenario runs with the same seeds.
+        seeds: a count (then :func:`seed_list` supplies them) or explicit seeds (a list, a numpy
+            array...); every scenario runs with the same seeds.
         steps: weeks per run.
         overrides: dotted parameter paths and values applied to every scenario.
         workers: processes running the simulations: 1 runs them here, ``None`` uses every core.
@@ -495,22 +547,21 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | S
         ``scenario`` and ``seed``; by default one row per week with ``step`` and every metric.
 
     Raises:
-        ScenarioError: bad scenarios, overrides or worker count, before anything runs.
-        ValueError: bad seeds or steps.
+        ScenarioError: bad scenarios, overrides, seeds, steps or worker count, before anything runs.
         RunError: a run raised an error.
     """
     import pandas as pd
 
-    if steps < 1:
-        raise ValueError(f"steps = {steps}: allowed a whole number ≥ 1")
-    seed_values = seed_list(seeds) if isinstance(seeds, int) else [int(seed) for seed in seeds]
-    if not seed_values:
-        raise ValueError("no seeds: give a count ≥ 1 or a non-empty list")
-    if len(set(seed_values)) != len(seed_values) or min(seed_values) < 0:
-        raise ValueError(f"seeds must be distinct whole numbers ≥ 0, got {seed_values}")
-    problems = workers_problems(workers)
+    given = list(seeds) if isinstance(seeds, Iterable) and not isinstance(seeds, str | bytes) else None
+    if given is not None:
+        problems = run_problems(given, steps)
+    else:
+        problems = whole_number_problems(seeds, "seeds", 1) + whole_number_problems(steps, "steps", 1)
+    problems += workers_problems(workers)
     if problems:
         raise ScenarioError(problems)
+    seed_values = [operator.index(seed) for seed in given] if given is not None else seed_list(operator.index(seeds))
+    steps = operator.index(steps)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0])
     tasks = {str(index): RunTask(str(index), scenario, seed, steps, table=table)

@@ -23,9 +23,12 @@ from solara.server import settings as solara_settings
 from solara.widgets import HTML
 
 import marketsim as ms
-from marketsim.dashboard.app import Page
+from marketsim.dashboard.app import Page, world_files
 from marketsim.dashboard.parameters import ordered_groups
+from marketsim.dashboard.server import WORLDS_VARIABLE
+from marketsim.dashboard.session import MAX_RUN_WEEKS, Session, Settings, work_problem
 from marketsim.lessons import list_lessons
+from marketsim.world import generate_world, save_world
 
 SMALL_WORLD = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50_000}
 solara_settings.telemetry.mixpanel_enable = False  # tests never phone home
@@ -223,3 +226,50 @@ def test_every_parameter_has_a_control_within_its_bounds(screen):
             if isinstance(control, v.Slider):
                 assert spec.minimum <= control.min and control.max == spec.maximum, spec.path
                 assert control.min <= control.v_model <= control.max, spec.path
+
+
+# -- hardening (issue #17) ---------------------------------------------------------------------
+def open_group(screen: Screen, group: str) -> None:
+    screen.rc.find(v.ExpansionPanels).widget.v_model = ordered_groups().index(group)
+
+
+def test_world_files_are_chosen_from_a_list_never_typed(monkeypatch, tmp_path):
+    world = tmp_path / "small.json"
+    save_world(generate_world(ms.load_scenario("baseline", SMALL_WORLD).params.world, np.random.default_rng(3)),
+               world)
+    (tmp_path / "notes.txt").write_text("not a world")
+    monkeypatch.setenv(WORLDS_VARIABLE, str(tmp_path))
+    assert world_files() == ["", str(world)]
+    screen = Screen()
+    try:
+        open_group(screen, "world")
+        control = screen.control("world.file")
+        assert isinstance(control, v.Select) and control.items == ["", str(world)]
+        control.v_model = "/etc/passwd"
+        assert screen.html("choose one") == ["world.file: choose one of the values offered"]
+        screen.click("ms-step")
+        assert screen.week() == 1  # the runs were not restarted
+        screen.control("world.file").v_model = str(world)
+        assert screen.week() == 0
+        assert f"file</b> = {world}" in screen.html("file</b>")[0]
+    finally:
+        screen.rc.close()
+
+
+def test_a_page_refuses_more_work_than_its_bound():
+    settings = Settings(presets=("baseline", "kingpin", "zero_tolerance"), edits=({}, {}, {}), paired=5,
+                        base=SMALL_WORLD)
+    weeks = MAX_RUN_WEEKS // 15 + 1
+    with pytest.raises(ValueError, match=rf"3 scenarios × 5 seeds × {weeks:,} weeks = {15 * weeks:,} simulated "
+                                         rf"weeks: a page runs at most {MAX_RUN_WEEKS:,}"):
+        Session(settings, horizon=weeks)
+    assert work_problem(3, 5, MAX_RUN_WEEKS // 15) is None
+
+
+def test_stopping_beyond_the_bound_is_refused_with_a_message(screen):
+    stop = next(w for w in screen.rc.find(v.TextField).widgets if w.label == "Stop at week")
+    stop.v_model = "1000000"
+    stop.fire_event("focusout", None)
+    (alert,) = screen.rc.find(v.Alert).widgets
+    assert f"1 scenario × 3 seeds × 1,000,000 weeks = 3,000,000 simulated weeks: a page runs at most " \
+           f"{MAX_RUN_WEEKS:,}" in str(alert.children)

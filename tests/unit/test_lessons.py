@@ -328,3 +328,16 @@ def test_every_lesson_claim_holds_over_paired_seeds() -> None:
                 f"95% CI {result.ci_low:+.3g} to {result.ci_high:+.3g})"
                 for lesson, found in results.items() for result in found if not result.holds]
     assert not failures, "claims that do not hold:\n" + "\n".join(failures)
+
+
+def test_raw_html_in_a_lesson_file_is_escaped_in_the_handout(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.toml"
+    text = (lesson_dir() / "modernising_enforcement.toml").read_text(encoding="utf-8")
+    hostile.write_text(text.replace('narrative = """\n', 'narrative = """\n<script>alert(1)</script>\n\n'
+                                    '<img src=x onerror=alert(2)> and **bold**\n\n', 1), encoding="utf-8")
+    path = build_handout(load_lesson(hostile), seeds=1, steps=4, burn_in=SHORT_BURN_IN, out_dir=tmp_path,
+                         overrides=SMALL, progress=False)
+    page = path.read_text(encoding="utf-8")
+    assert "<script" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "<strong>bold</strong>" in page, "Markdown itself still renders"

@@ -152,3 +152,19 @@ def test_progress_counts_weeks_of_one_run_and_runs_of_a_batch() -> None:
         assert (bar.completed, bar.total, bar.fields["counts"]) == (15, 30, "1/3 runs · week 5/10")
         batch.run_finished(failed=True)
         assert (bar.completed, bar.fields["counts"], bar.fields["failed"]) == (20, "2/3 runs", "1 failed")
+
+
+def test_a_finished_run_leaves_no_model_behind() -> None:
+    """Mesa 3.3 keeps every model alive unless released (mesa issue #3179): a leak in sweep workers."""
+    import gc
+
+    from marketsim.model import DrugMarketModel
+
+    def models() -> int:
+        gc.collect()
+        return sum(isinstance(thing, DrugMarketModel) for thing in gc.get_objects())
+
+    before = models()
+    for seed in (1, 2):
+        ms.run("baseline", seed=seed, steps=2, overrides=SMALL_WORLD)
+    assert models() == before

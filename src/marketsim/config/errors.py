@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
+from typing import Any
+
+SHOWN_LENGTH = 60
+"""Characters of a value a problem shows before cutting it short."""
 
 
 class ScenarioError(ValueError):
@@ -34,3 +39,12 @@ def did_you_mean(word: str, candidates: Iterable[str], quote: bool = True) -> st
     if hint is None:
         return ""
     return f" — did you mean {hint!r}?" if quote else f" — did you mean {hint}?"
+
+
+def shown(value: Any) -> str:
+    """A value as a problem shows it: its ``repr`` cut to :data:`SHOWN_LENGTH` characters, and a
+    whole number too long to read (or to print: Python refuses past 4,300 digits) by its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**SHOWN_LENGTH:
+        return f"a whole number of about {int(math.log10(abs(value))) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH - 3] + "..."

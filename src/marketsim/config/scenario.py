@@ -28,7 +28,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from marketsim.config.errors import ScenarioError, did_you_mean
+from marketsim.config.errors import ScenarioError, did_you_mean, shown
+from marketsim.config.files import read_toml
 from marketsim.config.params import GROUPS, SPECS, Params, ParamSpec
 
 RESERVED_KEYS = ("title", "summary", "extends", "teaching")
@@ -62,6 +63,9 @@ class Scenario:
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-path overrides applied, e.g. ``{"policy.hvt_share": 0.4}``."""
+        if not isinstance(overrides, Mapping):
+            raise ScenarioError([f"overrides = {shown(overrides)}: allowed a mapping of dotted parameter paths "
+                                 "to values, e.g. {'policy.hvt_share': 0.4}"])
         if not overrides:
             return self
         merged = {**self.overrides, **_check_values(dict(overrides))}
@@ -99,6 +103,9 @@ def load_scenario(name_or_path: str | Path | Scenario = "baseline",
     """
     if isinstance(name_or_path, Scenario):
         return name_or_path.with_overrides(overrides or {})
+    if not isinstance(name_or_path, str | Path):
+        raise ScenarioError([f"scenario = {shown(name_or_path)}: allowed a preset name, a path to a .toml file "
+                             "or a Scenario"])
     scenario = _load_chain(str(name_or_path), chain=())
     return scenario.with_overrides(overrides or {})
 
@@ -140,20 +147,16 @@ def _locate(ref: str, relative_to: Path | None) -> Path:
     ])
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError([f"malformed TOML in {path}: {error}"]) from None
-
-
 def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = None) -> Scenario:
     path = _locate(ref, relative_to).resolve()
     if path in chain:
         cycle = " → ".join(p.stem for p in (*chain, path))
         raise ScenarioError([f"cyclic extends: {cycle}"])
-    data = _read_toml(path)
+    try:
+        data = read_toml(path, "scenario file")
+    except ScenarioError as error:
+        where = f"{relative_to.name}: extends: " if relative_to is not None else ""
+        raise ScenarioError([where + problem for problem in error.problems]) from None
     problems: list[str] = []
     for key in ("title", "summary"):
         if not isinstance(data.get(key, ""), str):
@@ -215,32 +218,40 @@ def _describe_range(spec: ParamSpec) -> str:
 def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
     """Coerce one value to its parameter's type; return it with a problem description, if any."""
     allowed = _describe_range(spec)
+    value = _plain(value)
+    wrong_type = f"{spec.path} = {shown(value)} has the wrong type: allowed {allowed}"
     if spec.kind == "bool":
-        if isinstance(value, bool):
-            return value, None
-        return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+        return value, None if isinstance(value, bool) else wrong_type
     if spec.kind == "str":
         if not isinstance(value, str):
-            return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
+            return value, wrong_type
         if spec.choices is not None and value not in spec.choices:
-            return value, (f"{spec.path} = {value!r} is not allowed{did_you_mean(value, spec.choices)} "
+            return value, (f"{spec.path} = {shown(value)} is not allowed{did_you_mean(value, spec.choices)} "
                            f"(allowed: {allowed})")
         return value, None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return value, f"{spec.path} = {value!r} has the wrong type: allowed {allowed}"
-    given = value
+        return value, wrong_type
+    out_of_range = f"{spec.path} = {shown(value)} is out of range: allowed {allowed}"
     if spec.kind == "int":
-        if not float(value).is_integer():
-            return value, f"{spec.path} = {given!r} has the wrong type: allowed {allowed}"
+        if isinstance(value, float) and not value.is_integer():
+            return value, wrong_type
         value = int(value)
-    else:
-        value = float(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        return value, out_of_range
     too_low = spec.minimum is not None and (
         value <= spec.minimum if spec.exclusive_minimum else value < spec.minimum)
     too_high = spec.maximum is not None and value > spec.maximum
-    if math.isnan(value) or too_low or too_high:
-        return value, f"{spec.path} = {given!r} is out of range: allowed {allowed}"
-    return value, None
+    if too_low or too_high:
+        return value, out_of_range
+    return (value if spec.kind == "int" else float(value)), None
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar (``np.int64``, ``np.float32``, ``np.bool_``) as the Python number it is;
+    anything else unchanged."""
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        return value.item()
+    return value
 
 
 def _check_values(overrides: dict[str, Any], where: str = "") -> dict[str, Any]:
@@ -300,6 +311,6 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         raise ScenarioError([f"--set {text!r} must look like group.name=value"])
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except ValueError:  # malformed TOML, or a whole number too long to convert
         value = raw
     return path, value

@@ -12,10 +12,12 @@ All state lives in the page's hooks: every browser session gets its own models.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import solara
@@ -23,7 +25,7 @@ import solara.lab
 
 import marketsim as ms
 from marketsim.config.params import SPECS
-from marketsim.config.scenario import preset_names
+from marketsim.config.scenario import preset_names, scenario_dir
 from marketsim.dashboard.controls import (
     LessonPicker,
     RunControls,
@@ -34,10 +36,12 @@ from marketsim.dashboard.controls import (
 from marketsim.dashboard.experiment import RUN_LABELS
 from marketsim.dashboard.frame import Frame
 from marketsim.dashboard.parameters import ParameterPanel, control_for, format_value
-from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings
+from marketsim.dashboard.server import WORLDS_VARIABLE
+from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings, work_problem
 from marketsim.dashboard.teaching import TeachingPanel
 from marketsim.dashboard.views import Indicators, Maps, Scoreboard
 from marketsim.lessons import Lesson, lesson_names, load_lesson
+from marketsim.world.io import WORLD_FORMATS
 
 TITLE = "marketsim: drug policy explorer"
 
@@ -48,10 +52,21 @@ def problems_text(error: Exception) -> str:
     return "\n".join(problems) if problems else str(error)
 
 
-def target_choices(session: Session, index: int) -> dict[str, list[str]]:
-    """The values the policy targets can take in run ``index``'s world: its regions and routes."""
+def world_files() -> list[str]:
+    """The world files a page may load: "" (generate one) and every GraphML or JSON file in one
+    directory. A page never loads a path typed in it."""
+    directory = Path(os.environ.get(WORLDS_VARIABLE) or scenario_dir())
+    found = sorted(str(path) for path in directory.glob("*")
+                   if path.suffix.lower() in WORLD_FORMATS and path.is_file())
+    return ["", *found]
+
+
+def parameter_choices(session: Session, index: int) -> dict[str, list[str]]:
+    """The values the text parameters can take in run ``index``: the world files on offer, and
+    the regions and routes of its world for the policy targets."""
     places = session.experiment.models[index][0].places
-    return {"policy.eradication_region": ["all", *places.regions],
+    return {"world.file": world_files(),
+            "policy.eradication_region": ["all", *places.regions],
             "policy.interdiction_target": ["all", "border", *places.corridors]}
 
 
@@ -156,7 +171,12 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
     error = solara.use_reactive("")
     guard = solara.use_memo(threading.Lock, [])  # one writer of session and frame at a time
     closed = solara.use_memo(threading.Event, [])
-    solara.use_effect(lambda: closed.set, [])  # the effect's cleanup: a closed page stops playing
+    def close_page() -> None:
+        closed.set()  # a closed page stops playing
+        with guard:
+            session.value.experiment.close()
+
+    solara.use_effect(lambda: close_page, [])  # the effect's cleanup
     current = session.value
     settings = current.settings
 
@@ -167,6 +187,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
         except (ValueError, OSError) as problem:  # ScenarioError is a ValueError
             return problems_text(problem)
         with guard:
+            session.value.experiment.close()
             session.set(fresh)
             frame.set(fresh.painter.frame())
         if editing.value >= len(new.presets):
@@ -178,6 +199,8 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
 
     def step() -> None:
         with guard:
+            if current.experiment.week >= current.horizon:
+                return
             current.experiment.step(1)
             frame.set(current.painter.frame())
 
@@ -186,6 +209,10 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
         change(settings)
 
     def set_horizon(weeks: int) -> None:
+        problem = work_problem(len(settings.presets), settings.paired, weeks)
+        error.set(problem or "")
+        if problem is not None:
+            return
         horizon.set(weeks)
         with guard:
             current.painter.horizon = weeks
@@ -200,6 +227,9 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
     def edit(path: str, value: Any) -> str | None:
         """Apply one parameter edit to the scenario being edited; say why if refused or capped."""
         index = editing.value
+        offered = parameter_choices(current, index).get(path)
+        if offered is not None and value not in offered:
+            return f"{path}: choose one of the values offered"
         note = None
         candidate = settings.with_edit(index, path, value)
         try:
@@ -257,7 +287,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
                               on_click=lambda: change(settings.without_edits(index)))
             solara.Text("A change restarts the runs from week 0.", style={"font-size": "12px", "color": "#777"})
             ParameterPanel(current.experiment.scenarios[index], settings.preset(index), edit,
-                           target_choices(current, index))
+                           parameter_choices(current, index))
     if error.value:
         solara.Error(error.value, classes=["ms-error"])
     Results(current, frame, lesson)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 import marketsim as ms
-from marketsim.runs import labelled
+from marketsim.runs import labelled, release_model
 
 RUN_LABELS = ("A", "B", "C")
 """Labels of the scenarios shown side by side; A is the reference the others are compared with."""
@@ -83,6 +83,13 @@ class Experiment:
         self.lock = threading.Lock()
         """Held while stepping, so a play loop and a button press never step at once."""
         self._tables: list[list[pd.DataFrame]] | None = None
+
+    def close(self) -> None:
+        """Let the models be garbage-collected (see :func:`marketsim.runs.release_model`); the
+        experiment must not step again."""
+        for runs in self.models:
+            for model in runs:
+                release_model(model)
 
     @property
     def week(self) -> int:

@@ -2,7 +2,8 @@
 
 Every parameter gets a control that can only produce values its declaration allows: sliders
 and number fields bounded by its minimum and maximum, switches for yes/no, lists of the
-world's regions and routes for the policy targets. A value that breaks a rule tying
+world's regions and routes for the policy targets, and a list of the world files on offer
+(never a typed path). A value that breaks a rule tying
 parameters together (the police budget shares must add up to 1 at most) is capped at the
 largest value the rule allows, and the page says so.
 """

@@ -18,6 +18,19 @@ from marketsim.dashboard.experiment import RUN_LABELS, Experiment
 from marketsim.dashboard.frame import Painter
 
 DEFAULT_HORIZON = 520
+MAX_RUN_WEEKS = 3 * 5 * 1040
+"""The most simulated weeks one page may ask for, over every scenario and seed: three scenarios
+with five seeds each for twenty years. A page's work is bounded whoever is using it."""
+
+
+def work_problem(runs: int, seeds: int, weeks: int) -> str | None:
+    """Why ``runs`` scenarios × ``seeds`` seeds × ``weeks`` weeks is too much for one page, if it is."""
+    total = runs * seeds * weeks
+    if total <= MAX_RUN_WEEKS:
+        return None
+    return (f"{runs} scenario{'s' if runs > 1 else ''} × {seeds} seed{'s' if seeds > 1 else ''} × {weeks:,} weeks "
+            f"= {total:,} simulated weeks: a page runs at most {MAX_RUN_WEEKS:,}; use fewer seeds or weeks "
+            "(or the command line for longer experiments)")
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,9 @@ class Session:
     """The experiment a set of settings starts, with the painter that draws its frames."""
 
     def __init__(self, settings: Settings, horizon: int = DEFAULT_HORIZON):
+        problem = work_problem(len(settings.presets), settings.paired, horizon)
+        if problem is not None:
+            raise ValueError(problem)
         self.settings = settings
         self.experiment = Experiment(settings.scenarios(), settings.seeds())
         self.painter = Painter(self.experiment, horizon)

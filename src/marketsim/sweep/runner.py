@@ -102,11 +102,12 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
     skipped = len(plan.runs) - len(todo)
     runner = open_backend(backend, workers, scheduler, timeout, run_timeout)
     try:
-        store.create(record)
-        failed = _execute(plan, todo, store, runner, progress, skipped, run_timeout)
+        with store.locked():
+            store.create(record)
+            failed = _execute(plan, todo, store, runner, progress, skipped, run_timeout)
+            store.consolidate()
     finally:
         runner.close()
-    store.consolidate()
     return SweepResult(store.root, len(plan.runs), len(todo), skipped, failed,
                        time.perf_counter() - clock, runner.label)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from marketsim import analysis
-from marketsim.config.errors import did_you_mean
+from marketsim.config.errors import ScenarioError, did_you_mean, shown
+from marketsim.config.files import read_toml
 from marketsim.config.params import SPECS
-from marketsim.runs import BURN_IN, DEFAULT_SEED_BASE, burn_in_problems
+from marketsim.runs import BURN_IN, DEFAULT_SEED_BASE, MAX_SEED, burn_in_problems, whole_number_problems
 from marketsim.sweep.errors import SweepError
 
 DESIGNS = ("grid", "lhs", "sobol", "points")
@@ -123,14 +123,10 @@ def load_spec(path: str | Path) -> SweepSpec:
     Raises:
         SweepError: a missing or malformed file, or every problem with its content at once.
     """
-    source = Path(path)
     try:
-        with source.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise SweepError([f"sweep spec {source} does not exist"]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise SweepError([f"malformed TOML in {source}: {error}"]) from None
+        data = read_toml(path, "sweep spec")
+    except ScenarioError as error:
+        raise SweepError(error.problems) from None
     return make_spec(data)
 
 
@@ -203,14 +199,21 @@ def make_spec(data: Mapping[str, Any]) -> SweepSpec:
 
 
 def _whole(value: Any, name: str, minimum: int, problems: list[str]) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        problems.append(f"{name} = {value!r}: allowed a whole number ≥ {minimum}")
-        return None
-    return value
+    """``value`` if it is a whole number from ``minimum`` to 2**63 - 1, else None (with the problem)."""
+    found = whole_number_problems(value, name, minimum, MAX_SEED)
+    problems.extend(found)
+    return None if found else value
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A finite int or float (not a bool): 1e400 in TOML reads as infinity, and a whole number
+    too large for a float is no range bound either."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "", leaf: Callable[[Mapping], bool] | None = None,
@@ -334,7 +337,7 @@ def _parse_range(path: str, value: Any, design: str, problems: list[str]) -> Par
     if low is None or high is None:
         problems.append(f"{where}: give min and max (or a list of values)")
     elif not (_is_number(low) and _is_number(high)):
-        problems.append(f"{where}: min and max must be numbers, got {low!r} and {high!r}")
+        problems.append(f"{where}: min and max must be finite numbers, got {shown(low)} and {shown(high)}")
     elif low >= high:
         problems.append(f"{where}: empty range [{low}, {high}]: min must be less than max")
     if spec is not None and spec.kind not in ("int", "float"):

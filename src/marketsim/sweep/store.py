@@ -7,36 +7,55 @@
     summary.parquet     one row per finished run: its parameters and post-burn-in metric means
 
 Every file is written atomically, so a sweep killed at any moment resumes without losing or
-repeating a run.
+repeating a run. Nothing found in the directory is trusted: a run counts as finished only if its
+file opens and holds that run's weeks, manifest lines that are not run records are skipped with
+a warning, and a sweep holds an advisory lock on the directory while it writes there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import time
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; a second sweep there is not stopped
+    fcntl = None  # type: ignore[assignment]
+
 from marketsim import analysis
+from marketsim.config.errors import ScenarioError
+from marketsim.config.files import read_text
 from marketsim.runs import RunOutcome, labelled
 from marketsim.sweep.design import Run
 from marketsim.sweep.errors import SweepError
+
+STATUSES = ("ok", "failed")
+"""What a manifest line says of its run."""
+
+
+class ManifestWarning(UserWarning):
+    """A manifest line that is not a run record was skipped."""
 
 
 class SweepStore:
     """A sweep's output directory: the spec, the manifest, one file per run, consolidated tables.
 
-    A run is finished when its Parquet file exists and the manifest's last line for it says ok.
-    Files appear atomically (temporary file, fsync, rename) and every manifest line is fsynced
-    before the next run is recorded, so a sweep killed at any moment resumes without losing or
-    repeating a run.
+    A run is finished when the manifest's last line for it says ok and its Parquet file opens
+    and holds that run's id on each of the sweep's weeks. Files appear atomically (temporary
+    file, fsync, rename) and every manifest line is fsynced before the next run is recorded, so a
+    sweep killed at any moment resumes without losing or repeating a run.
     """
 
     def __init__(self, root: str | Path):
@@ -52,13 +71,14 @@ class SweepStore:
         return self.runs / f"{run_id}.parquet"
 
     def check(self, record: Mapping[str, Any], resume: bool) -> None:
-        """Raise unless the directory is new, empty, or (with ``resume``) holds this very sweep.
+        """Raise unless the directory is new, empty, half-created by a sweep killed before it wrote
+        its spec, or (with ``resume``) holds this very sweep, with no other sweep running there.
 
         Reads only: called before anything is written.
         """
         if self.root.exists() and not self.root.is_dir():
             raise SweepError([f"out = {self.root} is a file, not a directory"])
-        if not self.root.exists() or not any(self.root.iterdir()):
+        if not self.root.exists() or self._half_created():
             problems = analysis.directory_problems(self.root)
             if problems:
                 raise SweepError(problems)
@@ -66,6 +86,8 @@ class SweepStore:
         if not self.spec_file.exists():
             raise SweepError([f"{self.root} is not empty and holds no sweep (no spec.json): "
                               "choose a new or empty directory"])
+        with self._lock():  # raises if another sweep holds it; released at once
+            pass
         if not resume:
             raise SweepError([f"{self.root} already holds a sweep: pass --resume (resume=True) to "
                               "continue it, or choose another directory"])
@@ -76,12 +98,50 @@ class SweepStore:
                               f"{', '.join(differing)}); use the same spec and marketsim version, or "
                               "choose another directory"])
 
+    def _half_created(self) -> bool:
+        """Whether the directory holds nothing but what a sweep makes before its spec: ``runs/``
+        and temporary files, none of them a run."""
+        if self.spec_file.exists():
+            return False
+        leftovers = [path for path in self.root.iterdir() if path != self.runs and not _temporary(path)]
+        return not leftovers and not (self.runs.is_dir() and any(not _temporary(path) for path in self.runs.iterdir()))
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Make the directory and hold an advisory lock on it: a second sweep writing there is
+        refused with a clear error. The lock goes with the process, even one killed by SIGKILL."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            yield
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        if fcntl is None:
+            yield
+            return
+        descriptor = os.open(self.root, os.O_RDONLY)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise SweepError([f"another sweep is running in {self.root}: wait for it to finish "
+                                  "(or stop it), or choose another directory"]) from None
+            yield
+        finally:
+            os.close(descriptor)
+
     def load_record(self) -> dict[str, Any]:
         """The stored ``spec.json``."""
+        if not self.spec_file.exists():
+            raise SweepError([f"{self.root} holds no sweep (no spec.json)"])
         try:
-            return json.loads(self.spec_file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SweepError([f"{self.root} holds no sweep (no spec.json)"]) from None
+            record = json.loads(read_text(self.spec_file, "sweep record"))
+        except (ScenarioError, ValueError) as error:
+            problem = error.problems[0] if isinstance(error, ScenarioError) else f"not JSON ({error})"
+            raise SweepError([f"{self.spec_file} is damaged: {problem}; choose another directory"]) from None
+        if not isinstance(record, dict) or not {"spec", "runs", "points", "parameters"} <= set(record):
+            raise SweepError([f"{self.spec_file} is damaged: it is not a sweep's record; choose another directory"])
+        return record
 
     def consolidated_record(self) -> dict[str, Any]:
         """The stored ``spec.json``, after bringing the consolidated tables up to date."""
@@ -91,7 +151,8 @@ class SweepStore:
         return record
 
     def create(self, record: Mapping[str, Any]) -> None:
-        """Make the directories, write ``spec.json`` and remove temporary files of a killed sweep."""
+        """Make the directories, write ``spec.json`` and remove temporary files of a killed sweep
+        (call with the directory :meth:`locked`)."""
         self.runs.mkdir(parents=True, exist_ok=True)
         for leftover in itertools.chain(self.root.glob(".*.tmp"), self.runs.glob(".*.tmp")):
             leftover.unlink(missing_ok=True)
@@ -100,23 +161,47 @@ class SweepStore:
                 json.dumps(record, indent=1) + "\n", encoding="utf-8"))
 
     def entries(self) -> dict[str, dict[str, Any]]:
-        """The manifest's last line for each run id (a line cut short by a kill is skipped)."""
+        """The manifest's last usable line for each run id.
+
+        A line that is not a run record (an object with a text ``run_id`` and a ``status`` of ok
+        or failed), such as one cut short by a kill, is skipped with a :class:`ManifestWarning`
+        naming it.
+        """
         latest: dict[str, dict[str, Any]] = {}
         if not self.manifest.exists():
             return latest
-        with self.manifest.open(encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                latest[entry["run_id"]] = entry
+        with self.manifest.open(encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().split("\n")
+        for number, line in enumerate(lines, start=1):
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                if line.strip():
+                    _warn_skipped(self.manifest, number, "not JSON (cut short by a kill?)")
+                continue
+            if not isinstance(entry, dict) or not isinstance(entry.get("run_id"), str) \
+                    or entry.get("status") not in STATUSES:
+                _warn_skipped(self.manifest, number, "not a run record")
+                continue
+            latest[entry["run_id"]] = entry
         return latest
 
     def finished(self) -> set[str]:
-        """Ids of the runs whose file exists and whose last manifest line says ok."""
+        """Ids of the runs whose last manifest line says ok and whose file holds the run."""
+        if not self.spec_file.exists():
+            return set()
+        steps = self.load_record()["spec"]["steps"]
         return {run_id for run_id, entry in self.entries().items()
-                if entry["status"] == "ok" and self.run_file(run_id).exists()}
+                if entry["status"] == "ok" and self.holds_run(run_id, steps)}
+
+    def holds_run(self, run_id: str, steps: int) -> bool:
+        """Whether the run's file opens and holds that run's id on each of ``steps`` weeks."""
+        try:
+            table = pq.read_table(self.run_file(run_id), columns=["run_id", "step"])
+        except (OSError, ValueError, pa.ArrowException):
+            return False
+        return (table.num_rows == steps and pc.all(pc.equal(table["run_id"], run_id)).as_py() is True
+                and table["step"].to_pylist() == list(range(1, steps + 1)))
 
     def open_manifest(self) -> ManifestWriter:
         """An appender for manifest lines."""
@@ -201,6 +286,15 @@ def write_atomic(path: Path, write: Callable[[Path], Any]) -> None:
     with analysis.atomic_path(path) as temporary:
         write(temporary)
         _fsync(temporary)
+
+
+def _temporary(path: Path) -> bool:
+    """Whether ``path`` is a temporary file left by an atomic write that was killed."""
+    return path.name.startswith(".") and path.name.endswith(".tmp")
+
+
+def _warn_skipped(manifest: Path, number: int, why: str) -> None:
+    warnings.warn(f"{manifest} line {number}: skipped, {why}", ManifestWarning, stacklevel=3)
 
 
 def _fsync(path: Path) -> None:

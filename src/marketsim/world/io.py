@@ -6,6 +6,7 @@ node or edge and attribute, all at once.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,16 +14,20 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from marketsim.config.errors import ScenarioError
+from marketsim.config.errors import SHOWN_LENGTH, ScenarioError, shown
+from marketsim.config.files import read_bytes, read_text
 
 PLACE_KINDS = ("production", "transit", "border", "urban")
+WORLD_FORMATS = (".graphml", ".json")
+"""The suffixes of world files: GraphML, or networkx node-link JSON."""
 
-# Attributes each kind of place must have, with their allowed range.
+# Attributes each kind of place must have, with their allowed range. Towns and neighbourhoods
+# have residents (rates per resident are computed there); production and border places may not.
 NODE_ATTRIBUTES: dict[str, dict[str, tuple[float, float]]] = {
     "production": {"land_ha": (0, 1e7), "poverty": (0, 1), "alt_income": (0, 1e6),
                    "state_presence": (0, 1), "population": (0, 1e8)},
     "transit": {"state_presence": (0, 1), "corruption": (0, 1), "firearms": (0, 1),
-                "population": (0, 1e8), "deprivation": (0, 1), "trust": (0, 1)},
+                "population": (1, 1e8), "deprivation": (0, 1), "trust": (0, 1)},
     "border": {"inspection": (0, 1), "corruption": (0, 1), "population": (0, 1e8)},
     "urban": {"population": (1, 1e8), "deprivation": (0, 1), "trust": (0, 1), "firearms": (0, 1),
               "user_index": (0, 10)},
@@ -33,26 +38,49 @@ EDGE_ATTRIBUTES: dict[str, tuple[float, float]] = {
 }
 
 
+WORLD_READ_ERRORS = (ValueError, KeyError, TypeError, SyntaxError, nx.NetworkXError)
+"""What networkx raises for a malformed world file (SyntaxError: XML that does not parse)."""
+
+
 def load_world(path: str | Path) -> nx.Graph:
-    """Load a world from GraphML or node-link JSON and validate it."""
+    """Load a world from GraphML or node-link JSON and validate it.
+
+    Raises:
+        ScenarioError: the file is missing, not a regular file, too large, malformed, or its
+            places and routes are not a world (every problem at once).
+    """
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError([f"world file {str(path)!r} does not exist"])
+    suffix = path.suffix.lower()
+    if suffix not in WORLD_FORMATS:
+        raise ScenarioError([f"world file {path.name}: unknown format {path.suffix!r}; "
+                             "allowed .graphml or .json (networkx node-link)"])
+    where = f"world file {path.name}: "
     try:
-        if path.suffix.lower() == ".graphml":
-            graph = nx.read_graphml(path)
-        elif path.suffix.lower() == ".json":
-            graph = nx.node_link_graph(json.loads(path.read_text()), edges="edges")
+        if suffix == ".graphml":
+            graph = nx.read_graphml(io.BytesIO(read_bytes(path, "world file")))
         else:
-            raise ScenarioError([f"world file {path.name}: unknown format {path.suffix!r}; "
-                                 "allowed .graphml or .json (networkx node-link)"])
-    except (ValueError, KeyError, nx.NetworkXError) as error:
+            graph = nx.node_link_graph(_node_link_data(read_text(path, "world file"), where), edges="edges")
+    except WORLD_READ_ERRORS as error:
         if isinstance(error, ScenarioError):
             raise
-        raise ScenarioError([f"world file {path.name}: cannot be read: {error}"]) from None
+        raise ScenarioError([f"{where}cannot be read: {error}"]) from None
     graph = nx.Graph(graph)
-    validate_world(graph, where=f"world file {path.name}: ")
+    validate_world(graph, where=where)
     return graph
+
+
+def _node_link_data(text: str, where: str) -> dict[str, Any]:
+    """The node-link object of a JSON world: ``{"nodes": [{...}], "edges": [{...}]}``."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ScenarioError([f"{where}holds {json.dumps(data)[:SHOWN_LENGTH]}: allowed an object with "
+                             "'nodes' and 'edges' lists (networkx node-link)"])
+    problems = [f"{where}{key!r} must be a list of objects, got {shown(data.get(key))}"
+                for key in ("nodes", "edges")
+                if not isinstance(data.get(key), list) or not all(isinstance(item, dict) for item in data[key])]
+    if problems:
+        raise ScenarioError(problems)
+    return data
 
 
 def save_world(graph: nx.Graph, path: str | Path) -> None:

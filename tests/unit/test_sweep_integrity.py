@@ -1,0 +1,120 @@
+"""A sweep's directory is never trusted: damaged run files are rerun, manifest lines that are not
+run records are skipped and reported, a second sweep on the directory is refused, and a
+directory killed before its spec was written can be used again.
+
+Every damaged sweep resumes to exactly the data of an undamaged one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from marketsim.sweep import SweepError, SweepStore, run_sweep, summarise_sweep
+from marketsim.sweep.store import ManifestWarning
+
+SPEC = {"scenarios": ["baseline"], "params": {"policy.hvt_share": {"min": 0.0, "max": 0.1, "levels": 2}},
+        "seeds": 2, "steps": 6, "burn_in": 1, "outcomes": ["homicides"],
+        "overrides": {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}}
+RUNS = 4
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reference") / "sweep"
+    run_sweep(**SPEC, out=out, workers=1, progress=False)
+    return out
+
+
+@pytest.fixture
+def copy(reference: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "copy"
+    shutil.copytree(reference, out)
+    return out
+
+
+def run_ids(out: Path) -> list[str]:
+    return [row[0] for row in json.loads((out / "spec.json").read_text())["runs"]]
+
+
+def resume(out: Path) -> int:
+    """Resume the sweep in ``out``; return how many runs it ran again."""
+    return run_sweep(**SPEC, out=out, resume=True, workers=1, progress=False).ran
+
+
+def assert_same_data(out: Path, reference: Path) -> None:
+    for name in ("summary.parquet", "timeseries.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(out / name), pd.read_parquet(reference / name))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "other run", "weeks missing"])
+def test_a_damaged_run_file_is_rerun_on_resume(copy: Path, reference: Path, damage: str) -> None:
+    first, second = (copy / "runs" / f"{run_id}.parquet" for run_id in run_ids(copy)[:2])
+    if damage == "garbage":
+        first.write_bytes(b"PAR1 not really parquet")
+    elif damage == "empty":
+        first.write_bytes(b"")
+    elif damage == "other run":
+        shutil.copyfile(second, first)
+    else:
+        pd.read_parquet(first).head(3).to_parquet(first, index=False)
+    assert first.stem not in SweepStore(copy).finished()
+    assert resume(copy) == 1
+    assert_same_data(copy, reference)
+
+
+def test_manifest_lines_that_are_not_run_records_are_skipped_and_reported(copy: Path, reference: Path) -> None:
+    with (copy / "manifest.jsonl").open("a") as handle:
+        handle.write('[1, 2]\n"ok"\n{"run_id": 5, "status": "ok"}\n{"status": "ok"}\n'
+                     f'{{"run_id": "{run_ids(copy)[0]}", "status": "done"}}\nnot json\n')
+    with pytest.warns(ManifestWarning) as caught:
+        assert resume(copy) == 0
+    reported = {str(warning.message).split(" line ")[1] for warning in caught}
+    assert {"5: skipped, not a run record", "6: skipped, not a run record", "7: skipped, not a run record",
+            "8: skipped, not a run record", "9: skipped, not a run record",
+            "10: skipped, not JSON (cut short by a kill?)"} <= reported
+    assert_same_data(copy, reference)
+    with pytest.warns(ManifestWarning):
+        assert summarise_sweep(copy, figures=False).ok == RUNS
+
+
+def test_a_second_sweep_on_the_same_directory_is_refused(copy: Path, tmp_path: Path) -> None:
+    before = sorted((path, path.stat().st_mtime_ns) for path in copy.rglob("*"))
+    with SweepStore(copy).locked(), pytest.raises(SweepError, match=r"another sweep is running in .*: wait for it"):
+        resume(copy)
+    assert sorted((path, path.stat().st_mtime_ns) for path in copy.rglob("*")) == before
+    fresh = tmp_path / "fresh"
+    with SweepStore(fresh).locked(), pytest.raises(SweepError, match="another sweep is running"):
+        run_sweep(**SPEC, out=fresh, workers=1, progress=False)
+    assert resume(copy) == 0
+
+
+@pytest.mark.parametrize("resuming", [False, True])
+def test_a_directory_killed_before_its_spec_was_written_is_used_again(
+        tmp_path: Path, reference: Path, resuming: bool) -> None:
+    out = tmp_path / "half"
+    (out / "runs").mkdir(parents=True)
+    (out / "runs" / ".a.parquet.123.abcd.tmp").write_bytes(b"half a run")
+    (out / ".spec.json.123.abcd.tmp").write_text("{")
+    result = run_sweep(**SPEC, out=out, resume=resuming, workers=1, progress=False)
+    assert result.ran == RUNS
+    assert_same_data(out, reference)
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_a_directory_with_a_run_file_but_no_spec_is_still_refused(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "someone.parquet").write_bytes(b"")
+    with pytest.raises(SweepError, match="holds no sweep"):
+        run_sweep(**SPEC, out=tmp_path, workers=1, progress=False)
+
+
+@pytest.mark.parametrize("content", ["{", "[]", '{"spec": {}}', "\x00\xff"])
+def test_a_damaged_spec_record_is_a_clear_error(copy: Path, content: str) -> None:
+    (copy / "spec.json").write_text(content, encoding="latin-1")
+    with pytest.raises(SweepError, match=r"spec\.json is damaged: .*choose another directory"):
+        resume(copy)

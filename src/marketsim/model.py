@@ -19,6 +19,7 @@ from marketsim.ledger import EventLog, ProductLedger
 from marketsim.outputs import Outputs
 from marketsim.sim.communities import Communities
 from marketsim.sim.harm import Harm
+from marketsim.sim.interventions import Interventions
 from marketsim.sim.justice import JusticeSystem
 from marketsim.sim.organisations import Organisations
 from marketsim.sim.police import Police
@@ -38,6 +39,7 @@ class Stage(NamedTuple):
 
 
 STAGES: tuple[Stage, ...] = (
+    Stage("schedule", "interventions", "change_policy"),
     Stage("production", "farms", "step"),
     Stage("trafficking", "trafficking", "step"),
     Stage("retail", "dealers", "step"),
@@ -64,6 +66,10 @@ class DrugMarketModel(mesa.Model):
             the same output in any process.
         world: an optional network of places to use instead of generating or loading one.
         overrides: dotted parameter paths and values, e.g. ``{"policy.hvt_share": 0.4}``.
+        schedule: parameter changes from a given week, added to the scenario's, e.g.
+            ``[{"week": 260, "set": {"policy.street_share": 0.5}}]`` (``marketsim.config.timeline``).
+        events: one-off events, added to the scenario's, e.g.
+            ``[{"week": 300, "kind": "seizure", "where": "border", "share": 0.9}]``.
         **kwargs: the same as keywords, e.g. ``policy__hvt_share=0.4`` (named ``kwargs``, as
             Mesa's SolaraViz requires of a model that takes any parameter).
 
@@ -73,16 +79,18 @@ class DrugMarketModel(mesa.Model):
 
     def __init__(self, scenario: Scenario | str | Path = "baseline", seed: int | None = None,
                  world: nx.Graph | None = None, overrides: Mapping[str, Any] | None = None,
-                 **kwargs: Any):
+                 schedule: Any = None, events: Any = None, **kwargs: Any):
         super().__init__(rng=seed)
-        names = ["scenario", "seed", "world", "overrides", *(path.replace(".", "__") for path in SPECS)]
+        names = ["scenario", "seed", "world", "overrides", "schedule", "events",
+                 *(path.replace(".", "__") for path in SPECS)]
         unknown = [f"unknown keyword {name}{did_you_mean(name, names, quote=False)}: allowed scenario, seed, "
-                   "world, overrides or a parameter as group__name" for name in kwargs if "__" not in name]
+                   "world, overrides, schedule, events or a parameter as group__name"
+                   for name in kwargs if "__" not in name]
         if unknown:
             raise ScenarioError(unknown)
         dotted = {name.replace("__", "."): value for name, value in kwargs.items()}
-        self.scenario: Scenario = load_scenario(scenario, {**(overrides or {}), **dotted})
-        self.p = self.scenario.params
+        self.scenario: Scenario = load_scenario(scenario, {**(overrides or {}), **dotted}, schedule, events)
+        self.p = self.scenario.params_at(1)
         if world is None:
             world = load_world(self.p.world.file) if self.p.world.file else generate_world(self.p.world, self.rng)
         self.graph: nx.Graph = world
@@ -92,6 +100,7 @@ class DrugMarketModel(mesa.Model):
         self.ledger = ProductLedger()
         self.log = EventLog(self.places.n)
         # the subsystems, in the order they are built (each may read those built before it)
+        self.interventions = Interventions(self)
         self.police = Police(self)
         self.farms = Farms(self)
         self.communities = Communities(self)

@@ -16,6 +16,7 @@ import pandas as pd
 from marketsim.sim.common import GROUP_ORDER, Metric, declared_metrics
 from marketsim.sim.communities import Communities
 from marketsim.sim.harm import Harm
+from marketsim.sim.interventions import Interventions
 from marketsim.sim.justice import JusticeSystem
 from marketsim.sim.organisations import Organisations
 from marketsim.sim.police import Police
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 SUBSYSTEMS: tuple[tuple[str, type], ...] = (
     ("violence", Violence), ("harm", Harm), ("communities", Communities), ("justice", JusticeSystem),
     ("police", Police), ("farms", Farms), ("trafficking", Trafficking), ("dealers", Dealers),
-    ("orgs", Organisations),
+    ("orgs", Organisations), ("interventions", Interventions),
 )
 """Model attribute and class of every subsystem that declares metrics, in column order."""
 
@@ -123,6 +124,12 @@ class Outputs:
             ("controller", model.orgs.controller.copy()),
         ):
             self._places[name].append(values)
+
+    def recent_by_place(self, name: str, weeks: int) -> np.ndarray:
+        """A per-place column (``PLACE_COLUMNS``) summed over the last ``weeks`` weeks collected
+        (zeros before the first week)."""
+        series = self._places[name][-weeks:]
+        return np.sum(series, axis=0) if series else np.zeros(self.model.places.n)
 
     @property
     def latest(self) -> dict[str, float]:

@@ -120,9 +120,10 @@ def load_scenarios(scenarios: Sequence[ScenarioInput] | ScenarioInput,
     return loaded
 
 
-def check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
+def check_worlds(scenarios: Sequence[Scenario], seed: int, steps: int) -> None:
     """Build each scenario's model once, so problems that depend on the world (policy targets,
-    world files) surface before any run.
+    places named by events, world files) or on the run's length (weeks of the schedule and
+    events) surface before any run.
 
     Raises:
         ScenarioError: every such problem, for all scenarios at once.
@@ -132,6 +133,7 @@ def check_worlds(scenarios: Sequence[Scenario], seed: int) -> None:
     problems: list[str] = []
     for scenario in scenarios:
         try:
+            scenario.timeline.check_horizon(steps)
             DrugMarketModel(scenario, seed=seed)
         except ScenarioError as error:
             problems.extend(error.problems)
@@ -218,7 +220,8 @@ def release_model(model: mesa.Model) -> None:
 
 def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
         overrides: Mapping[str, Any] | None = None,
-        progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+        progress: Callable[[int, int], None] | None = None, *, schedule: Any = None,
+        events: Any = None) -> pd.DataFrame:
     """Run one scenario and return its weekly metrics (``ms.run``).
 
     Args:
@@ -227,21 +230,27 @@ def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
         steps: weeks to simulate (520 = ten years).
         overrides: dotted parameter paths and values, e.g. ``{"policy.hvt_share": 0.3}``.
         progress: called as ``(weeks_done, steps)`` after each week.
+        schedule: parameter changes from a given week, added to the scenario's, e.g.
+            ``[{"week": 260, "set": {"policy.street_share": 0.5}}]`` (``marketsim.config.timeline``).
+        events: one-off events, added to the scenario's, e.g.
+            ``[{"week": 300, "kind": "seizure", "where": "border", "share": 0.9}]``.
 
     Returns:
         One row per week: ``scenario``, ``seed``, ``step`` and every metric (see
         ``marketsim.METRICS``), as ``marketsim run --out`` writes it.
 
     Raises:
-        ScenarioError: unknown scenario or parameter, a value that is not allowed, or a seed or
-            number of steps that is not a whole number in range.
+        ScenarioError: unknown scenario or parameter, a value that is not allowed, a schedule or
+            event that is malformed or falls after the last week, or a seed or number of steps
+            that is not a whole number in range.
     """
     from marketsim.config.scenario import load_scenario
 
     problems = run_problems([seed], steps)
     if problems:
         raise ScenarioError(problems)
-    loaded = load_scenario(scenario, overrides)
+    loaded = load_scenario(scenario, overrides, schedule, events)
+    loaded.timeline.check_horizon(operator.index(steps))
     return labelled(simulate(loaded, operator.index(seed), operator.index(steps), progress),
                     {"scenario": loaded.name, "seed": seed})
 
@@ -293,15 +302,20 @@ def execute(task: RunTask, progress: Callable[[int, int], None] | None = None) -
                       time.process_time() - cpu, f"{socket.gethostname()}:{os.getpid()}")
 
 
+class RunTimeoutError(RuntimeError):
+    """A run took longer than its time limit. Not an ``OSError`` (as the built-in ``TimeoutError``
+    is), so code that handles file errors — the import system among it — cannot swallow it."""
+
+
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ``TimeoutError`` inside the block once it has run ``seconds`` (main thread only)."""
+    """Raise :class:`RunTimeoutError` inside the block once it has run ``seconds`` (main thread only)."""
     if seconds is None:
         yield
         return
 
     def expire(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"the run took longer than its time limit of {seconds:g} s")
+        raise RunTimeoutError(f"the run took longer than its time limit of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -563,7 +577,7 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | I
     seed_values = [operator.index(seed) for seed in given] if given is not None else seed_list(operator.index(seeds))
     steps = operator.index(steps)
     loaded = load_scenarios(scenarios, overrides)
-    check_worlds(loaded, seed_values[0])
+    check_worlds(loaded, seed_values[0], steps)
     tasks = {str(index): RunTask(str(index), scenario, seed, steps, table=table)
              for index, (scenario, seed) in enumerate(itertools.product(loaded, seed_values))}
     frames: dict[str, pd.DataFrame] = {}

@@ -105,7 +105,8 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path: Path) -> Non
     assert list(runs["step"]) == list(range(1, STEPS + 1))
     assert set(runs["scenario"]) == {"kingpin"} and set(runs["seed"]) == {7}
     assert figure.read_bytes().startswith(PNG_MAGIC)
-    assert sorted(p.name for p in table.parent.iterdir()) == ["run.csv", "run.png"]  # no temp files left
+    assert sorted(p.name for p in table.parent.iterdir()) == ["run.csv", "run.png", "run_events.csv",
+                                                             "run_places.csv"]  # no temp files left
 
 
 def test_run_writes_parquet(tmp_path: Path) -> None:
@@ -180,7 +181,7 @@ BAD_INPUTS = [
     (["baseline", "--set", "policy.street_share=2"], "policy.street_share = 2 is out of range: allowed a number"),
     (["baseline", "--set", "oops"], "--set 'oops' must look like group.name=value"),
     (["baseline", "--set", "policy.hvt_share=0.9"], "policy budget shares add up to"),
-    (["baseline", "--set", "policy.eradication_region=region_9"], "'region_9' is not in this world"),
+    (["baseline", "--set", "policy.targets={{eradication=['region_9']}}"], "'region_9' is not a place, place kind"),
     (["{cycle}"], "cyclic extends: a → b → a"),
     (["{malformed}"], "malformed TOML in"),
     (["{orphan}"], "orphan.toml: extends: scenario file 'missing.toml' does not exist"),

@@ -147,8 +147,6 @@ def test_parameter_edits_restart_the_run_and_respect_the_budget(screen):
     assert hvt < capped < 1.0
     screen.control("policy.decriminalise_possession").v_model = not preset.get("policy.decriminalise_possession")
     assert "2 changed" in " ".join(str(w.children) for w in screen.rc.find(v.ExpansionPanelHeader).widgets)
-    regions = screen.control("policy.eradication_region").items
-    assert regions[0] == "all" and len(regions) == 1 + preset.get("world.regions")
 
 
 def test_lesson_loads_its_scenarios_and_teaching_text(screen):
@@ -221,7 +219,7 @@ def test_every_parameter_has_a_control_within_its_bounds(screen):
     panels = screen.rc.find(v.ExpansionPanels).widget
     for index, group in enumerate(ordered_groups()):
         panels.v_model = index
-        for spec in (s for s in ms.parameter_specs() if s.group == group):
+        for spec in (s for s in ms.parameter_specs() if s.group == group and s.kind != "table"):
             control = screen.control(spec.path)
             if isinstance(control, v.Slider):
                 assert spec.minimum <= control.min and control.max == spec.maximum, spec.path

@@ -88,8 +88,8 @@ def test_run_batch_validates_everything_before_the_first_run(tmp_path: Path) -> 
         "unknown scenario 'nope'", "unknown scenario 'zero_tolerence' — did you mean 'zero_tolerance'?"]
     # a problem only the built world reveals, in the second scenario
     region = tmp_path / "region.toml"
-    region.write_text('[policy]\neradication_region = "region_9"\n', encoding="utf-8")
-    with pytest.raises(ms.ScenarioError, match="'region_9' is not in this world"):
+    region.write_text('[policy]\ntargets = { eradication = ["region_9"] }\n', encoding="utf-8")
+    with pytest.raises(ms.ScenarioError, match="'region_9' is not a place, place kind, region or corridor"):
         runs.run_batch(["baseline", region], [1], 4, SMALL_WORLD, progress=progress)
     with pytest.raises(ms.ScenarioError, match="scenario 'baseline' is given more than once"):
         runs.run_batch(["baseline", "baseline"], [1], 4, progress=progress)

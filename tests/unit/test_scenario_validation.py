@@ -49,11 +49,11 @@ def test_unknown_parameter_without_a_close_match_has_no_suggestion(tmp_path: Pat
 
 def test_wrong_types(tmp_path: Path) -> None:
     path = write(tmp_path / "types.toml", '[policy]\nstreet_share = "x"\ndecriminalise_possession = 1\n'
-                                          'eradication_region = 3\n[world]\nproducers = 100.5\n')
+                                          'deterrence_allocation = 3\n[world]\nproducers = 100.5\n')
     assert problems_of(path) == [
         "types.toml: policy.street_share = 'x' has the wrong type: allowed a number ≥ 0 and ≤ 1",
         "types.toml: policy.decriminalise_possession = 1 has the wrong type: allowed true or false",
-        "types.toml: policy.eradication_region = 3 has the wrong type: allowed text",
+        "types.toml: policy.deterrence_allocation = 3 has the wrong type: allowed 'ranked' or 'uniform'",
         f"types.toml: world.producers = 100.5 has the wrong type: allowed {whole_number_range('world.producers')}",
     ]
 
@@ -238,8 +238,9 @@ def test_resolved_lists_every_parameter() -> None:
     ("policy.hvt_share=0.3", ("policy.hvt_share", 0.3)),
     ("world.producers = 600", ("world.producers", 600)),
     ("policy.decriminalise_possession=true", ("policy.decriminalise_possession", True)),
-    ("policy.eradication_region=region_2", ("policy.eradication_region", "region_2")),
-    ('policy.eradication_region="all"', ("policy.eradication_region", "all")),
+    ("policy.deterrence_allocation=uniform", ("policy.deterrence_allocation", "uniform")),
+    ('policy.deterrence_allocation="ranked"', ("policy.deterrence_allocation", "ranked")),
+    ('policy.targets={street=["nbhd_03"]}', ("policy.targets", {"street": ["nbhd_03"]})),
     ("world.file=a=b.json", ("world.file", "a=b.json")),
     ("world.file=", ("world.file", "")),
 ])

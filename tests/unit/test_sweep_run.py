@@ -280,7 +280,7 @@ def test_a_killed_worker_is_replaced_and_the_sweep_goes_on(reference: Path, tmp_
 def test_a_run_over_its_time_limit_is_recorded_as_failed(tmp_path: Path) -> None:
     result = run_sweep(**{**SPEC, "steps": 400}, out=tmp_path / "slow", workers=1, run_timeout=0.05, progress=False)
     assert (result.ran, result.failed) == (RUNS, RUNS)
-    assert all("TimeoutError: the run took longer than its time limit of 0.05 s" in e["error"]
+    assert all("RunTimeoutError: the run took longer than its time limit of 0.05 s" in e["error"]
                for e in manifest(tmp_path / "slow"))
     with pytest.raises(SweepError, match="run_timeout = 0: allowed a number of seconds > 0"):
         run_sweep(**SPEC, out=tmp_path / "never", run_timeout=0, progress=False)

@@ -88,7 +88,8 @@ def test_unknown_kind_and_unreadable_files(tmp_path):
 
 
 def test_policy_targets_must_exist_in_the_world():
-    with pytest.raises(ms.ScenarioError, match=r"policy.eradication_region = 'region_9' is not in this world"):
-        ms.DrugMarketModel(ms.load_scenario("eradication", {"policy.eradication_region": "region_9"}), seed=1)
+    with pytest.raises(ms.ScenarioError, match=r"policy.targets.eradication: 'region_9' is not a place, place kind, "
+                                               r"region or corridor of this world — did you mean 'region_\d'\?"):
+        ms.DrugMarketModel("eradication", seed=1, overrides={"policy.targets": {"eradication": "region_9"}})
     with pytest.raises(ms.ScenarioError, match="did you mean 'route_1'"):
-        ms.DrugMarketModel(ms.load_scenario("interdiction", {"policy.interdiction_target": "rute_1"}), seed=1)
+        ms.DrugMarketModel("interdiction", seed=1, overrides={"policy.targets": {"interdiction": ["rute_1"]}})

@@ -47,6 +47,15 @@ FormatOption = Annotated[Format, typer.Option(
 SetsOption = Annotated[list[str] | None, typer.Option(
     "--set", "-s", metavar="PATH=VALUE",
     help="Override a parameter in every scenario, e.g. --set policy.hvt_share=0.3 (TOML values; repeatable).")]
+AtOption = Annotated[list[str] | None, typer.Option(
+    "--at", metavar="WEEK[-UNTIL]:PATH=VALUE",
+    help="Change a parameter from a week on (through another), e.g. --at 260:policy.street_share=0.5 or "
+         "--at 260-364:policy.targets={street=['most_violent:3']} (policy, justice, harm, police and demand "
+         "groups; repeatable).")]
+EventOption = Annotated[list[str] | None, typer.Option(
+    "--event", metavar="TABLE",
+    help="A one-off event, as a TOML inline table, e.g. --event '{week=300, kind=\"seizure\", where=\"border\", "
+         "share=0.9}' (kinds: seizure, leader_removal, arrest_sweep, market_entry; repeatable).")]
 StepsOption = Annotated[int, typer.Option("--steps", min=1, help="Weeks to simulate (520 = 10 years).")]
 BurnInOption = Annotated[int, typer.Option(
     "--burn-in", min=0, help="Weeks at the start of each run left out of the averages, while the market settles.")]
@@ -83,16 +92,22 @@ def failing_on_problems() -> Iterator[None]:
         fail(error.problems)
 
 
-def load_with_sets(names: Sequence[str | Path], sets: list[str] | None) -> tuple[list[Scenario], dict[str, Any],
-                                                                                 list[str]]:
-    """The scenarios with the ``--set`` overrides applied, the overrides, and every problem found."""
-    from marketsim.config.scenario import parse_assignments
+def load_with_sets(names: Sequence[str | Path], sets: list[str] | None, at: list[str] | None = None,
+                   events: list[str] | None = None) -> tuple[list[Scenario], dict[str, Any], list[str]]:
+    """The scenarios with the ``--set`` overrides and the ``--at`` and ``--event`` timeline
+    applied, the overrides, and every problem found."""
+    from marketsim.config.scenario import parse_assignments, parse_at, parse_event_texts
 
     overrides, problems = parse_assignments(sets)
+    schedule, at_problems = parse_at(at)
+    happenings, event_problems = parse_event_texts(events)
+    problems += at_problems + event_problems
     try:
-        return load_scenarios(list(names), overrides), overrides, problems
+        scenarios = [scenario.with_timeline(schedule, happenings)
+                     for scenario in load_scenarios(list(names), overrides)]
     except ScenarioError as error:
         return [], overrides, problems + error.problems
+    return scenarios, overrides, problems
 
 
 def burn_in_option_problems(burn_in: int, steps: int) -> list[str]:

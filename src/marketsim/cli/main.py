@@ -19,7 +19,9 @@ from rich.markup import escape
 from marketsim import __version__
 from marketsim.cli import common
 from marketsim.cli.common import (
+    AtOption,
     BurnInOption,
+    EventOption,
     Format,
     FormatOption,
     SetsOption,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 
     from marketsim.config.params import ParamSpec
     from marketsim.config.scenario import Scenario
+    from marketsim.model import DrugMarketModel
 
 app = typer.Typer(
     name="marketsim",
@@ -86,6 +89,11 @@ def as_typed(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(as_typed(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(key) if '.' in key else key} = {as_typed(item)}"
+                                for key, item in value.items()) + " }" if value else "{}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return repr(value)
@@ -93,6 +101,8 @@ def as_typed(value: Any) -> str:
 
 def allowed(spec: ParamSpec) -> str:
     """The allowed values in interval notation, e.g. ``float in (0, 20]``."""
+    if spec.kind == "table":
+        return "activity = [places]"
     if spec.kind == "bool":
         return "true or false"
     if spec.kind == "str":
@@ -150,6 +160,8 @@ def extends_chain(scenario: Scenario) -> list[str]:
 def show(
     name: ScenarioArgument,
     sets: SetsOption = None,
+    at: AtOption = None,
+    events: EventOption = None,
     changed: Annotated[bool, typer.Option(
         "--changed", help="Only the parameters that differ from the defaults.")] = False,
     toml: Annotated[bool, typer.Option(
@@ -161,7 +173,7 @@ def show(
 
     from marketsim.config.params import SPECS
 
-    scenarios, _, problems = load_with_sets([name], sets)
+    scenarios, _, problems = load_with_sets([name], sets, at, events)
     if toml and form is not Format.table:
         problems.append("give --toml or --format, not both")
     if problems:
@@ -209,6 +221,9 @@ def scenario_toml(scenario: Scenario, rows: list[dict[str, Any]]) -> str:
             lines += ["", f"[{table}]"]
             group = table
         lines.append(f"{name} = {as_typed(row['value'])}")
+    for table, entries in (("schedule", scenario.timeline.schedule), ("event", scenario.timeline.events)):
+        for entry in entries:
+            lines += ["", f"[[{table}]]", *(f"{key} = {as_typed(value)}" for key, value in entry.as_dict().items())]
     return "\n".join(lines)
 
 
@@ -315,29 +330,47 @@ def summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
     return table
 
 
+def beside(out: Path, table: str) -> Path:
+    """Where ``run --out`` writes another table of the run: ``out`` with ``_places`` or
+    ``_events`` before the suffix."""
+    return out.with_name(f"{out.stem}_{table}{out.suffix}")
+
+
 def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int,
-                   out: Path | None, figure: Path | None, force: bool) -> None:
-    """Validate everything, run one scenario, print its summary and write the requested files."""
+                   out: Path | None, figure: Path | None, force: bool, at: list[str] | None = None,
+                   events: list[str] | None = None) -> None:
+    """Validate everything, run one scenario, print its summary and write the requested files:
+    with ``out``, the weekly table there and, beside it, the per-place table and the event log."""
     from marketsim import analysis
     from marketsim.runs import run_batch
 
-    scenarios, _, problems = load_with_sets([name], sets)
+    scenarios, _, problems = load_with_sets([name], sets, at, events)
     problems += burn_in_option_problems(burn_in, steps)
+    tables = [out, beside(out, "places"), beside(out, "events")] if out is not None else []
     if out is not None:
         problems += analysis.file_problems(out, analysis.TABLE_FORMATS)
     if figure is not None:
         problems += analysis.file_problems(figure, (".png",))
     if not force:
-        problems += overwrite_problems([path for path in (out, figure) if path is not None])
+        problems += overwrite_problems([path for path in (*tables, figure) if path is not None])
     if problems:
         fail(problems)
     scenario = scenarios[0]
+    kept: dict[str, pd.DataFrame] = {}
+
+    def weekly_keeping_the_rest(model: DrugMarketModel) -> pd.DataFrame:
+        kept["places"], kept["events"] = model.place_metrics(), model.events()
+        return model.metrics()
+
     with failing_on_problems():
-        runs = run_batch(scenarios, [seed], steps)
+        runs = run_batch(scenarios, [seed], steps, table=weekly_keeping_the_rest)  # one worker: this process
     title = f"{escape(scenario.title)} — seed {seed}, weekly means over {weeks(burn_in, steps)}"
     common.console.print(summary_table(title, runs, burn_in))
     if out is not None:
         common.console.print(f"Weekly table: {analysis.write_table(runs, out)}", markup=False)
+        common.console.print(f"Places, week by week: {analysis.write_table(kept['places'], tables[1])}",
+                             markup=False)
+        common.console.print(f"Event log: {analysis.write_table(kept['events'], tables[2])}", markup=False)
     if figure is not None:
         drawn = analysis.plot_series(runs, analysis.KEY_SERIES, figure, smooth=4)
         common.console.print(f"Figure: {drawn}", markup=False)
@@ -349,15 +382,18 @@ def run(
     seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed of the run.")] = 1,
     steps: StepsOption = 520,
     sets: SetsOption = None,
+    at: AtOption = None,
+    events: EventOption = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the weekly table here (.csv or .parquet).")] = None,
+        "--out", "-o", help="Write the weekly table here (.csv or .parquet), and beside it the per-place table "
+                            "(NAME_places) and the event log (NAME_events).")] = None,
     figure: Annotated[Path | None, typer.Option(
         "--figure", "-f", help="Draw the key weekly series here (.png).")] = None,
     burn_in: BurnInOption = BURN_IN,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing --out and --figure files.")] = False,
 ) -> None:
     """Run one scenario and summarise its key outcome and process indicators."""
-    run_and_report(name, seed, steps, sets, burn_in, out, figure, force)
+    run_and_report(name, seed, steps, sets, burn_in, out, figure, force, at, events)
 
 
 @app.command()
@@ -419,6 +455,8 @@ def compare(
     seeds: Annotated[int, typer.Option("--seeds", min=1, help="Paired seeds per scenario.")] = 10,
     steps: StepsOption = 520,
     sets: SetsOption = None,
+    at: AtOption = None,
+    events: EventOption = None,
     out: Annotated[Path, typer.Option(
         "--out", "-o", help=f"Folder for {', '.join(COMPARE_FILES)}.")] = Path("out/compare"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the files of an earlier comparison.")] = False,
@@ -434,7 +472,7 @@ def compare(
     from marketsim import analysis
     from marketsim.runs import run_batch
 
-    scenarios, _, problems = load_with_sets(names, sets)
+    scenarios, _, problems = load_with_sets(names, sets, at, events)
     if len(names) < 2:
         problems.append("compare needs at least two scenarios; the first is the reference")
     problems += burn_in_option_problems(burn_in, steps)

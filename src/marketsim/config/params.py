@@ -28,6 +28,10 @@ CAULKINS_REUTER = "Caulkins & Reuter 1998"
 PEW_2011 = "Pew 2011 (almost half re-incarcerated within 3 years)"
 CALIBRATED = "calibrated: chosen so the baseline reproduces "
 
+TARGETABLE = ("street", "user", "investigation", "hvt", "interdiction", "eradication", "deterrence", "community")
+"""The budgeted activities that can be aimed at places (``policy.targets``); anti-money-laundering
+follows money, not places."""
+
 
 def param(
     default: Any,
@@ -702,12 +706,13 @@ class PolicyParams(Group):
                                    source="assumption")
     aml_share: float = param(0.0, unit="share of budget", ge=0, le=1,
                              help="Budget on anti-money-laundering.", source="assumption")
-    eradication_region: str = param("all", unit="region name or 'all'", source="assumption",
-                                    help="Region whose crops are eradicated ('all' or a region name "
-                                         "such as 'region_1').")
-    interdiction_target: str = param("all", unit="'all', 'border' or a route name", source="assumption",
-                                     help="Where interdiction is deployed: every segment, border crossings "
-                                          "only, or one corridor such as 'route_1'.")
+    targets: dict[str, tuple[str, ...]] = param(
+        {}, unit="activity → places", source="user input; Weisburd et al. 2006 and Braga et al. 2019 (hot-spot "
+                                              "policing)",
+        help="Where each budgeted activity is aimed: a table from activity (" + ", ".join(TARGETABLE)
+        + ") to places — place names, place kinds (production, transit, border, urban), region or corridor names, "
+          "or 'most_violent:N' (the N places with the most homicides in the year before the targets take effect). "
+          "The activity's whole effort goes there; activities not listed work everywhere.")
     militarisation: float = param(0.0, unit="0-1", ge=0, le=1,
                                   help="Share of front-line operations done by militarised units, whose encounters "
                                        "with armed members are fought out (and who kill more of the leaders they "
@@ -1234,7 +1239,7 @@ class ParamSpec:
     group: str
     name: str
     default: Any
-    kind: Literal["int", "float", "bool", "str"]
+    kind: Literal["int", "float", "bool", "str", "table"]
     unit: str
     minimum: float | None
     maximum: float | None
@@ -1268,7 +1273,7 @@ def parameter_specs() -> list[ParamSpec]:
             extra = field.json_schema_extra or {}
             specs.append(ParamSpec(
                 path=f"{group}.{name}", group=group, name=name, default=field.default,
-                kind=field.annotation.__name__ if isinstance(field.annotation, type) else "str",
+                kind=field.annotation.__name__ if isinstance(field.annotation, type) else "table",
                 unit=extra.get("unit", ""), minimum=lo, maximum=hi, exclusive_minimum=exclusive,
                 help=field.description or "", source=extra.get("source", ""),
                 plausible=tuple(extra["plausible"]) if "plausible" in extra else None,

@@ -11,9 +11,10 @@ it changes::
     [policy]
     hvt_share = 0.3
 
-Every problem in a scenario (unknown keys, wrong types, values out of range,
-broken ``extends`` chains, malformed TOML) is collected and reported at once in
-a :class:`ScenarioError` before anything runs.
+It may also change parameters from a given week (``[[schedule]]``) and stage one-off
+events (``[[event]]``): see :mod:`marketsim.config.timeline`. Every problem in a scenario
+(unknown keys, wrong types, values out of range, broken ``extends`` chains, malformed TOML)
+is collected and reported at once in a :class:`ScenarioError` before anything runs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,10 @@ from pydantic import ValidationError
 
 from marketsim.config.errors import ScenarioError, did_you_mean, shown
 from marketsim.config.files import read_toml
-from marketsim.config.params import GROUPS, SPECS, Params, ParamSpec
+from marketsim.config.params import GROUPS, SPECS, TARGETABLE, Params, ParamSpec
+from marketsim.config.timeline import TIMELINE_PATH, Timeline, parse_events, parse_schedule, parse_where
 
-RESERVED_KEYS = ("title", "summary", "extends", "teaching")
+RESERVED_KEYS = ("title", "summary", "extends", "teaching", "schedule", "event")
 
 
 def scenario_dir() -> Path:
@@ -60,20 +62,47 @@ class Scenario:
     teaching: dict[str, Any] = field(default_factory=dict)
     extends: str | None = None
     path: Path | None = None
+    timeline: Timeline = field(default_factory=Timeline)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
-        """A copy with dotted-path overrides applied, e.g. ``{"policy.hvt_share": 0.4}``."""
+        """A copy with dotted-path overrides applied, e.g. ``{"policy.hvt_share": 0.4}``; the
+        timeline's numbers too, e.g. ``{"schedule.0.week": 300, "event.0.share": 0.5}``."""
         if not isinstance(overrides, Mapping):
             raise ScenarioError([f"overrides = {shown(overrides)}: allowed a mapping of dotted parameter paths "
                                  "to values, e.g. {'policy.hvt_share': 0.4}"])
         if not overrides:
             return self
-        merged = {**self.overrides, **_check_values(dict(overrides))}
-        return Scenario(
-            name=self.name, title=self.title, summary=self.summary,
-            params=_build_params(merged), overrides=merged, teaching=self.teaching,
-            extends=self.extends, path=self.path,
-        )
+        numbers = {path: value for path, value in overrides.items() if TIMELINE_PATH.fullmatch(str(path))}
+        timeline = self.timeline.with_values(numbers) if numbers else self.timeline
+        merged = {**self.overrides, **_check_values({k: v for k, v in overrides.items() if k not in numbers})}
+        _check_periods(merged, timeline)
+        return replace(self, params=_build_params(merged), overrides=merged, timeline=timeline)
+
+    def with_timeline(self, schedule: Any = None, events: Any = None) -> Scenario:
+        """A copy with more scheduled changes and events (as in a scenario file: mappings with
+        ``week``, ``until`` and ``set``; with ``week``, ``kind`` and the kind's fields)."""
+        if not schedule and not events:
+            return self
+        problems = []
+        changes = found = ()
+        try:
+            changes = parse_schedule(schedule or [], _check_values)
+        except ScenarioError as error:
+            problems.extend(error.problems)
+        try:
+            found = parse_events(events or [])
+        except ScenarioError as error:
+            problems.extend(error.problems)
+        if problems:
+            raise ScenarioError(problems)
+        timeline = self.timeline.extended(changes, found)
+        _check_periods(self.overrides, timeline)
+        return replace(self, timeline=timeline)
+
+    def params_at(self, week: int) -> Params:
+        """The parameters in force in ``week``: the scenario's, with the schedule's changes."""
+        scheduled = self.timeline.values_at(week)
+        return _build_params({**self.overrides, **scheduled}) if scheduled else self.params
 
     def get(self, path: str) -> Any:
         """The value of one parameter by dotted path."""
@@ -86,13 +115,17 @@ class Scenario:
 
 
 def load_scenario(name_or_path: str | Path | Scenario = "baseline",
-                  overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """Load a preset by name or a scenario file by path, resolving ``extends``, then apply overrides.
+                  overrides: Mapping[str, Any] | None = None, schedule: Any = None, events: Any = None) -> Scenario:
+    """Load a preset by name or a scenario file by path, resolving ``extends``, then apply
+    overrides and add scheduled changes and events.
 
     Args:
         name_or_path: a preset name (``marketsim scenarios`` lists them), a path to a scenario
             ``.toml`` file, or a loaded scenario.
         overrides: dotted parameter paths and values, e.g. ``{"policy.hvt_share": 0.4}``.
+        schedule: changes from a given week, e.g. ``[{"week": 260, "set": {"policy.street_share": 0.5}}]``
+            (:mod:`marketsim.config.timeline`).
+        events: one-off events, e.g. ``[{"week": 300, "kind": "seizure", "where": "border", "share": 0.9}]``.
 
     Returns:
         The scenario with every parameter resolved and validated.
@@ -102,12 +135,12 @@ def load_scenario(name_or_path: str | Path | Scenario = "baseline",
             parameter, wrong type, value out of range, broken ``extends`` chain, malformed TOML.
     """
     if isinstance(name_or_path, Scenario):
-        return name_or_path.with_overrides(overrides or {})
+        return name_or_path.with_overrides(overrides or {}).with_timeline(schedule, events)
     if not isinstance(name_or_path, str | Path):
         raise ScenarioError([f"scenario = {shown(name_or_path)}: allowed a preset name, a path to a .toml file "
                              "or a Scenario"])
     scenario = _load_chain(str(name_or_path), chain=())
-    return scenario.with_overrides(overrides or {})
+    return scenario.with_overrides(overrides or {}).with_timeline(schedule, events)
 
 
 def list_scenarios() -> list[Scenario]:
@@ -186,24 +219,38 @@ def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = No
         own = _check_values(own, where=f"{path.name}: ")
     except ScenarioError as error:
         problems.extend(error.problems)
+    changes = events = ()
+    try:
+        changes = parse_schedule(data.get("schedule", []), _check_values, where=f"{path.name}: ")
+    except ScenarioError as error:
+        problems.extend(error.problems)
+    try:
+        events = parse_events(data.get("event", []), where=f"{path.name}: ")
+    except ScenarioError as error:
+        problems.extend(error.problems)
     parent_overrides: dict[str, Any] = {}
+    timeline = Timeline()
     if extends is not None:
         try:
             parent = _load_chain(extends, (*chain, path), relative_to=path)
-            parent_overrides = parent.overrides
+            parent_overrides, timeline = parent.overrides, parent.timeline
         except ScenarioError as error:
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
     merged = {**parent_overrides, **own}
+    timeline = timeline.extended(changes, events)
+    _check_periods(merged, timeline, where=f"{path.name}: ")
     return Scenario(
         name=path.stem, title=data.get("title", path.stem), summary=data.get("summary", ""),
         params=_build_params(merged, where=f"{path.name}: "), overrides=merged, teaching=teaching,
-        extends=extends, path=path,
+        extends=extends, path=path, timeline=timeline,
     )
 
 
 def _describe_range(spec: ParamSpec) -> str:
+    if spec.kind == "table":
+        return f"a table from activity ({', '.join(TARGETABLE)}) to a list of places"
     if spec.kind == "bool":
         return "true or false"
     if spec.kind == "str":
@@ -218,6 +265,8 @@ def _describe_range(spec: ParamSpec) -> str:
 def _check_value(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
     """Coerce one value to its parameter's type; return it with a problem description, if any."""
     allowed = _describe_range(spec)
+    if spec.kind == "table":
+        return _check_targets(spec, value)
     value = _plain(value)
     wrong_type = f"{spec.path} = {shown(value)} has the wrong type: allowed {allowed}"
     if spec.kind == "bool":
@@ -252,6 +301,38 @@ def _plain(value: Any) -> Any:
     if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
         return value.item()
     return value
+
+
+def _check_targets(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
+    """``policy.targets``: activities by name, each with a place selection (names are checked
+    against the world when a model is built)."""
+    if not isinstance(value, Mapping):
+        return value, f"{spec.path} = {shown(value)} has the wrong type: allowed {_describe_range(spec)}"
+    problems: list[str] = []
+    checked = {}
+    for activity, where in value.items():
+        if activity not in TARGETABLE:
+            problems.append(f"{spec.path}: unknown activity {activity!r}{did_you_mean(str(activity), TARGETABLE)} "
+                            f"(allowed: {', '.join(TARGETABLE)})")
+            continue
+        checked[activity] = parse_where(where, f"{spec.path}.{activity}", problems)
+    return checked, "; ".join(problems) or None
+
+
+def _check_periods(overrides: dict[str, Any], timeline: Timeline, where: str = "") -> None:
+    """The parameters in force in every period of the schedule must fit together (e.g. the
+    budget shares in every week)."""
+    problems = []
+    for week in (1, *timeline.boundaries()):
+        scheduled = timeline.values_at(week)
+        if not scheduled:
+            continue
+        try:
+            _build_params({**overrides, **scheduled}, where=f"{where}schedule, from week {week}: ")
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(problems)
 
 
 def _check_values(overrides: dict[str, Any], where: str = "") -> dict[str, Any]:
@@ -314,3 +395,44 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     except ValueError:  # malformed TOML, or a whole number too long to convert
         value = raw
     return path, value
+
+
+def parse_at(texts: list[str] | None) -> tuple[list[dict[str, Any]], list[str]]:
+    """Parse command-line ``WEEK[-UNTIL]:PATH=VALUE`` texts into schedule entries (one per week
+    span, in the order first given), and every syntax problem."""
+    entries: dict[tuple[int, int | None], dict[str, Any]] = {}
+    problems: list[str] = []
+    for text in texts or []:
+        when, colon, assignment = text.partition(":")
+        start, dash, end = when.partition("-")
+        try:
+            week, until = int(start), int(end) if dash else None
+        except ValueError:
+            problems.append(f"--at {text!r} must look like WEEK:group.name=value or WEEK-UNTIL:group.name=value, "
+                            "e.g. 260:policy.street_share=0.5")
+            continue
+        if not colon:
+            problems.append(f"--at {text!r} names no parameter: e.g. {week}:policy.street_share=0.5")
+            continue
+        try:
+            path, value = parse_assignment(assignment)
+        except ScenarioError as error:
+            problems.extend(f"--at {text!r}: {problem.removeprefix('--set ')}" for problem in error.problems)
+            continue
+        entry = entries.setdefault((week, until), {"week": week, **({"until": until} if dash else {}), "set": {}})
+        entry["set"][path] = value
+    return list(entries.values()), problems
+
+
+def parse_event_texts(texts: list[str] | None) -> tuple[list[Any], list[str]]:
+    """Parse command-line events, each a TOML inline table such as
+    ``{week = 300, kind = "seizure", where = "border", share = 0.9}``, and every syntax problem."""
+    events: list[Any] = []
+    problems: list[str] = []
+    for text in texts or []:
+        try:
+            events.append(tomllib.loads(f"event = {text}")["event"])
+        except ValueError as error:
+            problems.append(f"--event {text!r} is not a TOML inline table ({error}); e.g. "
+                            '{week = 300, kind = "seizure", where = "border", share = 0.9}')
+    return events, problems

@@ -62,12 +62,8 @@ def world_files() -> list[str]:
 
 
 def parameter_choices(session: Session, index: int) -> dict[str, list[str]]:
-    """The values the text parameters can take in run ``index``: the world files on offer, and
-    the regions and routes of its world for the policy targets."""
-    places = session.experiment.models[index][0].places
-    return {"world.file": world_files(),
-            "policy.eradication_region": ["all", *places.regions],
-            "policy.interdiction_target": ["all", "border", *places.corridors]}
+    """The values the text parameters can take in run ``index``: the world files on offer."""
+    return {"world.file": world_files()}
 
 
 def download_name(settings: Settings, week: int) -> str:

@@ -223,7 +223,7 @@ def ParameterPanel(scenario: ms.Scenario, preset: ms.Scenario, on_edit: Callable
     opened, set_opened = solara.use_state(0)
     with solara.v.ExpansionPanels(v_model=opened, on_v_model=set_opened, accordion=True):
         for index, group in enumerate(groups):
-            members = [spec for spec in specs if spec.group == group]
+            members = [spec for spec in specs if spec.group == group and spec.kind != "table"]  # targets: the map
             edited = sum(scenario.get(spec.path) != preset.get(spec.path) for spec in members)
             badge = f" · {edited} changed" if edited else ""
             with solara.v.ExpansionPanel():

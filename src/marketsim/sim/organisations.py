@@ -517,9 +517,12 @@ class Organisations:
         return True
 
     # -- what other subsystems do to organisations ----------------------------------------------------------
-    def arrest_members(self, org: TraffickingOrganisation, count: int) -> int:
-        """Arrest up to ``count`` non-leader members of an organisation; return how many."""
+    def arrest_members(self, org: TraffickingOrganisation, count: int, where: np.ndarray | None = None) -> int:
+        """Arrest up to ``count`` non-leader members of an organisation (those stationed at the
+        places ``where`` marks, if given); return how many."""
         rank_and_file = org.rank_and_file()
+        if where is not None:
+            rank_and_file = [m for m in rank_and_file if where[m.place]]
         count = min(count, len(rank_and_file))
         for index in sorted(self.model.rng.choice(len(rank_and_file), size=count, replace=False).tolist(),
                             reverse=True):

@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.config.errors import ScenarioError, did_you_mean
 from marketsim.config.params import BUDGET_SHARES
-from marketsim.sim.common import PER_100K, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, safe_ratio
 from marketsim.sim.retail import SalesMode
 from marketsim.world import TRANSIT
 
@@ -28,32 +27,16 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
     from marketsim.sim.organisations import TraffickingOrganisation
 
-def check_policy_targets(model: DrugMarketModel) -> None:
-    """Region and corridor names in the policy must exist in this world."""
-    policy, places = model.p.policy, model.places
-    problems = []
-    for path, value, allowed in (
-        ("policy.eradication_region", policy.eradication_region, ["all", *places.regions]),
-        ("policy.interdiction_target", policy.interdiction_target, ["all", "border", *places.corridors]),
-    ):
-        if value not in allowed:
-            problems.append(f"{path} = {value!r} is not in this world{did_you_mean(value, allowed)} "
-                            f"(allowed: {', '.join(allowed)})")
-    if problems:
-        raise ScenarioError(problems)
-
-
 class Police(Agent):
     """A police force. Turns its budget into officer-weeks per activity, each with its own
     productivity; what it achieves depends on what residents report, on the bribes its officers
     take and, under collusion, on whom it protects."""
 
     def __init__(self, model: DrugMarketModel):
-        check_policy_targets(model)
         super().__init__(model)
         n_communities = len(model.places.community_places)
-        self.budget = model.p.police.budget
-        self.officers = self.budget / model.p.police.officer_week_cost  # officer-weeks per week
+        self.aim: dict[str, np.ndarray] = {}    # places each targeted activity is aimed at (a mask)
+        self.aim_at(model.p.policy.targets)
         self.corruption = model.p.world.corruption if model.p.mechanisms.bribery else 0.0  # share of officers
         self.bribe_price: float | None = None   # weekly bribe at which an officer's acceptance is 1 − 1/e
         self.protected = -1                     # id of the organisation a collusive arrangement protects
@@ -70,6 +53,36 @@ class Police(Agent):
         self.confrontations = 0             # armed confrontations this week (militarised operations)
         self.actions_against_orgs = 0.0     # this week
         self.actions_neutralised = 0.0      # this week
+
+    @property
+    def budget(self) -> float:
+        """USD per week."""
+        return self.model.p.police.budget
+
+    @property
+    def officers(self) -> float:
+        """Officer-weeks per week the budget buys."""
+        return self.budget / self.model.p.police.officer_week_cost
+
+    def aim_at(self, targets: dict[str, tuple[str, ...]], homicides: np.ndarray | None = None) -> None:
+        """Aim each activity listed at its places (``policy.targets``); ``most_violent:N`` ranks
+        places by ``homicides`` (those of the past year when the targets take effect)."""
+        places = self.model.places
+        self.aim = {}
+        for activity, where in targets.items():
+            mask = np.zeros(places.n, dtype=bool)
+            mask[places.select(where, f"policy.targets.{activity}", homicides)] = True
+            self.aim[activity] = mask
+
+    def retarget(self) -> None:
+        """The policy changed (a schedule): aim again, ranking places by last year's homicides."""
+        model = self.model
+        self.aim_at(model.p.policy.targets, model.outputs.recent_by_place("homicides", WEEKS_PER_YEAR))
+
+    def aimed(self, activity: str, places: np.ndarray) -> np.ndarray:
+        """Whether each of ``places`` is where ``activity`` is aimed (everywhere if it is not targeted)."""
+        mask = self.aim.get(activity)
+        return np.ones(len(places), dtype=bool) if mask is None else mask[places]
 
     def officer_weeks(self) -> dict[str, float]:
         """Officer-weeks this week for each activity; what the shares leave goes to reactive work."""
@@ -100,8 +113,10 @@ class Police(Agent):
 
     # -- the weekly rule: stage 5, enforcement -------------------------------------------------------------
     def step(self) -> None:
-        """Stage 5 — enforcement: every activity with its officer-weeks, in a fixed order."""
+        """Stage 5 — enforcement: this week's one-off events of the scenario first, then every
+        activity with its officer-weeks, in a fixed order."""
         model = self.model
+        model.interventions.apply_events()
         self.actions_against_orgs = self.actions_neutralised = 0.0
         self.confrontations = 0
         self.racket_effort = 0.0
@@ -200,6 +215,9 @@ class Police(Agent):
         active = dealers.active_slots()
         if officer_weeks <= 0 or len(active) == 0:
             return
+        active = active[self.aimed("street", dealers.place[active])]
+        if len(active) == 0:
+            return
         r = p.retail
         visibility = np.array([r.open_air_visibility, r.indoor_visibility, r.delivery_visibility,
                                r.online_visibility])[dealers.mode[active]]
@@ -217,7 +235,7 @@ class Police(Agent):
         harm-reduction policing, officers leave alone the people using services."""
         model = self.model
         policy, communities = model.p.policy, model.communities
-        users = communities.users
+        users = communities.users * self.aimed("user", communities.place)
         total_users = users.sum()
         if officer_weeks <= 0 or total_users == 0:
             return
@@ -253,6 +271,7 @@ class Police(Agent):
         # only those who have recently used violence are called in, the most violent first
         recent = dealers.violence_score >= police.violence_threshold
         violent = np.flatnonzero(dealers.active & ~dealers.warned & recent)
+        violent = violent[self.aimed("deterrence", dealers.place[violent])]
         chosen = violent[np.argsort(-dealers.violence_score[violent], kind="stable")[:calls]]
         dealers.warned[chosen] = True
         log.record("call_in", len(chosen))
@@ -261,6 +280,8 @@ class Police(Agent):
         dealers.remove(leaving)
         ranked = sorted(orgs, key=lambda o: (-o.violence_score, o.id))
         violent_groups = [org for org in ranked if org.violence_score >= police.violence_threshold]
+        if "deterrence" in self.aim:  # the groups present where focused deterrence is aimed
+            violent_groups = [org for org in violent_groups if org.presence[self.aim["deterrence"]].any()]
         for org in violent_groups[:int(np.ceil(calls / police.call_in_group_size))]:
             org.warned = True  # called in: the group knows it is on notice from now on
         spent = len(chosen) / police.call_in_rate if police.call_in_rate > 0 else 0.0
@@ -315,6 +336,7 @@ class Police(Agent):
         places, dealers, rng, r = model.places, model.dealers, model.rng, model.p.retail
         open_air = dealers.active & (dealers.mode == SalesMode.OPEN_AIR)
         urban = places.community_places[model.communities.users > 0]
+        urban = urban[self.aimed("deterrence", urban)]
         still_open = urban[~self.market_closed[urban]]
         spent = 0.0
         if self.case_target < 0 and len(still_open):  # the next market: the most violent still open
@@ -345,9 +367,12 @@ class Police(Agent):
         return {org.id: float(total[org.id] / count[org.id]) if count[org.id] else 1.0 for org in orgs}
 
     def investigations(self, officer_weeks: float, intel: dict[int, float]) -> None:
-        """Arrest lieutenants and soldiers; capacity is shared across all members."""
+        """Arrest lieutenants and soldiers (those stationed where investigations are aimed, if they
+        are); capacity is shared across all of them."""
         model, orgs = self.model, list(self.model.orgs)
-        sizes = np.array([org.size - 1 for org in orgs], dtype=float)
+        where = self.aim.get("investigation")
+        sizes = np.array([org.size - 1 if where is None else sum(bool(where[m.place]) for m in org.rank_and_file())
+                          for org in orgs], dtype=float)
         if officer_weeks <= 0 or sizes.sum() <= 0:
             return
         ids = np.array([org.id for org in orgs])
@@ -357,14 +382,18 @@ class Police(Agent):
         self.record_actions(aimed * np.maximum(sizes, 0), exposure)
         for org, rate, share in zip(orgs, aimed.tolist(), exposure.tolist(), strict=True):
             hazard = min(rate * share * intel[org.id], model.p.police.max_arrest_hazard)
-            model.orgs.arrest_members(org, model.rng.binomial(max(org.size - 1, 0), hazard))
+            reachable = max(org.size - 1, 0) if where is None else int(sizes[orgs.index(org)])
+            model.orgs.arrest_members(org, model.rng.binomial(reachable, hazard), where)
 
     def high_value_targeting(self, officer_weeks: float, intel: dict[int, float]) -> None:
-        """Try to capture (or, in militarised operations, kill) each leader; succession follows."""
+        """Try to capture (or, in militarised operations, kill) each leader (those where high-value
+        targeting is aimed, if it is); succession follows."""
         model, orgs = self.model, list(self.model.orgs)
         if officer_weeks <= 0 or not orgs:
             return
-        sizes = np.array([org.size for org in orgs], dtype=float)
+        where = self.aim.get("hvt")
+        sizes = np.array([org.size if where is None or (org.leader is not None and where[org.leader.place]) else 0
+                          for org in orgs], dtype=float)
         if sizes.sum() <= 0:
             return
         ids = np.array([org.id for org in orgs])
@@ -379,28 +408,30 @@ class Police(Agent):
             chance = 1 - np.exp(-aimed * model.p.police.hvt_rate * share * intel.get(org.id, 1.0))
             if model.rng.random() >= chance:
                 continue
-            place = leader.place
-            if model.rng.random() < kill_share:
-                model.log.record("homicide", detail="police", place=place, org=org.id)
-                model.log.record("incident", detail="police", place=place, org=org.id)
-            else:
-                model.log.record("arrest", detail="leader", place=place, org=org.id)
-                org.arrested += 1
-            model.log.record("leader_removal", place=place, org=org.id)
-            org.remove_member(leader)
-            model.orgs.succession(org)
+            self.remove_leader(org, killed=model.rng.random() < kill_share)
+
+    def remove_leader(self, org: TraffickingOrganisation, killed: bool = False) -> None:
+        """The leader of ``org`` is captured (or killed); a succession, or a split, follows."""
+        model, leader = self.model, org.leader
+        if leader is None:
+            return
+        place = leader.place
+        if killed:
+            model.log.record("homicide", detail="police", place=place, org=org.id)
+            model.log.record("incident", detail="police", place=place, org=org.id)
+        else:
+            model.log.record("arrest", detail="leader", place=place, org=org.id)
+            org.arrested += 1
+        model.log.record("leader_removal", place=place, org=org.id)
+        org.remove_member(leader)
+        model.orgs.succession(org)
 
     def interdiction(self, officer_weeks: float) -> None:
-        """Deploy interdiction on the targeted segments and catch lots in transit."""
+        """Deploy interdiction on the route segments (those with an end where interdiction is
+        aimed, if it is: a checkpoint covers the roads in and out) and catch lots in transit."""
         model = self.model
         p, routes = model.p, model.routes
-        target = p.policy.interdiction_target
-        if target == "all":
-            chosen = np.ones(len(routes.edges), dtype=bool)
-        elif target == "border":
-            chosen = routes.is_border.copy()
-        else:
-            chosen = routes.corridor_of_edge == model.places.corridors.index(target)
+        chosen = self.aimed("interdiction", routes.ends.ravel()).reshape(-1, 2).any(axis=1)
         per_segment = officer_weeks / max(chosen.sum(), 1)
         extra = np.where(chosen, 1 - np.exp(-per_segment * p.police.interdiction_rate), 0.0)
         orgs = list(model.orgs)
@@ -413,32 +444,32 @@ class Police(Agent):
         self.actions_neutralised += neutralised
 
     def eradication(self, officer_weeks: float) -> None:
-        """Destroy standing crops in the targeted region(s); hit households may relocate next week."""
+        """Destroy standing crops (where eradication is aimed, if it is); hit households may
+        relocate next week."""
         model = self.model
-        p, farms, places = model.p, model.farms, model.places
+        p, farms = model.p, model.farms
         if officer_weeks <= 0:
             return
         hectares = officer_weeks * p.police.eradication_rate
-        target = p.policy.eradication_region
         standing = farms.standing_ha
-        eligible = standing > 0
-        if target != "all":
-            eligible &= farms.region == places.regions.index(target)
+        eligible = (standing > 0) & self.aimed("eradication", farms.place)
         total = float(standing[eligible].sum())
         if total <= 0:
             return
         farms.eradicate(eligible & (model.rng.random(len(standing)) < min(1.0, hectares / total)))
 
     def community_policing(self, officer_weeks: float) -> None:
-        """Officers in communities (more where deprivation is higher) meet residents and build state
-        presence in transit towns."""
+        """Officers in communities (more where deprivation is higher; only where community policing
+        is aimed, if it is) meet residents and build state presence in transit towns."""
         model = self.model
         police, communities, places = model.p.police, model.communities, model.places
         self.community_effort[:] = 0.0
         if officer_weeks <= 0:
             return
         tilt = 1 + police.community_targeting * (communities.deprivation - communities.deprivation.mean())
-        weight = communities.population * np.maximum(tilt, 0.0)
+        weight = communities.population * np.maximum(tilt, 0.0) * self.aimed("community", communities.place)
+        if weight.sum() <= 0:
+            return
         self.community_effort = officer_weeks * weight / weight.sum()
         towns = np.flatnonzero(places.kind[communities.place] == TRANSIT)
         per_100k = self.community_effort[towns] / communities.population[towns] * PER_100K

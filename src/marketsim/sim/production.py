@@ -101,9 +101,11 @@ class Farms:
         return (drug - legal) / np.maximum(legal, 1e-9)
 
     def supported_regions(self) -> np.ndarray:
-        """Which regions get alternative-development support: those targeted by eradication."""
-        target = self.model.p.policy.eradication_region
-        return np.array([1.0 if target in ("all", name) else 0.0 for name in self.model.places.regions])
+        """Which regions get alternative-development support: those where eradication is aimed
+        (every region if it is not aimed)."""
+        places = self.model.places
+        aimed = self.model.police.aimed("eradication", np.arange(places.n)) & (places.region >= 0)
+        return np.isin(np.arange(len(places.regions)), places.region[aimed]).astype(float)
 
     # -- the weekly rule ---------------------------------------------------------------------------
     def step(self) -> None:

@@ -157,7 +157,8 @@ def plan_sweep(spec: SweepSpec) -> Plan:
     seeds = tuple(seed_list(spec.seeds, spec.base_seed))
     digests = _configure(scenarios, points, spec.steps)
     try:
-        check_worlds([scenario.with_overrides(_point_values(points, 0)) for scenario in scenarios], seeds[0])
+        check_worlds([scenario.with_overrides(_point_values(points, 0)) for scenario in scenarios], seeds[0],
+                     spec.steps)
     except ScenarioError as error:
         raise SweepError(error.problems) from None
     runs = [Run(_run_id(digests[(point, index)], seed), point, index, replicate, seed)
@@ -205,8 +206,9 @@ def _configure(scenarios: Sequence[Scenario], points: pd.DataFrame, steps: int) 
                 invalid.append(f"design point {point} ({setting}) in scenario {scenario.name!r}: "
                                + "; ".join(error.problems))
                 continue
+            timeline = [entry.as_dict() for entry in (*configured.timeline.schedule, *configured.timeline.events)]
             identity = json.dumps({"scenario": configured.name, "params": configured.resolved(), "steps": steps,
-                                   "version": __version__}, sort_keys=True, default=str)
+                                   "timeline": timeline, "version": __version__}, sort_keys=True, default=str)
             digests[(point, index)] = hashlib.sha256(identity.encode()).hexdigest()
     if invalid:
         shown = invalid[:5]

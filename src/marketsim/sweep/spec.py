@@ -22,6 +22,7 @@ from marketsim import analysis
 from marketsim.config.errors import ScenarioError, did_you_mean, shown
 from marketsim.config.files import read_toml
 from marketsim.config.params import SPECS
+from marketsim.config.timeline import TIMELINE_PATH, WHOLE_FIELDS
 from marketsim.runs import BURN_IN, DEFAULT_SEED_BASE, MAX_SEED, burn_in_problems, whole_number_problems
 from marketsim.sweep.errors import SweepError
 
@@ -44,9 +45,13 @@ class ParamRange:
 
     @property
     def is_int(self) -> bool:
-        """Whether the parameter takes whole numbers (sampled values are then rounded down)."""
+        """Whether the parameter takes whole numbers (sampled values are then rounded down): an
+        integer parameter, or a week or size of the scenario's timeline (``schedule.0.week``)."""
         spec = SPECS.get(self.path)
-        return spec is not None and spec.kind == "int"
+        if spec is None:
+            found = TIMELINE_PATH.fullmatch(self.path)
+            return found is not None and found.group(3) in WHOLE_FIELDS
+        return spec.kind == "int"
 
     def grid_values(self) -> tuple[Any, ...]:
         """The values a full factorial grid takes: the given ones, or ``levels`` evenly spaced."""
@@ -314,7 +319,7 @@ def _parse_range(path: str, value: Any, design: str, problems: list[str]) -> Par
     for key in unknown:
         problems.append(f"{where}: unknown key {key!r}{did_you_mean(key, RANGE_KEYS)} "
                         f"(allowed: {', '.join(RANGE_KEYS)})")
-    role = value.get("role", "lever" if path.startswith("policy.") else "uncertainty")
+    role = value.get("role", "lever" if path.startswith(("policy.", "schedule.", "event.")) else "uncertainty")
     if role not in ROLES:
         problems.append(f"{where}: role = {role!r}: allowed {' or '.join(ROLES)}")
     spec = SPECS.get(path)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 import numpy as np
 
+from marketsim.config.errors import ScenarioError, did_you_mean
+from marketsim.config.timeline import MOST_VIOLENT
 from marketsim.world.io import PLACE_KINDS, node_attribute
 
 PRODUCTION, TRANSIT, BORDER, URBAN = range(4)
@@ -56,3 +60,39 @@ class Places:
     def of_kind(self, kind: int) -> np.ndarray:
         """Indices of the places of one kind."""
         return np.flatnonzero(self.kind == kind)
+
+    def select(self, where: Iterable[str], label: str, homicides: np.ndarray | None = None) -> np.ndarray:
+        """Indices (sorted) of the places a selection names: place names, place kinds, region
+        names (their production places), corridor names (their transit towns), ``all``, or
+        ``most_violent:N`` — the N places with residents with the most ``homicides`` (ties: the
+        more populous first).
+
+        Raises:
+            ScenarioError: a name that is not in this world, naming ``label`` and a close match.
+        """
+        chosen: set[int] = set()
+        problems = []
+        for text in where:
+            if text == "all":
+                chosen.update(range(self.n))
+            elif text in self.index:
+                chosen.add(self.index[text])
+            elif text in PLACE_KINDS:
+                chosen.update(self.of_kind(PLACE_KINDS.index(text)).tolist())
+            elif text in self.regions:
+                chosen.update(np.flatnonzero(self.region == self.regions.index(text)).tolist())
+            elif text in self.corridors:
+                chosen.update(np.flatnonzero(self.corridor == self.corridors.index(text)).tolist())
+            elif MOST_VIOLENT.fullmatch(text):
+                count = int(text.split(":")[1])
+                counts = np.zeros(self.n) if homicides is None else homicides
+                rows = self.community_places
+                order = np.lexsort((rows, -self.population[rows], -counts[rows]))
+                chosen.update(rows[order[:count]].tolist())
+            else:
+                known = [*self.names, *PLACE_KINDS, *self.regions, *self.corridors, "all"]
+                problems.append(f"{label}: {text!r} is not a place, place kind, region or corridor of this world"
+                                f"{did_you_mean(text, known)}")
+        if problems:
+            raise ScenarioError(problems)
+        return np.array(sorted(chosen), dtype=np.int64)

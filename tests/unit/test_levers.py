@@ -57,7 +57,7 @@ LEVERS = [
     ("user diversion", {"policy.user_diversion": 1.0}, "diversions", "up"),
     ("dealer diversion", {"policy.dealer_diversion": 1.0}, "incarcerations", "down"),
     ("decriminalisation of possession", {"policy.decriminalise_possession": True}, "arrests_users", "down"),
-    ("harm-reduction policing", {"policy.harm_reduction_policing": True}, "arrests_users", "down"),
+    ("harm-reduction policing", {"policy.harm_reduction_policing": True}, "syringe_attendance", "up"),
     ("naloxone", {"harm.naloxone_coverage": 0.9}, "overdose_deaths", "down"),
     ("syringe programmes", {"harm.syringe_coverage": 0.9}, "new_infections", "down"),
     ("treatment capacity", {"harm.treatment_capacity": 400.0}, "in_treatment", "up"),

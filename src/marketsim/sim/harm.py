@@ -143,6 +143,13 @@ class Harm:
     def new_infections(self) -> int:
         return int(self.model.log.total("infection"))
 
+    @metric("syringe_attendance", "share", "process",
+            "Share of people who inject who used a syringe programme this week (missing when nobody injects): "
+            "the programmes' coverage, less those kept away by the risk of arrest near services.")
+    def syringe_attendance(self) -> float:
+        injectors = self.model.communities.dependent.sum() * self.model.p.harm.injecting_share
+        return float(self.attending.sum() / injectors) if injectors > 0 else float("nan")
+
     @metric("reporting", "share", "outcome",
             "Share of this week's violent incidents in towns and neighbourhoods that residents reported to police "
             "(missing when there were none).")

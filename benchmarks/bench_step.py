@@ -66,24 +66,23 @@ class WealthModel(mesa.Model):
         self.agents.shuffle_do("step")
 
 
-def time_marketsim(steps: int) -> tuple[float, int]:
-    """Seconds for ``steps`` weeks of the default scenario, and agent-steps done."""
+def time_marketsim(steps: int) -> tuple[float, int, float]:
+    """Seconds for ``steps`` weeks of the default scenario, agent-steps done, and CPU seconds."""
     model = ms.DrugMarketModel("baseline", seed=1)
     agent_steps = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(steps):
         agent_steps += len(model.agents)
         model.step()
-    return time.perf_counter() - start, agent_steps
+    return time.perf_counter() - start, agent_steps, time.process_time() - cpu
 
 
 def time_tree(source: Path, steps: int) -> dict[str, float]:
     """Wall and CPU seconds for ``steps`` weeks of the default scenario with the marketsim found
     under ``source``, in a fresh process; and the agent-steps done."""
-    code = ("import json, time, sys; sys.path.insert(0, sys.argv[1]); import bench_step as b; "
-            "cpu = time.process_time(); wall, agent_steps = b.time_marketsim(int(sys.argv[2])); "
-            "print(json.dumps({'seconds': wall, 'cpu_seconds': time.process_time() - cpu, "
-            "'agent_steps': agent_steps}))")
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import bench_step as b; "
+            "wall, agent_steps, cpu = b.time_marketsim(int(sys.argv[2])); "
+            "print(json.dumps({'seconds': wall, 'cpu_seconds': cpu, 'agent_steps': agent_steps}))")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(steps)],
                           env=env, capture_output=True, text=True, check=True)
@@ -132,7 +131,7 @@ def time_wealth(n_agents: int, steps: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each: the best counts (with --against: the median)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each (best counts; median with --against)")
     parser.add_argument("--steps", type=int, default=520, help="weeks of the default scenario")
     parser.add_argument("--against", type=Path, help="compare with the marketsim under this source directory")
     args = parser.parse_args()

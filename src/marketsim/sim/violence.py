@@ -125,9 +125,10 @@ class Violence:
         model = self.model
         if not model.p.mechanisms.succession_contests:
             return prize
-        for k, (a, d) in enumerate(zip(attacker.tolist(), defender.tolist(), strict=True)):
-            org = model.orgs.get(a)
-            if org is not None and org.fights_for_succession(d, model.steps):
+        in_turmoil = [org.id for org in model.orgs if org.in_turmoil(model.steps)]
+        for k in np.flatnonzero(np.isin(attacker, in_turmoil)).tolist():
+            org = model.orgs.get(int(attacker[k]))
+            if org.fights_for_succession(int(defender[k]), model.steps):
                 prize[k] = max(prize[k], org.inheritance)
         return prize
 

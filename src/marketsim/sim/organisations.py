@@ -570,7 +570,7 @@ class Organisations:
             return 0
         fighters = org.rank_and_file()
         if place is not None:
-            here = [m for m in fighters if m.place == place]
+            here = [m for m in org.members_at(place) if m.role is not Role.LEADER]
             fighters = here + [m for m in fighters if m.place != place] if len(here) < deaths else here
         count = min(deaths, len(fighters))
         for member in fighters[:count]:

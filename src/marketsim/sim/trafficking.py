@@ -200,10 +200,11 @@ class Trafficking:
             segments = self.path_segments[k]
             if k not in weights:
                 weights[k] = detection[segments] / detection[segments].sum()
-            lots_on = rng.multinomial(int(caught[i, k]), weights[k])
+            lots = int(caught[i, k])
+            lots_on = rng.multinomial(lots, weights[k])
             orgs[i].seized_on[segments] += lots_on
             checkpoints.append(self.path_checkpoints[k])
-            kg.append(seized[i, k] * lots_on / max(lots_on.sum(), 1))
+            kg.append(seized[i, k] * lots_on / lots)
         seized_at = (group_sum(np.concatenate(checkpoints), np.concatenate(kg), model.places.n) if checkpoints
                      else np.zeros(model.places.n))
         for i, org in enumerate(orgs):

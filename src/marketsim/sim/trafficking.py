@@ -40,6 +40,7 @@ class Trafficking:
         self.through = np.zeros(model.places.n)      # kg this week passing through each place
         self.stake = np.zeros(model.places.n)        # USD of transit margin and farm sales by place this week
         self.farm_sales = np.zeros(model.places.n)   # USD paid to farmers by place this week
+        self.region_paths = [np.flatnonzero(routes.path_region == r) for r in range(len(model.places.regions))]
         self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
         self.path_checkpoints = [routes.checkpoint[segments] for segments in self.path_segments]
         active = dealers.active_slots()
@@ -114,7 +115,7 @@ class Trafficking:
         them in transit; pay tolls to the controllers of transit towns on the way (vectorised over
         organisations: arrays are paths × organisations)."""
         model = self.model
-        t, routes, places, orgs = model.p.trafficking, model.routes, model.places, list(model.orgs)
+        t, routes, orgs = model.p.trafficking, model.routes, list(model.orgs)
         if not orgs:
             return
         farm_price = model.farms.price
@@ -131,13 +132,12 @@ class Trafficking:
         by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * np.array(
             [o.source_stock for o in orgs])[:, None]
         shipped = np.zeros_like(cost)
-        for r in range(len(places.regions)):
-            paths = routes.path_region == r
-            if not paths.any():
+        for r, paths in enumerate(self.region_paths):
+            if len(paths) == 0:
                 model.ledger.lost += float(by_region[:, r].sum())
                 continue
             regional = cost[paths]
-            spread = t.route_temperature * np.maximum(regional.mean(axis=0), 1e-9)
+            spread = t.route_temperature * np.maximum(regional.sum(axis=0) / len(paths), 1e-9)  # mean cost
             weights = np.exp(-(regional - regional.min(axis=0)) / spread)
             shipped[paths] = weights / weights.sum(axis=0) * by_region[:, r]
         for i, org in enumerate(orgs):

@@ -7,13 +7,25 @@ of the same size. The reference is Mesa's own Boltzmann wealth example, imported
 step). For transparency the run also times a stripped variant with no space and no data
 collection, which is the fastest a Mesa model can step its agents one by one.
 Run on demand: ``python benchmarks/bench_step.py [--repeats 3]``.
+
+Before/after: ``python benchmarks/bench_step.py --against /tmp/old/src --repeats 5`` times the
+default scenario with this tree's marketsim and with the one under ``/tmp/old/src`` (e.g. an
+older commit unpacked with ``git archive <commit> | tar -x -C /tmp/old``), alternately, each run
+in a fresh process, and reports the medians and their ratio: on a shared machine only times
+taken in the same session, interleaved, compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import mesa
 from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannWealth
@@ -22,6 +34,7 @@ import marketsim as ms
 
 TARGET_SECONDS = 3.0
 TARGET_RATIO = 1.0
+THIS_TREE = Path(__file__).resolve().parents[1] / "src"
 
 
 class WealthAgent(mesa.Agent):
@@ -53,15 +66,48 @@ class WealthModel(mesa.Model):
         self.agents.shuffle_do("step")
 
 
-def time_marketsim(steps: int) -> tuple[float, int]:
-    """Seconds for ``steps`` weeks of the default scenario, and agent-steps done."""
+def time_marketsim(steps: int) -> tuple[float, int, float]:
+    """Seconds for ``steps`` weeks of the default scenario, agent-steps done, and CPU seconds."""
     model = ms.DrugMarketModel("baseline", seed=1)
     agent_steps = 0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(steps):
         agent_steps += len(model.agents)
         model.step()
-    return time.perf_counter() - start, agent_steps
+    return time.perf_counter() - start, agent_steps, time.process_time() - cpu
+
+
+def time_tree(source: Path, steps: int) -> dict[str, float]:
+    """Wall and CPU seconds for ``steps`` weeks of the default scenario with the marketsim found
+    under ``source``, in a fresh process; and the agent-steps done."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import bench_step as b; "
+            "wall, agent_steps, cpu = b.time_marketsim(int(sys.argv[2])); "
+            "print(json.dumps({'seconds': wall, 'cpu_seconds': cpu, 'agent_steps': agent_steps}))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(steps)],
+                          env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def compare_trees(against: Path, steps: int, repeats: int) -> None:
+    """Time this tree and ``against`` alternately, ``repeats`` runs each; print medians and ratios."""
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    runs: dict[str, list[dict[str, float]]] = {"this": [], "against": []}
+    for _ in range(repeats):
+        runs["against"].append(time_tree(against, steps))
+        runs["this"].append(time_tree(THIS_TREE, steps))
+    medians = {}
+    for name, source in (("against", against), ("this", THIS_TREE)):
+        seconds = [r["seconds"] for r in runs[name]]
+        cpu = [r["cpu_seconds"] for r in runs[name]]
+        medians[name] = statistics.median(seconds), statistics.median(cpu)
+        rate = runs[name][0]["agent_steps"] / medians[name][0]
+        print(f"{name:8s} {source}: {steps} weeks in {medians[name][0]:.2f} s wall (median of {repeats}; "
+              f"{', '.join(f'{x:.2f}' for x in seconds)}), {medians[name][1]:.2f} s CPU; "
+              f"{rate:,.0f} agent-steps/s")
+    print(f"speed-up this / against: {medians['against'][0] / medians['this'][0]:.2f}x wall, "
+          f"{medians['against'][1] / medians['this'][1]:.2f}x CPU")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def time_mesa_example(n_agents: int, steps: int) -> tuple[float, int]:
@@ -85,9 +131,13 @@ def time_wealth(n_agents: int, steps: int) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3, help="take the best of this many runs")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each (best counts; median with --against)")
     parser.add_argument("--steps", type=int, default=520, help="weeks of the default scenario")
+    parser.add_argument("--against", type=Path, help="compare with the marketsim under this source directory")
     args = parser.parse_args()
+    if args.against is not None:
+        compare_trees(args.against, args.steps, args.repeats)
+        return
     market = min((time_marketsim(args.steps) for _ in range(args.repeats)), key=lambda r: r[0])
     agents = market[1] // args.steps
     example = min((time_mesa_example(agents, 52) for _ in range(args.repeats)), key=lambda r: r[0])

@@ -8,7 +8,9 @@ event as a tidy table.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -49,10 +51,11 @@ class EventLog:
         self.n_places = n_places
         self.week = 0
         self._chunks: list[tuple[int, str, str, int | np.ndarray, int, float | np.ndarray]] = []
-        self._totals: dict[str, float] = {}
-        self._detail_totals: dict[tuple[str, str], float] = {}
-        self._places: dict[str, np.ndarray] = {}
-        self._detail_places: dict[tuple[str, str], np.ndarray] = {}
+        # this week's totals: from 0 by kind and by (kind, detail), from zeros at every place
+        self._totals: defaultdict[str, float] = defaultdict(int)
+        self._detail_totals: defaultdict[tuple[str, str], float] = defaultdict(int)
+        self._places: defaultdict[str, np.ndarray] = defaultdict(partial(np.zeros, n_places))
+        self._detail_places: defaultdict[tuple[str, str], np.ndarray] = defaultdict(partial(np.zeros, n_places))
 
     def start_week(self, week: int) -> None:
         """Begin a new week: this week's totals start from zero."""
@@ -66,23 +69,26 @@ class EventLog:
         """Record ``count`` events of one kind (nothing when count is zero)."""
         if not count:
             return
-        self._add_totals(kind, detail, count)
+        self._totals[kind] += count
+        self._detail_totals[kind, detail] += count
         if place >= 0:
-            self._place_array(self._places, kind)[place] += count
-            self._place_array(self._detail_places, (kind, detail))[place] += count
+            self._places[kind][place] += count
+            self._detail_places[kind, detail][place] += count
         self._chunks.append((self.week, kind, detail, place, org, count))
 
     def record_places(self, kind: str, counts: np.ndarray, *, detail: str = "", org: int = -1,
                       places: np.ndarray | None = None) -> None:
         """Record events at several distinct places at once: ``counts[i]`` at ``places[i]`` (or at place i)."""
-        nonzero = np.flatnonzero(counts)
+        nonzero = np.asarray(counts).nonzero()[0]
         if len(nonzero) == 0:
             return
         where = nonzero if places is None else np.asarray(places)[nonzero]
         counts = counts[nonzero]
-        self._add_totals(kind, detail, counts.sum())
-        self._place_array(self._places, kind)[where] += counts
-        self._place_array(self._detail_places, (kind, detail))[where] += counts
+        total = counts.sum()
+        self._totals[kind] += total
+        self._detail_totals[kind, detail] += total
+        self._places[kind][where] += counts
+        self._detail_places[kind, detail][where] += counts
         self._chunks.append((self.week, kind, detail, where, org, counts))
 
     def total(self, kind: str, detail: str | None = None) -> float:
@@ -111,14 +117,3 @@ class EventLog:
             "organisation": np.repeat([chunk[4] for chunk in self._chunks], sizes),
             "count": np.concatenate([np.atleast_1d(chunk[5]).astype(float) for chunk in self._chunks]),
         })
-
-    def _add_totals(self, kind: str, detail: str, count: float) -> None:
-        self._totals[kind] = self._totals.get(kind, 0) + count
-        key = (kind, detail)
-        self._detail_totals[key] = self._detail_totals.get(key, 0) + count
-
-    def _place_array(self, arrays: dict, key: str | tuple[str, str]) -> np.ndarray:
-        array = arrays.get(key)
-        if array is None:
-            array = arrays[key] = np.zeros(self.n_places)
-        return array

@@ -90,14 +90,13 @@ class Outputs:
     def __init__(self, model: DrugMarketModel):
         self.model = model
         self.regions = list(model.places.regions)
-        self._reporters: list[tuple[Metric, Callable[[], float | np.ndarray]]] = [
-            (metric, getattr(getattr(model, attribute), method)) for attribute, metric, method in _DECLARED]
+        # each reporter with its column, or the columns of its regions for a per-region metric
+        self._reporters: list[tuple[str | list[str], Callable[[], float | np.ndarray]]] = [
+            ([metric.for_region(region).name for region in self.regions] if metric.per_region else metric.name,
+             getattr(getattr(model, attribute), method)) for attribute, metric, method in _DECLARED]
         self.columns = [STEP.name]
-        for metric, _ in self._reporters:
-            if metric.per_region:
-                self.columns += [metric.for_region(region).name for region in self.regions]
-            else:
-                self.columns.append(metric.name)
+        for columns, _ in self._reporters:
+            self.columns += [columns] if isinstance(columns, str) else columns
         self._rows: list[dict[str, float]] = []
         self._places: dict[str, list[np.ndarray]] = {name: [] for name in PLACE_COLUMNS}
 
@@ -105,13 +104,12 @@ class Outputs:
         """Stage 9 — collect: append this week's row and this week's per-place values."""
         model = self.model
         row: dict[str, float] = {STEP.name: model.steps}
-        for metric, report in self._reporters:
+        for columns, report in self._reporters:
             value = report()
-            if metric.per_region:
-                for region, share in zip(self.regions, np.asarray(value).tolist(), strict=True):
-                    row[metric.for_region(region).name] = share
+            if isinstance(columns, str):
+                row[columns] = value
             else:
-                row[metric.name] = value
+                row.update(zip(columns, np.asarray(value).tolist(), strict=True))
         self._rows.append(row)
         log, places, dealers = model.log, model.places, model.dealers
         sales = np.zeros(places.n)

@@ -83,6 +83,20 @@ def test_an_occupation_keeps_presence_equal_to_the_members_stationed(model):
     assert not defender.members_at(place)
 
 
+def test_local_strength_follows_the_members_through_a_run():
+    """The strength table is kept up to date, not recomputed: after recruitment, shedding, arrests,
+    contests, occupations, leader removals and splits it still counts each member where it is."""
+    model = ms.DrugMarketModel(ms.load_scenario("kingpin", TINY), seed=2).run(104)
+    orgs = model.orgs
+    assert (model.events()["kind"] == "split").any()
+    expected = np.zeros((orgs.id_bound(), model.places.n))
+    for org in orgs:
+        np.add.at(expected[org.id], [m.place for m in org.members], 1)
+        assert all(m.organisation is org for m in org.members)
+    np.testing.assert_array_equal(orgs.presence_matrix(), expected)
+    assert orgs.members.active.sum() == sum(org.size for org in orgs)
+
+
 def test_a_split_conserves_members_and_product_and_takes_new_ids(model):
     orgs = model.orgs
     org = max(orgs, key=lambda o: o.size)

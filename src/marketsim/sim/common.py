@@ -49,6 +49,15 @@ def group_sum(keys: np.ndarray, values: np.ndarray | None, size: int) -> np.ndar
     return np.bincount(keys, weights=values, minlength=size)[:size].astype(float)
 
 
+def sparse_binomial(rng: np.random.Generator, n: np.ndarray, p: float | np.ndarray) -> np.ndarray:
+    """``rng.binomial(n, p)`` drawn only where ``n > 0``: the same numbers from the same random
+    stream (a draw of 0 trials uses no random numbers), faster when most counts are 0."""
+    out = np.zeros_like(n)
+    some = n > 0
+    out[some] = rng.binomial(n[some], p if np.ndim(p) == 0 else p[some])
+    return out
+
+
 def herfindahl(values: np.ndarray) -> float:
     """Σ share² of non-negative values (0 when all are zero)."""
     total = values.sum()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, metric
+from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, metric, sparse_binomial
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
@@ -187,8 +187,8 @@ class JusticeSystem:
         for path in PATHS:
             cohorts = self.cohorts[path]
             back = rng.binomial(np.round(cohorts.at_risk).astype(np.int64), self.hazard(path))
-            diverted = rng.binomial(back, diverted_chance)
-            jailed = rng.binomial(back - diverted, jail_chance)
+            diverted = sparse_binomial(rng, back, diverted_chance)  # few cohorts have anyone back
+            jailed = sparse_binomial(rng, back - diverted, jail_chance)
             cohorts.at_risk = np.maximum(cohorts.at_risk - back, 0)
             cohorts.rearrested += back
             cohorts.imprisoned += jailed

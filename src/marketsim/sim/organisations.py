@@ -38,8 +38,7 @@ class Role(StrEnum):
 
 class Member(RowAgent):
     """One member of a trafficking organisation, with its rank, stationed at one of its places
-    (row ``index`` of ``model.orgs.members``); it belongs to the organisation whose ``members``
-    list holds it."""
+    (row ``index`` of ``model.orgs.members``, which also names its organisation)."""
 
     def __init__(self, model: DrugMarketModel, table: Members, index: int, role: Role):
         super().__init__(model, table, index)
@@ -48,35 +47,66 @@ class Member(RowAgent):
     @property
     def organisation(self) -> TraffickingOrganisation | None:
         """The organisation the member belongs to."""
-        return next((org for org in self.model.orgs if self in org.members), None)
+        return self.model.orgs.get(int(self.table.org[self.index]))
 
 
 class Members:
-    """Where every member of every organisation is stationed, one row each (a row is reused after
-    its member leaves): the organisations' local strength is read from here."""
+    """Where every member of every organisation is stationed and whom it works for, one row each
+    (a row is reused after its member leaves), and the organisations' local strength: members by
+    organisation id and place, kept up to date as members join, move, change sides and leave.
+    Organisations get their row of strength when they are created (``make_room``)."""
 
     def __init__(self, model: DrugMarketModel, capacity: int = 256):
         self.model = model
         self.active = np.zeros(capacity, dtype=bool)
         self.place = np.zeros(capacity, dtype=np.int64)     # place stationed at
+        self.org = np.full(capacity, -1, dtype=np.int64)    # id of its organisation, -1 for a free row
+        self.strength = np.zeros((16, model.places.n), dtype=np.int64)  # members by organisation id and place
 
-    def add(self, place: int, role: Role) -> Member:
-        """A new member at a place."""
-        free = np.flatnonzero(~self.active)
-        if len(free) == 0:
-            extra = len(self.active)
-            self.active = np.concatenate([self.active, np.zeros(extra, dtype=bool)])
-            self.place = np.concatenate([self.place, np.zeros(extra, dtype=np.int64)])
-            free = np.flatnonzero(~self.active)
-        slot = int(free[0])
+    def make_room(self, org_id: int) -> None:
+        """Make sure the strength table has a row for organisation ``org_id`` (a new one: no members)."""
+        while org_id >= len(self.strength):
+            self.strength = np.concatenate([self.strength, np.zeros_like(self.strength)])
+
+    def grow(self) -> None:
+        """Double the number of rows."""
+        extra = len(self.active)
+        self.active = np.concatenate([self.active, np.zeros(extra, dtype=bool)])
+        self.place = np.concatenate([self.place, np.zeros(extra, dtype=np.int64)])
+        self.org = np.concatenate([self.org, np.full(extra, -1, dtype=np.int64)])
+
+    def add(self, org_id: int, place: int, role: Role) -> Member:
+        """A new member of organisation ``org_id`` at a place."""
+        if self.active.all():
+            self.grow()
+        slot = int(np.argmin(self.active))  # the first free row
         self.active[slot] = True
         self.place[slot] = place
+        self.org[slot] = org_id
+        self.strength[org_id, place] += 1
         return Member(self.model, self, slot, role)
 
     def remove(self, member: Member) -> None:
         """A member leaves (arrested, killed, driven out); its row becomes free."""
-        self.active[member.index] = False
+        row = member.index
+        self.strength[self.org[row], self.place[row]] -= 1
+        self.active[row] = False
+        self.org[row] = -1
         member.remove()
+
+    def move(self, member: Member, place: int) -> None:
+        """A member is stationed at another place."""
+        row = member.index
+        self.strength[self.org[row], self.place[row]] -= 1
+        self.strength[self.org[row], place] += 1
+        self.place[row] = place
+
+    def transfer(self, member: Member, org_id: int) -> None:
+        """A member changes organisation (after a split), staying where it is."""
+        row = member.index
+        self.strength[self.org[row], self.place[row]] -= 1
+        self.strength[org_id, self.place[row]] += 1
+        self.org[row] = org_id
 
 
 class TraffickingOrganisation(Agent):
@@ -147,8 +177,7 @@ class TraffickingOrganisation(Agent):
     @property
     def presence(self) -> np.ndarray:
         """Members stationed at each place."""
-        places = self.table.place[[m.index for m in self.members]]
-        return np.bincount(places, minlength=self.model.places.n).astype(float)
+        return self.table.strength[self.id].astype(float)
 
     def in_turmoil(self, week: int) -> bool:
         """Whether a succession fight is going on."""
@@ -160,7 +189,7 @@ class TraffickingOrganisation(Agent):
 
     def add_member(self, place: int, role: Role) -> Member:
         """Recruit one member into a place."""
-        member = self.table.add(place, role)
+        member = self.table.add(self.id, place, role)
         self.members.append(member)
         return member
 
@@ -171,14 +200,16 @@ class TraffickingOrganisation(Agent):
 
     def station(self, member: Member, place: int) -> None:
         """Move a member to another place (a garrison after a takeover, a retreat after a loss)."""
-        self.table.place[member.index] = place
+        self.table.move(member, place)
 
     def strength_at(self, place: int) -> int:
         """Members stationed at one place."""
-        return int(np.count_nonzero(self.table.place[[m.index for m in self.members]] == place))
+        return int(self.table.strength[self.id, place])
 
     def members_at(self, place: int) -> list[Member]:
         """Members stationed at a place."""
+        if not self.table.strength[self.id, place]:
+            return []
         places = self.table.place[[m.index for m in self.members]]
         return [m for m, here in zip(self.members, (places == place).tolist(), strict=True) if here]
 
@@ -242,6 +273,7 @@ class Organisations:
     def create(self) -> TraffickingOrganisation:
         """A new organisation with the next id, no members and no territory."""
         org = TraffickingOrganisation(self.model, self.next_id, self.members)
+        self.members.make_room(org.id)
         self.next_id += 1
         self.by_id[org.id] = org
         return org
@@ -281,10 +313,7 @@ class Organisations:
 
     def presence_matrix(self) -> np.ndarray:
         """Members of each organisation (row = id) stationed at each place."""
-        matrix = np.zeros((self.id_bound(), self.model.places.n))
-        for org in self:
-            matrix[org.id] = org.presence
-        return matrix
+        return self.members.strength[:self.id_bound()].astype(float)
 
     def grow_territories(self, seeds: list[int], groups: list[TraffickingOrganisation],
                          unclaimed: set[int] | None, shuffle: bool) -> None:
@@ -345,17 +374,20 @@ class Organisations:
         self.settle_succession(org)
         affordable = t.labour_share * max(org.revenue_ma, 0.0) / max(t.soldier_wage, 1e-9)
         gap = affordable - org.size
+        # (choosing none of anything draws no random numbers, so such choices are skipped)
         if gap > 0 and org.cash > 0:
             recruits = rng.binomial(int(np.ceil(gap)), t.recruitment)
-            value = model.violence.value_ma
-            need = (value[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
-            for place in rng.choice(turf, size=recruits, p=need / need.sum()).tolist():
-                org.add_member(place, Role.SOLDIER)
+            if recruits:
+                value = model.violence.value_ma
+                need = (value[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
+                for place in rng.choice(turf, size=recruits, p=need / need.sum()).tolist():
+                    org.add_member(place, Role.SOLDIER)
         elif gap < -t.shedding_threshold * affordable:
             soldiers = org.soldiers()
             leaving = rng.binomial(len(soldiers), t.shedding_rate)
-            for index in sorted(rng.choice(len(soldiers), size=leaving, replace=False).tolist(), reverse=True):
-                org.remove_member(soldiers[index])
+            if leaving:
+                for index in sorted(rng.choice(len(soldiers), size=leaving, replace=False).tolist(), reverse=True):
+                    org.remove_member(soldiers[index])
 
     def settle_succession(self, org: TraffickingOrganisation) -> None:
         """A succession fight ends when one faction holds the dominant share of the inherited places
@@ -520,6 +552,8 @@ class Organisations:
     def arrest_members(self, org: TraffickingOrganisation, count: int, where: np.ndarray | None = None) -> int:
         """Arrest up to ``count`` non-leader members of an organisation (those stationed at the
         places ``where`` marks, if given); return how many."""
+        if count <= 0:  # (choosing nobody draws no random numbers)
+            return 0
         rank_and_file = org.rank_and_file()
         if where is not None:
             rank_and_file = [m for m in rank_and_file if where[m.place]]
@@ -539,7 +573,7 @@ class Organisations:
             return 0
         fighters = org.rank_and_file()
         if place is not None:
-            here = [m for m in fighters if m.place == place]
+            here = [m for m in org.members_at(place) if m.role is not Role.LEADER]
             fighters = here + [m for m in fighters if m.place != place] if len(here) < deaths else here
         count = min(deaths, len(fighters))
         for member in fighters[:count]:
@@ -557,8 +591,8 @@ class Organisations:
         if former is not None:
             refuge = np.flatnonzero(self.controller == former.id)
             for member in former.members_at(place):
-                if len(refuge):
-                    former.station(member, int(self.model.rng.choice(refuge)))
+                if len(refuge):  # a random place of refuge: the draw of rng.choice(refuge), without its overhead
+                    former.station(member, int(refuge[self.model.rng.integers(len(refuge))]))
 
     # -- outputs ----------------------------------------------------------------------------------------------
     @metric("members", "people", "market", "Members of trafficking organisations.")
@@ -600,3 +634,4 @@ def move_member(source: TraffickingOrganisation, target: TraffickingOrganisation
     """Transfer a member between organisations (after a split): it becomes the target's newest member."""
     source.members.remove(member)
     target.members.append(member)
+    target.table.transfer(member, target.id)

@@ -214,8 +214,9 @@ class Farms:
 
     @metric("farm_price", "USD/kg pure", "market", "Production-weighted farm-gate price.")
     def farm_price(self) -> float:
-        if self.harvest_kg.sum() > 0:
-            return float(np.average(self.price, weights=self.harvest_kg))
+        harvest = self.harvest_kg.sum()
+        if harvest > 0:
+            return float((self.price * self.harvest_kg).sum() / harvest)  # np.average's arithmetic
         return float(self.price.mean())
 
     @metric("export_price", "USD/kg pure", "market", "Price leaving the source regions.")

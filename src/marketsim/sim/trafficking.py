@@ -40,6 +40,9 @@ class Trafficking:
         self.through = np.zeros(model.places.n)      # kg this week passing through each place
         self.stake = np.zeros(model.places.n)        # USD of transit margin and farm sales by place this week
         self.farm_sales = np.zeros(model.places.n)   # USD paid to farmers by place this week
+        self.region_paths = [np.flatnonzero(routes.path_region == r) for r in range(len(model.places.regions))]
+        self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
+        self.path_checkpoints = [routes.checkpoint[segments] for segments in self.path_segments]
         active = dealers.active_slots()
         sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active],
                                    minlength=model.orgs.id_bound())
@@ -112,14 +115,14 @@ class Trafficking:
         them in transit; pay tolls to the controllers of transit towns on the way (vectorised over
         organisations: arrays are paths × organisations)."""
         model = self.model
-        t, routes, places, orgs = model.p.trafficking, model.routes, model.places, list(model.orgs)
+        t, routes, orgs = model.p.trafficking, model.routes, list(model.orgs)
         if not orgs:
             return
         farm_price = model.farms.price
         controller = model.orgs.controller
         ids = np.array([o.id for o in orgs])
         foreign = ((controller >= 0)[None, :] & (controller[None, :] != ids[:, None])).astype(float)
-        learned = np.array([np.minimum(o.risk, 0.999) for o in orgs])
+        learned = np.minimum(np.array([o.risk for o in orgs]), 0.999)
         path_risk = 1 - np.exp(routes.incidence @ np.log1p(-learned).T)
         value = farm_price[routes.path_region] * t.export_markup * t.corridor_markup
         congestion = 1 + (self.flow_ma / routes.capacity) ** t.congestion_exponent
@@ -129,13 +132,12 @@ class Trafficking:
         by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * np.array(
             [o.source_stock for o in orgs])[:, None]
         shipped = np.zeros_like(cost)
-        for r in range(len(places.regions)):
-            paths = routes.path_region == r
-            if not paths.any():
+        for r, paths in enumerate(self.region_paths):
+            if len(paths) == 0:
                 model.ledger.lost += float(by_region[:, r].sum())
                 continue
             regional = cost[paths]
-            spread = t.route_temperature * np.maximum(regional.mean(axis=0), 1e-9)
+            spread = t.route_temperature * np.maximum(regional.sum(axis=0) / len(paths), 1e-9)  # mean cost
             weights = np.exp(-(regional - regional.min(axis=0)) / spread)
             shipped[paths] = weights / weights.sum(axis=0) * by_region[:, r]
         for i, org in enumerate(orgs):
@@ -163,8 +165,8 @@ class Trafficking:
         priced_risk = model.p.mechanisms.risk_prices
         for org in model.orgs:
             cover = (org.city_stock + float(org.in_transit.sum())) / max(org.sales_ma, 1e-9)
-            scarcity = float(np.clip((t.stock_cover_weeks / max(cover, 1e-9)) ** t.scarcity_elasticity,
-                                     t.scarcity_floor, t.scarcity_cap))
+            scarcity = float(min(max((t.stock_cover_weeks / max(cover, 1e-9)) ** t.scarcity_elasticity,
+                                     t.scarcity_floor), t.scarcity_cap))
             risk = org.seizure_share + org.aml_share + org.arrest_share if priced_risk else 0.0
             org.wholesale_price = base * (1 + t.risk_premium * risk) * scarcity
 
@@ -191,13 +193,20 @@ class Trafficking:
         lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
         caught = rng.binomial(lots, np.clip(catch, 0.0, 1.0))
         seized = transit * np.divide(caught, lots, out=np.zeros(lots.shape), where=lots > 0)
-        seized_at = np.zeros(model.places.n)
+        weights: dict[int, np.ndarray] = {}  # each path's segments' shares of its catches
+        checkpoints: list[np.ndarray] = []     # where each catch is seized, and how many kg there
+        kg: list[np.ndarray] = []
         for i, k in np.argwhere(caught > 0).tolist():
-            segments = np.array(routes.paths[k])
-            weights = detection[segments] / detection[segments].sum()
-            lots_on = rng.multinomial(int(caught[i, k]), weights)
+            segments = self.path_segments[k]
+            if k not in weights:
+                weights[k] = detection[segments] / detection[segments].sum()
+            lots = int(caught[i, k])
+            lots_on = rng.multinomial(lots, weights[k])
             orgs[i].seized_on[segments] += lots_on
-            np.add.at(seized_at, routes.checkpoint[segments], seized[i, k] * lots_on / max(lots_on.sum(), 1))
+            checkpoints.append(self.path_checkpoints[k])
+            kg.append(seized[i, k] * lots_on / lots)
+        seized_at = (group_sum(np.concatenate(checkpoints), np.concatenate(kg), model.places.n) if checkpoints
+                     else np.zeros(model.places.n))
         for i, org in enumerate(orgs):
             org.in_transit -= seized[i]
             org.losses += float(seized[i].sum()) * org.wholesale_price

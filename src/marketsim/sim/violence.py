@@ -125,9 +125,10 @@ class Violence:
         model = self.model
         if not model.p.mechanisms.succession_contests:
             return prize
-        for k, (a, d) in enumerate(zip(attacker.tolist(), defender.tolist(), strict=True)):
-            org = model.orgs.get(a)
-            if org is not None and org.fights_for_succession(d, model.steps):
+        in_turmoil = [org.id for org in model.orgs if org.in_turmoil(model.steps)]
+        for k in np.flatnonzero(np.isin(attacker, in_turmoil)).tolist():
+            org = model.orgs.get(int(attacker[k]))
+            if org.fights_for_succession(int(defender[k]), model.steps):
                 prize[k] = max(prize[k], org.inheritance)
         return prize
 
@@ -253,11 +254,12 @@ class Violence:
         involved = rng.random(len(active)) < np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
         dealers.violence_score[active[involved]] += 1.0
         dealers.disputed[active[involved]] = True
-        for org_id, count in zip(*np.unique(supplier[involved & (supplier >= 0)], return_counts=True), strict=True):
-            org = model.orgs.get(int(org_id))
+        involved_by_org = np.bincount(supplier[involved & (supplier >= 0)])
+        for org_id in involved_by_org.nonzero()[0].tolist():
+            org = model.orgs.get(org_id)
             if org is not None:
-                org.disputes += int(count)
-                org.violence_score += float(count)
+                org.disputes += int(involved_by_org[org_id])
+                org.violence_score += float(involved_by_org[org_id])
 
     def confrontations(self) -> None:
         """Armed confrontations between militarised units and organisations' members; each side's

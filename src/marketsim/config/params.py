@@ -92,13 +92,13 @@ class WorldParams(Group):
     border_crossings: int = param(3, unit="count", ge=1, le=6, plausible=(2, 5),
                                   help="Crossing points into the consumer country.",
                                   source="assumption")
-    neighbourhoods: int = param(16, unit="count", ge=12, le=64, plausible=(12, 25),
+    neighbourhoods: int = param(16, unit="count", ge=12, le=64, plausible=(12, 24),
                                 help="Neighbourhoods of the consumer city (a square-ish grid).",
                                 source="assumption: enough neighbourhoods for rival territories and displacement")
-    neighbourhood_population: int = param(150_000, unit="people", ge=1000, le=2_000_000, plausible=(100_000, 250_000),
+    neighbourhood_population: int = param(150_000, unit="people", ge=1000, le=2_000_000, plausible=(100_000, 225_000),
                                           help="Mean residents per city neighbourhood.",
                                           source="assumption: a 2.4 million city")
-    town_population: int = param(30_000, unit="people", ge=500, le=1_000_000, plausible=(10_000, 60_000),
+    town_population: int = param(30_000, unit="people", ge=500, le=1_000_000, plausible=(15_000, 60_000),
                                  help="Mean residents per transit town.", source="assumption")
     deprivation: float = param(0.5, unit="0-1", ge=0, le=1, plausible=(0.3, 0.7),
                                help="Mean deprivation of places (poverty, youth unemployment).",
@@ -362,7 +362,7 @@ class TraffickingParams(Group):
 class RetailParams(Group):
     """Dealers: wholesale purchases, retail prices and purity, sales modes, replacement."""
 
-    dealers_per_1000_users: float = param(30.0, unit="dealers/1000 users", gt=0, le=1000, plausible=(10.0, 100.0),
+    dealers_per_1000_users: float = param(30.0, unit="dealers/1000 users", gt=0, le=1000, plausible=(15.0, 60.0),
                                           help="Retail dealers per thousand users.",
                                           source="assumption; Caulkins 1997 (a dealer serves tens of customers)")
     retail_markup: float = param(4.5, unit="ratio", ge=1, le=20,

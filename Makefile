@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEMO_STAMP := $(VENV)/.demo-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint update-baseline bench docs site validation clean
+.PHONY: demo test lint update-baseline bench docs site validation robustness clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ site: $(STAMP)  ## build the documentation site into site/ (notebooks executed, 
 
 validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md and its figures
 	$(PY) experiments/validation_report.py
+
+robustness: $(STAMP)  ## facts and policy rankings over every declared uncertainty; rewrite docs/robustness.md
+	$(PY) experiments/robustness.py
 
 clean:
 	rm -rf $(VENV) out build dist site .cache .pytest_cache .ruff_cache

@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 import marketsim as ms
 from marketsim import analysis
@@ -107,6 +109,8 @@ TOP = 10
 """Uncertainties named per outcome in the report."""
 EFFECT_QUANTILES = (0.05, 0.5, 0.95)
 """The effect-size distribution is reported as its median and 5–95% range over the points."""
+CHANGE_TICKS = (-100, -50, -25, 0, 25, 50, 100, 200, 400, 800)
+"""Where the effect-size axis is labelled, in percent."""
 SENSITIVITY_OUTCOMES = {"homicide_rate": "homicides", "overdose_deaths": "overdose deaths",
                         "prison_population": "prison population"}
 """The outcomes whose sensitivity indices are computed, with their names in the report."""
@@ -665,7 +669,7 @@ def plot_facts(comparisons: pd.DataFrame, by_point: pd.DataFrame, path: Path) ->
     labels = [f"{row.number}. {row.metric} ({comparison_arms(row)})" for row in comparisons.itertuples()]
     y = np.arange(count)
     shares = comparisons["share_holds"].fillna(0).to_numpy() if len(comparisons) else np.zeros(0)
-    share_axis.barh(y[:len(shares)], 100 * shares, color=["#2a9d8f" if s >= 0.5 else "#e76f51" for s in shares])
+    share_axis.barh(y[:len(shares)], 100 * shares, color=colormaps["RdYlGn"](shares))
     share_axis.set_xlim(0, 100)
     share_axis.set_xlabel("share of the plausible space where it holds, %")
     share_axis.set_yticks(y[:len(labels)], labels, fontsize=8)
@@ -680,7 +684,10 @@ def plot_facts(comparisons: pd.DataFrame, by_point: pd.DataFrame, path: Path) ->
                                       linewidth=0)
         draw_spread(effect_axis, row_index, values)
     effect_axis.axvline(0, color="black", linewidth=0.8)
-    effect_axis.set_xscale("symlog", linthresh=100)
+    effect_axis.set_xscale("symlog", linthresh=100)  # linear to ±100%, then logarithmic (prison can rise ×4)
+    low, high = effect_axis.get_xlim()
+    effect_axis.set_xticks([tick for tick in CHANGE_TICKS if low <= tick <= high])
+    effect_axis.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:+.0f}%" if value else "0"))
     effect_axis.set_xlabel("relative change over the points, % (shaded: band or tolerance of the literature)")
     figure.suptitle("Stylized facts across the plausible parameter space", fontsize=11)
     return save(figure, path)
@@ -1017,6 +1024,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         problems.append("--workers applies to local processes; a Dask cluster has its own workers (drop --workers)")
     for option, path in (("--out", args.out), ("--doc", args.doc.parent), ("--figures", args.figures)):
         problems.extend(f"{option}: {problem}" for problem in analysis.directory_problems(path))
+    try:
+        make_study(args.facts, args.policies)
+    except ScenarioError as error:
+        problems.extend(error.problems)
     if problems:
         fail(problems)
     return args

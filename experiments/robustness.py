@@ -205,7 +205,8 @@ def make_study(fact_names: Sequence[str] | None, policy_names: Sequence[str] | N
     uncertainties = tuple(path for path, spec in SPECS.items()
                           if spec.plausible is not None and spec.group != LEVER_GROUP and path not in held)
     return Study(facts, policies, excluded, uncertainties,
-                 {path: arm for path, arm in held.items() if SPECS[path].group != LEVER_GROUP})
+                 {path: arm for path, arm in held.items()
+                  if SPECS[path].group != LEVER_GROUP and SPECS[path].plausible is not None})
 
 
 def latin_hypercube(uncertainties: Sequence[str], points: int, seed: int) -> pd.DataFrame:
@@ -485,8 +486,8 @@ class FailureRegion:
                 parts.append(f"`{row.parameter}` ≥ {row.low:.3g}")
             else:
                 parts.append(f"`{row.parameter}` ≤ {row.high:.3g}")
-        return (f"{' and '.join(parts)} (holds {self.coverage:.0%} of the failing points; "
-                f"{self.density:.0%} of the points in it fail)")
+        return (f"{' and '.join(parts)} (the box holds {self.coverage:.0%} of the points where the fact fails, "
+                f"and it fails at {self.density:.0%} of the points in the box)")
 
 
 def failure_region(x: pd.DataFrame, fails: np.ndarray) -> FailureRegion:
@@ -1050,7 +1051,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = args.out / source_digest() / (f"lhs{args.points}-seed{args.design_seed}-seeds{args.seeds}-"
                                              f"weeks{args.steps}-burn{args.burn_in}")
         print(f"Robustness: {len(study.uncertainties)} uncertainties, {args.points} points × "
-              f"{plural(args.seeds, 'seed')}; {len(study.facts)} facts, {len(study.policies)} policies; "
+              f"{plural(args.seeds, 'seed')}; {plural(len(study.facts), 'fact')}, "
+              f"{plural(len(study.policies), 'policy', 'policies')}; "
               f"runs in {root}", file=sys.stderr)
         units = plan_runs(study, design, args.seeds, args.steps, args.burn_in, root)
         compute = execute(units, args.workers or (None if args.scheduler else available_cores()), args.scheduler)

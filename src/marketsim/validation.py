@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -443,25 +443,44 @@ def measure(comparisons: list[Comparison], seeds: int | list[int] = 10, steps: i
     if plain:
         runs = run_batch(_scenarios({arm for c in plain for arm in (c.reference, c.alternative)}), seeds, steps,
                          workers=workers, progress=progress)
-        for start in {burn_in, *(c.from_week - 1 for c in plain if c.from_week)}:
+        for start in {summary_start(c, burn_in) for c in plain}:
             summaries[start] = analysis.summarise_runs(runs, start).set_index(["scenario", "seed"]).sort_index()
     tables: dict = {}
     if studies:
         events = run_batch(_scenarios({arm for c in studies for arm in (c.reference, c.alternative)}), seeds,
                            steps, workers=workers, progress=progress, table=event_study_table)
         tables = {key: table for key, table in events.groupby(["scenario", "seed"])}
+    return [comparison_result(c, summaries, tables, burn_in) for c in comparisons]
 
-    def result(c: Comparison) -> ComparisonResult:
-        if c.metric in EVENT_WINDOWS:
-            weeks, places = EVENT_WINDOWS[c.metric]
-            pairs = [event_study(tables[(c.alternative.label, seed)], tables[(c.reference.label, seed)], weeks,
-                                 places) for (label, seed) in sorted(tables) if label == c.alternative.label]
-            return ComparisonResult(c, np.array([r for _, r in pairs]), np.array([a for a, _ in pairs]))
-        summary = summaries[(c.from_week - 1) if c.from_week else burn_in]
-        reference = summary.loc[c.reference.label, c.reference_metric or c.metric].to_numpy(dtype=float)
-        return ComparisonResult(c, reference, summary.loc[c.alternative.label, c.metric].to_numpy(dtype=float))
 
-    return [result(c) for c in comparisons]
+def summary_start(comparison: Comparison, burn_in: int = BURN_IN) -> int:
+    """The week after which a comparison's metric is averaged: the burn-in, or the week before
+    its ``from_week``."""
+    return comparison.from_week - 1 if comparison.from_week else burn_in
+
+
+def comparison_result(comparison: Comparison, summaries: Mapping[int, pd.DataFrame],
+                      tables: Mapping[tuple[str, int], pd.DataFrame], burn_in: int = BURN_IN) -> ComparisonResult:
+    """One comparison measured from runs of its arms over the same seeds, as :func:`measure` does.
+
+    Args:
+        comparison: what to measure.
+        summaries: by :func:`summary_start`, each run's metric means over the weeks after that one
+            (as ``analysis.summarise_runs`` gives them), indexed by ``(scenario, seed)`` — the
+            scenario being the arm's label — and sorted.
+        tables: for the event-study metrics (:data:`EVENT_WINDOWS`) only, each run's
+            :func:`event_study_table` by ``(arm label, seed)``.
+        burn_in: the weeks left out of the means of comparisons without a ``from_week``.
+    """
+    c = comparison
+    if c.metric in EVENT_WINDOWS:
+        weeks, places = EVENT_WINDOWS[c.metric]
+        pairs = [event_study(tables[(c.alternative.label, seed)], tables[(c.reference.label, seed)], weeks,
+                             places) for (label, seed) in sorted(tables) if label == c.alternative.label]
+        return ComparisonResult(c, np.array([r for _, r in pairs]), np.array([a for a, _ in pairs]))
+    summary = summaries[summary_start(c, burn_in)]
+    reference = summary.loc[c.reference.label, c.reference_metric or c.metric].to_numpy(dtype=float)
+    return ComparisonResult(c, reference, summary.loc[c.alternative.label, c.metric].to_numpy(dtype=float))
 
 
 def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = STEPS, burn_in: int = BURN_IN,

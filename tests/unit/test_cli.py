@@ -6,6 +6,9 @@ Runs are short (a few weeks) in a small world so the whole file stays fast.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +84,22 @@ def test_params_reference_and_group_filter() -> None:
     policy = invoke("params", "--group", "policy")
     assert policy.exit_code == 0, policy.output
     assert all((spec.path in policy.stdout) == (spec.group == "policy") for spec in specs)
+
+
+def test_params_uncertain_lists_each_declared_range_once_in_every_format() -> None:
+    declared = [spec for spec in parameter_specs() if spec.plausible is not None]
+    table = invoke("params", "--uncertain", "--group", "justice")
+    assert table.exit_code == 0, table.output
+    assert "justice.sentence_leader" in table.stdout and "520 in [260, 1040]" in table.stdout
+    assert "world.firearms" not in table.stdout
+    records = json.loads(invoke("params", "--uncertain", "--format", "json").stdout)
+    assert [row["parameter"] for row in records] == [spec.path for spec in declared]
+    assert set(records[0]) == {"parameter", "default", "plausible_low", "plausible_high", "unit", "source"}
+    assert all(row["plausible_low"] <= row["default"] <= row["plausible_high"] for row in records)
+    rows = list(csv.DictReader(io.StringIO(invoke("params", "--uncertain", "--format", "csv").stdout)))
+    assert len(rows) == len(declared) and rows[0]["parameter"] == declared[0].path
+    both = invoke("params", "--uncertain", "--markdown")
+    assert both.exit_code == 2 and "--markdown and --uncertain: choose one" in both.stderr
 
 
 def test_params_markdown_has_one_row_per_parameter() -> None:
@@ -287,8 +306,8 @@ def narrow_console(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(common, "console", Console(width=80, highlight=False))
 
 
-@pytest.mark.parametrize("args", [["scenarios"], ["params"], ["params", "--group", "harm"], ["show", "kingpin"],
-                                  ["lesson", "list"]])
+@pytest.mark.parametrize("args", [["scenarios"], ["params"], ["params", "--group", "harm"], ["params", "--uncertain"],
+                                  ["show", "kingpin"], ["lesson", "list"]])
 def test_listings_fit_80_columns_without_cutting_cells(args: list[str], narrow_console: None) -> None:
     result = invoke(*args)
     assert result.exit_code == 0, result.output

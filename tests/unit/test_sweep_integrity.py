@@ -118,3 +118,18 @@ def test_a_damaged_spec_record_is_a_clear_error(copy: Path, content: str) -> Non
     (copy / "spec.json").write_text(content, encoding="latin-1")
     with pytest.raises(SweepError, match=r"spec\.json is damaged: .*choose another directory"):
         resume(copy)
+
+
+def test_a_store_of_other_tables_checks_the_run_id_on_every_row_not_the_weeks(tmp_path: Path) -> None:
+    store = SweepStore(tmp_path, weekly=False)
+    store.runs.mkdir(parents=True)
+    # a per-run table with several rows per week (as the robustness analysis's event-study tables)
+    pd.DataFrame({"run_id": ["r1"] * 4, "step": [1, 1, 2, 5]}).to_parquet(store.run_file("r1"))
+    pd.DataFrame({"run_id": ["r1", "other"], "step": [1, 2]}).to_parquet(store.run_file("r2"))
+    pd.DataFrame({"run_id": pd.Series([], dtype=str), "step": pd.Series([], dtype=int)}).to_parquet(
+        store.run_file("r3"))
+    assert store.holds_run("r1", steps=5)
+    assert not store.holds_run("r2", steps=2)    # another run's rows
+    assert not store.holds_run("r3", steps=5)    # empty
+    assert not store.holds_run("r4", steps=5)    # no file
+    assert not SweepStore(tmp_path).holds_run("r1", steps=5)  # a weekly store wants one row per week

@@ -236,6 +236,9 @@ def params(
         "--group", "-g", help="Only this parameter group.")] = None,
     markdown: Annotated[bool, typer.Option(
         "--markdown", help="Print the reference as Markdown tables.")] = False,
+    uncertain: Annotated[bool, typer.Option(
+        "--uncertain", help="Only the parameters that declare a plausible range (the uncertainties a "
+                            "robustness analysis explores): default, plausible range, unit and source.")] = False,
     form: FormatOption = Format.table,
 ) -> None:
     """Reference of every parameter: path, default, unit, allowed range, help and source."""
@@ -248,12 +251,18 @@ def params(
                 for name in names or () if name not in SPECS]
     if group is not None and group not in GROUPS:
         problems.append(f"unknown parameter group {group!r}{did_you_mean(group, GROUPS)} (groups: {', '.join(GROUPS)})")
+    if markdown and uncertain:
+        problems.append("--markdown and --uncertain: choose one (the Markdown reference shows every parameter, "
+                        "with its plausible range where it declares one)")
     if problems:
         fail(problems)
     groups = [group] if group else list(GROUPS)
     specs = [spec for spec in parameter_specs() if spec.group in groups and (not names or spec.path in names)]
     if markdown:
         typer.echo(params_markdown(groups, specs))
+        return
+    if uncertain:
+        uncertainties_listing([spec for spec in specs if spec.plausible is not None], form)
         return
     if form is not Format.table:
         print_records([{"parameter": spec.path, "default": spec.default, "unit": spec.unit,
@@ -271,6 +280,34 @@ def params(
                           f"{escape(allowed(spec))}",
                           f"{escape(spec.help)}\n[dim]Source: {escape(spec.source)}[/dim]")
         common.console.print(table)
+
+
+def plausible_range(spec: ParamSpec) -> str:
+    """A declared plausible range in interval notation, e.g. ``[0.1, 0.3]`` (empty if none)."""
+    if spec.plausible is None:
+        return ""
+    low, high = spec.plausible
+    return f"[{as_typed(low)}, {as_typed(high)}]"
+
+
+def uncertainties_listing(specs: list[ParamSpec], form: Format) -> None:
+    """``marketsim params --uncertain``: each parameter's default, plausible range, unit and source."""
+    from rich.table import Table
+
+    if form is not Format.table:
+        print_records([{"parameter": spec.path, "default": spec.default, "plausible_low": spec.plausible[0],
+                        "plausible_high": spec.plausible[1], "unit": spec.unit, "source": spec.source}
+                       for spec in specs if spec.plausible is not None], form)
+        return
+    table = Table(title=f"Declared uncertainties: {plural(len(specs), 'parameter')} with a plausible range",
+                  show_lines=True)
+    table.add_column("Parameter · default · plausible", ratio=2, overflow="fold")
+    table.add_column("Unit · source", ratio=3)
+    for spec in specs:
+        table.add_row(f"[bold]{spec.path}[/bold]\n{escape(as_typed(spec.default))} in "
+                      f"{escape(plausible_range(spec))}",
+                      f"{escape(spec.unit)}\n[dim]Source: {escape(spec.source)}[/dim]")
+    common.console.print(table)
 
 
 def group_doc(group: str) -> str:
@@ -294,14 +331,17 @@ def params_markdown(groups: list[str], specs: list[ParamSpec]) -> str:
         "",
         "Set a parameter in a scenario file (under its `[group]` table) or on the command line "
         "with `--set group.name=value`. Ranges use interval notation: `[` and `]` include the "
-        "bound, `(` excludes it.",
+        "bound, `(` excludes it. A *plausible* range is what the value could reasonably be given what "
+        "is known (from the source where it gives one): the space the robustness analysis explores "
+        "(`marketsim params --uncertain`; [robustness.md](robustness.md)).",
     ]
     for name in groups:
         lines += ["", f"## {name}", "", group_doc(name), "",
                   "| Parameter | Default | Unit | Allowed | Help | Source |",
                   "|---|---|---|---|---|---|"]
         lines += [f"| `{spec.path}` | `{as_typed(spec.default)}` | {cell(spec.unit)} "
-                  f"| {cell(allowed(spec))} | {cell(spec.help)} | {cell(spec.source)} |"
+                  f"| {cell(allowed(spec))}{'; plausible ' + plausible_range(spec) if spec.plausible else ''} "
+                  f"| {cell(spec.help)} | {cell(spec.source)} |"
                   for spec in specs if spec.group == name]
     return "\n".join(lines)
 

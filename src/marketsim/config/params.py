@@ -76,46 +76,46 @@ class WorldParams(Group):
     regions: int = param(3, unit="count", ge=2, le=4, help="Drug-producing source regions.",
                          source="Colombia, Peru and Bolivia, between which eradication displaced production "
                                 "(MDLE seminar 2014)")
-    places_per_region: int = param(3, unit="count", ge=1, le=8,
+    places_per_region: int = param(3, unit="count", ge=1, le=8, plausible=(2, 5),
                                    help="Production places (growing areas) per region.",
                                    source="assumption")
-    producers: int = param(3000, unit="households", ge=60, le=100_000,
+    producers: int = param(3000, unit="households", ge=60, le=100_000, plausible=(2000, 4500),
                            help="Farming households, spread over the production places.",
                            source="assumption: sized for ~5,000 agents in the default world")
     land_per_producer_ha: float = param(0.5, unit="ha", gt=0, le=20,
                                         help="Mean land a household can plant with the drug crop.",
                                         source="UNODC Colombia Coca Survey: smallholder coca plots "
                                                "average well under 1 ha")
-    routes: int = param(3, unit="count", ge=2, le=6,
+    routes: int = param(3, unit="count", ge=2, le=6, plausible=(2, 5),
                         help="Alternative trafficking corridors from the source regions to the border.",
                         source="assumption; trafficking routes 'change with controls by the governments' "
                                "(MDLE seminar 2014)")
-    towns_per_route: int = param(3, unit="count", ge=1, le=8,
+    towns_per_route: int = param(3, unit="count", ge=1, le=8, plausible=(2, 5),
                                  help="Transit towns along each corridor: the length of the chain.",
                                  source="assumption; stylized fact 6 varies it")
-    border_crossings: int = param(3, unit="count", ge=1, le=6,
+    border_crossings: int = param(3, unit="count", ge=1, le=6, plausible=(2, 5),
                                   help="Crossing points into the consumer country.",
                                   source="assumption")
-    neighbourhoods: int = param(16, unit="count", ge=12, le=64,
+    neighbourhoods: int = param(16, unit="count", ge=12, le=64, plausible=(12, 24),
                                 help="Neighbourhoods of the consumer city (a square-ish grid).",
                                 source="assumption: enough neighbourhoods for rival territories and displacement")
-    neighbourhood_population: int = param(150_000, unit="people", ge=1000, le=2_000_000,
+    neighbourhood_population: int = param(150_000, unit="people", ge=1000, le=2_000_000, plausible=(100_000, 225_000),
                                           help="Mean residents per city neighbourhood.",
                                           source="assumption: a 2.4 million city")
-    town_population: int = param(30_000, unit="people", ge=500, le=1_000_000,
+    town_population: int = param(30_000, unit="people", ge=500, le=1_000_000, plausible=(15_000, 60_000),
                                  help="Mean residents per transit town.", source="assumption")
-    deprivation: float = param(0.5, unit="0-1", ge=0, le=1,
+    deprivation: float = param(0.5, unit="0-1", ge=0, le=1, plausible=(0.3, 0.7),
                                help="Mean deprivation of places (poverty, youth unemployment).",
                                source="assumption; feeds the dealer labour pool (Prieto-Curiel et al. 2023)")
     firearms: float = param(0.65, unit="0-1", ge=0, le=1,
                             help="Firearm availability; scales the lethality of violence.",
                             source="two-thirds of homicides in the Americas are by firearm (" + UNODC_HOMICIDE + ")")
-    state_presence: float = param(0.4, unit="0-1", ge=0, le=1,
+    state_presence: float = param(0.4, unit="0-1", ge=0, le=1, plausible=(0.2, 0.6),
                                   help="Mean state presence in transit towns and city neighbourhoods (production "
                                        "places have less).",
                                   source="assumption; MDLE seminar 2014 (Rio's pacification units); "
                                          "CICAD side event 2014")
-    corruption: float = param(0.3, unit="0-1", ge=0, le=1,
+    corruption: float = param(0.3, unit="0-1", ge=0, le=1, plausible=(0.1, 0.5),
                               help="Share of police officers who accept bribes at the start.",
                               source="assumption; Chatham House 2012 and IDPC 2016 Module 7 (session 7.3) describe "
                                      "pervasive police corruption")
@@ -131,7 +131,7 @@ class WorldParams(Group):
                                       help="Extra chance a lot is caught on a corridor segment per unit of state "
                                            "presence at its ends.",
                                       source="assumption")
-    border_inspection: float = param(0.04, unit="probability/shipment", ge=0, le=0.5,
+    border_inspection: float = param(0.04, unit="probability/shipment", ge=0, le=0.5, plausible=(0.02, 0.08),
                                      help="Chance that a shipment is caught at a border crossing "
                                           "without any extra interdiction effort.",
                                      source=CALIBRATED + "seizures of roughly a fifth of flows "
@@ -144,10 +144,10 @@ class ProductionParams(Group):
     yield_kg_per_ha_year: float = param(7.0, unit="kg pure/ha/year", gt=0, le=50,
                                         help="Pure drug obtainable from one hectare of crop in a year.",
                                         source="UNODC Colombia Coca Survey: 6-8 kg cocaine HCl/ha/year")
-    initial_drug_share: float = param(0.12, unit="share of land", ge=0, le=1,
+    initial_drug_share: float = param(0.12, unit="share of land", ge=0, le=1, plausible=(0.08, 0.18),
                                       help="Share of household land under the drug crop at the start.",
                                       source=CALIBRATED + "a supply that matches baseline demand plus seizures")
-    max_drug_share: float = param(0.8, unit="share of land", ge=0, le=1,
+    max_drug_share: float = param(0.8, unit="share of land", ge=0, le=1, plausible=(0.6, 0.95),
                                   help="Most land a household will put under the drug crop.",
                                   source="assumption: food crops are kept")
     alt_income_per_ha_year: float = param(1500.0, unit="USD/ha/year", ge=0, le=100_000,
@@ -159,20 +159,20 @@ class ProductionParams(Group):
                                         "by up to 100% in supported regions.",
                                    source="MDLE seminar 2014 (alternative development; Bolivia's community-based "
                                           "approach); UNODC 2005")
-    crop_response: float = param(0.3, unit="1/relative income", ge=0, le=20,
+    crop_response: float = param(0.3, unit="1/relative income", ge=0, le=20, plausible=(0.1, 0.45),
                                  help="How strongly households move land toward the more profitable crop "
                                       "(the default gives a supply elasticity near 1).",
                                  source="assumption (logit choice, as in NarcoLogic's farmer model); "
                                         "coca supply elasticities of about 0.3-1 (Moreno-Sanchez et al. 2003)")
-    crop_adjust_rate: float = param(0.02, unit="1/week", ge=0, le=1,
+    crop_adjust_rate: float = param(0.02, unit="1/week", ge=0, le=1, plausible=(0.01, 0.04),
                                     help="Share of the gap to the preferred crop mix closed each week "
                                          "(planting takes months).",
                                     source="assumption: coca matures in 6-12 months")
-    eradication_fear: float = param(6.0, unit="1/probability", ge=0, le=100,
+    eradication_fear: float = param(6.0, unit="1/probability", ge=0, le=100, plausible=(2.0, 12.0),
                                     help="Weight households put on their perceived eradication risk.",
                                     source="assumption; eradication diverts production to other areas "
                                            "(MDLE seminar 2014)")
-    eradication_memory: float = param(0.03, unit="1/week", ge=0, le=1,
+    eradication_memory: float = param(0.03, unit="1/week", ge=0, le=1, plausible=(0.01, 0.1),
                                       help="Weekly decay of perceived eradication risk.",
                                       source="assumption")
     relocation_prob: float = param(0.35, unit="probability", ge=0, le=1,
@@ -183,11 +183,11 @@ class ProductionParams(Group):
     regrowth_weeks: float = param(30.0, unit="weeks", gt=0, le=260,
                                   help="Weeks before an eradicated field is harvested again after replanting.",
                                   source="UNODC Colombia Coca Survey: coca bushes yield 6-12 months after planting")
-    spoilage: float = param(0.01, unit="1/week", ge=0, le=0.5,
+    spoilage: float = param(0.01, unit="1/week", ge=0, le=0.5, plausible=(0.0, 0.03),
                             help="Share of unsold farm stock lost each week.", source="assumption")
     farm_price: float = param(800.0, unit="USD/kg pure", gt=0, le=1e6,
                               help="Initial farm-gate price.", source=PRICE_CHAIN)
-    price_adjustment: float = param(0.015, unit="1/week", ge=0, le=1,
+    price_adjustment: float = param(0.015, unit="1/week", ge=0, le=1, plausible=(0.005, 0.05),
                                     help="Speed at which the farm-gate price moves to clear the market.",
                                     source="assumption")
     relocation_memory: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.02, 0.3),
@@ -214,13 +214,13 @@ class ProductionParams(Group):
 class TraffickingParams(Group):
     """Trafficking organisations: purchases, routes, markups, succession, diversification."""
 
-    organisations: int = param(6, unit="count", ge=1, le=30,
+    organisations: int = param(6, unit="count", ge=1, le=30, plausible=(4, 9),
                                help="Trafficking organisations at the start.",
                                source="assumption; Mexico had 6-9 major DTOs around 2010")
-    members_per_org: int = param(60, unit="people", ge=5, le=2000,
+    members_per_org: int = param(60, unit="people", ge=5, le=2000, plausible=(30, 120),
                                  help="Members per organisation at the start (1 leader, lieutenants, soldiers).",
                                  source="assumption")
-    lieutenants: int = param(4, unit="people", ge=1, le=20,
+    lieutenants: int = param(4, unit="people", ge=1, le=20, plausible=(2, 8),
                              help="Lieutenants per organisation: candidates for succession.",
                              source="assumption")
     export_markup: float = param(3.0, unit="ratio", ge=1, le=20,
@@ -238,10 +238,10 @@ class TraffickingParams(Group):
                                      "the share of its shipments, members and revenue it recently lost to "
                                      "enforcement each week.",
                                 source="Reuter & Kleiman 1986 risks-and-prices model; " + CAULKINS_REUTER)
-    stock_cover_weeks: float = param(3.0, unit="weeks", gt=0, le=52,
+    stock_cover_weeks: float = param(3.0, unit="weeks", gt=0, le=52, plausible=(1.5, 6.0),
                                      help="Weeks of expected sales an organisation keeps in the pipeline.",
                                      source="assumption")
-    route_temperature: float = param(0.15, unit="share of route cost", gt=0, le=10,
+    route_temperature: float = param(0.15, unit="share of route cost", gt=0, le=10, plausible=(0.05, 0.4),
                                      help="Spread of route choice: larger means shipments spread over "
                                           "more routes; smaller means the cheapest route takes almost all.",
                                      source="assumption (NarcoLogic: Magliocca et al. 2019)")
@@ -251,26 +251,26 @@ class TraffickingParams(Group):
     risk_decay: float = param(0.05, unit="1/week", ge=0, le=1,
                               help="Weekly decay of learned interdiction risk.",
                               source="NarcoLogic (Magliocca et al. 2019)")
-    lot_kg: float = param(10.0, unit="kg", gt=0, le=10_000,
+    lot_kg: float = param(10.0, unit="kg", gt=0, le=10_000, plausible=(5.0, 25.0),
                           help="Size of one shipment lot; interdiction catches whole lots.",
                           source="assumption")
-    toll_rate: float = param(0.08, unit="share of value", ge=0, le=1,
+    toll_rate: float = param(0.08, unit="share of value", ge=0, le=1, plausible=(0.03, 0.15),
                              help="Share of cargo value paid to the organisation controlling a transit "
                                   "place ('piso') by others passing through.",
                              source="assumption: the controller of a corridor charges others to use it")
-    span_of_control: int = param(8, unit="places", ge=1, le=10_000,
+    span_of_control: int = param(8, unit="places", ge=1, le=10_000, plausible=(4, 16),
                                  help="Places a leader can control directly; beyond it lieutenants run "
                                       "distant places and may break away.",
                                  source="assumption; Mexico's large cartels fragmented "
                                         "(IDPC 2016 Module 7; MDLE seminar 2013)")
-    fission_rate: float = param(0.1, unit="1/week", ge=0, le=1,
+    fission_rate: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.03, 0.3),
                                 help="Weekly chance of a split per span of control exceeded.",
                                 source="assumption")
-    entry_rate: float = param(0.002, unit="1/week", ge=0, le=1,
+    entry_rate: float = param(0.002, unit="1/week", ge=0, le=1, plausible=(0.0005, 0.005),
                               help="Weekly chance that a new local group forms in a thinly held town or "
                                    "neighbourhood (at mean deprivation; more where deprivation is higher).",
                               source="assumption; Prieto-Curiel et al. 2023 (groups recruit locally)")
-    entry_size: int = param(10, unit="members", ge=2, le=1000,
+    entry_size: int = param(10, unit="members", ge=2, le=1000, plausible=(5, 20),
                             help="Members of a newly formed local group.", source="assumption")
     splinters: int = param(2, unit="count", ge=2, le=4,
                            help="Groups an organisation splits into when succession fails.",
@@ -279,7 +279,7 @@ class TraffickingParams(Group):
                                 help="Share of revenue an organisation spends on members' wages; sets "
                                      "how many members it can keep.",
                                 source="Levitt & Venkatesh 2000 (gang finances: wages a large share)")
-    soldier_wage: float = param(400.0, unit="USD/week", ge=0, le=100_000,
+    soldier_wage: float = param(400.0, unit="USD/week", ge=0, le=100_000, plausible=(200.0, 800.0),
                                 help="Weekly cost of one member.",
                                 source="assumption: several times the local minimum wage")
     recruitment: float = param(0.02, unit="1/week", ge=0, le=1,
@@ -290,7 +290,7 @@ class TraffickingParams(Group):
                                    help="Revenue below this share of its 6-month average pushes an "
                                         "organisation into extortion and kidnapping.",
                                    source="IDPC 2016 Module 7: Mexico 2007-2010 kidnapping +188%, extortion +100%")
-    bribe_share: float = param(0.05, unit="share of revenue", ge=0, le=1,
+    bribe_share: float = param(0.05, unit="share of revenue", ge=0, le=1, plausible=(0.02, 0.1),
                                help="Share of revenue an organisation offers in bribes to police.",
                                source="assumption; bribery of officials and police (Chatham House 2012; "
                                      "CICAD side event 2014)")
@@ -366,13 +366,13 @@ class TraffickingParams(Group):
 class RetailParams(Group):
     """Dealers: wholesale purchases, retail prices and purity, sales modes, replacement."""
 
-    dealers_per_1000_users: float = param(30.0, unit="dealers/1000 users", gt=0, le=1000,
+    dealers_per_1000_users: float = param(30.0, unit="dealers/1000 users", gt=0, le=1000, plausible=(15.0, 60.0),
                                           help="Retail dealers per thousand users.",
                                           source="assumption; Caulkins 1997 (a dealer serves tens of customers)")
     retail_markup: float = param(4.5, unit="ratio", ge=1, le=20,
                                  help="Retail price per pure kg over the wholesale price after the border.",
                                  source=CAULKINS_REUTER + ": retail per pure gram 4-10× the kilo price")
-    cover_weeks: float = param(2.0, unit="weeks", gt=0, le=26,
+    cover_weeks: float = param(2.0, unit="weeks", gt=0, le=26, plausible=(1.0, 4.0),
                                help="Weeks of sales a dealer keeps in stock.", source="assumption")
     purity: float = param(0.6, unit="share pure", gt=0, le=1,
                           help="Street purity when supply is normal.",
@@ -380,10 +380,10 @@ class RetailParams(Group):
     purity_response: float = param(0.6, unit="elasticity", ge=0, le=5,
                                    help="How much dealers cut purity when stock is short.",
                                    source="Degenhardt et al. 2005 (purity fell during the heroin drought)")
-    open_air_share: float = param(0.45, unit="share of dealers", ge=0, le=1,
+    open_air_share: float = param(0.45, unit="share of dealers", ge=0, le=1, plausible=(0.35, 0.55),
                                   help="Dealers selling in open-air street markets.",
                                   source="assumption; MDLE seminar 2013 (High Point's open-air markets)")
-    indoor_share: float = param(0.35, unit="share of dealers", ge=0, le=1,
+    indoor_share: float = param(0.35, unit="share of dealers", ge=0, le=1, plausible=(0.25, 0.4),
                                 help="Dealers selling indoors (houses, bars).", source="assumption")
     online_share: float = param(0.05, unit="share of dealers", ge=0, le=1,
                                 help="Dealers selling on the dark net with postal or courier delivery. "
@@ -392,17 +392,17 @@ class RetailParams(Group):
     open_air_visibility: float = param(1.0, unit="relative", ge=0, le=5,
                                        help="Exposure to street arrests of an open-air dealer.",
                                        source="assumption (reference)")
-    indoor_visibility: float = param(0.35, unit="relative", ge=0, le=5,
+    indoor_visibility: float = param(0.35, unit="relative", ge=0, le=5, plausible=(0.2, 0.5),
                                      help="Exposure to street arrests of an indoor dealer.",
                                      source="assumption; MDLE seminar 2013 (indoor sales)")
-    delivery_visibility: float = param(0.25, unit="relative", ge=0, le=5,
+    delivery_visibility: float = param(0.25, unit="relative", ge=0, le=5, plausible=(0.1, 0.4),
                                        help="Exposure to street arrests of a delivery dealer.",
                                        source="assumption; MDLE seminar 2013 (sales by delivery)")
     online_visibility: float = param(0.08, unit="relative", ge=0, le=5,
                                      help="Exposure to street arrests of an online vendor.",
                                      source="MDLE seminar 2014: dark-net markets disperse and adapt, which makes them "
                                             "hard to police")
-    replacement_rate: float = param(0.5, unit="1/week", ge=0, le=1,
+    replacement_rate: float = param(0.5, unit="1/week", ge=0, le=1, plausible=(0.25, 0.8),
                                     help="Share of dealer vacancies filled per week at mean deprivation; "
                                          "scales with the local labour pool.",
                                     source="assumption: within weeks; low-level sellers 'can easily be replaced' "
@@ -411,7 +411,7 @@ class RetailParams(Group):
                                   help="Chance a vacancy left by an arrested dealer is filled by a rival "
                                        "organisation's recruit.",
                                   source="Werb et al. 2011: enforcement disrupts market equilibria")
-    dealer_violence: float = param(0.5, unit="0-1", ge=0, le=1,
+    dealer_violence: float = param(0.5, unit="0-1", ge=0, le=1, plausible=(0.3, 0.7),
                                    help="Mean propensity of dealers to use violence in disputes "
                                         "(individuals vary around it).",
                                    source="assumption")
@@ -506,43 +506,43 @@ class DemandParams(Group):
     prevalence: float = param(0.02, unit="share of population", ge=0, le=0.5,
                               help="Past-year users at the start.",
                               source="UNODC World Drug Report: past-year cocaine use in the Americas 1-2%")
-    dependent_share: float = param(0.25, unit="share of users", ge=0, le=1,
+    dependent_share: float = param(0.25, unit="share of users", ge=0, le=1, plausible=(0.15, 0.35),
                                    help="Dependent users among users at the start.",
                                    source="assumption; about a quarter of past-year cocaine users "
                                           "are dependent (UNODC World Drug Report)")
-    grams_occasional: float = param(0.15, unit="g pure/week", ge=0, le=100,
+    grams_occasional: float = param(0.15, unit="g pure/week", ge=0, le=100, plausible=(0.075, 0.3),
                                     help="Weekly consumption of an occasional user at the reference price.",
                                     source="assumption; Kilmer et al. 2014 (RAND What America's users spend)")
     grams_dependent: float = param(1.0, unit="g pure/week", ge=0, le=100,
                                    help="Weekly consumption of a dependent user at the reference price.",
                                    source="Kilmer et al. 2014: heavy users account for most consumption")
-    elasticity: float = param(-0.5, unit="elasticity", ge=-3, le=0,
+    elasticity: float = param(-0.5, unit="elasticity", ge=-3, le=0, plausible=(-1.0, -0.25),
                               help="Price elasticity of demand.",
                               source="assumption within published estimates (Gallet 2014 meta-analysis); "
                                      "about −0.5 for cocaine (OAS 2013)")
     reference_price: float = param(110_000.0, unit="USD/kg pure", gt=0, le=1e7,
                                    help="Retail price at which users consume their reference amounts.",
                                    source=PRICE_CHAIN)
-    initiation: float = param(0.00016, unit="1/week", ge=0, le=0.1,
+    initiation: float = param(0.00016, unit="1/week", ge=0, le=0.1, plausible=(0.0001, 0.00025),
                               help="Weekly chance a non-user starts, when supply is normal.",
                               source=CALIBRATED + "stable prevalence (initiation balances cessation)")
-    cessation: float = param(0.01, unit="1/week", ge=0, le=1,
+    cessation: float = param(0.01, unit="1/week", ge=0, le=1, plausible=(0.005, 0.018),
                              help="Weekly chance an occasional user stops.",
                              source="assumption: about 40% of past-year users stop within a year")
     progression: float = param(0.0012, unit="1/week", ge=0, le=1,
                                help="Weekly chance an occasional user becomes dependent.",
                                source="Wagner & Anthony 2002: ~5-6% of users dependent within 2 years")
-    remission: float = param(0.002, unit="1/week", ge=0, le=1,
+    remission: float = param(0.002, unit="1/week", ge=0, le=1, plausible=(0.001, 0.005),
                              help="Weekly chance a dependent user stops without treatment.",
                              source="assumption")
-    treatment_seeking: float = param(0.008, unit="1/week", ge=0, le=1,
+    treatment_seeking: float = param(0.008, unit="1/week", ge=0, le=1, plausible=(0.004, 0.016),
                                      help="Weekly chance a dependent user seeks treatment when every place is "
                                           "free (scaled by the share of places free: waiting lists deter).",
                                      source="assumption: about a fifth of dependent users enter "
                                             "treatment each year (UNODC World Drug Report)")
-    treatment_weeks: float = param(16.0, unit="weeks", gt=0, le=520,
+    treatment_weeks: float = param(16.0, unit="weeks", gt=0, le=520, plausible=(8.0, 26.0),
                                    help="Mean length of a treatment episode.", source="assumption")
-    treatment_success: float = param(0.4, unit="probability", ge=0, le=1,
+    treatment_success: float = param(0.4, unit="probability", ge=0, le=1, plausible=(0.3, 0.6),
                                      help="Chance a finished treatment episode ends in abstinence.",
                                      source="assumption; NIDA: relapse rates 40-60%")
     shortage_initiation: float = param(1.0, unit="elasticity", ge=0, le=10,
@@ -576,38 +576,38 @@ class DemandParams(Group):
 class PoliceParams(Group):
     """Police: budget, productivity of each activity, intelligence, corruption."""
 
-    budget: float = param(1_500_000.0, unit="USD/week", ge=0, le=1e9,
+    budget: float = param(1_500_000.0, unit="USD/week", ge=0, le=1e9, plausible=(1_000_000.0, 2_000_000.0),
                           help="Weekly police budget for drug-market work; the same in every preset "
                                "unless it says otherwise.",
                           source="assumption: about 1,000 officer-equivalents")
-    officer_week_cost: float = param(1500.0, unit="USD/officer-week", gt=0, le=1e6,
+    officer_week_cost: float = param(1500.0, unit="USD/officer-week", gt=0, le=1e6, plausible=(1000.0, 2500.0),
                                      help="Cost of one officer-week including overheads.",
                                      source="assumption")
-    street_arrest_rate: float = param(0.08, unit="arrests/officer-week", ge=0, le=10,
+    street_arrest_rate: float = param(0.08, unit="arrests/officer-week", ge=0, le=10, plausible=(0.05, 0.15),
                                       help="Dealer arrests per officer-week against fully visible dealers "
                                            "at trust 0.4.",
                                       source=CALIBRATED + "prison population 100-400/100k (" + PRISON_LIST + ")")
-    user_arrest_rate: float = param(0.6, unit="arrests/officer-week", ge=0, le=20,
+    user_arrest_rate: float = param(0.6, unit="arrests/officer-week", ge=0, le=20, plausible=(0.3, 1.2),
                                     help="Possession arrests per officer-week.",
                                     source="assumption")
-    investigation_rate: float = param(0.004, unit="arrests/officer-week", ge=0, le=10,
+    investigation_rate: float = param(0.004, unit="arrests/officer-week", ge=0, le=10, plausible=(0.002, 0.008),
                                       help="Members (lieutenants and soldiers) arrested per officer-week "
                                            "of investigation at trust 0.4.",
                                       source="assumption")
-    hvt_rate: float = param(0.0004, unit="1/officer-week", ge=0, le=1,
+    hvt_rate: float = param(0.0004, unit="1/officer-week", ge=0, le=1, plausible=(0.0002, 0.0008),
                             help="Weekly chance of capturing a given leader per officer-week of "
                                  "high-value targeting, at trust 0.4.",
                             source="assumption; Mexico captured or killed 25 of 37 top targets in 2009-2012")
-    interdiction_rate: float = param(0.0006, unit="probability/officer-week", ge=0, le=1,
+    interdiction_rate: float = param(0.0006, unit="probability/officer-week", ge=0, le=1, plausible=(0.0003, 0.0012),
                                      help="Extra chance of catching a lot on a route segment per officer-week "
                                           "deployed on it.",
                                      source=CALIBRATED + "seizures of about a fifth of flows")
-    eradication_rate: float = param(0.02, unit="ha/officer-week", ge=0, le=100,
+    eradication_rate: float = param(0.02, unit="ha/officer-week", ge=0, le=100, plausible=(0.01, 0.04),
                                     help="Hectares of crop eradicated per officer-week (including the "
                                          "security and logistics an eradication team needs).",
                                     source="assumption; Colombia's manual eradication needs large "
                                            "protected teams")
-    call_in_rate: float = param(0.1, unit="call-ins/officer-week", ge=0, le=10,
+    call_in_rate: float = param(0.1, unit="call-ins/officer-week", ge=0, le=10, plausible=(0.05, 0.2),
                                 help="Dealers or members called in and warned per officer-week of "
                                      "focused deterrence.",
                                 source="assumption; Kennedy 2011 (Operation Ceasefire call-ins)")
@@ -616,15 +616,15 @@ class PoliceParams(Group):
                                         help="Rise in the trust a place supports per officer-week of "
                                              "community policing per week per 100k residents.",
                                         source="assumption; MDLE seminar 2014 (Rio's pacification units)")
-    aml_seizure_rate: float = param(600.0, unit="USD/officer-week", ge=0, le=1e7,
+    aml_seizure_rate: float = param(600.0, unit="USD/officer-week", ge=0, le=1e7, plausible=(200.0, 1500.0),
                                     help="Criminal revenue seized per officer-week of anti-money-laundering.",
                                     source="assumption; CICAD side event 2014: one jailed for money laundering per "
                                            "3,000 jailed for drug crimes")
-    bribe_saturation: float = param(3000.0, unit="USD/week", gt=0, le=1e8,
+    bribe_saturation: float = param(3000.0, unit="USD/week", gt=0, le=1e8, plausible=(1000.0, 10_000.0),
                                     help="Weekly bribe money at which an organisation buys off half of the "
                                          "corrupt officers acting against it.",
                                     source="assumption")
-    clearance_rate: float = param(0.01, unit="cleared/officer-week", ge=0, le=10,
+    clearance_rate: float = param(0.01, unit="cleared/officer-week", ge=0, le=10, plausible=(0.005, 0.02),
                                   help="Homicides cleared per officer-week of reactive investigation "
                                        "at trust 0.4.",
                                   source="assumption: Latin American clearance rates are low")
@@ -799,30 +799,32 @@ BUDGET_SHARES = (
 class JusticeParams(Group):
     """Sentencing, prison, release and re-offending."""
 
-    custody_user: float = param(0.15, unit="probability", ge=0, le=1,
+    custody_user: float = param(0.15, unit="probability", ge=0, le=1, plausible=(0.05, 0.3),
                                 help="Chance an arrested user is sent to prison.", source="assumption")
-    custody_dealer: float = param(0.6, unit="probability", ge=0, le=1,
+    custody_dealer: float = param(0.6, unit="probability", ge=0, le=1, plausible=(0.4, 0.8),
                                   help="Chance an arrested dealer is sent to prison.", source="assumption")
-    custody_trafficker: float = param(0.85, unit="probability", ge=0, le=1,
+    custody_trafficker: float = param(0.85, unit="probability", ge=0, le=1, plausible=(0.7, 0.95),
                                       help="Chance an arrested organisation member is sent to prison.",
                                       source="assumption")
-    custody_violent: float = param(0.9, unit="probability", ge=0, le=1,
+    custody_violent: float = param(0.9, unit="probability", ge=0, le=1, plausible=(0.75, 1.0),
                                    help="Chance a cleared homicide leads to prison.", source="assumption")
     sentence_user: float = param(26.0, unit="weeks", gt=0, le=2600, help="Mean time served by a user.",
+                                 plausible=(13.0, 52.0),
                                  source="assumption")
     sentence_dealer: float = param(78.0, unit="weeks", gt=0, le=2600, help="Mean time served by a dealer.",
+                                   plausible=(52.0, 156.0),
                                    source="assumption")
-    sentence_trafficker: float = param(260.0, unit="weeks", gt=0, le=2600,
+    sentence_trafficker: float = param(260.0, unit="weeks", gt=0, le=2600, plausible=(156.0, 520.0),
                                        help="Mean time served by an organisation member.",
                                        source="assumption")
     sentence_leader: float = param(520.0, unit="weeks", gt=0, le=2600, plausible=(260.0, 1040.0),
                                    help="Mean time served by a captured leader.",
                                    source="assumption: leaders are sentenced for the organisation's crimes")
-    sentence_violent: float = param(520.0, unit="weeks", gt=0, le=2600,
+    sentence_violent: float = param(520.0, unit="weeks", gt=0, le=2600, plausible=(260.0, 1040.0),
                                     help="Mean time served for a homicide.", source="assumption")
-    prison_cost_week: float = param(250.0, unit="USD/prisoner-week", ge=0, le=1e5,
+    prison_cost_week: float = param(250.0, unit="USD/prisoner-week", ge=0, le=1e5, plausible=(100.0, 500.0),
                                     help="Cost of one prisoner for one week.", source="assumption")
-    initial_prison_rate: float = param(150.0, unit="per 100k", ge=0, le=2000,
+    initial_prison_rate: float = param(150.0, unit="per 100k", ge=0, le=2000, plausible=(100.0, 300.0),
                                        help="Prison population at the start.",
                                        source=CALIBRATED + "the baseline's own steady state, within the 98-376 "
                                               "per 100k of the " + PRISON_LIST)
@@ -885,10 +887,10 @@ class ViolenceParams(Group):
                                 help="Weekly chance that two rival organisations fight over a place "
                                      "on their border, at reference value and full parity.",
                                 source=CALIBRATED + "about 22 homicides per 100k per year (" + UNODC_HOMICIDE + ")")
-    incidents_per_contest: float = param(3.0, unit="incidents", gt=0, le=100,
+    incidents_per_contest: float = param(3.0, unit="incidents", gt=0, le=100, plausible=(1.5, 5.0),
                                          help="Mean violent incidents in one week of a contest.",
                                          source="assumption")
-    lethality: float = param(0.35, unit="deaths/incident", ge=0, le=5,
+    lethality: float = param(0.35, unit="deaths/incident", ge=0, le=5, plausible=(0.2, 0.5),
                              help="Deaths per violent incident with firearms fully available.",
                              source="assumption; firearms ≈ two-thirds of homicides "
                                     "(UNODC Global Study on Homicide 2013)")
@@ -897,11 +899,11 @@ class ViolenceParams(Group):
                                          "drug value (profits bring violence).",
                                     source="Chatham House 2012 (the hourglass); IDPC 2016 Module 7 (higher profits, "
                                            "more violence); Castillo, Mejía & Restrepo 2020")
-    reference_value: float = param(95_000.0, unit="USD/week", gt=0, le=1e12,
+    reference_value: float = param(95_000.0, unit="USD/week", gt=0, le=1e12, plausible=(60_000.0, 150_000.0),
                                    help="Drug business at a place (flows, tolls, farm and retail sales) at which "
                                         "the contest rate equals contest_rate.",
                                    source=CALIBRATED + "the contest rate at the mean value of places in the baseline")
-    reference_sales: float = param(1_400.0, unit="USD/week", gt=0, le=1e9,
+    reference_sales: float = param(1_400.0, unit="USD/week", gt=0, le=1e9, plausible=(900.0, 2200.0),
                                    help="Weekly retail sales per dealer at which the dispute rate equals "
                                         "dispute_rate.",
                                    source=CALIBRATED + "the dispute rate at the baseline's mean sales per dealer")
@@ -929,25 +931,25 @@ class ViolenceParams(Group):
                                          "onto a vacated street corner.",
                                     source="Werb et al. 2011 (enforcement disrupts market equilibria); "
                                            "Prieto-Curiel et al. 2023")
-    dispute_lethality: float = param(0.2, unit="deaths/dispute", ge=0, le=5,
+    dispute_lethality: float = param(0.2, unit="deaths/dispute", ge=0, le=5, plausible=(0.1, 0.35),
                                      help="Deaths per dealer dispute with firearms fully available.",
                                      source="assumption")
     extortion_rate: float = param(0.003, unit="1/week per business", ge=0, le=1,
                                   help="Weekly extortion attempts per exposed business by a diversifying "
                                        "organisation.",
                                   source="IDPC 2016 Module 7: extortion +100% in Mexico 2007-2010")
-    businesses_per_1000: float = param(20.0, unit="per 1000 people", ge=0, le=1000,
+    businesses_per_1000: float = param(20.0, unit="per 1000 people", ge=0, le=1000, plausible=(10.0, 40.0),
                                        help="Small businesses exposed to extortion.", source="assumption")
-    extortion_lethality: float = param(0.01, unit="deaths/extortion", ge=0, le=1,
+    extortion_lethality: float = param(0.01, unit="deaths/extortion", ge=0, le=1, plausible=(0.003, 0.03),
                                        help="Deaths per extortion or kidnapping event.", source="assumption")
     vigilantism: float = param(0.02, unit="incidents/week", ge=0, le=10,
                                help="Vigilante incidents per week in a place with no trust and heavy "
                                     "extortion.", source="IDPC 2016 Module 7 (vigilante self-defence groups in Mexico)")
-    background_homicides: float = param(2.0, unit="per 100k/year", ge=0, le=100,
+    background_homicides: float = param(2.0, unit="per 100k/year", ge=0, le=100, plausible=(1.0, 5.0),
                                         help="Homicides unrelated to drug markets.",
                                         source="assumption: Western European level "
                                                "(UNODC Global Study on Homicide 2013)")
-    service_uptake: float = param(0.15, unit="probability", ge=0, le=1,
+    service_uptake: float = param(0.15, unit="probability", ge=0, le=1, plausible=(0.05, 0.3),
                                   help="Chance a called-in dealer takes up the offer of services and leaves "
                                        "the trade.",
                                   source="assumption; Kennedy 2011")
@@ -1043,54 +1045,55 @@ class HarmParams(Group):
                                    help="Extra overdose risk per unit share of local dealers removed this week "
                                         "(users switch to unknown supply).",
                                    source="Ray et al. 2023 (seizures followed by overdose spikes)")
-    naloxone_coverage: float = param(0.05, unit="share of overdoses", ge=0, le=1,
+    naloxone_coverage: float = param(0.05, unit="share of overdoses", ge=0, le=1, plausible=(0.0, 0.15),
                                      help="Share of overdoses witnessed by someone carrying naloxone.",
                                      source="assumption")
     naloxone_efficacy: float = param(0.8, unit="probability", ge=0, le=1,
                                      help="Chance naloxone reverses a witnessed fatal overdose.",
                                      source="WHO 2014 community management of opioid overdose")
-    injecting_share: float = param(0.2, unit="share of dependent users", ge=0, le=1,
+    injecting_share: float = param(0.2, unit="share of dependent users", ge=0, le=1, plausible=(0.1, 0.35),
                                    help="Dependent users who inject.", source="assumption")
-    sharing_infection: float = param(0.001, unit="1/week", ge=0, le=1,
+    sharing_infection: float = param(0.001, unit="1/week", ge=0, le=1, plausible=(0.0005, 0.005),
                                      help="Weekly chance a person who injects without clean equipment is infected.",
                                      source="assumption: HCV incidence among people who inject of 10-30 per 100 "
                                             "person-years")
-    syringe_coverage: float = param(0.1, unit="share of injectors", ge=0, le=1,
+    syringe_coverage: float = param(0.1, unit="share of injectors", ge=0, le=1, plausible=(0.05, 0.25),
                                     help="Injectors reached by syringe programmes.", source="assumption")
     syringe_efficacy: float = param(0.6, unit="0-1", ge=0, le=1,
                                     help="Fall in infection risk for those reached.",
                                     source="WHO 2004; Aspinall et al. 2014 (~ -58% HIV)")
-    treatment_capacity: float = param(60.0, unit="places per 100k", ge=0, le=5000,
+    treatment_capacity: float = param(60.0, unit="places per 100k", ge=0, le=5000, plausible=(30.0, 100.0),
                                       help="Treatment places.", source="assumption")
-    trust_adjustment: float = param(0.02, unit="1/week", ge=0, le=1,
+    trust_adjustment: float = param(0.02, unit="1/week", ge=0, le=1, plausible=(0.01, 0.05),
                                     help="Weekly share of the gap between trust and the level current "
                                          "conditions support that is closed.",
                                     source="assumption: trust follows conditions over months")
     trust_loss_violence: float = param(0.0025, unit="trust per homicide/100k/year", ge=0, le=1,
+                                       plausible=(0.001, 0.005),
                                        help="Fall in the trust a place supports per homicide per 100k "
                                             "residents per year there.",
                                        source="assumption; CICAD side event 2014 (insecurity erodes trust in "
                                               "institutions)")
-    trust_loss_arrests: float = param(0.004, unit="trust per arrest/10k/year", ge=0, le=1,
+    trust_loss_arrests: float = param(0.004, unit="trust per arrest/10k/year", ge=0, le=1, plausible=(0.002, 0.008),
                                       help="Fall in supported trust per user or street arrest per 10k "
                                            "residents per year.",
                                       source="assumption; MDLE seminar 2013 (drug-market policing erodes police "
                                              "legitimacy)")
-    trust_loss_corruption: float = param(0.1, unit="trust at full corruption", ge=0, le=1,
+    trust_loss_corruption: float = param(0.1, unit="trust at full corruption", ge=0, le=1, plausible=(0.05, 0.2),
                                          help="Fall in supported trust when every officer is corrupt "
                                               "(scaled by the share who are, and by collusion).",
                                          source="assumption; Chatham House 2012; CICAD side event 2014 (corruption "
                                                 "increases distrust)")
-    weight_infection: float = param(0.25, unit="death-equivalents", ge=0, le=10,
+    weight_infection: float = param(0.25, unit="death-equivalents", ge=0, le=10, plausible=(0.1, 0.5),
                                     help="Weight of a new infection in the harm index.",
                                     source="assumption; GBD disability weights for HIV/HCV")
-    weight_incarceration: float = param(0.05, unit="death-equivalents", ge=0, le=10,
+    weight_incarceration: float = param(0.05, unit="death-equivalents", ge=0, le=10, plausible=(0.01, 0.1),
                                         help="Weight of a prison admission in the harm index.",
                                         source="assumption")
-    weight_extortion: float = param(0.01, unit="death-equivalents", ge=0, le=10,
+    weight_extortion: float = param(0.01, unit="death-equivalents", ge=0, le=10, plausible=(0.005, 0.03),
                                     help="Weight of an extortion or kidnapping event in the harm index.",
                                     source="assumption")
-    fear_adjustment: float = param(0.05, unit="1/week", ge=0, le=1,
+    fear_adjustment: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.02, 0.1),
                                    help="Weekly share of the gap between fear and what current violence "
                                         "and extortion justify that is closed.",
                                    source="assumption")

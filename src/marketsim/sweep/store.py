@@ -53,13 +53,15 @@ class SweepStore:
     """A sweep's output directory: the spec, the manifest, one file per run, consolidated tables.
 
     A run is finished when the manifest's last line for it says ok and its Parquet file opens
-    and holds that run's id on each of the sweep's weeks. Files appear atomically (temporary
+    and holds that run's id on each of the sweep's weeks (or, for a store of other per-run
+    tables, ``weekly=False``, on every row of a table that is not empty). Files appear atomically (temporary
     file, fsync, rename) and every manifest line is fsynced before the next run is recorded, so a
     sweep killed at any moment resumes without losing or repeating a run.
     """
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, weekly: bool = True):
         self.root = Path(root)
+        self.weekly = weekly
         self.spec_file = self.root / "spec.json"
         self.manifest = self.root / "manifest.jsonl"
         self.runs = self.root / "runs"
@@ -195,13 +197,15 @@ class SweepStore:
                 if entry["status"] == "ok" and self.holds_run(run_id, steps)}
 
     def holds_run(self, run_id: str, steps: int) -> bool:
-        """Whether the run's file opens and holds that run's id on each of ``steps`` weeks."""
+        """Whether the run's file opens and holds that run's id on each of ``steps`` weeks (on
+        every row, for a store that is not ``weekly``)."""
         try:
             table = pq.read_table(self.run_file(run_id), columns=["run_id", "step"])
         except (OSError, ValueError, pa.ArrowException):
             return False
-        return (table.num_rows == steps and pc.all(pc.equal(table["run_id"], run_id)).as_py() is True
-                and table["step"].to_pylist() == list(range(1, steps + 1)))
+        if table.num_rows == 0 or pc.all(pc.equal(table["run_id"], run_id)).as_py() is not True:
+            return False
+        return not self.weekly or table["step"].to_pylist() == list(range(1, steps + 1))
 
     def open_manifest(self) -> ManifestWriter:
         """An appender for manifest lines."""

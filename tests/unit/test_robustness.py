@@ -1,5 +1,6 @@
 """The robustness analysis (experiments/robustness.py) end to end on a tiny design — 4 points, the arms
-of two facts and three policies, 1 seed, 60 weeks after an 8-week burn-in — and its verdicts and rankings on made-up numbers.
+of two facts and three policies, 1 seed, 60 weeks after an 8-week burn-in — and its verdicts and
+rankings on made-up numbers.
 
 The pipeline test really runs the simulations, stores them, resumes from the store, analyses and writes
 the report; it checks the structure and the arithmetic of every output, not the model's findings.

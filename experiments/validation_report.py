@@ -2,11 +2,16 @@
 ablation of the mechanisms each rests on.
 
 Run: make validation   (or: python experiments/validation_report.py [--seeds 20] [--steps 520])
+
+The measured results are kept in out/validation/, named after the model's source digest and the
+design, so rewriting the report's text (or the reasons in validation_gaps.py) does not run the
+simulations again; a changed model measures afresh.
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import time
 from datetime import date
@@ -21,7 +26,6 @@ from marketsim.validation import (
     BASELINE,
     CHANGES,
     FACTS,
-    GAPS,
     MIN_AGREEMENT,
     REPORT_SEEDS,
     STEPS,
@@ -33,6 +37,7 @@ from marketsim.validation import (
     results_table,
     source_digest,
 )
+from marketsim.validation_gaps import GAPS
 
 CALIBRATION = (
     # (metric, target, low, high, source)
@@ -48,6 +53,8 @@ CALIBRATION = (
 )
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+RESULTS = Path("out") / "validation"
+"""Where measured results are kept (relative to the working directory, as every output under out/)."""
 
 
 def expected(row: pd.Series, fact: object) -> str:
@@ -64,6 +71,25 @@ def expected(row: pd.Series, fact: object) -> str:
     return text
 
 
+def measured(args: argparse.Namespace) -> tuple[dict, dict, pd.DataFrame, float]:
+    """The facts, their ablations and the baseline's summaries, with the minutes they took: from
+    the results kept for these sources and this design, or run now (and kept)."""
+    kept = RESULTS / f"{source_digest()}-seeds{args.seeds}-weeks{args.steps}-burn{args.burn_in}.pickle"
+    if kept.is_file():
+        print(f"Using the results measured earlier for these sources: {kept}")
+        return pickle.loads(kept.read_bytes())
+    started = time.perf_counter()
+    options = {"seeds": args.seeds, "steps": args.steps, "burn_in": args.burn_in, "workers": args.workers,
+               "progress": True}
+    results = evaluate(FACTS, **options)
+    ablations = evaluate(FACTS, ablation=True, **options)
+    baseline = arm_summaries({BASELINE}, **options)
+    outcome = results, ablations, baseline, (time.perf_counter() - started) / 60
+    with atomic_path(kept) as temporary:
+        temporary.write_bytes(pickle.dumps(outcome))
+    return outcome
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=REPORT_SEEDS)
@@ -71,13 +97,7 @@ def main() -> int:
     parser.add_argument("--burn-in", type=int, default=BURN_IN)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    started = time.perf_counter()
-    options = {"seeds": args.seeds, "steps": args.steps, "burn_in": args.burn_in, "workers": args.workers,
-               "progress": True}
-    results = evaluate(FACTS, **options)
-    ablations = evaluate(FACTS, ablation=True, **options)
-    baseline = arm_summaries({BASELINE}, **options)
-    minutes = (time.perf_counter() - started) / 60
+    results, ablations, baseline, minutes = measured(args)
     table = results_table(results)
     figures = DOCS / "figures" / "validation"
     lines = [
@@ -129,7 +149,7 @@ def main() -> int:
                          f"| {result.agreement:.0%} | {'yes' if ablation_removes(result) else '**no**'} |")
     lines += ["", "## Does not hold yet", "",
               "Every comparison above that does not hold, and every ablation that does not remove its effect, "
-              "with what we understand of why (`GAPS` in `src/marketsim/validation.py`; the behaviour tests mark "
+              "with what we understand of why (`GAPS` in `src/marketsim/validation_gaps.py`; the behaviour tests mark "
               "these as strict expected failures, so a gap that closes is noticed):", ""]
     misses = [("fact", r) for rs in results.values() for r in rs if not r.holds]
     misses += [("ablation", r) for rs in ablations.values() for r in rs if not ablation_removes(r)]

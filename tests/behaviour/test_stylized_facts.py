@@ -7,7 +7,7 @@ lock (the pattern pytest-xdist documents for session fixtures). Verdicts are tho
 marketsim.validation: the expected direction in at least 80% of pairs, a 95% CI that excludes zero,
 and the literature's band where it gives one ("similar": the CI of the relative change within the
 tolerance both ways). Deterministic for the fixed seeds. The comparisons that do not hold yet are
-listed, with the reason, in marketsim.validation.GAPS and reported in docs/validation.md: here they
+listed, with the reason, in marketsim.validation_gaps.GAPS and reported in docs/validation.md: here they
 are strict expected failures, so a gap that closes is noticed too.
 """
 
@@ -16,7 +16,8 @@ import pickle
 import pytest
 from filelock import FileLock
 
-from marketsim.validation import FACTS, GAPS, ablation_removes, evaluate
+from marketsim.validation import FACTS, ablation_removes, evaluate
+from marketsim.validation_gaps import GAPS
 
 pytestmark = pytest.mark.slow
 SEEDS = 8

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DEMO_STAMP := $(VENV)/.demo-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test fuzz lint update-baseline bench docs site validation clean
+.PHONY: demo test fuzz lint update-baseline bench docs site validation crackdown clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ site: $(STAMP)  ## build the documentation site into site/ (notebooks executed, 
 
 validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md and its figures
 	$(PY) experiments/validation_report.py
+
+crackdown: $(STAMP)  ## a local crackdown: displacement or diffusion of benefits; rewrite docs/local_crackdown.md
+	$(PY) experiments/local_crackdown.py
 
 clean:
 	rm -rf $(VENV) out build dist site .cache .pytest_cache .ruff_cache

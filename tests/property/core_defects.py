@@ -165,14 +165,6 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         "none: say in each definition when the price is missing",
         r"(retail_price|wholesale_price) = nan .* definition does not allow", {"policy.legal_share": 1.0},
         seed=1, weeks=2),
-    CoreDefect(
-        "rounding leaves flows of −1e-17 kg",
-        "sim/communities.py:116 (consumed_kg) and the seizures recorded in sim/retail.py:226 are sums of float "
-        "differences that can end a hair below 0",
-        "none: clip flows at 0",
-        r"(consumption_kg|seizures_kg) = -\S+e-\d+ in week \d+ is negative",
-        {"harm.overdose_rate": 0.0, "police.interdiction_rate": 0.53, "trafficking.entry_rate": 0.54},
-        seed=1522551972, weeks=7),
 )
 
 

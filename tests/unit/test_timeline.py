@@ -16,7 +16,8 @@ import marketsim as ms
 from marketsim.cli.main import app
 from marketsim.config.timeline import parse_events
 
-SMALL = {"world.producers": 600, "world.neighbourhoods": 12}
+SMALL = {"world.producers": 2250, "world.neighbourhoods": 12}
+"""A smaller city, with producers in proportion (so that supply meets demand)."""
 WEEKS = 40
 
 
@@ -253,7 +254,7 @@ def test_interdiction_and_eradication_aimed_by_place_kind_and_region() -> None:
 def test_the_command_line_takes_a_schedule_and_events_and_writes_every_table(tmp_path: Path) -> None:
     out = tmp_path / "run.csv"
     result = CliRunner().invoke(app, [
-        "run", "baseline", "--steps", "30", "--burn-in", "0", "--set", "world.producers=600",
+        "run", "baseline", "--steps", "30", "--burn-in", "0", "--set", "world.producers=2250",
         "--at", "10-20:policy.street_share=0.45", "--at", "15:policy.targets={street=['most_violent:2']}",
         "--event", '{week=12, kind="seizure", where="border", share=0.5}', "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -261,7 +262,7 @@ def test_the_command_line_takes_a_schedule_and_events_and_writes_every_table(tmp
     assert events.query("kind == 'policy_change'").week.tolist() == [10, 15, 21]
     assert events.query("kind == 'shock'").week.tolist() == [12]
     assert len(pd.read_csv(tmp_path / "run_places.csv")) == 30 * len(ms.DrugMarketModel(
-        "baseline", seed=1, overrides={"world.producers": 600}).places.names)
+        "baseline", seed=1, overrides={"world.producers": 2250}).places.names)
 
 
 def test_the_command_line_names_a_malformed_at_or_event() -> None:
@@ -276,7 +277,7 @@ def test_the_command_line_names_a_malformed_at_or_event() -> None:
 # -- sweeps ------------------------------------------------------------------------------------------
 def test_a_sweep_varies_a_schedules_week_and_an_events_size(tmp_path: Path) -> None:
     scenario = tmp_path / "shock.toml"
-    scenario.write_text('extends = "baseline"\n[world]\nproducers = 600\n[[schedule]]\nweek = 10\n'
+    scenario.write_text('extends = "baseline"\n[world]\nproducers = 2250\n[[schedule]]\nweek = 10\n'
                         'set = { "policy.street_share" = 0.45 }\n[[event]]\nweek = 12\nkind = "seizure"\n'
                         'where = "border"\nshare = 0.5\n', encoding="utf-8")
     result = ms.run_sweep(scenarios=[str(scenario)], params={"schedule.0.week": [5, 15], "event.0.share": [0.2, 0.9]},
@@ -290,3 +291,36 @@ def test_a_sweep_varies_a_schedules_week_and_an_events_size(tmp_path: Path) -> N
     with pytest.raises(ms.ScenarioError, match=r"schedule.1.week: the scenario has 1 schedule entry"):
         ms.run_sweep(scenarios=[str(scenario)], params={"schedule.1.week": [5, 15]}, design="grid", seeds=1,
                      steps=20, burn_in=0, out=tmp_path / "bad", workers=1, progress=False)
+
+
+# -- displacement -----------------------------------------------------------------------------------
+def crackdown(displacement: bool) -> ms.DrugMarketModel:
+    """Street enforcement on two neighbourhoods from week 1, with displacement on or off."""
+    return model(overrides={"policy.targets": {"street": ["nbhd_06", "nbhd_07"]}, "policy.street_share": 0.5,
+                            "policy.user_share": 0.0, "mechanisms.displacement": displacement}).run(WEEKS)
+
+
+def test_dealers_move_from_a_crackdown_to_their_organisations_places_next_door() -> None:
+    moved, stayed = crackdown(True), crackdown(False)
+    aimed = ["nbhd_06", "nbhd_07"]
+    near = {moved.places.names[j] for name in aimed for j in moved.places.neighbours[moved.places.index[name]]
+            if moved.places.is_urban[j]} - set(aimed)
+
+    def dealers(run: ms.DrugMarketModel, where: set[str] | list[str]) -> float:
+        table = run.place_metrics()
+        return table[table.place.isin(where) & (table.step > 20)].dealers.mean()
+
+    assert dealers(moved, aimed) < dealers(stayed, aimed)
+    assert dealers(moved, near) > dealers(stayed, near)
+    # open-air dealers under the crackdown go indoors
+    assert moved.metrics().open_air_share.iloc[-1] < stayed.metrics().open_air_share.iloc[-1]
+
+
+def test_buyers_seek_next_door_what_their_neighbourhood_cannot_supply() -> None:
+    sweep = [{"week": 10, "kind": "arrest_sweep", "where": "nbhd_05", "share": 1.0}]
+    shortage = {}
+    for displacement in (True, False):
+        m = model(events=sweep, overrides={"mechanisms.displacement": displacement}).run(11)
+        row = m.places.community[m.places.index["nbhd_05"]]
+        shortage[displacement] = m.communities.shortage[row]
+    assert shortage[False] > 0.9 and shortage[True] < shortage[False]

@@ -468,6 +468,18 @@ class RetailParams(Group):
     risk_cap: float = param(1.0, unit="arrests/dealer-year", gt=0, le=52, plausible=(0.5, 2.0),
                             help="Expected arrests per dealer-year at which dealers' risk premium stops rising.",
                             source="assumption; " + CAULKINS_REUTER)
+    move_rate: float = param(0.05, unit="1/week per arrest/year", ge=0, le=1, plausible=(0.01, 0.2),
+                             help="Displacement: a street dealer's weekly chance of moving to a neighbouring "
+                                  "neighbourhood that its own organisation holds is this times the expected "
+                                  "arrests per year it would avoid there (capped at 1).",
+                             source="assumption; Weisburd et al. 2006 (displacement is limited: sellers stay near "
+                                    "their customers and their group's turf); Wood et al. 2004")
+    switch_rate: float = param(0.05, unit="1/week per arrest/year", ge=0, le=1, plausible=(0.01, 0.2),
+                               help="Displacement: an open-air dealer's weekly chance of moving indoors or to "
+                                    "delivery is this times how far its neighbourhood's expected arrests per year "
+                                    "exceed the city's (capped at 1).",
+                               source="assumption; Eck 1993 and Weisburd et al. 2006 (tactical displacement); MDLE "
+                                      "seminar 2013 (High Point: sellers went indoors)")
     closure_adjustment: float = param(0.3, unit="1/week", ge=0, le=1, plausible=(0.1, 0.6),
                                       help="Weekly chance an open-air dealer in a closed market moves indoors or to "
                                            "delivery.",
@@ -554,6 +566,11 @@ class DemandParams(Group):
     risk_memory: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.01, 0.2),
                                help="Weekly adjustment of the overdose risk users perceive toward the deaths they see.",
                                source="assumption")
+    travel_share: float = param(0.5, unit="share", ge=0, le=1, plausible=(0.2, 0.8),
+                                help="Displacement of buyers: share of the demand their own neighbourhood cannot "
+                                     "serve that users seek from dealers in neighbouring neighbourhoods.",
+                                source="assumption; Wood et al. 2004 (a crackdown moved the market a few blocks); "
+                                       "Weisburd et al. 2006")
 
 
 class PoliceParams(Group):
@@ -1181,6 +1198,10 @@ class MechanismParams(Group):
     street_territory: bool = mechanism("Disputes need rivals on shared street territory and online sales hold no "
                                        "territory (off: every sales mode has open-air contact and territorial value).",
                                        "IDPC 2016 Module 7; MDLE seminar 2014")
+    displacement: bool = mechanism("Dealers move away from local arrest risk (to a neighbouring place of their "
+                                   "organisation, or indoors) and buyers seek what their neighbourhood cannot "
+                                   "supply next door (off: dealers and buyers stay put).",
+                                   "Weisburd et al. 2006; Bowers et al. 2011")
     service_access: bool = mechanism("Arrest risk near services keeps people who inject away from syringe "
                                      "programmes (off: attendance ignores arrests).",
                                      "Wood et al. 2004")

@@ -3,8 +3,10 @@
 Residents are held in compartments — non-users, occasional users, dependent users, people in
 treatment, in prison, with a criminal record — with trust in police. Each week users want
 their reference amounts scaled by (price / reference price)^elasticity; a legal market, where
-regulated, supplies its share. Dealers sell what they hold, in proportion to their stock;
-unmet demand is a shortage, which deters initiation and pushes occasional users to stop. Then
+regulated, supplies its share. Dealers sell what they hold, in proportion to their stock; part
+of what the local market cannot supply is sought from dealers in neighbouring neighbourhoods
+(displacement of buyers); what is still unmet is a shortage, which deters initiation and pushes
+occasional users to stop. Then
 people move between non-use, occasional use, dependence and treatment (binomial draws).
 """
 
@@ -73,6 +75,11 @@ class Communities:
         self.legal_kg = 0.0                                 # this week, from the legal supply
         self.demand_kg = 0.0                                # this week, illicit demand
         self.retail_value = 0.0                             # USD of retail sales this week
+        self.nearby = np.zeros((n, n))                      # 1 where two city neighbourhoods share a border
+        for row, place in enumerate(rows.tolist()):
+            near = places.community[places.neighbours[place]]
+            near = near[(near >= 0) & urban[np.maximum(near, 0)]]
+            self.nearby[row, near] = float(urban[row])
         self.agents = [Community(model, self, i) for i in range(n)]
 
     @property
@@ -115,25 +122,45 @@ class Communities:
         active = dealers.active_slots()
         community = dealers.community_of(active)
         available = group_sum(community, dealers.stock[active], n)
-        consumed = np.minimum(illicit, available)
-        sell_share = safe_ratio(consumed, available)[community]
+        local = np.minimum(illicit, available)
+        travelled, visitors = self.buy_next_door(illicit - local, available - local)
+        bought = np.maximum(local + travelled.sum(axis=1), 0.0)   # by the users of each community
+        sold_here = local + travelled.sum(axis=0)                  # by the dealers of each community
+        # sums of float differences can end a hair outside [0, 1]: no dealer sells more than it holds
+        sell_share = np.clip(safe_ratio(sold_here, available), 0.0, 1.0)[community]
         sold = dealers.stock[active] * sell_share
         dealers.stock[active] -= sold
-        # a dealer expects its share of local demand, whether or not it had the stock to serve it
-        per_dealer = safe_ratio(illicit, group_sum(community, None, n))
+        # a dealer expects its share of the demand it faces (its neighbourhood's and its visitors'),
+        # whether or not it had the stock to serve it
+        per_dealer = safe_ratio(illicit + visitors, group_sum(community, None, n))
         dealers.sales_ma[active] = ewma(dealers.sales_ma[active], per_dealer[community],
                                         model.p.retail.sales_adjustment)
-        self.shortage = np.clip(1 - safe_ratio(consumed, illicit, 1.0), 0.0, 1.0)
-        self.intake = safe_ratio(consumed + legal, reference, 1.0)
-        model.ledger.consumed += float(consumed.sum())
-        self.consumed_kg = float(consumed.sum())
+        self.shortage = np.clip(1 - safe_ratio(bought, illicit, 1.0), 0.0, 1.0)
+        self.intake = safe_ratio(bought + legal, reference, 1.0)
+        model.ledger.consumed += float(bought.sum())
+        self.consumed_kg = float(bought.sum())
         self.legal_kg = float(legal.sum())
         self.demand_kg = float(illicit.sum())
-        self.retail_value = float((sold * dealers.price[active]).sum())
         value = sold * dealers.price[active]
+        self.retail_value = float(value.sum())
         self.sales_value = group_sum(community, value, n)
         territorial = dealers.holds_territory(active)
         self.street_sales = group_sum(community, value * territorial, n)
+
+    def buy_next_door(self, unmet: np.ndarray, leftover: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Users seek ``demand.travel_share`` of the demand their neighbourhood could not supply
+        from the dealers next door, in proportion to what those have left; where many seek the
+        same stock, each gets its share. Returns the kg bought (buyers' community × sellers'
+        community) and the demand each community's dealers saw from visitors."""
+        n = len(self.place)
+        if not self.model.p.mechanisms.displacement:
+            return np.zeros((n, n)), np.zeros(n)
+        offer = self.nearby * leftover[None, :]
+        sought = self.model.p.demand.travel_share * unmet
+        requests = sought[:, None] * safe_ratio(offer, offer.sum(axis=1, keepdims=True))
+        visitors = requests.sum(axis=0)
+        fill = np.minimum(safe_ratio(leftover, visitors, 1.0), 1.0)
+        return requests * fill[None, :], visitors
 
     def transitions(self) -> None:
         """Initiation, cessation, progression, remission and treatment, per community. Initiation

@@ -351,9 +351,7 @@ class Police(Agent):
                 self.case_progress, self.case_target = 0.0, -1
         moving = np.flatnonzero(open_air & self.market_closed[dealers.place])
         moving = moving[rng.random(len(moving)) < r.closure_adjustment]
-        probs = dealers.mode_probabilities()
-        inside = probs[SalesMode.INDOOR] / max(probs[SalesMode.INDOOR] + probs[SalesMode.DELIVERY], 1e-9)
-        dealers.mode[moving] = np.where(rng.random(len(moving)) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
+        dealers.mode[moving] = dealers.indoor_modes(len(moving))
         return spent
 
     def territory_intel(self, intel: np.ndarray) -> dict[int, float]:

@@ -2,7 +2,9 @@
 
 Vacancies (after arrests or quits) are filled from the local labour pool at a rate that rises
 with deprivation; some are filled by a rival organisation's recruit, so enforcement that
-removes many dealers also mixes rival suppliers on the same street. Retail prices carry the
+removes many dealers also mixes rival suppliers on the same street. Dealers facing more arrest
+risk than they would next door move there, within their organisation's turf, and open-air
+dealers facing more risk than the city's move indoors (displacement). Retail prices carry the
 wholesale price, the retail markup, a premium for the local arrest risk, and scarcity.
 """
 
@@ -160,13 +162,18 @@ class Dealers:
     def draw_modes(self, n: int, places: np.ndarray) -> np.ndarray:
         """Sales modes for ``n`` new dealers; closed open-air markets push them indoors or to delivery."""
         rng = self.model.rng
-        probs = self.mode_probabilities()
-        modes = rng.choice(len(SalesMode), size=n, p=probs)
+        modes = rng.choice(len(SalesMode), size=n, p=self.mode_probabilities())
         closed = self.model.police.market_closed[places] & (modes == SalesMode.OPEN_AIR)
         if closed.any():
-            inside = probs[SalesMode.INDOOR] / max(probs[SalesMode.INDOOR] + probs[SalesMode.DELIVERY], 1e-9)
-            modes[closed] = np.where(rng.random(closed.sum()) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
+            modes[closed] = self.indoor_modes(int(closed.sum()))
         return modes
+
+    def indoor_modes(self, n: int) -> np.ndarray:
+        """Modes for ``n`` open-air dealers who stop selling in the open: indoor or delivery, in the
+        proportions new dealers choose them."""
+        probs = self.mode_probabilities()
+        inside = probs[SalesMode.INDOOR] / max(probs[SalesMode.INDOOR] + probs[SalesMode.DELIVERY], 1e-9)
+        return np.where(self.model.rng.random(n) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
 
     def rival_suppliers(self, places_idx: np.ndarray) -> np.ndarray:
         """For each place, an organisation controlling a neighbouring place (or the local one)."""
@@ -243,6 +250,9 @@ class Dealers:
         """Stage 3 — retail: dealers follow territory, quit or are replaced, buy wholesale, set prices."""
         self.rival_recruits = None
         self.follow_territory()
+        if self.model.p.mechanisms.displacement:
+            self.move_away_from_risk()
+            self.go_indoors_from_risk()
         self.turnover()
         self.buy_wholesale()
         self.set_prices()
@@ -260,6 +270,49 @@ class Dealers:
         if leave.any():
             self.model.ledger.lost += float(self.stock[active[leave]].sum())
             self.remove(active[leave])
+
+    def expected_arrests(self) -> np.ndarray:
+        """Arrests a dealer expects per year in each community (from the moving-average hazard)."""
+        return WEEKS_PER_YEAR * self.arrest_hazard
+
+    def move_away_from_risk(self) -> None:
+        """Street dealers move to the neighbouring neighbourhood of their own organisation with the
+        least arrest risk, with a chance that rises with the arrests per year they would avoid
+        there (``retail.move_rate``)."""
+        model = self.model
+        places, controller, rng = model.places, model.orgs.controller, model.rng
+        active = self.active_slots()
+        street = active[self.mode[active] != SalesMode.ONLINE]
+        if len(street) == 0:
+            return
+        risk = np.full(places.n, np.inf)
+        risk[model.communities.place] = self.expected_arrests()
+        here = self.place[street]
+        best_risk, best_place = np.full(len(street), np.inf), here.copy()
+        for i, (place, org) in enumerate(zip(here.tolist(), self.org[street].tolist(), strict=True)):
+            near = places.neighbours[place]
+            near = near[places.is_urban[near] & (controller[near] == org)]
+            if len(near):
+                j = int(np.argmin(risk[near]))
+                best_risk[i], best_place[i] = risk[near[j]], near[j]
+        gain = np.maximum(risk[here] - best_risk, 0.0)
+        moving = rng.random(len(street)) < np.minimum(model.p.retail.move_rate * gain, 1.0)
+        self.place[street[moving]] = best_place[moving]
+
+    def go_indoors_from_risk(self) -> None:
+        """Open-air dealers whose neighbourhood carries more arrest risk than the city's move indoors
+        or to delivery, with a chance that rises with the excess (``retail.switch_rate``)."""
+        active = self.active_slots()
+        open_air = active[self.mode[active] == SalesMode.OPEN_AIR]
+        if len(open_air) == 0:
+            return
+        yearly = self.expected_arrests()
+        community = self.community_of(active)
+        city = float(np.mean(yearly[community]))
+        excess = np.maximum(yearly[self.community_of(open_air)] - city, 0.0)
+        switching = open_air[self.model.rng.random(len(open_air)) < np.minimum(self.model.p.retail.switch_rate
+                                                                                  * excess, 1.0)]
+        self.mode[switching] = self.indoor_modes(len(switching))
 
     def turnover(self) -> None:
         """Quits, and replacement of vacancies from the local labour pool."""

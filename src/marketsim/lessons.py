@@ -25,6 +25,17 @@ discussion questions, facilitator notes and sources::
     direction = "higher"
     text = "Removing leaders fragments the organisations ..."
 
+A lesson may also stage changes and events in every scenario it compares, written as in a
+scenario file (:mod:`marketsim.config.timeline`), e.g. a border seizure in year 3::
+
+    [[event]]
+    week = 130
+    kind = "seizure"
+    where = "border"
+    share = 0.9
+
+A run too short to reach an entry leaves it out (it would change nothing) and says so.
+
 Every statement a lesson makes about what the simulation shows is a claim: a
 metric, a scenario, a reference scenario and a direction. :func:`check_claims`
 runs both scenarios over paired seeds and reports whether the mean paired
@@ -61,7 +72,8 @@ from pydantic import (
 from marketsim import __version__, analysis
 from marketsim.config.errors import ScenarioError, did_you_mean
 from marketsim.config.files import read_toml
-from marketsim.config.scenario import load_scenario, preset_names, scenario_dir
+from marketsim.config.scenario import Scenario, load_scenario, preset_names, scenario_dir
+from marketsim.config.timeline import Change, Event, Timeline, parse_events, parse_schedule
 from marketsim.runs import BURN_IN, ProgressOption, check_burn_in, run_batch
 
 SESSIONS = {
@@ -136,6 +148,10 @@ class Lesson(_Strict):
     facilitator_notes: tuple[str, ...] = Field(min_length=1)
     claims: tuple[Claim, ...] = ()
     sources: tuple[str, ...] = Field(min_length=1)
+    schedule: tuple[dict[str, Any], ...] = ()
+    """Changes from a given week in every scenario of the lesson, as a scenario's ``[[schedule]]``."""
+    event: tuple[dict[str, Any], ...] = ()
+    """One-off events in every scenario of the lesson, as a scenario's ``[[event]]``."""
     path: Path | None = None
 
     @field_validator("session")
@@ -185,6 +201,53 @@ class Lesson(_Strict):
         """The toolkit's name for the session, e.g. ``Setting the scene``."""
         return SESSIONS[self.session]
 
+    @property
+    def file(self) -> str:
+        """The lesson file's name, as problems name it."""
+        return self.path.name if self.path is not None else f"{self.name}.toml"
+
+    @property
+    def timeline(self) -> Timeline:
+        """The lesson's own schedule and events (their values were checked when it was loaded)."""
+        return Timeline(parse_schedule(self.schedule, lambda values, where: values), parse_events(self.event))
+
+    def staged(self, steps: int | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The schedule entries and events a run of ``steps`` weeks reaches (all by default)."""
+        def reached(entries: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [entry for entry in entries if steps is None or entry["week"] <= steps]
+
+        return reached(self.schedule), reached(self.event)
+
+    def described(self, steps: int | None = None) -> tuple[list[str], list[str]]:
+        """The lesson's changes and events in a few words each (``describe_entry``): those a run of
+        ``steps`` weeks reaches (all by default), and those after its last week."""
+        entries = (*self.timeline.schedule, *self.timeline.events)
+        return ([describe_entry(entry) for entry in entries if steps is None or entry.week <= steps],
+                [describe_entry(entry) for entry in entries if steps is not None and entry.week > steps])
+
+    def scenario(self, name: str, overrides: dict[str, Any] | None = None, steps: int | None = None) -> Scenario:
+        """One of the lesson's presets with ``overrides`` and the lesson's changes and events (those
+        a run of ``steps`` weeks reaches).
+
+        Raises:
+            ScenarioError: the lesson's entries do not fit the scenario (problems name the lesson file).
+        """
+        scenario = load_scenario(name, overrides)
+        schedule, events = self.staged(steps)
+        try:
+            return scenario.with_timeline(schedule, events)
+        except ScenarioError as error:
+            raise ScenarioError([f"{self.file}: {problem}" for problem in error.problems]) from None
+
+
+def describe_entry(entry: Change | Event) -> str:
+    """A staged change or event in a few words, e.g. ``wk 130: seizure of 90% at border`` or
+    ``wk 260: policy.street_share until wk 364``."""
+    if isinstance(entry, Event):
+        return f"wk {entry.week}: {entry.describe()}"
+    until = f" until wk {entry.until}" if entry.until is not None else ""
+    return f"wk {entry.week}: {', '.join(entry.values)}{until}"
+
 
 # -- finding and loading -----------------------------------------------------------------------
 def lesson_names() -> list[str]:
@@ -229,9 +292,24 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
                     if not (item["type"] == "too_short" and any(loc[:len(item["loc"])] == item["loc"]
                                                                 for loc in failed))]
         raise ScenarioError(derived + problems) from None
-    if derived:
-        raise ScenarioError(derived)
+    problems = derived + _timeline_problems(lesson)
+    if problems:
+        raise ScenarioError(problems)
     return lesson
+
+
+def _timeline_problems(lesson: Lesson) -> list[str]:
+    """What is wrong with the lesson's schedule and events, in each of its scenarios (a problem
+    that arises with some of them only names them)."""
+    found: dict[str, list[str]] = {}
+    for name in lesson.scenarios:
+        try:
+            lesson.scenario(name)
+        except ScenarioError as error:
+            for problem in error.problems:
+                found.setdefault(problem, []).append(name)
+    return [problem if len(names) == len(lesson.scenarios) else f"{problem} (with {', '.join(names)})"
+            for problem, names in found.items()]
 
 
 def list_lessons() -> list[Lesson]:
@@ -374,12 +452,36 @@ def check_all(lessons: Sequence[Lesson], *, seeds: int = 4, steps: int = 104, bu
     Takes the arguments of :func:`check_claims`; returns its results by lesson name.
     """
     check_burn_in(burn_in, steps)
-    needed = list(dict.fromkeys(name for lesson in lessons for claim in lesson.claims
-                                for name in (claim.scenario, claim.reference)))
-    if not needed:
-        return {lesson.name: [] for lesson in lessons}
-    runs = run_batch(needed, seeds, steps, overrides, workers=workers, progress=progress)
-    return {lesson.name: evaluate_claims(lesson.claims, runs, burn_in) for lesson in lessons}
+    groups: dict[str, list[Lesson]] = {}
+    for lesson in lessons:  # lessons that stage the same changes and events in these runs share them
+        groups.setdefault(repr(lesson.staged(steps)), []).append(lesson)
+    results: dict[str, list[ClaimResult]] = {}
+    for group in groups.values():
+        needed = list(dict.fromkeys(name for lesson in group for claim in lesson.claims
+                                    for name in (claim.scenario, claim.reference)))
+        runs = run_lesson(group[0], needed, seeds, steps, overrides, workers=workers, progress=progress) \
+            if needed else None
+        results.update({lesson.name: evaluate_claims(lesson.claims, runs, burn_in) if runs is not None else []
+                        for lesson in group})
+    return {lesson.name: results[lesson.name] for lesson in lessons}
+
+
+def run_lesson(lesson: Lesson, names: Sequence[str], seeds: int, steps: int,
+               overrides: dict[str, Any] | None = None, *, workers: int | None = 1,
+               progress: ProgressOption = False) -> pd.DataFrame:
+    """Run some of a lesson's scenarios over paired seeds, each with the lesson's changes and
+    events (those the run reaches): the table of ``marketsim.runs.run_batch``.
+
+    Raises:
+        ScenarioError: as ``run_batch``; a place named by the lesson's entries that is not in the
+            world names the lesson file.
+    """
+    scenarios = [lesson.scenario(name, overrides, steps) for name in names]
+    try:
+        return run_batch(scenarios, seeds, steps, workers=workers, progress=progress)
+    except ScenarioError as error:
+        raise ScenarioError([f"{lesson.file}: {problem}" if problem.startswith(("schedule[", "event[")) else problem
+                             for problem in error.problems]) from None
 
 
 # -- the handout -------------------------------------------------------------------------------
@@ -397,7 +499,8 @@ def build_handout(lesson: Lesson, *, seeds: int = 5, steps: int = 260, burn_in: 
     The handout holds the narrative, objectives, the scenarios, what to watch, a figure of
     the watched series (embedded PNG), a comparison table of outcome, process and watched
     indicators, the lesson's claims with the result of checking them on this very run, the
-    discussion questions and the sources; with ``facilitator``, also the facilitator notes.
+    discussion questions and the sources; with ``facilitator``, also the facilitator notes. The
+    changes and events the lesson stages are named, and those after the last week left out.
 
     Args:
         lesson: the lesson.
@@ -416,7 +519,7 @@ def build_handout(lesson: Lesson, *, seeds: int = 5, steps: int = 260, burn_in: 
     """
     check_burn_in(burn_in, steps)
     render = _markdown_renderer()
-    runs = run_batch(lesson.scenarios, seeds, steps, overrides, workers=workers, progress=progress)
+    runs = run_lesson(lesson, lesson.scenarios, seeds, steps, overrides, workers=workers, progress=progress)
     results = evaluate_claims(lesson.claims, runs, burn_in)
     metrics = _table_metrics(lesson, runs)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in), reference=lesson.scenarios[0],
@@ -427,6 +530,16 @@ def build_handout(lesson: Lesson, *, seeds: int = 5, steps: int = 260, burn_in: 
     with analysis.atomic_path(target) as temporary:
         temporary.write_text(page, encoding="utf-8")
     return target
+
+
+def staged_note(lesson: Lesson, steps: int) -> str:
+    """What the lesson stages in every scenario, and what a run of ``steps`` weeks leaves out
+    (a sentence each, with a leading space; "" when the lesson stages nothing)."""
+    reached, unreached = lesson.described(steps)
+    note = f" Staged in every scenario: {'; '.join(reached)}." if reached else ""
+    if unreached:
+        note += f" After the last week of these runs, so left out: {'; '.join(unreached)}."
+    return html.escape(note)
 
 
 def _markdown_renderer() -> MarkdownIt:
@@ -515,7 +628,8 @@ def _page(lesson: Lesson, render: MarkdownIt, runs: pd.DataFrame, table: pd.Data
     run_note = (f"{seeds} paired seed{'s' if seeds > 1 else ''} × {steps} weeks; averages leave out "
                 f"the first {burn_in} weeks. Changes are relative to {html.escape(lesson.scenarios[0])}, "
                 f"taken seed by seed; bold changes have a 95% confidence interval that excludes zero."
-                + (f" Overrides for every scenario: {html.escape(changed)}." if changed else ""))
+                + (f" Overrides for every scenario: {html.escape(changed)}." if changed else "")
+                + staged_note(lesson, steps))
     sections = [
         f"<header><p class=\"kicker\">IDPC drug policy training toolkit · Module 7 · "
         f"Session {lesson.session}: {html.escape(lesson.session_name)}</p>"

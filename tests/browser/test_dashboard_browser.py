@@ -141,3 +141,48 @@ def test_compare_two_policies_in_the_browser(dashboard_url: str) -> None:
     assert step_seconds < 5, f"one step took {step_seconds:.1f} s to show"
     assert not elsewhere, f"the page reached beyond the dashboard: {elsewhere}"
     assert not problems, "\n".join(problems)
+
+
+def test_schedule_a_policy_and_stage_a_seizure_in_the_browser(dashboard_url: str) -> None:
+    """Aim street enforcement at two neighbourhoods from week 3, press "Seizure now" in week 1,
+    and see both marked on the charts, listed under the maps and ringed on the map."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.goto(dashboard_url)
+            page.wait_for_selector(".ms-step", timeout=60_000)
+            page.get_by_label("at places").click(force=True)
+            for place in ("nbhd_03", "nbhd_04"):
+                page.get_by_role("option", name=place, exact=True).click()
+            page.keyboard.press("Escape")
+            page.wait_for_selector("text=Aimed: street: nbhd_03, nbhd_04")
+            start = page.get_by_label("Policy starts at week")
+            start.fill("3")
+            start.press("Enter")
+            page.wait_for_selector('.ms-timeline-entry[data-kind="change"][data-state="planned"]')
+            assert "week 3: policy.targets = street → nbhd_03, nbhd_04" in page.inner_text(".ms-timeline")
+
+            page.click(".ms-step")
+            page.wait_for_function("document.querySelector('.ms-week').textContent === '1'")
+            page.click(".ms-seize-now")
+            page.wait_for_selector("text=Staged here: week 2: seizure")
+            page.wait_for_selector('svg.ms-series[data-metric="homicides"] .ms-marker[data-kind="event"]'
+                                   '[data-week="2"][data-state="planned"]')
+            for week in (2, 3):
+                page.click(".ms-step")
+                page.wait_for_function(f"document.querySelector('.ms-week').textContent === '{week}'")
+            marked = 'svg.ms-series[data-metric="homicides"] .ms-marker[data-state="done"]'
+            page.wait_for_selector(marked + '[data-kind="change"][data-week="3"]')
+            assert page.locator(marked + '[data-kind="event"][data-week="2"]').count() == 1
+            assert page.locator("svg.ms-map .ms-target").count() == 2
+            assert page.locator("svg.ms-map .ms-event-place").count() > 0
+            assert "week 2: seizure of 90% at border" in page.text_content("svg.ms-map .ms-map-event")
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)

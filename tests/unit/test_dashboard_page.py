@@ -271,3 +271,50 @@ def test_stopping_beyond_the_bound_is_refused_with_a_message(screen):
     (alert,) = screen.rc.find(v.Alert).widgets
     assert f"1 scenario × 3 seeds × 1,000,000 weeks = 3,000,000 simulated weeks: a page runs at most " \
            f"{MAX_RUN_WEEKS:,}" in str(alert.children)
+
+
+def test_policy_start_week_targets_and_a_seizure_now_show_as_markers(screen):
+    # street enforcement aimed at two neighbourhoods from week 3: a planned change, rings on the map later
+    screen.rc.find(v.Select, class_="ms-targets").widget.v_model = ["nbhd_03", "nbhd_04"]
+    start = next(w for w in screen.rc.find(v.TextField).widgets if w.label == "Policy starts at week")
+    start.v_model = "3"
+    start.fire_event("focusout", None)
+    assert screen.week() == 0
+    (planned,) = screen.html("ms-timeline-entry")
+    assert 'data-kind="change" data-state="planned"' in planned and "week 3: policy.targets = street" in planned
+    assert "ms-target" not in screen.html("ms-map")[0]
+    screen.click("ms-step")
+    screen.click("ms-seize-now")  # for week 2, in every seed
+    assert screen.html("Staged here: week 2: seizure")
+    for _ in range(2):
+        screen.click("ms-step")
+    timeline = screen.html("ms-timeline-entry")[0]
+    assert re.findall(r'data-kind="(\w+)" data-state="(\w+)"', timeline) == [("event", "done"), ("change", "done")]
+    outcomes = screen.html('class="ms-series" data-metric="homicides"')[0]
+    homicides = re.search(r'<svg class="ms-series" data-metric="homicides".*?</svg>', outcomes).group(0)
+    assert re.findall(r'class="ms-marker" data-kind="(\w+)" data-week="(\d+)"', homicides) == \
+        [("event", "2"), ("change", "3")]
+    svg = screen.html("ms-map")[0]
+    assert re.findall(r'class="ms-target" data-place="([^"]+)"', svg) == ["nbhd_03", "nbhd_04"]
+    assert "ms-event-place" in svg
+    # the runs are the models run alone with the same change and event from the start
+    scenario = ms.load_scenario("baseline", SMALL_WORLD).with_timeline(
+        [{"week": 3, "set": {"policy.targets": {"street": ["nbhd_03", "nbhd_04"]}}}],
+        [{"week": 2, "kind": "seizure", "where": "border", "share": 0.9}])
+    alone = ms.DrugMarketModel(scenario, seed=1).run(3)
+    homicide_total = np.mean([ms.DrugMarketModel(scenario, seed=s).run(3).metrics().homicides.sum()
+                              for s in (1, 2, 3)])
+    assert alone.metrics().shocks.tolist() == [0, 1, 0]
+    row = re.search(r'data-metric="homicides">.*?class="ms-value">([^<]+)<', screen.html("ms-scoreboard")[0])
+    assert float(row.group(1).replace(",", "")) == pytest.approx(homicide_total, rel=0.01)
+    # a reset replays the staged event; forgetting it restarts without
+    screen.click("ms-reset")
+    assert screen.week() == 0 and "week 2: seizure" in screen.html("ms-timeline-entry")[0]
+    screen.click("ms-forget-events")
+    assert "seizure" not in screen.html("ms-timeline-entry")[0]
+
+
+def test_a_lesson_that_stages_an_event_lists_it_next_to_the_runs(screen):
+    screen.select("Lesson").v_model = "organised_crime"
+    assert "wk 130: seizure of 90% at border" in screen.html("ms-teach-title")[0]
+    assert "week 130: seizure of 90% at border" in screen.html("ms-timeline-entry")[0]

@@ -13,6 +13,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner
@@ -31,6 +32,7 @@ from marketsim.lessons import (
     lesson_names,
     list_lessons,
     load_lesson,
+    run_lesson,
 )
 from marketsim.runs import run_batch
 
@@ -189,6 +191,83 @@ def test_missing_fields_and_broken_toml_name_the_file(tmp_path: Path) -> None:
         load_lesson(lesson_file(tmp_path, 'title = "unclosed\n', name="broken"))
     with pytest.raises(ScenarioError, match="name: unknown field"):
         load_lesson(lesson_file(tmp_path, 'name = "other"\n' + valid_text(), name="named"))
+
+
+# -- changes and events a lesson stages ----------------------------------------------------------
+SEIZURE = '\n[[event]]\nweek = 5\nkind = "seizure"\nwhere = "border"\nshare = 0.9\n'
+
+
+def test_the_organised_crime_lesson_stages_a_border_seizure_in_year_3_in_every_scenario() -> None:
+    lesson = load_lesson("organised_crime")
+    assert lesson.described() == (["wk 130: seizure of 90% at border"], [])
+    assert lesson.described(104) == ([], ["wk 130: seizure of 90% at border"])
+    for name in lesson.scenarios:
+        (event,) = lesson.scenario(name, SMALL, steps=260).timeline.events
+        assert (event.week, event.kind, event.where, event.share) == (130, "seizure", ("border",), 0.9)
+        assert lesson.scenario(name, SMALL, steps=104).timeline.events == ()
+    assert any("week 130" in question and "prices" in question for question in lesson.questions)
+
+
+def test_a_lessons_schedule_and_events_are_checked_naming_the_file_the_entry_and_the_scenarios(tmp_path: Path) -> None:
+    text = valid_text() + ('\n[[event]]\nweek = 0\nkind = "seizur"\n'
+                           '\n[[event]]\nweek = 5\nkind = "seizure"\nwhere = "border"\nshare = 1.5\n')
+    with pytest.raises(ScenarioError) as caught:
+        load_lesson(lesson_file(tmp_path, text))
+    assert caught.value.problems == [
+        "mine.toml: event[0].kind = 'seizur' is not an event kind — did you mean 'seizure'? (allowed: seizure, "
+        "leader_removal, arrest_sweep, market_entry)",
+        "mine.toml: event[1].share = 1.5: allowed a number > 0 and ≤ 1"]
+    # a change that fits the budgets of baseline and online_market, not kingpin's
+    text = valid_text() + '\n[[schedule]]\nweek = 20\nset = { "policy.street_share" = 0.4 }\n'
+    with pytest.raises(ScenarioError) as caught:
+        load_lesson(lesson_file(tmp_path, text))
+    (budget,) = caught.value.problems
+    assert budget.startswith("mine.toml: schedule, from week 20: ") and "budget shares" in budget
+    assert budget.endswith("(with kingpin)")
+
+
+def test_a_lesson_runs_its_scenarios_with_its_events_and_checks_its_claims_on_those_runs(tmp_path: Path) -> None:
+    plain = load_lesson("violence")
+    staged = load_lesson(lesson_file(tmp_path, valid_text() + SEIZURE))
+    runs = run_lesson(staged, staged.scenarios, 2, 8, SMALL)
+    assert (runs[runs.step == 5].shocks == 1).all() and runs[runs.step != 5].shocks.sum() == 0
+    seizure = [{"week": 5, "kind": "seizure", "where": "border", "share": 0.9}]
+    alone = run_batch([load_scenario(name, SMALL, events=seizure) for name in staged.scenarios], 2, 8, progress=False)
+    pd.testing.assert_frame_equal(runs, alone)
+    # lessons that stage different events do not share runs; those that stage none do
+    results = check_all([plain, staged], seeds=2, steps=8, burn_in=SHORT_BURN_IN, overrides=SMALL, workers=1)
+    def differences(found: list) -> list[float]:
+        return [result.diff for result in found]
+
+    assert differences(results["mine"]) == differences(evaluate_claims(staged.claims, runs, SHORT_BURN_IN))
+    unstaged = run_batch(list(plain.scenarios), 2, 8, SMALL, progress=False)
+    assert differences(results["violence"]) == differences(evaluate_claims(plain.claims, unstaged, SHORT_BURN_IN))
+    assert differences(results["mine"]) != differences(results["violence"])
+
+
+def test_a_place_a_lesson_names_that_is_not_in_the_world_names_the_lesson_file(tmp_path: Path) -> None:
+    lesson = load_lesson(lesson_file(tmp_path, valid_text() + SEIZURE.replace('"border"', '"bordr"')))
+    with pytest.raises(ScenarioError, match=r"mine\.toml: event\[0\]\.where: 'bordr' is not a place.*did you mean"):
+        run_lesson(lesson, lesson.scenarios, 1, 8, SMALL)
+
+
+def test_the_handout_names_the_staged_events_and_those_after_its_last_week(tmp_path: Path) -> None:
+    text = valid_text() + SEIZURE + SEIZURE.replace("week = 5", "week = 50")
+    path = build_handout(load_lesson(lesson_file(tmp_path, text)), seeds=1, steps=8, burn_in=SHORT_BURN_IN,
+                         out_dir=tmp_path, overrides=SMALL)
+    page = visible_text(path.read_text(encoding="utf-8"))
+    assert ("Staged in every scenario: wk 5: seizure of 90% at border. After the last week of these runs, so "
+            "left out: wk 50: seizure of 90% at border.") in page
+
+
+def test_cli_shows_staged_events_and_says_which_a_check_does_not_reach() -> None:
+    shown = invoke("show", "organised_crime")
+    assert shown.exit_code == 0 and "Staged in every scenario" in shown.stdout
+    assert "wk 130: seizure of 90% at border" in shown.stdout
+    checked = invoke("check", "organised_crime", "--seeds", "2", "--steps", "8", "--burn-in", "2", "--workers", "1",
+                     *SMALL_SETS)
+    assert checked.exit_code in (0, 1), checked.output
+    assert "organised_crime: after the last week (8), so left out: wk 130: seizure of 90% at border" in checked.stdout
 
 
 # -- running -----------------------------------------------------------------------------------

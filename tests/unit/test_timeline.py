@@ -4,6 +4,7 @@ Each test runs a small world for a few dozen weeks with a fixed seed: determinis
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 import marketsim as ms
 from marketsim.cli.main import app
+from marketsim.config.timeline import parse_events
 
 SMALL = {"world.producers": 2250, "world.neighbourhoods": 12}
 """A smaller city, with producers in proportion (so that supply meets demand)."""
@@ -180,6 +182,27 @@ def test_the_same_events_give_the_same_table_for_the_same_seed() -> None:
                 "schedule": [{"week": 7, "set": {"policy.targets": {"street": ["most_violent:2"]}}}]}
     first = ms.run("baseline", seed=3, steps=20, overrides=SMALL, **timeline)
     pd.testing.assert_frame_equal(first, ms.run("baseline", seed=3, steps=20, overrides=SMALL, **timeline))
+
+
+def test_an_event_added_during_a_run_gives_the_run_that_staged_it_from_the_start() -> None:
+    seizure = {"week": 13, "kind": "seizure", "where": "border", "share": 0.8}
+    staged = model(events=[seizure]).run(20)
+    live = model().run(12)
+    live.interventions.add_event(parse_events([seizure])[0])
+    assert live.scenario == staged.scenario
+    pd.testing.assert_frame_equal(live.run(8).metrics(), staged.metrics())
+    assert live.metrics().set_index("step").shocks[13] == 1
+
+
+def test_an_event_cannot_be_added_for_a_week_that_has_begun_or_a_place_not_in_the_world() -> None:
+    live = model().run(12)
+    (seizure,) = parse_events([{"week": 12, "kind": "seizure", "where": "border", "share": 0.8}])
+    with pytest.raises(ms.ScenarioError, match=r"event in week 12: the run has reached week 12; allowed week 13 or"):
+        live.interventions.add_event(seizure)
+    elsewhere = replace(seizure, week=20, where=("bordr",))
+    with pytest.raises(ms.ScenarioError, match=r"event in week 20: where: 'bordr' is not a place.*did you mean"):
+        live.interventions.add_event(elsewhere)
+    assert live.interventions.timeline.events == () and live.scenario.timeline.events == ()
 
 
 # -- targets -----------------------------------------------------------------------------------------

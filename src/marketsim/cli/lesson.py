@@ -52,6 +52,15 @@ def checked_options(lessons: list[Lesson], sets: list[str] | None, burn_in: int,
     return overrides, problems + burn_in_option_problems(burn_in, steps)
 
 
+def print_unreached(lessons: list[Lesson], steps: int) -> None:
+    """Name the changes and events lessons stage after the last week of runs of ``steps`` weeks."""
+    for lesson in lessons:
+        _, unreached = lesson.described(steps)
+        if unreached:
+            common.console.print(f"{lesson.name}: after the last week ({steps}), so left out: "
+                                 f"{'; '.join(unreached)}", markup=False)
+
+
 @lesson_app.command("list")
 def list_command(form: FormatOption = Format.table) -> None:
     """List the lessons, one per session of IDPC Module 7."""
@@ -99,6 +108,9 @@ def show(name: NameArgument) -> None:
     bullets("Scenarios compared", [f"**{load_scenario(s).title}** (`{s}`)" for s in lesson.scenarios])
     bullets("Learning objectives", list(lesson.objectives))
     bullets("What to watch", [f"`{item.metric}` — {item.note}" for item in lesson.watch])
+    staged, _ = lesson.described()
+    if staged:
+        bullets("Staged in every scenario", staged)
     bullets("What the simulation shows (checked by `marketsim lesson check`)",
             [f"{claim.text} [{claim.describe()}]" for claim in lesson.claims])
     bullets("Discussion questions", list(lesson.questions), numbered=True)
@@ -129,6 +141,7 @@ def run(
     problems += analysis.directory_problems(out)
     if problems:
         fail(problems)
+    print_unreached([lesson], steps)
     with failing_on_problems():
         handout = build_handout(lesson, seeds=seeds, steps=steps, burn_in=burn_in, out_dir=out,
                                 overrides=overrides, facilitator=facilitator, workers=workers, progress=True)
@@ -162,6 +175,7 @@ def check(
     overrides, problems = checked_options(lessons, sets, burn_in, steps)
     if problems:
         fail(problems)
+    print_unreached(lessons, steps)
     with failing_on_problems():
         results = check_all(lessons, seeds=seeds, steps=steps, burn_in=burn_in, overrides=overrides,
                             workers=workers, progress=True)

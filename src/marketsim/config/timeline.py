@@ -81,6 +81,11 @@ class Change:
         """Whether the change is in force in ``week``."""
         return self.week <= week and (self.until is None or week <= self.until)
 
+    def describe(self) -> str:
+        """Short text for markers and messages, e.g. ``policy.street_share = 0.5 until week 364``."""
+        values = ", ".join(f"{path} = {_shown(value)}" for path, value in self.values.items())
+        return values + (f" until week {self.until}" if self.until is not None else "")
+
     def as_dict(self) -> dict[str, Any]:
         """The change as written in a scenario file."""
         out: dict[str, Any] = {"week": self.week}
@@ -200,6 +205,19 @@ class Timeline:
     def extended(self, schedule: Iterable[Change] = (), events: Iterable[Event] = ()) -> Timeline:
         """This timeline with more changes and events after its own."""
         return Timeline((*self.schedule, *schedule), (*self.events, *events))
+
+
+def _shown(value: Any) -> str:
+    """A scheduled value in a few characters: ``0.5``, ``yes``, ``street → nbhd_03, nbhd_04``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key} → {_shown(item)}" for key, item in value.items()) or "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 def _week(value: Any, label: str, problems: list[str], note: str = " (weeks count from 1)") -> int | None:

@@ -28,9 +28,12 @@ from marketsim.config.params import SPECS
 from marketsim.config.scenario import preset_names, scenario_dir
 from marketsim.dashboard.controls import (
     LessonPicker,
+    NowButtons,
+    PolicyStart,
     RunControls,
     ScenarioPickers,
     SeedControls,
+    TargetPicker,
     play_plan,
 )
 from marketsim.dashboard.experiment import RUN_LABELS
@@ -39,6 +42,7 @@ from marketsim.dashboard.parameters import ParameterPanel, control_for, format_v
 from marketsim.dashboard.server import WORLDS_VARIABLE
 from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings, work_problem
 from marketsim.dashboard.teaching import TeachingPanel
+from marketsim.dashboard.timeline import now_event, seizure_choices, start_week_problem, target_choices
 from marketsim.dashboard.views import Indicators, Maps, Scoreboard
 from marketsim.lessons import Lesson, lesson_names, load_lesson
 from marketsim.world.io import WORLD_FORMATS
@@ -165,6 +169,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
     speed = solara.use_reactive(10)
     editing = solara.use_reactive(0)
     error = solara.use_reactive("")
+    staged = solara.use_reactive(0)  # events staged on the page so far: a change redraws the sidebar
     guard = solara.use_memo(threading.Lock, [])  # one writer of session and frame at a time
     closed = solara.use_memo(threading.Event, [])
     def close_page() -> None:
@@ -174,7 +179,8 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
 
     solara.use_effect(lambda: close_page, [])  # the effect's cleanup
     current = session.value
-    settings = current.settings
+    settings = current.settings  # Session.stage adds to it; ``staged`` redraws the page then
+    _ = staged.value  # read here, so that staging an event redraws the sidebar
 
     def restart(new: Settings) -> str:
         """Start the runs of new settings; return why not if they are refused."""
@@ -218,7 +224,8 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
         if name is None:
             change(replace(settings, lesson=None))
         else:
-            change(settings.with_lesson(name, lessons[name].scenarios))
+            chosen = lessons[name]
+            change(settings.with_lesson(name, chosen.scenarios, chosen.schedule, chosen.event))
 
     def edit(path: str, value: Any) -> str | None:
         """Apply one parameter edit to the scenario being edited; say why if refused or capped."""
@@ -232,14 +239,36 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
             candidate.scenario(index)
         except ms.ScenarioError as problem:
             control = control_for(SPECS[path])
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
             capped = (settings.largest_valid(index, path, value, control.step)
-                      if control.kind in ("slider", "number") else None)
+                      if numeric and control.kind in ("slider", "number") else None)
             if capped is None:
                 return problems_text(problem)
             candidate = settings.with_edit(index, path, capped)
             note = f"capped at {format_value(capped)}: {problems_text(problem)}"
         refused = restart(candidate)
         return refused or note
+
+    def start_policy_at(week: int) -> str | None:
+        """The week the edited run's policy changes take effect; say why not if refused."""
+        problem = start_week_problem(week, horizon.value)
+        index = min(editing.value, len(settings.presets) - 1)
+        return problem or restart(settings.with_start_week(index, week)) or None
+
+    def stage_now(kind: str, where: str, share: float) -> str | None:
+        """Stage an event in the next week of every run; say why not if refused."""
+        with guard:
+            live = session.value
+            week = live.experiment.week + 1
+            if week > live.horizon:
+                return f"the runs have stopped at week {live.horizon}: raise the week play stops at first"
+            try:
+                live.stage(now_event(kind, week, where, share))
+            except ms.ScenarioError as problem:
+                return problems_text(problem)
+            frame.set(live.painter.frame())
+        staged.set(staged.value + 1)
+        return None
 
     def play() -> None:
         """Step and redraw until paused, replaced or at the horizon, at the chosen speed."""
@@ -268,9 +297,17 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
             ScenarioPickers(settings, presets, change)
         with solara.Card("Run", margin=0, style={"margin-bottom": "8px"}):
             RunStatus(frame, horizon.value, playing, speed, step, reset)
+            NowButtons(frame.value.week, horizon.value, seizure_choices(current.experiment.models[0][0].places),
+                       settings.staged_events, stage_now, lambda: change(settings.without_staged_events()))
             SeedControls(settings, horizon.value, change, set_horizon)
+        index = min(editing.value, len(settings.presets) - 1)
+        levers = solara.use_memo(lambda: settings.levers(index), [settings, index])
+        with solara.Card(f"Policy in time and place ({RUN_LABELS[index]})", margin=0,
+                         style={"margin-bottom": "8px"}):
+            PolicyStart(settings.start_week(index), horizon.value, start_policy_at)
+            TargetPicker(levers.get("policy.targets"), target_choices(current.experiment.models[index][0].places),
+                         lambda targets: edit("policy.targets", targets))
         with solara.Card("Parameters", margin=0):
-            index = min(editing.value, len(settings.presets) - 1)
             if len(settings.presets) > 1:
                 labels = [f"Edit {label}" for label in RUN_LABELS[: len(settings.presets)]]
                 solara.ToggleButtonsSingle(value=labels[index], values=labels, dense=True,
@@ -282,8 +319,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
                 solara.Button("Back to preset", text=True, small=True, disabled=not edited,
                               on_click=lambda: change(settings.without_edits(index)))
             solara.Text("A change restarts the runs from week 0.", style={"font-size": "12px", "color": "#777"})
-            ParameterPanel(current.experiment.scenarios[index], settings.preset(index), edit,
-                           parameter_choices(current, index))
+            ParameterPanel(levers, settings.preset(index), edit, parameter_choices(current, index))
     if error.value:
         solara.Error(error.value, classes=["ms-error"])
     Results(current, frame, lesson)

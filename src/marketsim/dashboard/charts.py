@@ -20,9 +20,15 @@ import numpy as np
 import marketsim as ms
 from marketsim.analysis import format_number
 from marketsim.dashboard.experiment import is_flow
+from marketsim.dashboard.timeline import Marker
 
 RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c")
 """Line colours of scenarios A, B and C."""
+
+MARKER_COLOUR = "#444"
+"""Colour of a marker shared by several scenarios (one scenario's markers take its colour)."""
+PLANNED_OPACITY = 0.45
+"""Opacity of a marker still to come."""
 
 SMOOTHING_WEEKS = 4
 WIDTH, HEIGHT = 320, 170
@@ -71,7 +77,22 @@ def panel_label(metric: str) -> tuple[str, str]:
     return metric.replace("_", " "), f"{unit}{suffix}"
 
 
-def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], horizon: int) -> str:
+def marker_svg(marker: Marker, x: float, top: float, bottom: float, labels: Sequence[str], done: bool) -> str:
+    """A vertical line at a change (dashed) or an event (solid) with a small flag to hover: in the
+    colour of its scenario when it belongs to one only, faint while it is still to come."""
+    colour = RUN_COLOURS[marker.runs[0]] if len(marker.runs) == 1 else MARKER_COLOUR
+    dash = ' stroke-dasharray="4 3"' if marker.kind == "change" else ""
+    flag = "▼" if marker.kind == "event" else "▽"
+    return (f'<g class="ms-marker" data-kind="{marker.kind}" data-week="{marker.week}" '
+            f'data-state="{"done" if done else "planned"}" opacity="{1.0 if done else PLANNED_OPACITY}">'
+            f"<title>{escape(marker.label(labels))}{'' if done else ' (to come)'}</title>"
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top:.1f}" y2="{bottom:.1f}" stroke="{colour}" '
+            f'stroke-width="1"{dash}/>'
+            f'<text x="{x:.1f}" y="{top:.1f}" font-size="8" text-anchor="middle" fill="{colour}">{flag}</text></g>')
+
+
+def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], horizon: int,
+               markers: Sequence[Marker] = (), week: int | None = None) -> str:
     """One panel as an SVG element.
 
     Args:
@@ -79,6 +100,9 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
         runs: per scenario, a (seeds × weeks) array.
         titles: legend entry of each scenario.
         horizon: the week the x-axis runs to.
+        markers: scheduled changes and events to mark (those past the horizon are left out).
+        week: the week the runs have reached (markers after it are drawn faint); default: the
+            weeks in ``runs``.
     """
     shown = [smooth(values) if is_flow(metric) else values for values in runs]
     weeks = shown[0].shape[-1] if shown else 0
@@ -127,6 +151,10 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
                      f'text-anchor="middle" fill="#999">no weeks run yet</text>')
     # at most about one point per horizontal unit (the last week always kept); coordinates in
     # tenths of a unit, written as integers, inside a group scaled back down
+    labels = [title.split(":", 1)[0] for title in titles]
+    reached = weeks if week is None else week
+    parts += [marker_svg(marker, float(px(marker.week)), TOP, TOP + plot_h, labels, marker.week <= reached)
+              for marker in markers if marker.week <= horizon]
     kept = np.arange(weeks - 1, -1, -max(1, math.ceil(weeks / plot_w)))[::-1]
     x = px(kept + 1)
     parts.append('<g transform="scale(0.1)">')
@@ -151,24 +179,26 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
     return "".join(parts)
 
 
-def legend_html(titles: Sequence[str], seeds: int) -> str:
-    """The scenarios' colours, and what the lines and bands mean."""
+def legend_html(titles: Sequence[str], seeds: int, marked: bool = False) -> str:
+    """The scenarios' colours, and what the lines, bands and (when ``marked``) markers mean."""
     chips = "".join(
         f'<span style="margin-right:16px"><span style="display:inline-block;width:18px;height:3px;'
         f'background:{RUN_COLOURS[i]};vertical-align:middle;margin-right:5px"></span>{escape(t)}</span>'
         for i, t in enumerate(titles)
     )
-    spread = f"Lines: mean of {seeds} paired seeds; bands: lowest to highest." if seeds > 1 else ""
+    spread = f"Lines: mean of {seeds} paired seeds; bands: lowest to highest. " if seeds > 1 else ""
+    if marked:
+        spread += "▽ dashed: a scheduled change; ▼ solid: an event (faint: still to come)."
     return (f'<div style="font-size:13px;margin:2px 0 6px">{chips}'
             f'<span style="color:#777;font-size:12px">{spread}</span></div>')
 
 
 def panels_html(metrics: Sequence[str], series: dict[str, list[np.ndarray]], titles: Sequence[str],
-                horizon: int, seeds: int) -> str:
-    """A legend and a responsive grid of panels, one per metric."""
-    panels = "".join(f"<div>{series_svg(metric, series[metric], titles, horizon)}</div>"
+                horizon: int, seeds: int, markers: Sequence[Marker] = ()) -> str:
+    """A legend and a responsive grid of panels, one per metric, with the markers on each."""
+    panels = "".join(f"<div>{series_svg(metric, series[metric], titles, horizon, markers)}</div>"
                      for metric in metrics)
-    return (legend_html(titles, seeds)
+    return (legend_html(titles, seeds, bool(markers))
             + f'<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));'
               f'gap:6px">{panels}</div>')
 

@@ -1,4 +1,5 @@
-"""Sidebar controls: lesson and scenario pickers, and the run controls."""
+"""Sidebar controls: lesson and scenario pickers, the run controls, the "now" event buttons, the
+week a policy starts and where enforcement is aimed."""
 
 # ruff: noqa: N802 -- Solara components are named like classes (Page, Card, ...)
 
@@ -8,12 +9,15 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from html import escape
+from typing import Any
 
 import solara
 
 import marketsim as ms
+from marketsim.config.params import TARGETABLE
 from marketsim.dashboard.experiment import RUN_LABELS
 from marketsim.dashboard.session import Settings
+from marketsim.dashboard.timeline import DEFAULT_SEIZURE_PLACES, DEFAULT_SEIZURE_SHARE, SEIZURE_SHARES, with_targets
 from marketsim.lessons import Lesson
 
 SPEEDS = (1, 5, 10, 25, 50)
@@ -109,3 +113,74 @@ def SeedControls(settings: Settings, horizon: int, on_settings: Callable[[Settin
     seeds = ", ".join(str(seed) for seed in settings.seeds())
     solara.Text(f"Every scenario runs with seeds {seeds}: differences are paired seed by seed.",
                 style={"font-size": "12px", "color": "#666"})
+
+
+@solara.component
+def NowButtons(week: int, horizon: int, where_choices: Sequence[str], staged: Sequence[Mapping[str, Any]],
+               on_event: Callable[[str, str, float], str | None], on_forget: Callable[[], None]) -> None:
+    """"Seizure now" and "Remove a leader now": the event happens in the next week, in every
+    scenario and seed; the events staged so far, and a button to forget them."""
+    where, set_where = solara.use_state(DEFAULT_SEIZURE_PLACES)
+    share, set_share = solara.use_state(DEFAULT_SEIZURE_SHARE)
+    message, set_message = solara.use_state(None)
+    finished = week >= horizon
+    solara.Text(f"Events in week {week + 1}, in every scenario and seed", style={"font-size": "12px", "color": "#555"})
+    with solara.Row(gap="6px", style={"align-items": "center"}):
+        solara.v.Select(label="Seize at", items=list(where_choices), v_model=where, on_v_model=set_where, dense=True,
+                        hide_details=True, class_="ms-seize-where", style_="max-width: 150px")
+        solara.v.Select(label="Share", v_model=share, on_v_model=set_share, dense=True, hide_details=True,
+                        items=[{"text": f"{value:.0%}", "value": value} for value in SEIZURE_SHARES],
+                        class_="ms-seize-share", style_="max-width: 80px")
+    with solara.Row(gap="6px"):
+        solara.Button("Seizure now", icon_name="mdi-package-variant-remove", small=True, disabled=finished,
+                      on_click=lambda: set_message(on_event("seizure", where, share)), classes=["ms-seize-now"])
+        solara.Button("Remove a leader now", icon_name="mdi-account-remove", small=True, disabled=finished,
+                      on_click=lambda: set_message(on_event("leader_removal", where, share)),
+                      classes=["ms-remove-leader-now"])
+    if message:
+        solara.HTML(unsafe_innerHTML=escape(message), style={"font-size": "12px", "color": "#b42318"})
+    if staged:
+        listed = "; ".join(f"week {entry['week']}: {entry['kind'].replace('_', ' ')}" for entry in staged)
+        with solara.Row(gap="4px", style={"align-items": "center"}):
+            solara.HTML(unsafe_innerHTML=f"Staged here: {escape(listed)}. A reset or an edit replays them.",
+                        classes=["ms-staged"], style={"font-size": "12px", "color": "#555"})
+            solara.Button("Forget", text=True, small=True, on_click=on_forget, classes=["ms-forget-events"])
+
+
+@solara.component
+def PolicyStart(week: int, horizon: int, on_week: Callable[[int], str | None]) -> None:
+    """The week the edited run's policy changes take effect (1: from the start)."""
+    message, set_message = solara.use_state(None)
+
+    def commit(value: int | None) -> None:
+        if value is not None:
+            set_message(on_week(value))
+
+    solara.InputInt("Policy starts at week", value=week, on_value=commit, dense=True, classes=["ms-start-week"],
+                    style={"max-width": "170px"})
+    solara.Text("Changes to the policy, justice, harm, police and demand parameters and to the targets take "
+                "effect from this week; before it the preset's values hold (1: from the start). World and "
+                "behaviour parameters always hold from the start.", style={"font-size": "12px", "color": "#777"})
+    if message:
+        solara.HTML(unsafe_innerHTML=escape(message), style={"font-size": "12px", "color": "#b42318"})
+
+
+@solara.component
+def TargetPicker(targets: Mapping[str, Sequence[str]], choices: Sequence[str],
+                 on_targets: Callable[[dict[str, tuple[str, ...]]], str | None]) -> None:
+    """Aim an enforcement activity at places of the map (``policy.targets``); the map rings them."""
+    activity, set_activity = solara.use_state("street")
+    message, set_message = solara.use_state(None)
+    with solara.Row(gap="6px", style={"align-items": "center"}):
+        solara.v.Select(label="Aim", items=list(TARGETABLE), v_model=activity, on_v_model=set_activity, dense=True,
+                        hide_details=True, class_="ms-target-activity", style_="max-width: 130px")
+        solara.v.Select(label="at places", items=list(choices), v_model=list(targets.get(activity, ())),
+                        multiple=True, chips=True, small_chips=True, deletable_chips=True, dense=True,
+                        hide_details=True, class_="ms-targets",
+                        on_v_model=lambda chosen: set_message(on_targets(with_targets(targets, activity, chosen))))
+    aimed = "; ".join(f"{name}: {', '.join(where)}" for name, where in targets.items())
+    solara.Text(f"Aimed: {aimed}. The police budget stays the same." if aimed
+                else "Every activity works everywhere. Choose places to aim one at them (the budget stays the same).",
+                style={"font-size": "12px", "color": "#777"})
+    if message:
+        solara.HTML(unsafe_innerHTML=escape(message), style={"font-size": "12px", "color": "#b42318"})

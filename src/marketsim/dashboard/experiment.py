@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 import marketsim as ms
+from marketsim.config.errors import ScenarioError
+from marketsim.config.timeline import Event, Timeline
 from marketsim.runs import labelled, release_model
 
 RUN_LABELS = ("A", "B", "C")
@@ -104,6 +106,28 @@ class Experiment:
                     for model in runs:
                         model.step()
             self._tables = None
+
+    def stage(self, event: Event) -> None:
+        """Stage one event in every model, for a week still to come (the page's "now" buttons): the
+        same event in the same week for every scenario and seed, so the seeds stay paired.
+
+        Raises:
+            ScenarioError: the week has begun, or a place the event names is not in a model's
+                world (then no model has the event).
+        """
+        with self.lock:
+            models = [model for runs in self.models for model in runs]
+            for model in models:
+                if event.week <= model.steps:
+                    raise ScenarioError([f"event in week {event.week}: the runs have reached week {model.steps}; "
+                                         f"allowed week {model.steps + 1} or later"])
+                model.places.select(event.where, f"event in week {event.week}: where")
+            for model in models:
+                model.interventions.add_event(event)
+
+    def timelines(self) -> list[Timeline]:
+        """Per scenario, the timeline its runs play (the scenario's, with the events staged since)."""
+        return [runs[0].interventions.timeline for runs in self.models]
 
     def tables(self) -> list[list[pd.DataFrame]]:
         """Per scenario and seed, the model's metrics table (built once per week reached)."""

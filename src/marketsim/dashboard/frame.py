@@ -10,6 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from marketsim.config.timeline import Event
 from marketsim.dashboard.charts import panels_html
 from marketsim.dashboard.experiment import (
     OUTCOME_INDICATORS,
@@ -18,6 +21,8 @@ from marketsim.dashboard.experiment import (
     ScoreRow,
 )
 from marketsim.dashboard.network import MapLayout, MapScale, MapState, legend_html, map_svg
+from marketsim.dashboard.timeline import RECENT_EVENT_WEEKS, Marker, event_places, markers
+from marketsim.sim.common import WEEKS_PER_YEAR
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,6 +38,7 @@ class Frame:
     process: str                           # panels of the process indicators
     scoreboard: tuple[ScoreRow, ...]
     seconds: float = field(compare=False)  # time it took to build this frame
+    markers: tuple[Marker, ...] = ()       # scheduled changes and events of the runs
 
 
 class Painter:
@@ -43,13 +49,32 @@ class Painter:
         self.horizon = horizon
         self.layouts = [MapLayout.of(runs[0]) for runs in experiment.models]
         self.scale = MapScale()
+        self.struck: dict[tuple[int, Event], np.ndarray] = {}
+        """The places of each event of each scenario, found the first time it is drawn."""
+
+    def recent_events(self, index: int) -> tuple[tuple[str, np.ndarray], ...]:
+        """Scenario ``index``'s events of the last ``RECENT_EVENT_WEEKS`` weeks: each one's text and
+        places (``most_violent:N`` ranked by the homicides of the year before it is first drawn)."""
+        model = self.experiment.models[index][0]
+        week = model.steps
+        out = []
+        for event in model.interventions.timeline.events:
+            if not week - RECENT_EVENT_WEEKS < event.week <= week:
+                continue
+            key = (index, event)
+            if key not in self.struck:
+                homicides = model.outputs.recent_by_place("homicides", WEEKS_PER_YEAR)
+                self.struck[key] = event_places(model.places, event, homicides)
+            out.append((f"week {event.week}: {event.describe()}", self.struck[key]))
+        return tuple(out)
 
     def frame(self) -> Frame:
         """Draw the experiment as it is now."""
         start = time.perf_counter()
         experiment = self.experiment
         with experiment.lock:
-            states = [MapState.of(runs[0]) for runs in experiment.models]
+            states = [MapState.of(runs[0], self.recent_events(i)) for i, runs in enumerate(experiment.models)]
+            marks = markers(experiment.timelines())
         self.scale.update(states)
         titles = tuple(experiment.title(i) for i in range(len(experiment.scenarios)))
         maps = tuple(map_svg(layout, state, self.scale, title)
@@ -60,7 +85,7 @@ class Painter:
         return Frame(
             week=experiment.week, titles=titles, maps=maps,
             map_legend=legend_html(states, self.scale), map_states=tuple(states),
-            outcomes=panels_html(OUTCOME_INDICATORS, series, titles, self.horizon, seeds),
-            process=panels_html(PROCESS_INDICATORS, series, titles, self.horizon, seeds),
-            scoreboard=tuple(experiment.scoreboard()), seconds=time.perf_counter() - start,
+            outcomes=panels_html(OUTCOME_INDICATORS, series, titles, self.horizon, seeds, marks),
+            process=panels_html(PROCESS_INDICATORS, series, titles, self.horizon, seeds, marks),
+            scoreboard=tuple(experiment.scoreboard()), seconds=time.perf_counter() - start, markers=marks,
         )

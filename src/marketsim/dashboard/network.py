@@ -16,6 +16,7 @@ from html import escape
 import numpy as np
 
 import marketsim as ms
+from marketsim.dashboard.timeline import RECENT_EVENT_WEEKS
 
 NO_ORG_COLOUR = "#c8c8c8"
 ORG_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
@@ -29,6 +30,9 @@ PADDING = 24.0             # SVG units around the places
 BASE_RADIUS = 4.0          # radius of a place without violence
 VIOLENCE_RADIUS = 14.0     # extra radius at the largest recent violence seen so far
 MAX_WIDTH = 8.0            # stroke width of the busiest route segment seen so far
+RING_GAP = 3.0             # SVG units between a place and the ring drawn around it
+TARGET_COLOUR = "#1f4e9c"  # ring of a place enforcement is aimed at
+EVENT_COLOUR = "#e8590c"   # ring of a place an event struck, and the event's caption
 
 
 def org_colour(org_id: int) -> str:
@@ -73,15 +77,27 @@ class MapState:
     violence: np.ndarray      # homicides/week, moving average, per place
     flow: np.ndarray          # kg/week, moving average, per route segment
     orgs: tuple[tuple[int, str, int], ...]  # (id, name, places held) per active organisation
+    aim: tuple[tuple[str, np.ndarray], ...] = ()  # (activity, mask of places) per targeted activity
+    struck: tuple[tuple[str, np.ndarray], ...] = ()  # (what, mask of places) per recent event
 
     @classmethod
-    def of(cls, model: ms.DrugMarketModel) -> MapState:
-        """A snapshot of the model's places and routes."""
+    def of(cls, model: ms.DrugMarketModel, struck: tuple[tuple[str, np.ndarray], ...] = ()) -> MapState:
+        """A snapshot of the model's places and routes, where enforcement is aimed, and the places
+        of recent events (``struck``: each event's text and places)."""
         controller = model.orgs.controller.copy()
         held = {org.id: int(np.sum(controller == org.id)) for org in model.orgs}
         orgs = tuple((org.id, org.name, held[org.id]) for org in model.orgs)
+        aim = tuple((activity, mask.copy()) for activity, mask in model.police.aim.items())
         return cls(week=model.steps, controller=controller, violence=model.violence.violence_ma.copy(),
-                   flow=model.trafficking.flow_ma.copy(), orgs=orgs)
+                   flow=model.trafficking.flow_ma.copy(), orgs=orgs, aim=aim, struck=struck)
+
+    def aimed_here(self, place: int) -> list[str]:
+        """The activities aimed at ``place``."""
+        return [activity for activity, mask in self.aim if mask[place]]
+
+    def struck_here(self, place: int) -> list[str]:
+        """The recent events at ``place``."""
+        return [what for what, mask in self.struck if mask[place]]
 
     def colours(self) -> list[str]:
         """Fill colour of each place."""
@@ -133,13 +149,28 @@ def map_svg(layout: MapLayout, state: MapState, scale: MapScale, title: str) -> 
     for i, (radius, colour) in enumerate(zip(scale.radii(state), state.colours(), strict=True)):
         slot = int(state.controller[i])
         holder = escape(org_names.get(slot, "no organisation"))
+        aimed, struck = state.aimed_here(i), state.struck_here(i)
         tip = (f"{escape(layout.names[i])} ({KIND_LABELS.get(layout.kinds[i], layout.kinds[i])}): "
-               f"{holder}; {state.violence[i]:.2f} homicides/week")
+               f"{holder}; {state.violence[i]:.2f} homicides/week"
+               + (f"; {escape(', '.join(aimed))} enforcement aimed here" if aimed else "")
+               + "".join(f"; {escape(what)}" for what in struck))
+        x, y = layout.xy[i]
+        if aimed:
+            parts.append(f'<circle class="ms-target" data-place="{escape(layout.names[i])}" cx="{x:.1f}" '
+                         f'cy="{y:.1f}" r="{radius + RING_GAP:.1f}" fill="none" stroke="{TARGET_COLOUR}" '
+                         f'stroke-width="1.6"/>')
+        if struck:
+            parts.append(f'<circle class="ms-event-place" data-place="{escape(layout.names[i])}" cx="{x:.1f}" '
+                         f'cy="{y:.1f}" r="{radius + 2 * RING_GAP:.1f}" fill="none" stroke="{EVENT_COLOUR}" '
+                         f'stroke-width="1.6" stroke-dasharray="3 2"/>')
         parts.append(
             f'<path class="ms-place" data-slot="{slot}" data-r="{radius:.2f}" '
-            f'd="{_symbol(layout.kinds[i], *layout.xy[i], radius)}" fill="{colour}" stroke="#333" '
+            f'd="{_symbol(layout.kinds[i], x, y, radius)}" fill="{colour}" stroke="#333" '
             f'stroke-width="0.6"><title>{tip}</title></path>'
         )
+    for line, (what, _) in enumerate(state.struck):
+        parts.append(f'<text class="ms-map-event" x="4" y="{12 + 12 * line}" font-size="10" '
+                     f'fill="{EVENT_COLOUR}">✱ {escape(what)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -162,7 +193,10 @@ def legend_html(states: list[MapState], scale: MapScale) -> str:
         f'<div style="font-size:12px;line-height:1.7">{items}</div>'
         f'<div style="font-size:12px;color:#666">▲ farms · ■ transit towns · ◆ border crossings · '
         f'● city neighbourhoods. Size: recent homicides (largest = {scale.violence:.2g}/week); '
-        f'line width: drug flow (widest = {scale.flow:.3g} kg/week). Hover for details.</div>'
+        f'line width: drug flow (widest = {scale.flow:.3g} kg/week). '
+        f'<span style="color:{TARGET_COLOUR}">○</span> enforcement aimed here; '
+        f'<span style="color:{EVENT_COLOUR}">◌</span> an event in the last {RECENT_EVENT_WEEKS} weeks. '
+        'Hover for details.</div>'
     )
 
 

@@ -9,13 +9,15 @@ component state, never at module level, so each browser tab has its own.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import marketsim as ms
+from marketsim.config.timeline import Event
 from marketsim.dashboard.experiment import RUN_LABELS, Experiment
 from marketsim.dashboard.frame import Painter
+from marketsim.dashboard.timeline import split_edits
 
 DEFAULT_HORIZON = 520
 MAX_RUN_WEEKS = 3 * 5 * 1040
@@ -45,6 +47,11 @@ class Settings:
         lesson: the lesson whose scenarios are loaded, if any.
         base: overrides under every run's own edits, fixed for the page (a smaller or a custom
             world, say); they count as part of the presets.
+        start_weeks: per run, the week its edits of the policy, justice, harm, police and demand
+            groups take effect (missing: 1, from the start); before it the preset's values hold.
+        lesson_schedule, lesson_events: the changes and events the lesson stages in every run.
+        staged_events: events staged on the page ("now" buttons), in every run; a restart
+            replays them in their weeks.
     """
 
     presets: tuple[str, ...] = ("baseline",)
@@ -53,6 +60,10 @@ class Settings:
     paired: int = 3
     lesson: str | None = None
     base: Mapping[str, Any] = field(default_factory=dict)
+    start_weeks: tuple[int, ...] = ()
+    lesson_schedule: tuple[Mapping[str, Any], ...] = ()
+    lesson_events: tuple[Mapping[str, Any], ...] = ()
+    staged_events: tuple[Mapping[str, Any], ...] = ()
 
     def seeds(self) -> list[int]:
         """The paired seeds every scenario is run with."""
@@ -62,9 +73,23 @@ class Settings:
         """Run ``index``'s preset, with the page's base overrides but without the run's edits."""
         return ms.load_scenario(self.presets[index], self.base)
 
-    def scenario(self, index: int) -> ms.Scenario:
-        """Run ``index``'s scenario: its preset with its edits (raises ScenarioError if invalid)."""
+    def start_week(self, index: int) -> int:
+        """The week run ``index``'s edits take effect (1: from the start)."""
+        return self.start_weeks[index] if index < len(self.start_weeks) else 1
+
+    def levers(self, index: int) -> ms.Scenario:
+        """Run ``index``'s preset with all its edits in force: the values its parameter panel shows
+        (the policy once it has started)."""
         return ms.load_scenario(self.presets[index], {**self.base, **self.edits[index]})
+
+    def scenario(self, index: int) -> ms.Scenario:
+        """Run ``index``'s scenario: its preset with its edits (from its start week), the lesson's
+        changes and events, and the events staged on the page (raises ScenarioError if invalid)."""
+        start = self.start_week(index)
+        now, later = split_edits(self.edits[index]) if start > 1 else (dict(self.edits[index]), {})
+        scenario = ms.load_scenario(self.presets[index], {**self.base, **now})
+        schedule = [*self.lesson_schedule, *([{"week": start, "set": later}] if later else [])]
+        return scenario.with_timeline(schedule, [*self.lesson_events, *self.staged_events])
 
     def scenarios(self) -> list[ms.Scenario]:
         """Every run's scenario."""
@@ -75,13 +100,15 @@ class Settings:
         presets = list(self.presets)
         edits = list(self.edits)
         presets[index], edits[index] = name, {}
-        return replace(self, presets=tuple(presets), edits=tuple(edits), lesson=None)
+        return replace(self, presets=tuple(presets), edits=tuple(edits), lesson=None,
+                       start_weeks=self._start_weeks_with(index, 1), lesson_schedule=(), lesson_events=())
 
     def with_run_added(self, name: str) -> Settings:
         """Another scenario to compare with A."""
         if len(self.presets) >= len(RUN_LABELS):
             raise ValueError(f"at most {len(RUN_LABELS)} scenarios side by side")
-        return replace(self, presets=(*self.presets, name), edits=(*self.edits, {}), lesson=None)
+        return replace(self, presets=(*self.presets, name), edits=(*self.edits, {}), lesson=None,
+                       lesson_schedule=(), lesson_events=())
 
     def with_run_removed(self, index: int) -> Settings:
         """Run ``index`` dropped (A cannot be dropped)."""
@@ -89,7 +116,8 @@ class Settings:
             raise ValueError("scenario A is the reference and cannot be removed")
         keep = [i for i in range(len(self.presets)) if i != index]
         return replace(self, presets=tuple(self.presets[i] for i in keep),
-                       edits=tuple(self.edits[i] for i in keep), lesson=None)
+                       edits=tuple(self.edits[i] for i in keep), lesson=None, lesson_schedule=(), lesson_events=(),
+                       start_weeks=tuple(self.start_week(i) for i in keep))
 
     def with_edit(self, index: int, path: str, value: Any) -> Settings:
         """Run ``index`` with one parameter set; setting it back to the preset's value drops the edit."""
@@ -107,7 +135,7 @@ class Settings:
         Used when a value is within its own bounds but breaks a rule that ties parameters
         together (budget shares adding up to more than 1, say).
         """
-        current = self.scenario(index).get(path)
+        current = self.levers(index).get(path)
         valid, invalid = float(current), float(wanted)
         for _ in range(60):
             if abs(invalid - valid) <= step * 1e-6:
@@ -134,12 +162,30 @@ class Settings:
         return True
 
     def without_edits(self, index: int) -> Settings:
-        """Run ``index`` back to its preset's values."""
-        return replace(self, edits=tuple({} if i == index else e for i, e in enumerate(self.edits)))
+        """Run ``index`` back to its preset's values (from the start)."""
+        return replace(self, edits=tuple({} if i == index else e for i, e in enumerate(self.edits)),
+                       start_weeks=self._start_weeks_with(index, 1))
 
-    def with_lesson(self, name: str, presets: tuple[str, ...]) -> Settings:
-        """A lesson's scenarios side by side, unedited."""
-        return replace(self, presets=presets, edits=tuple({} for _ in presets), lesson=name)
+    def with_lesson(self, name: str, presets: tuple[str, ...], schedule: Sequence[Mapping[str, Any]] = (),
+                    events: Sequence[Mapping[str, Any]] = ()) -> Settings:
+        """A lesson's scenarios side by side, unedited, with the changes and events it stages."""
+        return replace(self, presets=presets, edits=tuple({} for _ in presets), lesson=name, start_weeks=(),
+                       lesson_schedule=tuple(schedule), lesson_events=tuple(events))
+
+    def with_start_week(self, index: int, week: int) -> Settings:
+        """Run ``index``'s edits of the schedulable groups taking effect from ``week``."""
+        return replace(self, start_weeks=self._start_weeks_with(index, week))
+
+    def with_event(self, event: Event) -> Settings:
+        """One more event staged on the page, in every run."""
+        return replace(self, staged_events=(*self.staged_events, event.as_dict()))
+
+    def without_staged_events(self) -> Settings:
+        """The events staged on the page dropped."""
+        return replace(self, staged_events=())
+
+    def _start_weeks_with(self, index: int, week: int) -> tuple[int, ...]:
+        return tuple(week if i == index else self.start_week(i) for i in range(len(self.presets)))
 
 
 def _decimals(step: float) -> int:
@@ -157,6 +203,12 @@ class Session:
         self.settings = settings
         self.experiment = Experiment(settings.scenarios(), settings.seeds())
         self.painter = Painter(self.experiment, horizon)
+
+    def stage(self, event: Event) -> None:
+        """Stage an event in every run under way (see :meth:`Experiment.stage`), and in the
+        settings, so a restart replays it in its week (raises ScenarioError as that does)."""
+        self.experiment.stage(event)
+        self.settings = self.settings.with_event(event)
 
     @property
     def horizon(self) -> int:

@@ -49,7 +49,8 @@ def preset_html(label: str, scenario: ms.Scenario) -> str:
 
 
 def lesson_html(lesson: Lesson) -> str:
-    """A lesson's narrative, objectives, what to watch and its discussion questions."""
+    """A lesson's narrative, objectives, what to watch, the changes and events it stages in every
+    scenario, and its discussion questions."""
     watch = [f"**{w.metric.replace('_', ' ')}**: {w.note}" for w in lesson.watch]
     return (
         f'<div class="ms-teach-title">{escape(lesson.title)}</div>'
@@ -58,6 +59,7 @@ def lesson_html(lesson: Lesson) -> str:
         f"{markdown_html(lesson.narrative)}"
         f"{_items('Objectives', lesson.objectives)}"
         f"{_items('What to watch', watch)}"
+        f"{_items('Staged in every scenario', lesson.described()[0])}"
         f"{_items('Questions for discussion', lesson.questions)}"
     )
 

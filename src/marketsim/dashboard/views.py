@@ -14,6 +14,7 @@ from marketsim.analysis import format_number, format_percent
 from marketsim.dashboard.charts import RUN_COLOURS
 from marketsim.dashboard.experiment import ScoreRow
 from marketsim.dashboard.frame import Frame
+from marketsim.dashboard.timeline import Marker
 
 VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "same": "#555", "neutral": "#555"}
 TABLE_STYLE = (
@@ -86,14 +87,32 @@ def Scoreboard(frame: Frame, seeds: int) -> None:
                 style="overflow-x:auto")
 
 
+def timeline_html(markers: Sequence[Marker], titles: Sequence[str], week: int) -> str:
+    """The runs' scheduled changes and events, in week order: those that happened (✓) and those to
+    come; "" when there are none."""
+    if not markers:
+        return ""
+    labels = [title.split(":", 1)[0] for title in titles]
+    rows = []
+    for marker in markers:
+        done = marker.week <= week
+        rows.append(f'<li class="ms-timeline-entry" data-kind="{marker.kind}" '
+                     f'data-state="{"done" if done else "planned"}" style="color:{"#333" if done else "#888"}">'
+                     f'{"✓" if done else "·"} {escape(marker.label(labels))}</li>')
+    return ('<div class="ms-timeline" style="font-size:12px;margin-top:6px"><b>Changes and events</b> '
+            '(✓ done, · to come; marked on the charts)'
+            f'<ul style="margin:2px 0 0 16px;padding:0">{"".join(rows)}</ul></div>')
+
+
 @solara.component
 def Maps(frame: Frame) -> None:
-    """One network map per scenario, side by side when there is room, and their legend."""
+    """One network map per scenario, side by side when there is room, their legend, and the runs'
+    changes and events."""
     maps = "".join(f'<div><div style="font-size:13px;font-weight:600">{escape(title)}</div>{svg}</div>'
                    for title, svg in zip(frame.titles, frame.maps, strict=True))
     solara.HTML(unsafe_innerHTML=(
         '<div style="display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:8px">'
-        f"{maps}</div>{frame.map_legend}"
+        f"{maps}</div>{frame.map_legend}{timeline_html(frame.markers, frame.titles, frame.week)}"
     ))
 
 

@@ -10,6 +10,7 @@ leader is succeeded, seized drugs leave the market), and are logged as ``shock``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,6 +53,22 @@ class Interventions:
                 problems.extend(error.problems)
         if problems:
             raise ScenarioError(problems)
+
+    def add_event(self, event: Event) -> None:
+        """Stage one more event in a week still to come (the dashboard's "now" buttons). Nothing
+        reads an event before its week, so the run goes on exactly as if the scenario had staged
+        it from the start; ``model.scenario`` says so too.
+
+        Raises:
+            ScenarioError: the event's week has begun already, or it names a place not in this world.
+        """
+        model = self.model
+        if event.week <= model.steps:
+            raise ScenarioError([f"event in week {event.week}: the run has reached week {model.steps}; allowed "
+                                 f"week {model.steps + 1} or later"])
+        model.places.select(event.where, f"event in week {event.week}: where")
+        self.timeline = self.timeline.extended(events=[event])
+        model.scenario = replace(model.scenario, timeline=self.timeline)
 
     # -- the weekly rule: stage 0, schedule ------------------------------------------------------------
     def change_policy(self) -> None:

@@ -551,8 +551,8 @@ def format_change(row: pd.Series) -> str:
 
 
 SOURCES = ("src/marketsim/model.py", "src/marketsim/outputs.py", "src/marketsim/ledger.py",
-           "src/marketsim/validation.py", "src/marketsim/sim", "src/marketsim/config", "src/marketsim/world",
-           "scenarios")
+           "src/marketsim/validation.py", "src/marketsim/sim/**/*.py", "src/marketsim/config/**/*.py",
+           "src/marketsim/world/**/*.py", "scenarios/*.toml")
 """What the report's numbers depend on: the model, its parameters, the presets and these definitions."""
 
 CHANGES: tuple[tuple[str, str], ...] = (
@@ -584,16 +584,14 @@ CHANGES: tuple[tuple[str, str], ...] = (
 
 
 def source_digest(root: Path | None = None) -> str:
-    """SHA-256 (first 16 hex digits) of every source file the report depends on (:data:`SOURCES`)."""
+    """SHA-256 (first 16 hex digits) of every source file the report depends on (:data:`SOURCES`,
+    glob patterns under the project root: the presets, not the lessons)."""
     import hashlib
 
     root = root or Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
-    for entry in SOURCES:
-        path = root / entry
-        files = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for file in files:
-            if file.is_file() and file.suffix in (".py", ".toml"):
-                digest.update(file.relative_to(root).as_posix().encode())
-                digest.update(file.read_bytes())
+    for pattern in SOURCES:
+        for file in sorted(root.glob(pattern)):
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
     return digest.hexdigest()[:16]

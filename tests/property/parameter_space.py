@@ -7,6 +7,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+import marketsim as ms
 from marketsim.config.params import BUDGET_SHARES, SPECS, ParamSpec
 from marketsim.config.scenario import preset_names
 
@@ -51,3 +52,18 @@ def overrides(draw: st.DrawFn, max_size: int = 6) -> dict[str, Any]:
 
 presets = st.sampled_from(preset_names())
 seeds = st.integers(0, 2**32 - 1)
+
+
+def within(scenario: ms.Scenario, weeks: int) -> ms.Scenario:
+    """The scenario with its scheduled changes and events moved into a run of ``weeks`` weeks
+    (a preset's week-130 seizure happens in the last week of a 12-week run), so short fuzzed runs
+    exercise the timeline instead of being refused for naming weeks after their end."""
+    moved: dict[str, int] = {}
+    for index, change in enumerate(scenario.timeline.schedule):
+        week = min(change.week, weeks)
+        moved[f"schedule.{index}.week"] = week
+        if change.until is not None:
+            moved[f"schedule.{index}.until"] = max(min(change.until, weeks), week)
+    for index, shock in enumerate(scenario.timeline.events):
+        moved[f"event.{index}.week"] = min(shock.week, weeks)
+    return scenario.with_overrides(moved) if moved else scenario

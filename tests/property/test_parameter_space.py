@@ -11,7 +11,7 @@ from core_defects import harms_the_process, known_defect
 from hypothesis import event, given, reject
 from hypothesis import strategies as st
 from invariants import check_run
-from parameter_space import TIED, overrides, presets, seeds
+from parameter_space import TIED, overrides, presets, seeds, within
 
 import marketsim as ms
 
@@ -25,7 +25,7 @@ def test_values_within_bounds_run_and_keep_the_invariants(preset: str, values: d
         event(f"not run, would take the process's memory: {avoided.name}")
         reject()
     try:
-        scenario = ms.load_scenario(preset, values)
+        scenario = within(ms.load_scenario(preset, values), weeks)
     except ms.ScenarioError:
         if not TIED & set(values):
             raise
@@ -50,7 +50,7 @@ def test_a_run_depends_only_on_its_scenario_and_seed(preset: str, values: dict[s
         reject()
     first = None
     try:
-        scenario = ms.load_scenario(preset, values)
+        scenario = within(ms.load_scenario(preset, values), 3)
         first = ms.run(scenario, seed=seed, steps=3)
     except Exception as error:
         if not (isinstance(error, ms.ScenarioError) and TIED & set(values)) and known_defect(error) is None:

@@ -27,6 +27,13 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
     from marketsim.sim.organisations import TraffickingOrganisation
 
+
+def affordable(officer_weeks: float, cost: float, wanted: int) -> int:
+    """How many of ``wanted`` responses costing ``cost`` officer-weeks each the effort pays for
+    (a cost near zero pays for all of them, never for an infinite number)."""
+    return int(min(wanted, officer_weeks // cost))
+
+
 class Police(Agent):
     """A police force. Turns its budget into officer-weeks per activity, each with its own
     productivity; what it achieves depends on what residents report, on the bribes its officers
@@ -195,7 +202,7 @@ class Police(Agent):
         self.racket_certainty = min(1.0, self.racket_effort / need)
         capacity = self.racket_effort
         for org in model.orgs:
-            responses = min(org.racket_attacks, int(capacity // police.sanction_effort))
+            responses = affordable(capacity, police.sanction_effort, org.racket_attacks)
             if responses:
                 capacity -= responses * police.sanction_effort
                 self.crack_down(org, responses * police.sanction_effort)
@@ -308,12 +315,12 @@ class Police(Agent):
         dispute of one of its dealers that dealer's arrest."""
         model = self.model
         police, dealers = model.p.police, model.dealers
-        responses = min(org.attacks, int(effort // police.sanction_effort))
+        responses = affordable(effort, police.sanction_effort, org.attacks)
         if responses:
             self.crack_down(org, responses * police.sanction_effort)
         effort -= responses * police.sanction_effort
         disputed = np.flatnonzero(dealers.active & dealers.disputed & (dealers.org == org.id))
-        arrested = disputed[:min(len(disputed), int(effort // per_dispute))]
+        arrested = disputed[:affordable(effort, per_dispute, len(disputed))]
         dealers.arrest(arrested)
         model.log.record("sanction", responses + len(arrested), detail="focused deterrence", org=org.id)
 

@@ -945,12 +945,14 @@ def write_report(doc: Path, figures: Mapping[str, Path], study: Study, args: arg
     lines += [
         "## Rerunning it", "",
         f"- **This report:** `{command_line(args)}`; `make robustness` runs the default design ({POINTS} points, "
-        f"{plural(SEEDS, 'seed')}, {STEPS} weeks) on every local core. Runs are stored under "
+        f"{plural(SEEDS, 'seed')}, {STEPS} weeks) on every local core: about "
+        f"{plural(round(design_minutes(POINTS, compute)), 'minute')} on {LAPTOP_CORES} cores at this report's "
+        "speed. Runs are stored under "
         f"`{out}/<model sources>/<design>/`, one sweep directory per arm; a finished run is never run again, so an "
         "interrupted analysis resumes where it stopped, and a change to the model, its parameters or the design "
         "starts a fresh folder.",
         f"- **On a laptop:** `python experiments/robustness.py --points {LAPTOP_POINTS}` takes about "
-        f"{plural(round(laptop_minutes(compute)), 'minute')} on {LAPTOP_CORES} cores at this report's "
+        f"{plural(round(design_minutes(LAPTOP_POINTS, compute)), 'minute')} on {LAPTOP_CORES} cores at this report's "
         f"{1000 * compute.seconds_per_week:.2g} ms of processor time per simulated week; the share of a fact or a "
         "ranking then has a "
         f"standard error of up to {math.sqrt(0.25 / LAPTOP_POINTS):.0%} (a binomial share's, at one half), and "
@@ -966,11 +968,11 @@ def write_report(doc: Path, figures: Mapping[str, Path], study: Study, args: arg
     return doc
 
 
-def laptop_minutes(compute: Compute) -> float:
-    """Minutes the laptop design (every fact and policy, the default seeds and weeks) takes on
-    ``LAPTOP_CORES`` cores at the measured processor time per simulated week."""
+def design_minutes(points: int, compute: Compute) -> float:
+    """Minutes a design of ``points`` points (every fact and policy, the default seeds and weeks)
+    takes on ``LAPTOP_CORES`` cores at the measured processor time per simulated week."""
     full = make_study(None, None)
-    runs = LAPTOP_POINTS * SEEDS * len(full.arms)
+    runs = points * SEEDS * len(full.arms)
     return runs * STEPS * compute.seconds_per_week / LAPTOP_CORES / 60
 
 

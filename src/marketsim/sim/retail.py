@@ -288,13 +288,17 @@ class Dealers:
         risk = np.full(places.n, np.inf)
         risk[model.communities.place] = self.expected_arrests()
         here = self.place[street]
-        best_risk, best_place = np.full(len(street), np.inf), here.copy()
-        for i, (place, org) in enumerate(zip(here.tolist(), self.org[street].tolist(), strict=True)):
+        # dealers of one organisation in one place share their best move: search once per pair
+        pairs, pair_of = np.unique((self.org[street].astype(np.int64) + 1) * places.n + here, return_inverse=True)
+        pair_risk, pair_place = np.full(len(pairs), np.inf), (pairs % places.n).astype(here.dtype)
+        for k, pair in enumerate(pairs.tolist()):
+            place, org = pair % places.n, pair // places.n - 1
             near = places.neighbours[place]
             near = near[places.is_urban[near] & (controller[near] == org)]
             if len(near):
                 j = int(np.argmin(risk[near]))
-                best_risk[i], best_place[i] = risk[near[j]], near[j]
+                pair_risk[k], pair_place[k] = risk[near[j]], near[j]
+        best_risk, best_place = pair_risk[pair_of], pair_place[pair_of]
         gain = np.maximum(risk[here] - best_risk, 0.0)
         moving = rng.random(len(street)) < np.minimum(model.p.retail.move_rate * gain, 1.0)
         self.place[street[moving]] = best_place[moving]

@@ -31,6 +31,43 @@ def test_a_hundred_times_the_leader_capture_rate_runs_eighty_weeks() -> None:
     check_run(ms.load_scenario("baseline", {"police.hvt_rate": 0.05}), seed=1, weeks=80)
 
 
+@pytest.mark.parametrize(("preset", "overrides", "seed", "weeks"), [
+    pytest.param("baseline", {"police.budget": 66732090.0}, 0, 26, id="dealers of a dissolved organisation"),
+    pytest.param("alternatives_to_incarceration", {"demand.shortage_initiation": 0.0, "policy.interdiction_share": 0.0,
+                 "police.budget": 904906811.0, "world.regions": 2}, 0, 4, id="no organisation left"),
+    pytest.param("baseline", {"policy.legal_share": 1.0}, 1, 2, id="nothing illicit sold: prices declared missing"),
+    pytest.param("collusion", {"police.officer_week_cost": 0.5}, 3, 4, id="a huge police force"),
+])
+def test_worlds_without_organisations_or_sales_run(preset: str, overrides: dict, seed: int, weeks: int) -> None:
+    check_run(ms.load_scenario(preset, overrides), seed=seed, weeks=weeks)
+
+
+@pytest.mark.parametrize(("path", "value", "allowed"), [
+    ("trafficking.soldier_wage", 0, "≥ 50 "),
+    ("production.max_drug_share", 0.0, "≥ 0.01 "),
+    ("trafficking.lot_kg", 5e-324, "≥ 0.1 "),
+    ("production.farm_price", 5e-324, "≥ 1 "),
+    ("justice.sentence_trafficker", 5e-324, "≥ 1 "),
+    ("demand.treatment_weeks", 5e-324, "≥ 1 "),
+    ("violence.reference_sales", 5e-324, "≥ 1 "),
+    ("retail.purity", 5e-324, "≥ 0.01 "),
+    ("production.regrowth_weeks", 5e-324, "≥ 1 "),
+])
+def test_values_that_broke_the_core_are_refused_naming_the_bound(path: str, value: float, allowed: str) -> None:
+    with pytest.raises(ms.ScenarioError, match=rf"{path} = .*out of range: allowed a number {allowed}"):
+        ms.load_scenario("baseline", {path: value})
+
+
+@pytest.mark.parametrize("overrides", [
+    {"trafficking.soldier_wage": 50}, {"production.max_drug_share": 0.01}, {"trafficking.lot_kg": 0.1},
+    {"production.farm_price": 1}, {"demand.treatment_weeks": 1}, {"violence.reference_sales": 1},
+    {"violence.reference_value": 1}, {"production.regrowth_weeks": 1},
+    {"justice.sentence_trafficker": 1, "justice.sentence_user": 1, "policy.sentence_multiplier": 0.1},
+], ids=lambda overrides: ",".join(overrides))
+def test_the_new_lower_bounds_run_a_year(overrides: dict) -> None:
+    check_run(ms.load_scenario("baseline", overrides), seed=1, weeks=52)
+
+
 def _world_with_town_population(population: int) -> nx.Graph:
     world = generate_world(ms.load_scenario("baseline").params.world, np.random.default_rng(1))
     for _, data in world.nodes(data=True):

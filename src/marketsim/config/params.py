@@ -147,7 +147,7 @@ class ProductionParams(Group):
     initial_drug_share: float = param(0.12, unit="share of land", ge=0, le=1, plausible=(0.08, 0.18),
                                       help="Share of household land under the drug crop at the start.",
                                       source=CALIBRATED + "a supply that matches baseline demand plus seizures")
-    max_drug_share: float = param(0.8, unit="share of land", ge=0, le=1, plausible=(0.6, 0.95),
+    max_drug_share: float = param(0.8, unit="share of land", ge=0.01, le=1, plausible=(0.6, 0.95),
                                   help="Most land a household will put under the drug crop.",
                                   source="assumption: food crops are kept")
     alt_income_per_ha_year: float = param(1500.0, unit="USD/ha/year", ge=0, le=100_000,
@@ -180,12 +180,12 @@ class ProductionParams(Group):
                                         "(the balloon effect).",
                                    source="MDLE seminar 2014 (coca displaced from Colombia to Peru and Bolivia); "
                                           "Chatham House 2012 (the balloon effect)")
-    regrowth_weeks: float = param(30.0, unit="weeks", gt=0, le=260,
+    regrowth_weeks: float = param(30.0, unit="weeks", ge=1, le=260,
                                   help="Weeks before an eradicated field is harvested again after replanting.",
                                   source="UNODC Colombia Coca Survey: coca bushes yield 6-12 months after planting")
     spoilage: float = param(0.01, unit="1/week", ge=0, le=0.5, plausible=(0.0, 0.03),
                             help="Share of unsold farm stock lost each week.", source="assumption")
-    farm_price: float = param(800.0, unit="USD/kg pure", gt=0, le=1e6,
+    farm_price: float = param(800.0, unit="USD/kg pure", ge=1, le=1e6,
                               help="Initial farm-gate price.", source=PRICE_CHAIN)
     price_adjustment: float = param(0.015, unit="1/week", ge=0, le=1, plausible=(0.005, 0.05),
                                     help="Speed at which the farm-gate price moves to clear the market.",
@@ -251,7 +251,7 @@ class TraffickingParams(Group):
     risk_decay: float = param(0.05, unit="1/week", ge=0, le=1,
                               help="Weekly decay of learned interdiction risk.",
                               source="NarcoLogic (Magliocca et al. 2019)")
-    lot_kg: float = param(10.0, unit="kg", gt=0, le=10_000, plausible=(5.0, 25.0),
+    lot_kg: float = param(10.0, unit="kg", ge=0.1, le=10_000, plausible=(5.0, 25.0),
                           help="Size of one shipment lot; interdiction catches whole lots.",
                           source="assumption")
     toll_rate: float = param(0.08, unit="share of value", ge=0, le=1, plausible=(0.03, 0.15),
@@ -279,7 +279,7 @@ class TraffickingParams(Group):
                                 help="Share of revenue an organisation spends on members' wages; sets "
                                      "how many members it can keep.",
                                 source="Levitt & Venkatesh 2000 (gang finances: wages a large share)")
-    soldier_wage: float = param(400.0, unit="USD/week", ge=0, le=100_000, plausible=(200.0, 800.0),
+    soldier_wage: float = param(400.0, unit="USD/week", ge=50, le=100_000, plausible=(200.0, 800.0),
                                 help="Weekly cost of one member.",
                                 source="assumption: several times the local minimum wage")
     recruitment: float = param(0.02, unit="1/week", ge=0, le=1,
@@ -374,7 +374,7 @@ class RetailParams(Group):
                                  source=CAULKINS_REUTER + ": retail per pure gram 4-10× the kilo price")
     cover_weeks: float = param(2.0, unit="weeks", gt=0, le=26, plausible=(1.0, 4.0),
                                help="Weeks of sales a dealer keeps in stock.", source="assumption")
-    purity: float = param(0.6, unit="share pure", gt=0, le=1,
+    purity: float = param(0.6, unit="share pure", ge=0.01, le=1,
                           help="Street purity when supply is normal.",
                           source="DEA STRIDE: US street cocaine purity around 60% in the 2000s")
     purity_response: float = param(0.6, unit="elasticity", ge=0, le=5,
@@ -540,7 +540,7 @@ class DemandParams(Group):
                                           "free (scaled by the share of places free: waiting lists deter).",
                                      source="assumption: about a fifth of dependent users enter "
                                             "treatment each year (UNODC World Drug Report)")
-    treatment_weeks: float = param(16.0, unit="weeks", gt=0, le=520, plausible=(8.0, 26.0),
+    treatment_weeks: float = param(16.0, unit="weeks", ge=1, le=520, plausible=(8.0, 26.0),
                                    help="Mean length of a treatment episode.", source="assumption")
     treatment_success: float = param(0.4, unit="probability", ge=0, le=1, plausible=(0.3, 0.6),
                                      help="Chance a finished treatment episode ends in abstinence.",
@@ -808,19 +808,19 @@ class JusticeParams(Group):
                                       source="assumption")
     custody_violent: float = param(0.9, unit="probability", ge=0, le=1, plausible=(0.75, 1.0),
                                    help="Chance a cleared homicide leads to prison.", source="assumption")
-    sentence_user: float = param(26.0, unit="weeks", gt=0, le=2600, help="Mean time served by a user.",
+    sentence_user: float = param(26.0, unit="weeks", ge=1, le=2600, help="Mean time served by a user.",
                                  plausible=(13.0, 52.0),
                                  source="assumption")
-    sentence_dealer: float = param(78.0, unit="weeks", gt=0, le=2600, help="Mean time served by a dealer.",
+    sentence_dealer: float = param(78.0, unit="weeks", ge=1, le=2600, help="Mean time served by a dealer.",
                                    plausible=(52.0, 156.0),
                                    source="assumption")
-    sentence_trafficker: float = param(260.0, unit="weeks", gt=0, le=2600, plausible=(156.0, 520.0),
+    sentence_trafficker: float = param(260.0, unit="weeks", ge=1, le=2600, plausible=(156.0, 520.0),
                                        help="Mean time served by an organisation member.",
                                        source="assumption")
-    sentence_leader: float = param(520.0, unit="weeks", gt=0, le=2600, plausible=(260.0, 1040.0),
+    sentence_leader: float = param(520.0, unit="weeks", ge=1, le=2600, plausible=(260.0, 1040.0),
                                    help="Mean time served by a captured leader.",
                                    source="assumption: leaders are sentenced for the organisation's crimes")
-    sentence_violent: float = param(520.0, unit="weeks", gt=0, le=2600, plausible=(260.0, 1040.0),
+    sentence_violent: float = param(520.0, unit="weeks", ge=1, le=2600, plausible=(260.0, 1040.0),
                                     help="Mean time served for a homicide.", source="assumption")
     prison_cost_week: float = param(250.0, unit="USD/prisoner-week", ge=0, le=1e5, plausible=(100.0, 500.0),
                                     help="Cost of one prisoner for one week.", source="assumption")
@@ -899,11 +899,11 @@ class ViolenceParams(Group):
                                          "drug value (profits bring violence).",
                                     source="Chatham House 2012 (the hourglass); IDPC 2016 Module 7 (higher profits, "
                                            "more violence); Castillo, Mejía & Restrepo 2020")
-    reference_value: float = param(95_000.0, unit="USD/week", gt=0, le=1e12, plausible=(60_000.0, 150_000.0),
+    reference_value: float = param(95_000.0, unit="USD/week", ge=1, le=1e12, plausible=(60_000.0, 150_000.0),
                                    help="Drug business at a place (flows, tolls, farm and retail sales) at which "
                                         "the contest rate equals contest_rate.",
                                    source=CALIBRATED + "the contest rate at the mean value of places in the baseline")
-    reference_sales: float = param(1_400.0, unit="USD/week", gt=0, le=1e9, plausible=(900.0, 2200.0),
+    reference_sales: float = param(1_400.0, unit="USD/week", ge=1, le=1e9, plausible=(900.0, 2200.0),
                                    help="Weekly retail sales per dealer at which the dispute rate equals "
                                         "dispute_rate.",
                                    source=CALIBRATED + "the dispute rate at the baseline's mean sales per dealer")

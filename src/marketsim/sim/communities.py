@@ -238,6 +238,7 @@ class Communities:
     def shortage_metric(self) -> float:
         return 1 - self.consumed_kg / self.demand_kg if self.demand_kg > 0 else 0.0
 
-    @metric("retail_price", "USD/kg pure", "market", "Sales-weighted retail price per pure kg.")
+    @metric("retail_price", "USD/kg pure", "market",
+            "Sales-weighted retail price per pure kg; missing (NaN) in a week when nothing is sold.")
     def retail_price(self) -> float:
         return self.retail_value / self.consumed_kg if self.consumed_kg > 0 else float("nan")

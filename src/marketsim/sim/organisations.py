@@ -429,7 +429,7 @@ class Organisations:
         t, places, rng = model.p.trafficking, model.places, model.rng
         towns = places.community_places
         held = self.controller[towns]
-        presence = np.where(held >= 0, self.presence_matrix()[np.maximum(held, 0), towns], 0.0)
+        presence = np.where(held >= 0, self.members.strength[np.maximum(held, 0), towns], 0)  # every id ever made
         relative_deprivation = places.deprivation[towns] / max(places.deprivation[towns].mean(), 1e-9)
         chance = t.entry_rate * relative_deprivation * (presence <= t.thin_presence)
         for place in towns[rng.random(len(towns)) < chance].tolist():

@@ -413,7 +413,9 @@ class Dealers:
             return float(np.average(self.local_purity, weights=sales))
         return float(np.mean(self.local_purity))
 
-    @metric("wholesale_price", "USD/kg pure", "market", "Wholesale price after the border.")
+    @metric("wholesale_price", "USD/kg pure", "market",
+            "Wholesale price after the border (in a week without wholesale sales, the organisations' mean "
+            "asking price); missing (NaN) when no organisation is left.")
     def wholesale_price(self) -> float:
         if self.wholesale_kg > 0:
             return self.wholesale_value / self.wholesale_kg

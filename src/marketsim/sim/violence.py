@@ -228,7 +228,8 @@ class Violence:
         supplier = dealers.org[active]
         record = v.record_violence * dealers.has_record[active] if mechanisms.criminogenic_prison else 0.0
         propensity = dealers.violence[active] * (1 + record) * self.deterrence(np.maximum(supplier, -1))
-        size = max(model.orgs.id_bound(), 1)
+        # dealers of an organisation dissolved this week stay one group until retail finds them a supplier
+        size = max(model.orgs.id_bound(), int(supplier.max()) + 1, 1)
         key = community * (size + 1) + np.maximum(supplier, 0)
         by_org = np.bincount(key, weights=contact, minlength=n * (size + 1)).reshape(n, size + 1)
         total = by_org.sum(axis=1)

@@ -241,12 +241,15 @@ def run(scenario: ScenarioInput = "baseline", seed: int = 1, steps: int = 520,
 
     Raises:
         ScenarioError: unknown scenario or parameter, a value that is not allowed, a schedule or
-            event that is malformed or falls after the last week, or a seed or number of steps
-            that is not a whole number in range.
+            event that is malformed or falls after the last week, a seed or number of steps
+            that is not a whole number in range, or a progress that is not callable.
     """
     from marketsim.config.scenario import load_scenario
 
     problems = run_problems([seed], steps)
+    if progress is not None and not callable(progress):
+        problems.append(f"progress = {shown(progress)}: allowed None or a callable taking (weeks_done, steps), "
+                        "e.g. lambda done, total: print(done, total)")
     if problems:
         raise ScenarioError(problems)
     loaded = load_scenario(scenario, overrides, schedule, events)

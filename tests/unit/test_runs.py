@@ -168,3 +168,11 @@ def test_a_finished_run_leaves_no_model_behind() -> None:
     for seed in (1, 2):
         ms.run("baseline", seed=seed, steps=2, overrides=SMALL_WORLD)
     assert models() == before
+
+
+def test_run_refuses_a_progress_that_cannot_be_called() -> None:
+    with pytest.raises(ms.ScenarioError, match=r"progress = False: allowed None or a callable"):
+        ms.run("baseline", steps=2, progress=False)
+    weeks: list[int] = []
+    ms.run("baseline", steps=2, progress=lambda done, total: weeks.append(done))
+    assert weeks == [1, 2]

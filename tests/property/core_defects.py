@@ -94,6 +94,14 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         "production.initial_share_concentration ≥ 0.1",
         r"ValueError: a <= 0 @ sim/production\.py:__init__", {"production.initial_share_concentration": TINY},
         preset="alternatives_to_incarceration", seed=0, weeks=3),
+    CoreDefect(
+        "a revenue memory shorter than a week overshoots the moving average",
+        "sim/organisations.py (settle_finances): revenue_ma moves 1 / revenue_memory of the way to this week's "
+        "revenue, more than all the way when the memory is below one week, so it swings negative and the "
+        "investigation hazard of sim/police.py (investigations) leaves [0, 1]",
+        "trafficking.revenue_memory ≥ 1 week",
+        r"p < 0, p > 1 or p is NaN @ sim/police\.py:investigations", {"trafficking.revenue_memory": 0.25},
+        preset="alternatives_to_incarceration", seed=0, weeks=3),
 )
 
 

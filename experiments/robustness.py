@@ -509,7 +509,8 @@ def failure_region(x: pd.DataFrame, fails: np.ndarray) -> FailureRegion:
         scores, _ = feature_scoring.get_ex_feature_scores(
             x, fails, mode=feature_scoring.RuleInductionType.CLASSIFICATION, random_state=DESIGN_SEED)
         candidates = list(scores.index[:PRIM_CANDIDATES])
-        box = prim.Prim(x[candidates], fails, threshold=PRIM_DENSITY).find_box()
+        # as floats: PRIM pastes midpoints into whole-number columns (counts), which pandas refuses
+        box = prim.Prim(x[candidates].astype(float), fails, threshold=PRIM_DENSITY).find_box()
         trajectory = box.peeling_trajectory
         dense = trajectory[(trajectory["density"] >= PRIM_DENSITY) & (trajectory["res_dim"] > 0)]
         if dense.empty:

@@ -174,3 +174,15 @@ def test_rankings_split_ties_and_measure_regret_against_the_best_at_each_point()
     worst = table.set_index(["outcome", "policy"])["regret_max"]
     assert worst["homicides", "b"] == 1.0 and worst["overdoses", "a"] == 1.0 and worst["combined_harm", "b"] == 1.0
     assert len(regret) == len(outcomes) * len(robustness.RANKED)
+
+
+def test_a_failure_region_is_found_over_whole_number_uncertainties() -> None:
+    script = load_script()
+    rng = np.random.default_rng(1)  # a design whose PRIM pastes a midpoint between two whole numbers
+    x = pd.DataFrame({"world.neighbourhood_population": rng.integers(5_000, 40_000, 200),
+                      "world.deprivation": rng.random(200)})
+    fails = ((x["world.neighbourhood_population"] >= 30_000) & (x["world.deprivation"] > 0.3)
+             | (rng.random(200) < 0.1)).to_numpy()
+    region = script.failure_region(x, fails)
+    assert "world.neighbourhood_population" in region.describe()
+    assert region.density >= script.PRIM_DENSITY

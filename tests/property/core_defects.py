@@ -98,9 +98,11 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         "a revenue memory shorter than a week overshoots the moving average",
         "sim/organisations.py (settle_finances): revenue_ma moves 1 / revenue_memory of the way to this week's "
         "revenue, more than all the way when the memory is below one week, so it swings negative and the "
-        "investigation hazard of sim/police.py (investigations) leaves [0, 1]",
+        "investigation hazard of sim/police.py (investigations) leaves [0, 1], or the bribes offered out of it "
+        "make corruption negative",
         "trafficking.revenue_memory ≥ 1 week",
-        r"p < 0, p > 1 or p is NaN @ sim/police\.py:investigations", {"trafficking.revenue_memory": 0.25},
+        r"p < 0, p > 1 or p is NaN @ sim/police\.py:investigations|corruption = -\S+ in week \d+ is negative",
+        {"trafficking.revenue_memory": 0.25},
         preset="alternatives_to_incarceration", seed=0, weeks=3),
 )
 

@@ -63,47 +63,6 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         NUMPY_DRAW + r" @ sim/police\.py|MemoryError: .* @ (sim/violence\.py:confrontations|ledger\.py:record)",
         {"police.officer_week_cost": TINY}, seed=1, weeks=4,
         harms_the_process=lambda values: officer_weeks(values) > MAX_OFFICER_WEEKS),
-    CoreDefect(
-        "a tiny plot per producer makes the dispute rate infinite",
-        "sim/violence.py (dealer_disputes): with world.land_per_producer_ha near 0 the harvest is near 0, prices "
-        "and the sales per dealer overflow, and (per_dealer / reference_sales) ** value_elasticity is inf, so "
-        "poisson(lam) fails",
-        "world.land_per_producer_ha ≥ 0.01 ha",
-        r"lam value too large @ sim/violence\.py:dealer_disputes",
-        {"world.land_per_producer_ha": TINY, "world.routes": 2}, preset="alternatives_to_incarceration", seed=0,
-        weeks=6),
-    CoreDefect(
-        "rounding leaves seizures of −1e-18 kg",
-        "the seizures recorded when almost nothing is produced (world.land_per_producer_ha near 0) are sums of "
-        "float differences that can end a hair below 0; the other flows are clipped at 0, seizures_kg is not",
-        "none: clip seizures at 0",
-        r"seizures_kg = -\S+ in week \d+ is negative", {"world.land_per_producer_ha": TINY},
-        preset="alternatives_to_incarceration", seed=0, weeks=6),
-    CoreDefect(
-        "a vigilante lethality above 1 is not a probability",
-        "sim/violence.py (vigilantism): deaths = binomial(incidents, vigilante_lethality), but the parameter "
-        "allows up to 5 deaths per incident",
-        "violence.vigilante_lethality ≤ 1 (or draw deaths from a Poisson)",
-        r"p < 0, p > 1 or p contains NaNs @ sim/violence\.py:vigilantism",
-        {"world.regions": 2, "violence.vigilante_trust": 0.0, "violence.vigilante_lethality": 2.0},
-        preset="alternatives_to_incarceration", seed=0, weeks=3),
-    CoreDefect(
-        "a tiny concentration of starting crop shares underflows the Beta draw",
-        "sim/production.py (Farms.__init__): beta(a, a) with a = initial_share_concentration / 2, which is 0 "
-        "for the smallest positive concentration",
-        "production.initial_share_concentration ≥ 0.1",
-        r"ValueError: a <= 0 @ sim/production\.py:__init__", {"production.initial_share_concentration": TINY},
-        preset="alternatives_to_incarceration", seed=0, weeks=3),
-    CoreDefect(
-        "a revenue memory shorter than a week overshoots the moving average",
-        "sim/organisations.py (settle_finances): revenue_ma moves 1 / revenue_memory of the way to this week's "
-        "revenue, more than all the way when the memory is below one week, so it swings negative and the "
-        "investigation hazard of sim/police.py (investigations) leaves [0, 1], or the bribes offered out of it "
-        "make corruption negative",
-        "trafficking.revenue_memory ≥ 1 week",
-        r"p < 0, p > 1 or p is NaN @ sim/police\.py:investigations|corruption = -\S+ in week \d+ is negative",
-        {"trafficking.revenue_memory": 0.25},
-        preset="alternatives_to_incarceration", seed=0, weeks=3),
 )
 
 

@@ -52,6 +52,10 @@ def test_worlds_without_organisations_or_sales_run(preset: str, overrides: dict,
     ("violence.reference_sales", 5e-324, "≥ 1 "),
     ("retail.purity", 5e-324, "≥ 0.01 "),
     ("production.regrowth_weeks", 5e-324, "≥ 1 "),
+    ("world.land_per_producer_ha", 5e-324, "≥ 0.01 "),
+    ("production.initial_share_concentration", 5e-324, "≥ 0.1 "),
+    ("trafficking.revenue_memory", 0.25, "≥ 1 "),
+    ("violence.vigilante_lethality", 2.0, "≥ 0 and ≤ 1$"),
 ])
 def test_values_that_broke_the_core_are_refused_naming_the_bound(path: str, value: float, allowed: str) -> None:
     with pytest.raises(ms.ScenarioError, match=rf"{path} = .*out of range: allowed a number {allowed}"):
@@ -63,9 +67,13 @@ def test_values_that_broke_the_core_are_refused_naming_the_bound(path: str, valu
     {"production.farm_price": 1}, {"demand.treatment_weeks": 1}, {"violence.reference_sales": 1},
     {"violence.reference_value": 1}, {"production.regrowth_weeks": 1},
     {"justice.sentence_trafficker": 1, "justice.sentence_user": 1, "policy.sentence_multiplier": 0.1},
+    {"world.land_per_producer_ha": 0.01, "world.routes": 2}, {"production.initial_share_concentration": 0.1},
+    {"trafficking.revenue_memory": 1.0, "trafficking.flow_memory": 0.0, "trafficking.congestion_exponent": 0.0},
+    {"world.regions": 2, "violence.vigilante_trust": 0.0, "violence.vigilante_lethality": 1.0},
 ], ids=lambda overrides: ",".join(overrides))
-def test_the_new_lower_bounds_run_a_year(overrides: dict) -> None:
-    check_run(ms.load_scenario("baseline", overrides), seed=1, weeks=52)
+@pytest.mark.parametrize("preset", ["baseline", "alternatives_to_incarceration"])
+def test_the_new_bounds_run_a_year(preset: str, overrides: dict) -> None:
+    check_run(ms.load_scenario(preset, overrides), seed=0, weeks=52)
 
 
 def _world_with_town_population(population: int) -> nx.Graph:

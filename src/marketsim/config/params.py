@@ -82,7 +82,7 @@ class WorldParams(Group):
     producers: int = param(3000, unit="households", ge=60, le=100_000, plausible=(2000, 4500),
                            help="Farming households, spread over the production places.",
                            source="assumption: sized for ~5,000 agents in the default world")
-    land_per_producer_ha: float = param(0.5, unit="ha", gt=0, le=20,
+    land_per_producer_ha: float = param(0.5, unit="ha", ge=0.01, le=20,
                                         help="Mean land a household can plant with the drug crop.",
                                         source="UNODC Colombia Coca Survey: smallholder coca plots "
                                                "average well under 1 ha")
@@ -205,7 +205,7 @@ class ProductionParams(Group):
     land_spread: float = param(0.3, unit="log sd", ge=0, le=2, plausible=(0.1, 0.6),
                                help="Spread (lognormal sd) of a household's land around its place's mean.",
                                source="assumption; UNODC Colombia Coca Survey (plot sizes vary widely)")
-    initial_share_concentration: float = param(8.0, unit="Beta a+b", gt=0, le=1000, plausible=(4.0, 20.0),
+    initial_share_concentration: float = param(8.0, unit="Beta a+b", ge=0.1, le=1000, plausible=(4.0, 20.0),
                                                help="How tightly households' starting drug-crop shares cluster "
                                                     "around the mean (a Beta distribution with this total weight).",
                                                source="assumption")
@@ -307,7 +307,7 @@ class TraffickingParams(Group):
                                        help="Share of the gap to the target pipeline ordered each week on top of "
                                             "expected sales (partial adjustment avoids the bullwhip effect).",
                                        source="assumption; order-up-to rule with partial adjustment (Sterman 2000)")
-    revenue_memory: float = param(26.0, unit="weeks", gt=0, le=520, plausible=(13.0, 52.0),
+    revenue_memory: float = param(26.0, unit="weeks", ge=1, le=520, plausible=(13.0, 52.0),
                                   help="Weeks over which an organisation averages its revenue.",
                                   source="assumption")
     loss_memory: float = param(0.1, unit="1/week", ge=0, le=1, plausible=(0.02, 0.3),
@@ -1020,7 +1020,7 @@ class ViolenceParams(Group):
                                         help="Extortion by organisations that are not diversifying, relative to those "
                                              "that are.",
                                         source="assumption")
-    vigilante_lethality: float = param(0.3, unit="deaths/incident", ge=0, le=5, plausible=(0.1, 0.5),
+    vigilante_lethality: float = param(0.3, unit="deaths/incident", ge=0, le=1, plausible=(0.1, 0.5),
                                        help="Deaths per vigilante incident.", source="assumption")
     vigilante_trust: float = param(0.3, unit="0-1", ge=0, le=1, plausible=(0.2, 0.4),
                                    help="Trust in police below which residents facing extortion take up arms (more "

@@ -131,6 +131,7 @@ class Trafficking:
         totals = bought.sum(axis=1, keepdims=True)
         by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * np.array(
             [o.source_stock for o in orgs])[:, None]
+        by_region = np.maximum(by_region, 0.0)  # a stock rounded a hair below 0 ships nothing, not negative kg
         shipped = np.zeros_like(cost)
         for r, paths in enumerate(self.region_paths):
             if len(paths) == 0:

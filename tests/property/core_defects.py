@@ -63,6 +63,25 @@ CORE_DEFECTS: tuple[CoreDefect, ...] = (
         NUMPY_DRAW + r" @ sim/police\.py|MemoryError: .* @ (sim/violence\.py:confrontations|ledger\.py:record)",
         {"police.officer_week_cost": TINY}, seed=1, weeks=4,
         harms_the_process=lambda values: officer_weeks(values) > MAX_OFFICER_WEEKS),
+    CoreDefect(
+        "a huge police force leaves a dealer with the market's sales, and the dispute rate overflows",
+        "sim/violence.py (dealer_disputes): with hundreds of thousands of officer-weeks on street arrests "
+        "(police.budget 330 times the default) almost no dealer is left, the sales per remaining dealer are "
+        "enormous and (per_dealer / reference_sales) ** value_elasticity overflows poisson(lam)",
+        "police.budget ≤ 1e8 (about 67 times the default), or the value motive capped",
+        r"lam value too large @ sim/violence\.py:dealer_disputes",
+        {"police.eradication_rate": 0.0, "police.street_arrest_rate": 1.0, "police.clearance_rate": 0.0,
+         "policy.decriminalise_possession": False, "police.budget": 498032432.0, "world.regions": 2},
+        preset="alternatives_to_incarceration", seed=63, weeks=4),
+    CoreDefect(
+        "rounding leaves a dealer's stock a hair below 0, seized as negative kilograms",
+        "sim/retail.py (arrest): the stock of arrested dealers is added to the seizures; after many sales and "
+        "arrests in a week a stock can be −1e-17 kg",
+        "none: clip dealers' stock at 0",
+        r"seizures_kg = -\S+ in week \d+ is negative",
+        {"police.eradication_rate": 0.0, "police.street_arrest_rate": 1.0, "police.clearance_rate": 0.0,
+         "policy.user_diversion": 0.0, "police.budget": 498032272.0, "world.regions": 2},
+        preset="alternatives_to_incarceration", seed=63, weeks=4),
 )
 
 

@@ -164,12 +164,23 @@ def policy_presets() -> tuple[list[str], dict[str, str]]:
         if scenario.get("police.budget") != budget:
             excluded[name] = (f"its police budget ({scenario.get('police.budget'):,.0f} USD/week) differs from the "
                               f"baseline's ({budget:,.0f})")
-        elif name != "baseline" and not any(path.startswith(f"{LEVER_GROUP}.") for path in scenario.overrides):
-            excluded[name] = ("it changes no policy lever, only market conditions ("
-                              + ", ".join(f"`{path}`" for path in scenario.overrides) + ")")
+        elif name != "baseline" and not any(path.startswith(f"{LEVER_GROUP}.") for path in changed_paths(scenario)):
+            events = scenario.timeline.events
+            if events:
+                excluded[name] = ("it stages one-off events ("
+                                  + ", ".join(f"{shock.kind} in week {shock.week}" for shock in events)
+                                  + "), not a standing policy")
+            else:
+                excluded[name] = ("it changes no policy lever, only market conditions ("
+                                  + ", ".join(f"`{path}`" for path in scenario.overrides) + ")")
         else:
             ranked.append(name)
     return ranked, excluded
+
+
+def changed_paths(scenario: Scenario) -> list[str]:
+    """The parameters a scenario sets: its overrides and those its schedule changes from a week on."""
+    return [*scenario.overrides, *(path for change in scenario.timeline.schedule for path in change.values)]
 
 
 def arm_scenario(arm: Arm) -> Scenario:

@@ -104,7 +104,7 @@ def test_a_400_digit_number_is_out_of_range(tmp_path: Path) -> None:
     scenario.write_text(f"[world]\nland_per_producer_ha = 1{'0' * 400}\nproducers = 1{'0' * 400}\n")
     assert problems(scenario) == [
         "huge.toml: world.land_per_producer_ha = a whole number of about 401 digits is out of range: "
-        "allowed a number > 0 and ≤ 20",
+        "allowed a number ≥ 0.01 and ≤ 20",
         "huge.toml: world.producers = a whole number of about 401 digits is out of range: "
         "allowed a whole number ≥ 60 and ≤ 100000",
     ]

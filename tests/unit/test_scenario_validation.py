@@ -67,10 +67,10 @@ def test_out_of_range(tmp_path: Path) -> None:
 
 
 def test_exclusive_minimum_is_stated(tmp_path: Path) -> None:
-    path = write(tmp_path / "zero.toml", "[world]\nland_per_producer_ha = 0\n")
-    spec = SPECS["world.land_per_producer_ha"]
+    path = write(tmp_path / "zero.toml", "[retail]\ncover_weeks = 0\n")
+    spec = SPECS["retail.cover_weeks"]
     assert spec.exclusive_minimum
-    assert problems_of(path) == [f"zero.toml: world.land_per_producer_ha = 0 is out of range: "
+    assert problems_of(path) == [f"zero.toml: retail.cover_weeks = 0 is out of range: "
                                  f"allowed a number > {spec.minimum:g} and ≤ {spec.maximum:g}"]
 
 

@@ -38,7 +38,7 @@ def test_a_hundred_times_the_leader_capture_rate_runs_eighty_weeks() -> None:
     pytest.param("baseline", {"policy.legal_share": 1.0}, 1, 2, id="nothing illicit sold: prices declared missing"),
     pytest.param("collusion", {"police.officer_week_cost": 0.5}, 3, 4, id="a huge police force"),
 ])
-def test_worlds_without_organisations_or_sales_run(preset: str, overrides: dict, seed: int, weeks: int) -> None:
+def test_markets_without_organisations_sales_or_limits_run(preset: str, overrides: dict, seed: int, weeks: int) -> None:
     check_run(ms.load_scenario(preset, overrides), seed=seed, weeks=weeks)
 
 

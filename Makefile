@@ -1,23 +1,27 @@
 # Every target creates .venv and installs what it needs on first use: `make demo` the project
-# alone, every other target the project with its development extras.
+# alone, every other target the project with its development extras. Both install the exact
+# versions of requirements/dev.txt, so a fresh machine tests what CI tests; `make lock`
+# refreshes that file deliberately (`pip install marketsim` itself stays unpinned).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_STAMP := $(VENV)/.demo-stamp
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements/dev.txt
+PIP_VERSION := 26.3
 
-.PHONY: demo test fuzz lint update-baseline bench docs site validation robustness crackdown clean
+.PHONY: demo test lock fuzz lint update-baseline bench docs site validation robustness crackdown clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet pip==$(PIP_VERSION)
 
-$(DEMO_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+$(DEMO_STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -c $(LOCK) -e .
 	touch $(DEMO_STAMP)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PY) -m pip install --quiet -c $(LOCK) -e ".[dev]"
 	touch $(STAMP) $(DEMO_STAMP)
 
 demo: $(DEMO_STAMP)  ## run the baseline for 10 years: summary table, out/baseline.csv, out/baseline.png
@@ -25,6 +29,13 @@ demo: $(DEMO_STAMP)  ## run the baseline for 10 years: summary table, out/baseli
 
 test: $(STAMP)  ## the whole test suite (CI runs exactly this)
 	$(PY) -m pytest -n 2 -q
+
+lock:  ## resolve the newest versions in a scratch venv and write them to requirements/dev.txt
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet pip==$(PIP_VERSION) && .lock-venv/bin/python -m pip install --quiet -e ".[dev]"
+	{ echo "# Exact versions for make demo / make test / CI, written by make lock on $$(date +%F)."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^marketsim'; } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK)
+	rm -rf .lock-venv
 
 fuzz: $(STAMP)  ## the property suite's long profile: FUZZ_EXAMPLES (default 2000) random parameter sets
 	MARKETSIM_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/property -q -p no:xdist --hypothesis-show-statistics

@@ -110,7 +110,7 @@ def test_a_run_that_raises_stops_the_batch_with_its_scenario_and_seed(monkeypatc
     def explode(scenario, seed, steps, progress=None, table=None):
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(runs, "simulate", explode)
+    monkeypatch.setattr(runs.single, "simulate", explode)
     with pytest.raises(runs.RunError, match=r"(?s)kingpin with seed 7 failed:.*RuntimeError: model exploded"):
         runs.run_batch(["kingpin"], [7], 4, SMALL_WORLD, progress=False)
 

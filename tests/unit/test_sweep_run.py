@@ -222,7 +222,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(
             raise RuntimeError("model exploded")
         return simulate(scenario, seed, steps, progress, table)
 
-    monkeypatch.setattr(runs, "simulate", flaky)
+    monkeypatch.setattr(runs.single, "simulate", flaky)
     out = tmp_path / "flaky"
     calls: list[tuple[int, int]] = []
     result = run_sweep(**SPEC, out=out, workers=1, progress=lambda done, total: calls.append((done, total)))
@@ -234,7 +234,7 @@ def test_a_run_that_raises_is_recorded_and_the_sweep_goes_on(
     summary, _ = tables(out)
     assert len(summary) == RUNS - 2 and not summary["run_id"].isin([e["run_id"] for e in failed]).any()
 
-    monkeypatch.setattr(runs, "simulate", simulate)
+    monkeypatch.setattr(runs.single, "simulate", simulate)
     again = run_sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
     assert (again.ran, again.skipped, again.failed) == (2, RUNS - 2, 0)
     assert_same_data(out, reference)

@@ -408,7 +408,7 @@ def test_compare_and_run_refuse_to_overwrite_without_force(tmp_path: Path) -> No
     assert refused.exit_code == 2 and "run.csv exists: pass --force" in refused.stderr
 
 
-def test_sweep_init_writes_an_example_spec_that_validates(tmp_path: Path) -> None:
+def test_sweep_init_writes_an_example_spec_that_runs(tmp_path: Path) -> None:
     from marketsim.sweep import load_spec
 
     target = tmp_path / "my.toml"
@@ -418,3 +418,15 @@ def test_sweep_init_writes_an_example_spec_that_validates(tmp_path: Path) -> Non
     assert spec.design == "lhs" and spec.scenarios == ("baseline", "kingpin")
     refused = invoke("sweep", "init", target)
     assert refused.exit_code == 2 and "exists: pass --force" in refused.stderr
+    # the same spec, its parameters untouched, at a tiny size: it runs
+    text = target.read_text(encoding="utf-8")
+    for size, tiny in (("steps = 260", "steps = 6"), ("burn_in = 52", "burn_in = 2"), ("seeds = 4", "seeds = 1"),
+                       ("samples = 20", "samples = 2"),
+                       ("world = { producers = 1500 }",
+                        "world = { producers = 600, neighbourhoods = 12, neighbourhood_population = 50000 }")):
+        assert size in text
+        text = text.replace(size, tiny)
+    tiny_spec = write(tmp_path / "tiny.toml", text)
+    ran = invoke("sweep", tiny_spec, "--out", tmp_path / "out", "--workers", 1, "--quiet")
+    assert ran.exit_code == 0, ran.output
+    assert "4 runs in" in ran.stdout and "0 failed" in ran.stdout

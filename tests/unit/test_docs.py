@@ -89,3 +89,17 @@ def test_model_description_follows_the_schedule_and_names_every_output():
     columns = [*METRICS, *PER_REGION, *PLACE_COLUMNS]
     missing = [name for name in columns if f"`{name}`" not in text]
     assert not missing, "output columns not described in docs/ODD.md:\n" + "\n".join(missing)
+
+
+PARAMETER_IN_TEXT = re.compile(r"\b(?:" + "|".join(GROUPS) + r")\.(?!(?:py|html|md)\b)[a-z_]*[a-z](?![\w.])")
+"""A dotted parameter path as the docs write one (``violence.turmoil_weeks``; not a file name
+such as ``violence.py`` nor a prefix such as ``justice.initial_``)."""
+
+
+def test_every_parameter_the_docs_name_exists():
+    pages = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md",
+             ROOT / "src" / "marketsim" / "sweep" / "example.toml"]
+    unknown = [f"{page.name}: {path}" for page in pages if page.name != "changelog.md"
+               for line in page.read_text(encoding="utf-8").splitlines() if "did you mean" not in line
+               for path in PARAMETER_IN_TEXT.findall(line) if path not in SPECS]
+    assert not unknown, "the docs name parameters that do not exist: " + ", ".join(unknown)

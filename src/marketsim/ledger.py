@@ -15,7 +15,67 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from marketsim.config.errors import did_you_mean
+
 EVENT_COLUMNS = ("week", "kind", "detail", "place", "organisation", "count")
+
+OFFENCES = ("user", "dealer", "trafficker", "leader", "violent", "reoffence")
+"""Offences an arrest, a diversion or an incarceration is for."""
+VIOLENCE = ("dispute", "contest", "confrontation", "extortion", "vigilante", "police", "background")
+"""Causes of a violent incident or a homicide."""
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """A kind of event the log records: what it counts, and the details that refine it ("" = none;
+    ``None``: any text, such as the parameters a policy change set)."""
+
+    name: str
+    definition: str
+    details: tuple[str, ...] | None = ("",)
+
+
+EVENT_KINDS: dict[str, EventKind] = {kind.name: kind for kind in (
+    EventKind("arrest", "People arrested, by offence.", OFFENCES),
+    EventKind("call_in", "Violent dealers called in by focused deterrence."),
+    EventKind("cash_seizure", "USD seized from organisations by anti-money-laundering work."),
+    EventKind("confrontation", "Armed confrontations between militarised units and an organisation."),
+    EventKind("contest", "Attacks by one organisation on a rival's place."),
+    EventKind("dispute", "Violent disputes between rival dealers."),
+    EventKind("diversion", "Arrestees diverted to services instead of court, by offence.", OFFENCES),
+    EventKind("eradication", "Hectares of crop eradicated."),
+    EventKind("extortion", "Extortion and kidnapping events."),
+    EventKind("homicide", "Deaths by violence, by cause.", VIOLENCE),
+    EventKind("incarceration", "Admissions to prison, by offence.", OFFENCES),
+    EventKind("incident", "Violent incidents (fatal or not), by cause.", VIOLENCE),
+    EventKind("infection", "New infections among people who inject."),
+    EventKind("leader_removal", "Leaders captured or killed."),
+    EventKind("new_group", "Organisations formed (emergence, splits, market entry)."),
+    EventKind("overdose", "Fatal overdoses."),
+    EventKind("policy_change", "Parameters changed by the scenario's schedule (detail: which).", None),
+    EventKind("reoffence", "People re-arrested within the follow-up after prison, a sentence or diversion."),
+    EventKind("report", "Violent incidents residents reported to police."),
+    EventKind("sanction", "Sanctions answering violence: focused deterrence, or a collusive protection.",
+              ("", "focused deterrence", "protection")),
+    EventKind("seizure", "Kilograms seized, by where.", ("interdiction", "retail", "event")),
+    EventKind("shock", "One-off events staged by the scenario, by kind.",
+              ("seizure", "arrest_sweep", "leader_removal", "leader_removal (no such leader)", "market_entry")),
+    EventKind("split", "Organisations that split."),
+    EventKind("succession", "Successions after a leader's removal."),
+)}
+"""Every kind of event, declared once: the log refuses any other kind or detail, so a misspelt name
+fails where it is written instead of counting zero."""
+
+
+def check_event(kind: str, detail: str | None = None) -> None:
+    """Refuse an undeclared event kind, or a detail its kind does not declare."""
+    declared = EVENT_KINDS.get(kind)
+    if declared is None:
+        raise KeyError(f"unknown event kind {kind!r}{did_you_mean(kind, EVENT_KINDS)}: "
+                       f"allowed {', '.join(EVENT_KINDS)}")
+    if detail is not None and declared.details is not None and detail not in declared.details:
+        raise KeyError(f"unknown detail {detail!r} of event kind {kind!r}{did_you_mean(detail, declared.details)}: "
+                       f"allowed {', '.join(repr(d) for d in declared.details)}")
 
 
 @dataclass
@@ -67,6 +127,7 @@ class EventLog:
 
     def record(self, kind: str, count: float = 1, *, detail: str = "", place: int = -1, org: int = -1) -> None:
         """Record ``count`` events of one kind (nothing when count is zero)."""
+        check_event(kind, detail)
         if not count:
             return
         self._totals[kind] += count
@@ -79,6 +140,7 @@ class EventLog:
     def record_places(self, kind: str, counts: np.ndarray, *, detail: str = "", org: int = -1,
                       places: np.ndarray | None = None) -> None:
         """Record events at several distinct places at once: ``counts[i]`` at ``places[i]`` (or at place i)."""
+        check_event(kind, detail)
         nonzero = np.asarray(counts).nonzero()[0]
         if len(nonzero) == 0:
             return
@@ -93,12 +155,14 @@ class EventLog:
 
     def total(self, kind: str, detail: str | None = None) -> float:
         """This week's count of one kind (of one detail, or of every detail)."""
+        check_event(kind, detail)
         if detail is None:
             return self._totals.get(kind, 0)
         return self._detail_totals.get((kind, detail), 0)
 
     def by_place(self, kind: str, detail: str | None = None) -> np.ndarray:
         """This week's count of one kind (of one detail, or of every detail) at each place."""
+        check_event(kind, detail)
         found = self._places.get(kind) if detail is None else self._detail_places.get((kind, detail))
         return found.copy() if found is not None else np.zeros(self.n_places)
 

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import mesa
 import networkx as nx
+import numpy as np
 import pandas as pd
 from mesa.discrete_space import Network
 
@@ -25,6 +26,7 @@ from marketsim.sim.organisations import Organisations
 from marketsim.sim.police import Police
 from marketsim.sim.production import Farms
 from marketsim.sim.retail import Dealers
+from marketsim.sim.streams import RandomStreams
 from marketsim.sim.trafficking import Trafficking
 from marketsim.sim.violence import Violence
 from marketsim.world import Places, Routes, generate_world, load_world
@@ -62,8 +64,9 @@ class DrugMarketModel(mesa.Model):
 
     Args:
         scenario: a :class:`Scenario`, a preset name, or a path to a scenario file.
-        seed: seeds the model's single random generator; the same scenario and seed give
-            the same output in any process.
+        seed: seeds the model's random streams (one per kind of decision, ``sim/streams.py``); the
+            same scenario and seed give the same output in any process, and two scenarios run with
+            the same seed share their randomness (common random numbers). None: a fresh seed.
         world: an optional network of places to use instead of generating or loading one.
         overrides: dotted parameter paths and values, e.g. ``{"policy.hvt_share": 0.4}``.
         schedule: parameter changes from a given week, added to the scenario's, e.g.
@@ -80,7 +83,11 @@ class DrugMarketModel(mesa.Model):
     def __init__(self, scenario: Scenario | str | Path = "baseline", seed: int | None = None,
                  world: nx.Graph | None = None, overrides: Mapping[str, Any] | None = None,
                  schedule: Any = None, events: Any = None, **kwargs: Any):
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
         super().__init__(rng=seed)
+        self.seed: int = int(seed)
+        self.streams = RandomStreams(self.seed)
         names = ["scenario", "seed", "world", "overrides", "schedule", "events",
                  *(path.replace(".", "__") for path in SPECS)]
         unknown = [f"unknown keyword {name}{did_you_mean(name, names, quote=False)}: allowed scenario, seed, "
@@ -92,7 +99,8 @@ class DrugMarketModel(mesa.Model):
         self.scenario: Scenario = load_scenario(scenario, {**(overrides or {}), **dotted}, schedule, events)
         self.p = self.scenario.params_at(1)
         if world is None:
-            world = load_world(self.p.world.file) if self.p.world.file else generate_world(self.p.world, self.rng)
+            world = (load_world(self.p.world.file) if self.p.world.file
+                     else generate_world(self.p.world, self.streams.generator("world.generate")))
         self.graph: nx.Graph = world
         self.space = Network(world, random=self.random)
         self.places = Places(world)
@@ -118,6 +126,7 @@ class DrugMarketModel(mesa.Model):
     def step(self) -> None:
         """One week: every stage in the order of ``STAGES``, then the week's row into the datacollector."""
         self.log.start_week(self.steps)
+        self.streams.start_week(self.steps)
         for rule in self._rules:
             rule()
         self.datacollector.collect(self)

@@ -8,6 +8,7 @@ the order of the subsystems below.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,7 +43,8 @@ STEP = Metric("step", "week", "market", "Week of the simulation (1 = first simul
 
 def _declarations() -> list[tuple[str, Metric, str]]:
     """(subsystem attribute, metric, method name) for every declared metric, in column order."""
-    found = [(attribute, metric, method) for attribute, cls in SUBSYSTEMS for metric, method in declared_metrics(cls)]
+    found = [(attribute, replace(metric, subsystem=attribute), method)
+             for attribute, cls in SUBSYSTEMS for metric, method in declared_metrics(cls)]
     return sorted(found, key=lambda item: GROUP_ORDER.index(item[1].group))
 
 

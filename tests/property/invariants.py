@@ -42,9 +42,7 @@ def metric_of(column: str) -> Metric:
     raise InvariantError(f"column {column!r} is not a declared metric")
 
 
-def may_be_missing(metric: Metric) -> bool:
-    """Whether the metric's definition says when it can be missing (NaN)."""
-    return "missing" in metric.definition.lower()
+
 
 
 def check_run(scenario: ms.Scenario, seed: int, weeks: int) -> pd.DataFrame:
@@ -78,7 +76,7 @@ def check_metrics(table: pd.DataFrame) -> None:
         metric = metric_of(column)
         values = table[column].to_numpy(dtype=float)
         missing = np.isnan(values)
-        if missing.any() and not may_be_missing(metric):
+        if missing.any() and not metric.nullable:
             _broken(table, column, missing, "is missing (NaN), which its definition does not allow")
         _require(table, column, values, np.isfinite(values) | missing, "is infinite")
         _require(table, column, values, ~(values < 0), "is negative")

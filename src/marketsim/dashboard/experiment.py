@@ -17,6 +17,7 @@ import pandas as pd
 import marketsim as ms
 from marketsim.config.errors import ScenarioError
 from marketsim.config.timeline import Event, Timeline
+from marketsim.outputs import METRICS
 from marketsim.runs import labelled, release_model
 
 RUN_LABELS = ("A", "B", "C")
@@ -27,10 +28,6 @@ OUTCOME_INDICATORS = ("homicides", "overdose_deaths", "new_infections", "prison_
 
 PROCESS_INDICATORS = ("arrests", "seizures_kg", "eradicated_ha")
 """Enforcement effort: what police usually report, shown apart from the outcomes."""
-
-HIGHER_IS_BETTER = frozenset({"trust"})
-"""Outcome indicators where a rise is an improvement (for the others, a fall is)."""
-
 
 def is_flow(metric: str) -> bool:
     """Whether a metric counts events per week (summed over a run) rather than a level."""
@@ -50,13 +47,15 @@ class ScoreRow:
     agreeing: tuple[int, ...]           # paired seeds whose difference has the mean's sign
 
     def verdict(self, index: int) -> str:
-        """'better', 'worse' or 'same' for scenario ``index + 1`` against A (process: 'neutral')."""
+        """'better', 'worse' or 'same' for scenario ``index + 1`` against A, by the metric's declared
+        direction ('neutral' for a metric that is neither better higher nor lower, e.g. arrests)."""
         difference = self.differences[index]
-        if self.group != "outcome":
+        direction = METRICS[self.metric].direction
+        if direction == "neither":
             return "neutral"
         if difference == 0:
             return "same"
-        better = difference > 0 if self.metric in HIGHER_IS_BETTER else difference < 0
+        better = difference > 0 if direction == "higher" else difference < 0
         return "better" if better else "worse"
 
 

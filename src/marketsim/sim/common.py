@@ -4,7 +4,7 @@ declaration of output columns beside the code that computes them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import mesa
@@ -109,11 +109,14 @@ class RowAgent(mesa.Agent):
 # -- output columns ------------------------------------------------------------------------------------
 Group = Literal["outcome", "process", "market", "cost"]
 GROUP_ORDER: tuple[Group, ...] = ("outcome", "process", "market", "cost")
+Direction = Literal["lower", "higher", "neither"]
+"""Which way a metric improves: ``lower`` (homicides), ``higher`` (trust) or ``neither`` (prices)."""
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One output column: its name, unit, group and definition.
+    """One output column: its name, unit, group, definition, which way is better, whether it may be
+    missing (NaN, e.g. a price in a week nothing sold) and the subsystem that computes it.
 
     Groups follow the source documents: **process** indicators measure enforcement effort
     (arrests, seizures, eradication), **outcome** indicators what happens to people (violence,
@@ -127,17 +130,24 @@ class Metric:
     group: Group
     definition: str
     per_region: bool = False
+    direction: Direction = "neither"
+    nullable: bool = False
+    subsystem: str = ""
 
     def for_region(self, region: str) -> Metric:
         """The column of one region of a per-region metric."""
-        return Metric(f"{self.name}_{region}", self.unit, self.group,
-                      self.definition.replace("this region", region))
+        return replace(self, name=f"{self.name}_{region}", per_region=False,
+                       definition=self.definition.replace("this region", region))
 
 
-def metric(name: str, unit: str, group: Group, definition: str, per_region: bool = False) -> Callable:
+def metric(name: str, unit: str, group: Group, definition: str, per_region: bool = False, *,
+           direction: Direction = "neither", nullable: bool = False) -> Callable:
     """Declare the method below as the computation of one output column (called once a week)."""
+    if direction not in ("lower", "higher", "neither"):
+        raise ValueError(f"metric {name!r}: direction {direction!r}: allowed 'lower', 'higher' or 'neither'")
+
     def declare(method: Callable) -> Callable:
-        method.metric = Metric(name, unit, group, definition, per_region)
+        method.metric = Metric(name, unit, group, definition, per_region, direction, nullable)
         return method
     return declare
 
@@ -145,3 +155,11 @@ def metric(name: str, unit: str, group: Group, definition: str, per_region: bool
 def declared_metrics(cls: type) -> list[tuple[Metric, str]]:
     """The metrics a subsystem class declares, with the names of the methods computing them."""
     return [(method.metric, name) for name, method in vars(cls).items() if hasattr(method, "metric")]
+
+
+def row_uniforms(rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
+    """One uniform number in [0, 1) for each of ``rows`` (indices into a table), drawn for every row
+    up to the largest and then indexed: a row gets the same number in two paired runs even when the
+    set of rows differs between them (common random numbers)."""
+    rows = np.asarray(rows)
+    return rng.random(int(rows.max()) + 1)[rows] if len(rows) else np.zeros(0)

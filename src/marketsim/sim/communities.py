@@ -44,7 +44,8 @@ class Communities:
         """Residents from the world; users only in urban places, more where the world's user
         index is higher."""
         self.model = model
-        p, places, rng = model.p, model.places, model.rng
+        self.draws = model.streams.family("communities")
+        p, places, rng = model.p, model.places, self.draws
         rows = places.community_places
         self.place = rows                                   # place index of each community
         self.population = places.population[rows]           # residents (constant; compartments partition it)
@@ -55,8 +56,9 @@ class Communities:
         urban = places.is_urban[rows]
         factor = places.user_index[rows]
         mean_factor = np.average(factor[urban], weights=self.population[urban]) if urban.any() else 1.0
-        users = np.where(urban, rng.poisson(p.demand.prevalence * factor / mean_factor * self.population), 0)
-        self.dependent = rng.binomial(users, p.demand.dependent_share)
+        expected_users = p.demand.prevalence * factor / mean_factor * self.population
+        users = np.where(urban, rng.initial_users.poisson(expected_users), 0)
+        self.dependent = rng.initial_dependent.binomial(users, p.demand.dependent_share)
         self.occasional = users - self.dependent
         steady_treatment = p.demand.treatment_seeking * p.demand.initial_open_share * p.demand.treatment_weeks
         self.treatment = np.round(self.dependent * steady_treatment).astype(np.int64)
@@ -167,7 +169,7 @@ class Communities:
         and progression follow availability (price, shortage), deprivation, and the overdose risk
         users see."""
         model = self.model
-        d, h, rng = model.p.demand, model.p.harm, model.rng
+        d, h, rng = model.p.demand, model.p.harm, self.draws
         local_price = model.dealers.local_price
         price = np.where(local_price > 0, local_price, d.reference_price)
         availability = (1 - self.shortage) ** d.shortage_initiation * np.clip(
@@ -176,21 +178,23 @@ class Communities:
             availability = availability * (self.perceived_risk / self.reference_risk) ** -d.risk_aversion
         has_market = self.users > 0
         pressure = 1 + d.deprivation_effect * (self.deprivation - self.deprivation.mean())
-        starting = rng.binomial(self.non_users, np.clip(d.initiation * availability * pressure * has_market, 0, 1))
-        stopping = rng.binomial(self.occasional, np.clip(d.cessation * (1 + self.shortage), 0, 1))
-        progressing = rng.binomial(self.occasional - stopping, np.clip(d.progression * availability, 0, 1))
-        remitting = rng.binomial(self.dependent, d.remission)
+        initiation = np.clip(d.initiation * availability * pressure * has_market, 0, 1)
+        starting = rng.initiation.binomial(self.non_users, initiation)
+        stopping = rng.cessation.binomial(self.occasional, np.clip(d.cessation * (1 + self.shortage), 0, 1))
+        progressing = rng.progression.binomial(self.occasional - stopping, np.clip(d.progression * availability, 0, 1))
+        remitting = rng.remission.binomial(self.dependent, d.remission)
         capacity = np.round(h.treatment_capacity * self.population / PER_100K).astype(np.int64)
         free = np.maximum(capacity - self.treatment, 0)
         # waiting lists deter: the fewer places free, the fewer dependent users seek treatment
         open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=capacity > 0)
         if not model.p.mechanisms.treatment_access:
             free, open_share = self.dependent - remitting, np.ones(len(free))
-        seeking = rng.binomial(self.dependent - remitting, d.treatment_seeking * open_share) + self.referrals
+        seeking = (rng.treatment_seeking.binomial(self.dependent - remitting, d.treatment_seeking * open_share)
+                   + self.referrals)
         entering = np.minimum(np.minimum(seeking, free), self.dependent - remitting)
         self.referrals[:] = 0
-        leaving = rng.binomial(self.treatment, 1 / d.treatment_weeks)
-        recovered = rng.binomial(leaving, d.treatment_success)
+        leaving = rng.treatment_exit.binomial(self.treatment, 1 / d.treatment_weeks)
+        recovered = rng.treatment_success.binomial(leaving, d.treatment_success)
         self.non_users += -starting + stopping + remitting + recovered
         self.occasional += starting - stopping - progressing
         self.dependent += progressing - remitting - entering + (leaving - recovered)
@@ -210,11 +214,12 @@ class Communities:
         self.perceived_risk = np.maximum(ewma(self.perceived_risk, rate, self.model.p.demand.risk_memory), 1e-12)
 
     # -- outputs --------------------------------------------------------------------------------------------
-    @metric("users", "people", "outcome", "People who used in the past year (occasional + dependent).")
+    @metric("users", "people", "outcome", "People who used in the past year (occasional + dependent).",
+            direction="lower")
     def users_metric(self) -> int:
         return int(self.users.sum())
 
-    @metric("dependent_users", "people", "outcome", "Dependent users (not in treatment).")
+    @metric("dependent_users", "people", "outcome", "Dependent users (not in treatment).", direction="lower")
     def dependent_users(self) -> int:
         return int(self.dependent.sum())
 
@@ -222,7 +227,7 @@ class Communities:
     def in_treatment(self) -> int:
         return int(self.treatment.sum())
 
-    @metric("trust", "0-1", "outcome", "Population-weighted mean trust in police.")
+    @metric("trust", "0-1", "outcome", "Population-weighted mean trust in police.", direction="higher")
     def trust_metric(self) -> float:
         return self.population_mean(self.trust)
 
@@ -239,6 +244,6 @@ class Communities:
         return 1 - self.consumed_kg / self.demand_kg if self.demand_kg > 0 else 0.0
 
     @metric("retail_price", "USD/kg pure", "market",
-            "Sales-weighted retail price per pure kg; missing (NaN) in a week when nothing is sold.")
+            "Sales-weighted retail price per pure kg; missing (NaN) in a week when nothing is sold.", nullable=True)
     def retail_price(self) -> float:
         return self.retail_value / self.consumed_kg if self.consumed_kg > 0 else float("nan")

@@ -32,6 +32,7 @@ class Harm:
 
     def __init__(self, model: DrugMarketModel):
         self.model = model
+        self.draws = model.streams.family("harm")
         h = model.p.harm
         communities = model.communities
         n = len(communities.place)
@@ -56,7 +57,7 @@ class Harm:
     def overdoses(self) -> None:
         """Fatal overdoses: users dose for the purity they expect at the intake they are used to."""
         model = self.model
-        h, communities, dealers, rng = model.p.harm, model.communities, model.dealers, model.rng
+        h, communities, dealers, rng = model.p.harm, model.communities, model.dealers, self.draws
         mechanisms = model.p.mechanisms
         risk = np.full(len(communities.place), h.overdose_rate)
         if mechanisms.tolerance:
@@ -67,8 +68,8 @@ class Harm:
         reversed_share = h.naloxone_coverage * h.naloxone_efficacy if mechanisms.naloxone_reversal else 0.0
         fatal = np.clip(risk * (1 - reversed_share), 0, 1)
         users = communities.users.copy()
-        dependent = rng.binomial(communities.dependent, fatal)
-        occasional = rng.binomial(communities.occasional, np.clip(fatal * h.occasional_risk, 0, 1))
+        dependent = rng.overdose_dependent.binomial(communities.dependent, fatal)
+        occasional = rng.overdose_occasional.binomial(communities.occasional, np.clip(fatal * h.occasional_risk, 0, 1))
         communities.remove_users(dependent, occasional)
         communities.see_deaths(dependent + occasional, users)
         model.log.record_places("overdose", dependent + occasional, places=communities.place)
@@ -80,7 +81,7 @@ class Harm:
         reach those who attend; arrests near services keep people away, unless police leave
         service users alone."""
         model = self.model
-        h, communities, rng, mechanisms = model.p.harm, model.communities, model.rng, model.p.mechanisms
+        h, communities, rng, mechanisms = model.p.harm, model.communities, self.draws, model.p.mechanisms
         injectors = communities.dependent * h.injecting_share
         self.infected = np.minimum(self.infected, injectors)
         attendance = np.ones(len(injectors))
@@ -93,7 +94,7 @@ class Harm:
         protection = coverage * h.syringe_efficacy if mechanisms.clean_equipment else 0.0
         prevalence = safe_ratio(self.infected, injectors)
         chance = np.clip(h.sharing_infection * (1 - protection) * prevalence / max(h.initial_prevalence, 1e-9), 0, 1)
-        new = rng.binomial(np.round(injectors - self.infected).astype(np.int64), chance)
+        new = rng.infection.binomial(np.round(injectors - self.infected).astype(np.int64), chance)
         self.infected += new
         model.log.record_places("infection", new, places=communities.place)
 
@@ -103,7 +104,7 @@ class Harm:
         model = self.model
         communities, police = model.communities, model.police
         incidents = np.round(model.log.by_place("incident")[communities.place]).astype(np.int64)
-        reported = model.rng.binomial(incidents, police.reporting(communities.trust))
+        reported = self.draws.reports.binomial(incidents, police.reporting(communities.trust))
         model.log.record_places("report", reported, places=communities.place)
         self.reports = int(reported.sum())
         capacity = police.reactive_effort * model.p.police.reports_per_officer_week
@@ -134,37 +135,39 @@ class Harm:
         self.fear = ewma(self.fear, felt, h.fear_adjustment)
 
     # -- outputs --------------------------------------------------------------------------------------------
-    @metric("overdose_deaths", "deaths/week", "outcome", "Fatal overdoses.")
+    @metric("overdose_deaths", "deaths/week", "outcome", "Fatal overdoses.", direction="lower")
     def overdose_deaths(self) -> int:
         return int(self.model.log.total("overdose"))
 
     @metric("new_infections", "people/week", "outcome",
-            "New blood-borne infections (HIV/HCV) among people who inject.")
+            "New blood-borne infections (HIV/HCV) among people who inject.", direction="lower")
     def new_infections(self) -> int:
         return int(self.model.log.total("infection"))
 
     @metric("syringe_attendance", "share", "process",
             "Share of people who inject who used a syringe programme this week (missing when nobody injects): "
-            "the programmes' coverage, less those kept away by the risk of arrest near services.")
+            "the programmes' coverage, less those kept away by the risk of arrest near services.",
+            direction="higher", nullable=True)
     def syringe_attendance(self) -> float:
         injectors = self.model.communities.dependent.sum() * self.model.p.harm.injecting_share
         return float(self.attending.sum() / injectors) if injectors > 0 else float("nan")
 
     @metric("reporting", "share", "outcome",
             "Share of this week's violent incidents in towns and neighbourhoods that residents reported to police "
-            "(missing when there were none).")
+            "(missing when there were none).", direction="higher", nullable=True)
     def reporting(self) -> float:
         communities = self.model.communities
         incidents = self.model.log.by_place("incident")[communities.place].sum()
         return self.reports / incidents if incidents else float("nan")
 
-    @metric("fear", "0-1", "outcome", "Population-weighted mean fear of crime.")
+    @metric("fear", "0-1", "outcome", "Population-weighted mean fear of crime.", direction="lower")
     def fear_metric(self) -> float:
         return self.model.communities.population_mean(self.fear)
 
     @metric("harm_index", "per 100k/year", "outcome",
             "Weighted sum of harms per 100,000 residents per year: homicides and overdose deaths "
-            "(weight 1), new infections, prison admissions and extortion events (weights in harm.*).")
+            "(weight 1), new infections, prison admissions and extortion events (weights in harm.*).",
+            direction="lower")
     def harm_index(self) -> float:
         model = self.model
         h, log = model.p.harm, model.log

@@ -17,7 +17,7 @@ import numpy as np
 
 from marketsim.config.errors import ScenarioError
 from marketsim.config.timeline import Event
-from marketsim.sim.common import WEEKS_PER_YEAR, group_sum, metric
+from marketsim.sim.common import WEEKS_PER_YEAR, group_sum, metric, row_uniforms
 from marketsim.sim.organisations import Role
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ class Interventions:
 
     def __init__(self, model: DrugMarketModel):
         self.model = model
+        self.draws = model.streams.family("events")
         self.timeline = model.scenario.timeline
         self.change_weeks = set(self.timeline.boundaries())
         self.changes = 0        # scheduled changes that took effect this week
@@ -141,7 +142,7 @@ class Interventions:
         mask = self.places(event)
         active = dealers.active_slots()
         here = active[mask[dealers.place[active]]]
-        arrested = here[model.rng.random(len(here)) < event.share]
+        arrested = here[row_uniforms(self.draws.arrest_sweep, here) < event.share]
         dealers.arrest(arrested)
         model.log.record("shock", detail="arrest_sweep")
 

@@ -72,6 +72,7 @@ class JusticeSystem:
     def __init__(self, model: DrugMarketModel):
         """Start with a prison population already serving sentences, and people recently released."""
         self.model = model
+        self.draws = model.streams.family("justice")
         j = model.p.justice
         self.releases = np.zeros((HORIZON, len(CATEGORIES)), dtype=np.int64)  # ring buffer of release weeks
         self.prison = np.zeros(len(CATEGORIES), dtype=np.int64)  # people inside, by offence
@@ -86,12 +87,12 @@ class JusticeSystem:
         mix = {"user": j.initial_users, "dealer": j.initial_dealers, "trafficker": j.initial_traffickers,
                "violent": j.initial_violent}
         mix["reoffence"] = max(1 - sum(mix.values()), 0.0)
-        counts = model.rng.multinomial(total, np.array(list(mix.values())) / sum(mix.values()))
+        counts = self.draws.initial_offences.multinomial(total, np.array(list(mix.values())) / sum(mix.values()))
         released_per_week = 0.0
         for category, count in zip(mix, counts.tolist(), strict=True):
             mean = self.sentence_mean(category)
             # people part-way through their sentences: remaining time uniform, the mean sentence on average
-            remaining = model.rng.uniform(0, 2 * mean, size=count)
+            remaining = self.draws.initial_sentences.uniform(0, 2 * mean, size=count)
             slots = np.clip(np.round(remaining), 1, HORIZON - 1).astype(np.int64) % HORIZON
             np.add.at(self.releases[:, CATEGORIES.index(category)], slots, 1)
             self.prison[CATEGORIES.index(category)] += count
@@ -137,7 +138,7 @@ class JusticeSystem:
             return
         mean = self.sentence_mean(category)
         shape = self.model.p.justice.sentence_shape
-        weeks = self.model.rng.gamma(shape, mean / shape, size=count)
+        weeks = self.draws.sentences.gamma(shape, mean / shape, size=count)
         weeks = np.clip(np.round(weeks), 1, HORIZON - 1).astype(np.int64)
         slots = (self.model.steps + weeks) % HORIZON
         np.add.at(self.releases[:, CATEGORIES.index(category)], slots, 1)
@@ -169,26 +170,28 @@ class JusticeSystem:
         released = int(due.sum())
         self.leaving["prison"] += released
         if released and communities.prison.sum() > 0:
-            back = model.rng.multinomial(min(released, int(communities.prison.sum())),
-                                         communities.prison / communities.prison.sum())
+            back = self.draws.release_home.multinomial(min(released, int(communities.prison.sum())),
+                                                     communities.prison / communities.prison.sum())
             back = np.minimum(back, communities.prison)
             communities.prison -= back
             communities.non_users += back
             communities.record += back
-        communities.record -= model.rng.binomial(communities.record, model.p.justice.record_expiry)
+        communities.record -= self.draws.record_expiry.binomial(communities.record, model.p.justice.record_expiry)
 
     def reoffend(self) -> None:
         """People released, sentenced or diverted in the past three years re-offend at their path's
         hazard; they are re-arrested and sentenced again, and their cohort counts whether they went
         (back) to prison."""
-        rng = self.model.rng
+        rng = self.draws
         diverted_chance, jail_chance = self.outcome_chances("reoffence")
         self.reoffenders = self.reoffenders_jailed = self.reoffenders_diverted = 0
         for path in PATHS:
             cohorts = self.cohorts[path]
-            back = rng.binomial(np.round(cohorts.at_risk).astype(np.int64), self.hazard(path))
-            diverted = sparse_binomial(rng, back, diverted_chance)  # few cohorts have anyone back
-            jailed = sparse_binomial(rng, back - diverted, jail_chance)
+            at_risk = np.round(cohorts.at_risk).astype(np.int64)
+            back = getattr(rng, f"reoffence_{path}").binomial(at_risk, self.hazard(path))
+            # few cohorts have anyone back
+            diverted = sparse_binomial(getattr(rng, f"reoffence_diverted_{path}"), back, diverted_chance)
+            jailed = sparse_binomial(getattr(rng, f"reoffence_jailed_{path}"), back - diverted, jail_chance)
             cohorts.at_risk = np.maximum(cohorts.at_risk - back, 0)
             cohorts.rearrested += back
             cohorts.imprisoned += jailed
@@ -201,13 +204,14 @@ class JusticeSystem:
         """Divert, fine or imprison this week's arrestees (re-offenders' outcomes are drawn with
         their cohorts)."""
         model = self.model
-        rng, log = model.rng, model.log
+        log = model.log
         for category in CATEGORIES:
             if category == "reoffence":
                 arrested, diverted, jailed = self.reoffenders, self.reoffenders_diverted, self.reoffenders_jailed
             else:
                 arrested = int(log.total("arrest", category))
                 diverted_chance, jail_chance = self.outcome_chances(category)
+                rng = getattr(self.draws, f"sentencing_{category}")
                 diverted = int(rng.binomial(arrested, diverted_chance)) if arrested > 0 else 0
                 jailed = int(rng.binomial(arrested - diverted, jail_chance)) if arrested > 0 else 0
             if arrested <= 0:
@@ -226,22 +230,22 @@ class JusticeSystem:
         """Users leave their communities' user compartments for prison; diverted dependent users
         are referred to treatment."""
         model = self.model
-        communities, rng = model.communities, model.rng
+        communities, rng = model.communities, self.draws
         caught = model.log.by_place("arrest", "user")[communities.place].astype(np.int64)
         if caught.sum() == 0:
             return
         share = caught / caught.sum()
-        jailed_by = np.minimum(rng.multinomial(jailed, share), caught)
+        jailed_by = np.minimum(rng.jailed_users.multinomial(jailed, share), caught)
         users = communities.users
         dependent_share = np.divide(communities.dependent, users, out=np.zeros(len(share)), where=users > 0)
-        dependent = np.minimum(rng.binomial(jailed_by, dependent_share), communities.dependent)
+        dependent = np.minimum(rng.jailed_dependent.binomial(jailed_by, dependent_share), communities.dependent)
         occasional = np.minimum(jailed_by - dependent, communities.occasional)
         communities.dependent -= dependent
         communities.occasional -= occasional
         communities.prison += dependent + occasional
         if diverted:
-            referred = rng.multinomial(diverted, share)
-            communities.referrals += rng.binomial(referred, dependent_share)
+            referred = rng.referred_users.multinomial(diverted, share)
+            communities.referrals += rng.referred_dependent.binomial(referred, dependent_share)
 
     def move_to_prison(self, count: int) -> None:
         """People who were not counted as users leave their communities for prison, more often
@@ -252,25 +256,26 @@ class JusticeSystem:
         bias = self.model.p.justice.deprivation_bias
         weights = communities.non_users * np.maximum(
             1 + bias * (communities.deprivation - communities.deprivation.mean()), 0.0)
-        moved = np.minimum(self.model.rng.multinomial(count, weights / weights.sum()), communities.non_users)
+        moved = np.minimum(self.draws.jailed_residents.multinomial(count, weights / weights.sum()),
+                           communities.non_users)
         communities.non_users -= moved
         communities.prison += moved
 
     # -- outputs ------------------------------------------------------------------------------------------------
-    @metric("incarcerations", "people/week", "outcome", "Admissions to prison this week.")
+    @metric("incarcerations", "people/week", "outcome", "Admissions to prison this week.", direction="lower")
     def incarcerations(self) -> int:
         return int(self.model.log.total("incarceration"))
 
-    @metric("prison_population", "people", "outcome", "People in prison at the end of the week.")
+    @metric("prison_population", "people", "outcome", "People in prison at the end of the week.", direction="lower")
     def prison_population(self) -> int:
         return self.population
 
-    @metric("prison_rate", "per 100k", "outcome", "Prison population per 100,000 residents.")
+    @metric("prison_rate", "per 100k", "outcome", "Prison population per 100,000 residents.", direction="lower")
     def prison_rate(self) -> float:
         return self.population / float(self.model.communities.population.sum()) * PER_100K
 
     @metric("reincarcerations", "people/week", "outcome",
-            "Prison admissions of people released, sentenced or diverted within the past 3 years.")
+            "Prison admissions of people released, sentenced or diverted within the past 3 years.", direction="lower")
     def reincarcerations(self) -> int:
         return int(self.model.log.total("incarceration", "reoffence"))
 
@@ -286,25 +291,27 @@ class JusticeSystem:
 
     @metric("recidivism_3y", "share", "outcome",
             "Share of the people released from prison three years ago who were back in prison within three "
-            "years (Pew 2011's measure); missing in the first three years and when nobody was released that week.")
+            "years (Pew 2011's measure); missing in the first three years and when nobody was released that week.",
+            direction="lower", nullable=True)
     def recidivism_3y(self) -> float:
         return self.followed_up(("prison",), "imprisoned")
 
     @metric("reoffending_3y", "share", "outcome",
             "Share of everyone who left the courts three years ago (released from prison, sentenced in the "
-            "community or diverted) who was arrested again within three years; missing in the first three years.")
+            "community or diverted) who was arrested again within three years; missing in the first three years.",
+            direction="lower", nullable=True)
     def reoffending_3y(self) -> float:
         return self.followed_up(PATHS, "rearrested")
 
     @metric("reoffending_3y_released", "share", "outcome",
             "Share of the people released from prison three years ago who were arrested again within three "
-            "years; missing in the first three years.")
+            "years; missing in the first three years.", direction="lower", nullable=True)
     def reoffending_3y_released(self) -> float:
         return self.followed_up(("prison",), "rearrested")
 
     @metric("reoffending_3y_diverted", "share", "outcome",
             "Share of the people diverted three years ago who were arrested again within three years; missing "
-            "in the first three years and when nobody was diverted that week.")
+            "in the first three years and when nobody was diverted that week.", direction="lower", nullable=True)
     def reoffending_3y_diverted(self) -> float:
         return self.followed_up(("diversion",), "rearrested")
 
@@ -313,6 +320,7 @@ class JusticeSystem:
     def diversions(self) -> int:
         return int(self.model.log.total("diversion"))
 
-    @metric("incarceration_cost", "USD/week", "cost", "Prison population × weekly cost per prisoner.")
+    @metric("incarceration_cost", "USD/week", "cost", "Prison population × weekly cost per prisoner.",
+            direction="lower")
     def incarceration_cost(self) -> float:
         return self.population * self.model.p.justice.prison_cost_week

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import RowAgent, ewma, group_sum, herfindahl, metric
+from marketsim.sim.common import RowAgent, ewma, group_sum, herfindahl, metric, row_uniforms
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -235,17 +235,18 @@ class Organisations:
         """Seed organisations in towns and neighbourhoods, grow contiguous territories breadth
         first, and give each its members."""
         self.model = model
+        self.draws = model.streams.family("organisations")
         self.by_id: dict[int, TraffickingOrganisation] = {}
         self.next_id = 0
         self.controller = np.full(model.places.n, -1, dtype=np.int64)  # organisation id per place, -1 none
         self.members = Members(model)
-        p, places, rng = model.p.trafficking, model.places, model.rng
+        p, places, rng = model.p.trafficking, model.places, self.draws
         candidates = np.flatnonzero(places.kind != PRODUCTION)
-        seeds = rng.choice(candidates, size=min(p.organisations, len(candidates)), replace=False)
+        seeds = rng.founding_places.choice(candidates, size=min(p.organisations, len(candidates)), replace=False)
         founders = [self.create() for _ in seeds.tolist()]
         self.grow_territories(seeds.tolist(), founders, unclaimed=None, shuffle=True)
         for org in founders:
-            turf = rng.permutation(np.flatnonzero(self.controller == org.id))
+            turf = rng.founding_members.permutation(np.flatnonzero(self.controller == org.id))
             for i in range(p.members_per_org):
                 role = Role.LEADER if i == 0 else Role.LIEUTENANT if i <= p.lieutenants else Role.SOLDIER
                 org.add_member(int(turf[i % len(turf)]), role)
@@ -334,7 +335,7 @@ class Organisations:
             return bool((controller < 0).any()) if unclaimed is None else bool(unclaimed)
 
         while remaining() and any(frontier):
-            order = self.model.rng.permutation(len(frontier)).tolist() if shuffle else range(len(frontier))
+            order = self.draws.growth_order.permutation(len(frontier)).tolist() if shuffle else range(len(frontier))
             for k in order:
                 grown = []
                 for node in frontier[k]:
@@ -351,7 +352,7 @@ class Organisations:
         """Close last week's books: pay members and bribes, recruit or shed members, arm against the
         threats it faces, and decide whether falling revenue pushes it into extortion."""
         model = self.model
-        t, rng, mechanisms = model.p.trafficking, model.rng, model.p.mechanisms
+        t, rng, mechanisms = model.p.trafficking, self.draws, model.p.mechanisms
         org.revenue_ma = ewma(org.revenue_ma, org.revenue, 1 / t.revenue_memory)
         org.extorting = org.revenue < t.diversification * org.revenue_ma
         org.losses_ma = ewma(org.losses_ma, org.losses, t.loss_memory)
@@ -376,17 +377,18 @@ class Organisations:
         gap = affordable - org.size
         # (choosing none of anything draws no random numbers, so such choices are skipped)
         if gap > 0 and org.cash > 0:
-            recruits = rng.binomial(int(np.ceil(gap)), t.recruitment)
+            recruits = rng.recruitment.binomial(int(np.ceil(gap)), t.recruitment)
             if recruits:
                 value = model.violence.value_ma
                 need = (value[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
-                for place in rng.choice(turf, size=recruits, p=need / need.sum()).tolist():
+                for place in rng.recruit_places.choice(turf, size=recruits, p=need / need.sum()).tolist():
                     org.add_member(place, Role.SOLDIER)
         elif gap < -t.shedding_threshold * affordable:
             soldiers = org.soldiers()
-            leaving = rng.binomial(len(soldiers), t.shedding_rate)
+            leaving = rng.shedding.binomial(len(soldiers), t.shedding_rate)
             if leaving:
-                for index in sorted(rng.choice(len(soldiers), size=leaving, replace=False).tolist(), reverse=True):
+                chosen = rng.shed_members.choice(len(soldiers), size=leaving, replace=False)
+                for index in sorted(chosen.tolist(), reverse=True):
                     org.remove_member(soldiers[index])
 
     def settle_succession(self, org: TraffickingOrganisation) -> None:
@@ -419,20 +421,20 @@ class Organisations:
         """An organisation whose territory outgrows its leader's span of control may split on its own."""
         t = self.model.p.trafficking
         excess = places_held / t.span_of_control - 1
-        if excess > 0 and self.model.rng.random() < t.fission_rate * excess:
+        if excess > 0 and self.draws.fission.random() < t.fission_rate * excess:
             self.split(org, self.faction_seeds(org)[:t.splinters])
 
     def emergence(self) -> None:
         """New local groups form where the controlling organisation is thinly present: the
         competition that keeps a market from settling into one hegemon for good."""
         model = self.model
-        t, places, rng = model.p.trafficking, model.places, model.rng
+        t, places, rng = model.p.trafficking, model.places, self.draws
         towns = places.community_places
         held = self.controller[towns]
         presence = np.where(held >= 0, self.members.strength[np.maximum(held, 0), towns], 0)  # every id ever made
         relative_deprivation = places.deprivation[towns] / max(places.deprivation[towns].mean(), 1e-9)
         chance = t.entry_rate * relative_deprivation * (presence <= t.thin_presence)
-        for place in towns[rng.random(len(towns)) < chance].tolist():
+        for place in towns[rng.emergence.random(len(towns)) < chance].tolist():
             org = self.create()
             for i in range(t.entry_size):
                 org.add_member(place, Role.LEADER if i == 0 else Role.LIEUTENANT if i == 1 else Role.SOLDIER)
@@ -558,8 +560,8 @@ class Organisations:
         if where is not None:
             rank_and_file = [m for m in rank_and_file if where[m.place]]
         count = min(count, len(rank_and_file))
-        for index in sorted(self.model.rng.choice(len(rank_and_file), size=count, replace=False).tolist(),
-                            reverse=True):
+        draw = row_uniforms(self.draws.member_arrests, np.array([m.index for m in rank_and_file], dtype=np.int64))
+        for index in sorted(np.argsort(draw, kind="stable")[:count].tolist(), reverse=True):
             member = rank_and_file[index]
             self.model.log.record("arrest", detail="trafficker", place=member.place, org=org.id)
             org.remove_member(member)
@@ -591,8 +593,8 @@ class Organisations:
         if former is not None:
             refuge = np.flatnonzero(self.controller == former.id)
             for member in former.members_at(place):
-                if len(refuge):  # a random place of refuge: the draw of rng.choice(refuge), without its overhead
-                    former.station(member, int(refuge[self.model.rng.integers(len(refuge))]))
+                if len(refuge):  # a random place of refuge
+                    former.station(member, int(refuge[self.draws.refuge.integers(len(refuge))]))
 
     # -- outputs ----------------------------------------------------------------------------------------------
     @metric("members", "people", "market", "Members of trafficking organisations.")

@@ -19,7 +19,7 @@ import numpy as np
 from mesa import Agent
 
 from marketsim.config.params import BUDGET_SHARES
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
 from marketsim.sim.retail import SalesMode
 from marketsim.world import TRANSIT
 
@@ -41,6 +41,7 @@ class Police(Agent):
 
     def __init__(self, model: DrugMarketModel):
         super().__init__(model)
+        self.draws = model.streams.family("police")
         n_communities = len(model.places.community_places)
         self.aim: dict[str, np.ndarray] = {}    # places each targeted activity is aimed at (a mask)
         self.aim_at(model.p.policy.targets)
@@ -235,7 +236,7 @@ class Police(Agent):
         exposure = self.exposures()[supplier]
         self.record_actions(aimed, exposure)
         hazard = np.minimum(aimed * exposure, p.police.max_arrest_hazard)
-        dealers.arrest(active[model.rng.random(len(active)) < hazard])
+        dealers.arrest(active[row_uniforms(self.draws.street_arrests, active) < hazard])
 
     def user_arrests(self, officer_weeks: float, intel: np.ndarray) -> None:
         """Arrest users for possession (or, where possession is decriminalised, refer them). Under
@@ -251,9 +252,9 @@ class Police(Agent):
             reachable = np.maximum(users - np.round(model.harm.attending).astype(np.int64), 0)
         chance = np.clip(officer_weeks * model.p.police.user_arrest_rate * intel / total_users, 0.0,
                          model.p.police.max_arrest_hazard)
-        caught = model.rng.binomial(reachable, chance)
-        dependent = model.rng.binomial(caught, np.divide(communities.dependent, users, out=np.zeros(len(users)),
-                                                         where=users > 0))
+        caught = self.draws.user_arrests.binomial(reachable, chance)
+        dependent = self.draws.arrested_dependent.binomial(
+            caught, np.divide(communities.dependent, users, out=np.zeros(len(users)), where=users > 0))
         if policy.decriminalise_possession:
             communities.referrals += dependent  # administrative referral to services, no arrest, no record
             return
@@ -269,12 +270,12 @@ class Police(Agent):
         gives the most violent group all it needs first, then the next (Kleiman & Kilmer 2009);
         uniform allocation spreads capacity over every warned group."""
         model = self.model
-        p, dealers, orgs, rng, log = model.p, model.dealers, model.orgs, model.rng, model.log
+        p, dealers, orgs, rng, log = model.p, model.dealers, model.orgs, self.draws, model.log
         self.fd_certainty = {}
         if officer_weeks <= 0:
             return
         police = p.police
-        calls = rng.poisson(officer_weeks * police.call_in_rate)
+        calls = rng.call_ins.poisson(officer_weeks * police.call_in_rate)
         # only those who have recently used violence are called in, the most violent first
         recent = dealers.violence_score >= police.violence_threshold
         violent = np.flatnonzero(dealers.active & ~dealers.warned & recent)
@@ -282,7 +283,7 @@ class Police(Agent):
         chosen = violent[np.argsort(-dealers.violence_score[violent], kind="stable")[:calls]]
         dealers.warned[chosen] = True
         log.record("call_in", len(chosen))
-        leaving = chosen[rng.random(len(chosen)) < p.violence.service_uptake]
+        leaving = chosen[row_uniforms(rng.service_uptake, chosen) < p.violence.service_uptake]
         dealers.return_stock(leaving)
         dealers.remove(leaving)
         ranked = sorted(orgs, key=lambda o: (-o.violence_score, o.id))
@@ -328,11 +329,12 @@ class Police(Agent):
         """Officer-weeks spent on one organisation: arrests of its dealers and members at the usual
         productivity of street arrests and investigations (less what its bribes neutralise)."""
         model = self.model
-        police, dealers, rng = model.p.police, model.dealers, model.rng
+        police, dealers, rng = model.p.police, model.dealers, self.draws
         effort = officer_weeks * self.exposure(org.id)
         mine = np.flatnonzero(dealers.active & (dealers.org == org.id))
-        dealers.arrest(rng.permutation(mine)[:int(rng.poisson(effort * police.street_arrest_rate))])
-        model.orgs.arrest_members(org, int(rng.poisson(effort * police.investigation_rate)))
+        order = np.argsort(row_uniforms(rng.crackdown_order, mine), kind="stable")
+        dealers.arrest(mine[order][:int(rng.crackdown_arrests.poisson(effort * police.street_arrest_rate))])
+        model.orgs.arrest_members(org, int(rng.crackdown_members.poisson(effort * police.investigation_rate)))
 
     def close_open_air_markets(self, officer_weeks: float) -> float:
         """Drug market intervention (High Point): police build cases against every open-air dealer
@@ -340,7 +342,7 @@ class Police(Agent):
         open-air dealers move indoors or to delivery over a few weeks. Returns the officer-weeks
         spent this week."""
         model = self.model
-        places, dealers, rng, r = model.places, model.dealers, model.rng, model.p.retail
+        places, dealers, rng, r = model.places, model.dealers, self.draws, model.p.retail
         open_air = dealers.active & (dealers.mode == SalesMode.OPEN_AIR)
         urban = places.community_places[model.communities.users > 0]
         urban = urban[self.aimed("deterrence", urban)]
@@ -357,8 +359,8 @@ class Police(Agent):
                 self.market_closed[target] = True
                 self.case_progress, self.case_target = 0.0, -1
         moving = np.flatnonzero(open_air & self.market_closed[dealers.place])
-        moving = moving[rng.random(len(moving)) < r.closure_adjustment]
-        dealers.mode[moving] = dealers.indoor_modes(len(moving))
+        moving = moving[row_uniforms(rng.closure_moves, moving) < r.closure_adjustment]
+        dealers.mode[moving] = dealers.indoor_modes(moving)
         return spent
 
     def territory_intel(self, intel: np.ndarray) -> dict[int, float]:
@@ -385,10 +387,12 @@ class Police(Agent):
         aimed = self.spare(ids, per_member * np.maximum(sizes, 0), officer_weeks) / np.maximum(sizes, 1)
         exposure = np.array([self.exposure(org.id) for org in orgs])
         self.record_actions(aimed * np.maximum(sizes, 0), exposure)
-        for org, rate, share in zip(orgs, aimed.tolist(), exposure.tolist(), strict=True):
-            hazard = min(rate * share * intel[org.id], model.p.police.max_arrest_hazard)
-            reachable = max(org.size - 1, 0) if where is None else int(sizes[orgs.index(org)])
-            model.orgs.arrest_members(org, model.rng.binomial(reachable, hazard), where)
+        hazard = np.minimum(aimed * exposure * np.array([intel[org.id] for org in orgs]),
+                            model.p.police.max_arrest_hazard)
+        reachable = np.maximum(sizes, 0).astype(np.int64)
+        caught = self.draws.investigations.binomial(reachable, hazard)
+        for org, count in zip(orgs, caught.tolist(), strict=True):
+            model.orgs.arrest_members(org, count, where)
 
     def high_value_targeting(self, officer_weeks: float, intel: dict[int, float]) -> None:
         """Try to capture (or, in militarised operations, kill) each leader (those where high-value
@@ -406,14 +410,16 @@ class Police(Agent):
         exposure = np.array([self.exposure(org.id) for org in orgs])
         self.record_actions(effort * model.p.police.hvt_rate, exposure)
         kill_share = model.p.policy.militarisation * model.p.police.militarised_kill_share
-        for org, aimed, share in zip(orgs, effort.tolist(), exposure.tolist(), strict=True):
+        capture_draw = row_uniforms(self.draws.hvt_capture, ids)
+        killed_draw = row_uniforms(self.draws.hvt_killed, ids)
+        for k, (org, aimed, share) in enumerate(zip(orgs, effort.tolist(), exposure.tolist(), strict=True)):
             leader = org.leader
             if leader is None:
                 continue
             chance = 1 - np.exp(-aimed * model.p.police.hvt_rate * share * intel.get(org.id, 1.0))
-            if model.rng.random() >= chance:
+            if capture_draw[k] >= chance:
                 continue
-            self.remove_leader(org, killed=model.rng.random() < kill_share)
+            self.remove_leader(org, killed=bool(killed_draw[k] < kill_share))
 
     def remove_leader(self, org: TraffickingOrganisation, killed: bool = False) -> None:
         """The leader of ``org`` is captured (or killed); a succession, or a split, follows."""
@@ -461,7 +467,7 @@ class Police(Agent):
         total = float(standing[eligible].sum())
         if total <= 0:
             return
-        farms.eradicate(eligible & (model.rng.random(len(standing)) < min(1.0, hectares / total)))
+        farms.eradicate(eligible & (self.draws.eradication.random(len(standing)) < min(1.0, hectares / total)))
 
     def community_policing(self, officer_weeks: float) -> None:
         """Officers in communities (more where deprivation is higher; only where community policing
@@ -509,7 +515,7 @@ class Police(Agent):
         if pending <= 0:
             return
         expected = officer_weeks * model.p.police.clearance_rate * float(np.mean(intel))
-        cleared = int(min(pending, model.rng.poisson(expected)))
+        cleared = int(min(pending, self.draws.clearance.poisson(expected)))
         self.open_cases = 0
         share = cleared / pending
         memory = model.p.police.clearance_memory
@@ -525,11 +531,11 @@ class Police(Agent):
             return
         killings = np.array([org.killings for org in orgs], dtype=float)
         weights = killings if killings.sum() > 0 else np.array([org.violence_score for org in orgs]) + 1e-9
-        for index in model.rng.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
+        for index in self.draws.killers_group.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
             org = orgs[index]
             soldiers = org.soldiers() or org.rank_and_file()
             if soldiers:
-                killer = soldiers[int(model.rng.integers(len(soldiers)))]
+                killer = soldiers[int(self.draws.killer.integers(len(soldiers)))]
                 model.log.record("arrest", detail="violent", place=killer.place, org=org.id)
                 org.remove_member(killer)
                 org.arrested += 1
@@ -541,7 +547,8 @@ class Police(Agent):
         militarised = model.p.policy.militarisation * (effort["street"] + effort["investigation"] + effort["hvt"]
                                                        + effort["deterrence"])
         if militarised > 0:
-            self.confrontations += int(model.rng.poisson(militarised * model.p.police.confrontation_rate))
+            expected = militarised * model.p.police.confrontation_rate
+            self.confrontations += int(self.draws.confrontations.poisson(expected))
 
     # -- outputs ------------------------------------------------------------------------------------------------
     @metric("arrests", "people/week", "process", "All arrests: users, dealers, organisation members, leaders, "
@@ -584,7 +591,8 @@ class Police(Agent):
         return self.actions_neutralised / self.actions_against_orgs if self.actions_against_orgs > 0 else 0.0
 
     @metric("corruption", "share", "outcome",
-            "Share of police officers who take bribes (raised by collusion, lowered by anti-corruption).")
+            "Share of police officers who take bribes (raised by collusion, lowered by anti-corruption).",
+            direction="lower")
     def corruption_metric(self) -> float:
         return self.corruption
 

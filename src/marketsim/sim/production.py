@@ -20,6 +20,7 @@ from marketsim.sim.common import (
     ewma,
     group_sum,
     metric,
+    row_uniforms,
     sigmoid,
 )
 from marketsim.world import PRODUCTION
@@ -54,20 +55,22 @@ class Farms:
         """Spread households over production places in proportion to their land, each with a
         hurdle that makes its starting crop mix its preferred mix at the starting price."""
         self.model = model
-        p, places, rng = model.p, model.places, model.rng
+        self.draws = model.streams.family("production")
+        p, places, rng = model.p, model.places, self.draws
         farm_places = places.of_kind(PRODUCTION)
         land = places.land_ha[farm_places]
         weights = land / land.sum() if land.sum() > 0 else np.full(len(farm_places), 1 / len(farm_places))
-        place = rng.choice(farm_places, size=p.world.producers, p=weights)
+        place = rng.household_places.choice(farm_places, size=p.world.producers, p=weights)
         place.sort()
         counts = np.bincount(place, minlength=places.n)
         per_household = np.where(places.land_ha > 0, places.land_ha / np.maximum(counts, 1),
                                  p.world.land_per_producer_ha)
         self.place = place                                   # index into the model's place list
         self.region = places.region[place]                   # index into the model's region list
-        self.land_ha = per_household[place] * rng.lognormal(0.0, p.production.land_spread, size=len(place))
+        self.land_ha = per_household[place] * rng.land.lognormal(0.0, p.production.land_spread, size=len(place))
         half = p.production.initial_share_concentration / 2  # a symmetric Beta: mean 0.5, scaled to the mean share
-        self.drug_share = np.clip(rng.beta(half, half, size=len(place)) * 2 * p.production.initial_drug_share,
+        mix = rng.drug_share.beta(half, half, size=len(place))
+        self.drug_share = np.clip(mix * 2 * p.production.initial_drug_share,
                                   SHARE_MARGIN, p.production.max_drug_share * (1 - SHARE_MARGIN))
         self.fallow_ha = np.zeros(len(place))               # eradicated crop still regrowing
         self.perceived_risk = np.zeros(len(place))          # expected weekly share of crop eradicated
@@ -137,14 +140,14 @@ class Farms:
 
     def relocate_eradicated(self) -> None:
         """Some households eradicated last week replant in the least-eradicated place of another region."""
-        p, places, rng = self.model.p.production, self.model.places, self.model.rng
+        p, places, rng = self.model.p.production, self.model.places, self.draws
         hit = np.flatnonzero(self.just_eradicated)
         self.just_eradicated[:] = False
-        movers = hit[rng.random(len(hit)) < p.relocation_prob]
+        movers = hit[row_uniforms(rng.relocation, hit) < p.relocation_prob]
         if len(movers) == 0 or not self.model.p.mechanisms.relocation:
             return
         farm_places = places.of_kind(PRODUCTION)
-        risk = self.eradication_ma[farm_places] + rng.uniform(0, TIE_BREAK, len(farm_places))
+        risk = self.eradication_ma[farm_places] + rng.tie_break.uniform(0, TIE_BREAK, len(farm_places))
         regions = places.region[farm_places]
         # for each origin region, the least-eradicated place elsewhere
         safest = {r: int(farm_places[regions != r][np.argmin(risk[regions != r])])

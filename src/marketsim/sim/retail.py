@@ -23,6 +23,7 @@ from marketsim.sim.common import (
     ewma,
     group_sum,
     metric,
+    row_uniforms,
     safe_ratio,
 )
 from marketsim.sim.trafficking import chain_price
@@ -67,6 +68,7 @@ class Dealers:
         """Recruit the starting dealers of each neighbourhood (most work for its controller) and
         give them stock and prices at the market's steady state."""
         self.model = model
+        self.draws = model.streams.family("retail")
         communities = model.communities
         counts = np.round(self.target()).astype(np.int64)
         capacity = max(64, int(counts.sum() * 2))
@@ -95,7 +97,7 @@ class Dealers:
         self.wholesale_value = 0.0
         where = np.repeat(communities.place, counts)
         orgs = model.orgs.controller[where].copy()
-        switch = model.rng.random(len(where)) < model.p.retail.initial_rival_share
+        switch = self.draws.initial_rivals.random(len(where)) < model.p.retail.initial_rival_share
         orgs[switch] = self.rival_suppliers(where[switch])
         self.recruit(self.free_slots(len(where)), where, orgs)
         # stocks and prices at the steady state: each dealer its share of local demand
@@ -159,21 +161,21 @@ class Dealers:
         probs = np.array([r.open_air_share, r.indoor_share, delivery, r.online_share])
         return probs / probs.sum()
 
-    def draw_modes(self, n: int, places: np.ndarray) -> np.ndarray:
-        """Sales modes for ``n`` new dealers; closed open-air markets push them indoors or to delivery."""
-        rng = self.model.rng
-        modes = rng.choice(len(SalesMode), size=n, p=self.mode_probabilities())
+    def draw_modes(self, slots: np.ndarray, places: np.ndarray) -> np.ndarray:
+        """Sales modes for new dealers in ``slots``; closed open-air markets push them indoors or to delivery."""
+        modes = self.draws.sales_mode.choice(len(SalesMode), size=int(slots.max()) + 1,
+                                             p=self.mode_probabilities())[slots]
         closed = self.model.police.market_closed[places] & (modes == SalesMode.OPEN_AIR)
         if closed.any():
-            modes[closed] = self.indoor_modes(int(closed.sum()))
+            modes[closed] = self.indoor_modes(slots[closed])
         return modes
 
-    def indoor_modes(self, n: int) -> np.ndarray:
-        """Modes for ``n`` open-air dealers who stop selling in the open: indoor or delivery, in the
-        proportions new dealers choose them."""
+    def indoor_modes(self, slots: np.ndarray) -> np.ndarray:
+        """Modes for the open-air dealers in ``slots`` who stop selling in the open: indoor or delivery,
+        in the proportions new dealers choose them."""
         probs = self.mode_probabilities()
         inside = probs[SalesMode.INDOOR] / max(probs[SalesMode.INDOOR] + probs[SalesMode.DELIVERY], 1e-9)
-        return np.where(self.model.rng.random(n) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
+        return np.where(row_uniforms(self.draws.indoor_mode, slots) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
 
     def rival_suppliers(self, places_idx: np.ndarray) -> np.ndarray:
         """For each place, an organisation controlling a neighbouring place (or the local one)."""
@@ -181,7 +183,7 @@ class Dealers:
         for i, place in enumerate(places_idx.tolist()):
             nearby = controller[self.model.places.neighbours[place]]
             nearby = nearby[(nearby >= 0) & (nearby != controller[place])]
-            out[i] = self.model.rng.choice(nearby) if len(nearby) else controller[place]
+            out[i] = self.draws.rival_supplier.choice(nearby) if len(nearby) else controller[place]
         return out
 
     def recruit(self, slots: np.ndarray, places: np.ndarray, orgs: np.ndarray) -> None:
@@ -196,14 +198,17 @@ class Dealers:
         self.active[slots] = True
         self.place[slots] = places
         self.org[slots] = orgs
-        self.mode[slots] = self.draw_modes(n, places)
+        self.mode[slots] = self.draw_modes(slots, places)
         self.stock[slots] = 0.0
         self.sales_ma[slots] = 0.0
-        self.violence[slots] = np.clip(model.rng.normal(p.dealer_violence, p.violence_spread, n), 0, 1)
+        rows = int(slots.max()) + 1
+        propensity = self.draws.propensity.normal(p.dealer_violence, p.violence_spread, rows)[slots]
+        self.violence[slots] = np.clip(propensity, 0, 1)
         self.violence_score[slots] = 0.0
         self.warned[slots] = False
         self.disputed[slots] = False
-        self.has_record[slots] = model.rng.random(n) < np.minimum(1.0, p.record_overrepresentation * record_share)
+        self.has_record[slots] = (self.draws.record.random(rows)[slots]
+                                  < np.minimum(1.0, p.record_overrepresentation * record_share))
         for slot in slots.tolist():
             self.agents[slot] = Dealer(model, self, slot)
 
@@ -264,7 +269,7 @@ class Dealers:
         local = controller[self.place[active]]
         orphan = ~np.isin(self.org[active], self.model.orgs.ids())
         switch = (local >= 0) & (self.org[active] != local) & (
-            orphan | (self.model.rng.random(len(active)) < self.model.p.retail.loyalty_switch))
+            orphan | (row_uniforms(self.draws.loyalty_switch, active) < self.model.p.retail.loyalty_switch))
         self.org[active[switch]] = local[switch]
         leave = orphan & (local < 0)
         if leave.any():
@@ -280,7 +285,7 @@ class Dealers:
         least arrest risk, with a chance that rises with the arrests per year they would avoid
         there (``retail.move_rate``)."""
         model = self.model
-        places, controller, rng = model.places, model.orgs.controller, model.rng
+        places, controller = model.places, model.orgs.controller
         active = self.active_slots()
         street = active[self.mode[active] != SalesMode.ONLINE]
         if len(street) == 0:
@@ -300,7 +305,7 @@ class Dealers:
                 pair_risk[k], pair_place[k] = risk[near[j]], near[j]
         best_risk, best_place = pair_risk[pair_of], pair_place[pair_of]
         gain = np.maximum(risk[here] - best_risk, 0.0)
-        moving = rng.random(len(street)) < np.minimum(model.p.retail.move_rate * gain, 1.0)
+        moving = row_uniforms(self.draws.move, street) < np.minimum(model.p.retail.move_rate * gain, 1.0)
         self.place[street[moving]] = best_place[moving]
 
     def go_indoors_from_risk(self) -> None:
@@ -314,16 +319,16 @@ class Dealers:
         community = self.community_of(active)
         city = float(np.mean(yearly[community]))
         excess = np.maximum(yearly[self.community_of(open_air)] - city, 0.0)
-        switching = open_air[self.model.rng.random(len(open_air)) < np.minimum(self.model.p.retail.switch_rate
-                                                                                  * excess, 1.0)]
-        self.mode[switching] = self.indoor_modes(len(switching))
+        chance = np.minimum(self.model.p.retail.switch_rate * excess, 1.0)
+        switching = open_air[row_uniforms(self.draws.go_indoors, open_air) < chance]
+        self.mode[switching] = self.indoor_modes(switching)
 
     def turnover(self) -> None:
         """Quits, and replacement of vacancies from the local labour pool."""
         model = self.model
-        p, places, communities, rng = model.p.retail, model.places, model.communities, model.rng
+        p, places, communities, rng = model.p.retail, model.places, model.communities, self.draws
         active = self.active_slots()
-        quitting = active[rng.random(len(active)) < p.quit_rate]
+        quitting = active[row_uniforms(rng.quit, active) < p.quit_rate]
         if len(quitting):
             self.return_stock(quitting)
             self.remove(quitting)
@@ -334,7 +339,7 @@ class Dealers:
         vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
         relative_deprivation = communities.deprivation / max(communities.deprivation.mean(), 1e-9)
         fill = np.clip(p.replacement_rate * relative_deprivation, 0.0, 1.0)
-        recruits = rng.binomial(vacancies, fill)
+        recruits = rng.recruitment.binomial(vacancies, fill)
         controller = model.orgs.controller
         if not model.p.mechanisms.replacement:
             recruits[:] = 0
@@ -344,7 +349,7 @@ class Dealers:
             return
         where = np.repeat(communities.place, recruits)
         orgs = controller[where].copy()
-        rivals = rng.random(total) < p.vacancy_rivals
+        rivals = rng.vacancy_rivals.random(total) < p.vacancy_rivals
         orgs[rivals] = self.rival_suppliers(where[rivals])
         rival = orgs != controller[where]
         self.rival_recruits = group_sum(places.community[where[rival]], None, n)
@@ -415,7 +420,7 @@ class Dealers:
 
     @metric("wholesale_price", "USD/kg pure", "market",
             "Wholesale price after the border (in a week without wholesale sales, the organisations' mean "
-            "asking price); missing (NaN) when no organisation is left.")
+            "asking price); missing (NaN) when no organisation is left.", nullable=True)
     def wholesale_price(self) -> float:
         if self.wholesale_kg > 0:
             return self.wholesale_value / self.wholesale_kg

@@ -34,6 +34,7 @@ class Trafficking:
     def __init__(self, model: DrugMarketModel):
         """Fill each organisation's pipeline and set its price at the market's steady state."""
         self.model = model
+        self.draws = model.streams.family("trafficking")
         routes, dealers = model.routes, model.dealers
         self.flow = np.zeros(len(routes.edges))      # kg this week on each segment
         self.flow_ma = np.zeros(len(routes.edges))   # moving average (congestion, maps)
@@ -178,7 +179,7 @@ class Trafficking:
         not bought off (it scales the police's effort, not the base inspection). Returns the lots
         acted against and the part neutralised."""
         model = self.model
-        p, routes, rng = model.p, model.routes, model.rng
+        p, routes, rng = model.p, model.routes, self.draws
         orgs = list(model.orgs)
         base_detection = routes.base_detection(model.places)
         detection = 1 - (1 - base_detection) * (1 - extra_detection)
@@ -192,7 +193,7 @@ class Trafficking:
         catch = 1 - np.exp(base[None, :] + np.outer(share, extra))
         actions = (catch * transit).sum(axis=1) / p.trafficking.lot_kg
         lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
-        caught = rng.binomial(lots, np.clip(catch, 0.0, 1.0))
+        caught = rng.interdiction.binomial(lots, np.clip(catch, 0.0, 1.0))
         seized = transit * np.divide(caught, lots, out=np.zeros(lots.shape), where=lots > 0)
         weights: dict[int, np.ndarray] = {}  # each path's segments' shares of its catches
         checkpoints: list[np.ndarray] = []     # where each catch is seized, and how many kg there
@@ -202,7 +203,7 @@ class Trafficking:
             if k not in weights:
                 weights[k] = detection[segments] / detection[segments].sum()
             lots = int(caught[i, k])
-            lots_on = rng.multinomial(lots, weights[k])
+            lots_on = rng.checkpoint.multinomial(lots, weights[k])
             orgs[i].seized_on[segments] += lots_on
             checkpoints.append(self.path_checkpoints[k])
             kg.append(seized[i, k] * lots_on / lots)

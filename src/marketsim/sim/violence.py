@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
 
 if TYPE_CHECKING:
     from marketsim.config.params import ViolenceParams
@@ -35,6 +35,7 @@ class Violence:
 
     def __init__(self, model: DrugMarketModel):
         self.model = model
+        self.draws = model.streams.family("violence")
         n = model.places.n
         self.value_ma = np.zeros(n)      # USD/week of drug value at stake at each place, moving average
         self.violence_ma = np.zeros(n)   # homicides/week at each place, moving average
@@ -143,7 +144,7 @@ class Violence:
         undefended places are occupied without a fight. Strength is local: an organisation that
         holds much territory holds each place thinly."""
         model = self.model
-        v, places, rng, mechanisms = model.p.violence, model.places, model.rng, model.p.mechanisms
+        v, places, rng, mechanisms = model.p.violence, model.places, self.draws, model.p.mechanisms
         orgs, log = model.orgs, model.log
         if not len(orgs):
             return
@@ -161,12 +162,12 @@ class Violence:
         undefended = (defender < 0) | (s_d < 1)
         rival_held = defender >= 0
         chance = v.vacant_takeover * np.where(rival_held, self.deterrence(attacker, defender), 1.0)
-        for k in np.flatnonzero(undefended & (rng.random(len(target)) < chance)).tolist():
+        for k in np.flatnonzero(undefended & (rng.takeover.random(len(target)) < chance)).tolist():
             place, taker = int(target[k]), orgs.get(int(attacker[k]))
             if controller[place] >= 0:  # taking a rival's place, even unguarded, meets resistance
-                incidents = int(rng.poisson(v.takeover_incidents))
+                incidents = int(rng.takeover_incidents.poisson(v.takeover_incidents))
                 lethality = v.lethality * taker.armament
-                deaths = int(rng.binomial(incidents, min(1.0, lethality)))
+                deaths = int(rng.takeover_deaths.binomial(incidents, min(1.0, lethality)))
                 log.record("contest", place=place, org=taker.id)
                 self.record_violence("contest", place, incidents, deaths, taker.id)
                 self.count_attack(taker, int(controller[place]), incidents, deaths)
@@ -183,10 +184,10 @@ class Violence:
         trust = np.where(community >= 0, model.communities.trust[np.maximum(community, 0)], v.reference_trust)
         rate = (v.contest_rate * value * parity * (1 - v.presence_effect * places.state_presence[target])
                 * social_control(v, trust) * self.deterrence(attacker, defender))
-        fights = np.flatnonzero(rng.random(len(rate)) < np.minimum(rate, v.max_contest_chance))
+        fights = np.flatnonzero(rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance))
         armed = (self.armament(attacker[fights]) + self.armament(defender[fights])) / 2
-        incidents = rng.poisson(v.incidents_per_contest, size=len(fights))
-        deaths = rng.binomial(incidents, np.minimum(v.lethality * armed, 1.0))
+        incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
+        deaths = rng.contest_deaths.binomial(incidents, np.minimum(v.lethality * armed, 1.0))
         for f, n_incidents, n_deaths in zip(fights.tolist(), incidents.tolist(), deaths.tolist(), strict=True):
             a_org, d_org = orgs.get(int(attacker[f])), orgs.get(int(defender[f]))
             if a_org is None or d_org is None or controller[target[f]] != d_org.id:
@@ -199,7 +200,7 @@ class Violence:
             self.count_attack(a_org, d_org.id, n_incidents, n_deaths)
             d_org.violence_score += n_incidents * v.defender_blame
             attack, defence = a_org.strength_at(origin), d_org.strength_at(place)
-            if attack >= 1 and rng.random() < v.attack_success * attack / (attack + defence):
+            if attack >= 1 and rng.contest_outcome.random() < v.attack_success * attack / (attack + defence):
                 orgs.occupy(a_org, origin, place, garrison=int(np.ceil(attack * v.garrison_share)))
         orgs.dissolve_empty()
 
@@ -217,7 +218,7 @@ class Violence:
         """Violent disputes between rival dealers who meet on shared street territory (open-air
         markets most), and challenges to a rival organisation's recruit on a vacated corner."""
         model = self.model
-        v, dealers, communities, rng = model.p.violence, model.dealers, model.communities, model.rng
+        v, dealers, communities, rng = model.p.violence, model.dealers, model.communities, self.draws
         mechanisms = model.p.mechanisms
         active = dealers.active_slots()
         if len(active) == 0:
@@ -239,11 +240,11 @@ class Violence:
         per_dealer = safe_ratio(communities.street_sales, group_sum(community, street.astype(float), n))
         value = (per_dealer / v.reference_sales) ** v.value_elasticity if mechanisms.value_motive else 1.0
         rate = v.dispute_rate * rival_pairs * mean_propensity * value * social_control(v, communities.trust)
-        disputes = rng.poisson(rate)
+        disputes = rng.disputes.poisson(rate)
         if dealers.rival_recruits is not None and mechanisms.vacancy_violence:  # newcomers are challenged
-            disputes += rng.poisson(v.vacancy_violence * dealers.rival_recruits)
+            disputes += rng.vacancy_disputes.poisson(v.vacancy_violence * dealers.rival_recruits)
         lethality = np.minimum(v.dispute_lethality * self.local_firearms(communities.place), 1.0)
-        deaths = rng.binomial(disputes, lethality)
+        deaths = rng.dispute_deaths.binomial(disputes, lethality)
         log = model.log
         log.record_places("dispute", disputes, places=communities.place)
         log.record_places("incident", disputes, detail="dispute", places=communities.place)
@@ -252,7 +253,8 @@ class Violence:
         weight = propensity * contact
         share = np.divide(weight, group_sum(community, weight, n)[community], out=np.zeros(len(weight)),
                           where=weight > 0)
-        involved = rng.random(len(active)) < np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
+        chance = np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
+        involved = row_uniforms(rng.dispute_involvement, active) < chance
         dealers.violence_score[active[involved]] += 1.0
         dealers.disputed[active[involved]] = True
         involved_by_org = np.bincount(supplier[involved & (supplier >= 0)])
@@ -269,16 +271,16 @@ class Violence:
         count, orgs = model.police.confrontations, list(model.orgs)
         if count <= 0 or not orgs or not model.p.mechanisms.armed_confrontations:
             return
-        v, rng = model.p.violence, model.rng
+        v, rng = model.p.violence, self.draws
         sizes = np.array([o.size for o in orgs], dtype=float)
-        targets = rng.choice(len(orgs), size=count, p=sizes / sizes.sum())
+        targets = rng.confrontation_target.choice(len(orgs), size=count, p=sizes / sizes.sum())
         for index in targets.tolist():
             org = orgs[index]
             if org.size == 0:
                 continue
             place = int(np.argmax(org.presence))  # where most of its members are
-            members = int(rng.poisson(v.unit_lethality))  # killed by the unit's fire
-            officers = int(rng.poisson(v.member_lethality * org.armament))  # killed by the organisation's
+            members = int(rng.members_killed.poisson(v.unit_lethality))  # killed by the unit's fire
+            officers = int(rng.officers_killed.poisson(v.member_lethality * org.armament))  # by the organisation's
             model.orgs.kill_members(org, members, place)
             org.confronted += 1
             org.killings += officers
@@ -289,7 +291,7 @@ class Violence:
     def extortion(self) -> None:
         """Organisations whose revenue fell diversify into extortion and kidnapping on their turf."""
         model = self.model
-        v, places, communities, rng, orgs = model.p.violence, model.places, model.communities, model.rng, model.orgs
+        v, places, communities, rng, orgs = model.p.violence, model.places, model.communities, self.draws, model.orgs
         owner = orgs.controller[communities.place]
         size = orgs.id_bound()
         intensity_of = np.zeros(size + 1)  # the last entry serves places nobody holds
@@ -297,12 +299,12 @@ class Violence:
             intensity_of[org.id] = 1.0 if org.extorting else v.background_extortion
         intensity = intensity_of[owner]
         exposed = communities.businesses * (1 - v.presence_effect * places.state_presence[communities.place])
-        events = rng.poisson(v.extortion_rate * exposed * intensity * social_control(v, communities.trust))
+        events = rng.extortion.poisson(v.extortion_rate * exposed * intensity * social_control(v, communities.trust))
         events = events.astype(float)
         take = group_sum(np.where(owner >= 0, owner, size), events, size + 1) * v.extortion_take
         for org in orgs:
             org.revenue += float(take[org.id])
-        deaths = rng.poisson(events * v.extortion_lethality)
+        deaths = rng.extortion_deaths.poisson(events * v.extortion_lethality)
         model.log.record_places("extortion", events, places=communities.place)
         model.log.record_places("homicide", deaths, detail="extortion", places=communities.place)
         self.extortion_ma = ewma(self.extortion_ma, events, v.violence_memory)
@@ -310,11 +312,11 @@ class Violence:
     def vigilantism(self) -> None:
         """Where trust is very low and extortion heavy, residents take up arms."""
         model = self.model
-        v, communities, rng = model.p.violence, model.communities, model.rng
+        v, communities, rng = model.p.violence, model.communities, self.draws
         pressure = (np.clip(1 - communities.trust / v.vigilante_trust, 0, 1)
                     * np.clip(self.extortion_ma / v.vigilante_extortion, 0, 1))
-        incidents = rng.poisson(v.vigilantism * pressure)
-        deaths = rng.binomial(incidents, v.vigilante_lethality)
+        incidents = rng.vigilantism.poisson(v.vigilantism * pressure)
+        deaths = rng.vigilante_deaths.binomial(incidents, v.vigilante_lethality)
         model.log.record_places("incident", incidents, detail="vigilante", places=communities.place)
         model.log.record_places("homicide", deaths, detail="vigilante", places=communities.place)
 
@@ -323,47 +325,49 @@ class Violence:
         model = self.model
         communities = model.communities
         rate = model.p.violence.background_homicides * communities.population / PER_100K / WEEKS_PER_YEAR
-        deaths = model.rng.poisson(rate)
+        deaths = self.draws.background_homicides.poisson(rate)
         model.log.record_places("homicide", deaths, detail="background", places=communities.place)
 
     # -- outputs ---------------------------------------------------------------------------------------------
     @metric("homicides", "deaths/week", "outcome",
             "Deaths by violence this week: territorial contests, dealer disputes, confrontations with "
-            "police, extortion and kidnapping, vigilantism, and background homicides.")
+            "police, extortion and kidnapping, vigilantism, and background homicides.", direction="lower")
     def homicides(self) -> float:
         return float(self.model.log.total("homicide"))
 
     @metric("homicide_rate", "per 100k/year", "outcome",
-            "Homicides this week × 52 per 100,000 residents of the modelled places.")
+            "Homicides this week × 52 per 100,000 residents of the modelled places.", direction="lower")
     def homicide_rate(self) -> float:
         return self.homicides() * self.per_100k_year
 
     @metric("violent_incidents", "incidents/week", "outcome",
             "Violent incidents (fatal or not): contest incidents, dealer disputes, confrontations, "
-            "vigilante attacks.")
+            "vigilante attacks.", direction="lower")
     def violent_incidents(self) -> int:
         return int(self.model.log.total("incident"))
 
     @metric("drug_market_homicides", "deaths/week", "outcome",
-            "Homicides caused by the drug market (all but the background).")
+            "Homicides caused by the drug market (all but the background).", direction="lower")
     def drug_market_homicides(self) -> float:
         return self.homicides() - self.model.log.total("homicide", "background")
 
     @metric("territorial_contests", "contests/week", "outcome",
-            "Weeks of armed contest between organisations over a place.")
+            "Weeks of armed contest between organisations over a place.", direction="lower")
     def territorial_contests_metric(self) -> int:
         return int(self.model.log.total("contest"))
 
-    @metric("street_disputes", "disputes/week", "outcome", "Violent disputes between rival retail dealers.")
+    @metric("street_disputes", "disputes/week", "outcome", "Violent disputes between rival retail dealers.",
+            direction="lower")
     def street_disputes(self) -> int:
         return int(self.model.log.total("dispute"))
 
     @metric("confrontation_deaths", "deaths/week", "outcome",
-            "Deaths in armed confrontations between militarised police and organisations.")
+            "Deaths in armed confrontations between militarised police and organisations.", direction="lower")
     def confrontation_deaths(self) -> int:
         return int(self.model.log.total("homicide", "confrontation"))
 
-    @metric("extortion", "events/week", "outcome", "Extortion and kidnapping events against residents and businesses.")
+    @metric("extortion", "events/week", "outcome", "Extortion and kidnapping events against residents and businesses.",
+            direction="lower")
     def extortion_metric(self) -> int:
         return int(self.model.log.total("extortion"))
 

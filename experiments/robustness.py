@@ -1,7 +1,7 @@
 """Robustness: do the stylized facts and the policy rankings survive what nobody knows?
 
-A Latin hypercube over every declared uncertainty (each parameter's plausible range, except the
-policy levers and the parameters an arm under comparison sets), each point running every fact's
+A Latin hypercube over every declared uncertainty (each parameter whose role is ``uncertainty``, over
+its plausible range, except the parameters an arm under comparison sets), each point running every fact's
 arms and every policy preset at the same police budget, all with the same seeds. From the runs:
 the share of the plausible space where each fact holds, its effect sizes and a PRIM box where it
 fails; how often each policy ranks first and its regret; RBD-FAST sensitivity indices. Writes
@@ -86,8 +86,6 @@ STEPS = 208
 defined from week 157 on, so shorter runs cannot measure it."""
 DESIGN_SEED = 15
 """Seed of the Latin hypercube and of the dummy variables: the same design every time."""
-LEVER_GROUP = "policy"
-"""Parameters the presets choose: compared, never sampled (as in ``marketsim.sweep``)."""
 COMPOSITIONS = (("justice.initial_users", "justice.initial_dealers", "justice.initial_traffickers",
                  "justice.initial_violent"),)
 """Shares of one whole that may add up to at most 1 (the rest of the starting prison population is held
@@ -153,6 +151,12 @@ class Study:
         return {arm for c in self.comparisons if c.metric in EVENT_WINDOWS for arm in (c.reference, c.alternative)}
 
 
+def describe_levers() -> str:
+    """The levers in a few words: ``policy.*`` and those declared in other groups, by name."""
+    others = [path for path, spec in SPECS.items() if spec.role == "lever" and spec.group != "policy"]
+    return "`policy.*`" + "".join(f", `{path}`" for path in others)
+
+
 def policy_presets() -> tuple[list[str], dict[str, str]]:
     """The presets ranked against each other — those at the baseline's police budget that change a
     policy lever, and the baseline itself — and the others with why they are left out."""
@@ -164,7 +168,7 @@ def policy_presets() -> tuple[list[str], dict[str, str]]:
         if scenario.get("police.budget") != budget:
             excluded[name] = (f"its police budget ({scenario.get('police.budget'):,.0f} USD/week) differs from the "
                               f"baseline's ({budget:,.0f})")
-        elif name != "baseline" and not any(path.startswith(f"{LEVER_GROUP}.") for path in changed_paths(scenario)):
+        elif name != "baseline" and not any(SPECS[path].role == "lever" for path in changed_paths(scenario)):
             events = scenario.timeline.events
             if events:
                 excluded[name] = ("it stages one-off events ("
@@ -213,11 +217,9 @@ def make_study(fact_names: Sequence[str] | None, policy_names: Sequence[str] | N
     for arm in sorted(arms, key=lambda arm: arm.label):
         for path in arm_scenario(arm).overrides:
             held.setdefault(path, arm.label)
-    uncertainties = tuple(path for path, spec in SPECS.items()
-                          if spec.plausible is not None and spec.group != LEVER_GROUP and path not in held)
+    uncertainties = tuple(path for path, spec in SPECS.items() if spec.role == "uncertainty" and path not in held)
     return Study(facts, policies, excluded, uncertainties,
-                 {path: arm for path, arm in held.items()
-                  if SPECS[path].group != LEVER_GROUP and SPECS[path].plausible is not None})
+                 {path: arm for path, arm in held.items() if SPECS[path].role == "uncertainty"})
 
 
 def latin_hypercube(uncertainties: Sequence[str], points: int, seed: int) -> pd.DataFrame:
@@ -852,8 +854,9 @@ def write_report(doc: Path, figures: Mapping[str, Path], study: Study, args: arg
         "can choosing it cost, and which uncertainties matter most.", "",
         "## Headlines", "", *[f"- {line}" for line in headlines(facts, table, top, titles)], "",
         "## The design", "",
-        f"- **Uncertainties:** {len(study.uncertainties)} parameters, each over its plausible range. Policy "
-        f"levers (`{LEVER_GROUP}.*`) are compared, not sampled; the parameters an arm under comparison sets are "
+        f"- **Uncertainties:** {len(study.uncertainties)} parameters, each over its plausible range. Levers "
+        f"(the parameters whose declared role is lever: {describe_levers()}) are compared, not sampled; the "
+        "uncertainties an arm under comparison sets are "
         "held at the arm's values (or the defaults), because sampling them would undo the comparison: "
         + ", ".join(f"`{path}` (set by {arm})" for path, arm in sorted(study.held.items())) + ". Shares of one "
         "whole (the starting prison population's composition) are scaled down where they add up to more than 1, "

@@ -84,10 +84,16 @@ def test_params_reference_and_group_filter() -> None:
     policy = invoke("params", "--group", "policy")
     assert policy.exit_code == 0, policy.output
     assert all((spec.path in policy.stdout) == (spec.group == "policy") for spec in specs)
+    levers = json.loads(invoke("params", "--role", "lever", "--format", "json").stdout)
+    assert [row["parameter"] for row in levers] == [spec.path for spec in specs if spec.role == "lever"]
+    assert {row["role"] for row in levers} == {"lever"}
+    typo = invoke("params", "--role", "levr")
+    assert typo.exit_code == 2
+    assert "--role 'levr': allowed lever, uncertainty, fixed — did you mean 'lever'?" in typo.stderr
 
 
 def test_params_uncertain_lists_each_declared_range_once_in_every_format() -> None:
-    declared = [spec for spec in parameter_specs() if spec.plausible is not None]
+    declared = [spec for spec in parameter_specs() if spec.role == "uncertainty"]
     table = invoke("params", "--uncertain", "--group", "justice")
     assert table.exit_code == 0, table.output
     assert "justice.sentence_leader" in table.stdout and "520 in [260, 1040]" in table.stdout
@@ -107,7 +113,8 @@ def test_params_markdown_has_one_row_per_parameter() -> None:
     assert result.exit_code == 0, result.output
     rows = [line for line in result.stdout.splitlines() if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == [spec.path for spec in parameter_specs()]
-    assert all(row.count(" | ") == 5 for row in rows)  # six cells: no stray pipes
+    assert all(row.count(" | ") == 6 for row in rows)  # seven cells: no stray pipes
+    assert [row.split(" | ")[1] for row in rows] == [spec.role for spec in parameter_specs()]
     assert "## policy" in result.stdout
     assert "float in [0, 1]" in result.stdout
 

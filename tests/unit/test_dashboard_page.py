@@ -24,7 +24,7 @@ from solara.widgets import HTML
 
 import marketsim as ms
 from marketsim.dashboard.app import Page, world_files
-from marketsim.dashboard.parameters import ordered_groups
+from marketsim.dashboard.parameters import ordered_groups, panel_members
 from marketsim.dashboard.server import WORLDS_VARIABLE
 from marketsim.dashboard.session import MAX_RUN_WEEKS, Session, Settings, work_problem
 from marketsim.lessons import list_lessons
@@ -219,7 +219,7 @@ def test_every_parameter_has_a_control_within_its_bounds(screen):
     panels = screen.rc.find(v.ExpansionPanels).widget
     for index, group in enumerate(ordered_groups()):
         panels.v_model = index
-        for spec in (s for s in ms.parameter_specs() if s.group == group and s.kind != "table"):
+        for spec in panel_members(group, ms.parameter_specs()):
             control = screen.control(spec.path)
             if isinstance(control, v.Slider):
                 assert spec.minimum <= control.min and control.max == spec.maximum, spec.path

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import marketsim as ms
+from marketsim.config.params import BUDGET_SHARES, SPECS
 from marketsim.runs import seed_list
 from marketsim.sweep import SweepError, run_sweep, summarise_sweep
 from marketsim.sweep import ema as marketsim_ema
@@ -77,3 +79,17 @@ def test_bad_declarations_are_named_before_anything_runs() -> None:
     assert any("world.regions declares no plausible range: give one" in p for p in problems)
     assert any(p.startswith("outcomes: unknown metric 'homicide' — did you mean 'homicides'?") for p in problems)
     assert "seeds = 0: allowed a whole number ≥ 1" in problems
+
+
+def test_the_default_model_takes_levers_and_uncertainties_from_the_declared_roles() -> None:
+    model = marketsim_ema.model("baseline", outcomes=OUTCOMES, seeds=1, steps=6, burn_in=2)
+    assert [u.name for u in model.uncertainties] == [
+        path.replace(".", "__") for path, spec in SPECS.items() if spec.role == "uncertainty"]
+    assert [lever.name for lever in model.levers] == [
+        path.replace(".", "__") for path, spec in SPECS.items() if spec.role == "lever" and spec.kind != "table"]
+    levers = {lever.name: lever for lever in model.levers}
+    baseline = ms.load_scenario("baseline")
+    others = sum(baseline.get(f"policy.{name}") for name in BUDGET_SHARES if name != "hvt_share")
+    assert levers["policy__hvt_share"].upper_bound == pytest.approx(1 - others)  # what the other shares leave
+    assert levers["harm__naloxone_coverage"].upper_bound == 1.0
+    assert [c.value for c in levers["policy__deterrence_allocation"].categories] == ["ranked", "uniform"]

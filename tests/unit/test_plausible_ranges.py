@@ -13,8 +13,6 @@ from marketsim.config.params import SPECS, ParamSpec
 
 UNCERTAIN_SOURCES = ("assumption", "calibrated", "fitted")
 """Words by which a source says the value is a modelling choice or was tuned to a target."""
-LEVER_GROUPS = ("policy",)
-"""Policy levers are decisions the presets make, not unknowns: a robustness analysis compares them."""
 REFERENCES = {"retail.open_air_visibility": "the unit in which the other sales modes' exposure to street arrests "
                                             "is measured (police.street_arrest_rate is per fully visible dealer)"}
 """Parameters sourced as an assumption that are units of measurement, with why a range would be meaningless."""
@@ -22,8 +20,9 @@ REFERENCES = {"retail.open_air_visibility": "the unit in which the other sales m
 
 def needs_range(spec: ParamSpec) -> bool:
     """Whether a parameter must declare a plausible range: a number whose source is an assumption or
-    a calibration, outside the policy levers and the reference units."""
-    return (spec.kind in ("int", "float") and spec.group not in LEVER_GROUPS and spec.path not in REFERENCES
+    a calibration, but the levers (decisions the presets make, not unknowns: a robustness analysis
+    compares them) and the reference units."""
+    return (spec.kind in ("int", "float") and spec.role != "lever" and spec.path not in REFERENCES
             and any(word in spec.source.lower() for word in UNCERTAIN_SOURCES))
 
 

@@ -138,6 +138,15 @@ def test_the_report_shows_every_result_with_its_figures_and_the_store_is_reused(
     assert "robustness (" not in again.stderr  # no progress bar: nothing ran
 
 
+def test_the_study_samples_uncertainties_and_compares_levers() -> None:
+    study = robustness.make_study(None, None)
+    assert {SPECS[path].role for path in (*study.uncertainties, *study.held)} == {"uncertainty"}
+    assert set(study.uncertainties) | set(study.held) == {path for path, spec in SPECS.items()
+                                                          if spec.role == "uncertainty"}
+    assert "harm_reduction" in study.policies  # it sets levers outside policy.* too
+    assert "online_market" in study.excluded  # it sets market conditions (uncertainties) only
+
+
 def test_bad_options_fail_before_anything_runs(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(SCRIPT), "--points", "1", "--facts", "kingpn", "--policies",
                              "online_market", "--out", str(tmp_path / "out")],

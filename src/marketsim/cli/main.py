@@ -236,36 +236,42 @@ def params(
         "--group", "-g", help="Only this parameter group.")] = None,
     markdown: Annotated[bool, typer.Option(
         "--markdown", help="Print the reference as Markdown tables.")] = False,
+    role: Annotated[str | None, typer.Option(
+        "--role", "-r", help="Only the parameters of this role: lever (a choice a user makes), uncertainty "
+                             "(sampled over its plausible range) or fixed.")] = None,
     uncertain: Annotated[bool, typer.Option(
-        "--uncertain", help="Only the parameters that declare a plausible range (the uncertainties a "
-                            "robustness analysis explores): default, plausible range, unit and source.")] = False,
+        "--uncertain", help="Only the uncertainties (the parameters a robustness analysis samples): "
+                            "default, plausible range, unit and source.")] = False,
     form: FormatOption = Format.table,
 ) -> None:
-    """Reference of every parameter: path, default, unit, allowed range, help and source."""
+    """Reference of every parameter: path, role, default, unit, allowed range, help and source."""
     from rich.table import Table
 
     from marketsim.config.errors import did_you_mean
-    from marketsim.config.params import GROUPS, SPECS, parameter_specs
+    from marketsim.config.params import GROUPS, ROLES, SPECS, parameter_specs
 
     problems = [f"unknown parameter {name}{did_you_mean(name, SPECS, quote=False)} (all: marketsim params)"
                 for name in names or () if name not in SPECS]
     if group is not None and group not in GROUPS:
         problems.append(f"unknown parameter group {group!r}{did_you_mean(group, GROUPS)} (groups: {', '.join(GROUPS)})")
+    if role is not None and role not in ROLES:
+        problems.append(f"--role {role!r}: allowed {', '.join(ROLES)}{did_you_mean(role, ROLES)}")
     if markdown and uncertain:
         problems.append("--markdown and --uncertain: choose one (the Markdown reference shows every parameter, "
                         "with its plausible range where it declares one)")
     if problems:
         fail(problems)
     groups = [group] if group else list(GROUPS)
-    specs = [spec for spec in parameter_specs() if spec.group in groups and (not names or spec.path in names)]
+    specs = [spec for spec in parameter_specs() if spec.group in groups and (not names or spec.path in names)
+             and (role is None or spec.role == role)]
     if markdown:
         typer.echo(params_markdown(groups, specs))
         return
     if uncertain:
-        uncertainties_listing([spec for spec in specs if spec.plausible is not None], form)
+        uncertainties_listing([spec for spec in specs if spec.role == "uncertainty"], form)
         return
     if form is not Format.table:
-        print_records([{"parameter": spec.path, "default": spec.default, "unit": spec.unit,
+        print_records([{"parameter": spec.path, "role": spec.role, "default": spec.default, "unit": spec.unit,
                         "allowed": allowed(spec), "help": spec.help, "source": spec.source} for spec in specs], form)
         return
     for name in groups:
@@ -273,11 +279,11 @@ def params(
         if not shown:
             continue
         table = Table(title=f"{name}: {group_doc(name)}", show_lines=True)
-        table.add_column("Parameter · default · allowed", ratio=2, overflow="fold")
+        table.add_column("Parameter (role) · default · allowed", ratio=2, overflow="fold")
         table.add_column("Help · source", ratio=3)
         for spec in shown:
-            table.add_row(f"[bold]{spec.path}[/bold]\n{escape(as_typed(spec.default))} {escape(spec.unit)}\n"
-                          f"{escape(allowed(spec))}",
+            table.add_row(f"[bold]{spec.path}[/bold] ({spec.role})\n{escape(as_typed(spec.default))} "
+                          f"{escape(spec.unit)}\n{escape(allowed(spec))}",
                           f"{escape(spec.help)}\n[dim]Source: {escape(spec.source)}[/dim]")
         common.console.print(table)
 
@@ -319,6 +325,8 @@ def group_doc(group: str) -> str:
 
 def params_markdown(groups: list[str], specs: list[ParamSpec]) -> str:
     """The parameter reference as Markdown: one table per group."""
+    from marketsim.config.params import ROLES
+
     def cell(text: str) -> str:
         return " ".join(text.split()).replace("|", "\\|")
 
@@ -334,12 +342,20 @@ def params_markdown(groups: list[str], specs: list[ParamSpec]) -> str:
         "bound, `(` excludes it. A *plausible* range is what the value could reasonably be given what "
         "is known (from the source where it gives one): the space the robustness analysis explores "
         "(`marketsim params --uncertain`; [robustness.md](robustness.md)).",
+        "",
+        "Every parameter has a *role*, which analyses read: " + "; ".join(
+            f"**{name}**: {meaning}" for name, meaning in ROLES.items()) + ". A parameter names its role "
+        "(`role=` in `param()`, or `lever()`); one that names none is an uncertainty if it declares a "
+        "plausible range and fixed otherwise. The EMA Workbench model (`marketsim.sweep.ema`) samples the "
+        "uncertainties and offers the levers; sweeps take each swept parameter's role unless the spec "
+        "gives one; the dashboard shows every lever in its first panel. `marketsim params --role lever` "
+        "lists the levers.",
     ]
     for name in groups:
         lines += ["", f"## {name}", "", group_doc(name), "",
-                  "| Parameter | Default | Unit | Allowed | Help | Source |",
-                  "|---|---|---|---|---|---|"]
-        lines += [f"| `{spec.path}` | `{as_typed(spec.default)}` | {cell(spec.unit)} "
+                  "| Parameter | Role | Default | Unit | Allowed | Help | Source |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| `{spec.path}` | {spec.role} | `{as_typed(spec.default)}` | {cell(spec.unit)} "
                   f"| {cell(allowed(spec))}{'; plausible ' + plausible_range(spec) if spec.plausible else ''} "
                   f"| {cell(spec.help)} | {cell(spec.source)} |"
                   for spec in specs if spec.group == name]

@@ -30,19 +30,36 @@ OnValue = Callable[[Any], "str | None"]
 """Applies a value; returns a message for the user (why it was refused or capped) or None."""
 
 
+LEVERS = "levers"
+"""The first panel: every parameter whose declared role is lever, whatever its group."""
+
+
 def ordered_groups() -> list[str]:
-    """Parameter groups in display order: the policy levers first, then the model's own order."""
-    groups = list(ms.Params.model_fields)
-    return ["policy", *(g for g in groups if g != "policy")]
+    """Panels in display order: the levers first, then each group's other parameters in the model's
+    order (``policy``, whose parameters are all levers, has no panel of its own)."""
+    specs = ms.parameter_specs()
+    return [LEVERS, *(group for group in ms.Params.model_fields
+                      if any(spec.group == group and spec.role != "lever" for spec in specs))]
+
+
+def panel_members(panel: str, specs: Sequence[ms.ParamSpec]) -> list[ms.ParamSpec]:
+    """The parameters one panel edits: the levers, or a group's parameters that are not levers
+    (``policy.targets`` is edited on the map)."""
+    return [spec for spec in specs if spec.kind != "table"
+            and (spec.role == "lever" if panel == LEVERS else spec.group == panel and spec.role != "lever")]
 
 
 def group_title(group: str) -> str:
-    """The heading of a group's panel."""
-    return "Policy levers" if group == "policy" else group.capitalize()
+    """The heading of a panel."""
+    return "Policy levers" if group == LEVERS else group.capitalize()
 
 
 def group_help(group: str) -> str:
-    """What a group's parameters are about (the group's own docstring)."""
+    """What a panel's parameters are about (for a group, its own docstring)."""
+    if group == LEVERS:
+        others = [spec.path for spec in ms.parameter_specs() if spec.role == "lever" and spec.group != "policy"]
+        return ("The choices a policy maker makes: how the police budget is split, laws and services "
+                f"(policy.*), and {', '.join(others)}.")
     text = (ms.Params.model_fields[group].annotation.__doc__ or "").strip()
     if group == "world":
         text += " Changing these builds a new world."
@@ -214,7 +231,7 @@ def BudgetBar(scenario: ms.Scenario) -> None:
 @solara.component
 def ParameterPanel(scenario: ms.Scenario, preset: ms.Scenario, on_edit: Callable[[str, Any], str | None],
                    choices: Mapping[str, Sequence[str]]) -> None:
-    """Every parameter of one scenario, one expandable panel per group (policy levers first).
+    """Every parameter of one scenario: the levers in the first expandable panel, then one per group.
 
     Only the open panel's controls are built, so the page stays quick with 170 parameters.
     """
@@ -223,7 +240,7 @@ def ParameterPanel(scenario: ms.Scenario, preset: ms.Scenario, on_edit: Callable
     opened, set_opened = solara.use_state(0)
     with solara.v.ExpansionPanels(v_model=opened, on_v_model=set_opened, accordion=True):
         for index, group in enumerate(groups):
-            members = [spec for spec in specs if spec.group == group and spec.kind != "table"]  # targets: the map
+            members = panel_members(group, specs)
             edited = sum(scenario.get(spec.path) != preset.get(spec.path) for spec in members)
             badge = f" · {edited} changed" if edited else ""
             with solara.v.ExpansionPanel():
@@ -240,7 +257,7 @@ def GroupControls(group: str, members: Sequence[ms.ParamSpec], scenario: ms.Scen
     """The controls of one group's parameters, under the group's description."""
     solara.HTML(unsafe_innerHTML=escape(group_help(group)),
                 style={"font-size": "12px", "color": "#555", "margin-bottom": "8px"})
-    if group == "policy":
+    if group == LEVERS:
         BudgetBar(scenario)
     for spec in members:
         ParameterControl(spec, scenario.get(spec.path), preset.get(spec.path),

@@ -13,25 +13,64 @@ there, as in the keyword overrides of :class:`~marketsim.model.DrugMarketModel`.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from marketsim import analysis
 from marketsim.config.errors import ScenarioError, did_you_mean
-from marketsim.config.params import SPECS
+from marketsim.config.params import BUDGET_SHARES, SPECS
 from marketsim.runs import BURN_IN, ScenarioInput, burn_in_problems, seed_list
 from marketsim.sweep.errors import SweepError, require
 from marketsim.sweep.store import SweepStore, write_atomic
 
+if TYPE_CHECKING:
+    from marketsim.config.scenario import Scenario
+
 Ranges = Iterable[str] | Mapping[str, tuple[float, float] | Sequence[Any]]
-"""Parameters by dotted path: a list of paths takes each one's plausible range; a mapping gives
-a ``(low, high)`` range for numbers, or the list of values a text or true/false parameter takes."""
+"""Parameters by dotted path: a list of paths takes each one's declared span (:func:`declared_span`); a
+mapping gives a ``(low, high)`` range for numbers, or the list of values a text or true/false parameter takes."""
+
+
+def default_uncertainties() -> list[str]:
+    """Every parameter whose declared role is ``uncertainty`` (each declares a plausible range)."""
+    return [path for path, spec in SPECS.items() if spec.role == "uncertainty"]
+
+
+def default_levers() -> list[str]:
+    """Every parameter whose declared role is ``lever``, but ``policy.targets``: a table of places,
+    which the Workbench cannot sample (aim activities with a scenario's targets instead)."""
+    return [path for path, spec in SPECS.items() if spec.role == "lever" and spec.kind != "table"]
+
+
+def declared_span(path: str, scenario: Scenario) -> tuple[Any, ...] | None:
+    """The span a parameter given without a range is sampled over: an uncertainty's plausible range;
+    a lever's allowed values (its bounds, the first number above an excluded minimum, both truth
+    values, or its choices), a budget share's upper bound being what the scenario's other shares
+    leave; ``None`` for other parameters.
+    """
+    spec = SPECS[path]
+    if spec.plausible is not None:
+        return spec.plausible
+    if spec.role != "lever":
+        return None
+    if spec.kind == "bool":
+        return (False, True)
+    if spec.kind == "str":
+        return spec.choices
+    if spec.kind not in ("int", "float") or spec.minimum is None or spec.maximum is None:
+        return None
+    low = math.nextafter(spec.minimum, math.inf) if spec.exclusive_minimum else spec.minimum
+    if spec.group == "policy" and spec.name in BUDGET_SHARES:
+        others = sum(scenario.get(f"policy.{name}") for name in BUDGET_SHARES if name != spec.name)
+        return (low, min(spec.maximum, 1 - others))
+    return (low, spec.maximum)
 
 
 def workbench() -> Any:
@@ -41,7 +80,7 @@ def workbench() -> Any:
         return require("ema_workbench", "the EMA Workbench export and model")
 
 
-def model(scenario: ScenarioInput = "baseline", *, uncertainties: Ranges | None = None, levers: Ranges = (),
+def model(scenario: ScenarioInput = "baseline", *, uncertainties: Ranges | None = None, levers: Ranges | None = None,
           outcomes: Sequence[str] = analysis.KEY_OUTCOMES, seeds: int = 4, steps: int = 520,
           burn_in: int = BURN_IN, overrides: Mapping[str, Any] | None = None, name: str = "marketsim") -> Any:
     """marketsim as an EMA Workbench ``ReplicatorModel``, with its parameters declared.
@@ -52,9 +91,13 @@ def model(scenario: ScenarioInput = "baseline", *, uncertainties: Ranges | None 
 
     Args:
         scenario: the scenario every experiment starts from.
-        uncertainties: the parameters EMA samples as uncertainties (default: every parameter
-            outside ``policy`` that declares a plausible range).
-        levers: the parameters EMA samples as policy levers.
+        uncertainties: the parameters EMA samples as uncertainties (default: every parameter whose
+            declared role is ``uncertainty``, over its plausible range).
+        levers: the parameters EMA samples as policy levers (default: every parameter whose declared
+            role is ``lever``, over its allowed values, but the ``policy.targets`` table). Levers
+            are only sampled when ``perform_experiments`` is asked for policies; sampled budget
+            shares that add up to more than 1 are refused (the run names them), so sample a few
+            shares of your own or pass the presets as ``Policy`` objects.
         outcomes: metrics returned as EMA ``ScalarOutcome`` s.
         seeds: replications per experiment.
         steps: weeks per run.
@@ -72,9 +115,8 @@ def model(scenario: ScenarioInput = "baseline", *, uncertainties: Ranges | None 
     ema = workbench()
     from marketsim.config.scenario import load_scenario
 
-    if uncertainties is None:
-        uncertainties = [path for path, spec in SPECS.items()
-                         if spec.group != "policy" and spec.plausible is not None]
+    uncertainties = default_uncertainties() if uncertainties is None else uncertainties
+    levers = default_levers() if levers is None else levers
     problems = burn_in_problems(burn_in, steps)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         problems.append(f"seeds = {seeds!r}: allowed a whole number ≥ 1")
@@ -102,7 +144,7 @@ def model(scenario: ScenarioInput = "baseline", *, uncertainties: Ranges | None 
     return ema_model
 
 
-def _parameters(ema: Any, role: str, ranges: Ranges, scenario: Any, problems: list[str]) -> dict[str, Any]:
+def _parameters(ema: Any, role: str, ranges: Ranges, scenario: Scenario, problems: list[str]) -> dict[str, Any]:
     """EMA parameters by EMA name, each range checked against the parameter's bounds."""
     given = ranges if isinstance(ranges, Mapping) else dict.fromkeys(ranges)
     found: dict[str, Any] = {}
@@ -112,10 +154,11 @@ def _parameters(ema: Any, role: str, ranges: Ranges, scenario: Any, problems: li
             problems.append(f"{role}: unknown parameter {path}{did_you_mean(path, SPECS, quote=False)}")
             continue
         if bounds is None:
-            bounds = spec.plausible
+            bounds = declared_span(path, scenario)
             if bounds is None:
                 problems.append(f"{role}: {path} declares no plausible range: give one, e.g. "
-                                f"{{{path!r}: (low, high)}}")
+                                f"{{{path!r}: (low, high)}}" if spec.kind != "table" else
+                                f"{role}: {path} is a table of places, which the Workbench cannot sample")
                 continue
         values = list(bounds)
         count = len(problems)

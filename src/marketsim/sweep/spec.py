@@ -1,7 +1,8 @@
 """The sweep spec: what to run, read from TOML or given as data, and validated in full.
 
 In the EMA Workbench's XLRM vocabulary the swept parameters are *uncertainties* or *levers*
-(``policy.*`` parameters are levers unless the spec says otherwise), the spec's ``overrides``
+(each parameter's declared role, ``marketsim params``, unless the spec says otherwise; the weeks and
+values of a scenario's schedule and events are levers), the spec's ``overrides``
 are *constants*, and the metrics summarised are *outcomes*. Every problem with a spec is
 reported at once, as a :class:`SweepError`, before anything runs.
 """
@@ -306,6 +307,15 @@ def _parse_params(raw: Any, design: str, overrides: Mapping[str, Any],
     return ranges
 
 
+def default_role(path: str) -> Literal["uncertainty", "lever"]:
+    """The role of a swept path the spec gives none: a declared lever or a timeline entry (the week or
+    value of a scheduled change or event) is a lever; any other parameter, fixed ones included, is
+    explored as an uncertainty."""
+    spec = SPECS.get(path)
+    lever = spec.role == "lever" if spec is not None else path.startswith(("schedule.", "event."))
+    return "lever" if lever else "uncertainty"
+
+
 def _parse_range(path: str, value: Any, design: str, problems: list[str]) -> ParamRange | None:
     """One parameter's range, or ``None`` (with the problem recorded)."""
     where = f"params: {path}"
@@ -319,7 +329,7 @@ def _parse_range(path: str, value: Any, design: str, problems: list[str]) -> Par
     for key in unknown:
         problems.append(f"{where}: unknown key {key!r}{did_you_mean(key, RANGE_KEYS)} "
                         f"(allowed: {', '.join(RANGE_KEYS)})")
-    role = value.get("role", "lever" if path.startswith(("policy.", "schedule.", "event.")) else "uncertainty")
+    role = value.get("role", default_role(path))
     if role not in ROLES:
         problems.append(f"{where}: role = {role!r}: allowed {' or '.join(ROLES)}")
     spec = SPECS.get(path)
@@ -375,6 +385,6 @@ def _params_from_points(points: list[dict[str, Any]], overrides: Mapping[str, An
         problems.append("design.points repeats a point: each point must differ")
     problems.extend(f"params: {name} is both swept and fixed in overrides; keep one"
                     for name in names if name in overrides)
-    return [ParamRange(name, "lever" if name.startswith("policy.") else "uncertainty",
+    return [ParamRange(name, default_role(name),
                        values=tuple(dict.fromkeys(point[name] for point in points)))
             for name in names]

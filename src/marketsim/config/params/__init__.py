@@ -27,10 +27,15 @@ from marketsim.config.params.core import (
     PEW_2011,
     PRICE_CHAIN,
     PRISON_LIST,
+    ROLES,
     TARGETABLE,
     UNODC_HOMICIDE,
     Group,
+    Role,
+    default_role,
+    lever,
     param,
+    role_problem,
 )
 from marketsim.config.params.demand import DemandParams
 from marketsim.config.params.harm import HarmParams
@@ -45,10 +50,11 @@ from marketsim.config.params.violence import ViolenceParams
 from marketsim.config.params.world import WorldParams
 
 __all__ = [
-    "BUDGET_SHARES", "CALIBRATED", "CAULKINS_REUTER", "GROUPS", "PEW_2011", "PRICE_CHAIN", "PRISON_LIST", "SPECS",
-    "TARGETABLE", "UNODC_HOMICIDE", "DemandParams", "Group", "HarmParams", "JusticeParams", "MechanismParams",
-    "ParamSpec", "Params", "PoliceParams", "PolicyParams", "ProductionParams", "RetailParams", "TraffickingParams",
-    "ViolenceParams", "WorldParams", "mechanism", "param", "parameter_specs",
+    "BUDGET_SHARES", "CALIBRATED", "CAULKINS_REUTER", "GROUPS", "PEW_2011", "PRICE_CHAIN", "PRISON_LIST", "ROLES",
+    "SPECS", "TARGETABLE", "UNODC_HOMICIDE", "DemandParams", "Group", "HarmParams", "JusticeParams",
+    "MechanismParams", "ParamSpec", "Params", "PoliceParams", "PolicyParams", "ProductionParams", "RetailParams",
+    "Role", "TraffickingParams", "ViolenceParams", "WorldParams", "default_role", "lever", "mechanism", "param",
+    "parameter_specs", "role_problem",
 ]
 
 
@@ -83,7 +89,10 @@ class Params(BaseModel):
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One parameter's metadata, flattened for the CLI, the dashboard and the docs."""
+    """One parameter's metadata, flattened for the CLI, the dashboard and the docs.
+
+    ``role`` is ``lever``, ``uncertainty`` or ``fixed`` (see :data:`ROLES`): what analyses do with it.
+    """
 
     path: str
     group: str
@@ -96,6 +105,7 @@ class ParamSpec:
     exclusive_minimum: bool
     help: str
     source: str
+    role: Role
     plausible: tuple[float, float] | None = None
     choices: tuple[str, ...] | None = None
 
@@ -125,7 +135,7 @@ def parameter_specs() -> list[ParamSpec]:
                 path=f"{group}.{name}", group=group, name=name, default=field.default,
                 kind=field.annotation.__name__ if isinstance(field.annotation, type) else "table",
                 unit=extra.get("unit", ""), minimum=lo, maximum=hi, exclusive_minimum=exclusive,
-                help=field.description or "", source=extra.get("source", ""),
+                help=field.description or "", source=extra.get("source", ""), role=extra["role"],
                 plausible=tuple(extra["plausible"]) if "plausible" in extra else None,
                 choices=tuple(extra["choices"]) if "choices" in extra else None,
             ))

@@ -7,7 +7,7 @@ gathers them into :class:`~marketsim.config.params.Params`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +32,38 @@ BUDGET_SHARES = (
 over goes to reactive policing."""
 
 
+Role = Literal["lever", "uncertainty", "fixed"]
+ROLES: dict[str, str] = {
+    "lever": "a choice the user makes (a policy, a service's coverage): analyses compare its settings, "
+             "never sample them; a lever declares no plausible range",
+    "uncertainty": "something nobody knows precisely (an assumption or a calibrated value): it declares "
+                   "a plausible range, which robustness analyses and the EMA Workbench sample",
+    "fixed": "held at its value in every analysis: a value taken from a source, a reference unit, a "
+             "structural choice, a switch or a file",
+}
+"""What each parameter role means. Every parameter has one (``ParamSpec.role``); the EMA model, the
+robustness analysis, sweeps and the dashboard read it instead of guessing from the group."""
+
+
+def default_role(plausible: tuple[float, float] | None) -> Role:
+    """The role of a parameter that names none: an uncertainty if it declares a plausible range,
+    otherwise fixed. Levers are never derived: each one says ``role="lever"``."""
+    return "uncertainty" if plausible is not None else "fixed"
+
+
+def role_problem(role: str, plausible: tuple[float, float] | None) -> str:
+    """Why ``role`` does not fit a declaration with this plausible range ("" if it does): an
+    uncertainty needs a plausible range, and only an uncertainty has one."""
+    if role not in ROLES:
+        return f"role {role!r}: allowed {', '.join(ROLES)}"
+    if role == "uncertainty" and plausible is None:
+        return "an uncertainty declares a plausible range"
+    if role != "uncertainty" and plausible is not None:
+        return (f"a {role} parameter declares no plausible range (levers are compared, never sampled; "
+                "fixed parameters are held)")
+    return ""
+
+
 def param(
     default: Any,
     *,
@@ -43,14 +75,20 @@ def param(
     gt: float | None = None,
     plausible: tuple[float, float] | None = None,
     choices: tuple[str, ...] | None = None,
+    role: Role | None = None,
 ) -> Any:
     """Declare one parameter with its metadata (a pydantic Field).
 
     ``plausible`` is the range a value could reasonably take given what is known (from the
     source where there is one): the space robustness analyses explore. ``choices`` lists the
-    allowed values of a text parameter.
+    allowed values of a text parameter. ``role`` says what analyses do with the parameter
+    (:data:`ROLES`); without one it follows :func:`default_role`, so only levers name theirs.
     """
-    extra: dict[str, Any] = {"unit": unit, "source": source}
+    role = default_role(plausible) if role is None else role
+    problem = role_problem(role, plausible)
+    if problem:
+        raise ValueError(problem)
+    extra: dict[str, Any] = {"unit": unit, "source": source, "role": role}
     if plausible is not None:
         low, high = plausible
         if not low <= default <= high:
@@ -65,3 +103,8 @@ class Group(BaseModel):
     """A group of parameters: unknown keys are errors, values are checked on assignment."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+def lever(default: Any, **metadata: Any) -> Any:
+    """Declare a lever: :func:`param` with ``role="lever"`` (a choice the user makes, see :data:`ROLES`)."""
+    return param(default, role="lever", **metadata)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketsim.config.params.core import Group, param
+from marketsim.config.params.core import Group, lever, param
 
 
 class HarmParams(Group):
@@ -19,7 +19,7 @@ class HarmParams(Group):
                                    help="Extra overdose risk per unit share of local dealers removed this week "
                                         "(users switch to unknown supply).",
                                    source="Ray et al. 2023 (seizures followed by overdose spikes)")
-    naloxone_coverage: float = param(0.05, unit="share of overdoses", ge=0, le=1, plausible=(0.0, 0.15),
+    naloxone_coverage: float = lever(0.05, unit="share of overdoses", ge=0, le=1,
                                      help="Share of overdoses witnessed by someone carrying naloxone.",
                                      source="assumption")
     naloxone_efficacy: float = param(0.8, unit="probability", ge=0, le=1,
@@ -31,12 +31,12 @@ class HarmParams(Group):
                                      help="Weekly chance a person who injects without clean equipment is infected.",
                                      source="assumption: HCV incidence among people who inject of 10-30 per 100 "
                                             "person-years")
-    syringe_coverage: float = param(0.1, unit="share of injectors", ge=0, le=1, plausible=(0.05, 0.25),
+    syringe_coverage: float = lever(0.1, unit="share of injectors", ge=0, le=1,
                                     help="Injectors reached by syringe programmes.", source="assumption")
     syringe_efficacy: float = param(0.6, unit="0-1", ge=0, le=1,
                                     help="Fall in infection risk for those reached.",
                                     source="WHO 2004; Aspinall et al. 2014 (~ -58% HIV)")
-    treatment_capacity: float = param(60.0, unit="places per 100k", ge=0, le=5000, plausible=(30.0, 100.0),
+    treatment_capacity: float = lever(60.0, unit="places per 100k", ge=0, le=5000,
                                       help="Treatment places.", source="assumption")
     trust_adjustment: float = param(0.02, unit="1/week", ge=0, le=1, plausible=(0.01, 0.05),
                                     help="Weekly share of the gap between trust and the level current "

@@ -9,7 +9,7 @@ from marketsim.config.params.core import CAULKINS_REUTER, Group, param
 
 def mechanism(help: str, source: str) -> Any:
     """Declare a mechanism switch: on by default; off makes the mechanism neutral (for ablation)."""
-    return param(True, unit="on/off", help=help, source=source)
+    return param(True, unit="on/off", help=help, source=source, role="fixed")
 
 
 class MechanismParams(Group):

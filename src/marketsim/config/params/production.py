@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketsim.config.params.core import CALIBRATED, PRICE_CHAIN, Group, param
+from marketsim.config.params.core import CALIBRATED, PRICE_CHAIN, Group, lever, param
 
 
 class ProductionParams(Group):
@@ -21,7 +21,7 @@ class ProductionParams(Group):
                                           help="Income from legal crops (alternative livelihood).",
                                           source="UNODC 2005 (alternative development evaluation): legal crops "
                                                  "earn a fraction of coca per ha")
-    alt_development: float = param(0.0, unit="0-1", ge=0, le=1,
+    alt_development: float = lever(0.0, unit="0-1", ge=0, le=1,
                                    help="Alternative-development support: raises legal crop income "
                                         "by up to 100% in supported regions.",
                                    source="MDLE seminar 2014 (alternative development; Bolivia's community-based "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mesa
 import networkx as nx
@@ -18,18 +18,21 @@ from marketsim.config.params import SPECS
 from marketsim.config.scenario import Scenario, load_scenario
 from marketsim.ledger import EventLog, ProductLedger
 from marketsim.outputs import Outputs
-from marketsim.sim.communities import Communities
-from marketsim.sim.harm import Harm
-from marketsim.sim.interventions import Interventions
-from marketsim.sim.justice import JusticeSystem
-from marketsim.sim.organisations import Organisations
-from marketsim.sim.police import Police
-from marketsim.sim.production import Farms
-from marketsim.sim.retail import Dealers
+from marketsim.sim import SUBSYSTEMS, build_order
 from marketsim.sim.streams import RandomStreams
-from marketsim.sim.trafficking import Trafficking
-from marketsim.sim.violence import Violence
 from marketsim.world import Places, Routes, generate_world, load_world
+
+if TYPE_CHECKING:
+    from marketsim.sim.communities import Communities
+    from marketsim.sim.harm import Harm
+    from marketsim.sim.interventions import Interventions
+    from marketsim.sim.justice import JusticeSystem
+    from marketsim.sim.organisations import Organisations
+    from marketsim.sim.police import Police
+    from marketsim.sim.production import Farms
+    from marketsim.sim.retail import Dealers
+    from marketsim.sim.trafficking import Trafficking
+    from marketsim.sim.violence import Violence
 
 
 class Stage(NamedTuple):
@@ -43,16 +46,22 @@ class Stage(NamedTuple):
 STAGES: tuple[Stage, ...] = (
     Stage("schedule", "interventions", "change_policy"),
     Stage("production", "farms", "step"),
+    Stage("finances", "orgs", "finances"),
+    Stage("landing", "trafficking", "land"),
+    Stage("splits", "orgs", "splits"),
+    Stage("emergence", "orgs", "emergence"),
     Stage("trafficking", "trafficking", "step"),
     Stage("retail", "dealers", "step"),
     Stage("demand", "communities", "demand"),
+    Stage("events", "interventions", "apply_events"),
     Stage("enforcement", "police", "step"),
     Stage("justice", "justice", "step"),
+    Stage("violence tallies", "violence", "reset_tallies"),
     Stage("violence", "violence", "step"),
     Stage("harm", "harm", "step"),
     Stage("collect", "outputs", "collect"),
 )
-"""The weekly step, in order."""
+"""The weekly step, in order: every rule that runs in a week is named here."""
 
 
 class DrugMarketModel(mesa.Model):
@@ -79,6 +88,18 @@ class DrugMarketModel(mesa.Model):
     Raises:
         ScenarioError: an unknown scenario or parameter, or a value that is not allowed.
     """
+
+    # the subsystems (``marketsim.sim.SUBSYSTEMS``), set by name when the model is built
+    violence: Violence
+    harm: Harm
+    communities: Communities
+    justice: JusticeSystem
+    police: Police
+    farms: Farms
+    trafficking: Trafficking
+    dealers: Dealers
+    orgs: Organisations
+    interventions: Interventions
 
     def __init__(self, scenario: Scenario | str | Path = "baseline", seed: int | None = None,
                  world: nx.Graph | None = None, overrides: Mapping[str, Any] | None = None,
@@ -107,17 +128,8 @@ class DrugMarketModel(mesa.Model):
         self.routes = Routes(world, self.places, self.p.world)
         self.ledger = ProductLedger()
         self.log = EventLog(self.places.n)
-        # the subsystems, in the order they are built (each may read those built before it)
-        self.interventions = Interventions(self)
-        self.police = Police(self)
-        self.farms = Farms(self)
-        self.communities = Communities(self)
-        self.orgs = Organisations(self)
-        self.dealers = Dealers(self)
-        self.justice = JusticeSystem(self)
-        self.trafficking = Trafficking(self)
-        self.violence = Violence(self)
-        self.harm = Harm(self)
+        for subsystem in build_order(SUBSYSTEMS):  # each after those its initialisation reads
+            setattr(self, subsystem.name, subsystem(self))
         self.outputs = Outputs(self)
         self._rules = [getattr(getattr(self, stage.subsystem), stage.rule) for stage in STAGES]
         self.datacollector = WeeklyCollector(self.outputs.columns)

@@ -14,37 +14,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from marketsim.sim import SUBSYSTEMS
 from marketsim.sim.common import GROUP_ORDER, Metric, declared_metrics
-from marketsim.sim.communities import Communities
-from marketsim.sim.harm import Harm
-from marketsim.sim.interventions import Interventions
-from marketsim.sim.justice import JusticeSystem
-from marketsim.sim.organisations import Organisations
-from marketsim.sim.police import Police
-from marketsim.sim.production import Farms
-from marketsim.sim.retail import Dealers
-from marketsim.sim.trafficking import Trafficking
-from marketsim.sim.violence import Violence
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from marketsim.model import DrugMarketModel
 
-SUBSYSTEMS: tuple[tuple[str, type], ...] = (
-    ("violence", Violence), ("harm", Harm), ("communities", Communities), ("justice", JusticeSystem),
-    ("police", Police), ("farms", Farms), ("trafficking", Trafficking), ("dealers", Dealers),
-    ("orgs", Organisations), ("interventions", Interventions),
-)
-"""Model attribute and class of every subsystem that declares metrics, in column order."""
-
 STEP = Metric("step", "week", "market", "Week of the simulation (1 = first simulated week).")
 
 
 def _declarations() -> list[tuple[str, Metric, str]]:
     """(subsystem attribute, metric, method name) for every declared metric, in column order."""
-    found = [(attribute, replace(metric, subsystem=attribute), method)
-             for attribute, cls in SUBSYSTEMS for metric, method in declared_metrics(cls)]
+    found = [(cls.name, replace(metric, subsystem=cls.name), method)
+             for cls in SUBSYSTEMS for metric, method in declared_metrics(cls)]
     return sorted(found, key=lambda item: GROUP_ORDER.index(item[1].group))
 
 
@@ -103,7 +87,7 @@ class Outputs:
         self._places: dict[str, list[np.ndarray]] = {name: [] for name in PLACE_COLUMNS}
 
     def collect(self) -> None:
-        """Stage 9 — collect: append this week's row and this week's per-place values."""
+        """Collect: append this week's row and this week's per-place values."""
         model = self.model
         row: dict[str, float] = {STEP.name: model.steps}
         for columns, report in self._reporters:

@@ -8,6 +8,7 @@ product conserved, members and their places consistent, ids never reused, agents
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import marketsim as ms
@@ -175,3 +176,50 @@ def test_event_log_totals_places_and_rows_agree(model):
     assert log.by_place("homicide")[[3, 6, 8]].tolist() == [2, 1, 4]
     rows = model.events().query("week == 99")
     assert rows["count"].sum() == 7 and set(rows["place"]) == {model.places.names[i] for i in (3, 6, 8)}
+
+
+def test_build_order_follows_declared_needs_and_nothing_undeclared(monkeypatch):
+    """Each subsystem is built after those its initialisation reads; building the ties in the
+    opposite order gives the same run, so no subsystem relies on an order it does not declare."""
+    import functools
+
+    import marketsim.model
+    from marketsim.sim import SUBSYSTEMS, build_order
+
+    order = [cls.name for cls in build_order(SUBSYSTEMS)]
+    for cls in SUBSYSTEMS:
+        assert all(order.index(need) < order.index(cls.name) for need in cls.needs)
+    forward = ms.run("kingpin", seed=4, steps=30)
+    monkeypatch.setattr(marketsim.model, "build_order", functools.partial(build_order, reverse_ties=True))
+    reversed_ties = ms.run("kingpin", seed=4, steps=30)
+    pd.testing.assert_frame_equal(forward, reversed_ties)
+
+
+def test_every_stage_names_a_rule_of_a_subsystem():
+    from marketsim.model import STAGES
+    from marketsim.sim import SUBSYSTEMS
+
+    owners = {cls.name: cls for cls in SUBSYSTEMS}
+    for stage in STAGES:
+        if stage.subsystem == "outputs":
+            continue
+        assert callable(getattr(owners[stage.subsystem], stage.rule, None)), stage
+    assert len({stage.name for stage in STAGES}) == len(STAGES)
+
+
+def test_a_cycle_or_an_unknown_need_is_refused():
+    from marketsim.sim.subsystem import Subsystem, build_order
+
+    class A(Subsystem):
+        name, needs = "a", ("b",)
+
+    class B(Subsystem):
+        name, needs = "b", ("a",)
+
+    class C(Subsystem):
+        name, needs = "c", ("nowhere",)
+
+    with pytest.raises(ValueError, match="cycle"):
+        build_order([A, B])
+    with pytest.raises(ValueError, match="unknown nowhere"):
+        build_order([C])

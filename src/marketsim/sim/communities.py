@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.sim.common import PER_100K, PER_1000, Column, RowAgent, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
@@ -36,15 +37,17 @@ class Community(RowAgent):
         return {name: int(getattr(self.table, name)[self.index]) for name in COMPARTMENTS}
 
 
-class Communities:
+class Communities(Subsystem):
     """Population compartments and trust of every community, one row each, in the order of
     ``places.community``."""
+
+    name = "communities"
+    needs = ()
 
     def __init__(self, model: DrugMarketModel):
         """Residents from the world; users only in urban places, more where the world's user
         index is higher."""
-        self.model = model
-        self.draws = model.streams.family("communities")
+        self.attach(model)
         p, places, rng = model.p, model.places, self.draws
         rows = places.community_places
         self.place = rows                                   # place index of each community
@@ -104,9 +107,9 @@ class Communities:
         """Population-weighted mean of a per-community quantity."""
         return float(self.population / self.population.sum() @ values)
 
-    # -- the weekly rule: stage 4, demand --------------------------------------------------------------
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def demand(self) -> None:
-        """Stage 4 — demand: consumption at the local price, shortages, flows between user states."""
+        """Demand: consumption at the local price, shortages, flows between user states."""
         self.consume()
         self.transitions()
 

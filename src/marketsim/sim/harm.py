@@ -1,4 +1,4 @@
-"""Harm (stage 8): overdoses, infections, what residents report, trust and fear.
+"""Harm: overdoses, infections, what residents report, trust and fear.
 
 Users dose for the purity they expect and at the intake they are used to: overdose risk rises
 when purity exceeds what they expect and when intake exceeds their tolerance (which falls in a
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.sim.common import PER_10K, PER_100K, PER_1000, WEEKS_PER_YEAR, ewma, metric, safe_ratio
+from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
@@ -26,13 +27,15 @@ TRUST_BOUNDS = (0.01, 0.99)
 """Trust stays strictly inside 0-1: nobody trusts police wholly or not at all."""
 
 
-class Harm:
+class Harm(Subsystem):
     """Health harms and how residents feel: infections, the purity and intake users are used to,
     service attendance, reports, trust and fear."""
 
+    name = "harm"
+    needs = ("communities",)
+
     def __init__(self, model: DrugMarketModel):
-        self.model = model
-        self.draws = model.streams.family("harm")
+        self.attach(model)
         h = model.p.harm
         communities = model.communities
         n = len(communities.place)
@@ -46,9 +49,9 @@ class Harm:
         self.reports = 0                      # violent incidents reported this week
         self.answered = 1.0                   # share of reports followed up this week
 
-    # -- the weekly rule: stage 8, harm -------------------------------------------------------------------
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def step(self) -> None:
-        """Stage 8 — harm: overdoses, infections, reports, trust and fear."""
+        """Harm: overdoses, infections, reports, trust and fear."""
         self.overdoses()
         self.infections()
         self.report_violence()

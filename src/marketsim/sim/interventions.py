@@ -19,17 +19,20 @@ from marketsim.config.errors import ScenarioError
 from marketsim.config.timeline import Event
 from marketsim.sim.common import WEEKS_PER_YEAR, group_sum, metric, row_uniforms
 from marketsim.sim.organisations import Role
+from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
 
-class Interventions:
+class Interventions(Subsystem):
     """The scenario's timeline as it plays out: parameter changes and events by week."""
 
+    name = "interventions"
+    needs = ()
+
     def __init__(self, model: DrugMarketModel):
-        self.model = model
-        self.draws = model.streams.family("events")
+        self.attach(model)
         self.timeline = model.scenario.timeline
         self.change_weeks = set(self.timeline.boundaries())
         self.changes = 0        # scheduled changes that took effect this week
@@ -71,9 +74,9 @@ class Interventions:
         self.timeline = self.timeline.extended(events=[event])
         model.scenario = replace(model.scenario, timeline=self.timeline)
 
-    # -- the weekly rule: stage 0, schedule ------------------------------------------------------------
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def change_policy(self) -> None:
-        """Stage 0 — schedule: in a week where the schedule changes, the parameters in force change."""
+        """Schedule: in a week where the schedule changes, the parameters in force change."""
         model = self.model
         self.changes = self.events = 0
         week = model.steps
@@ -86,10 +89,9 @@ class Interventions:
         model.log.record("policy_change", len(changed), detail=", ".join(changed))
         model.police.retarget()
 
-    # -- the start of stage 5, enforcement ------------------------------------------------------------------
     def apply_events(self) -> None:
-        """The start of stage 5, enforcement: this week's one-off events, in the order given (each
-        logged as a ``shock`` whose detail is its kind)."""
+        """Events: this week's one-off events, in the order given (each logged as a ``shock`` whose
+        detail is its kind), just before enforcement."""
         for event in self.timeline.events_in(self.model.steps):
             getattr(self, event.kind)(event)
             self.events += 1

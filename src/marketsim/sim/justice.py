@@ -1,4 +1,4 @@
-"""Justice (stage 6): sentencing, diversion, prison, release and re-offending.
+"""Justice: sentencing, diversion, prison, release and re-offending.
 
 Arrested people are diverted (alternatives to incarceration, decriminalised possession), given a
 non-custodial sentence, or imprisoned for a sentence drawn around the mean for their offence
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, metric, sparse_binomial
+from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
@@ -66,13 +67,15 @@ class Followed:
         return getattr(self, outcome) / self.started if self.started > 0 else float("nan")
 
 
-class JusticeSystem:
+class JusticeSystem(Subsystem):
     """Courts and prisons: who is inside, when they leave, and who comes back."""
+
+    name = "justice"
+    needs = ("communities",)
 
     def __init__(self, model: DrugMarketModel):
         """Start with a prison population already serving sentences, and people recently released."""
-        self.model = model
-        self.draws = model.streams.family("justice")
+        self.attach(model)
         j = model.p.justice
         self.releases = np.zeros((HORIZON, len(CATEGORIES)), dtype=np.int64)  # ring buffer of release weeks
         self.prison = np.zeros(len(CATEGORIES), dtype=np.int64)  # people inside, by offence
@@ -149,9 +152,9 @@ class JusticeSystem:
         """People in prison."""
         return int(self.prison.sum())
 
-    # -- the weekly rule: stage 6, justice ---------------------------------------------------------------
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def step(self) -> None:
-        """Stage 6 — justice: releases, re-offending, sentencing of this week's arrests; then every
+        """Justice: releases, re-offending, sentencing of this week's arrests; then every
         cohort ages a week."""
         self.leaving = dict.fromkeys(PATHS, 0.0)
         self.release()

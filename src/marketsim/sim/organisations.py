@@ -21,6 +21,7 @@ import numpy as np
 from mesa import Agent
 
 from marketsim.sim.common import RowAgent, ewma, group_sum, herfindahl, metric, row_uniforms
+from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -228,14 +229,16 @@ class TraffickingOrganisation(Agent):
         self.seized_on[:] = 0.0
 
 
-class Organisations:
+class Organisations(Subsystem):
     """Every organisation (one registry, in order of creation) and the controller of each place."""
+
+    name = "orgs"
+    needs = ()
 
     def __init__(self, model: DrugMarketModel):
         """Seed organisations in towns and neighbourhoods, grow contiguous territories breadth
         first, and give each its members."""
-        self.model = model
-        self.draws = model.streams.family("organisations")
+        self.attach(model)
         self.by_id: dict[int, TraffickingOrganisation] = {}
         self.next_id = 0
         self.controller = np.full(model.places.n, -1, dtype=np.int64)  # organisation id per place, -1 none
@@ -347,7 +350,24 @@ class Organisations:
                             grown.append(nb)
                 frontier[k] = grown
 
-    # -- weekly rules (called from the trafficking stage) -----------------------------------------------
+    # -- weekly rules -------------------------------------------------------------------------------------
+    def finances(self) -> None:
+        """Finances: an organisation with no territory left dissolves (its members drift out of the
+        trade); every other closes last week's books."""
+        turfs = self.territories()
+        for org in self:
+            turf = turfs.get(org.id)
+            if turf is None:
+                self.dissolve(org)
+            else:
+                self.settle_finances(org, turf)
+
+    def splits(self) -> None:
+        """Splits: an organisation whose territory outgrows its leader's span of control may split."""
+        turfs = self.territories()
+        for org in self:
+            self.fission(org, len(turfs.get(org.id, ())))
+
     def settle_finances(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
         """Close last week's books: pay members and bribes, recruit or shed members, arm against the
         threats it faces, and decide whether falling revenue pushes it into extortion."""

@@ -1,4 +1,4 @@
-"""Police: a fixed weekly budget spent according to the policy levers (stage 5, enforcement).
+"""Police: a fixed weekly budget spent according to the policy levers (enforcement).
 
 The budget buys a fixed number of officer-weeks, split by the policy's shares. Each activity
 turns officer-weeks into actions against real agents: arrests of dealers (more likely for the
@@ -21,6 +21,7 @@ from mesa import Agent
 from marketsim.config.params import BUDGET_SHARES
 from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
 from marketsim.sim.retail import SalesMode
+from marketsim.sim.subsystem import Subsystem
 from marketsim.world import TRANSIT
 
 if TYPE_CHECKING:
@@ -34,14 +35,17 @@ def affordable(officer_weeks: float, cost: float, wanted: int) -> int:
     return int(min(wanted, officer_weeks // cost))
 
 
-class Police(Agent):
+class Police(Subsystem, Agent):
     """A police force. Turns its budget into officer-weeks per activity, each with its own
     productivity; what it achieves depends on what residents report, on the bribes its officers
     take and, under collusion, on whom it protects."""
 
+    name = "police"
+    needs = ()
+
     def __init__(self, model: DrugMarketModel):
         super().__init__(model)
-        self.draws = model.streams.family("police")
+        self.attach(model)
         n_communities = len(model.places.community_places)
         self.aim: dict[str, np.ndarray] = {}    # places each targeted activity is aimed at (a mask)
         self.aim_at(model.p.policy.targets)
@@ -119,12 +123,10 @@ class Police(Agent):
         """Drug-market homicides of this week, to be investigated next week."""
         self.open_cases = count
 
-    # -- the weekly rule: stage 5, enforcement -------------------------------------------------------------
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def step(self) -> None:
-        """Stage 5 — enforcement: this week's one-off events of the scenario first, then every
-        activity with its officer-weeks, in a fixed order."""
+        """Enforcement: every activity with its officer-weeks, in a fixed order."""
         model = self.model
-        model.interventions.apply_events()
         self.actions_against_orgs = self.actions_neutralised = 0.0
         self.confrontations = 0
         self.racket_effort = 0.0

@@ -23,6 +23,7 @@ from marketsim.sim.common import (
     row_uniforms,
     sigmoid,
 )
+from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -47,15 +48,17 @@ class Producer(RowAgent):
         return float(self.table.standing_ha[self.index])
 
 
-class Farms:
+class Farms(Subsystem):
     """Every household's crop (one row each), the farm stock of each place and the farm-gate
     price of each region."""
+
+    name = "farms"
+    needs = ("police",)
 
     def __init__(self, model: DrugMarketModel):
         """Spread households over production places in proportion to their land, each with a
         hurdle that makes its starting crop mix its preferred mix at the starting price."""
-        self.model = model
-        self.draws = model.streams.family("production")
+        self.attach(model)
         p, places, rng = model.p, model.places, self.draws
         farm_places = places.of_kind(PRODUCTION)
         land = places.land_ha[farm_places]
@@ -112,7 +115,7 @@ class Farms:
 
     # -- the weekly rule ---------------------------------------------------------------------------
     def step(self) -> None:
-        """Stage 1 — production: farm-gate prices, crop choice, relocation, harvest."""
+        """Production: farm-gate prices, crop choice, relocation, harvest."""
         self.eradicated_ha = 0.0
         self.adjust_prices()
         self.choose_crops()

@@ -26,6 +26,7 @@ from marketsim.sim.common import (
     row_uniforms,
     safe_ratio,
 )
+from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.trafficking import chain_price
 
 if TYPE_CHECKING:
@@ -60,15 +61,17 @@ class Dealer(RowAgent):
         return self.model.orgs.get(int(self.table.org[self.index]))
 
 
-class Dealers:
+class Dealers(Subsystem):
     """State of every dealer slot (a slot is reused when its dealer is arrested or leaves), and
     the retail market of each community: price, purity, arrest risk."""
+
+    name = "dealers"
+    needs = ("communities", "farms", "justice", "orgs", "police")
 
     def __init__(self, model: DrugMarketModel):
         """Recruit the starting dealers of each neighbourhood (most work for its controller) and
         give them stock and prices at the market's steady state."""
-        self.model = model
-        self.draws = model.streams.family("retail")
+        self.attach(model)
         communities = model.communities
         counts = np.round(self.target()).astype(np.int64)
         capacity = max(64, int(counts.sum() * 2))
@@ -250,9 +253,9 @@ class Dealers:
         model.log.record_places("arrest", group_sum(self.place[slots], None, places.n), detail="dealer")
         self.remove(slots)
 
-    # -- the weekly rule: stage 3, retail --------------------------------------------------------------
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def step(self) -> None:
-        """Stage 3 — retail: dealers follow territory, quit or are replaced, buy wholesale, set prices."""
+        """Retail: dealers follow territory, quit or are replaced, buy wholesale, set prices."""
         self.rival_recruits = None
         self.follow_territory()
         if self.model.p.mechanisms.displacement:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.sim.common import ewma, group_sum, herfindahl, metric
+from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -27,14 +28,16 @@ def chain_price(params: Params, farm_price: float) -> float:
     return farm_price * t.export_markup * t.corridor_markup * t.border_markup
 
 
-class Trafficking:
+class Trafficking(Subsystem):
     """The movement of product from farms to the city: flows on route segments and the drug
     value passing through each place."""
 
+    name = "trafficking"
+    needs = ("dealers", "farms", "orgs")
+
     def __init__(self, model: DrugMarketModel):
         """Fill each organisation's pipeline and set its price at the market's steady state."""
-        self.model = model
-        self.draws = model.streams.family("trafficking")
+        self.attach(model)
         routes, dealers = model.routes, model.dealers
         self.flow = np.zeros(len(routes.edges))      # kg this week on each segment
         self.flow_ma = np.zeros(len(routes.edges))   # moving average (congestion, maps)
@@ -58,23 +61,19 @@ class Trafficking:
             org.cash = org.revenue_ma * t.initial_cash_weeks
             org.in_transit = org.sales_ma * np.full(len(routes.paths), 1.0 / len(routes.paths))
 
-    # -- the weekly rule: stage 2, trafficking ------------------------------------------------------------
-    def step(self) -> None:
-        """Stage 2 — trafficking: finances, landing, purchases, routing, shipping, prices."""
-        model, orgs = self.model, self.model.orgs
-        t = model.p.trafficking
-        turfs = orgs.territories()
-        for org in orgs:
-            turf = turfs.get(org.id)
-            if turf is None:
-                orgs.dissolve(org)  # with no turf left, its members drift out of the trade
-                continue
-            orgs.settle_finances(org, turf)
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
+    def land(self) -> None:
+        """Landing: last week's shipments arrive in the city, and each organisation learns how risky
+        its routes were."""
+        t = self.model.p.trafficking
+        for org in self.model.orgs:
             org.city_stock += float(org.in_transit.sum())
             org.in_transit[:] = 0.0
             org.learn_routes(t.risk_learning, t.risk_decay)
-            orgs.fission(org, len(turf))
-        orgs.emergence()
+
+    def step(self) -> None:
+        """Trafficking: purchases at the farm gate, routing, shipping, wholesale prices."""
+        model = self.model
         self.stake = np.zeros(model.places.n)
         self.through = np.zeros(model.places.n)
         bought = self.buy_at_farm_gate()

@@ -1,4 +1,4 @@
-"""Violence (stage 7): territorial contests, succession fights, dealer disputes, armed
+"""Violence: territorial contests, succession fights, dealer disputes, armed
 confrontations with police, extortion and kidnapping, vigilantism, and background homicide.
 
 Violence is instrumental: the chance that an organisation attacks a rival's place rises with the
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
+from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
     from marketsim.config.params import ViolenceParams
@@ -30,12 +31,14 @@ UNINVESTIGATED = ("background", "police", "confrontation")
 drug market, and deaths at the hands of the police or in their operations."""
 
 
-class Violence:
+class Violence(Subsystem):
     """Violence and what drives it: the drug value at stake and recent violence at each place."""
 
+    name = "violence"
+    needs = ("communities",)
+
     def __init__(self, model: DrugMarketModel):
-        self.model = model
-        self.draws = model.streams.family("violence")
+        self.attach(model)
         n = model.places.n
         self.value_ma = np.zeros(n)      # USD/week of drug value at stake at each place, moving average
         self.violence_ma = np.zeros(n)   # homicides/week at each place, moving average
@@ -43,15 +46,19 @@ class Violence:
         self.per_100k_year = WEEKS_PER_YEAR / float(model.communities.population.sum()) * PER_100K
         """Converts weekly counts over the modelled population to yearly rates per 100,000."""
 
-    # -- the weekly rule: stage 7, violence ---------------------------------------------------------------
+    # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
+    def reset_tallies(self) -> None:
+        """This week's violence tallies start from zero: dealers' disputes, and each organisation's
+        attacks, disputes, killings and attacks around a protected organisation."""
+        self.model.dealers.disputed[:] = False
+        for org in self.model.orgs:
+            org.attacks = org.disputes = org.killings = org.racket_attacks = 0
+
     def step(self) -> None:
-        """Stage 7 — violence, in a fixed order; then the police get this week's cases."""
+        """Violence, in a fixed order; then the police get this week's cases."""
         model = self.model
         v = model.p.violence
         dealers = model.dealers
-        dealers.disputed[:] = False
-        for org in model.orgs:
-            org.attacks = org.disputes = org.killings = org.racket_attacks = 0
         self.update_value_at_stake()
         self.territorial_contests()
         self.dealer_disputes()

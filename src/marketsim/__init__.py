@@ -8,6 +8,7 @@ on violence and harm.
     df = model.metrics()
     df = ms.run("baseline", seed=1, steps=520)                      # the same in one call
     weeks = ms.run_batch(["baseline", "kingpin"], seeds=10, steps=520)   # paired seeds
+    table = ms.compare(ms.summarise_runs(weeks))                    # means, CIs, paired differences
     ms.run_sweep("spec.toml", out="out/sweep")                       # parameter sweeps (sweep extra)
 
 Importing marketsim is quick: each public name is imported from its module the first time it
@@ -27,7 +28,10 @@ _EXPORTS = {
     "Scenario": "marketsim.config.scenario", "list_scenarios": "marketsim.config.scenario",
     "load_scenario": "marketsim.config.scenario",
     "BURN_IN": "marketsim.runs", "run": "marketsim.runs", "run_batch": "marketsim.runs",
+    "batch_parameters": "marketsim.runs",
     "seed_list": "marketsim.runs",
+    "compare": "marketsim.analysis", "summarise_runs": "marketsim.analysis", "totals": "marketsim.analysis",
+    "long_format": "marketsim.analysis", "plot_series": "marketsim.analysis", "plot_differences": "marketsim.analysis",
     "run_sweep": "marketsim.sweep.runner", "summarise_sweep": "marketsim.sweep.summary",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -6,9 +6,11 @@ part of marketsim summarises, compares, formats and writes results in the same w
     import marketsim as ms
     from marketsim import analysis
     runs = ms.run_batch(["baseline", "focused_deterrence"], seeds=10, steps=520)
-    table = analysis.compare(analysis.summarise_runs(runs))   # after the first BURN_IN weeks
+    table = ms.compare(ms.summarise_runs(runs))           # weekly means after the first BURN_IN weeks
+    deaths = analysis.totals(runs, metrics=["homicides", "overdose_deaths"])   # totals, with CIs
     analysis.write_table(table, "out/compare.csv")
-    analysis.plot_series(runs, list(analysis.KEY_SERIES), "out/compare.png")
+    figure = analysis.plot_series(runs, path="out/compare.png")   # a matplotlib Figure, also saved
+    analysis.long_format(runs)                            # one row per scenario, seed, week and metric
 
 Comparisons are paired: every scenario runs with the same list of seeds (``marketsim.runs``),
 and differences are taken seed by seed before averaging, which removes most of the run-to-run
@@ -17,9 +19,12 @@ noise the scenarios share.
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 import os
 import uuid
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +36,8 @@ from pandas.api.types import is_numeric_dtype
 
 from marketsim.config.errors import did_you_mean
 from marketsim.outputs import METRICS, Metric, column_metric
-from marketsim.runs import BURN_IN
+from marketsim.runs import resolve_burn_in
+from marketsim.sim.common import WEEKS_PER_YEAR
 from marketsim.text import plural
 
 if TYPE_CHECKING:
@@ -59,6 +65,21 @@ KEY_SERIES = (
 """The weekly series drawn in run and comparison figures."""
 
 ID_COLUMNS = ("scenario", "seed")
+
+NOT_SETTLED = {
+    "prison_population": "prison_population has not settled by the end of a ten-year run: it keeps rising (seed 1: "
+                         "3,850 → 6,000 in the baseline, → 29,000 under zero tolerance), so its mean depends on "
+                         "how long the runs are",
+}
+"""Metrics still trending at the end of the default ten-year run, and what that means for
+their means: every table and chart that shows one says so."""
+
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
+"""File suffixes a figure can be saved as."""
+
+
+class BurnInWarning(UserWarning):
+    """The default burn-in was shrunk because the runs are no longer than it."""
 
 
 # -- numbers -----------------------------------------------------------------------------------
@@ -103,22 +124,87 @@ def metric_info(name: str) -> Metric:
     raise ValueError(f"unknown metric {name!r}{did_you_mean(name, METRICS)}")
 
 
-def summarise_runs(runs: pd.DataFrame, burn_in: int = BURN_IN) -> pd.DataFrame:
-    """One row per (scenario, seed): each numeric metric's mean over the weeks after ``burn_in``.
+def summarise_runs(runs: pd.DataFrame, burn_in: int | None = None) -> pd.DataFrame:
+    """One row per (scenario, seed): each numeric metric's mean over the weeks after ``burn_in``
+    (``ms.summarise_runs``).
 
     Args:
         runs: weekly metrics labelled by ``scenario`` and ``seed`` (as ``run_batch`` returns them).
-        burn_in: weeks at the start of each run left out (default ``marketsim.runs.BURN_IN``).
+        burn_in: weeks at the start of each run left out (default ``marketsim.runs.BURN_IN``; runs
+            no longer than that leave out their first half, with a :class:`BurnInWarning`).
     """
+    kept = _after_burn_in(runs, burn_in).drop(columns="step")
+    return kept.groupby(list(ID_COLUMNS), sort=False).mean().reset_index()
+
+
+def totals(runs: pd.DataFrame, reference: str | None = None, metrics: Sequence[str] | None = None,
+           burn_in: int | None = None) -> pd.DataFrame:
+    """Totals over the run — "deaths over ten years" — with 95% CIs and paired differences.
+
+    Each flow metric (a count per week: homicides, overdose deaths, arrests, ...) is summed over
+    the weeks after ``burn_in`` in each run; the table is then that of :func:`compare` (mean over
+    seeds, 95% CI, paired difference from the reference), in the metric's unit without "/week",
+    with the weeks and years the totals cover. For a total over ten years after the burn-in,
+    run 572 weeks; ``burn_in=0`` counts every week.
+
+    Args:
+        runs: weekly metrics labelled by ``scenario`` and ``seed`` (as ``run_batch`` returns them).
+        reference: the scenario differences are taken from (default: the first).
+        metrics: flow metrics to total (default: every flow metric in the runs).
+        burn_in: weeks at the start of each run left out, as in :func:`summarise_runs`.
+    """
+    kept = _after_burn_in(runs, burn_in)
+    flows = [name for name in kept.columns if is_metric(name) and _is_flow(name)]
+    if metrics is not None:
+        problems = [f"{name!r} is not a flow (a count per week) that can be totalled: {metric_info(name).unit}"
+                    for name in _chosen_metrics(kept, metrics) if name not in flows]
+        if problems:
+            raise ValueError("; ".join(problems))
+        flows = list(metrics)
+    per_seed = kept.groupby(list(ID_COLUMNS), sort=False)[flows].sum().reset_index()
+    table = compare(per_seed, reference)
+    table["unit"] = table["unit"].str.removesuffix("/week")
+    first, last = int(kept["step"].min()), int(kept["step"].max())
+    table.insert(4, "weeks", f"{first}–{last}")
+    table.insert(5, "years", (last - first + 1) / WEEKS_PER_YEAR)
+    return table
+
+
+def long_format(table: pd.DataFrame) -> pd.DataFrame:
+    """A table with one column per metric as a long (tidy) table: one row per metric and what
+    identifies it (scenario, seed, step, a sweep's point, ...), with ``metric``, ``value``,
+    ``unit`` and ``group`` columns — the shape plotting libraries such as seaborn and altair take.
+
+    Works on the weekly runs, on :func:`summarise_runs` and on a sweep's summary alike: every
+    column that is not a model metric identifies the row.
+    """
+    metrics = [name for name in table.columns if is_metric(name)]
+    identifiers = [name for name in table.columns if name not in metrics]
+    long = table.melt(id_vars=identifiers, value_vars=metrics, var_name="metric", value_name="value")
+    info = {name: metric_info(name) for name in metrics}
+    long["unit"] = long["metric"].map({name: item.unit for name, item in info.items()})
+    long["group"] = long["metric"].map({name: item.group for name, item in info.items()})
+    return long
+
+
+def _after_burn_in(runs: pd.DataFrame, burn_in: int | None) -> pd.DataFrame:
+    """The weeks after the burn-in: the identifying columns, ``step`` and the numeric columns."""
+    steps = int(runs["step"].max()) if len(runs) else 0
+    burn_in, note = resolve_burn_in(burn_in, steps)
+    if note:
+        warnings.warn(note, BurnInWarning, stacklevel=3)
     if burn_in < 0:
         raise ValueError(f"burn_in = {burn_in}: allowed a whole number ≥ 0")
     kept = runs[runs["step"] > burn_in]
     if kept.empty:
-        raise ValueError(f"burn_in = {burn_in} leaves no weeks: the runs have "
-                         f"{int(runs['step'].max()) if len(runs) else 0} weeks")
-    columns = [name for name in kept.columns
-               if name not in (*ID_COLUMNS, "step") and is_numeric_dtype(kept[name])]
-    return kept.groupby(list(ID_COLUMNS), sort=False)[columns].mean().reset_index()
+        raise ValueError(f"burn_in = {burn_in} leaves no weeks: the runs have {steps} weeks")
+    columns = [name for name in kept.columns if name not in ID_COLUMNS and is_numeric_dtype(kept[name])]
+    return kept[[*ID_COLUMNS, *columns]]
+
+
+def _is_flow(name: str) -> bool:
+    """Whether a metric counts events per week, so that its weekly values add up to a total."""
+    return metric_info(name).unit.endswith("/week")
 
 
 def mean_ci(values: Sequence[float] | pd.Series | np.ndarray, level: float = 0.95,
@@ -225,17 +311,31 @@ def _chosen_metrics(summary: pd.DataFrame, metrics: Sequence[str] | None) -> lis
 GROUP_COLOURS = {"outcome": "#b2182b", "process": "#2166ac", "market": "#4d4d4d", "cost": "#4d4d4d"}
 
 
-def plot_series(runs: pd.DataFrame, metrics: Sequence[str], path: str | Path,
-                smooth: int = 1) -> Path:
-    """Draw one panel per metric: each scenario's mean over seeds by week, with a 95% band.
+def plot_series(runs: pd.DataFrame, metrics: Sequence[str] = KEY_SERIES, path: str | Path | None = None, *,
+                smooth: int = 1, burn_in: int | None = None, columns: int = 3,
+                panel_width: float = 4.8, panel_height: float = 3.3) -> Figure:
+    """One panel per metric: each scenario's mean over seeds by year, with a 95% band and the
+    burn-in shaded.
 
-    Panels are titled with the metric and its unit and tagged OUTCOME, PROCESS, MARKET or
-    COST. ``smooth`` > 1 first takes a rolling mean over that many weeks within each run, which
-    makes weekly counts such as homicides readable. Written as PNG, atomically.
+    Panels are titled with the metric and its unit and tagged OUTCOME, PROCESS, MARKET or COST.
+    ``smooth`` > 1 first takes a rolling mean over that many weeks within each run, which makes
+    weekly counts such as homicides readable.
+
+    Args:
+        runs: weekly metrics labelled by ``scenario`` and ``seed`` (as ``run_batch`` returns them).
+        metrics: the metrics to draw, one panel each (default :data:`KEY_SERIES`).
+        path: where to save the figure too (.png, .svg or .pdf, written atomically).
+        smooth: weeks of the rolling mean (1: none).
+        burn_in: the weeks shaded as the burn-in, left out of the averages (as in
+            :func:`summarise_runs`; 0: none).
+        columns: panels per row.
+        panel_width: inches per panel; a printed A4 page suits two of 3.6.
+        panel_height: inches per panel.
+
+    Returns:
+        The matplotlib Figure, to restyle, show (a notebook draws it) or save again.
     """
-    target = Path(path)
-    if target.suffix.lower() != ".png":
-        raise ValueError(f"{target}: a figure must be written to a .png file")
+    target = _figure_path(path)
     if not metrics:
         raise ValueError("no metrics to plot")
     missing = [name for name in metrics if name not in runs.columns]
@@ -243,41 +343,61 @@ def plot_series(runs: pd.DataFrame, metrics: Sequence[str], path: str | Path,
         raise ValueError(f"metrics not in the runs: {', '.join(missing)}")
     if smooth < 1:
         raise ValueError(f"smooth = {smooth}: allowed a whole number ≥ 1")
-    figure, axes = panel_grid(len(metrics), panel_width=4.8)
+    steps = int(runs["step"].max())
+    burn_in, _ = resolve_burn_in(burn_in, steps)
+    figure, axes = panel_grid(len(metrics), panel_width=panel_width, columns=columns, panel_height=panel_height)
     scenarios = list(pd.unique(runs["scenario"]))
     for ax, metric in zip(axes, metrics, strict=True):
         info = metric_info(metric)
+        if burn_in:
+            ax.axvspan(0, burn_in / WEEKS_PER_YEAR, color="#000000", alpha=0.07, linewidth=0, label="burn-in")
         for colour, scenario in enumerate(scenarios):
             band = _weekly_band(runs[runs["scenario"] == scenario], metric, smooth)
-            ax.plot(band.index, band["mean"], color=f"C{colour}", linewidth=1.4, label=scenario)
-            ax.fill_between(band.index, band["low"], band["high"], color=f"C{colour}",
-                            alpha=0.2, linewidth=0)
+            years = band.index / WEEKS_PER_YEAR
+            ax.plot(years, band["mean"], color=f"C{colour}", linewidth=1.4, label=scenario)
+            ax.fill_between(years, band["low"], band["high"], color=f"C{colour}", alpha=0.2, linewidth=0)
         ax.set_title(f"{metric} ({info.unit})", loc="left", fontsize="medium")
         ax.set_title(info.group.upper(), loc="right", fontsize="small",
                      color=GROUP_COLOURS[info.group], fontweight="bold")
-        ax.set_xlabel("week" if smooth == 1 else f"week ({smooth}-week rolling mean)")
+        ax.set_xlabel("year" if smooth == 1 else f"year ({smooth}-week rolling mean)")
+        ax.set_xlim(0, steps / WEEKS_PER_YEAR)
         ax.grid(alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
     seeds = runs.groupby("scenario")["seed"].nunique().max()
-    figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4),
-                  title=f"mean of {plural(seeds, 'seed')}"
-                        + (", band: 95% CI" if seeds > 1 else ""), frameon=False)
-    with atomic_path(target) as temporary:
-        figure.savefig(temporary, format="png", dpi=110)
-    return target
+    caption = f"mean of {plural(seeds, 'seed')}" + (", band: 95% CI" if seeds > 1 else "")
+    if burn_in:
+        caption += f"; shaded: the burn-in (weeks 1–{burn_in}), left out of averages"
+    figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), title=caption,
+                  frameon=False)
+    if target is not None:
+        save_figure(figure, target)
+    return figure
 
 
-def plot_differences(table: pd.DataFrame, metrics: Sequence[str], path: str | Path) -> Path:
+def plot_differences(table: pd.DataFrame, metrics: Sequence[str] | None = None,
+                     path: str | Path | None = None) -> Figure:
     """A forest plot of :func:`compare`'s paired differences: each metric's change from the
-    reference in percent, with its 95% CI, one marker per scenario. Written as PNG, atomically."""
-    target = Path(path)
+    reference in percent, with its 95% CI, one marker per scenario.
+
+    Args:
+        table: the output of :func:`compare` (or :func:`totals`).
+        metrics: the metrics to show, top to bottom (default: every one in the table).
+        path: where to save the figure too (.png, .svg or .pdf, written atomically).
+
+    Returns:
+        The matplotlib Figure.
+    """
+    target = _figure_path(path)
+    metrics = list(pd.unique(table["metric"])) if metrics is None else list(metrics)
     shown = table[table["metric"].isin(metrics) & (table["scenario"] != table["reference"])]
     labels = [name for name in metrics if name in set(shown["metric"])]
+    if not labels:
+        raise ValueError("no differences to plot: the table has only the reference, or none of the metrics")
     scenarios = list(pd.unique(shown["scenario"]))
     figure, (ax,) = panel_grid(1, panel_width=7.5)
     figure.set_figheight(1.2 + 0.32 * len(labels) * max(1, len(scenarios) / 2))
     for colour, scenario in enumerate(scenarios):
-        rows = shown[shown["scenario"] == scenario].set_index("metric").loc[labels]
+        rows = shown[shown["scenario"] == scenario].set_index("metric").reindex(labels)
         offset = (colour - (len(scenarios) - 1) / 2) * 0.8 / max(1, len(scenarios))
         y = np.arange(len(labels)) + offset
         ax.errorbar(rows["pct_change"], y, xerr=[rows["pct_change"] - rows["pct_ci_low"],
@@ -289,23 +409,58 @@ def plot_differences(table: pd.DataFrame, metrics: Sequence[str], path: str | Pa
     ax.set_xlabel(f"change from {table['reference'].iloc[0]} (% of its mean), 95% CI of the paired difference")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="best", fontsize="small", frameon=False)
+    if target is not None:
+        save_figure(figure, target)
+    return figure
+
+
+def save_figure(figure: Figure, path: str | Path, dpi: int = 110) -> Path:
+    """Save a figure atomically as PNG, SVG or PDF, chosen by the file's suffix."""
+    target = _figure_path(path) or Path(path)
     with atomic_path(target) as temporary:
-        figure.savefig(temporary, format="png", dpi=110)
+        figure.savefig(temporary, format=target.suffix.lower().lstrip("."), dpi=dpi)
     return target
 
 
-def panel_grid(panels: int, panel_width: float) -> tuple[Figure, np.ndarray]:
-    """A figure of ``panels`` panels, three to a row, ready to draw on (spare places hidden).
+def _figure_path(path: str | Path | None) -> Path | None:
+    """``path`` as a Path, checked to be a figure format (None stays None)."""
+    if path is None:
+        return None
+    target = Path(path)
+    if target.suffix.lower() not in FIGURE_FORMATS:
+        raise ValueError(f"{target}: a figure must be written to a {', '.join(FIGURE_FORMATS)} file")
+    return target
 
-    Returns:
-        The figure (drawn with the Agg backend, no display needed) and its panels' axes.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+@functools.cache
+def _figure_class() -> type[Figure]:
+    """matplotlib's Figure, able to show itself in a notebook without pyplot (``_repr_png_``)."""
     from matplotlib.figure import Figure
 
-    columns = min(3, panels)
+    class ShownFigure(Figure):
+        """A Figure that a notebook draws inline when it is a cell's result."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=110)
+            return buffer.getvalue()
+
+    return ShownFigure
+
+
+def panel_grid(panels: int, panel_width: float, columns: int = 3,
+               panel_height: float = 3.3) -> tuple[Figure, np.ndarray]:
+    """A figure of ``panels`` panels, ``columns`` to a row, ready to draw on (spare places hidden).
+
+    Returns:
+        The figure (drawn with the Agg backend, no display needed; a notebook shows it inline)
+        and its panels' axes.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    columns = max(1, min(columns, panels))
     rows = math.ceil(panels / columns)
-    figure = Figure(figsize=(panel_width * columns, 3.3 * rows + 0.6), layout="constrained")
+    figure = _figure_class()(figsize=(panel_width * columns, panel_height * rows + 0.6), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for ax in axes[panels:]:
@@ -364,7 +519,8 @@ def file_problems(path: str | Path, suffixes: Sequence[str]) -> list[str]:
     target = Path(path)
     problems = []
     if target.suffix.lower() not in suffixes:
-        problems.append(f"{target}: the file name must end in {' or '.join(suffixes)}")
+        listed = " or ".join([", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1 else suffixes)
+        problems.append(f"{target}: the file name must end in {listed}")
     if target.is_dir():
         problems.append(f"{target} is a directory, not a file")
     return problems + directory_problems(target.parent)

@@ -115,17 +115,82 @@ def test_percent_changes() -> None:
 
 
 # -- figures and files -------------------------------------------------------------------------
-def test_plot_series_writes_a_png_atomically(tmp_path: Path) -> None:
+def test_plot_series_returns_a_figure_in_years_with_the_burn_in_shaded_and_saves_it_atomically(
+        tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
     rng = np.random.default_rng(0)
-    runs = pd.concat([weekly(name, seed, list(rng.poisson(3, 30))) for name in ("a", "b") for seed in (1, 2)])
-    path = analysis.plot_series(runs, ["homicides", "trust"], tmp_path / "fig" / "series.png", smooth=4)
-    assert path.read_bytes().startswith(PNG_MAGIC)
-    assert [p.name for p in path.parent.iterdir()] == ["series.png"]
-    with pytest.raises(ValueError, match=r"\.png"):
+    runs = pd.concat([weekly(name, seed, list(rng.poisson(3, 104))) for name in ("a", "b") for seed in (1, 2)])
+    figure = analysis.plot_series(runs, ["homicides", "trust"], smooth=4, burn_in=26)
+    assert isinstance(figure, Figure)
+    first = figure.axes[0]
+    assert first.get_xlabel() == "year (4-week rolling mean)" and first.get_xlim() == (0, 2)
+    (shaded,) = first.patches
+    assert shaded.get_x() == 0 and shaded.get_width() == pytest.approx(0.5), "the burn-in: weeks 1-26, half a year"
+    assert figure._repr_png_().startswith(PNG_MAGIC), "a notebook draws it without pyplot"
+    for suffix, magic in ((".png", PNG_MAGIC), (".svg", b"<?xml"), (".pdf", b"%PDF")):
+        path = tmp_path / "fig" / f"series{suffix}"
+        assert isinstance(analysis.plot_series(runs, ["homicides"], path), Figure)
+        assert path.read_bytes().startswith(magic)
+    assert sorted(p.name for p in (tmp_path / "fig").iterdir()) == ["series.pdf", "series.png", "series.svg"]
+    with pytest.raises(ValueError, match=r"\.png, \.svg, \.pdf"):
         analysis.plot_series(runs, ["homicides"], tmp_path / "series.jpg")
     with pytest.raises(ValueError, match="metrics not in the runs: arrests"):
         analysis.plot_series(runs, ["homicides", "arrests"], tmp_path / "other.png")
     assert not (tmp_path / "series.jpg").exists() and not (tmp_path / "other.png").exists()
+
+
+def test_plot_differences_returns_a_forest_plot(tmp_path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    runs = pd.concat([weekly(name, seed, [float(seed + (name == "b"))] * 60) for name in ("a", "b")
+                      for seed in (1, 2, 3)])
+    table = analysis.compare(analysis.summarise_runs(runs, burn_in=2))
+    figure = analysis.plot_differences(table, path=tmp_path / "d.png")
+    assert isinstance(figure, Figure) and (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)
+    labels = [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
+    assert labels == ["homicides (outcome)", "trust (outcome)"]
+    with pytest.raises(ValueError, match="no differences to plot"):
+        analysis.plot_differences(table[table["scenario"] == "a"])
+
+
+def test_totals_over_the_run_with_intervals_and_paired_differences() -> None:
+    runs = pd.concat([weekly(name, seed, [float(seed + 2 * (name == "b"))] * 10) for name in ("a", "b")
+                      for seed in (1, 2, 3)])
+    table = analysis.totals(runs, burn_in=2).set_index(["metric", "scenario"])
+    assert list(table.index.get_level_values("metric").unique()) == ["homicides"], "trust is a level: no total"
+    a, b = table.loc[("homicides", "a")], table.loc[("homicides", "b")]
+    assert a["mean"] == pytest.approx(8 * 2) and a["unit"] == "deaths"
+    assert (a["weeks"], a["years"]) == ("3–10", pytest.approx(8 / 52))
+    assert a["ci_low"] < a["mean"] < a["ci_high"]
+    assert b["diff"] == pytest.approx(8 * 2) and b["diff_ci_low"] == pytest.approx(16)
+    with pytest.raises(ValueError, match="'trust' is not a flow"):
+        analysis.totals(runs, metrics=["trust"], burn_in=2)
+
+
+def test_long_format_has_one_row_per_metric_value() -> None:
+    runs = weekly("a", 1, [1.0, 2.0])
+    long = analysis.long_format(runs)
+    assert list(long.columns) == ["scenario", "seed", "step", "metric", "value", "unit", "group"]
+    assert long[long["metric"] == "homicides"]["value"].tolist() == [1.0, 2.0]
+    assert set(long["unit"]) == {"deaths/week", "0-1"}
+    summary = analysis.long_format(analysis.summarise_runs(runs, burn_in=0))
+    assert list(summary.columns) == ["scenario", "seed", "metric", "value", "unit", "group"]
+
+
+def test_short_runs_shrink_the_default_burn_in_and_say_so() -> None:
+    runs = weekly("a", 1, [1.0] * 5 + [3.0] * 5)
+    with pytest.warns(analysis.BurnInWarning, match="a 10-week run is no longer than the default burn-in of 52 "
+                                                    "weeks: averages cover weeks 6–10"):
+        assert analysis.summarise_runs(runs)["homicides"].tolist() == [3.0]
+
+
+def test_the_package_exports_the_analysis_entry_points() -> None:
+    import marketsim as ms
+
+    assert ms.compare is analysis.compare and ms.summarise_runs is analysis.summarise_runs
+    assert ms.totals is analysis.totals and ms.long_format is analysis.long_format
+    assert ms.plot_series is analysis.plot_series and ms.plot_differences is analysis.plot_differences
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

@@ -124,7 +124,8 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path: Path) -> Non
     result = invoke("run", "kingpin", "--seed", "7", *SHORT, *SMALL, "--out", table, "--figure", figure)
     assert result.exit_code == 0, result.output
     for label in ("Outcome indicators", "Process indicators", "homicides", "prison_population", "arrests",
-                  "seizures_kg", "Per year", "weekly means over weeks 3–6"):
+                  "seizures_kg", "Per year", "weekly means over weeks 3–6",
+                  "prison_population has not settled by the end of a ten-year run"):
         assert label in result.stdout
     runs = pd.read_csv(table)
     assert list(runs.columns[:3]) == ["scenario", "seed", "step"]
@@ -133,6 +134,24 @@ def test_run_prints_a_summary_and_writes_table_and_figure(tmp_path: Path) -> Non
     assert figure.read_bytes().startswith(PNG_MAGIC)
     assert sorted(p.name for p in table.parent.iterdir()) == ["run.csv", "run.png", "run_events.csv",
                                                              "run_places.csv"]  # no temp files left
+
+
+@pytest.mark.parametrize(("steps", "covered", "weeks"), [(52, "weeks 27–52", "weeks 27–52"),
+                                                          (10, "weeks 6–10", "weeks 6–10"),
+                                                          (1, "its only week", "1 week")])
+def test_runs_shorter_than_the_default_burn_in_shrink_it_and_say_so(steps: int, covered: str, weeks: str) -> None:
+    result = invoke("run", "baseline", "--steps", steps, *SMALL)
+    assert result.exit_code == 0, result.output
+    assert (f"note: a {steps}-week run is no longer than the default burn-in of 52 weeks: averages cover "
+            f"{covered}") in result.stderr
+    assert f"weekly means over {weeks}" in result.stdout
+
+
+def test_a_budget_share_beyond_what_reactive_policing_has_is_paid_for_by_the_others_and_noted() -> None:
+    result = invoke("run", "baseline", *SHORT, *SMALL, "--set", "policy.hvt_share=0.9")
+    assert result.exit_code == 0, result.output
+    assert ("note: budget: policy.hvt_share takes 0.9 of the police budget; reactive policing gets none and the "
+            "other activities are scaled by 0.125") in result.stderr
 
 
 def test_run_writes_parquet(tmp_path: Path) -> None:
@@ -206,7 +225,8 @@ BAD_INPUTS = [
     (["baseline", "--set", "world.producers=1.5"], "world.producers = 1.5 has the wrong type"),
     (["baseline", "--set", "policy.street_share=2"], "policy.street_share = 2 is out of range: allowed a number"),
     (["baseline", "--set", "oops"], "--set 'oops' must look like group.name=value"),
-    (["baseline", "--set", "policy.hvt_share=0.9"], "policy budget shares add up to"),
+    (["baseline", "--set", "policy.hvt_share=0.6", "--set", "policy.street_share=0.6"],
+     "policy budget shares set together add up to 1.2"),
     (["baseline", "--set", "policy.targets={{eradication=['region_9']}}"], "'region_9' is not a place, place kind"),
     (["{cycle}"], "cyclic extends: a → b → a"),
     (["{malformed}"], "malformed TOML in"),
@@ -265,7 +285,7 @@ def test_every_problem_is_reported_one_per_line(tmp_path: Path) -> None:
         f"error: world.producers = 1.5 has the wrong type: allowed a whole number {bounds('world.producers')}",
         "error: policy.street_share = 2 is out of range: allowed a number ≥ 0 and ≤ 1",
         f"error: {out / 'run.txt'}: the file name must end in .csv or .parquet",
-        f"error: {out / 'run.jpg'}: the file name must end in .png",
+        f"error: {out / 'run.jpg'}: the file name must end in .png, .svg or .pdf",
     ]
     assert not out.exists()
 

@@ -93,13 +93,16 @@ def test_settings_edit_cap_and_restore():
     edited = settings.with_edit(0, "policy.hvt_share", preset_value + 0.01)
     assert edited.scenario(0).get("policy.hvt_share") == pytest.approx(preset_value + 0.01)
     assert edited.with_edit(0, "policy.hvt_share", preset_value).edits == ({},)
-    # the budget shares may not add up to more than 1: the largest allowed value is found
-    capped = settings.largest_valid(0, "policy.hvt_share", 1.0, 0.01)
-    others = sum(settings.scenario(0).get(f"policy.{name}") for name in BUDGET_SHARES) - preset_value
-    assert capped == pytest.approx(round(1 - others, 2), abs=0.01)
-    assert capped <= 1 - others + 1e-9
+    # one share alone may take the whole budget: the others give way
+    whole = settings.with_edit(0, "policy.hvt_share", 1.0)
+    assert settings.largest_valid(0, "policy.hvt_share", 1.0, 0.01) == 1.0
+    assert sum(whole.scenario(0).get(f"policy.{name}") for name in BUDGET_SHARES) == pytest.approx(1.0)
+    # shares edited together may not add up to more than 1: the largest allowed value is found
+    street = settings.with_edit(0, "policy.street_share", 0.6)
+    capped = street.largest_valid(0, "policy.hvt_share", 1.0, 0.01)
+    assert capped == pytest.approx(0.4)
     with pytest.raises(ms.ScenarioError):
-        settings.with_edit(0, "policy.hvt_share", capped + 0.02).scenario(0)
+        street.with_edit(0, "policy.hvt_share", capped + 0.02).scenario(0)
     assert settings.seeds() == [1, 2, 3]
     assert settings.with_run_added("kingpin").with_run_removed(1).presets == ("baseline",)
 

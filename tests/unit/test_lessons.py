@@ -40,7 +40,6 @@ SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhoo
 SMALL_SETS = [arg for path, value in SMALL.items() for arg in ("--set", f"{path}={value}")]
 SHORT_BURN_IN = 2
 """Runs here are a few weeks long: shorter than the default burn-in of a year."""
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 # Every claim a lesson may make, with the stylized fact (marketsim.validation.FACTS) that asserts it.
 # A new claim needs a fact here first: lessons claim only what the design commits the model to.
@@ -217,13 +216,13 @@ def test_a_lessons_schedule_and_events_are_checked_naming_the_file_the_entry_and
         "mine.toml: event[0].kind = 'seizur' is not an event kind — did you mean 'seizure'? (allowed: seizure, "
         "leader_removal, arrest_sweep, market_entry)",
         "mine.toml: event[1].share = 1.5: allowed a number > 0 and ≤ 1"]
-    # a change that fits the budgets of baseline and online_market, not kingpin's
-    text = valid_text() + '\n[[schedule]]\nweek = 20\nset = { "policy.street_share" = 0.4 }\n'
+    # budget shares changed together beyond the whole budget: in every scenario
+    text = valid_text() + '\n[[schedule]]\nweek = 20\nset = { "policy.street_share" = 0.6, "policy.hvt_share" = 0.5 }\n'
     with pytest.raises(ScenarioError) as caught:
         load_lesson(lesson_file(tmp_path, text))
     (budget,) = caught.value.problems
-    assert budget.startswith("mine.toml: schedule, from week 20: ") and "budget shares" in budget
-    assert budget.endswith("(with kingpin)")
+    assert budget.startswith("mine.toml: schedule, from week 20: policy budget shares set together add up to 1.1")
+    assert "(with " not in budget, "a problem in every scenario names none of them"
 
 
 def test_a_lesson_runs_its_scenarios_with_its_events_and_checks_its_claims_on_those_runs(tmp_path: Path) -> None:
@@ -294,14 +293,22 @@ def test_handout_is_one_file_with_narrative_figure_table_claims_and_questions(tm
     assert lesson.title in text and f"Session {lesson.session}" in text
     assert "Meridia's new police chief" in text
     assert f"averages leave out the first {SHORT_BURN_IN} weeks" in text
+    assert "prison_population has not settled by the end of a ten-year run" in text
     for question in lesson.questions:
         assert plain(question) in text
     for claim in lesson.claims:
         assert plain(claim.text) in text and claim.describe() in text
     assert plain(lesson.facilitator_notes[0]) not in text, "facilitator notes only in the trainer's copy"
 
-    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert len(images) == 1 and base64.b64decode(images[0]).startswith(PNG_MAGIC)
+    images = re.findall(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(images) == 1 and b"<svg" in base64.b64decode(images[0])
+    # the figure is drawn the width of the printed page, so its text prints at its own size
+    width = re.search(rb'<svg[^>]* width="([0-9.]+)pt"', base64.b64decode(images[0]))
+    assert width and float(width.group(1)) / 72 == pytest.approx(7.2)
+    # every heading is kept on the page of what it introduces, and nothing forces a half-empty page
+    assert all(re.search(r'(class="(?:[a-z ]*keep|lead)">)<h2>' + re.escape(heading), page)
+               for heading in ("The scenarios", "Weekly series", "Comparison of indicators"))
+    assert "break-before: page" not in page
     table = page[page.index('<table class="compare">'):]
     table = table[:table.index("</table>")]
     for name in lesson.scenarios:
@@ -370,10 +377,16 @@ def test_cli_bad_override_or_folder_exits_2_and_writes_nothing(tmp_path: Path) -
     assert sorted(path.name for path in tmp_path.iterdir()) == ["file"]
 
 
-def test_cli_runs_shorter_than_the_default_burn_in_are_refused(tmp_path: Path) -> None:
-    result = invoke("run", "violence", "--steps", "12", "--out", tmp_path / "out")
+def test_cli_runs_shorter_than_the_burn_in_shrink_the_default_and_refuse_a_given_one(tmp_path: Path) -> None:
+    result = invoke("run", "violence", "--steps", "12", "--burn-in", "52", "--out", tmp_path / "out")
     assert result.exit_code == 2 and "--burn-in = 52 leaves no weeks to average" in result.stderr
     assert not (tmp_path / "out").exists()
+    shrunk = invoke("run", "violence", "--seeds", "1", "--steps", "12", "--out", tmp_path / "out", *SMALL_SETS)
+    assert shrunk.exit_code == 0, shrunk.output
+    assert ("note: a 12-week run is no longer than the default burn-in of 52 weeks: averages cover weeks 7–12"
+            in shrunk.stderr)
+    assert "averages leave out the first 6 weeks" in visible_text((tmp_path / "out" / "lesson-violence.html")
+                                                                   .read_text(encoding="utf-8"))
 
 
 def test_cli_check_needs_a_name_or_all() -> None:

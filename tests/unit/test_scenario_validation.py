@@ -99,19 +99,22 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path: Path) -> None:
                                                                "policy.user_share"]
 
 
-def test_budget_shares_adding_up_to_more_than_one(tmp_path: Path) -> None:
+def test_budget_shares_one_file_sets_adding_up_to_more_than_one(tmp_path: Path) -> None:
     shares = "".join(f"{name} = 0.2\n" for name in BUDGET_SHARES)
     path = write(tmp_path / "budget.toml", f"[policy]\n{shares}")
+    listed = ", ".join(f"policy.{name} = 0.2" for name in BUDGET_SHARES)
     assert problems_of(path) == [
-        f"budget.toml: policy: policy budget shares add up to {0.2 * len(BUDGET_SHARES):.3g}, more than 1 "
-        f"({', '.join(BUDGET_SHARES)}); what is left over goes to reactive policing"
+        f"budget.toml: policy budget shares set together add up to {0.2 * len(BUDGET_SHARES):.3g}, more than the "
+        f"whole budget ({listed}); set them so they add up to at most 1 (each one alone may take up to 1: the "
+        "other shares then give way)"
     ]
 
 
-def test_budget_shares_are_checked_after_overrides_too() -> None:
+def test_budget_shares_set_together_are_checked_after_overrides_too() -> None:
     overrides = {f"policy.{name}": 0.2 for name in BUDGET_SHARES}
     (problem,) = problems_of("baseline", overrides)
-    assert problem.startswith(f"policy: policy budget shares add up to {0.2 * len(BUDGET_SHARES):.3g}, more than 1")
+    assert problem.startswith(f"policy budget shares set together add up to {0.2 * len(BUDGET_SHARES):.3g}, "
+                              "more than the whole budget")
 
 
 def test_budget_shares_may_add_up_to_exactly_one(tmp_path: Path) -> None:

@@ -125,10 +125,16 @@ def test_a_range_outside_the_parameter_bounds_is_caught_before_any_run(tmp_path:
 
 
 def test_points_breaking_a_cross_field_rule_are_listed() -> None:
-    problems = problems_of(params={"policy.street_share": [0.3, 0.6, 0.9]})
+    problems = problems_of(params={"policy.street_share": [0.3, 0.6, 0.9], "policy.hvt_share": [0.5]})
     assert len(problems) == 2
-    assert problems[0].startswith("design point 1 (policy.street_share=0.6) in scenario 'baseline'")
-    assert "budget shares add up to" in problems[0]
+    assert problems[0].startswith("design point 1 (policy.street_share=0.6, policy.hvt_share=0.5) in scenario "
+                                  "'baseline'")
+    assert "budget shares set together add up to 1.1" in problems[0]
+    assert "budget shares set together add up to 1.4" in problems[1]
+
+
+def test_one_budget_share_swept_over_its_whole_range_is_valid() -> None:
+    plan_sweep(spec_of(params={"policy.hvt_share": [0.0, 0.5, 1.0]}))
 
 
 def test_unknown_scenarios_and_outcomes_are_reported() -> None:

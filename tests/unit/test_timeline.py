@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 import marketsim as ms
 from marketsim.cli.main import app
+from marketsim.config.params import BUDGET_SHARES
 from marketsim.config.timeline import parse_events
 
 SMALL = {"world.producers": 2250, "world.neighbourhoods": 12}
@@ -55,14 +56,20 @@ def test_schedule_problems_name_the_entry_the_field_and_what_is_allowed() -> Non
     assert "schedule[3]: unknown field 'sett' — did you mean 'set'? (allowed: week, until, set)" in found
 
 
-def test_budget_shares_must_fit_in_every_week_of_the_schedule() -> None:
-    found = problems(schedule=[{"week": 100, "until": 200, "set": {"policy.street_share": 0.5}},
-                               {"week": 150, "set": {"policy.hvt_share": 0.2}}])
-    assert [p.split(":")[0] for p in found] == ["schedule, from week 100", "schedule, from week 150"]
-    assert all("budget shares add up to" in p for p in found)
-    # the same changes, one after the other, fit
-    ms.load_scenario("baseline", schedule=[{"week": 100, "until": 149, "set": {"policy.street_share": 0.4}},
-                                           {"week": 150, "set": {"policy.hvt_share": 0.2}}])
+def test_budget_shares_changed_together_must_fit_in_every_week_of_the_schedule() -> None:
+    found = problems(schedule=[{"week": 100, "until": 200, "set": {"policy.street_share": 0.6}},
+                               {"week": 150, "set": {"policy.hvt_share": 0.5}}])
+    assert [p.split(":")[0] for p in found] == ["schedule, from week 150"]
+    assert "budget shares set together add up to 1.1" in found[0]
+    # the same changes, one after the other, fit: each takes what it needs from the others
+    scenario = ms.load_scenario("baseline", schedule=[{"week": 100, "until": 149, "set": {"policy.street_share": 0.6}},
+                                                      {"week": 150, "set": {"policy.hvt_share": 0.5}}])
+    assert [note.split(",")[0] for note in scenario.notes] == ["from week 100", "from week 150"]
+    for week, path, value in ((100, "policy.street_share", 0.6), (150, "policy.hvt_share", 0.5)):
+        policy = scenario.params_at(week).policy
+        assert getattr(policy, path.split(".")[1]) == value
+        assert sum(getattr(policy, name) for name in BUDGET_SHARES) == pytest.approx(1)
+    assert scenario.params_at(99) == scenario.params
 
 
 def test_event_problems_name_the_entry_and_the_field() -> None:

@@ -21,7 +21,8 @@ import typer
 from rich.console import Console
 
 from marketsim.config.errors import ScenarioError
-from marketsim.runs import burn_in_problems, load_scenarios
+from marketsim.runs import BURN_IN, burn_in_problems, load_scenarios, resolve_burn_in
+from marketsim.text import plural
 
 if TYPE_CHECKING:
     from marketsim.config.scenario import Scenario
@@ -57,9 +58,10 @@ EventOption = Annotated[list[str] | None, typer.Option(
     help="A one-off event, as a TOML inline table, e.g. --event '{week=300, kind=\"seizure\", where=\"border\", "
          "share=0.9}' (kinds: seizure, leader_removal, arrest_sweep, market_entry; repeatable).")]
 StepsOption = Annotated[int, typer.Option("--steps", min=1, help="Weeks to simulate (520 = 10 years).")]
-BurnInOption = Annotated[int, typer.Option(
-    "--burn-in", min=0, help="Weeks at the start of each run left out of the averages, while the market settles.")]
-"""Defaults to ``marketsim.runs.BURN_IN`` wherever it is used; the help shows the value."""
+BurnInOption = Annotated[int | None, typer.Option(
+    "--burn-in", min=0, show_default=f"{BURN_IN}; half of a run no longer than that",
+    help="Weeks at the start of each run left out of the averages, while the market settles.")]
+"""Defaults to ``None``: ``marketsim.runs.BURN_IN``, shrunk for short runs (:func:`resolved_burn_in`)."""
 WorkersOption = Annotated[int, typer.Option(
     "--workers", "-w", min=1, help="Processes running the simulations (1: this one).")]
 
@@ -110,11 +112,22 @@ def load_with_sets(names: Sequence[str | Path], sets: list[str] | None, at: list
     return scenarios, overrides, problems
 
 
-def burn_in_option_problems(burn_in: int, steps: int) -> list[str]:
-    """Why ``--burn-in`` cannot be used with ``--steps``, in the options' own names."""
-    return burn_in_problems(burn_in, steps, ("--burn-in", "--steps"))
+def resolved_burn_in(burn_in: int | None, steps: int) -> tuple[int, list[str]]:
+    """The burn-in to use with ``--steps`` (the default shrinks for short runs, and a note on
+    stderr says so), and why it cannot be used, in the options' own names."""
+    value, note = resolve_burn_in(burn_in, steps, "--burn-in")
+    if note:
+        print_notes([note])
+    return value, burn_in_problems(value, steps, ("--burn-in", "--steps"))
+
+
+def print_notes(notes: Sequence[str]) -> None:
+    """Print what the user should know about how their request was read (a shrunk burn-in, the
+    budget rule at work) on stderr, one per line, so tables and JSON on stdout stay clean."""
+    for note in dict.fromkeys(notes):
+        typer.echo(f"note: {note}", err=True)
 
 
 def weeks(burn_in: int, steps: int) -> str:
     """The weeks an average covers, e.g. ``weeks 53–520``, as every summary states it."""
-    return f"weeks {burn_in + 1}–{steps}" if burn_in else f"{steps} weeks"
+    return f"weeks {burn_in + 1}–{steps}" if burn_in else plural(steps, "week")

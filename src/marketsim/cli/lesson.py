@@ -20,13 +20,12 @@ from marketsim.cli.common import (
     SetsOption,
     StepsOption,
     WorkersOption,
-    burn_in_option_problems,
     fail,
     failing_on_problems,
     load_with_sets,
     print_records,
+    resolved_burn_in,
 )
-from marketsim.runs import BURN_IN
 from marketsim.text import plural
 
 if TYPE_CHECKING:
@@ -43,13 +42,14 @@ NameArgument = Annotated[str, typer.Argument(
     metavar="NAME", help="A lesson name, a session number such as 7.5, or a lesson .toml file.")]
 
 
-def checked_options(lessons: list[Lesson], sets: list[str] | None, burn_in: int,
-                    steps: int) -> tuple[dict[str, Any], list[str]]:
-    """The ``--set`` overrides, and every problem with them (in the lessons' scenarios) or with
-    ``--burn-in`` and ``--steps``."""
+def checked_options(lessons: list[Lesson], sets: list[str] | None, burn_in: int | None,
+                    steps: int) -> tuple[dict[str, Any], int, list[str]]:
+    """The ``--set`` overrides, the burn-in to use, and every problem with them (in the lessons'
+    scenarios) or with ``--burn-in`` and ``--steps``."""
     names = list(dict.fromkeys(name for lesson in lessons for name in lesson.scenarios))
     _, overrides, problems = load_with_sets(names, sets)
-    return overrides, problems + burn_in_option_problems(burn_in, steps)
+    burn_in, burn_in_trouble = resolved_burn_in(burn_in, steps)
+    return overrides, burn_in, problems + burn_in_trouble
 
 
 def print_unreached(lessons: list[Lesson], steps: int) -> None:
@@ -123,7 +123,7 @@ def run(
     name: NameArgument,
     seeds: Annotated[int, typer.Option("--seeds", min=1, help="Paired seeds per scenario.")] = 5,
     steps: StepsOption = 260,
-    burn_in: BurnInOption = BURN_IN,
+    burn_in: BurnInOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the handout.")] = Path("out"),
     sets: SetsOption = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print the handout to PDF (needs Chromium).")] = False,
@@ -137,7 +137,7 @@ def run(
 
     with failing_on_problems():
         lesson = load_lesson(name)
-    overrides, problems = checked_options([lesson], sets, burn_in, steps)
+    overrides, burn_in, problems = checked_options([lesson], sets, burn_in, steps)
     problems += analysis.directory_problems(out)
     if problems:
         fail(problems)
@@ -161,7 +161,7 @@ def check(
     every: Annotated[bool, typer.Option("--all", help="Check the claims of every lesson.")] = False,
     seeds: Annotated[int, typer.Option("--seeds", min=2, help="Paired seeds per scenario.")] = 4,
     steps: StepsOption = 104,
-    burn_in: BurnInOption = BURN_IN,
+    burn_in: BurnInOption = None,
     sets: SetsOption = None,
     workers: WorkersOption = 2,
 ) -> None:
@@ -172,7 +172,7 @@ def check(
         fail(["give a lesson NAME or --all, not both"] if every else ["give a lesson NAME or --all"])
     with failing_on_problems():
         lessons = list_lessons() if every else [load_lesson(name or "")]
-    overrides, problems = checked_options(lessons, sets, burn_in, steps)
+    overrides, burn_in, problems = checked_options(lessons, sets, burn_in, steps)
     if problems:
         fail(problems)
     print_unreached(lessons, steps)

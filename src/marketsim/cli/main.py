@@ -27,17 +27,17 @@ from marketsim.cli.common import (
     SetsOption,
     StepsOption,
     WorkersOption,
-    burn_in_option_problems,
     fail,
     failing_on_problems,
     load_with_sets,
+    print_notes,
     print_records,
+    resolved_burn_in,
     weeks,
 )
 from marketsim.cli.lesson import lesson_app
 from marketsim.cli.sweep import sweep_app
 from marketsim.dashboard.server import dashboard
-from marketsim.runs import BURN_IN
 from marketsim.text import plural
 
 if TYPE_CHECKING:
@@ -371,7 +371,7 @@ def summary_table(title: str, runs: pd.DataFrame, burn_in: int) -> Table:
     from marketsim.outputs import METRICS
 
     means = analysis.summarise_runs(runs, burn_in).iloc[0]
-    table = Table(title=title)
+    table = Table(title=title, caption=analysis.NOT_SETTLED["prison_population"] + ".")
     table.add_column("Indicator", no_wrap=True)
     table.add_column("Weekly mean", justify="right")
     table.add_column("Unit")
@@ -392,7 +392,7 @@ def beside(out: Path, table: str) -> Path:
     return out.with_name(f"{out.stem}_{table}{out.suffix}")
 
 
-def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int,
+def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int | None,
                    out: Path | None, figure: Path | None, force: bool, at: list[str] | None = None,
                    events: list[str] | None = None) -> None:
     """Validate everything, run one scenario, print its summary and write the requested files:
@@ -401,17 +401,19 @@ def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, bur
     from marketsim.runs import run_batch
 
     scenarios, _, problems = load_with_sets([name], sets, at, events)
-    problems += burn_in_option_problems(burn_in, steps)
+    burn_in, burn_in_trouble = resolved_burn_in(burn_in, steps)
+    problems += burn_in_trouble
     tables = [out, beside(out, "places"), beside(out, "events")] if out is not None else []
     if out is not None:
         problems += analysis.file_problems(out, analysis.TABLE_FORMATS)
     if figure is not None:
-        problems += analysis.file_problems(figure, (".png",))
+        problems += analysis.file_problems(figure, analysis.FIGURE_FORMATS)
     if not force:
         problems += overwrite_problems([path for path in (*tables, figure) if path is not None])
     if problems:
         fail(problems)
     scenario = scenarios[0]
+    print_notes(scenario.notes)
     kept: dict[str, pd.DataFrame] = {}
 
     def weekly_keeping_the_rest(model: DrugMarketModel) -> pd.DataFrame:
@@ -428,8 +430,8 @@ def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, bur
                              markup=False)
         common.console.print(f"Event log: {analysis.write_table(kept['events'], tables[2])}", markup=False)
     if figure is not None:
-        drawn = analysis.plot_series(runs, analysis.KEY_SERIES, figure, smooth=4)
-        common.console.print(f"Figure: {drawn}", markup=False)
+        analysis.plot_series(runs, analysis.KEY_SERIES, figure, smooth=4, burn_in=burn_in)
+        common.console.print(f"Figure: {figure}", markup=False)
 
 
 @app.command()
@@ -444,8 +446,8 @@ def run(
         "--out", "-o", help="Write the weekly table here (.csv or .parquet), and beside it the per-place table "
                             "(NAME_places) and the event log (NAME_events).")] = None,
     figure: Annotated[Path | None, typer.Option(
-        "--figure", "-f", help="Draw the key weekly series here (.png).")] = None,
-    burn_in: BurnInOption = BURN_IN,
+        "--figure", "-f", help="Draw the key weekly series here (.png, .svg or .pdf).")] = None,
+    burn_in: BurnInOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing --out and --figure files.")] = False,
 ) -> None:
     """Run one scenario and summarise its key outcome and process indicators."""
@@ -456,7 +458,7 @@ def run(
 def demo(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for baseline.csv and baseline.png.")] = Path("out"),
-    burn_in: BurnInOption = BURN_IN,
+    burn_in: BurnInOption = None,
 ) -> None:
     """Run the baseline for 10 years; write (or rewrite) its weekly table and figure. The first thing to try."""
     run_and_report("baseline", 1, DEMO_WEEKS, None, burn_in, out / "baseline.csv", out / "baseline.png", force=True)
@@ -516,7 +518,7 @@ def compare(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help=f"Folder for {', '.join(COMPARE_FILES)}.")] = Path("out/compare"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite the files of an earlier comparison.")] = False,
-    burn_in: BurnInOption = BURN_IN,
+    burn_in: BurnInOption = None,
     workers: WorkersOption = 1,
     form: FormatOption = Format.table,
 ) -> None:
@@ -531,19 +533,20 @@ def compare(
     scenarios, _, problems = load_with_sets(names, sets, at, events)
     if len(names) < 2:
         problems.append("compare needs at least two scenarios; the first is the reference")
-    problems += burn_in_option_problems(burn_in, steps)
+    burn_in, burn_in_trouble = resolved_burn_in(burn_in, steps)
+    problems += burn_in_trouble
     problems += analysis.directory_problems(out)
     problems += [] if force else overwrite_problems([out / name for name in COMPARE_FILES])
     if problems:
         fail(problems)
+    print_notes([f"{scenario.name}: {note}" for scenario in scenarios for note in scenario.notes])
     with failing_on_problems():
         runs = run_batch(scenarios, seeds, steps, workers=workers)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in))
-    written = [analysis.write_table(table, out / "compare.csv"),
-               analysis.write_table(runs, out / "runs.parquet"),
-               analysis.plot_series(runs, analysis.KEY_SERIES, out / "compare.png", smooth=4),
-               analysis.plot_differences(table, (*analysis.KEY_OUTCOMES, *analysis.KEY_PROCESS),
-                                         out / "differences.png")]
+    written = [analysis.write_table(table, out / "compare.csv"), analysis.write_table(runs, out / "runs.parquet"),
+               out / "compare.png", out / "differences.png"]
+    analysis.plot_series(runs, analysis.KEY_SERIES, written[2], smooth=4, burn_in=burn_in)
+    analysis.plot_differences(table, (*analysis.KEY_OUTCOMES, *analysis.KEY_PROCESS), written[3])
     if form is not Format.table:
         print_records(table.to_dict("records"), form)
         return
@@ -552,6 +555,7 @@ def compare(
         title = (f"{label} indicators — weekly means over {weeks(burn_in, steps)}, "
                  f"{plural(seeds, 'paired seed')}")
         common.console.print(comparison_table(title, table, key, reference))
+    common.console.print(f"Note: {analysis.NOT_SETTLED['prison_population']}.")
     common.console.print("compare.csv has every metric; differences.png draws the changes.")
     common.console.print("Wrote " + ", ".join(str(path) for path in written), markup=False)
 

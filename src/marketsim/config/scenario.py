@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from marketsim.config.budget import fit_budget
 from marketsim.config.errors import ScenarioError, did_you_mean, shown
 from marketsim.config.files import read_toml
 from marketsim.config.params import GROUPS, SPECS, TARGETABLE, Params, ParamSpec
@@ -63,6 +64,8 @@ class Scenario:
     extends: str | None = None
     path: Path | None = None
     timeline: Timeline = field(default_factory=Timeline)
+    notes: tuple[str, ...] = ()
+    """What the budget rule changed to fit the shares a layer set (:mod:`marketsim.config.budget`)."""
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-path overrides applied, e.g. ``{"policy.hvt_share": 0.4}``; the
@@ -74,9 +77,12 @@ class Scenario:
             return self
         numbers = {path: value for path, value in overrides.items() if TIMELINE_PATH.fullmatch(str(path))}
         timeline = self.timeline.with_values(numbers) if numbers else self.timeline
-        merged = {**self.overrides, **_check_values({k: v for k, v in overrides.items() if k not in numbers})}
-        _check_periods(merged, timeline)
-        return replace(self, params=_build_params(merged), overrides=merged, timeline=timeline)
+        layer, note = fit_budget(self.params, _check_values({k: v for k, v in overrides.items() if k not in numbers}))
+        merged = {**self.overrides, **layer}
+        params = _build_params(merged)
+        notes = _check_periods(merged, params, timeline)
+        return replace(self, params=params, overrides=merged, timeline=timeline,
+                       notes=tuple(dict.fromkeys([*self.notes, *([note] if note else []), *notes])))
 
     def with_timeline(self, schedule: Any = None, events: Any = None) -> Scenario:
         """A copy with more scheduled changes and events (as in a scenario file: mappings with
@@ -96,13 +102,16 @@ class Scenario:
         if problems:
             raise ScenarioError(problems)
         timeline = self.timeline.extended(changes, found)
-        _check_periods(self.overrides, timeline)
-        return replace(self, timeline=timeline)
+        notes = _check_periods(self.overrides, self.params, timeline)
+        return replace(self, timeline=timeline, notes=tuple(dict.fromkeys([*self.notes, *notes])))
 
     def params_at(self, week: int) -> Params:
         """The parameters in force in ``week``: the scenario's, with the schedule's changes."""
         scheduled = self.timeline.values_at(week)
-        return _build_params({**self.overrides, **scheduled}) if scheduled else self.params
+        if not scheduled:
+            return self.params
+        layer, _ = fit_budget(self.params, scheduled)
+        return _build_params({**self.overrides, **layer})
 
     def get(self, path: str) -> Any:
         """The value of one parameter by dotted path."""
@@ -228,23 +237,23 @@ def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = No
         events = parse_events(data.get("event", []), where=f"{path.name}: ")
     except ScenarioError as error:
         problems.extend(error.problems)
-    parent_overrides: dict[str, Any] = {}
-    timeline = Timeline()
+    parent = Scenario(name="defaults", title="", summary="", params=Params())
     if extends is not None:
         try:
             parent = _load_chain(extends, (*chain, path), relative_to=path)
-            parent_overrides, timeline = parent.overrides, parent.timeline
         except ScenarioError as error:
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
-    merged = {**parent_overrides, **own}
-    timeline = timeline.extended(changes, events)
-    _check_periods(merged, timeline, where=f"{path.name}: ")
+    layer, note = fit_budget(parent.params, own, where=f"{path.name}: ")
+    merged = {**parent.overrides, **layer}
+    timeline = parent.timeline.extended(changes, events)
+    params = _build_params(merged, where=f"{path.name}: ")
+    notes = _check_periods(merged, params, timeline, where=f"{path.name}: ")
     return Scenario(
         name=path.stem, title=data.get("title", path.stem), summary=data.get("summary", ""),
-        params=_build_params(merged, where=f"{path.name}: "), overrides=merged, teaching=teaching,
-        extends=extends, path=path, timeline=timeline,
+        params=params, overrides=merged, teaching=teaching, extends=extends, path=path, timeline=timeline,
+        notes=tuple(dict.fromkeys([*parent.notes, *([note] if note else []), *notes])),
     )
 
 
@@ -319,20 +328,27 @@ def _check_targets(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
     return checked, "; ".join(problems) or None
 
 
-def _check_periods(overrides: dict[str, Any], timeline: Timeline, where: str = "") -> None:
-    """The parameters in force in every period of the schedule must fit together (e.g. the
-    budget shares in every week)."""
-    problems = []
+def _check_periods(overrides: dict[str, Any], params: Params, timeline: Timeline, where: str = "") -> list[str]:
+    """The parameters in force in every period of the schedule must fit together (the budget
+    shares a change sets in every week, the sales modes); returns what the budget rule changed
+    to fit them."""
+    problems, notes = [], []
     for week in (1, *timeline.boundaries()):
         scheduled = timeline.values_at(week)
         if not scheduled:
             continue
+        period = f"{where}schedule, from week {week}: "
         try:
-            _build_params({**overrides, **scheduled}, where=f"{where}schedule, from week {week}: ")
+            layer, note = fit_budget(params, scheduled, where=period)
+            _build_params({**overrides, **layer}, where=period)
         except ScenarioError as error:
             problems.extend(error.problems)
+            continue
+        if note:
+            notes.append(f"from week {week}, {note}")
     if problems:
         raise ScenarioError(problems)
+    return notes
 
 
 def _check_values(overrides: dict[str, Any], where: str = "") -> dict[str, Any]:

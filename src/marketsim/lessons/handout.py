@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import math
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -63,7 +63,7 @@ def build_handout(lesson: Lesson, *, seeds: int = 5, steps: int = 260, burn_in: 
     metrics = _table_metrics(lesson, runs)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in), reference=lesson.scenarios[0],
                              metrics=metrics)
-    figure = _figure(runs, [item.metric for item in lesson.watch], smooth=4 if steps >= 52 else 1)
+    figure = _figure(runs, [item.metric for item in lesson.watch], smooth=4 if steps >= 52 else 1, burn_in=burn_in)
     page = _page(lesson, render, runs, table, results, figure, burn_in, overrides or {}, facilitator)
     target = handout_path(lesson, out_dir)
     with analysis.atomic_path(target) as temporary:
@@ -97,11 +97,24 @@ def _table_metrics(lesson: Lesson, runs: pd.DataFrame) -> list[str]:
     return sorted(present, key=lambda name: order[analysis.metric_info(name).group])
 
 
-def _figure(runs: pd.DataFrame, metrics: list[str], smooth: int) -> str:
-    """The watched series as a base64 PNG."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = analysis.plot_series(runs, metrics, Path(folder) / "figure.png", smooth=smooth)
-        return base64.b64encode(path.read_bytes()).decode("ascii")
+PRINT_WIDTH_IN = 7.2
+"""The figure's width in inches: an A4 page between the handout's margins, so that its text
+prints at the size matplotlib draws it (10 pt), not shrunk."""
+
+
+def _figure(runs: pd.DataFrame, metrics: list[str], smooth: int, burn_in: int) -> str:
+    """The watched series as a base64 SVG the width of a printed page, two panels to a row."""
+    figure = analysis.plot_series(runs, metrics, smooth=smooth, burn_in=burn_in, columns=2,
+                                  panel_width=PRINT_WIDTH_IN / 2, panel_height=2.6)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _not_settled_html(table: pd.DataFrame) -> str:
+    """A note under the table for each metric in it that has not settled by the end of the runs."""
+    shown = [analysis.NOT_SETTLED[name] for name in pd.unique(table["metric"]) if name in analysis.NOT_SETTLED]
+    return "".join(f'<p class="note">{html.escape(text)}.</p>' for text in shown)
 
 
 def _comparison_html(table: pd.DataFrame, scenarios: Sequence[str]) -> str:
@@ -175,21 +188,23 @@ def _page(lesson: Lesson, render: MarkdownIt, runs: pd.DataFrame, table: pd.Data
         f"<h1>{html.escape(lesson.title)}</h1>"
         f"<p class=\"activity\">{html.escape(lesson.activity)}</p></header>",
         f"<section class=\"narrative\">{render.render(lesson.narrative)}</section>",
-        f"<section><h2>Learning objectives</h2><ul>{items(lesson.objectives)}</ul></section>",
-        f"<section><h2>The scenarios</h2><table class=\"scenarios\">{scenario_rows}</table></section>",
-        f"<section><h2>What to watch in the charts</h2><ul>{watch}</ul></section>",
-        f"<section class=\"figure\"><h2>Weekly series</h2>"
-        f"<img src=\"data:image/png;base64,{figure}\" alt=\"Weekly series of "
+        f"<section class=\"keep\"><h2>Learning objectives</h2><ul>{items(lesson.objectives)}</ul></section>",
+        f"<section class=\"keep\"><h2>The scenarios</h2><table class=\"scenarios\">{scenario_rows}</table>"
+        "</section>",
+        f"<section class=\"keep\"><h2>What to watch in the charts</h2><ul>{watch}</ul></section>",
+        f"<section class=\"figure keep\"><h2>Weekly series</h2>"
+        f"<img src=\"data:image/svg+xml;base64,{figure}\" alt=\"Weekly series of "
         f"{html.escape(', '.join(item.metric for item in lesson.watch))} for "
         f"{html.escape(', '.join(lesson.scenarios))}\"></section>",
-        f"<section class=\"table\"><h2>Comparison of indicators</h2>"
-        f"<p class=\"note\">Weekly means. {run_note}</p>{_comparison_html(table, lesson.scenarios)}</section>",
+        f"<section class=\"table\"><div class=\"lead\"><h2>Comparison of indicators</h2>"
+        f"<p class=\"note\">Weekly means. {run_note}</p></div>{_comparison_html(table, lesson.scenarios)}"
+        f"{_not_settled_html(table)}</section>",
     ]
     if results:
         claims = "".join(_claim_html(result, render) for result in results)
-        sections.append(f"<section><h2>What the simulation shows</h2><p class=\"note\">Each statement "
-                        f"is checked on the runs above: it holds if the mean paired difference has "
-                        f"the stated sign.</p><ul class=\"claims\">{claims}</ul></section>")
+        sections.append(f"<section><div class=\"lead\"><h2>What the simulation shows</h2><p class=\"note\">"
+                        f"Each statement is checked on the runs above: it holds if the mean paired "
+                        f"difference has the stated sign.</p></div><ul class=\"claims\">{claims}</ul></section>")
     questions = "".join(f"<li>{render.renderInline(text)}<div class=\"space\"></div></li>"
                         for text in lesson.questions)
     sections.append(f"<section class=\"questions\"><h2>Discussion questions</h2><ol>{questions}</ol></section>")
@@ -238,9 +253,11 @@ footer { margin-top: 2rem; border-top: 1px solid #ddd; padding-top: 0.5rem; }
   @page { size: A4; margin: 16mm 14mm; }
   body { background: #fff; font-size: 10pt; }
   main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
-  section.figure, table, li { break-inside: avoid; }
-  .questions { break-before: page; }
+  h2, .lead { break-after: avoid; }
+  .lead, .keep { break-inside: avoid; }
+  section.figure img { width: 100%; }
+  thead { display: table-header-group; }
+  tr, li { break-inside: avoid; }
   .space { height: 2.2cm; border-bottom: 1px dotted #aaa; margin-bottom: 0.3rem; }
   a { color: inherit; text-decoration: none; }
 }

@@ -23,10 +23,12 @@ from marketsim.runs.checks import (
     DEFAULT_SEED_BASE,
     MAX_SEED,
     ScenarioInput,
+    batch_parameters,
     burn_in_problems,
     check_burn_in,
     check_worlds,
     load_scenarios,
+    resolve_burn_in,
     run_problems,
     seed_list,
     whole_number_problems,
@@ -50,7 +52,7 @@ from marketsim.runs.single import (
 __all__ = [
     "BURN_IN", "DEFAULT_SEED_BASE", "MAX_SEED", "Backend", "ProcessBackend", "ProgressOption", "ProgressReport",
     "RunError", "RunOutcome", "RunTask", "RunTimeoutError", "ScenarioInput", "SerialBackend", "TableOf",
-    "WeekCallback", "available_cores", "burn_in_problems", "check_burn_in", "check_worlds", "execute", "labelled",
-    "load_scenarios", "local_backend", "release_model", "run", "run_batch", "run_problems", "seed_list", "simulate",
-    "time_limit", "whole_number_problems", "workers_problems",
+    "WeekCallback", "available_cores", "batch_parameters", "burn_in_problems", "check_burn_in", "check_worlds",
+    "execute", "labelled", "load_scenarios", "local_backend", "release_model", "resolve_burn_in", "run",
+    "run_batch", "run_problems", "seed_list", "simulate", "time_limit", "whole_number_problems", "workers_problems",
 ]

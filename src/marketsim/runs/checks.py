@@ -6,8 +6,9 @@ and what is allowed, so callers can report them all at once (``ScenarioError``).
 
 from __future__ import annotations
 
+import itertools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -81,6 +82,53 @@ def load_scenarios(scenarios: Sequence[ScenarioInput] | ScenarioInput,
     return loaded
 
 
+def batch_parameters(parameters: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Check every model ``mesa.batch_run`` will build from ``parameters``, before any run.
+
+    ``mesa.batch_run`` builds each model from its own keywords as it goes, so a combination
+    that cannot run (budget shares set together adding up to more than the whole budget, say:
+    :mod:`marketsim.config.budget`) would stop it halfway and lose the finished runs. Wrap the
+    parameters in this call to hear about every such combination first::
+
+        mesa.batch_run(DrugMarketModel, ms.batch_parameters({"policy__hvt_share": [0.1, 0.6],
+                                                             "policy__street_share": [0.3, 0.5]}))
+
+    Args:
+        parameters: Mesa's mapping: each keyword of :class:`~marketsim.model.DrugMarketModel`
+            with one value or an iterable of values (a text is one value).
+
+    Returns:
+        The same parameters (iterables made lists, so they can be iterated again).
+
+    Raises:
+        ScenarioError: every combination that cannot run, with why.
+    """
+    from marketsim.config.scenario import load_scenario
+
+    values = {name: [given] if isinstance(given, str) or not isinstance(given, Iterable) else list(given)
+              for name, given in parameters.items()}
+    problems = [f"{name}: no values (Mesa needs at least one)" for name, given in values.items() if not given]
+    problems += [f"unknown keyword {name}: allowed scenario, seed, world, overrides, schedule, events or a "
+                 "parameter as group__name" for name in values
+                 if "__" not in name and name not in ("scenario", "seed", "world", "overrides", "schedule", "events")]
+    if problems:
+        raise ScenarioError(problems)
+    combinations = [dict(zip(values, chosen, strict=True)) for chosen in itertools.product(*values.values())]
+    for number, keywords in enumerate(combinations, start=1):
+        dotted = {name.replace("__", "."): value for name, value in keywords.items() if "__" in name}
+        try:
+            load_scenario(keywords.get("scenario", "baseline"), {**(keywords.get("overrides") or {}), **dotted},
+                          keywords.get("schedule"), keywords.get("events"))
+        except ScenarioError as error:
+            shown_keywords = ", ".join(f"{name}={value!r}" for name, value in keywords.items()
+                                       if len(values[name]) > 1)
+            problems.extend(f"combination {number} of {len(combinations)} ({shown_keywords}): {problem}"
+                            for problem in error.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return values
+
+
 def check_worlds(scenarios: Sequence[Scenario], seed: int, steps: int) -> None:
     """Build each scenario's model once, so problems that depend on the world (policy targets,
     places named by events, world files) or on the run's length (weeks of the schedule and
@@ -139,6 +187,27 @@ def burn_in_problems(burn_in: int, steps: int, names: tuple[str, str] = ("burn_i
         return [f"{burn_in_name} = {burn_in} leaves no weeks to average: allowed fewer than "
                 f"{steps_name} = {steps}"]
     return []
+
+
+def resolve_burn_in(burn_in: int | None, steps: int, name: str = "burn_in") -> tuple[int, str | None]:
+    """The burn-in for runs of ``steps`` weeks, and a note when it is not the one asked for.
+
+    ``None`` asks for the default, :data:`BURN_IN`; a run no longer than that leaves out its
+    first half instead (``steps // 2`` weeks), so short runs still summarise, and the note says
+    so. A burn-in given explicitly is used as given (:func:`burn_in_problems` says if it cannot be).
+
+    Args:
+        burn_in: weeks to leave out, or ``None`` for the default.
+        steps: weeks in each run.
+        name: the setting as the user writes it (``--burn-in`` on the command line), for the note.
+    """
+    if burn_in is not None or steps > BURN_IN:
+        return (BURN_IN if burn_in is None else burn_in), None
+    shrunk = steps // 2
+    kept = f"weeks {shrunk + 1}–{steps}" if shrunk else "its only week"
+    return shrunk, (f"a {steps}-week run is no longer than the default burn-in of {BURN_IN} weeks: averages "
+                    f"cover {kept} (the second half of the run, the market not yet settled); give {name} "
+                    "to choose")
 
 
 def check_burn_in(burn_in: int, steps: int) -> None:

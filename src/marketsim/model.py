@@ -61,7 +61,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("harm", "harm", "step"),
     Stage("collect", "outputs", "collect"),
 )
-"""The weekly step, in order: every rule that runs in a week is named here."""
+"""The weekly step, in order: every rule that runs in a week is named here. The programmes outside
+policing (``marketsim.sim.policies``) act right after the stage each names (most after the schedule)."""
 
 
 class DrugMarketModel(mesa.Model):
@@ -131,7 +132,9 @@ class DrugMarketModel(mesa.Model):
         for subsystem in build_order(SUBSYSTEMS):  # each after those its initialisation reads
             setattr(self, subsystem.name, subsystem(self))
         self.outputs = Outputs(self)
-        self._rules = [getattr(getattr(self, stage.subsystem), stage.rule) for stage in STAGES]
+        self._rules = [rule for stage in STAGES for rule in (
+            getattr(getattr(self, stage.subsystem), stage.rule),
+            *(programme.act for programme in self.interventions.acting_after(stage.name)))]
         self.datacollector = WeeklyCollector(self.outputs.columns)
         self.ledger.initial = self.stock_kg()
 

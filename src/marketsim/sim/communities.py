@@ -120,8 +120,9 @@ class Communities(Subsystem):
         price = np.where(dealers.local_price > 0, dealers.local_price, d.reference_price)
         reference = self.reference_demand_kg()
         desired = reference * (price / d.reference_price) ** d.elasticity
-        legal_share = model.p.policy.legal_share
-        legal_price = d.reference_price * model.p.policy.legal_price_ratio
+        legal_market = model.interventions.programme("legal_market")
+        legal_share = legal_market.share
+        legal_price = d.reference_price * legal_market.price_ratio
         legal = reference * legal_share * (legal_price / d.reference_price) ** d.elasticity
         illicit = desired * (1 - legal_share)
         active = dealers.active_slots()
@@ -172,7 +173,7 @@ class Communities(Subsystem):
         and progression follow availability (price, shortage), deprivation, and the overdose risk
         users see."""
         model = self.model
-        d, h, rng = model.p.demand, model.p.harm, self.draws
+        d, rng = model.p.demand, self.draws
         local_price = model.dealers.local_price
         price = np.where(local_price > 0, local_price, d.reference_price)
         availability = (1 - self.shortage) ** d.shortage_initiation * np.clip(
@@ -186,7 +187,8 @@ class Communities(Subsystem):
         stopping = rng.cessation.binomial(self.occasional, np.clip(d.cessation * (1 + self.shortage), 0, 1))
         progressing = rng.progression.binomial(self.occasional - stopping, np.clip(d.progression * availability, 0, 1))
         remitting = rng.remission.binomial(self.dependent, d.remission)
-        capacity = np.round(h.treatment_capacity * self.population / PER_100K).astype(np.int64)
+        places_per_100k = model.interventions.programme("treatment").per_100k
+        capacity = np.round(places_per_100k * self.population / PER_100K).astype(np.int64)
         free = np.maximum(capacity - self.treatment, 0)
         # waiting lists deter: the fewer places free, the fewer dependent users seek treatment
         open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=capacity > 0)
@@ -204,6 +206,11 @@ class Communities(Subsystem):
         self.treatment += entering - leaving
 
     # -- what other subsystems do to communities ----------------------------------------------------------
+    def refer(self, users: np.ndarray) -> None:
+        """Users referred to treatment (by a court or, where possession is decriminalised, by police):
+        they seek a place next week."""
+        self.referrals += users
+
     def remove_users(self, dependent: np.ndarray, occasional: np.ndarray) -> None:
         """Users who die leave their compartments; new residents take their place as non-users
         (the population is held constant)."""

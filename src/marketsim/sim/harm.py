@@ -41,6 +41,7 @@ class Harm(Subsystem):
         n = len(communities.place)
         self.infected = communities.dependent * h.injecting_share * h.initial_prevalence  # people who inject
         self.expected_purity = np.full(n, model.p.retail.purity)  # the purity users dose for
+        self.informed = np.zeros(n)           # share of users who know this week's purity before they dose
         self.tolerance = np.ones(n)           # intake users are used to, relative to reference amounts
         self.attending = np.zeros(n)          # people who inject using syringe programmes
         self.fear = np.zeros(n)
@@ -57,18 +58,27 @@ class Harm(Subsystem):
         self.report_violence()
         self.trust_and_fear()
 
+    def inform_users(self, share: float | np.ndarray) -> None:
+        """This week, ``share`` of users (per community, or everywhere) know the purity of what they
+        bought before they dose (they had it checked and act on the result), so a change of purity
+        does not surprise them."""
+        self.informed = np.broadcast_to(np.clip(share, 0.0, 1.0), self.informed.shape).copy()
+
     def overdoses(self) -> None:
-        """Fatal overdoses: users dose for the purity they expect at the intake they are used to."""
+        """Fatal overdoses: users dose for the purity they expect at the intake they are used to
+        (those who know this week's purity dose for it)."""
         model = self.model
         h, communities, dealers, rng = model.p.harm, model.communities, model.dealers, self.draws
         mechanisms = model.p.mechanisms
         risk = np.full(len(communities.place), h.overdose_rate)
         if mechanisms.tolerance:
             surprise = safe_ratio(dealers.local_purity, self.expected_purity, 1.0) ** h.purity_swing
+            surprise = self.informed + (1 - self.informed) * surprise
             excess = safe_ratio(communities.intake, self.tolerance, 1.0) ** h.tolerance_elasticity
             risk = risk * surprise * excess
         risk = risk * (1 + h.disruption_risk * dealers.disruption)
-        reversed_share = h.naloxone_coverage * h.naloxone_efficacy if mechanisms.naloxone_reversal else 0.0
+        naloxone = model.interventions.programme("naloxone").coverage
+        reversed_share = naloxone * h.naloxone_efficacy if mechanisms.naloxone_reversal else 0.0
         fatal = np.clip(risk * (1 - reversed_share), 0, 1)
         users = communities.users.copy()
         dependent = rng.overdose_dependent.binomial(communities.dependent, fatal)
@@ -78,21 +88,21 @@ class Harm(Subsystem):
         model.log.record_places("overdose", dependent + occasional, places=communities.place)
         self.expected_purity = ewma(self.expected_purity, dealers.local_purity, h.purity_learning)
         self.tolerance = ewma(self.tolerance, communities.intake, h.tolerance_adaptation)
+        self.informed[:] = 0.0
 
     def infections(self) -> None:
         """New infections among people who inject without clean equipment. Syringe programmes
-        reach those who attend; arrests near services keep people away, unless police leave
-        service users alone."""
+        reach those who attend; the arrests people using services suffer keep others away (none
+        where police leave service users alone)."""
         model = self.model
         h, communities, rng, mechanisms = model.p.harm, model.communities, self.draws, model.p.mechanisms
         injectors = communities.dependent * h.injecting_share
         self.infected = np.minimum(self.infected, injectors)
         attendance = np.ones(len(injectors))
-        if mechanisms.service_access and not model.p.policy.harm_reduction_policing:
-            arrests = model.log.by_place("arrest", "user")[communities.place]
-            yearly_risk = safe_ratio(arrests, communities.users) * WEEKS_PER_YEAR
+        if mechanisms.service_access:
+            yearly_risk = model.police.service_user_arrest_hazard * WEEKS_PER_YEAR
             attendance = np.clip(1 - h.arrest_avoidance * yearly_risk, 0, 1)
-        coverage = np.clip(h.syringe_coverage * attendance, 0, 1)
+        coverage = np.clip(model.interventions.programme("syringes").coverage * attendance, 0, 1)
         self.attending = injectors * coverage
         protection = coverage * h.syringe_efficacy if mechanisms.clean_equipment else 0.0
         prevalence = safe_ratio(self.infected, injectors)

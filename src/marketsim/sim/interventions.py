@@ -19,6 +19,7 @@ from marketsim.config.errors import ScenarioError
 from marketsim.config.timeline import Event
 from marketsim.sim.common import WEEKS_PER_YEAR, group_sum, metric, row_uniforms
 from marketsim.sim.organisations import Role
+from marketsim.sim.policies import PROGRAMMES, Programme
 from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
@@ -26,7 +27,9 @@ if TYPE_CHECKING:
 
 
 class Interventions(Subsystem):
-    """The scenario's timeline as it plays out: parameter changes and events by week."""
+    """The scenario's timeline as it plays out (parameter changes and events by week), and the
+    programmes outside policing (``marketsim.sim.policies.PROGRAMMES``), which provide what their
+    levers say from the first week."""
 
     name = "interventions"
     needs = ()
@@ -38,6 +41,18 @@ class Interventions(Subsystem):
         self.changes = 0        # scheduled changes that took effect this week
         self.events = 0         # events that happened this week
         self.check_places()
+        self.programmes: dict[str, Programme] = {cls.name: cls(model) for cls in PROGRAMMES}
+        for programme in self.programmes.values():  # what each provides from the first week
+            if programme.after == "schedule":
+                programme.act()
+
+    def programme(self, name: str) -> Programme:
+        """The programme of that name (what it provides is read from its attributes)."""
+        return self.programmes[name]
+
+    def acting_after(self, stage: str) -> list[Programme]:
+        """The programmes that act right after ``stage`` each week."""
+        return [programme for programme in self.programmes.values() if programme.after == stage]
 
     def check_places(self) -> None:
         """Every place the timeline names (events, scheduled targets) must be in this world.

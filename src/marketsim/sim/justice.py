@@ -71,7 +71,7 @@ class JusticeSystem(Subsystem):
     """Courts and prisons: who is inside, when they leave, and who comes back."""
 
     name = "justice"
-    needs = ("communities",)
+    needs = ("communities", "interventions")
 
     def __init__(self, model: DrugMarketModel):
         """Start with a prison population already serving sentences, and people recently released."""
@@ -120,7 +120,7 @@ class JusticeSystem(Subsystem):
 
     def sentence_mean(self, category: str) -> float:
         """Mean weeks served for an offence, including the policy's multiplier."""
-        j, multiplier = self.model.p.justice, self.model.p.policy.sentence_multiplier
+        j, multiplier = self.model.p.justice, self.model.interventions.programme("sentencing").length
         base = {"user": j.sentence_user, "dealer": j.sentence_dealer, "trafficker": j.sentence_trafficker,
                 "leader": j.sentence_leader, "violent": j.sentence_violent,
                 "reoffence": j.sentence_dealer}[category]
@@ -128,12 +128,12 @@ class JusticeSystem(Subsystem):
 
     def outcome_chances(self, category: str) -> tuple[float, float]:
         """Chance an arrested person is diverted, and chance a person not diverted is imprisoned."""
-        j, policy = self.model.p.justice, self.model.p.policy
+        j, interventions = self.model.p.justice, self.model.interventions
+        sentencing, diversion = interventions.programme("sentencing"), interventions.programme("diversion")
         custody = {"user": j.custody_user, "dealer": j.custody_dealer, "trafficker": j.custody_trafficker,
                    "leader": j.custody_trafficker, "violent": j.custody_violent, "reoffence": j.custody_dealer}
-        diversion = {"user": policy.user_diversion, "dealer": policy.dealer_diversion,
-                     "reoffence": policy.dealer_diversion}
-        return diversion.get(category, 0.0), min(1.0, custody[category] * policy.custody_multiplier)
+        diverted = {"user": diversion.users, "dealer": diversion.dealers, "reoffence": diversion.dealers}
+        return diverted.get(category, 0.0), min(1.0, custody[category] * sentencing.custody)
 
     def admit(self, category: str, count: int) -> None:
         """Imprison ``count`` people; their release weeks go into the ring buffer."""

@@ -380,7 +380,7 @@ class Organisations(Subsystem):
         org.losses, org.arrested = 0.0, 0
         org.bribes = t.bribe_share * org.revenue_ma + t.bribe_risk_share * org.losses_ma
         if mechanisms.protection_racket and org.id == model.police.protected:
-            org.bribes += t.racket_price * model.p.policy.collusion * org.revenue_ma
+            org.bribes += t.racket_price * model.police.collusion * org.revenue_ma
         org.cash += org.revenue - org.size * t.soldier_wage - org.bribes
         org.revenue = 0.0
         org.neutralised = (model.police.corruption * org.bribes / (org.bribes + model.p.police.bribe_saturation)
@@ -571,6 +571,18 @@ class Organisations(Subsystem):
         return True
 
     # -- what other subsystems do to organisations ----------------------------------------------------------
+    def arrest_member(self, org: TraffickingOrganisation, member: Member) -> None:
+        """One member of ``org`` (its leader, or a killer traced by an investigation) is arrested."""
+        org.remove_member(member)
+        org.arrested += 1
+
+    def seize_cash(self, org: TraffickingOrganisation, usd: float) -> None:
+        """Anti-money-laundering takes ``usd`` of an organisation's cash: a loss it remembers."""
+        org.cash -= usd
+        org.losses += usd
+        t = self.model.p.trafficking
+        org.aml_share = ewma(org.aml_share, usd / max(org.revenue_ma, 1.0), t.loss_memory)
+
     def arrest_members(self, org: TraffickingOrganisation, count: int, where: np.ndarray | None = None) -> int:
         """Arrest up to ``count`` non-leader members of an organisation (those stationed at the
         places ``where`` marks, if given); return how many."""

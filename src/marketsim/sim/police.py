@@ -18,21 +18,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.config.params import BUDGET_SHARES
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
-from marketsim.sim.retail import SalesMode
+from marketsim.sim.common import WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms
+from marketsim.sim.policies import ACTIVITIES, PoliceActivity
 from marketsim.sim.subsystem import Subsystem
-from marketsim.world import TRANSIT
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
     from marketsim.sim.organisations import TraffickingOrganisation
-
-
-def affordable(officer_weeks: float, cost: float, wanted: int) -> int:
-    """How many of ``wanted`` responses costing ``cost`` officer-weeks each the effort pays for
-    (a cost near zero pays for all of them, never for an infinite number)."""
-    return int(min(wanted, officer_weeks // cost))
 
 
 class Police(Subsystem, Agent):
@@ -52,9 +44,12 @@ class Police(Subsystem, Agent):
         self.corruption = model.p.world.corruption if model.p.mechanisms.bribery else 0.0  # share of officers
         self.bribe_price: float | None = None   # weekly bribe at which an officer's acceptance is 1 − 1/e
         self.protected = -1                     # id of the organisation a collusive arrangement protects
-        self.market_closed = np.zeros(model.places.n, dtype=bool)  # open-air market closed (drug market intervention)
-        self.case_progress = 0.0                # officer-weeks spent on the cases of the next market to close
-        self.case_target = -1                   # the market those cases are for (-1: none chosen yet)
+        self.collusion = 0.0                    # the arrangement's strength (set by the collusion activity)
+        self.militarised_share = 0.0            # share of front-line work done by militarised units
+        self.effort: dict[str, float] = {}      # officer-weeks of each activity this week
+        self.intel = np.ones(n_communities)     # this week's intelligence per community
+        self.org_intel: dict[int, float] = {}   # this week's intelligence per organisation (over its turf)
+        self.service_user_arrest_hazard = np.zeros(n_communities)  # weekly, of people using harm-reduction services
         self.community_effort = np.zeros(n_communities)  # officer-weeks of community policing per community
         self.fd_certainty: dict[int, float] = {}  # chance a warned group's violence is answered, by organisation
         self.racket_effort = 0.0                # officer-weeks a collusive arrangement spares this week
@@ -65,6 +60,7 @@ class Police(Subsystem, Agent):
         self.confrontations = 0             # armed confrontations this week (militarised operations)
         self.actions_against_orgs = 0.0     # this week
         self.actions_neutralised = 0.0      # this week
+        self.activities: list[PoliceActivity] = [activity(self) for activity in ACTIVITIES]
 
     @property
     def budget(self) -> float:
@@ -97,11 +93,21 @@ class Police(Subsystem, Agent):
         return np.ones(len(places), dtype=bool) if mask is None else mask[places]
 
     def officer_weeks(self) -> dict[str, float]:
-        """Officer-weeks this week for each activity; what the shares leave goes to reactive work."""
+        """Officer-weeks this week for each activity: its budget share's worth; what the shares leave
+        goes to the activity no share funds (reactive policing); the others borrow effort."""
         policy = self.model.p.policy
-        allocation = {name.removesuffix("_share"): self.officers * getattr(policy, name) for name in BUDGET_SHARES}
+        allocation = {a.name: self.officers * getattr(policy, a.share) for a in self.activities if a.share}
         allocation["reactive"] = max(self.officers - sum(allocation.values()), 0.0)
         return allocation
+
+    @property
+    def market_closed(self) -> np.ndarray:
+        """Places whose open-air market focused deterrence has closed."""
+        return self.activity("deterrence").market_closed
+
+    def activity(self, name: str) -> PoliceActivity:
+        """The activity of that name."""
+        return next(a for a in self.activities if a.name == name)
 
     def update_corruption(self) -> None:
         """Officers take the bribes organisations offer: the share who accept rises with the money
@@ -115,7 +121,8 @@ class Police(Subsystem, Agent):
         if self.bribe_price is None:
             start = model.p.world.corruption
             self.bribe_price = per_officer / -np.log1p(-start) if 0 < start < 1 and per_officer > 0 else np.inf
-        price = self.bribe_price * (1 + model.p.police.dismissal_weight * model.p.policy.anti_corruption)
+        anti_corruption = model.interventions.programme("anti_corruption").effort
+        price = self.bribe_price * (1 + model.p.police.dismissal_weight * anti_corruption)
         accepting = 1 - np.exp(-per_officer / price) if np.isfinite(price) and price > 0 else float(price == 0)
         self.corruption = float(ewma(self.corruption, accepting, model.p.police.corruption_adjustment))
 
@@ -125,30 +132,29 @@ class Police(Subsystem, Agent):
 
     # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def step(self) -> None:
-        """Enforcement: every activity with its officer-weeks, in a fixed order."""
-        model = self.model
+        """Enforcement: the share of corrupt officers moves toward what the bribes buy; the budget
+        becomes officer-weeks per activity and intelligence is read from residents' reporting; then
+        every activity (``marketsim.sim.policies.ACTIVITIES``) acts, in that order."""
         self.actions_against_orgs = self.actions_neutralised = 0.0
         self.confrontations = 0
         self.racket_effort = 0.0
         self.update_corruption()
-        racket = model.p.policy.collusion > 0 and model.p.mechanisms.protection_racket
-        dominant = model.orgs.dominant() if racket else None
-        self.protected = dominant.id if dominant is not None else -1
-        effort = self.officer_weeks()
-        intel = self.intelligence()
-        self.street_arrests(effort["street"], intel)
-        self.user_arrests(effort["user"], intel)
-        self.focused_deterrence(effort["deterrence"])
-        org_intel = self.territory_intel(intel)
-        self.investigations(effort["investigation"], org_intel)
-        self.high_value_targeting(effort["hvt"], org_intel)
-        self.interdiction(effort["interdiction"])
-        self.eradication(effort["eradication"])
-        self.community_policing(effort["community"])
-        self.anti_money_laundering(effort["aml"])
-        self.reactive_policing(effort["reactive"], intel)
-        self.militarised_operations(effort)
-        self.keep_the_peace()
+        for activity in self.activities:
+            activity.prepare()
+        self.effort = self.officer_weeks()
+        self.intel = self.intelligence()
+        self.org_intel = self.territory_intel(self.intel)
+        for activity in self.activities:
+            activity.act(activity.officer_weeks())
+
+    def protect(self, org_id: int, strength: float) -> None:
+        """A collusive arrangement protects ``org_id`` (-1: none) with this strength (0-1)."""
+        self.protected, self.collusion = org_id, strength
+
+    def count_actions(self, actions: float, neutralised: float) -> None:
+        """Add enforcement actions against organisations, and those neutralised by bribes."""
+        self.actions_against_orgs += actions
+        self.actions_neutralised += neutralised
 
     def reporting(self, trust: np.ndarray | float) -> np.ndarray | float:
         """Chance residents report a violent incident, at a given trust in police."""
@@ -184,148 +190,16 @@ class Police(Subsystem, Agent):
         if self.protected < 0 or len(weights) == 0 or weights.sum() <= 0:
             return weights
         protected = owners == self.protected
-        collusion = self.model.p.policy.collusion
+        collusion = self.collusion
         self.racket_effort += officer_weeks * collusion * weights[protected].sum() / weights.sum()
         out = weights.copy()
         out[protected] *= 1 - collusion
         return out
 
-    def keep_the_peace(self) -> None:
-        """The officer-weeks a collusive arrangement spares answer attacks by or against the
-        protected organisation: the certainty of that answer deters such contests, and last week's
-        attackers are cracked down on."""
-        model = self.model
-        police = model.p.police
-        protected = model.orgs.get(self.protected)
-        self.racket_certainty = 0.0
-        if protected is None:
-            return
-        need = max(protected.racket_attacks_ma * police.sanction_effort,
-                   police.deterrence_reserve * police.sanction_effort)
-        self.racket_certainty = min(1.0, self.racket_effort / need)
-        capacity = self.racket_effort
-        for org in model.orgs:
-            responses = affordable(capacity, police.sanction_effort, org.racket_attacks)
-            if responses:
-                capacity -= responses * police.sanction_effort
-                self.crack_down(org, responses * police.sanction_effort)
-                model.log.record("sanction", responses, detail="protection", org=org.id)
-
     def record_actions(self, actions: np.ndarray, exposure: np.ndarray) -> None:
         """Count enforcement actions against organisations and the share neutralised by bribes."""
         self.actions_against_orgs += float(np.sum(actions))
         self.actions_neutralised += float(np.sum(actions * np.maximum(0.0, 1 - exposure)))
-
-    def street_arrests(self, officer_weeks: float, intel: np.ndarray) -> None:
-        """Arrest dealers; the visible and those in high-reporting places are likelier to be caught."""
-        model = self.model
-        p, dealers = model.p, model.dealers
-        dealers.arrests[:] = 0
-        dealers.disruption[:] = 0
-        active = dealers.active_slots()
-        if officer_weeks <= 0 or len(active) == 0:
-            return
-        active = active[self.aimed("street", dealers.place[active])]
-        if len(active) == 0:
-            return
-        r = p.retail
-        visibility = np.array([r.open_air_visibility, r.indoor_visibility, r.delivery_visibility,
-                               r.online_visibility])[dealers.mode[active]]
-        supplier = dealers.org[active]
-        reach = visibility * intel[dealers.community_of(active)]
-        base = officer_weeks * p.police.street_arrest_rate * reach / len(active)
-        aimed = self.spare(supplier, base, officer_weeks)
-        exposure = self.exposures()[supplier]
-        self.record_actions(aimed, exposure)
-        hazard = np.minimum(aimed * exposure, p.police.max_arrest_hazard)
-        dealers.arrest(active[row_uniforms(self.draws.street_arrests, active) < hazard])
-
-    def user_arrests(self, officer_weeks: float, intel: np.ndarray) -> None:
-        """Arrest users for possession (or, where possession is decriminalised, refer them). Under
-        harm-reduction policing, officers leave alone the people using services."""
-        model = self.model
-        policy, communities = model.p.policy, model.communities
-        users = communities.users * self.aimed("user", communities.place)
-        total_users = users.sum()
-        if officer_weeks <= 0 or total_users == 0:
-            return
-        reachable = users
-        if policy.harm_reduction_policing:
-            reachable = np.maximum(users - np.round(model.harm.attending).astype(np.int64), 0)
-        chance = np.clip(officer_weeks * model.p.police.user_arrest_rate * intel / total_users, 0.0,
-                         model.p.police.max_arrest_hazard)
-        caught = self.draws.user_arrests.binomial(reachable, chance)
-        dependent = self.draws.arrested_dependent.binomial(
-            caught, np.divide(communities.dependent, users, out=np.zeros(len(users)), where=users > 0))
-        if policy.decriminalise_possession:
-            communities.referrals += dependent  # administrative referral to services, no arrest, no record
-            return
-        model.log.record_places("arrest", caught, detail="user", places=communities.place)
-
-    def focused_deterrence(self, officer_weeks: float) -> None:
-        """Call in the most violent dealers and groups, offer services, close the open-air markets of
-        the most violent places, and keep sanction capacity to answer warned groups' violence.
-
-        One officer-week buys the same arrests here as anywhere. What changes is focus and
-        deterrence: each warned group learns how certain a swift sanction is if it uses violence —
-        the capacity set aside for it over the violence it would have to answer. Ranked allocation
-        gives the most violent group all it needs first, then the next (Kleiman & Kilmer 2009);
-        uniform allocation spreads capacity over every warned group."""
-        model = self.model
-        p, dealers, orgs, rng, log = model.p, model.dealers, model.orgs, self.draws, model.log
-        self.fd_certainty = {}
-        if officer_weeks <= 0:
-            return
-        police = p.police
-        calls = rng.call_ins.poisson(officer_weeks * police.call_in_rate)
-        # only those who have recently used violence are called in, the most violent first
-        recent = dealers.violence_score >= police.violence_threshold
-        violent = np.flatnonzero(dealers.active & ~dealers.warned & recent)
-        violent = violent[self.aimed("deterrence", dealers.place[violent])]
-        chosen = violent[np.argsort(-dealers.violence_score[violent], kind="stable")[:calls]]
-        dealers.warned[chosen] = True
-        log.record("call_in", len(chosen))
-        leaving = chosen[row_uniforms(rng.service_uptake, chosen) < p.violence.service_uptake]
-        dealers.return_stock(leaving)
-        dealers.remove(leaving)
-        ranked = sorted(orgs, key=lambda o: (-o.violence_score, o.id))
-        violent_groups = [org for org in ranked if org.violence_score >= police.violence_threshold]
-        if "deterrence" in self.aim:  # the groups present where focused deterrence is aimed
-            violent_groups = [org for org in violent_groups if org.presence[self.aim["deterrence"]].any()]
-        for org in violent_groups[:int(np.ceil(calls / police.call_in_group_size))]:
-            org.warned = True  # called in: the group knows it is on notice from now on
-        spent = len(chosen) / police.call_in_rate if police.call_in_rate > 0 else 0.0
-        if p.policy.close_open_air:
-            spent += self.close_open_air_markets(officer_weeks - spent)
-        capacity = max(officer_weeks - spent, 0.0)  # officer-weeks kept to answer warned groups' violence
-        per_dispute = 1 / police.street_arrest_rate if police.street_arrest_rate > 0 else np.inf
-        warned = [org for org in ranked if org.warned]
-        need = {org.id: max(org.attacks_ma * police.sanction_effort + org.disputes_ma * per_dispute,
-                            police.deterrence_reserve * police.sanction_effort) for org in warned}
-        total_need = sum(need.values())
-        for org in sorted(warned, key=lambda o: -need[o.id]):
-            if p.policy.deterrence_allocation == "ranked":
-                assigned = min(need[org.id], capacity)
-                capacity -= assigned
-            else:
-                assigned = capacity * need[org.id] / total_need
-            self.fd_certainty[org.id] = min(1.0, assigned / need[org.id])
-            self.sanction(org, assigned, per_dispute)
-
-    def sanction(self, org: TraffickingOrganisation, effort: float, per_dispute: float) -> None:
-        """Answer a warned group's violence of last week with the officer-weeks assigned to it:
-        each attack it started brings a crackdown of ``police.sanction_effort`` officer-weeks, each
-        dispute of one of its dealers that dealer's arrest."""
-        model = self.model
-        police, dealers = model.p.police, model.dealers
-        responses = affordable(effort, police.sanction_effort, org.attacks)
-        if responses:
-            self.crack_down(org, responses * police.sanction_effort)
-        effort -= responses * police.sanction_effort
-        disputed = np.flatnonzero(dealers.active & dealers.disputed & (dealers.org == org.id))
-        arrested = disputed[:affordable(effort, per_dispute, len(disputed))]
-        dealers.arrest(arrested)
-        model.log.record("sanction", responses + len(arrested), detail="focused deterrence", org=org.id)
 
     def crack_down(self, org: TraffickingOrganisation, officer_weeks: float) -> None:
         """Officer-weeks spent on one organisation: arrests of its dealers and members at the usual
@@ -338,33 +212,6 @@ class Police(Subsystem, Agent):
         dealers.arrest(mine[order][:int(rng.crackdown_arrests.poisson(effort * police.street_arrest_rate))])
         model.orgs.arrest_members(org, int(rng.crackdown_members.poisson(effort * police.investigation_rate)))
 
-    def close_open_air_markets(self, officer_weeks: float) -> float:
-        """Drug market intervention (High Point): police build cases against every open-air dealer
-        of the most violent open market, then close it; closed markets stay closed, and their
-        open-air dealers move indoors or to delivery over a few weeks. Returns the officer-weeks
-        spent this week."""
-        model = self.model
-        places, dealers, rng, r = model.places, model.dealers, self.draws, model.p.retail
-        open_air = dealers.active & (dealers.mode == SalesMode.OPEN_AIR)
-        urban = places.community_places[model.communities.users > 0]
-        urban = urban[self.aimed("deterrence", urban)]
-        still_open = urban[~self.market_closed[urban]]
-        spent = 0.0
-        if self.case_target < 0 and len(still_open):  # the next market: the most violent still open
-            self.case_target = int(still_open[np.argmax(model.violence.violence_ma[still_open])])
-        if self.case_target >= 0 and officer_weeks > 0:
-            target = self.case_target
-            cost = np.count_nonzero(open_air & (dealers.place == target)) * model.p.police.case_effort
-            spent = min(officer_weeks, max(cost - self.case_progress, 0.0))
-            self.case_progress += spent
-            if self.case_progress >= cost:
-                self.market_closed[target] = True
-                self.case_progress, self.case_target = 0.0, -1
-        moving = np.flatnonzero(open_air & self.market_closed[dealers.place])
-        moving = moving[row_uniforms(rng.closure_moves, moving) < r.closure_adjustment]
-        dealers.mode[moving] = dealers.indoor_modes(moving)
-        return spent
-
     def territory_intel(self, intel: np.ndarray) -> dict[int, float]:
         """Mean intelligence over the communities each organisation controls (1 where it holds none)."""
         places, orgs = self.model.places, self.model.orgs
@@ -375,54 +222,6 @@ class Police(Subsystem, Agent):
         count = group_sum(owners, None, size)
         return {org.id: float(total[org.id] / count[org.id]) if count[org.id] else 1.0 for org in orgs}
 
-    def investigations(self, officer_weeks: float, intel: dict[int, float]) -> None:
-        """Arrest lieutenants and soldiers (those stationed where investigations are aimed, if they
-        are); capacity is shared across all of them."""
-        model, orgs = self.model, list(self.model.orgs)
-        where = self.aim.get("investigation")
-        sizes = np.array([org.size - 1 if where is None else sum(bool(where[m.place]) for m in org.rank_and_file())
-                          for org in orgs], dtype=float)
-        if officer_weeks <= 0 or sizes.sum() <= 0:
-            return
-        ids = np.array([org.id for org in orgs])
-        per_member = officer_weeks * model.p.police.investigation_rate / sizes.sum()
-        aimed = self.spare(ids, per_member * np.maximum(sizes, 0), officer_weeks) / np.maximum(sizes, 1)
-        exposure = np.array([self.exposure(org.id) for org in orgs])
-        self.record_actions(aimed * np.maximum(sizes, 0), exposure)
-        hazard = np.minimum(aimed * exposure * np.array([intel[org.id] for org in orgs]),
-                            model.p.police.max_arrest_hazard)
-        reachable = np.maximum(sizes, 0).astype(np.int64)
-        caught = self.draws.investigations.binomial(reachable, hazard)
-        for org, count in zip(orgs, caught.tolist(), strict=True):
-            model.orgs.arrest_members(org, count, where)
-
-    def high_value_targeting(self, officer_weeks: float, intel: dict[int, float]) -> None:
-        """Try to capture (or, in militarised operations, kill) each leader (those where high-value
-        targeting is aimed, if it is); succession follows."""
-        model, orgs = self.model, list(self.model.orgs)
-        if officer_weeks <= 0 or not orgs:
-            return
-        where = self.aim.get("hvt")
-        sizes = np.array([org.size if where is None or (org.leader is not None and where[org.leader.place]) else 0
-                          for org in orgs], dtype=float)
-        if sizes.sum() <= 0:
-            return
-        ids = np.array([org.id for org in orgs])
-        effort = self.spare(ids, officer_weeks * sizes / sizes.sum(), officer_weeks)  # the biggest draw most
-        exposure = np.array([self.exposure(org.id) for org in orgs])
-        self.record_actions(effort * model.p.police.hvt_rate, exposure)
-        kill_share = model.p.policy.militarisation * model.p.police.militarised_kill_share
-        capture_draw = row_uniforms(self.draws.hvt_capture, ids)
-        killed_draw = row_uniforms(self.draws.hvt_killed, ids)
-        for k, (org, aimed, share) in enumerate(zip(orgs, effort.tolist(), exposure.tolist(), strict=True)):
-            leader = org.leader
-            if leader is None:
-                continue
-            chance = 1 - np.exp(-aimed * model.p.police.hvt_rate * share * intel.get(org.id, 1.0))
-            if capture_draw[k] >= chance:
-                continue
-            self.remove_leader(org, killed=bool(killed_draw[k] < kill_share))
-
     def remove_leader(self, org: TraffickingOrganisation, killed: bool = False) -> None:
         """The leader of ``org`` is captured (or killed); a succession, or a split, follows."""
         model, leader = self.model, org.leader
@@ -432,125 +231,13 @@ class Police(Subsystem, Agent):
         if killed:
             model.log.record("homicide", detail="police", place=place, org=org.id)
             model.log.record("incident", detail="police", place=place, org=org.id)
+            model.log.record("leader_removal", place=place, org=org.id)
+            org.remove_member(leader)
         else:
             model.log.record("arrest", detail="leader", place=place, org=org.id)
-            org.arrested += 1
-        model.log.record("leader_removal", place=place, org=org.id)
-        org.remove_member(leader)
+            model.log.record("leader_removal", place=place, org=org.id)
+            model.orgs.arrest_member(org, leader)
         model.orgs.succession(org)
-
-    def interdiction(self, officer_weeks: float) -> None:
-        """Deploy interdiction on the route segments (those with an end where interdiction is
-        aimed, if it is: a checkpoint covers the roads in and out) and catch lots in transit."""
-        model = self.model
-        p, routes = model.p, model.routes
-        chosen = self.aimed("interdiction", routes.ends.ravel()).reshape(-1, 2).any(axis=1)
-        per_segment = officer_weeks / max(chosen.sum(), 1)
-        extra = np.where(chosen, 1 - np.exp(-per_segment * p.police.interdiction_rate), 0.0)
-        orgs = list(model.orgs)
-        carried = np.array([float(org.in_transit.sum()) for org in orgs])
-        ids = np.array([org.id for org in orgs])
-        focus = safe_ratio(self.spare(ids, carried, officer_weeks), carried, 1.0)
-        exposure = {org.id: f * self.exposure(org.id) for org, f in zip(orgs, focus.tolist(), strict=True)}
-        actions, neutralised = model.trafficking.interdict(extra, exposure)
-        self.actions_against_orgs += actions
-        self.actions_neutralised += neutralised
-
-    def eradication(self, officer_weeks: float) -> None:
-        """Destroy standing crops (where eradication is aimed, if it is); hit households may
-        relocate next week."""
-        model = self.model
-        p, farms = model.p, model.farms
-        if officer_weeks <= 0:
-            return
-        hectares = officer_weeks * p.police.eradication_rate
-        standing = farms.standing_ha
-        eligible = (standing > 0) & self.aimed("eradication", farms.place)
-        total = float(standing[eligible].sum())
-        if total <= 0:
-            return
-        farms.eradicate(eligible & (self.draws.eradication.random(len(standing)) < min(1.0, hectares / total)))
-
-    def community_policing(self, officer_weeks: float) -> None:
-        """Officers in communities (more where deprivation is higher; only where community policing
-        is aimed, if it is) meet residents and build state presence in transit towns."""
-        model = self.model
-        police, communities, places = model.p.police, model.communities, model.places
-        self.community_effort[:] = 0.0
-        if officer_weeks <= 0:
-            return
-        tilt = 1 + police.community_targeting * (communities.deprivation - communities.deprivation.mean())
-        weight = communities.population * np.maximum(tilt, 0.0) * self.aimed("community", communities.place)
-        if weight.sum() <= 0:
-            return
-        self.community_effort = officer_weeks * weight / weight.sum()
-        towns = np.flatnonzero(places.kind[communities.place] == TRANSIT)
-        per_100k = self.community_effort[towns] / communities.population[towns] * PER_100K
-        where = communities.place[towns]
-        target = np.minimum(places.state_presence_base[where] + police.presence_gain * per_100k, police.max_presence)
-        places.state_presence[where] += police.presence_adjustment * (target - places.state_presence[where])
-
-    def anti_money_laundering(self, officer_weeks: float) -> None:
-        """Seize criminal revenue in proportion to organisations' revenue."""
-        model, orgs = self.model, list(self.model.orgs)
-        if officer_weeks <= 0 or not orgs:
-            return
-        revenue = np.array([max(o.revenue_ma, 0.0) for o in orgs])
-        if revenue.sum() <= 0:
-            return
-        ids = np.array([o.id for o in orgs])
-        pool = officer_weeks * model.p.police.aml_seizure_rate * self.spare(ids, revenue / revenue.sum(), officer_weeks)
-        for org, aimed in zip(orgs, pool.tolist(), strict=True):
-            seized = min(aimed * self.exposure(org.id), max(org.cash, 0.0) + org.revenue)
-            org.cash -= seized
-            org.losses += seized
-            org.aml_share = ewma(org.aml_share, seized / max(org.revenue_ma, 1.0), model.p.trafficking.loss_memory)
-            model.log.record("cash_seizure", seized, org=org.id)
-
-    def reactive_policing(self, officer_weeks: float, intel: np.ndarray) -> None:
-        """Investigate last week's drug-market homicides; witnesses' reports make cases easier. The
-        killers go to the justice system and the organisation responsible loses them. The share
-        cleared (its moving average) is the certainty of punishment offenders know of."""
-        model = self.model
-        self.reactive_effort = officer_weeks
-        pending = self.open_cases
-        if pending <= 0:
-            return
-        expected = officer_weeks * model.p.police.clearance_rate * float(np.mean(intel))
-        cleared = int(min(pending, self.draws.clearance.poisson(expected)))
-        self.open_cases = 0
-        share = cleared / pending
-        memory = model.p.police.clearance_memory
-        self.clearance = share if np.isnan(self.clearance) else ewma(self.clearance, share, memory)
-        self.jail_killers(cleared)
-
-    def jail_killers(self, cleared: int) -> None:
-        """Each cleared homicide takes its killer out of the organisation responsible: one whose
-        members killed last week, in proportion to their killings (failing those, the most violent)."""
-        model = self.model
-        orgs = list(model.orgs)
-        if cleared <= 0 or not orgs:
-            return
-        killings = np.array([org.killings for org in orgs], dtype=float)
-        weights = killings if killings.sum() > 0 else np.array([org.violence_score for org in orgs]) + 1e-9
-        for index in self.draws.killers_group.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
-            org = orgs[index]
-            soldiers = org.soldiers() or org.rank_and_file()
-            if soldiers:
-                killer = soldiers[int(self.draws.killer.integers(len(soldiers)))]
-                model.log.record("arrest", detail="violent", place=killer.place, org=org.id)
-                org.remove_member(killer)
-                org.arrested += 1
-
-    def militarised_operations(self, effort: dict[str, float]) -> None:
-        """Militarised units do part of the front-line work (the militarisation share); each of their
-        officer-weeks may meet armed members, and such encounters are fought out."""
-        model = self.model
-        militarised = model.p.policy.militarisation * (effort["street"] + effort["investigation"] + effort["hvt"]
-                                                       + effort["deterrence"])
-        if militarised > 0:
-            expected = militarised * model.p.police.confrontation_rate
-            self.confrontations += int(self.draws.confrontations.poisson(expected))
 
     # -- outputs ------------------------------------------------------------------------------------------------
     @metric("arrests", "people/week", "process", "All arrests: users, dealers, organisation members, leaders, "

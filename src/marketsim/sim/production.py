@@ -53,7 +53,7 @@ class Farms(Subsystem):
     price of each region."""
 
     name = "farms"
-    needs = ("police",)
+    needs = ("interventions", "police")
 
     def __init__(self, model: DrugMarketModel):
         """Spread households over production places in proportion to their land, each with a
@@ -102,7 +102,8 @@ class Farms(Subsystem):
         p, places = self.model.p.production, self.model.places
         drug = p.yield_kg_per_ha_year / WEEKS_PER_YEAR * self.price[self.region]
         drug = drug * np.clip(1 - p.eradication_fear * self.perceived_risk, 0.0, 1.0)
-        support = 1 + p.alt_development * self.supported_regions()[self.region]
+        alternatives = self.model.interventions.programme("alternative_development").support
+        support = 1 + alternatives * self.supported_regions()[self.region]
         legal = p.alt_income_per_ha_year / WEEKS_PER_YEAR * places.alt_income[self.place] * support
         return (drug - legal) / np.maximum(legal, 1e-9)
 

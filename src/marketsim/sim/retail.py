@@ -66,7 +66,7 @@ class Dealers(Subsystem):
     the retail market of each community: price, purity, arrest risk."""
 
     name = "dealers"
-    needs = ("communities", "farms", "justice", "orgs", "police")
+    needs = ("communities", "farms", "interventions", "justice", "orgs", "police")
 
     def __init__(self, model: DrugMarketModel):
         """Recruit the starting dealers of each neighbourhood (most work for its controller) and
@@ -155,7 +155,7 @@ class Dealers(Subsystem):
     def target(self) -> np.ndarray:
         """Dealers each community's users support; a legal market takes its share of the trade."""
         return (self.model.communities.users * self.model.p.retail.dealers_per_1000_users / PER_1000
-                * (1 - self.model.p.policy.legal_share))
+                * (1 - self.model.interventions.programme("legal_market").share))
 
     def mode_probabilities(self) -> np.ndarray:
         """Chance of each sales mode for a new dealer, in SalesMode order."""
@@ -214,6 +214,14 @@ class Dealers(Subsystem):
                                   < np.minimum(1.0, p.record_overrepresentation * record_share))
         for slot in slots.tolist():
             self.agents[slot] = Dealer(model, self, slot)
+
+    def warn(self, slots: np.ndarray) -> None:
+        """Dealers called in and warned by focused deterrence: they know they are on notice."""
+        self.warned[slots] = True
+
+    def go_indoors(self, slots: np.ndarray) -> None:
+        """Open-air dealers who stop selling in the open (their market was closed): indoors or delivery."""
+        self.mode[slots] = self.indoor_modes(slots)
 
     def return_stock(self, slots: np.ndarray) -> None:
         """Dealers who leave the trade hand their stock back to their supplier (or it is lost)."""

@@ -57,6 +57,10 @@ class Places:
         self.community = np.full(self.n, -1, dtype=np.int64)  # community row of each place, -1 none
         self.community[self.community_places] = np.arange(len(self.community_places))
 
+    def build_presence(self, places: np.ndarray, target: np.ndarray, rate: float) -> None:
+        """State presence at ``places`` moves ``rate`` of the way toward ``target`` (community policing)."""
+        self.state_presence[places] += rate * (target - self.state_presence[places])
+
     def of_kind(self, kind: int) -> np.ndarray:
         """Indices of the places of one kind."""
         return np.flatnonzero(self.kind == kind)

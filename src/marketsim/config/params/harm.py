@@ -22,6 +22,16 @@ class HarmParams(Group):
     naloxone_coverage: float = lever(0.05, unit="share of overdoses", ge=0, le=1,
                                      help="Share of overdoses witnessed by someone carrying naloxone.",
                                      source="assumption")
+    drug_checking_coverage: float = lever(0.0, unit="share of users", ge=0, le=1,
+                                          help="Share of users who have their drugs checked (drug-checking "
+                                               "services) before they use them.",
+                                          source="assumption")
+    drug_checking_response: float = param(0.43, unit="share", ge=0, le=1, plausible=(0.16, 0.87),
+                                          help="Share of users whose drugs were checked who act on the result "
+                                               "(dose for the purity found, or do not use).",
+                                          source="Maghsoudi et al. 2022 (systematic review of drug checking "
+                                                 "services): 43% of people who inject drugs changed their "
+                                                 "behaviour (US, 2017); 16-87% across settings")
     naloxone_efficacy: float = param(0.8, unit="probability", ge=0, le=1,
                                      help="Chance naloxone reverses a witnessed fatal overdose.",
                                      source="WHO 2014 community management of opioid overdose")

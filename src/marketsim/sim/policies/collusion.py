@@ -1,0 +1,46 @@
+"""Collusion: a corrupt arrangement between police and the dominant organisation (IDPC 2016
+Module 7: Japan's Yakuza) — it is spared, pays for the protection, and the officer-weeks spared keep
+the peace around it."""
+
+from __future__ import annotations
+
+from marketsim.sim.policies.base import PoliceActivity, affordable
+
+
+class Collusion(PoliceActivity):
+    """Under collusion the dominant organisation becomes the protected one (``prepare``); every
+    activity spares its targets by the arrangement's strength (``Police.spare``), and the
+    officer-weeks spared answer attacks by or against it: the certainty of that answer deters such
+    contests, and last week's attackers are cracked down on."""
+
+    name = "collusion"
+    levers = ("policy.collusion",)
+
+    def prepare(self) -> None:
+        model, police = self.model, self.police
+        strength = model.p.policy.collusion
+        racket = strength > 0 and model.p.mechanisms.protection_racket
+        dominant = model.orgs.dominant() if racket else None
+        police.protect(dominant.id if dominant is not None else -1, strength)
+
+    def officer_weeks(self) -> float:
+        """The officer-weeks the arrangement spared from the other activities this week."""
+        return self.police.racket_effort
+
+    def act(self, officer_weeks: float) -> None:
+        model, police = self.model, self.police
+        settings = model.p.police
+        protected = model.orgs.get(police.protected)
+        police.racket_certainty = 0.0
+        if protected is None:
+            return
+        need = max(protected.racket_attacks_ma * settings.sanction_effort,
+                   settings.deterrence_reserve * settings.sanction_effort)
+        police.racket_certainty = min(1.0, officer_weeks / need)
+        capacity = officer_weeks
+        for org in model.orgs:
+            responses = affordable(capacity, settings.sanction_effort, org.racket_attacks)
+            if responses:
+                capacity -= responses * settings.sanction_effort
+                police.crack_down(org, responses * settings.sanction_effort)
+                model.log.record("sanction", responses, detail="protection", org=org.id)

@@ -1,0 +1,37 @@
+"""Community policing: officers who meet residents and build state presence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marketsim.sim.common import PER_100K
+from marketsim.sim.policies.base import PoliceActivity
+from marketsim.world import TRANSIT
+
+
+class CommunityPolicing(PoliceActivity):
+    """Officers in communities (more where deprivation is higher; only where community policing
+    is aimed, if it is) meet residents and build state presence in transit towns."""
+
+    name = "community"
+    share = "community_share"
+    targetable = True
+    levers = ("policy.community_share",)
+
+    def act(self, officer_weeks: float) -> None:
+        model, police = self.model, self.police
+        settings, communities, places = model.p.police, model.communities, model.places
+        police.community_effort[:] = 0.0
+        if officer_weeks <= 0:
+            return
+        tilt = 1 + settings.community_targeting * (communities.deprivation - communities.deprivation.mean())
+        weight = communities.population * np.maximum(tilt, 0.0) * police.aimed(self.name, communities.place)
+        if weight.sum() <= 0:
+            return
+        police.community_effort = officer_weeks * weight / weight.sum()
+        towns = np.flatnonzero(places.kind[communities.place] == TRANSIT)
+        per_100k = police.community_effort[towns] / communities.population[towns] * PER_100K
+        where = communities.place[towns]
+        target = np.minimum(places.state_presence_base[where] + settings.presence_gain * per_100k,
+                            settings.max_presence)
+        places.build_presence(where, target, settings.presence_adjustment)

@@ -1,0 +1,36 @@
+"""Investigations of organisation members (lieutenants and soldiers)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marketsim.sim.policies.base import PoliceActivity
+
+
+class Investigations(PoliceActivity):
+    """Arrest lieutenants and soldiers (those stationed where investigations are aimed, if they
+    are); capacity is shared across all of them."""
+
+    name = "investigation"
+    share = "investigation_share"
+    targetable = True
+    levers = ("policy.investigation_share",)
+
+    def act(self, officer_weeks: float) -> None:
+        model, police, orgs = self.model, self.police, list(self.model.orgs)
+        where = police.aim.get(self.name)
+        sizes = np.array([org.size - 1 if where is None else sum(bool(where[m.place]) for m in org.rank_and_file())
+                          for org in orgs], dtype=float)
+        if officer_weeks <= 0 or sizes.sum() <= 0:
+            return
+        ids = np.array([org.id for org in orgs])
+        per_member = officer_weeks * model.p.police.investigation_rate / sizes.sum()
+        aimed = police.spare(ids, per_member * np.maximum(sizes, 0), officer_weeks) / np.maximum(sizes, 1)
+        exposure = np.array([police.exposure(org.id) for org in orgs])
+        police.record_actions(aimed * np.maximum(sizes, 0), exposure)
+        hazard = np.minimum(aimed * exposure * np.array([police.org_intel[org.id] for org in orgs]),
+                            model.p.police.max_arrest_hazard)
+        reachable = np.maximum(sizes, 0).astype(np.int64)
+        caught = self.draws.investigations.binomial(reachable, hazard)
+        for org, count in zip(orgs, caught.tolist(), strict=True):
+            model.orgs.arrest_members(org, count, where)

@@ -1,0 +1,42 @@
+"""High-value targeting (the kingpin strategy): capture, or in militarised operations kill, leaders."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marketsim.sim.common import row_uniforms
+from marketsim.sim.policies.base import PoliceActivity
+
+
+class HighValueTargeting(PoliceActivity):
+    """Try to capture (or, in militarised operations, kill) each leader (those where high-value
+    targeting is aimed, if it is); the biggest organisations draw the most effort; succession follows."""
+
+    name = "hvt"
+    share = "hvt_share"
+    targetable = True
+    levers = ("policy.hvt_share",)
+
+    def act(self, officer_weeks: float) -> None:
+        model, police, orgs = self.model, self.police, list(self.model.orgs)
+        if officer_weeks <= 0 or not orgs:
+            return
+        where = police.aim.get(self.name)
+        sizes = np.array([org.size if where is None or (org.leader is not None and where[org.leader.place]) else 0
+                          for org in orgs], dtype=float)
+        if sizes.sum() <= 0:
+            return
+        ids = np.array([org.id for org in orgs])
+        effort = police.spare(ids, officer_weeks * sizes / sizes.sum(), officer_weeks)
+        exposure = np.array([police.exposure(org.id) for org in orgs])
+        police.record_actions(effort * model.p.police.hvt_rate, exposure)
+        kill_share = police.militarised_share * model.p.police.militarised_kill_share
+        capture_draw = row_uniforms(self.draws.hvt_capture, ids)
+        killed_draw = row_uniforms(self.draws.hvt_killed, ids)
+        for k, (org, aimed, share) in enumerate(zip(orgs, effort.tolist(), exposure.tolist(), strict=True)):
+            if org.leader is None:
+                continue
+            chance = 1 - np.exp(-aimed * model.p.police.hvt_rate * share * police.org_intel.get(org.id, 1.0))
+            if capture_draw[k] >= chance:
+                continue
+            police.remove_leader(org, killed=bool(killed_draw[k] < kill_share))

@@ -1,0 +1,48 @@
+"""Reactive policing: investigation of last week's drug-market homicides, with what the shares leave."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marketsim.sim.common import ewma
+from marketsim.sim.policies.base import PoliceActivity
+
+
+class ReactivePolicing(PoliceActivity):
+    """Investigate last week's drug-market homicides; witnesses' reports make cases easier. The
+    killers go to the justice system and the organisation responsible loses them. The share
+    cleared (its moving average) is the certainty of punishment offenders know of. Funded by what
+    the budget shares leave."""
+
+    name = "reactive"
+
+    def act(self, officer_weeks: float) -> None:
+        model, police = self.model, self.police
+        police.reactive_effort = officer_weeks
+        pending = police.open_cases
+        if pending <= 0:
+            return
+        expected = officer_weeks * model.p.police.clearance_rate * float(np.mean(police.intel))
+        cleared = int(min(pending, self.draws.clearance.poisson(expected)))
+        police.open_cases = 0
+        share = cleared / pending
+        memory = model.p.police.clearance_memory
+        police.clearance = share if np.isnan(police.clearance) else ewma(police.clearance, share, memory)
+        self.jail_killers(cleared)
+
+    def jail_killers(self, cleared: int) -> None:
+        """Each cleared homicide takes its killer out of the organisation responsible: one whose
+        members killed last week, in proportion to their killings (failing those, the most violent)."""
+        model = self.model
+        orgs = list(model.orgs)
+        if cleared <= 0 or not orgs:
+            return
+        killings = np.array([org.killings for org in orgs], dtype=float)
+        weights = killings if killings.sum() > 0 else np.array([org.violence_score for org in orgs]) + 1e-9
+        for index in self.draws.killers_group.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
+            org = orgs[index]
+            soldiers = org.soldiers() or org.rank_and_file()
+            if soldiers:
+                killer = soldiers[int(self.draws.killer.integers(len(soldiers)))]
+                model.log.record("arrest", detail="violent", place=killer.place, org=org.id)
+                model.orgs.arrest_member(org, killer)

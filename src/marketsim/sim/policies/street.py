@@ -1,0 +1,40 @@
+"""Street-level enforcement: arrests of retail dealers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from marketsim.sim.common import row_uniforms
+from marketsim.sim.policies.base import PoliceActivity
+
+
+class StreetArrests(PoliceActivity):
+    """Arrest dealers; the visible and those in high-reporting places are likelier to be caught."""
+
+    name = "street"
+    share = "street_share"
+    targetable = True
+    levers = ("policy.street_share",)
+
+    def act(self, officer_weeks: float) -> None:
+        model, police = self.model, self.police
+        p, dealers = model.p, model.dealers
+        dealers.arrests[:] = 0
+        dealers.disruption[:] = 0
+        active = dealers.active_slots()
+        if officer_weeks <= 0 or len(active) == 0:
+            return
+        active = active[police.aimed(self.name, dealers.place[active])]
+        if len(active) == 0:
+            return
+        r = p.retail
+        visibility = np.array([r.open_air_visibility, r.indoor_visibility, r.delivery_visibility,
+                               r.online_visibility])[dealers.mode[active]]
+        supplier = dealers.org[active]
+        reach = visibility * police.intel[dealers.community_of(active)]
+        base = officer_weeks * p.police.street_arrest_rate * reach / len(active)
+        aimed = police.spare(supplier, base, officer_weeks)
+        exposure = police.exposures()[supplier]
+        police.record_actions(aimed, exposure)
+        hazard = np.minimum(aimed * exposure, p.police.max_arrest_hazard)
+        dealers.arrest(active[row_uniforms(self.draws.street_arrests, active) < hazard])

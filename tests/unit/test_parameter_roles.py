@@ -17,6 +17,7 @@ LEVERS_OUTSIDE_POLICY = {
     "harm.naloxone_coverage": "how many overdose witnesses carry naloxone is a service's reach",
     "harm.syringe_coverage": "how many people who inject syringe programmes reach",
     "harm.treatment_capacity": "how many treatment places are funded",
+    "harm.drug_checking_coverage": "how many users drug-checking services reach",
     "production.alt_development": "how much alternative-development support producing regions get",
 }
 """The levers declared outside the ``policy`` group, each with the choice it stands for."""

@@ -30,8 +30,8 @@ class HarmParams(Group):
                                           help="Share of users whose drugs were checked who act on the result "
                                                "(dose for the purity found, or do not use).",
                                           source="Maghsoudi et al. 2022 (systematic review of drug checking "
-                                                 "services): 43% of people who inject drugs changed their "
-                                                 "behaviour (US, 2017); 16-87% across settings")
+                                                 "services): 43% of people who inject drugs in a US study "
+                                                 "changed their behaviour; 16-87% across settings")
     naloxone_efficacy: float = param(0.8, unit="probability", ge=0, le=1,
                                      help="Chance naloxone reverses a witnessed fatal overdose.",
                                      source="WHO 2014 community management of opioid overdose")

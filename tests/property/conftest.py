@@ -1,8 +1,10 @@
-"""Hypothesis profiles for the property suite, and a memory cap while a property runs.
+"""Hypothesis profiles for the property suite, a memory cap while a property runs, and the
+campaign's report at the end of the session.
 
 ``ci`` (the default) is small, fast and deterministic; ``fuzz`` is the long run on demand
 (``make fuzz``), with ``FUZZ_EXAMPLES`` examples (2,000 unless set). The profile is chosen by
-``MARKETSIM_HYPOTHESIS_PROFILE``.
+``MARKETSIM_HYPOTHESIS_PROFILE``. The report (examples tried, run lengths, distinct failures) is
+printed after the tests, and written as JSON to the file ``FUZZ_REPORT`` names, if any.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from campaign import CAMPAIGN
 from hypothesis import HealthCheck, Phase, settings
 
 COMMON = {
@@ -55,3 +58,17 @@ def memory_cap() -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The campaign's figures, after the tests (and into ``FUZZ_REPORT`` if set)."""
+    lines = CAMPAIGN.report()
+    if not lines:
+        return
+    terminalreporter.section("property campaign")
+    for line in lines:
+        terminalreporter.write_line(line)
+    target = os.environ.get("FUZZ_REPORT")
+    if target:
+        CAMPAIGN.save(Path(target))
+        terminalreporter.write_line(f"written to {target}")

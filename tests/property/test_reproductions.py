@@ -1,7 +1,7 @@
-"""Every crash reproduction of issue #17 and of the fuzzing runs, as a regular regression test.
+"""Every crash reproduction of issues #17 and #25 and of the fuzzing runs, as a regular regression test.
 
-Those whose cause is in the simulation core (core_defects.py) are strict xfails until the core
-is fixed; the rest pass.
+Those whose cause is in the simulation core and still open (core_defects.py) are strict xfails
+until the core is fixed; the rest pass.
 """
 
 from __future__ import annotations
@@ -27,6 +27,44 @@ def test_core_defect_is_fixed(defect: CoreDefect) -> None:
     check_run(ms.load_scenario(defect.preset, defect.overrides), defect.seed, defect.weeks)
 
 
+@pytest.mark.parametrize("defect", CORE_DEFECTS, ids=lambda defect: defect.name)
+def test_a_listed_defect_covers_its_own_reproduction(defect: CoreDefect) -> None:
+    assert defect.covers_its_reproduction()
+
+
+HUGE_FORCE = {"police.eradication_rate": 0.0, "police.street_arrest_rate": 1.0, "police.clearance_rate": 0.0,
+              "world.regions": 2}
+"""The last campaign's listed defects: a police force 330 times the default (on alternatives to
+incarceration) left a dealer's stock a hair below 0, sold and seized as negative kilograms, and
+the negative sales made the dispute rate NaN."""
+
+
+@pytest.mark.usefixtures("memory_cap")
+@pytest.mark.parametrize(("preset", "overrides", "seed", "weeks"), [
+    pytest.param("baseline", {"demand.treatment_seeking": 1.0, "demand.treatment_weeks": 520.0}, 1, 156,
+                 id="everyone seeks ten-year treatment: more in treatment than live there"),
+    pytest.param("baseline", {"production.yield_kg_per_ha_year": 1e-30}, 2, 52,
+                 id="a tiny yield, seed 2: the dispute rate was NaN"),
+    pytest.param("baseline", {"production.yield_kg_per_ha_year": 1e-30}, 3, 52,
+                 id="a tiny yield, seed 3: the dispute rate was NaN"),
+    pytest.param("baseline", {"production.yield_kg_per_ha_year": 5e-324}, 2, 156,
+                 id="the smallest yield: a negative retail price and negative seizures"),
+    pytest.param("alternatives_to_incarceration", {**HUGE_FORCE, "policy.decriminalise_possession": False,
+                                                   "police.budget": 498032432.0}, 63, 52,
+                 id="a force 330 times the default: the dispute rate overflowed"),
+    pytest.param("alternatives_to_incarceration", {**HUGE_FORCE, "policy.user_diversion": 0.0,
+                                                   "police.budget": 498032272.0}, 63, 52,
+                 id="a force 330 times the default: a stock seized at minus 1e-17 kg"),
+    pytest.param("militarised_crackdown", {"police.officer_week_cost": 1.5}, 1, 26,
+                 id="a million officer-weeks a week: one confrontation event at a time filled memory"),
+    pytest.param("militarised_crackdown", {"police.officer_week_cost": 1.0, "police.budget": 1e9}, 1, 156,
+                 id="the largest force the bounds allow"),
+])
+def test_the_stocks_sold_to_the_last_gram_and_huge_forces_run(preset: str, overrides: dict, seed: int,
+                                                              weeks: int) -> None:
+    check_run(ms.load_scenario(preset, overrides), seed=seed, weeks=weeks)
+
+
 def test_a_hundred_times_the_leader_capture_rate_runs_eighty_weeks() -> None:
     check_run(ms.load_scenario("baseline", {"police.hvt_rate": 0.05}), seed=1, weeks=80)
 
@@ -36,7 +74,7 @@ def test_a_hundred_times_the_leader_capture_rate_runs_eighty_weeks() -> None:
     pytest.param("alternatives_to_incarceration", {"demand.shortage_initiation": 0.0, "policy.interdiction_share": 0.0,
                  "police.budget": 904906811.0, "world.regions": 2}, 0, 4, id="no organisation left"),
     pytest.param("baseline", {"policy.legal_share": 1.0}, 1, 2, id="nothing illicit sold: prices declared missing"),
-    pytest.param("collusion", {"police.officer_week_cost": 0.5}, 3, 4, id="a huge police force"),
+    pytest.param("collusion", {"police.officer_week_cost": 1.0}, 3, 4, id="a huge police force"),
 ])
 def test_markets_without_organisations_sales_or_limits_run(preset: str, overrides: dict, seed: int, weeks: int) -> None:
     check_run(ms.load_scenario(preset, overrides), seed=seed, weeks=weeks)
@@ -47,6 +85,7 @@ def test_markets_without_organisations_sales_or_limits_run(preset: str, override
     ("production.max_drug_share", 0.0, "≥ 0.01 "),
     ("trafficking.lot_kg", 5e-324, "≥ 0.1 "),
     ("production.farm_price", 5e-324, "≥ 1 "),
+    ("police.officer_week_cost", 5e-324, "≥ 1 "),
     ("justice.sentence_trafficker", 5e-324, "≥ 1 "),
     ("demand.treatment_weeks", 5e-324, "≥ 1 "),
     ("violence.reference_sales", 5e-324, "≥ 1 "),
@@ -64,8 +103,8 @@ def test_values_that_broke_the_core_are_refused_naming_the_bound(path: str, valu
 
 @pytest.mark.parametrize("overrides", [
     {"trafficking.soldier_wage": 50}, {"production.max_drug_share": 0.01}, {"trafficking.lot_kg": 0.1},
-    {"production.farm_price": 1}, {"demand.treatment_weeks": 1}, {"violence.reference_sales": 1},
-    {"violence.reference_value": 1}, {"production.regrowth_weeks": 1},
+    {"production.farm_price": 1}, {"demand.treatment_weeks": 1}, {"police.officer_week_cost": 1},
+    {"violence.reference_sales": 1}, {"violence.reference_value": 1}, {"production.regrowth_weeks": 1},
     {"justice.sentence_trafficker": 1, "justice.sentence_user": 1, "policy.sentence_multiplier": 0.1},
     {"world.land_per_producer_ha": 0.01, "world.routes": 2}, {"production.initial_share_concentration": 0.1},
     {"trafficking.revenue_memory": 1.0, "trafficking.flow_memory": 0.0, "trafficking.congestion_exponent": 0.0},

@@ -64,8 +64,10 @@ class Communities(Subsystem):
         self.dependent = rng.initial_dependent.binomial(users, p.demand.dependent_share)
         self.occasional = users - self.dependent
         steady_treatment = p.demand.treatment_seeking * p.demand.initial_open_share * p.demand.treatment_weeks
-        self.treatment = np.round(self.dependent * steady_treatment).astype(np.int64)
-        self.non_users = np.round(self.population).astype(np.int64) - users - self.treatment
+        residents = np.round(self.population).astype(np.int64)
+        # long episodes sought by all would put more in treatment than live there: at most every non-user
+        self.treatment = np.minimum(np.round(self.dependent * steady_treatment).astype(np.int64), residents - users)
+        self.non_users = residents - users - self.treatment
         self.prison = np.zeros(n, dtype=np.int64)           # filled by the justice system
         self.record = np.zeros(n, dtype=np.int64)           # people with a criminal record
         self.shortage = np.zeros(n)                         # share of demand unmet this week

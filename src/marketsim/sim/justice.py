@@ -105,7 +105,7 @@ class JusticeSystem(Subsystem):
         prison.started[:] = released_per_week
         prison.at_risk[:] = released_per_week * survival
         share = communities.population / communities.population.sum()
-        communities.prison = np.round(share * total).astype(np.int64)
+        communities.prison = np.minimum(np.round(share * total).astype(np.int64), communities.non_users)
         communities.record = np.round(share * prison.at_risk.sum() * j.initial_record_ratio).astype(np.int64)
         communities.non_users -= communities.prison
 

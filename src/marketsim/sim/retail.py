@@ -383,7 +383,8 @@ class Dealers(Subsystem):
         for org in orgs:
             stock[org.id] = org.city_stock
             price[org.id] = org.wholesale_price
-        fill = np.minimum(safe_ratio(stock, wanted, 1.0), 1.0)
+        # a stock rounded a hair below 0 sells nothing, not negative kilograms
+        fill = np.clip(safe_ratio(stock, wanted, 1.0), 0.0, 1.0)
         bought = want * fill[supplier]
         self.stock[active] += bought
         sold = group_sum(supplier, bought, size)

@@ -280,7 +280,11 @@ class Violence(Subsystem):
             return
         v, rng = model.p.violence, self.draws
         sizes = np.array([o.size for o in orgs], dtype=float)
-        targets = rng.confrontation_target.choice(len(orgs), size=count, p=sizes / sizes.sum())
+        if sizes.sum() <= 0:
+            return
+        # each confrontation meets at least one member: a force of any size confronts each at most once a week
+        targets = rng.confrontation_target.choice(len(orgs), size=min(count, int(sizes.sum())),
+                                                  p=sizes / sizes.sum())
         for index in targets.tolist():
             org = orgs[index]
             if org.size == 0:

@@ -12,8 +12,9 @@ class PoliceParams(Group):
                           help="Weekly police budget for drug-market work; the same in every preset "
                                "unless it says otherwise.",
                           source="assumption: about 1,000 officer-equivalents")
-    officer_week_cost: float = param(1500.0, unit="USD/officer-week", gt=0, le=1e6, plausible=(1000.0, 2500.0),
-                                     help="Cost of one officer-week including overheads.",
+    officer_week_cost: float = param(1500.0, unit="USD/officer-week", ge=1, le=1e6, plausible=(1000.0, 2500.0),
+                                     help="Cost of one officer-week including overheads (at least a dollar: "
+                                          "less only makes the force infinite).",
                                      source="assumption")
     street_arrest_rate: float = param(0.08, unit="arrests/officer-week", ge=0, le=10, plausible=(0.05, 0.15),
                                       help="Dealer arrests per officer-week against fully visible dealers "

@@ -140,7 +140,7 @@ def test_an_infinite_sweep_range_exits_2(tmp_path: Path) -> None:
     ("null.json", "null", r"world file null\.json: holds null: allowed an object with 'nodes' and 'edges'"),
     ("list.json", "[1, 2]", r"world file list\.json: holds \[1, 2\]: allowed an object"),
     ("nodes.json", '{"nodes": 5, "edges": []}', r"world file nodes\.json: 'nodes' must be a list of objects, got 5"),
-    ("bad.json", "{not json", r"world file bad\.json: cannot be read: Expecting property name"),
+    ("bad.json", "{not json", r"malformed JSON in world file bad\.json: Expecting property name"),
     ("bad.graphml", "<graphml", r"world file bad\.graphml: cannot be read: unclosed token"),
     ("types.graphml", '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><key id="d0" for="node" '
                       'attr.name="x" attr.type="double"/><graph edgedefault="undirected"><node id="a">'

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
 SHOWN_LENGTH = 60
 """Characters of a value a problem shows before cutting it short."""
+LONGEST_WORD = 300
+"""Characters of one word of a problem (a name, a path, a value as typed) shown whole; a longer
+one is cut to :data:`SHOWN_LENGTH` and its length said, so a megabyte of input is never echoed."""
+LONGEST_PROBLEM = 4_000
+"""Characters of one problem shown."""
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
 
 
 class ScenarioError(ValueError):
-    """One or more problems in the input, each naming the field, the value and what is allowed."""
+    """One or more problems in the input, each naming the field, the value and what is allowed.
+
+    Each problem is kept short however long the input it quotes (:func:`bounded`)."""
 
     def __init__(self, problems: list[str]):
-        self.problems = list(problems)
+        self.problems = [bounded(problem) for problem in problems]
         super().__init__("\n".join(self.problems))
 
     def __reduce__(self) -> tuple[type, tuple[list[str]]]:
@@ -23,8 +32,19 @@ class ScenarioError(ValueError):
         return (type(self), (self.problems,))
 
 
+def bounded(problem: str) -> str:
+    """A problem with every word longer than :data:`LONGEST_WORD` characters cut short (its
+    length said), and at most :data:`LONGEST_PROBLEM` characters in all."""
+    problem = _LONG_WORD.sub(lambda word: f"{word.group()[:SHOWN_LENGTH]}... ({len(word.group()):,} characters)",
+                             str(problem))
+    return problem if len(problem) <= LONGEST_PROBLEM else problem[:LONGEST_PROBLEM - 3] + "..."
+
+
 def close_match(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate to a misspelt name, if any is close enough."""
+    """The closest candidate to a misspelt name, if any is close enough (none for a name far
+    longer than any candidate could be)."""
+    if len(str(word)) > LONGEST_WORD:
+        return None
     found = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return found[0] if found else None
 

@@ -20,7 +20,6 @@ is collected and reported at once in a :class:`ScenarioError` before anything ru
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -31,11 +30,13 @@ from pydantic import ValidationError
 
 from marketsim.config.budget import fit_budget
 from marketsim.config.errors import ScenarioError, did_you_mean, shown
-from marketsim.config.files import read_toml
+from marketsim.config.files import exists, parse_toml, read_toml
 from marketsim.config.params import GROUPS, SPECS, TARGETABLE, Params, ParamSpec
-from marketsim.config.timeline import TIMELINE_PATH, Timeline, parse_events, parse_schedule, parse_where
+from marketsim.config.timeline import TIMELINE_PATH, Change, Event, Timeline, parse_events, parse_schedule, parse_where
 
 RESERVED_KEYS = ("title", "summary", "extends", "teaching", "schedule", "event")
+MAX_EXTENDS = 32
+"""The longest ``extends`` chain, in files (the presets use two)."""
 
 
 def scenario_dir() -> Path:
@@ -66,6 +67,8 @@ class Scenario:
     timeline: Timeline = field(default_factory=Timeline)
     notes: tuple[str, ...] = ()
     """What the budget rule changed to fit the shares a layer set (:mod:`marketsim.config.budget`)."""
+    chain: tuple[str, ...] = ()
+    """The names of this scenario and of every scenario it builds on, nearest first."""
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
         """A copy with dotted-path overrides applied, e.g. ``{"policy.hvt_share": 0.4}``; the
@@ -148,7 +151,7 @@ def load_scenario(name_or_path: str | Path | Scenario = "baseline",
     if not isinstance(name_or_path, str | Path):
         raise ScenarioError([f"scenario = {shown(name_or_path)}: allowed a preset name, a path to a .toml file "
                              "or a Scenario"])
-    scenario = _load_chain(str(name_or_path), chain=())
+    scenario = _load_chain(str(name_or_path))
     return scenario.with_overrides(overrides or {}).with_timeline(schedule, events)
 
 
@@ -167,49 +170,97 @@ def list_scenarios() -> list[Scenario]:
 def _locate(ref: str, relative_to: Path | None) -> Path:
     """Resolve a scenario reference (preset name or file path) to a file.
 
-    ``relative_to`` is the file whose ``extends`` names ``ref``; problems then name that file.
+    ``relative_to`` is the file whose ``extends`` names ``ref``; a relative path is looked for
+    beside it first, and problems then name that file.
     """
     where = f"{relative_to.name}: extends: " if relative_to is not None else ""
     candidate = Path(ref)
     if ref.endswith(".toml") or candidate.suffix or "/" in ref:
-        if not candidate.is_absolute() and relative_to is not None:
-            beside = relative_to.parent / candidate
-            if beside.exists():
-                return beside
-        if candidate.exists():
-            return candidate
-        raise ScenarioError([f"{where}scenario file {ref!r} does not exist"])
+        if not candidate.is_absolute() and relative_to is not None and exists(relative_to.parent / candidate):
+            return relative_to.parent / candidate
+        return candidate  # reading it says why, if it cannot be read
     path = scenario_dir() / f"{ref}.toml"
-    if path.exists():
+    if exists(path):
         return path
     names = preset_names()
     suggestion = did_you_mean(ref, names)
     raise ScenarioError([
-        f"{where}unknown scenario {ref!r}{suggestion} (presets: {', '.join(names)}; or give a path to a .toml file)"
+        f"{where}unknown scenario {shown(ref)}{suggestion} (presets: {', '.join(names)}; "
+        "or give a path to a .toml file)"
     ])
 
 
-def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = None) -> Scenario:
-    path = _locate(ref, relative_to).resolve()
-    if path in chain:
-        cycle = " → ".join(p.stem for p in (*chain, path))
-        raise ScenarioError([f"cyclic extends: {cycle}"])
-    try:
-        data = read_toml(path, "scenario file")
-    except ScenarioError as error:
-        where = f"{relative_to.name}: extends: " if relative_to is not None else ""
-        raise ScenarioError([where + problem for problem in error.problems]) from None
+@dataclass(frozen=True)
+class _File:
+    """One scenario file of an ``extends`` chain, read and checked on its own."""
+
+    path: Path
+    data: dict[str, Any]
+    own: dict[str, Any]
+    changes: tuple[Change, ...]
+    events: tuple[Event, ...]
+    extends: str | None
+    teaching: dict[str, Any]
+
+
+def _load_chain(ref: str) -> Scenario:
+    """The scenario ``ref`` names, with every scenario it extends: each file is read once, its
+    own problems and those of every file it builds on reported together; a chain longer than
+    :data:`MAX_EXTENDS` files or one that comes back to a file is refused."""
+    files: list[_File] = []
     problems: list[str] = []
+    relative_to: Path | None = None
+    while True:
+        try:
+            path = _locate(ref, relative_to)
+            path = path.resolve() if exists(path) else path
+            if path in (file.path for file in files):
+                raise ScenarioError([f"cyclic extends: {' → '.join(p.stem for p in (*(f.path for f in files), path))}"])
+            if len(files) == MAX_EXTENDS:
+                raise ScenarioError([f"{files[0].path.name}: the extends chain is longer than {MAX_EXTENDS} files: "
+                                     f"allowed at most {MAX_EXTENDS}"])
+            data = read_toml(path, "scenario file")
+        except ScenarioError as error:
+            prefix = f"{relative_to.name}: extends: " if relative_to is not None else ""
+            problems.extend(problem if problem.startswith(("cyclic", prefix)) else prefix + problem
+                            for problem in error.problems)
+            break
+        file = _read_file(path, data, problems)
+        files.append(file)
+        if file.extends is None:
+            break
+        ref, relative_to = file.extends, path
+    if problems:
+        raise ScenarioError(problems)
+    merged: dict[str, Any] = {}
+    params, timeline, notes = Params(), Timeline(), []
+    for file in reversed(files):  # from the root: each file's values over those it extends
+        layer, note = fit_budget(params, file.own, where=f"{file.path.name}: ")
+        merged.update(layer)
+        params = _build_params(merged, where=f"{file.path.name}: ")
+        timeline = timeline.extended(file.changes, file.events)
+        notes += [note] if note else []
+    leaf = files[0]
+    notes += _check_periods(merged, params, timeline, where=f"{leaf.path.name}: ")
+    return Scenario(
+        name=leaf.path.stem, title=leaf.data.get("title", leaf.path.stem), summary=leaf.data.get("summary", ""),
+        params=params, overrides=merged, teaching=leaf.teaching, extends=leaf.extends, path=leaf.path,
+        timeline=timeline, notes=tuple(dict.fromkeys(notes)), chain=tuple(file.path.stem for file in files),
+    )
+
+
+def _read_file(path: Path, data: dict[str, Any], problems: list[str]) -> _File:
+    """One file's own content, checked; its problems are added to ``problems``."""
     for key in ("title", "summary"):
         if not isinstance(data.get(key, ""), str):
-            problems.append(f"{path.name}: {key} must be text, got {data[key]!r}")
+            problems.append(f"{path.name}: {key} must be text, got {shown(data[key])}")
     extends = data.get("extends")
     if extends is not None and not isinstance(extends, str):
-        problems.append(f"{path.name}: extends must be a scenario name or path, got {extends!r}")
+        problems.append(f"{path.name}: extends must be a scenario name or path, got {shown(extends)}")
         extends = None
     teaching = data.get("teaching", {})
     if not isinstance(teaching, dict):
-        problems.append(f"{path.name}: [teaching] must be a table, got {teaching!r}")
+        problems.append(f"{path.name}: [teaching] must be a table, got {shown(teaching)}")
         teaching = {}
     own: dict[str, Any] = {}
     for key, value in data.items():
@@ -217,18 +268,19 @@ def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = No
             continue
         if key not in GROUPS:
             suggestion = did_you_mean(key, [*GROUPS, *RESERVED_KEYS])
-            problems.append(f"{path.name}: unknown parameter group {key!r}{suggestion} "
+            problems.append(f"{path.name}: unknown parameter group {shown(key)}{suggestion} "
                             f"(groups: {', '.join(GROUPS)})")
             continue
         if not isinstance(value, dict):
-            problems.append(f"{path.name}: {key} must be a table of parameters, got {value!r}")
+            problems.append(f"{path.name}: {key} must be a table of parameters, got {shown(value)}")
             continue
         own.update({f"{key}.{name}": item for name, item in value.items()})
     try:
         own = _check_values(own, where=f"{path.name}: ")
     except ScenarioError as error:
         problems.extend(error.problems)
-    changes = events = ()
+    changes: tuple[Change, ...] = ()
+    events: tuple[Event, ...] = ()
     try:
         changes = parse_schedule(data.get("schedule", []), _check_values, where=f"{path.name}: ")
     except ScenarioError as error:
@@ -237,24 +289,7 @@ def _load_chain(ref: str, chain: tuple[Path, ...], relative_to: Path | None = No
         events = parse_events(data.get("event", []), where=f"{path.name}: ")
     except ScenarioError as error:
         problems.extend(error.problems)
-    parent = Scenario(name="defaults", title="", summary="", params=Params())
-    if extends is not None:
-        try:
-            parent = _load_chain(extends, (*chain, path), relative_to=path)
-        except ScenarioError as error:
-            problems.extend(error.problems)
-    if problems:
-        raise ScenarioError(problems)
-    layer, note = fit_budget(parent.params, own, where=f"{path.name}: ")
-    merged = {**parent.overrides, **layer}
-    timeline = parent.timeline.extended(changes, events)
-    params = _build_params(merged, where=f"{path.name}: ")
-    notes = _check_periods(merged, params, timeline, where=f"{path.name}: ")
-    return Scenario(
-        name=path.stem, title=data.get("title", path.stem), summary=data.get("summary", ""),
-        params=params, overrides=merged, teaching=teaching, extends=extends, path=path, timeline=timeline,
-        notes=tuple(dict.fromkeys([*parent.notes, *([note] if note else []), *notes])),
-    )
+    return _File(path, data, own, changes, events, extends, teaching)
 
 
 def _describe_range(spec: ParamSpec) -> str:
@@ -407,8 +442,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not equals or not path:
         raise ScenarioError([f"--set {text!r} must look like group.name=value"])
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except ValueError:  # malformed TOML, or a whole number too long to convert
+        value = parse_toml(f"v = {raw}", "--set value")["v"]
+    except ScenarioError:  # not a TOML value: the text itself (a parameter that takes text, or a wrong type)
         value = raw
     return path, value
 
@@ -447,8 +482,8 @@ def parse_event_texts(texts: list[str] | None) -> tuple[list[Any], list[str]]:
     problems: list[str] = []
     for text in texts or []:
         try:
-            events.append(tomllib.loads(f"event = {text}")["event"])
-        except ValueError as error:
-            problems.append(f"--event {text!r} is not a TOML inline table ({error}); e.g. "
+            events.append(parse_toml(f"event = {text}", "--event")["event"])
+        except ScenarioError as error:
+            problems.append(f"--event {shown(text)} is not a TOML inline table ({error}); e.g. "
                             '{week = 300, kind = "seizure", where = "border", share = 0.9}')
     return events, problems

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from marketsim.config.errors import ScenarioError, did_you_mean
-from marketsim.config.files import read_toml
+from marketsim.config.files import exists, read_toml
 from marketsim.config.scenario import scenario_dir
 from marketsim.lessons.schema import Claim, Lesson, Watch
 
@@ -93,11 +93,9 @@ def list_lessons() -> list[Lesson]:
 def _locate(ref: str) -> Path:
     candidate = Path(ref)
     if candidate.suffix == ".toml" or "/" in ref:
-        if candidate.exists():
-            return candidate
-        raise ScenarioError([f"lesson file {ref!r} does not exist"])
+        return candidate  # reading it says why, if it cannot be read
     path = lesson_dir() / f"{ref}.toml"
-    if path.is_file():
+    if exists(path):
         return path
     names = lesson_names()
     by_session = {_session_of(lesson_dir() / f"{name}.toml"): name for name in names}

@@ -36,7 +36,7 @@ except ImportError:  # Windows: no advisory locks; a second sweep there is not s
 
 from marketsim import analysis
 from marketsim.config.errors import ScenarioError
-from marketsim.config.files import read_text
+from marketsim.config.files import parse_json, read_json
 from marketsim.runs import RunOutcome, labelled
 from marketsim.sweep.design import Run
 from marketsim.sweep.errors import SweepError
@@ -137,10 +137,9 @@ class SweepStore:
         if not self.spec_file.exists():
             raise SweepError([f"{self.root} holds no sweep (no spec.json)"])
         try:
-            record = json.loads(read_text(self.spec_file, "sweep record"))
-        except (ScenarioError, ValueError) as error:
-            problem = error.problems[0] if isinstance(error, ScenarioError) else f"not JSON ({error})"
-            raise SweepError([f"{self.spec_file} is damaged: {problem}; choose another directory"]) from None
+            record = read_json(self.spec_file, "sweep record")
+        except ScenarioError as error:
+            raise SweepError([f"{self.spec_file} is damaged: {error.problems[0]}; choose another directory"]) from None
         if not isinstance(record, dict) or not {"spec", "runs", "points", "parameters"} <= set(record):
             raise SweepError([f"{self.spec_file} is damaged: it is not a sweep's record; choose another directory"])
         return record
@@ -176,8 +175,8 @@ class SweepStore:
             lines = handle.read().split("\n")
         for number, line in enumerate(lines, start=1):
             try:
-                entry = json.loads(line)
-            except ValueError:
+                entry = parse_json(line, "a manifest line")
+            except ScenarioError:
                 if line.strip():
                     _warn_skipped(self.manifest, number, "not JSON (cut short by a kill?)")
                 continue

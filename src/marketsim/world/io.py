@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 
 from marketsim.config.errors import SHOWN_LENGTH, ScenarioError, shown
-from marketsim.config.files import read_bytes, read_text
+from marketsim.config.files import parse_json, read_bytes, read_text
 
 PLACE_KINDS = ("production", "transit", "border", "urban")
 WORLD_FORMATS = (".graphml", ".json")
@@ -71,7 +71,7 @@ def load_world(path: str | Path) -> nx.Graph:
 
 def _node_link_data(text: str, where: str) -> dict[str, Any]:
     """The node-link object of a JSON world: ``{"nodes": [{...}], "edges": [{...}]}``."""
-    data = json.loads(text)
+    data = parse_json(text, where.removesuffix(": "))
     if not isinstance(data, dict):
         raise ScenarioError([f"{where}holds {json.dumps(data)[:SHOWN_LENGTH]}: allowed an object with "
                              "'nodes' and 'edges' lists (networkx node-link)"])

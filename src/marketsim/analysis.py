@@ -514,6 +514,10 @@ def write_table(table: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
+TEMPORARY_NAME_ROOM = 32
+"""Characters :func:`atomic_path` adds to a file's name for its temporary file."""
+
+
 def file_problems(path: str | Path, suffixes: Sequence[str]) -> list[str]:
     """What would stop a file being written at ``path``, found without writing anything."""
     target = Path(path)
@@ -521,19 +525,53 @@ def file_problems(path: str | Path, suffixes: Sequence[str]) -> list[str]:
     if target.suffix.lower() not in suffixes:
         listed = " or ".join([", ".join(suffixes[:-1]), suffixes[-1]] if len(suffixes) > 1 else suffixes)
         problems.append(f"{target}: the file name must end in {listed}")
-    if target.is_dir():
-        problems.append(f"{target} is a directory, not a file")
+    named = name_problems(target, TEMPORARY_NAME_ROOM)
+    if named:
+        return problems + named
+    try:
+        if target.is_dir():
+            problems.append(f"{target} is a directory, not a file")
+    except OSError as error:
+        return [*problems, f"cannot write {target}: {error.strerror}"]
     return problems + directory_problems(target.parent)
 
 
 def directory_problems(path: str | Path) -> list[str]:
     """What would stop ``path`` being created (if needed) and written to, found without writing."""
     directory = Path(path)
-    existing = directory
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        return [f"cannot create directory {directory}: {existing} is not a directory"]
+    problems = name_problems(directory, TEMPORARY_NAME_ROOM)
+    if problems:
+        return problems
+    try:
+        existing = directory
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            return [f"cannot create directory {directory}: {existing} is not a directory"]
+    except OSError as error:
+        return [f"cannot create directory {directory}: {error.strerror}"]
     if not os.access(existing, os.W_OK | os.X_OK):
         return [f"cannot write in directory {existing}: permission denied"]
     return []
+
+
+def name_problems(path: Path, room: int = 0) -> list[str]:
+    """Why the system would refuse ``path``'s name: a part longer than a file name may be (less
+    ``room`` characters kept for a temporary name), or the whole longer than a path may be."""
+    longest_name, longest_path = _limit("PC_NAME_MAX", 255), _limit("PC_PATH_MAX", 4096)
+    too_long = [part for part in path.parts if len(part.encode()) > longest_name - room]
+    if too_long:
+        return [f"cannot write {path}: a name of {len(too_long[0].encode())} bytes; allowed at most "
+                f"{longest_name - room} (the system's {longest_name}, less room for a temporary file)"]
+    if len(str(path.absolute()).encode()) > longest_path - room:
+        return [f"cannot write {path}: a path of {len(str(path.absolute()).encode())} bytes; allowed at most "
+                f"{longest_path - room}"]
+    return []
+
+
+def _limit(name: str, default: int) -> int:
+    """A limit of the file system at the root, or ``default`` where it cannot be read."""
+    try:
+        return os.pathconf("/", name)
+    except (OSError, ValueError, AttributeError):  # AttributeError: no pathconf (Windows)
+        return default

@@ -53,12 +53,10 @@ the negative sales made the dispute rate NaN."""
                                                    "police.budget": 498032432.0}, 63, 52,
                  id="a force 330 times the default: the dispute rate overflowed"),
     pytest.param("alternatives_to_incarceration", {**HUGE_FORCE, "policy.user_diversion": 0.0,
-                                                   "police.budget": 498032272.0}, 63, 52,
+                                                   "police.budget": 498032272.0}, 3, 52,
                  id="a force 330 times the default: a stock seized at minus 1e-17 kg"),
-    pytest.param("militarised_crackdown", {"police.officer_week_cost": 1.5}, 1, 26,
-                 id="a million officer-weeks a week: one confrontation event at a time filled memory"),
     pytest.param("militarised_crackdown", {"police.officer_week_cost": 1.0, "police.budget": 1e9}, 1, 156,
-                 id="the largest force the bounds allow"),
+                 id="the largest force the bounds allow: one confrontation at a time took 22 s and 1.4 GB a week"),
 ])
 def test_the_stocks_sold_to_the_last_gram_and_huge_forces_run(preset: str, overrides: dict, seed: int,
                                                               weeks: int) -> None:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from marketsim.config.errors import ScenarioError
+from marketsim.config.errors import ScenarioError, bounded
+from marketsim.config.files import exists
 from marketsim.runs import BURN_IN, burn_in_problems, load_scenarios, resolve_burn_in
 from marketsim.text import plural
 
@@ -79,8 +80,8 @@ def print_records(records: Sequence[Mapping[str, Any]], form: Format) -> None:
 
 
 def fail(problems: Sequence[str]) -> NoReturn:
-    """Print every problem on stderr, one per line (each once), and exit with status 2."""
-    for problem in dict.fromkeys(problems):
+    """Print every problem on stderr, one per line (each once, kept short), and exit with status 2."""
+    for problem in dict.fromkeys(bounded(problem) for problem in problems):
         typer.echo(f"error: {problem}", err=True)
     raise typer.Exit(2)
 
@@ -92,6 +93,29 @@ def failing_on_problems() -> Iterator[None]:
         yield
     except ScenarioError as error:
         fail(error.problems)
+
+
+def new_directories(*directories: Path | None) -> list[Path]:
+    """The directories among ``directories`` and their parents that do not exist yet, outermost
+    first: those writing there will create (see :func:`say_created`)."""
+    missing: dict[Path, None] = {}
+    for directory in directories:
+        if directory is None:
+            continue
+        chain = []
+        while not exists(directory) and directory != directory.parent:
+            chain.append(directory)
+            directory = directory.parent
+        missing.update(dict.fromkeys(reversed(chain)))
+    return list(missing)
+
+
+def say_created(directories: Sequence[Path]) -> None:
+    """Say on stderr which of ``directories`` (from :func:`new_directories`) now exist: writing
+    created them (stderr keeps ``--format json`` and ``csv`` output clean)."""
+    for directory in directories:
+        if exists(directory):
+            typer.echo(f"created directory {directory}", err=True)
 
 
 def load_with_sets(names: Sequence[str | Path], sets: list[str] | None, at: list[str] | None = None,

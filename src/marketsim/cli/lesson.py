@@ -142,9 +142,11 @@ def run(
     if problems:
         fail(problems)
     print_unreached([lesson], steps)
+    created = common.new_directories(out)
     with failing_on_problems():
         handout = build_handout(lesson, seeds=seeds, steps=steps, burn_in=burn_in, out_dir=out,
                                 overrides=overrides, facilitator=facilitator, workers=workers, progress=True)
+    common.say_created(created)
     common.console.print(f"Handout: {handout}")
     if pdf:
         try:

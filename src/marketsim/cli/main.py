@@ -30,13 +30,16 @@ from marketsim.cli.common import (
     fail,
     failing_on_problems,
     load_with_sets,
+    new_directories,
     print_notes,
     print_records,
     resolved_burn_in,
+    say_created,
     weeks,
 )
 from marketsim.cli.lesson import lesson_app
 from marketsim.cli.sweep import sweep_app
+from marketsim.config.files import exists
 from marketsim.dashboard.server import dashboard
 from marketsim.text import plural
 
@@ -143,17 +146,7 @@ def scenarios_command(form: FormatOption = Format.table) -> None:
 
 def extends_chain(scenario: Scenario) -> list[str]:
     """The names of the scenario and of every scenario it builds on, nearest first."""
-    from marketsim.config.scenario import load_scenario
-
-    chain = [scenario.name]
-    current = scenario
-    while current.extends:
-        ref = current.extends
-        beside = current.path.parent / ref if current.path else None
-        looks_like_path = bool(Path(ref).suffix) or "/" in ref
-        current = load_scenario(beside if looks_like_path and beside and beside.exists() else ref)
-        chain.append(current.name)
-    return chain
+    return list(scenario.chain) or [scenario.name]
 
 
 @app.command()
@@ -414,6 +407,7 @@ def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, bur
         fail(problems)
     scenario = scenarios[0]
     print_notes(scenario.notes)
+    created = new_directories(*(path.parent for path in (out, figure) if path is not None))
     kept: dict[str, pd.DataFrame] = {}
 
     def weekly_keeping_the_rest(model: DrugMarketModel) -> pd.DataFrame:
@@ -432,6 +426,7 @@ def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, bur
     if figure is not None:
         analysis.plot_series(runs, analysis.KEY_SERIES, figure, smooth=4, burn_in=burn_in)
         common.console.print(f"Figure: {figure}", markup=False)
+    say_created(created)
 
 
 @app.command()
@@ -540,6 +535,7 @@ def compare(
     if problems:
         fail(problems)
     print_notes([f"{scenario.name}: {note}" for scenario in scenarios for note in scenario.notes])
+    created = new_directories(out)
     with failing_on_problems():
         runs = run_batch(scenarios, seeds, steps, workers=workers)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in))
@@ -547,6 +543,7 @@ def compare(
                out / "compare.png", out / "differences.png"]
     analysis.plot_series(runs, analysis.KEY_SERIES, written[2], smooth=4, burn_in=burn_in)
     analysis.plot_differences(table, (*analysis.KEY_OUTCOMES, *analysis.KEY_PROCESS), written[3])
+    say_created(created)
     if form is not Format.table:
         print_records(table.to_dict("records"), form)
         return
@@ -562,4 +559,4 @@ def compare(
 
 def overwrite_problems(paths: list[Path]) -> list[str]:
     """Files that exist and would be overwritten (``--force`` allows it)."""
-    return [f"{path} exists: pass --force to overwrite it, or choose another --out" for path in paths if path.exists()]
+    return [f"{path} exists: pass --force to overwrite it, or choose another --out" for path in paths if exists(path)]

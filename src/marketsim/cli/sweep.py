@@ -117,6 +117,7 @@ def run_command(
     with failing_on_problems():
         loaded = load_spec(spec)
     target = out or (Path(loaded.out) if loaded.out else DEFAULT_OUT / spec.stem)
+    created = common.new_directories(target)
     try:
         with failing_on_problems():
             result = run_sweep(loaded, out=target, resume=resume, backend=backend, scheduler=scheduler,
@@ -125,6 +126,7 @@ def run_command(
         typer.echo(f"interrupted: finished runs are kept; continue with "
                    f"marketsim sweep {spec} --out {target} --resume", err=True)
         raise typer.Exit(130) from None
+    common.say_created(created)
     kept = f", {result.skipped} kept from before" if result.skipped else ""
     console = common.console
     console.print(f"{plural(result.total, 'run')} in {result.out} ({result.backend}): {result.ran} ran in "

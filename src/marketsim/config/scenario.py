@@ -35,6 +35,8 @@ from marketsim.config.params import GROUPS, SPECS, TARGETABLE, Params, ParamSpec
 from marketsim.config.timeline import TIMELINE_PATH, Change, Event, Timeline, parse_events, parse_schedule, parse_where
 
 RESERVED_KEYS = ("title", "summary", "extends", "teaching", "schedule", "event")
+WORLD_FILE = "world.file"
+"""The parameter naming a world file: a relative path in a scenario file is relative to that file's folder."""
 MAX_EXTENDS = 32
 """The longest ``extends`` chain, in files (the presets use two)."""
 
@@ -279,6 +281,9 @@ def _read_file(path: Path, data: dict[str, Any], problems: list[str]) -> _File:
         own = _check_values(own, where=f"{path.name}: ")
     except ScenarioError as error:
         problems.extend(error.problems)
+    world = own.get(WORLD_FILE)
+    if isinstance(world, str) and world and not Path(world).is_absolute():
+        own[WORLD_FILE] = str(path.parent / world)  # beside the scenario, wherever it is run from
     changes: tuple[Change, ...] = ()
     events: tuple[Event, ...] = ()
     try:
@@ -364,10 +369,13 @@ def _check_targets(spec: ParamSpec, value: Any) -> tuple[Any, str | None]:
 
 
 def _check_periods(overrides: dict[str, Any], params: Params, timeline: Timeline, where: str = "") -> list[str]:
-    """The parameters in force in every period of the schedule must fit together (the budget
-    shares a change sets in every week, the sales modes); returns what the budget rule changed
-    to fit them."""
-    problems, notes = [], []
+    """The timeline must not be more than a run can take in, and the parameters in force in
+    every period of the schedule must fit together (the budget shares a change sets in every
+    week, the sales modes); returns what the budget rule changed to fit them."""
+    problems = [where + problem for problem in timeline.size_problems()]
+    if problems:
+        raise ScenarioError(problems)
+    notes = []
     for week in (1, *timeline.boundaries()):
         scheduled = timeline.values_at(week)
         if not scheduled:

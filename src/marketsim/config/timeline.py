@@ -24,6 +24,7 @@ built (and cross-checked: budget shares must fit in every week) before anything 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -64,6 +65,13 @@ TIMELINE_PATH = re.compile(r"(schedule|event)\.(\d+)\.(week|until|share|size)")
 what sweeps and overrides can vary (the first scheduled change is 0)."""
 WHOLE_FIELDS = ("week", "until", "size")
 """Timeline fields that are whole numbers (``share`` is a fraction)."""
+
+MAX_CHANGES = 200
+"""The most scheduled changes in a scenario (each is a period whose parameters are built and checked)."""
+MAX_EVENTS = 1_000
+"""The most one-off events in a scenario."""
+MAX_EVENTS_PER_WEEK = 5
+"""The most one-off events in one week (a crackdown that seizes, sweeps and removes a leader is three)."""
 
 MOST_VIOLENT = re.compile(r"most_violent:(\d+)")
 """``most_violent:N``: the N places with residents that had the most homicides in the last year."""
@@ -152,6 +160,20 @@ class Timeline:
     def events_in(self, week: int) -> list[Event]:
         """The events of ``week``, in the order given."""
         return [event for event in self.events if event.week == week]
+
+    def size_problems(self) -> list[str]:
+        """Why this timeline is more than a run can take in: too many changes, too many events in
+        all or in one week (each event acts on the whole market at once: twenty market entries of
+        a thousand members in one week made a year's run take half a minute and half a GiB)."""
+        problems = []
+        if len(self.schedule) > MAX_CHANGES:
+            problems.append(f"the schedule has {len(self.schedule):,} changes: allowed at most {MAX_CHANGES}")
+        if len(self.events) > MAX_EVENTS:
+            problems.append(f"there are {len(self.events):,} events: allowed at most {MAX_EVENTS:,}")
+        crowded = Counter(event.week for event in self.events)
+        problems += [f"week {week} has {count} events: allowed at most {MAX_EVENTS_PER_WEEK} a week"
+                     for week, count in sorted(crowded.items()) if count > MAX_EVENTS_PER_WEEK]
+        return problems
 
     def check_horizon(self, last_week: int) -> None:
         """Every week named must fall within a run that ends at ``last_week``."""

@@ -9,7 +9,8 @@ class WorldParams(Group):
     """Size and attributes of the generated network of places."""
 
     file: str = param("", unit="path", source="user input",
-                      help="A GraphML or JSON world to load instead of generating one (empty: generate).")
+                      help="A GraphML or JSON world to load instead of generating one (empty: generate); "
+                           "in a scenario file, a relative path is relative to that file's folder.")
     regions: int = param(3, unit="count", ge=2, le=4, help="Drug-producing source regions.",
                          source="Colombia, Peru and Bolivia, between which eradication displaced production "
                                 "(MDLE seminar 2014)")

@@ -1,19 +1,13 @@
-"""Shared by every subsystem: units, small numeric helpers, agent views over table rows, and the
-declaration of output columns beside the code that computes them."""
+"""Shared by every subsystem: units, small numeric helpers, and the declaration of output columns
+beside the code that computes them (tables and agent views: ``sim/tables.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-import mesa
 import numpy as np
-
-if TYPE_CHECKING:
-    from mesa.discrete_space import Cell
-
-    from marketsim.model import DrugMarketModel
 
 WEEKS_PER_YEAR = 52
 """Weeks in a year: the model steps one week at a time; yearly rates are divided by this."""
@@ -62,48 +56,6 @@ def herfindahl(values: np.ndarray) -> float:
     """Σ share² of non-negative values (0 when all are zero)."""
     total = values.sum()
     return float(((values / total) ** 2).sum()) if total > 0 else 0.0
-
-
-# -- agents as views over table rows -----------------------------------------------------------------
-class Column:
-    """An agent attribute stored in one column of its subsystem's table: reading or writing
-    ``agent.stock_kg`` reads or writes ``agent.table.stock[agent.index]``, so each fact is
-    stored once (as Mesa's ``PropertyDescriptor`` does for cell layers)."""
-
-    def __init__(self, column: str, cast: Callable[[Any], Any] = float):
-        self.column = column
-        self.cast = cast
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.__doc__ = f"Column {self.column!r} of the subsystem's table."
-
-    def __get__(self, agent: RowAgent | None, owner: type | None = None) -> Any:
-        if agent is None:
-            return self
-        return self.cast(getattr(agent.table, self.column)[agent.index])
-
-    def __set__(self, agent: RowAgent, value: Any) -> None:
-        getattr(agent.table, self.column)[agent.index] = value
-
-
-class RowAgent(mesa.Agent):
-    """A Mesa agent whose state is row ``index`` of its subsystem's table (which has a ``place``
-    column); its cell is derived from that row, never stored."""
-
-    def __init__(self, model: DrugMarketModel, table: Any, index: int):
-        super().__init__(model)
-        self.table = table
-        self.index = index
-
-    @property
-    def place(self) -> int:
-        """Index of the place the agent is at."""
-        return int(self.table.place[self.index])
-
-    @property
-    def cell(self) -> Cell:
-        """The agent's cell in the model's network space."""
-        return self.model.space[self.model.places.names[self.place]]
 
 
 # -- output columns ------------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, PER_1000, Column, RowAgent, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.common import PER_100K, PER_1000, ewma, group_sum, metric, safe_ratio
 from marketsim.sim.subsystem import Subsystem
+from marketsim.sim.tables import Column, RowAgent
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel

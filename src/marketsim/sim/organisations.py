@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import RowAgent, ewma, group_sum, herfindahl, metric, row_uniforms
+from marketsim.sim.common import ewma, group_sum, herfindahl, metric, row_uniforms
 from marketsim.sim.subsystem import Subsystem
+from marketsim.sim.tables import RowAgent, Table
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -37,13 +38,18 @@ class Role(StrEnum):
     SOLDIER = "soldier"
 
 
+ROLES: tuple[Role, ...] = tuple(Role)
+"""Ranks in the order of their codes in the ``role`` column of the members table."""
+
+
 class Member(RowAgent):
     """One member of a trafficking organisation, with its rank, stationed at one of its places
     (row ``index`` of ``model.orgs.members``, which also names its organisation)."""
 
-    def __init__(self, model: DrugMarketModel, table: Members, index: int, role: Role):
-        super().__init__(model, table, index)
-        self.role = role
+    @property
+    def role(self) -> Role:
+        """The member's rank."""
+        return ROLES[self.table.role[self.index]]
 
     @property
     def organisation(self) -> TraffickingOrganisation | None:
@@ -51,30 +57,25 @@ class Member(RowAgent):
         return self.model.orgs.get(int(self.table.org[self.index]))
 
 
-class Members:
-    """Where every member of every organisation is stationed and whom it works for, one row each
-    (a row is reused after its member leaves), and the organisations' local strength: members by
-    organisation id and place, kept up to date as members join, move, change sides and leave.
-    Organisations get their row of strength when they are created (``make_room``)."""
+class Members(Table):
+    """Where every member of every organisation is stationed, its rank and whom it works for, one
+    row each (a row is reused after its member leaves), and the organisations' local strength:
+    members by organisation id and place, kept up to date as members join, move, change sides and
+    leave. Organisations get their row of strength when they are created (``make_room``)."""
 
     def __init__(self, model: DrugMarketModel, capacity: int = 256):
+        super().__init__(capacity)
         self.model = model
-        self.active = np.zeros(capacity, dtype=bool)
-        self.place = np.zeros(capacity, dtype=np.int64)     # place stationed at
-        self.org = np.full(capacity, -1, dtype=np.int64)    # id of its organisation, -1 for a free row
+        self.declare("active", bool, False)
+        self.declare("place", np.int64)       # place stationed at
+        self.declare("org", np.int64, -1)     # id of its organisation, -1 for a free row
+        self.declare("role", np.int8)         # rank: its index in ROLES
         self.strength = np.zeros((16, model.places.n), dtype=np.int64)  # members by organisation id and place
 
     def make_room(self, org_id: int) -> None:
         """Make sure the strength table has a row for organisation ``org_id`` (a new one: no members)."""
         while org_id >= len(self.strength):
             self.strength = np.concatenate([self.strength, np.zeros_like(self.strength)])
-
-    def grow(self) -> None:
-        """Double the number of rows."""
-        extra = len(self.active)
-        self.active = np.concatenate([self.active, np.zeros(extra, dtype=bool)])
-        self.place = np.concatenate([self.place, np.zeros(extra, dtype=np.int64)])
-        self.org = np.concatenate([self.org, np.full(extra, -1, dtype=np.int64)])
 
     def add(self, org_id: int, place: int, role: Role) -> Member:
         """A new member of organisation ``org_id`` at a place."""
@@ -84,15 +85,15 @@ class Members:
         self.active[slot] = True
         self.place[slot] = place
         self.org[slot] = org_id
+        self.role[slot] = ROLES.index(role)
         self.strength[org_id, place] += 1
-        return Member(self.model, self, slot, role)
+        return Member(self.model, self, slot)
 
     def remove(self, member: Member) -> None:
         """A member leaves (arrested, killed, driven out); its row becomes free."""
         row = member.index
         self.strength[self.org[row], self.place[row]] -= 1
-        self.active[row] = False
-        self.org[row] = -1
+        self.clear(row)
         member.remove()
 
     def move(self, member: Member, place: int) -> None:
@@ -108,6 +109,10 @@ class Members:
         self.strength[self.org[row], self.place[row]] -= 1
         self.strength[org_id, self.place[row]] += 1
         self.org[row] = org_id
+
+    def promote(self, member: Member, role: Role) -> None:
+        """A member takes another rank."""
+        self.role[member.index] = ROLES.index(role)
 
 
 class TraffickingOrganisation(Agent):
@@ -435,7 +440,7 @@ class Organisations(Subsystem):
         soldiers = [m for m in org.soldiers() if m.place not in commanded] or org.soldiers()
         strength = np.bincount([m.place for m in soldiers], minlength=self.model.places.n)
         for soldier in sorted(soldiers, key=lambda m: -strength[m.place])[:posts]:
-            soldier.role = Role.LIEUTENANT
+            self.members.promote(soldier, Role.LIEUTENANT)
 
     def fission(self, org: TraffickingOrganisation, places_held: int) -> None:
         """An organisation whose territory outgrows its leader's span of control may split on its own."""
@@ -658,10 +663,10 @@ def promote_leader(org: TraffickingOrganisation, heir: Member | None = None) -> 
         return
     if heir is None:
         heir = sorted(org.members, key=lambda m: m.role is not Role.LIEUTENANT)[0]
-    heir.role = Role.LEADER
+    org.table.promote(heir, Role.LEADER)
     soldier = next((m for m in org.members if m.role is Role.SOLDIER), None)
     if soldier is not None:
-        soldier.role = Role.LIEUTENANT
+        org.table.promote(soldier, Role.LIEUTENANT)
 
 
 def move_member(source: TraffickingOrganisation, target: TraffickingOrganisation, member: Member) -> None:

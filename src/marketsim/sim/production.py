@@ -15,8 +15,6 @@ import numpy as np
 
 from marketsim.sim.common import (
     WEEKS_PER_YEAR,
-    Column,
-    RowAgent,
     ewma,
     group_sum,
     metric,
@@ -24,6 +22,7 @@ from marketsim.sim.common import (
     sigmoid,
 )
 from marketsim.sim.subsystem import Subsystem
+from marketsim.sim.tables import Column, RowAgent
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:

@@ -15,18 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import (
-    PER_1000,
-    WEEKS_PER_YEAR,
-    Column,
-    RowAgent,
-    ewma,
-    group_sum,
-    metric,
-    row_uniforms,
-    safe_ratio,
-)
+from marketsim.sim.common import PER_1000, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
 from marketsim.sim.subsystem import Subsystem
+from marketsim.sim.tables import Column, RowAgent, Table
 from marketsim.sim.trafficking import chain_price
 
 if TYPE_CHECKING:
@@ -61,9 +52,9 @@ class Dealer(RowAgent):
         return self.model.orgs.get(int(self.table.org[self.index]))
 
 
-class Dealers(Subsystem):
-    """State of every dealer slot (a slot is reused when its dealer is arrested or leaves), and
-    the retail market of each community: price, purity, arrest risk."""
+class Dealers(Table, Subsystem):
+    """A table of dealer slots (a slot is reused when its dealer is arrested or leaves), and the
+    retail market of each community: price, purity, arrest risk."""
 
     name = "dealers"
     needs = ("communities", "farms", "interventions", "justice", "orgs", "police")
@@ -74,20 +65,20 @@ class Dealers(Subsystem):
         self.attach(model)
         communities = model.communities
         counts = np.round(self.target()).astype(np.int64)
-        capacity = max(64, int(counts.sum() * 2))
-        self.active = np.zeros(capacity, dtype=bool)
-        self.place = np.zeros(capacity, dtype=np.int64)     # neighbourhood (place index)
-        self.org = np.full(capacity, -1, dtype=np.int64)    # supplying organisation id
-        self.mode = np.zeros(capacity, dtype=np.int64)      # SalesMode
-        self.stock = np.zeros(capacity)                     # kg pure
-        self.sales_ma = np.zeros(capacity)                  # kg/week, moving average
-        self.price = np.zeros(capacity)                     # retail USD per pure kg
-        self.violence = np.zeros(capacity)                  # propensity to use violence
-        self.violence_score = np.zeros(capacity)            # recent violent acts (decaying)
-        self.warned = np.zeros(capacity, dtype=bool)        # called in by focused deterrence
-        self.disputed = np.zeros(capacity, dtype=bool)      # involved in a violent dispute this week
-        self.has_record = np.zeros(capacity, dtype=bool)    # criminal record
-        self.agents: list[Dealer | None] = [None] * capacity
+        Table.__init__(self, max(64, int(counts.sum() * 2)))
+        self.declare("active", bool, False)
+        self.declare("place", np.int64)          # neighbourhood (place index)
+        self.declare("org", np.int64, -1)        # supplying organisation id
+        self.declare("mode", np.int64)           # SalesMode
+        self.declare("stock")                    # kg pure
+        self.declare("sales_ma")                 # kg/week, moving average
+        self.declare("price")                    # retail USD per pure kg
+        self.declare("violence")                 # propensity to use violence
+        self.declare("violence_score")           # recent violent acts (decaying)
+        self.declare("warned", bool, False)      # called in by focused deterrence
+        self.declare("disputed", bool, False)    # involved in a violent dispute this week
+        self.declare("has_record", bool, False)  # criminal record
+        self.declare("agents", object, None)     # the dealer's Mesa agent
         n = len(communities.place)
         purity = model.p.retail.purity
         self.local_purity = np.full(n, purity)              # street purity in each community this week
@@ -134,16 +125,6 @@ class Dealers(Subsystem):
     def community_of(self, slots: np.ndarray) -> np.ndarray:
         """Community row of each dealer slot."""
         return self.model.places.community[self.place[slots]]
-
-    def grow(self) -> None:
-        """Double the number of slots."""
-        extra = len(self.active)
-        for name in ("active", "place", "org", "mode", "stock", "sales_ma", "price", "violence",
-                     "violence_score", "warned", "disputed", "has_record"):
-            value = getattr(self, name)
-            fill = -1 if name == "org" else 0
-            setattr(self, name, np.concatenate([value, np.full(extra, fill, dtype=value.dtype)]))
-        self.agents.extend([None] * extra)
 
     def free_slots(self, count: int) -> np.ndarray:
         """``count`` unused slot indices, growing the table if needed."""

@@ -92,6 +92,22 @@ class ProductLedger:
     consumed: float = 0.0
     lost: float = 0.0
 
+    def produce(self, kg: float) -> None:
+        """Product harvested."""
+        self.produced += kg
+
+    def consume(self, kg: float) -> None:
+        """Product consumed by users."""
+        self.consumed += kg
+
+    def seize(self, kg: float) -> None:
+        """Product seized by police."""
+        self.seized += kg
+
+    def lose(self, kg: float) -> None:
+        """Product lost: spoiled, abandoned by an organisation that ends or a dealer who leaves."""
+        self.lost += kg
+
     def imbalance(self, stock: float) -> float:
         """Kilograms unaccounted for (zero when product is conserved)."""
         return self.initial + self.produced - (stock + self.seized + self.consumed + self.lost)

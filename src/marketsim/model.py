@@ -130,7 +130,7 @@ class DrugMarketModel(mesa.Model):
         self.ledger = ProductLedger()
         self.log = EventLog(self.places.n)
         for subsystem in build_order(SUBSYSTEMS):  # each after those its initialisation reads
-            setattr(self, subsystem.name, subsystem(self))
+            subsystem(self)  # it becomes self.<subsystem.name> as it is attached
         self.outputs = Outputs(self)
         self._rules = [rule for stage in STAGES for rule in (
             getattr(getattr(self, stage.subsystem), stage.rule),
@@ -171,9 +171,8 @@ class DrugMarketModel(mesa.Model):
 
     def stock_kg(self) -> float:
         """All product in someone's hands: farms, organisations (incl. in transit) and dealers."""
-        orgs = sum(o.source_stock + o.city_stock + float(o.in_transit.sum()) for o in self.orgs)
         dealers = self.dealers
-        return float(self.farms.stock.sum() + orgs + dealers.stock[dealers.active].sum())
+        return float(self.farms.stock.sum() + self.trafficking.stock_kg() + dealers.stock[dealers.active].sum())
 
 
 class WeeklyCollector(mesa.DataCollector):

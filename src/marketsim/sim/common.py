@@ -52,6 +52,15 @@ def sparse_binomial(rng: np.random.Generator, n: np.ndarray, p: float | np.ndarr
     return out
 
 
+def scalar_math(function: Callable[..., float], *columns: np.ndarray) -> np.ndarray:
+    """``function`` of Python floats (``math.exp``, ``pow``...) applied row by row to ``columns``: the C
+    library's result for each row. numpy's vectorised kernels (AVX-512 where the CPU has it) can differ
+    from it in the last bit, and a last bit that tips a threshold changes every later draw; with this,
+    a value computed for a column of organisations is the one computed for each on its own."""
+    return np.array([function(*row) for row in zip(*(column.tolist() for column in columns), strict=True)],
+                    dtype=float)
+
+
 def herfindahl(values: np.ndarray) -> float:
     """Σ share² of non-negative values (0 when all are zero)."""
     total = values.sum()

@@ -138,15 +138,13 @@ class Communities(Subsystem):
         # sums of float differences can end a hair outside [0, 1]: no dealer sells more than it holds
         sell_share = np.clip(safe_ratio(sold_here, available), 0.0, 1.0)[community]
         sold = dealers.stock[active] * sell_share
-        dealers.stock[active] -= sold
         # a dealer expects its share of the demand it faces (its neighbourhood's and its visitors'),
         # whether or not it had the stock to serve it
         per_dealer = safe_ratio(illicit + visitors, group_sum(community, None, n))
-        dealers.sales_ma[active] = ewma(dealers.sales_ma[active], per_dealer[community],
-                                        model.p.retail.sales_adjustment)
+        dealers.sell(active, sold, per_dealer[community])
         self.shortage = np.clip(1 - safe_ratio(bought, illicit, 1.0), 0.0, 1.0)
         self.intake = safe_ratio(bought + legal, reference, 1.0)
-        model.ledger.consumed += float(bought.sum())
+        model.ledger.consume(float(bought.sum()))
         self.consumed_kg = float(bought.sum())
         self.legal_kg = float(legal.sum())
         self.demand_kg = float(illicit.sum())

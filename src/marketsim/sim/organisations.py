@@ -13,6 +13,7 @@ Organisation ids only grow: a dissolved organisation's id is never reused.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -20,9 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import ewma, group_sum, herfindahl, metric, row_uniforms
+from marketsim.sim.common import ewma, group_sum, herfindahl, metric, row_uniforms, scalar_math
 from marketsim.sim.subsystem import Subsystem
-from marketsim.sim.tables import RowAgent, Table
+from marketsim.sim.tables import Column, RowAgent, Table
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -59,23 +60,17 @@ class Member(RowAgent):
 
 class Members(Table):
     """Where every member of every organisation is stationed, its rank and whom it works for, one
-    row each (a row is reused after its member leaves), and the organisations' local strength:
-    members by organisation id and place, kept up to date as members join, move, change sides and
-    leave. Organisations get their row of strength when they are created (``make_room``)."""
+    row each (a row is reused after its member leaves). Each move also updates the organisations'
+    local strength (members by place, a column of the organisations' table ``by_org``)."""
 
-    def __init__(self, model: DrugMarketModel, capacity: int = 256):
+    def __init__(self, model: DrugMarketModel, by_org: Table, capacity: int = 256):
         super().__init__(capacity)
         self.model = model
+        self.by_org = by_org
         self.declare("active", bool, False)
         self.declare("place", np.int64)       # place stationed at
         self.declare("org", np.int64, -1)     # id of its organisation, -1 for a free row
         self.declare("role", np.int8)         # rank: its index in ROLES
-        self.strength = np.zeros((16, model.places.n), dtype=np.int64)  # members by organisation id and place
-
-    def make_room(self, org_id: int) -> None:
-        """Make sure the strength table has a row for organisation ``org_id`` (a new one: no members)."""
-        while org_id >= len(self.strength):
-            self.strength = np.concatenate([self.strength, np.zeros_like(self.strength)])
 
     def add(self, org_id: int, place: int, role: Role) -> Member:
         """A new member of organisation ``org_id`` at a place."""
@@ -86,28 +81,28 @@ class Members(Table):
         self.place[slot] = place
         self.org[slot] = org_id
         self.role[slot] = ROLES.index(role)
-        self.strength[org_id, place] += 1
+        self.by_org.strength[org_id, place] += 1
         return Member(self.model, self, slot)
 
     def remove(self, member: Member) -> None:
         """A member leaves (arrested, killed, driven out); its row becomes free."""
         row = member.index
-        self.strength[self.org[row], self.place[row]] -= 1
+        self.by_org.strength[self.org[row], self.place[row]] -= 1
         self.clear(row)
         member.remove()
 
     def move(self, member: Member, place: int) -> None:
         """A member is stationed at another place."""
         row = member.index
-        self.strength[self.org[row], self.place[row]] -= 1
-        self.strength[self.org[row], place] += 1
+        self.by_org.strength[self.org[row], self.place[row]] -= 1
+        self.by_org.strength[self.org[row], place] += 1
         self.place[row] = place
 
     def transfer(self, member: Member, org_id: int) -> None:
         """A member changes organisation (after a split), staying where it is."""
         row = member.index
-        self.strength[self.org[row], self.place[row]] -= 1
-        self.strength[org_id, self.place[row]] += 1
+        self.by_org.strength[self.org[row], self.place[row]] -= 1
+        self.by_org.strength[org_id, self.place[row]] += 1
         self.org[row] = org_id
 
     def promote(self, member: Member, role: Role) -> None:
@@ -120,50 +115,59 @@ class TraffickingOrganisation(Agent):
     sells wholesale to the dealers on its turf, holds and contests territory, pays bribes, and
     turns to extortion when revenue falls.
 
+    A view of row ``id`` of the per-organisation tables (``by_org``) of the subsystems that own its
+    state: its structure, succession and books belong to ``model.orgs``, its product and routes to
+    ``model.trafficking``, the violence counted against it to ``model.violence``. Reading an
+    attribute reads that table; only the owner writes it (other subsystems call its methods).
     Array-valued state (per route segment) is indexed like ``model.routes.edges``; ``in_transit``
     like ``model.routes.paths``.
     """
 
+    # structure, succession and books (model.orgs)
+    members = Column("members", None, "orgs")
+    cash = Column("cash", float, "orgs")
+    revenue = Column("revenue", float, "orgs")
+    revenue_ma = Column("revenue_ma", float, "orgs")
+    losses = Column("losses", float, "orgs")
+    losses_ma = Column("losses_ma", float, "orgs")
+    bribes = Column("bribes", float, "orgs")
+    neutralised = Column("neutralised", float, "orgs")
+    extorting = Column("extorting", bool, "orgs")
+    arrested = Column("arrested", int, "orgs")
+    arrest_share = Column("arrest_share", float, "orgs")
+    aml_share = Column("aml_share", float, "orgs")
+    warned = Column("warned", bool, "orgs")
+    armament = Column("armament", float, "orgs")
+    confronted = Column("confronted", int, "orgs")
+    confronted_ma = Column("confronted_ma", float, "orgs")
+    turmoil_until = Column("turmoil_until", int, "orgs")
+    rivals_in_turmoil = Column("rivals", None, "orgs")
+    inheritance = Column("inheritance", float, "orgs")
+    inherited = Column("inherited", None, "orgs")
+    # product and routes (model.trafficking)
+    source_stock = Column("source_stock", float, "trafficking")
+    in_transit = Column("in_transit", None, "trafficking")
+    city_stock = Column("city_stock", float, "trafficking")
+    sales_ma = Column("sales_ma", float, "trafficking")
+    risk = Column("risk", None, "trafficking")
+    seized_on = Column("seized_on", None, "trafficking")
+    seizure_share = Column("seizure_share", float, "trafficking")
+    wholesale_price = Column("wholesale_price", float, "trafficking")
+    # violence counted against it (model.violence)
+    violence_score = Column("violence_score", float, "violence")
+    attacks = Column("attacks", int, "violence")
+    attacks_ma = Column("attacks_ma", float, "violence")
+    disputes = Column("disputes", int, "violence")
+    disputes_ma = Column("disputes_ma", float, "violence")
+    killings = Column("killings", int, "violence")
+    racket_attacks = Column("racket_attacks", int, "violence")
+    racket_attacks_ma = Column("racket_attacks_ma", float, "violence")
+
     def __init__(self, model: DrugMarketModel, org_id: int, table: Members):
         super().__init__(model)
         self.id = org_id                  # grows with every new organisation; never reused
+        self.index = org_id               # its row in every per-organisation table
         self.table = table                # its members' places and roles
-        self.members: list[Member] = []   # in the order they joined
-        self.source_stock = 0.0           # kg bought at the farm gate, not yet shipped
-        self.in_transit = np.zeros(len(model.routes.paths))  # kg on each candidate route this week
-        self.city_stock = 0.0             # kg landed after the border
-        self.cash = 0.0
-        self.revenue = 0.0                # USD this week
-        self.revenue_ma = 0.0             # USD/week, 6-month moving average
-        self.sales_ma = 0.0               # kg/week sold wholesale, moving average
-        self.risk = np.zeros(len(model.routes.edges))      # learned chance of a seizure on each segment
-        self.seized_on = np.zeros(len(model.routes.edges))  # lots seized on each segment this week
-        self.seizure_share = 0.0          # recent share of shipments lost
-        self.aml_share = 0.0              # recent share of revenue seized by anti-money-laundering
-        self.wholesale_price = 0.0
-        self.turmoil_until = -1           # week until which a succession fight goes on
-        self.rivals_in_turmoil: set[int] = set()  # ids of the factions it fights with for the succession
-        self.inheritance = 0.0            # USD/week of drug business the winner of the succession takes over
-        self.inherited: np.ndarray = np.zeros(0, dtype=np.int64)  # the places of the split organisation
-        self.warned = False               # called in by focused deterrence
-        self.violence_score = 0.0         # recent violence attributed to it (decaying)
-        self.extorting = False
-        self.neutralised = 0.0            # share of enforcement against it bought off
-        self.bribes = 0.0                 # USD/week offered to police
-        self.losses = 0.0                 # USD lost to enforcement this week (drugs seized, money seized)
-        self.losses_ma = 0.0              # USD/week, moving average
-        self.arrested = 0                 # members arrested this week
-        self.arrest_share = 0.0           # recent share of members arrested per week
-        self.armament = model.p.world.firearms  # 0-1: how well armed its members are
-        self.confronted = 0               # armed confrontations with the state this week
-        self.confronted_ma = 0.0          # per week, moving average (the threat it arms against)
-        self.attacks = 0                  # contests it started this week
-        self.disputes = 0                 # disputes its dealers were involved in this week
-        self.attacks_ma = 0.0             # per week, moving average
-        self.killings = 0                 # deaths its members caused this week (contests it started)
-        self.racket_attacks = 0           # contests it fought with a protected organisation this week
-        self.racket_attacks_ma = 0.0      # (for the protected organisation) contests around it, moving average
-        self.disputes_ma = 0.0            # per week, moving average
 
     @property
     def name(self) -> str:
@@ -183,7 +187,7 @@ class TraffickingOrganisation(Agent):
     @property
     def presence(self) -> np.ndarray:
         """Members stationed at each place."""
-        return self.table.strength[self.id].astype(float)
+        return self.table.by_org.strength[self.id].astype(float)
 
     def in_turmoil(self, week: int) -> bool:
         """Whether a succession fight is going on."""
@@ -210,11 +214,11 @@ class TraffickingOrganisation(Agent):
 
     def strength_at(self, place: int) -> int:
         """Members stationed at one place."""
-        return int(self.table.strength[self.id, place])
+        return int(self.table.by_org.strength[self.id, place])
 
     def members_at(self, place: int) -> list[Member]:
         """Members stationed at a place."""
-        if not self.table.strength[self.id, place]:
+        if not self.table.by_org.strength[self.id, place]:
             return []
         places = self.table.place[[m.index for m in self.members]]
         return [m for m, here in zip(self.members, (places == place).tolist(), strict=True) if here]
@@ -227,15 +231,10 @@ class TraffickingOrganisation(Agent):
         """Soldiers only."""
         return [m for m in self.members if m.role is Role.SOLDIER]
 
-    def learn_routes(self, learning: float, decay: float) -> None:
-        """Raise the learned risk of segments where lots were seized; let the rest fade."""
-        hit = np.minimum(self.seized_on, 1.0)
-        self.risk = self.risk * (1 - decay) + learning * hit * (1 - self.risk)
-        self.seized_on[:] = 0.0
-
 
 class Organisations(Subsystem):
-    """Every organisation (one registry, in order of creation) and the controller of each place."""
+    """Every organisation (one registry, in order of creation), the controller of each place, and
+    the organisations' structure, succession and books: one row per organisation id (``by_org``)."""
 
     name = "orgs"
     needs = ()
@@ -244,10 +243,35 @@ class Organisations(Subsystem):
         """Seed organisations in towns and neighbourhoods, grow contiguous territories breadth
         first, and give each its members."""
         self.attach(model)
-        self.by_id: dict[int, TraffickingOrganisation] = {}
+        self.views: dict[int, TraffickingOrganisation] = {}  # the Mesa agent of each organisation alive
         self.next_id = 0
         self.controller = np.full(model.places.n, -1, dtype=np.int64)  # organisation id per place, -1 none
-        self.members = Members(model)
+        self.tables: list[Table] = []   # every subsystem's table with one row per organisation id
+        self.by_org = self.table()
+        b = self.by_org
+        b.declare("alive", bool, False)
+        b.declare("members", object, None)        # its members (Member agents), in the order they joined
+        b.declare("strength", np.int64, 0, (model.places.n,))  # members stationed at each place
+        b.declare("cash")                         # USD
+        b.declare("revenue")                      # USD this week
+        b.declare("revenue_ma")                   # USD/week, moving average
+        b.declare("losses")                       # USD lost to enforcement this week (drugs seized, money seized)
+        b.declare("losses_ma")                    # USD/week, moving average
+        b.declare("bribes")                       # USD/week offered to police
+        b.declare("neutralised")                  # share of enforcement against it bought off
+        b.declare("extorting", bool, False)       # turned to extortion as revenue fell
+        b.declare("arrested", np.int64)           # members arrested this week
+        b.declare("arrest_share")                 # recent share of members arrested per week
+        b.declare("aml_share")                    # recent share of revenue seized by anti-money-laundering
+        b.declare("warned", bool, False)          # called in by focused deterrence
+        b.declare("armament")                     # 0-1: how well armed its members are
+        b.declare("confronted", np.int64)         # armed confrontations with the state this week
+        b.declare("confronted_ma")                # per week, moving average (the threat it arms against)
+        b.declare("turmoil_until", np.int64, -1)  # week until which a succession fight goes on
+        b.declare("rivals", object, frozenset())  # ids of the factions it fights with for the succession
+        b.declare("inheritance")                  # USD/week of drug business the winner of the succession takes over
+        b.declare("inherited", object, np.zeros(0, dtype=np.int64))  # the places of the split organisation
+        self.members = Members(model, b)
         p, places, rng = model.p.trafficking, model.places, self.draws
         candidates = np.flatnonzero(places.kind != PRODUCTION)
         seeds = rng.founding_places.choice(candidates, size=min(p.organisations, len(candidates)), replace=False)
@@ -260,49 +284,73 @@ class Organisations(Subsystem):
                 org.add_member(int(turf[i % len(turf)]), role)
 
     # -- the registry ---------------------------------------------------------------------------
+    def table(self) -> Table:
+        """A new table with one row per organisation id, for a subsystem's per-organisation state:
+        it gets a row (empty: every column at its fill value) for every organisation made."""
+        table = Table(max(16, self.next_id))
+        self.tables.append(table)
+        return table
+
     def __iter__(self) -> Iterator[TraffickingOrganisation]:
         """The organisations alive now, oldest first (a snapshot: the loop may dissolve some)."""
-        return iter(list(self.by_id.values()))
+        return iter(list(self.views.values()))
 
     def __len__(self) -> int:
-        return len(self.by_id)
+        return len(self.views)
 
     def get(self, org_id: int) -> TraffickingOrganisation | None:
         """The organisation with this id, if it still exists."""
-        return self.by_id.get(org_id)
+        return self.views.get(org_id)
 
-    def ids(self) -> list[int]:
-        """Ids of the organisations alive now."""
-        return list(self.by_id)
+    def ids(self) -> np.ndarray:
+        """Ids of the organisations alive now, oldest first."""
+        return np.flatnonzero(self.by_org.alive[:self.next_id])
 
     def id_bound(self) -> int:
         """One more than the largest id alive (the length of arrays indexed by id)."""
-        return max(self.by_id, default=-1) + 1
+        return max(self.views, default=-1) + 1
+
+    def lookup(self, column: np.ndarray, default: float) -> np.ndarray:
+        """A per-organisation column for indexing by ids that may name an organisation gone, or none
+        (-1): length ``id_bound() + 1``, the column's value for the organisations alive, ``default``
+        for the others and in the last entry."""
+        ids = self.ids()
+        out = np.full(self.id_bound() + 1, default)
+        out[ids] = column[ids]
+        return out
+
+    def sizes(self, ids: np.ndarray) -> np.ndarray:
+        """Members of each of the organisations ``ids``."""
+        return self.by_org.strength[ids].sum(axis=1)
 
     def create(self) -> TraffickingOrganisation:
         """A new organisation with the next id, no members and no territory."""
-        org = TraffickingOrganisation(self.model, self.next_id, self.members)
-        self.members.make_room(org.id)
+        org_id = self.next_id
         self.next_id += 1
-        self.by_id[org.id] = org
+        for table in self.tables:
+            table.reserve(self.next_id)
+        self.by_org.alive[org_id] = True
+        self.by_org.members[org_id] = []
+        self.by_org.armament[org_id] = self.model.p.world.firearms
+        org = TraffickingOrganisation(self.model, org_id, self.members)
+        self.views[org_id] = org
         return org
 
     def dissolve(self, org: TraffickingOrganisation) -> None:
         """An organisation without members or turf ends: its stock is lost and its turf left vacant."""
-        self.model.ledger.lost += org.source_stock + org.city_stock + float(org.in_transit.sum())
-        org.source_stock = org.city_stock = 0.0
-        org.in_transit[:] = 0.0
+        self.model.trafficking.write_off(org.id)
         self.controller[self.controller == org.id] = -1
         for member in list(org.members):
             org.remove_member(member)
-        del self.by_id[org.id]
+        self.by_org.alive[org.id] = False
+        del self.views[org.id]
         org.remove()
 
     def dissolve_empty(self) -> None:
         """Dissolve every organisation that has lost all its members."""
-        for org in self:
-            if org.size == 0:
-                self.dissolve(org)
+        ids = self.ids()
+        for org_id in ids[self.sizes(ids) == 0].tolist():
+            self.dissolve(self.views[org_id])
 
     def territories(self) -> dict[int, np.ndarray]:
         """Places held by each organisation (organisations holding none are absent)."""
@@ -313,16 +361,17 @@ class Organisations(Subsystem):
         return {int(s): order[a:b] for s, a, b in zip(ids.tolist(), starts.tolist(), ends, strict=True) if s >= 0}
 
     def dominant(self) -> TraffickingOrganisation | None:
-        """The organisation controlling the most places."""
-        if not self.by_id:
+        """The organisation controlling the most places (the oldest of those tied)."""
+        ids = self.ids()
+        if len(ids) == 0:
             return None
         held = self.controller >= 0
         counts = group_sum(np.maximum(self.controller, 0), held.astype(float), self.id_bound())
-        return max(self, key=lambda o: (counts[o.id], -o.id))
+        return self.views[int(ids[np.argmax(counts[ids])])]
 
     def presence_matrix(self) -> np.ndarray:
         """Members of each organisation (row = id) stationed at each place."""
-        return self.members.strength[:self.id_bound()].astype(float)
+        return self.by_org.strength[:self.id_bound()].astype(float)
 
     def grow_territories(self, seeds: list[int], groups: list[TraffickingOrganisation],
                          unclaimed: set[int] | None, shuffle: bool) -> None:
@@ -358,46 +407,66 @@ class Organisations(Subsystem):
     # -- weekly rules -------------------------------------------------------------------------------------
     def finances(self) -> None:
         """Finances: an organisation with no territory left dissolves (its members drift out of the
-        trade); every other closes last week's books."""
+        trade); every other closes last week's books, then fills its command posts, settles its
+        succession and recruits or sheds members to match what it can pay."""
         turfs = self.territories()
+        ids = self.ids()
+        self.close_books(ids[np.isin(ids, list(turfs))])
         for org in self:
             turf = turfs.get(org.id)
             if turf is None:
                 self.dissolve(org)
             else:
-                self.settle_finances(org, turf)
+                self.fill_command(org)
+                self.settle_succession(org)
+                self.match_payroll(org, turf)
 
     def splits(self) -> None:
-        """Splits: an organisation whose territory outgrows its leader's span of control may split."""
+        """Splits: an organisation whose territory outgrows its leader's span of control may split
+        (with a chance that rises with the excess)."""
+        t = self.model.p.trafficking
         turfs = self.territories()
-        for org in self:
-            self.fission(org, len(turfs.get(org.id, ())))
+        ids = self.ids()
+        excess = np.array([len(turfs.get(i, ())) for i in ids.tolist()]) / t.span_of_control - 1
+        candidates = ids[excess > 0]
+        splitting = self.draws.fission.random(len(candidates)) < t.fission_rate * excess[excess > 0]
+        for org_id in candidates[splitting].tolist():
+            org = self.views[org_id]
+            self.split(org, self.faction_seeds(org)[:t.splinters])
 
-    def settle_finances(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
-        """Close last week's books: pay members and bribes, recruit or shed members, arm against the
-        threats it faces, and decide whether falling revenue pushes it into extortion."""
-        model = self.model
-        t, rng, mechanisms = model.p.trafficking, self.draws, model.p.mechanisms
-        org.revenue_ma = ewma(org.revenue_ma, org.revenue, 1 / t.revenue_memory)
-        org.extorting = org.revenue < t.diversification * org.revenue_ma
-        org.losses_ma = ewma(org.losses_ma, org.losses, t.loss_memory)
-        org.arrest_share = ewma(org.arrest_share, org.arrested / max(org.size + org.arrested, 1), t.loss_memory)
-        org.losses, org.arrested = 0.0, 0
-        org.bribes = t.bribe_share * org.revenue_ma + t.bribe_risk_share * org.losses_ma
-        if mechanisms.protection_racket and org.id == model.police.protected:
-            org.bribes += t.racket_price * model.police.collusion * org.revenue_ma
-        org.cash += org.revenue - org.size * t.soldier_wage - org.bribes
-        org.revenue = 0.0
-        org.neutralised = (model.police.corruption * org.bribes / (org.bribes + model.p.police.bribe_saturation)
-                           if mechanisms.bribery else 0.0)
-        org.confronted_ma = ewma(org.confronted_ma, org.confronted, t.loss_memory)
-        org.confronted = 0
+    def close_books(self, ids: np.ndarray) -> None:
+        """Close last week's books of the organisations ``ids``: revenue and losses into their moving
+        averages, the share of members arrested, bribes, wages and cash, the share of enforcement the
+        bribes neutralise, and armament against the confrontations they faced."""
+        model, b = self.model, self.by_org
+        t, mechanisms = model.p.trafficking, model.p.mechanisms
+        b.revenue_ma[ids] = ewma(b.revenue_ma[ids], b.revenue[ids], 1 / t.revenue_memory)
+        b.extorting[ids] = b.revenue[ids] < t.diversification * b.revenue_ma[ids]
+        b.losses_ma[ids] = ewma(b.losses_ma[ids], b.losses[ids], t.loss_memory)
+        size, arrested = self.sizes(ids), b.arrested[ids]
+        b.arrest_share[ids] = ewma(b.arrest_share[ids], arrested / np.maximum(size + arrested, 1), t.loss_memory)
+        b.losses[ids], b.arrested[ids] = 0.0, 0
+        b.bribes[ids] = t.bribe_share * b.revenue_ma[ids] + t.bribe_risk_share * b.losses_ma[ids]
+        protected = ids[ids == model.police.protected]
+        if mechanisms.protection_racket and len(protected):
+            b.bribes[protected] += t.racket_price * model.police.collusion * b.revenue_ma[protected]
+        b.cash[ids] += b.revenue[ids] - size * t.soldier_wage - b.bribes[ids]
+        b.revenue[ids] = 0.0
+        bribes = b.bribes[ids]
+        b.neutralised[ids] = (model.police.corruption * bribes / (bribes + model.p.police.bribe_saturation)
+                              if mechanisms.bribery else 0.0)
+        b.confronted_ma[ids] = ewma(b.confronted_ma[ids], b.confronted[ids], t.loss_memory)
+        b.confronted[ids] = 0
         if mechanisms.arms_race:
             base = model.p.world.firearms
-            wanted = base + (1 - base) * (1 - np.exp(-t.arming_response * org.confronted_ma))
-            org.armament = ewma(org.armament, wanted, t.arming_rate)
-        self.fill_command(org)
-        self.settle_succession(org)
+            wanted = base + (1 - base) * (1 - scalar_math(math.exp, -t.arming_response * b.confronted_ma[ids]))
+            b.armament[ids] = ewma(b.armament[ids], wanted, t.arming_rate)
+
+    def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
+        """Recruit soldiers into the organisation's thinly held, valuable places while it can pay
+        more than it has, or shed soldiers when it pays for far fewer."""
+        model = self.model
+        t, rng = model.p.trafficking, self.draws
         affordable = t.labour_share * max(org.revenue_ma, 0.0) / max(t.soldier_wage, 1e-9)
         gap = affordable - org.size
         # (choosing none of anything draws no random numbers, so such choices are skipped)
@@ -425,9 +494,9 @@ class Organisations(Subsystem):
         rivals = [self.get(i) for i in org.rivals_in_turmoil]
         held = np.count_nonzero(self.controller[org.inherited] == org.id) / max(len(org.inherited), 1)
         if held >= self.model.p.trafficking.succession_dominance or not any(rivals):
-            for faction in [org, *(r for r in rivals if r is not None)]:
-                faction.turmoil_until = self.model.steps - 1
-                faction.rivals_in_turmoil = set()
+            factions = [org.id, *(r.id for r in rivals if r is not None)]
+            self.by_org.turmoil_until[factions] = self.model.steps - 1
+            self.by_org.rivals[factions] = frozenset()
 
     def fill_command(self, org: TraffickingOrganisation) -> None:
         """Keep the lieutenant posts filled: a soldier stationed where no lieutenant is (the most
@@ -442,13 +511,6 @@ class Organisations(Subsystem):
         for soldier in sorted(soldiers, key=lambda m: -strength[m.place])[:posts]:
             self.members.promote(soldier, Role.LIEUTENANT)
 
-    def fission(self, org: TraffickingOrganisation, places_held: int) -> None:
-        """An organisation whose territory outgrows its leader's span of control may split on its own."""
-        t = self.model.p.trafficking
-        excess = places_held / t.span_of_control - 1
-        if excess > 0 and self.draws.fission.random() < t.fission_rate * excess:
-            self.split(org, self.faction_seeds(org)[:t.splinters])
-
     def emergence(self) -> None:
         """New local groups form where the controlling organisation is thinly present: the
         competition that keeps a market from settling into one hegemon for good."""
@@ -456,7 +518,7 @@ class Organisations(Subsystem):
         t, places, rng = model.p.trafficking, model.places, self.draws
         towns = places.community_places
         held = self.controller[towns]
-        presence = np.where(held >= 0, self.members.strength[np.maximum(held, 0), towns], 0)  # every id ever made
+        presence = np.where(held >= 0, self.by_org.strength[np.maximum(held, 0), towns], 0)  # every id ever made
         relative_deprivation = places.deprivation[towns] / max(places.deprivation[towns].mean(), 1e-9)
         chance = t.entry_rate * relative_deprivation * (presence <= t.thin_presence)
         for place in towns[rng.emergence.random(len(towns)) < chance].tolist():
@@ -468,7 +530,7 @@ class Organisations(Subsystem):
             if former is not None:
                 for member in former.members_at(place):
                     former.remove_member(member)  # the new group drives out the few who held the place
-            org.revenue_ma = org.revenue = t.soldier_wage * t.entry_size / max(t.labour_share, 1e-9)
+            self.start_books(org.id, t.soldier_wage * t.entry_size / max(t.labour_share, 1e-9))
             model.log.record("new_group", place=place, org=org.id)
 
     # -- succession and splits ----------------------------------------------------------------------------
@@ -488,7 +550,7 @@ class Organisations(Subsystem):
         if contested and self.split(org, seeds[:model.p.trafficking.splinters]):
             return
         heir = next((m for m in org.members if m.role is Role.LIEUTENANT and seeds and m.place == seeds[0]), None)
-        promote_leader(org, heir)
+        self.promote_leader(org, heir)
         model.log.record("succession", org=org.id)
 
     def faction_seeds(self, org: TraffickingOrganisation) -> list[int]:
@@ -529,7 +591,7 @@ class Organisations(Subsystem):
         """Divide an organisation into factions grown breadth-first from ``seeds`` (the first stays
         ``org``); members follow the place they are in, stock and cash are shared by members, and
         the factions are rivals in a succession fight. Returns False with fewer than two seeds."""
-        model = self.model
+        model, b = self.model, self.by_org
         t, week = model.p.trafficking, model.steps
         if len(seeds) < 2 or org.size < 2:
             return False
@@ -542,51 +604,99 @@ class Organisations(Subsystem):
         for member in list(org.members):
             group = groups[owner.get(member.place, 0)]
             if group is not org and member.role is not Role.LEADER:
-                move_member(org, group, member)
+                self.transfer(member, org, group)
             if member.role is Role.LIEUTENANT and member.place == seeds[groups.index(group)]:
                 heirs.setdefault(group.id, member)
         for k, group in enumerate(groups[1:], start=1):
             if group.size == 0:  # a faction whose places held nobody takes a few members along
                 for member in org.rank_and_file()[:t.splinter_minimum]:
-                    move_member(org, group, member)
+                    self.transfer(member, org, group)
                     group.station(member, seeds[k])
-            promote_leader(group, heirs.get(group.id))
-        promote_leader(org, heirs.get(org.id))
-        total = sum(g.size for g in groups)
-        for group in groups[1:]:
-            share = group.size / max(total, 1)
-            group.city_stock, group.cash = org.city_stock * share, org.cash * share
-            group.in_transit = org.in_transit * share
-            group.risk = org.risk.copy()
-            group.sales_ma, group.revenue_ma = org.sales_ma * share, org.revenue_ma * share
-            group.revenue = group.revenue_ma
-            group.wholesale_price = org.wholesale_price
-            group.armament = org.armament
-        kept = org.size / max(total, 1)
-        org.city_stock, org.cash, org.in_transit = org.city_stock * kept, org.cash * kept, org.in_transit * kept
-        org.sales_ma, org.revenue_ma = org.sales_ma * kept, org.revenue_ma * kept
-        siblings = {g.id for g in groups}
-        inheritance = float(model.violence.value_ma[turf].sum())
-        for group in groups:
-            group.turmoil_until = week + int(model.p.violence.turmoil_weeks)
-            group.rivals_in_turmoil = siblings - {group.id}
-            group.inheritance = inheritance
-            group.inherited = turf
+            self.promote_leader(group, heirs.get(group.id))
+        self.promote_leader(org, heirs.get(org.id))
+        ids = np.array([g.id for g in groups])
+        sizes = self.sizes(ids)
+        total = max(int(sizes.sum()), 1)
+        new, shares, kept = ids[1:], sizes[1:] / total, sizes[0] / total
+        b.cash[new] = b.cash[org.id] * shares
+        b.revenue_ma[new] = b.revenue_ma[org.id] * shares
+        b.revenue[new] = b.revenue_ma[new]
+        b.armament[new] = b.armament[org.id]
+        b.cash[org.id] *= kept
+        b.revenue_ma[org.id] *= kept
+        model.trafficking.divide(org.id, new, shares, kept)
+        b.turmoil_until[ids] = week + int(model.p.violence.turmoil_weeks)
+        b.inheritance[ids] = float(model.violence.value_ma[turf].sum())
+        for group in ids.tolist():
+            b.rivals[group] = frozenset(ids.tolist()) - {group}
+            b.inherited[group] = turf
         model.log.record("split", org=org.id)
         return True
+
+    def promote_leader(self, org: TraffickingOrganisation, heir: Member | None = None) -> None:
+        """Make ``heir`` (or the first lieutenant, or failing one any member) the leader, and the
+        first soldier a lieutenant."""
+        if org.size == 0 or org.leader is not None:
+            return
+        if heir is None:
+            heir = sorted(org.members, key=lambda m: m.role is not Role.LIEUTENANT)[0]
+        self.members.promote(heir, Role.LEADER)
+        soldier = next((m for m in org.members if m.role is Role.SOLDIER), None)
+        if soldier is not None:
+            self.members.promote(soldier, Role.LIEUTENANT)
+
+    def transfer(self, member: Member, source: TraffickingOrganisation, target: TraffickingOrganisation) -> None:
+        """A member changes organisation (after a split): it becomes the target's newest member."""
+        source.members.remove(member)
+        target.members.append(member)
+        self.members.transfer(member, target.id)
 
     # -- what other subsystems do to organisations ----------------------------------------------------------
     def arrest_member(self, org: TraffickingOrganisation, member: Member) -> None:
         """One member of ``org`` (its leader, or a killer traced by an investigation) is arrested."""
         org.remove_member(member)
-        org.arrested += 1
+        self.count_arrests(org.id, 1)
+
+    def start_books(self, ids: np.ndarray | int, revenue: np.ndarray | float,
+                    cash: np.ndarray | float | None = None) -> None:
+        """New organisations ``ids`` start as going concerns: this week's revenue and its moving
+        average are ``revenue`` (USD/week); their cash, if given."""
+        b = self.by_org
+        b.revenue_ma[ids] = b.revenue[ids] = revenue
+        if cash is not None:
+            b.cash[ids] = cash
+
+    def earn(self, ids: np.ndarray, usd: np.ndarray) -> None:
+        """Revenue this week of the organisations ``ids`` (distinct): wholesale sales, tolls, extortion."""
+        self.by_org.revenue[ids] += usd
+
+    def pay(self, ids: np.ndarray, usd: np.ndarray) -> None:
+        """The organisations ``ids`` (distinct) pay out of their cash (purchases at the farm gate)."""
+        self.by_org.cash[ids] -= usd
+
+    def lose(self, ids: np.ndarray, usd: np.ndarray) -> None:
+        """Losses to enforcement this week of the organisations ``ids`` (distinct): drugs seized."""
+        self.by_org.losses[ids] += usd
 
     def seize_cash(self, org: TraffickingOrganisation, usd: float) -> None:
-        """Anti-money-laundering takes ``usd`` of an organisation's cash: a loss it remembers."""
-        org.cash -= usd
-        org.losses += usd
-        t = self.model.p.trafficking
-        org.aml_share = ewma(org.aml_share, usd / max(org.revenue_ma, 1.0), t.loss_memory)
+        """Anti-money-laundering takes ``usd`` of an organisation's cash: a loss it remembers (the
+        recent share of revenue seized prices the risk)."""
+        b, memory = self.by_org, self.model.p.trafficking.loss_memory
+        b.cash[org.id] -= usd
+        b.losses[org.id] += usd
+        b.aml_share[org.id] = ewma(b.aml_share[org.id], usd / max(b.revenue_ma[org.id], 1.0), memory)
+
+    def warn(self, ids: np.ndarray) -> None:
+        """Focused deterrence calls in the organisations ``ids``: they know they are on notice from now on."""
+        self.by_org.warned[ids] = True
+
+    def count_arrests(self, org_id: int, count: int) -> None:
+        """Members of an organisation arrested this week (investigations, leader captures, homicide cases)."""
+        self.by_org.arrested[org_id] += count
+
+    def count_confrontation(self, org_id: int) -> None:
+        """An armed confrontation with the state this week: the threat the organisation arms against."""
+        self.by_org.confronted[org_id] += 1
 
     def arrest_members(self, org: TraffickingOrganisation, count: int, where: np.ndarray | None = None) -> int:
         """Arrest up to ``count`` non-leader members of an organisation (those stationed at the
@@ -602,7 +712,7 @@ class Organisations(Subsystem):
             member = rank_and_file[index]
             self.model.log.record("arrest", detail="trafficker", place=member.place, org=org.id)
             org.remove_member(member)
-        org.arrested += count
+        self.count_arrests(org.id, count)
         return count
 
     def kill_members(self, org: TraffickingOrganisation, deaths: int, place: int | None = None) -> int:
@@ -636,11 +746,11 @@ class Organisations(Subsystem):
     # -- outputs ----------------------------------------------------------------------------------------------
     @metric("members", "people", "market", "Members of trafficking organisations.")
     def members_metric(self) -> int:
-        return sum(org.size for org in self)
+        return int(self.members.active.sum())
 
     @metric("active_orgs", "count", "market", "Trafficking organisations with members.")
     def active_orgs(self) -> int:
-        return len(self.by_id)
+        return len(self.views)
 
     @metric("org_splits", "splits/week", "market",
             "Organisations splitting into rival groups (failed successions and overgrown territories).")
@@ -653,24 +763,4 @@ class Organisations(Subsystem):
 
     @metric("market_hhi", "0-1", "market", "Herfindahl-Hirschman index of wholesale market shares (1 = monopoly).")
     def market_hhi(self) -> float:
-        return herfindahl(np.array([max(o.sales_ma, 0.0) for o in self]))
-
-
-def promote_leader(org: TraffickingOrganisation, heir: Member | None = None) -> None:
-    """Make ``heir`` (or the first lieutenant, or failing one any member) the leader, and the
-    first soldier a lieutenant."""
-    if org.size == 0 or org.leader is not None:
-        return
-    if heir is None:
-        heir = sorted(org.members, key=lambda m: m.role is not Role.LIEUTENANT)[0]
-    org.table.promote(heir, Role.LEADER)
-    soldier = next((m for m in org.members if m.role is Role.SOLDIER), None)
-    if soldier is not None:
-        org.table.promote(soldier, Role.LIEUTENANT)
-
-
-def move_member(source: TraffickingOrganisation, target: TraffickingOrganisation, member: Member) -> None:
-    """Transfer a member between organisations (after a split): it becomes the target's newest member."""
-    source.members.remove(member)
-    target.members.append(member)
-    target.table.transfer(member, target.id)
+        return herfindahl(np.maximum(self.model.trafficking.by_org.sales_ma[self.ids()], 0.0))

@@ -172,11 +172,11 @@ class Farms(Subsystem):
         p, places, ledger = self.model.p.production, self.model.places, self.model.ledger
         kg = self.standing_ha * p.yield_kg_per_ha_year / WEEKS_PER_YEAR
         self.stock += group_sum(self.place, kg, places.n)
-        ledger.produced += float(kg.sum())
+        ledger.produce(float(kg.sum()))
         self.harvest_kg = group_sum(self.region, kg, len(places.regions))
         spoiled = self.stock * p.spoilage
         self.stock -= spoiled
-        ledger.lost += float(spoiled.sum())
+        ledger.lose(float(spoiled.sum()))
         self.eradication_ma = ewma(self.eradication_ma, self.eradication_share, p.relocation_memory)
         self.eradication_share[:] = 0.0
 
@@ -197,8 +197,10 @@ class Farms(Subsystem):
         self.model.log.record_places("eradication", by_place)
         return hectares
 
-    def sell(self, taken_share: np.ndarray) -> None:
-        """Organisations take this share of each region's farm stock."""
+    def sell(self, requested_kg: np.ndarray, taken_share: np.ndarray) -> None:
+        """Organisations requested ``requested_kg`` of each region's farm stock (which moves next
+        week's price) and take ``taken_share`` of it."""
+        self.requested_kg = requested_kg
         places = self.model.places
         farm_places = places.of_kind(PRODUCTION)
         self.stock[farm_places] *= 1 - taken_share[places.region[farm_places]]

@@ -201,18 +201,13 @@ class Dealers(Table, Subsystem):
         self.warned[slots] = True
 
     def go_indoors(self, slots: np.ndarray) -> None:
-        """Open-air dealers who stop selling in the open (their market was closed): indoors or delivery."""
+        """Open-air dealers who stop selling in the open (their market was closed, or the local arrest
+        risk is too high): indoors or delivery."""
         self.mode[slots] = self.indoor_modes(slots)
 
     def return_stock(self, slots: np.ndarray) -> None:
         """Dealers who leave the trade hand their stock back to their supplier (or it is lost)."""
-        orgs = self.model.orgs
-        for org_id, kg in zip(self.org[slots].tolist(), self.stock[slots].tolist(), strict=True):
-            org = orgs.get(org_id)
-            if org is not None:
-                org.city_stock += kg
-            else:
-                self.model.ledger.lost += kg
+        self.model.trafficking.take_back(self.org[slots], self.stock[slots])
         self.stock[slots] = 0.0
 
     def remove(self, slots: np.ndarray) -> None:
@@ -237,10 +232,42 @@ class Dealers(Table, Subsystem):
         arrested = group_sum(community, None, n)
         self.arrests += arrested
         self.disruption += np.divide(arrested, have, out=np.zeros_like(arrested), where=have > 0)
-        model.ledger.seized += float(self.stock[slots].sum())
+        model.ledger.seize(float(self.stock[slots].sum()))
         model.log.record_places("seizure", group_sum(self.place[slots], self.stock[slots], places.n), detail="retail")
         model.log.record_places("arrest", group_sum(self.place[slots], None, places.n), detail="dealer")
         self.remove(slots)
+
+    def sell(self, slots: np.ndarray, kg: np.ndarray, expected: np.ndarray) -> None:
+        """Dealers in ``slots`` sell ``kg`` to users, and move their expected sales toward the
+        ``expected`` kg/week (``retail.sales_adjustment`` of the way)."""
+        self.stock[slots] -= kg
+        self.sales_ma[slots] = ewma(self.sales_ma[slots], expected, self.model.p.retail.sales_adjustment)
+
+    def seize_stock(self, slots: np.ndarray, share: float) -> np.ndarray:
+        """Police take ``share`` of the stock of the dealers in ``slots`` (distinct); returns the kg taken
+        from each."""
+        taken = self.stock[slots] * share
+        self.stock[slots] -= taken
+        return taken
+
+    def clear_arrests(self) -> None:
+        """This week's street arrests and the share of local dealers removed start from zero."""
+        self.arrests[:] = 0
+        self.disruption[:] = 0
+
+    # -- violence among dealers (counted by model.violence) -----------------------------------------------
+    def clear_disputes(self) -> None:
+        """No dealer has been involved in a violent dispute yet this week."""
+        self.disputed[:] = False
+
+    def count_disputes(self, slots: np.ndarray) -> None:
+        """The dealers in ``slots`` (distinct) were involved in a violent dispute this week."""
+        self.violence_score[slots] += 1.0
+        self.disputed[slots] = True
+
+    def fade_violence(self, memory: float) -> None:
+        """Each dealer's violence score fades by the share ``memory`` a week."""
+        self.violence_score *= 1 - memory
 
     # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def step(self) -> None:
@@ -265,7 +292,7 @@ class Dealers(Table, Subsystem):
         self.org[active[switch]] = local[switch]
         leave = orphan & (local < 0)
         if leave.any():
-            self.model.ledger.lost += float(self.stock[active[leave]].sum())
+            self.model.ledger.lose(float(self.stock[active[leave]].sum()))
             self.remove(active[leave])
 
     def expected_arrests(self) -> np.ndarray:
@@ -313,7 +340,7 @@ class Dealers(Table, Subsystem):
         excess = np.maximum(yearly[self.community_of(open_air)] - city, 0.0)
         chance = np.minimum(self.model.p.retail.switch_rate * excess, 1.0)
         switching = open_air[row_uniforms(self.draws.go_indoors, open_air) < chance]
-        self.mode[switching] = self.indoor_modes(switching)
+        self.go_indoors(switching)
 
     def turnover(self) -> None:
         """Quits, and replacement of vacancies from the local labour pool."""
@@ -359,21 +386,16 @@ class Dealers(Table, Subsystem):
         size = orgs.id_bound()
         supplier = self.org[active]
         wanted = group_sum(supplier, want, size)
-        stock = np.zeros(size)
-        price = np.zeros(size)
-        for org in orgs:
-            stock[org.id] = org.city_stock
-            price[org.id] = org.wholesale_price
+        held = self.model.trafficking.by_org
+        stock, price = orgs.lookup(held.city_stock, 0.0), orgs.lookup(held.wholesale_price, 0.0)
         # a stock rounded a hair below 0 sells nothing, not negative kilograms
-        fill = np.clip(safe_ratio(stock, wanted, 1.0), 0.0, 1.0)
+        fill = np.clip(safe_ratio(stock[:size], wanted, 1.0), 0.0, 1.0)
         bought = want * fill[supplier]
         self.stock[active] += bought
         sold = group_sum(supplier, bought, size)
         expected = group_sum(supplier, self.sales_ma[active], size)
-        for org in orgs:
-            org.city_stock -= float(sold[org.id])
-            org.revenue += float(sold[org.id] * price[org.id])
-            org.sales_ma = ewma(org.sales_ma, float(expected[org.id]), p.sales_adjustment)
+        ids = orgs.ids()
+        self.model.trafficking.sell_wholesale(ids, sold[ids], expected[ids], p.sales_adjustment)
         self.wholesale_kg = float(bought.sum())
         self.wholesale_value = float((bought * price[supplier]).sum())
 
@@ -386,10 +408,7 @@ class Dealers(Table, Subsystem):
         n = len(self.local_price)
         have = group_sum(community, None, n)
         self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
-        by_org = np.zeros(model.orgs.id_bound() + 1)  # the last entry serves dealers with no supplier
-        for org in model.orgs:
-            by_org[org.id] = org.wholesale_price
-        wholesale = by_org[self.org[active]]
+        wholesale = model.orgs.lookup(model.trafficking.by_org.wholesale_price, 0.0)[self.org[active]]
         cover = safe_ratio(self.stock[active], self.sales_ma[active] * p.cover_weeks, 1.0)
         scarcity = np.clip(np.maximum(cover, 1e-3) ** -p.scarcity_elasticity, p.scarcity_floor, p.scarcity_cap)
         yearly = np.minimum(WEEKS_PER_YEAR * self.arrest_hazard[community], p.risk_cap)  # expected arrests per year
@@ -417,8 +436,8 @@ class Dealers(Table, Subsystem):
     def wholesale_price(self) -> float:
         if self.wholesale_kg > 0:
             return self.wholesale_value / self.wholesale_kg
-        prices = [org.wholesale_price for org in self.model.orgs]
-        return float(np.mean(prices)) if prices else float("nan")
+        ids = self.model.orgs.ids()
+        return float(np.mean(self.model.trafficking.by_org.wholesale_price[ids])) if len(ids) else float("nan")
 
     @metric("dealers", "people", "market", "Active retail dealers.")
     def dealers(self) -> int:

@@ -31,8 +31,10 @@ class Subsystem:
     draws: StreamFamily
 
     def attach(self, model: DrugMarketModel) -> None:
-        """Keep the model and open this subsystem's random streams (the first thing ``__init__`` does)."""
+        """Keep the model, become ``model.<name>`` and open this subsystem's random streams (the first
+        thing ``__init__`` does, so that what it makes while it is built can reach it through the model)."""
         self.model = model
+        setattr(model, self.name, self)
         self.draws = model.streams.family(self.name)
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import ewma, group_sum, herfindahl, metric
+from marketsim.sim.common import ewma, group_sum, herfindahl, metric, scalar_math
 from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
@@ -29,8 +29,9 @@ def chain_price(params: Params, farm_price: float) -> float:
 
 
 class Trafficking(Subsystem):
-    """The movement of product from farms to the city: flows on route segments and the drug
-    value passing through each place."""
+    """The movement of product from farms to the city: each organisation's product and what it
+    knows of its routes (one row per organisation id, ``by_org``), flows on route segments and the
+    drug value passing through each place."""
 
     name = "trafficking"
     needs = ("dealers", "farms", "orgs")
@@ -38,7 +39,17 @@ class Trafficking(Subsystem):
     def __init__(self, model: DrugMarketModel):
         """Fill each organisation's pipeline and set its price at the market's steady state."""
         self.attach(model)
-        routes, dealers = model.routes, model.dealers
+        routes, dealers, orgs = model.routes, model.dealers, model.orgs
+        self.by_org = orgs.table()
+        b = self.by_org
+        b.declare("source_stock")                          # kg bought at the farm gate, not yet shipped
+        b.declare("in_transit", float, 0.0, (len(routes.paths),))  # kg on each candidate route this week
+        b.declare("city_stock")                            # kg landed after the border
+        b.declare("sales_ma")                              # kg/week sold wholesale, moving average
+        b.declare("risk", float, 0.0, (len(routes.edges),))       # learned chance of a seizure on each segment
+        b.declare("seized_on", float, 0.0, (len(routes.edges),))  # lots seized on each segment this week
+        b.declare("seizure_share")                         # recent share of shipments lost
+        b.declare("wholesale_price")                       # USD per pure kg after the border
         self.flow = np.zeros(len(routes.edges))      # kg this week on each segment
         self.flow_ma = np.zeros(len(routes.edges))   # moving average (congestion, maps)
         self.through = np.zeros(model.places.n)      # kg this week passing through each place
@@ -48,56 +59,62 @@ class Trafficking(Subsystem):
         self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
         self.path_checkpoints = [routes.checkpoint[segments] for segments in self.path_segments]
         active = dealers.active_slots()
-        sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active],
-                                   minlength=model.orgs.id_bound())
+        sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active], minlength=orgs.id_bound())
         base = chain_price(model.p, float(model.farms.price.mean()))
         t = model.p.trafficking
-        for org in model.orgs:  # half the target cover landed, one week's sales in transit
-            org.sales_ma = float(sales_by_org[org.id])
-            org.city_stock = org.sales_ma * t.stock_cover_weeks / 2
-            org.wholesale_price = base
-            org.revenue_ma = org.sales_ma * base
-            org.revenue = org.revenue_ma
-            org.cash = org.revenue_ma * t.initial_cash_weeks
-            org.in_transit = org.sales_ma * np.full(len(routes.paths), 1.0 / len(routes.paths))
+        ids = orgs.ids()  # half the target cover landed, one week's sales in transit
+        b.sales_ma[ids] = sales_by_org[ids]
+        b.city_stock[ids] = b.sales_ma[ids] * t.stock_cover_weeks / 2
+        b.wholesale_price[ids] = base
+        b.in_transit[ids] = b.sales_ma[ids, None] * np.full(len(routes.paths), 1.0 / len(routes.paths))
+        revenue = b.sales_ma[ids] * base
+        orgs.start_books(ids, revenue, cash=revenue * t.initial_cash_weeks)
+
+    def stock_kg(self) -> float:
+        """Product organisations hold: at the source, in transit and after the border."""
+        b, ids = self.by_org, self.model.orgs.ids()
+        return float((b.source_stock[ids] + b.city_stock[ids] + b.in_transit[ids].sum(axis=1)).sum())
 
     # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def land(self) -> None:
         """Landing: last week's shipments arrive in the city, and each organisation learns how risky
-        its routes were."""
-        t = self.model.p.trafficking
-        for org in self.model.orgs:
-            org.city_stock += float(org.in_transit.sum())
-            org.in_transit[:] = 0.0
-            org.learn_routes(t.risk_learning, t.risk_decay)
+        its routes were: the learned risk of segments where lots were seized rises, the rest fades."""
+        t, b, ids = self.model.p.trafficking, self.by_org, self.model.orgs.ids()
+        b.city_stock[ids] += b.in_transit[ids].sum(axis=1)
+        b.in_transit[ids] = 0.0
+        hit = np.minimum(b.seized_on[ids], 1.0)
+        b.risk[ids] = b.risk[ids] * (1 - t.risk_decay) + t.risk_learning * hit * (1 - b.risk[ids])
+        b.seized_on[ids] = 0.0
 
     def step(self) -> None:
         """Trafficking: purchases at the farm gate, routing, shipping, wholesale prices."""
         model = self.model
         self.stake = np.zeros(model.places.n)
         self.through = np.zeros(model.places.n)
-        bought = self.buy_at_farm_gate()
-        self.ship(bought)
-        self.set_wholesale_prices()
+        ids = model.orgs.ids()
+        bought = self.buy_at_farm_gate(ids)
+        self.ship(ids, bought)
+        self.set_wholesale_prices(ids)
 
-    def buy_at_farm_gate(self) -> np.ndarray:
-        """Organisations' purchases (orgs × regions, kg); rationed where requests exceed farm stock."""
-        model = self.model
-        t, places, farms, orgs = model.p.trafficking, model.places, model.farms, list(model.orgs)
+    def buy_at_farm_gate(self, ids: np.ndarray) -> np.ndarray:
+        """Purchases of the organisations ``ids`` (orgs × regions, kg); rationed where requests exceed
+        farm stock."""
+        model, b = self.model, self.by_org
+        t, places, farms = model.p.trafficking, model.places, model.farms
         farm_places = places.of_kind(PRODUCTION)
         n_regions = len(places.regions)
         stock = group_sum(places.region[farm_places], farms.stock[farm_places], n_regions)
         attractiveness = stock / farms.price
         split = attractiveness / attractiveness.sum() if attractiveness.sum() > 0 else np.full(n_regions, 1 / n_regions)
-        wants = np.array([max(0.0, o.sales_ma + t.pipeline_adjustment * (
-            o.sales_ma * t.stock_cover_weeks - o.city_stock - o.source_stock)) for o in orgs])
+        sales = b.sales_ma[ids]
+        wants = np.maximum(0.0, sales + t.pipeline_adjustment * (
+            sales * t.stock_cover_weeks - b.city_stock[ids] - b.source_stock[ids]))
         requests = np.outer(wants, split)
         requested = requests.sum(axis=0)
-        farms.requested_kg = requested
         fill = np.divide(stock, requested, out=np.ones(n_regions), where=requested > stock)
         bought = requests * np.minimum(fill, 1.0)
         taken = bought.sum(axis=0)
-        farms.sell(np.divide(taken, stock, out=np.zeros(n_regions), where=stock > 0))
+        farms.sell(requested, np.divide(taken, stock, out=np.zeros(n_regions), where=stock > 0))
         spend = bought @ farms.price
         region = places.region[farm_places]
         farm_value = group_sum(region, farms.stock[farm_places], n_regions)
@@ -105,71 +122,129 @@ class Trafficking(Subsystem):
         self.farm_sales[farm_places] = (taken * farms.price)[region] * np.divide(
             farms.stock[farm_places], farm_value[region], out=np.zeros(len(farm_places)),
             where=farm_value[region] > 0)
-        for org, kg, cost in zip(orgs, bought.sum(axis=1), spend, strict=True):
-            org.source_stock += float(kg)
-            org.cash -= float(cost)
+        b.source_stock[ids] += bought.sum(axis=1)
+        model.orgs.pay(ids, spend)
         return bought
 
-    def ship(self, bought: np.ndarray) -> None:
-        """Split each organisation's purchases over the candidate routes from each region and put
-        them in transit; pay tolls to the controllers of transit towns on the way (vectorised over
-        organisations: arrays are paths × organisations)."""
-        model = self.model
-        t, routes, orgs = model.p.trafficking, model.routes, list(model.orgs)
-        if not orgs:
+    def ship(self, ids: np.ndarray, bought: np.ndarray) -> None:
+        """Split the purchases of the organisations ``ids`` over the candidate routes from each region
+        and put them in transit; pay tolls to the controllers of transit towns on the way (vectorised
+        over organisations: arrays are paths × organisations)."""
+        model, b = self.model, self.by_org
+        t, routes = model.p.trafficking, model.routes
+        if len(ids) == 0:
             return
         farm_price = model.farms.price
         controller = model.orgs.controller
-        ids = np.array([o.id for o in orgs])
         foreign = ((controller >= 0)[None, :] & (controller[None, :] != ids[:, None])).astype(float)
-        learned = np.minimum(np.array([o.risk for o in orgs]), 0.999)
+        learned = np.minimum(b.risk[ids], 0.999)
         path_risk = 1 - np.exp(routes.incidence @ np.log1p(-learned).T)
         value = farm_price[routes.path_region] * t.export_markup * t.corridor_markup
         congestion = 1 + (self.flow_ma / routes.capacity) ** t.congestion_exponent
         cost = ((routes.incidence @ (routes.cost * congestion))[:, None]
                 + t.toll_rate * value[:, None] * (routes.tolls @ foreign.T) + value[:, None] * path_risk)
         totals = bought.sum(axis=1, keepdims=True)
-        by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * np.array(
-            [o.source_stock for o in orgs])[:, None]
+        by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * b.source_stock[ids, None]
         by_region = np.maximum(by_region, 0.0)  # a stock rounded a hair below 0 ships nothing, not negative kg
         shipped = np.zeros_like(cost)
         for r, paths in enumerate(self.region_paths):
             if len(paths) == 0:
-                model.ledger.lost += float(by_region[:, r].sum())
+                model.ledger.lose(float(by_region[:, r].sum()))
                 continue
             regional = cost[paths]
             spread = t.route_temperature * np.maximum(regional.sum(axis=0) / len(paths), 1e-9)  # mean cost
             weights = np.exp(-(regional - regional.min(axis=0)) / spread)
             shipped[paths] = weights / weights.sum(axis=0) * by_region[:, r]
-        for i, org in enumerate(orgs):
-            org.in_transit += shipped[:, i]
-            org.source_stock = 0.0
+        b.in_transit[ids] += shipped.T
+        b.source_stock[ids] = 0.0
         path_flow = shipped.sum(axis=1)
         self.flow = routes.incidence.T @ path_flow
         self.through = routes.through.T @ path_flow
         self.flow_ma = ewma(self.flow_ma, self.flow, t.flow_memory)
         tolls_paid = np.einsum("ko,kn,on->n", shipped * value[:, None] * t.toll_rate, routes.tolls, foreign)
         income = group_sum(np.maximum(controller, 0), tolls_paid * (controller >= 0), int(ids.max()) + 1)
-        for org in orgs:
-            org.revenue += float(income[org.id])
+        model.orgs.earn(ids, income[ids])
         # what control of a transit town is worth: the margin on the product that passes through it
         margin = np.maximum(chain_price(model.p, float(np.mean(farm_price))) - farm_price[routes.path_region], 0)
         self.stake = (routes.tolls.T @ (path_flow * margin)) + self.farm_sales
 
-    def set_wholesale_prices(self) -> None:
+    def set_wholesale_prices(self, ids: np.ndarray) -> None:
         """Wholesale price after the border: the chain's markups on the farm price, a premium for
         the risk borne at this tier (shipments seized, members arrested, revenue seized), and a
         scarcity factor when the pipeline is short."""
-        model = self.model
+        model, b, books = self.model, self.by_org, self.model.orgs.by_org
         t = model.p.trafficking
         base = chain_price(model.p, float(np.mean(model.farms.price)))
-        priced_risk = model.p.mechanisms.risk_prices
-        for org in model.orgs:
-            cover = (org.city_stock + float(org.in_transit.sum())) / max(org.sales_ma, 1e-9)
-            scarcity = float(min(max((t.stock_cover_weeks / max(cover, 1e-9)) ** t.scarcity_elasticity,
-                                     t.scarcity_floor), t.scarcity_cap))
-            risk = org.seizure_share + org.aml_share + org.arrest_share if priced_risk else 0.0
-            org.wholesale_price = base * (1 + t.risk_premium * risk) * scarcity
+        cover = (b.city_stock[ids] + b.in_transit[ids].sum(axis=1)) / np.maximum(b.sales_ma[ids], 1e-9)
+        shortfall = t.stock_cover_weeks / np.maximum(cover, 1e-9)
+        scarcity = np.minimum(np.maximum(scalar_math(lambda x: x ** t.scarcity_elasticity, shortfall),
+                                         t.scarcity_floor), t.scarcity_cap)
+        risk = (b.seizure_share[ids] + books.aml_share[ids] + books.arrest_share[ids]
+                if model.p.mechanisms.risk_prices else 0.0)
+        b.wholesale_price[ids] = base * (1 + t.risk_premium * risk) * scarcity
+
+    # -- what other subsystems do to organisations' product ---------------------------------------------------
+    def write_off(self, org_id: int) -> None:
+        """An organisation ends: the product it held is lost."""
+        b = self.by_org
+        self.model.ledger.lose(float(b.source_stock[org_id] + b.city_stock[org_id] + b.in_transit[org_id].sum()))
+        b.source_stock[org_id] = b.city_stock[org_id] = 0.0
+        b.in_transit[org_id] = 0.0
+
+    def divide(self, parent: int, children: np.ndarray, shares: np.ndarray, kept: float) -> None:
+        """An organisation splits: the new ``children`` take ``shares`` of its stock after the border,
+        in transit and of its expected sales, and what it knows of its routes and its price; it keeps
+        the ``kept`` share."""
+        b = self.by_org
+        b.city_stock[children] = b.city_stock[parent] * shares
+        b.in_transit[children] = b.in_transit[parent] * shares[:, None]
+        b.risk[children] = b.risk[parent]
+        b.sales_ma[children] = b.sales_ma[parent] * shares
+        b.wholesale_price[children] = b.wholesale_price[parent]
+        b.city_stock[parent] *= kept
+        b.in_transit[parent] *= kept
+        b.sales_ma[parent] *= kept
+
+    def sell_wholesale(self, ids: np.ndarray, kg: np.ndarray, expected: np.ndarray, adjustment: float) -> None:
+        """The organisations ``ids`` (distinct) sell ``kg`` to their dealers at their wholesale prices,
+        and move their expected sales ``adjustment`` of the way toward the ``expected`` kg/week."""
+        b = self.by_org
+        b.city_stock[ids] -= kg
+        self.model.orgs.earn(ids, kg * b.wholesale_price[ids])
+        b.sales_ma[ids] = ewma(b.sales_ma[ids], expected, adjustment)
+
+    def take_back(self, org_ids: np.ndarray, kg: np.ndarray) -> None:
+        """Dealers leaving the trade hand ``kg`` back to their suppliers ``org_ids`` (one entry per
+        dealer); what a dealer of an organisation that no longer exists held is lost."""
+        alive = (org_ids >= 0) & self.model.orgs.by_org.alive[np.maximum(org_ids, 0)]
+        np.add.at(self.by_org.city_stock, org_ids[alive], kg[alive])
+        for lost in kg[~alive].tolist():
+            self.model.ledger.lose(lost)
+
+    def seize_at(self, mask: np.ndarray, share: float, seized_at: np.ndarray) -> None:
+        """Police seize ``share`` of the product organisations hold at the places ``mask`` marks: of
+        the lots in transit on routes through them (taken at the first such place) and of the stock
+        after the border, held where their dealers sell; the kg seized at each place are added to
+        ``seized_at``. The organisations count the losses and learn that the checkpoints there are
+        risky."""
+        model, b, routes, dealers = self.model, self.by_org, self.model.routes, self.model.dealers
+        paths = routes.through[:, mask].sum(axis=1) > 0
+        first_stop = np.array([next((i for i in nodes if mask[i]), -1) for nodes in routes.path_nodes])
+        active = dealers.active_slots()
+        checkpoints = np.isin(routes.checkpoint, np.flatnonzero(mask))
+        for org_id in model.orgs.ids().tolist():
+            in_transit = b.in_transit[org_id] * paths * share
+            mine = active[dealers.org[active] == org_id]
+            held_here = np.count_nonzero(mask[dealers.place[mine]]) / len(mine) if len(mine) else 0.0
+            city = b.city_stock[org_id] * held_here * share
+            b.in_transit[org_id] -= in_transit
+            b.city_stock[org_id] -= city
+            model.orgs.lose(org_id, (float(in_transit.sum()) + city) * b.wholesale_price[org_id])
+            if in_transit.sum() > 0:
+                b.seized_on[org_id, checkpoints] += 1
+            np.add.at(seized_at, first_stop[paths], in_transit[paths])
+            if city > 0:
+                np.add.at(seized_at, dealers.place[mine], city / len(mine) * mask[dealers.place[mine]] / held_here)
 
     # -- what police do to shipments -------------------------------------------------------------------------
     def interdict(self, extra_detection: np.ndarray, exposure: dict[int, float]) -> tuple[float, float]:
@@ -177,16 +252,16 @@ class Trafficking(Subsystem):
         ``extra_detection`` there; an organisation's ``exposure`` is the share of that effort it has
         not bought off (it scales the police's effort, not the base inspection). Returns the lots
         acted against and the part neutralised."""
-        model = self.model
+        model, b = self.model, self.by_org
         p, routes, rng = model.p, model.routes, self.draws
-        orgs = list(model.orgs)
+        ids = model.orgs.ids()
         base_detection = routes.base_detection(model.places)
         detection = 1 - (1 - base_detection) * (1 - extra_detection)
-        if not orgs:
+        if len(ids) == 0:
             return 0.0, 0.0
-        transit = np.array([o.in_transit for o in orgs])
+        transit = b.in_transit[ids]
         shipped = transit.sum(axis=1)
-        share = np.array([exposure.get(o.id, 1.0) for o in orgs])
+        share = np.array([exposure.get(org_id, 1.0) for org_id in ids.tolist()])
         base = routes.incidence @ np.log1p(-np.minimum(base_detection, 0.999))
         extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, 0.999))
         catch = 1 - np.exp(base[None, :] + np.outer(share, extra))
@@ -203,18 +278,18 @@ class Trafficking(Subsystem):
                 weights[k] = detection[segments] / detection[segments].sum()
             lots = int(caught[i, k])
             lots_on = rng.checkpoint.multinomial(lots, weights[k])
-            orgs[i].seized_on[segments] += lots_on
+            b.seized_on[ids[i], segments] += lots_on
             checkpoints.append(self.path_checkpoints[k])
             kg.append(seized[i, k] * lots_on / lots)
         seized_at = (group_sum(np.concatenate(checkpoints), np.concatenate(kg), model.places.n) if checkpoints
                      else np.zeros(model.places.n))
-        for i, org in enumerate(orgs):
-            org.in_transit -= seized[i]
-            org.losses += float(seized[i].sum()) * org.wholesale_price
-            if shipped[i] > 0:
-                org.seizure_share = ewma(org.seizure_share, float(seized[i].sum() / shipped[i]),
-                                         p.trafficking.loss_memory)
-        model.ledger.seized += float(seized.sum())
+        lost = seized.sum(axis=1)
+        b.in_transit[ids] -= seized
+        model.orgs.lose(ids, lost * b.wholesale_price[ids])
+        moved = shipped > 0
+        b.seizure_share[ids[moved]] = ewma(b.seizure_share[ids[moved]], lost[moved] / shipped[moved],
+                                           p.trafficking.loss_memory)
+        model.ledger.seize(float(seized.sum()))
         model.log.record_places("seizure", seized_at, detail="interdiction")
         return float(actions.sum()), float((actions * np.maximum(0.0, 1 - share)).sum())
 

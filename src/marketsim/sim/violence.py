@@ -32,14 +32,25 @@ drug market, and deaths at the hands of the police or in their operations."""
 
 
 class Violence(Subsystem):
-    """Violence and what drives it: the drug value at stake and recent violence at each place."""
+    """Violence and what drives it: the drug value at stake and recent violence at each place, and
+    the violence counted against each organisation (one row per organisation id, ``by_org``)."""
 
     name = "violence"
-    needs = ("communities",)
+    needs = ("communities", "orgs")
 
     def __init__(self, model: DrugMarketModel):
         self.attach(model)
         n = model.places.n
+        self.by_org = model.orgs.table()
+        b = self.by_org
+        b.declare("violence_score")             # recent violence attributed to it (decaying)
+        b.declare("attacks", np.int64)          # contests it started this week
+        b.declare("attacks_ma")                 # per week, moving average
+        b.declare("disputes", np.int64)         # disputes its dealers were involved in this week
+        b.declare("disputes_ma")                # per week, moving average
+        b.declare("killings", np.int64)         # deaths its members caused this week (contests it started, officers)
+        b.declare("racket_attacks", np.int64)   # contests it fought with a protected organisation this week
+        b.declare("racket_attacks_ma")          # (for the protected organisation) contests around it, moving average
         self.value_ma = np.zeros(n)      # USD/week of drug value at stake at each place, moving average
         self.violence_ma = np.zeros(n)   # homicides/week at each place, moving average
         self.extortion_ma = np.zeros(len(model.places.community_places))  # extortion events/week per community
@@ -50,15 +61,14 @@ class Violence(Subsystem):
     def reset_tallies(self) -> None:
         """This week's violence tallies start from zero: dealers' disputes, and each organisation's
         attacks, disputes, killings and attacks around a protected organisation."""
-        self.model.dealers.disputed[:] = False
-        for org in self.model.orgs:
-            org.attacks = org.disputes = org.killings = org.racket_attacks = 0
+        self.model.dealers.clear_disputes()
+        b, ids = self.by_org, self.model.orgs.ids()
+        b.attacks[ids] = b.disputes[ids] = b.killings[ids] = b.racket_attacks[ids] = 0
 
     def step(self) -> None:
         """Violence, in a fixed order; then the police get this week's cases."""
         model = self.model
         v = model.p.violence
-        dealers = model.dealers
         self.update_value_at_stake()
         self.territorial_contests()
         self.dealer_disputes()
@@ -70,15 +80,15 @@ class Violence(Subsystem):
         investigated = log.total("homicide") - sum(log.total("homicide", cause) for cause in UNINVESTIGATED)
         model.police.report_homicides(round(investigated))
         self.violence_ma = ewma(self.violence_ma, model.log.by_place("homicide"), v.violence_memory)
-        dealers.violence_score *= 1 - v.violence_memory
-        for org in model.orgs:
-            org.violence_score *= 1 - v.violence_memory
-            org.attacks_ma = ewma(org.attacks_ma, org.attacks, v.violence_memory)
-            org.disputes_ma = ewma(org.disputes_ma, org.disputes, v.violence_memory)
-        protected = model.orgs.get(model.police.protected)
-        if protected is not None:
-            around = sum(org.racket_attacks for org in model.orgs)
-            protected.racket_attacks_ma = ewma(protected.racket_attacks_ma, around, v.violence_memory)
+        model.dealers.fade_violence(v.violence_memory)
+        b, ids = self.by_org, model.orgs.ids()
+        b.violence_score[ids] *= 1 - v.violence_memory
+        b.attacks_ma[ids] = ewma(b.attacks_ma[ids], b.attacks[ids], v.violence_memory)
+        b.disputes_ma[ids] = ewma(b.disputes_ma[ids], b.disputes[ids], v.violence_memory)
+        protected = model.police.protected
+        if model.orgs.get(protected) is not None:
+            around = int(b.racket_attacks[ids].sum())
+            b.racket_attacks_ma[protected] = ewma(b.racket_attacks_ma[protected], around, v.violence_memory)
 
     def certainty(self, org_ids: np.ndarray, other_ids: np.ndarray | None = None) -> np.ndarray:
         """Chance that a violent act by each organisation in ``org_ids`` (against ``other_ids``, if
@@ -107,10 +117,8 @@ class Violence(Subsystem):
 
     def armament(self, org_ids: np.ndarray) -> np.ndarray:
         """Armament of each organisation (the world's firearm availability where there is none)."""
-        by_id = np.full(self.model.orgs.id_bound() + 1, self.model.p.world.firearms)
-        for org in self.model.orgs:
-            by_id[org.id] = org.armament
-        return by_id[org_ids]
+        orgs = self.model.orgs
+        return orgs.lookup(orgs.by_org.armament, self.model.p.world.firearms)[org_ids]
 
     def local_firearms(self, places: np.ndarray) -> np.ndarray:
         """Firearms at hand in each place: civilian availability, or the controlling organisation's
@@ -133,7 +141,8 @@ class Violence(Subsystem):
         model = self.model
         if not model.p.mechanisms.succession_contests:
             return prize
-        in_turmoil = [org.id for org in model.orgs if org.in_turmoil(model.steps)]
+        ids = model.orgs.ids()
+        in_turmoil = ids[model.steps <= model.orgs.by_org.turmoil_until[ids]]
         for k in np.flatnonzero(np.isin(attacker, in_turmoil)).tolist():
             org = model.orgs.get(int(attacker[k]))
             if org.fights_for_succession(int(defender[k]), model.steps):
@@ -205,7 +214,7 @@ class Violence(Subsystem):
             orgs.kill_members(d_org, int(n_deaths * v.defender_losses), place)
             orgs.kill_members(a_org, int(n_deaths * v.attacker_losses), origin)
             self.count_attack(a_org, d_org.id, n_incidents, n_deaths)
-            d_org.violence_score += n_incidents * v.defender_blame
+            self.by_org.violence_score[d_org.id] += n_incidents * v.defender_blame
             attack, defence = a_org.strength_at(origin), d_org.strength_at(place)
             if attack >= 1 and rng.contest_outcome.random() < v.attack_success * attack / (attack + defence):
                 orgs.occupy(a_org, origin, place, garrison=int(np.ceil(attack * v.garrison_share)))
@@ -215,11 +224,12 @@ class Violence(Subsystem):
         """An attack counts against its attacker: its violence score (which focused deterrence
         ranks), its attacks (which sanctions answer), its killings (which investigations trace), and,
         around a protected organisation, the attacks a collusive arrangement answers."""
-        attacker.violence_score += incidents
-        attacker.attacks += 1
-        attacker.killings += deaths
+        b = self.by_org
+        b.violence_score[attacker.id] += incidents
+        b.attacks[attacker.id] += 1
+        b.killings[attacker.id] += deaths
         if self.model.police.protected in (attacker.id, defender):
-            attacker.racket_attacks += 1
+            b.racket_attacks[attacker.id] += 1
 
     def dealer_disputes(self) -> None:
         """Violent disputes between rival dealers who meet on shared street territory (open-air
@@ -239,9 +249,9 @@ class Violence(Subsystem):
         # dealers of an organisation dissolved this week stay one group until retail finds them a supplier
         size = max(model.orgs.id_bound(), int(supplier.max()) + 1, 1)
         key = community * (size + 1) + np.maximum(supplier, 0)
-        by_org = np.bincount(key, weights=contact, minlength=n * (size + 1)).reshape(n, size + 1)
-        total = by_org.sum(axis=1)
-        rival_pairs = (total ** 2 - (by_org ** 2).sum(axis=1)) / 2
+        contact_by_org = np.bincount(key, weights=contact, minlength=n * (size + 1)).reshape(n, size + 1)
+        total = contact_by_org.sum(axis=1)
+        rival_pairs = (total ** 2 - (contact_by_org ** 2).sum(axis=1)) / 2
         mean_propensity = safe_ratio(group_sum(community, propensity * contact, n), total)
         street = dealers.holds_territory(active)
         per_dealer = safe_ratio(communities.street_sales, group_sum(community, street.astype(float), n))
@@ -262,42 +272,40 @@ class Violence(Subsystem):
                           where=weight > 0)
         chance = np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
         involved = row_uniforms(rng.dispute_involvement, active) < chance
-        dealers.violence_score[active[involved]] += 1.0
-        dealers.disputed[active[involved]] = True
-        involved_by_org = np.bincount(supplier[involved & (supplier >= 0)])
-        for org_id in involved_by_org.nonzero()[0].tolist():
-            org = model.orgs.get(org_id)
-            if org is not None:
-                org.disputes += int(involved_by_org[org_id])
-                org.violence_score += float(involved_by_org[org_id])
+        dealers.count_disputes(active[involved])
+        involved_by_org = np.bincount(supplier[involved & (supplier >= 0)], minlength=size)
+        ids = model.orgs.ids()
+        self.by_org.disputes[ids] += involved_by_org[ids]
+        self.by_org.violence_score[ids] += involved_by_org[ids]
 
     def confrontations(self) -> None:
         """Armed confrontations between militarised units and organisations' members; each side's
         fire kills, the organisation's in proportion to its armament."""
         model = self.model
-        count, orgs = model.police.confrontations, list(model.orgs)
-        if count <= 0 or not orgs or not model.p.mechanisms.armed_confrontations:
+        count, orgs = model.police.confrontations, model.orgs
+        if count <= 0 or not len(orgs) or not model.p.mechanisms.armed_confrontations:
             return
         v, rng = model.p.violence, self.draws
-        sizes = np.array([o.size for o in orgs], dtype=float)
+        ids = orgs.ids()
+        sizes = orgs.sizes(ids).astype(float)
         if sizes.sum() <= 0:
             return
         # each confrontation meets at least one member: a force of any size confronts each at most once a week
-        targets = rng.confrontation_target.choice(len(orgs), size=min(count, int(sizes.sum())),
-                                                  p=sizes / sizes.sum())
-        for index in targets.tolist():
-            org = orgs[index]
+        targets = ids[rng.confrontation_target.choice(len(ids), size=min(count, int(sizes.sum())),
+                                                      p=sizes / sizes.sum())]
+        for org_id in targets.tolist():
+            org = orgs.views[org_id]
             if org.size == 0:
                 continue
             place = int(np.argmax(org.presence))  # where most of its members are
             members = int(rng.members_killed.poisson(v.unit_lethality))  # killed by the unit's fire
             officers = int(rng.officers_killed.poisson(v.member_lethality * org.armament))  # by the organisation's
-            model.orgs.kill_members(org, members, place)
-            org.confronted += 1
-            org.killings += officers
+            orgs.kill_members(org, members, place)
+            orgs.count_confrontation(org.id)
+            self.by_org.killings[org.id] += officers
             model.log.record("confrontation", place=place, org=org.id)
             self.record_violence("confrontation", place, 1, members + officers, org.id)
-        model.orgs.dissolve_empty()
+        orgs.dissolve_empty()
 
     def extortion(self) -> None:
         """Organisations whose revenue fell diversify into extortion and kidnapping on their turf."""
@@ -306,15 +314,14 @@ class Violence(Subsystem):
         owner = orgs.controller[communities.place]
         size = orgs.id_bound()
         intensity_of = np.zeros(size + 1)  # the last entry serves places nobody holds
-        for org in orgs:
-            intensity_of[org.id] = 1.0 if org.extorting else v.background_extortion
+        ids = orgs.ids()
+        intensity_of[ids] = np.where(orgs.by_org.extorting[ids], 1.0, v.background_extortion)
         intensity = intensity_of[owner]
         exposed = communities.businesses * (1 - v.presence_effect * places.state_presence[communities.place])
         events = rng.extortion.poisson(v.extortion_rate * exposed * intensity * social_control(v, communities.trust))
         events = events.astype(float)
         take = group_sum(np.where(owner >= 0, owner, size), events, size + 1) * v.extortion_take
-        for org in orgs:
-            org.revenue += float(take[org.id])
+        orgs.earn(ids, take[ids])
         deaths = rng.extortion_deaths.poisson(events * v.extortion_lethality)
         model.log.record_places("extortion", events, places=communities.place)
         model.log.record_places("homicide", deaths, detail="extortion", places=communities.place)

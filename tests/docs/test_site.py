@@ -4,6 +4,7 @@ builds it (``mkdocs build --strict``)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,3 +32,8 @@ def test_the_site_builds_strictly_with_executed_notebooks_and_the_api_reference(
     assert "ran=48, skipped=0, failed=0" in executed["sweep_analysis"]
     assert "Traceback" not in "".join(executed.values())
     assert (site / "changelog" / "index.html").read_text(encoding="utf-8").count("Unreleased") >= 1
+    # offline: no page loads a font, a style or a script from the internet
+    fetched = re.compile(r'<(?:script|link)[^>]*(?:src|href)="(?:https?:)?//[^"]*"|fonts\.googleapis|cdnjs\.')
+    for page in site.rglob("*.html"):
+        assert not fetched.search(page.read_text(encoding="utf-8")), page
+    assert (site / "reliability" / "index.html").exists()

@@ -69,11 +69,11 @@ def test_show_resolves_every_parameter_and_marks_changes(tmp_path: Path) -> None
     assert "Mine [draft]" in result.stdout and "A test." in result.stdout
     for spec in parameter_specs():
         assert spec.path in result.stdout
-    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.count("│") > 3}
-    assert "0.33" in lines["harm.naloxone_coverage"] and "changed" in lines["harm.naloxone_coverage"]
-    assert "0.61" in lines["world.deprivation"] and "changed" in lines["world.deprivation"]
-    assert "changed" in lines["policy.hvt_share"]  # set by kingpin
-    assert "changed" not in lines["world.regions"]
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.strip()}
+    assert "0.33 share of overdoses (default 0.05)" in lines["harm.naloxone_coverage"]
+    assert "0.61" in lines["world.deprivation"] and "(default 0.5)" in lines["world.deprivation"]
+    assert "(default 0.05)" in lines["policy.hvt_share"]  # set by kingpin
+    assert "default" not in lines["world.regions"]
 
 
 def test_params_reference_and_group_filter() -> None:
@@ -418,6 +418,19 @@ def test_params_names_describe_those_parameters_and_typos_get_a_match() -> None:
     assert "unknown parameter policy.hvt_shar — did you mean policy.hvt_share?" in typo.stderr
 
 
+def test_compare_writes_each_comparison_to_a_new_folder_by_default(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = invoke("compare", "baseline", "kingpin", "--seeds", 1, *SHORT, *SMALL)
+        assert result.exit_code == 0, result.output
+    folders = sorted(path.name for path in (tmp_path / "out" / "compare").iterdir())
+    assert folders == ["baseline_vs_kingpin", "baseline_vs_kingpin-2"]
+    for folder in folders:
+        assert sorted(p.name for p in (tmp_path / "out" / "compare" / folder).iterdir()) == sorted(cli.COMPARE_FILES)
+    assert "out/compare/baseline_vs_kingpin-2/compare.csv" in result.stdout.replace("\n", "")
+
+
 def test_compare_and_run_refuse_to_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "c"
     first = invoke("compare", "baseline", "kingpin", "--seeds", 1, *SHORT, *SMALL, "--out", out)
@@ -457,3 +470,29 @@ def test_sweep_init_writes_an_example_spec_that_runs(tmp_path: Path) -> None:
     ran = invoke("sweep", tiny_spec, "--out", tmp_path / "out", "--workers", 1, "--quiet")
     assert ran.exit_code == 0, ran.output
     assert "4 runs in" in ran.stdout and "0 failed" in ran.stdout
+
+
+def test_tables_at_80_columns_never_cut_a_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(common, "console", Console(width=80, highlight=False))
+    scenarios = ["baseline", "alternatives_to_incarceration", "militarised_crackdown"]
+    compared = invoke("compare", *scenarios, "--seeds", 2, *SHORT, *SMALL, "--out", tmp_path / "cmp")
+    assert compared.exit_code == 0, compared.output
+    for name in (*scenarios, *analysis.KEY_OUTCOMES, *analysis.KEY_PROCESS):
+        assert name in compared.stdout
+    shown = invoke("show", "kingpin")
+    assert shown.exit_code == 0, shown.output
+    specs = parameter_specs()
+    for spec in specs:
+        assert spec.path in shown.stdout
+        assert all(word in shown.stdout for word in spec.unit.split()), spec.unit
+    listed = invoke("params")
+    assert all(spec.path in listed.stdout for spec in specs)
+    assert all(word in listed.stdout for spec in specs for word in spec.help.split()), "no line cropped"
+    assert all(max(len(line) for line in result.stdout.splitlines()) <= 80 for result in (compared, shown, listed))
+
+
+def test_flags_are_listed_without_a_type() -> None:
+    for command in (["run"], ["compare"], ["sweep"], ["lesson", "run"], []):
+        shown = runner.invoke(cli.app, [*command, "-h"], env={"COLUMNS": "100"})
+        assert shown.exit_code == 0, shown.output
+        assert "<bool>" not in shown.stdout and "-h" in shown.stdout

@@ -106,3 +106,30 @@ def test_every_parameter_the_docs_name_exists():
                for line in page.read_text(encoding="utf-8").splitlines() if "did you mean" not in line
                for path in PARAMETER_IN_TEXT.findall(line) if path not in SPECS]
     assert not unknown, "the docs name parameters that do not exist: " + ", ".join(unknown)
+
+
+def test_the_site_lists_every_page_and_works_offline():
+    import sys
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+    def pages(nav):
+        for item in nav:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from pages(value) if isinstance(value, list) else [value]
+
+    listed = set(pages(config["nav"]))
+    docs = {str(path.relative_to(ROOT / "docs")) for path in (ROOT / "docs").rglob("*")
+            if path.suffix in (".md", ".ipynb") and ".ipynb_checkpoints" not in path.parts}
+    assert docs - listed == set(), "pages missing from the site's navigation"
+    assert config["theme"]["font"] is False, "web fonts need the internet"
+    sys.path.insert(0, str(ROOT))
+    try:
+        from mkdocs_hooks import on_post_page
+    finally:
+        sys.path.remove(str(ROOT))
+    page = ('<script type="module">import("https://cdnjs.cloudflare.com/ajax/libs/mermaid/x.mjs")</script>'
+            '<script src=""> </script><script type="module">local()</script>')
+    assert on_post_page(page, None, None) == '<script type="module">local()</script>'

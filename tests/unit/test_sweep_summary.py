@@ -7,6 +7,7 @@ being calibrated); the model runs only to check that the files are written and c
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tarfile
 from pathlib import Path
@@ -31,6 +32,7 @@ from marketsim.sweep import (
     sensitivity_indices,
     summarise_sweep,
 )
+from marketsim.sweep.summary import noise_notes
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 OUTCOMES = ["homicides", "overdose_deaths"]
@@ -115,6 +117,18 @@ def test_sensitivity_indices_find_the_parameter_that_matters(design: dict) -> No
         assert table["ST"].isna().all()
 
 
+def test_indices_that_are_estimation_noise_are_flagged() -> None:
+    table = pd.DataFrame({"scenario": "baseline", "outcome": "homicides", "parameter": ["a", "b", "c"],
+                          "S1": [0.6, -0.02, 0.1], "S1_conf": [0.1, 0.05, 0.2]})
+    assert noise_notes(table, 256) == [], "a slightly negative estimate whose CI reaches 0 is a zero index"
+    table.loc[1, "S1"] = -0.3
+    (note,) = noise_notes(table, 20)
+    assert note.startswith("too few samples: from 20 design points, 1 of 3 first-order indices are below 0 even at "
+                           "the top of their 95% CI (e.g. b on homicides: -0.30)")
+    table.loc[1, "S1_conf"] = math.nan  # no interval: the estimate alone
+    assert noise_notes(table, 20)
+
+
 def test_without_salib_the_summary_says_why_it_has_no_indices(monkeypatch: pytest.MonkeyPatch) -> None:
     record = plan_sweep(make_spec({"params": {"policy.hvt_share": {"min": 0.0, "max": 0.2}}, "overrides": SMALL,
                                    "design": {"kind": "lhs", "samples": 12}, "steps": 8, "burn_in": 2,
@@ -131,7 +145,8 @@ def test_summarise_writes_points_indices_figures_and_the_ema_export(lhs_sweep: P
     assert (summary.total, summary.ok, summary.failed, summary.missing) == (24, 24, 0, 0)
     assert len(summary.points) == 12 * len(OUTCOMES) and (summary.points["runs"] == 2).all()
     assert set(summary.sensitivity["outcome"]) <= set(OUTCOMES)
-    assert len(summary.sensitivity) + 2 * len(summary.notes) == 2 * len(OUTCOMES)
+    skipped = [note for note in summary.notes if not note.startswith("too few samples")]
+    assert len(summary.sensitivity) + 2 * len(skipped) == 2 * len(OUTCOMES)
     for name in ("points.parquet", "sensitivity.parquet", "ema_results.tar.gz"):
         assert (lhs_sweep / name).exists()
     for outcome in OUTCOMES:
@@ -164,7 +179,7 @@ def test_cli_summarise_prints_the_counts_and_the_indices(lhs_sweep: Path) -> Non
     result = runner.invoke(sweep_cli.sweep_app, ["summarise", str(lhs_sweep), "--no-figures"])
     assert result.exit_code == 0, result.output
     assert "24 of 24 runs finished, 0 failed" in result.stdout
-    assert "Per point" in result.stdout and "Wrote" in result.stdout
+    assert "CI half-width per point" in result.stdout and "Wrote" in result.stdout
 
 
 def test_cli_resume_keeps_the_finished_runs(lhs_sweep: Path) -> None:
@@ -212,3 +227,13 @@ def test_summarise_refuses_a_directory_without_runs(tmp_path: Path) -> None:
 def test_a_sweep_needs_somewhere_to_write() -> None:
     with pytest.raises(SweepError, match="no output directory"):
         run_sweep(scenarios=["baseline"], params={"policy.hvt_share": [0.1]})
+
+
+def test_cli_summarise_at_80_columns_never_cuts_a_name(lhs_sweep: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(common, "console", Console(width=80, highlight=False))
+    result = runner.invoke(sweep_cli.sweep_app, ["summarise", str(lhs_sweep), "--no-figures"])
+    assert result.exit_code == 0, result.output
+    for name in ("policy.hvt_share", "world.firearms", "homicides", "baseline · homicides", "First order"):
+        assert name in result.stdout
+    assert "CI half-width per point" in result.stdout or "wider than this terminal" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from marketsim.config.errors import ScenarioError, bounded
 from marketsim.config.files import exists
@@ -33,6 +34,41 @@ console = Console(highlight=False)
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 """Context settings of every command group: ``-h`` is ``--help``."""
+
+
+class CommandGroup(TyperGroup):
+    """A command group whose help lists flags without a type: ``--force``, not ``--force <bool>``
+    (Typer labels every option with its type, flags that take no value included)."""
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            untyped_flags(command, ctx)
+        return command
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
+        untyped_flags(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+def untyped_flags(command: Any, ctx: typer.Context) -> None:
+    """Give the flags of ``command`` (``-h`` included) an empty metavar, so help shows no type."""
+    for param in command.get_params(ctx):
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+
+
+def fits(table: Any) -> bool:
+    """Whether a table fits the console without cutting a cell that must not wrap (measured
+    unconstrained: the console's own measure stops at its width)."""
+    from rich.measure import Measurement
+
+    unconstrained = console.options.update(max_width=UNCONSTRAINED_WIDTH)
+    return Measurement.get(console, unconstrained, table).minimum <= console.width
+
+
+UNCONSTRAINED_WIDTH = 10_000
+"""Characters: wider than any table, so that a measure gives a table's own minimum width."""
 
 
 class Format(StrEnum):

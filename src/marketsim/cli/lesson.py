@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from marketsim.lessons import ClaimResult, Lesson
 
 lesson_app = typer.Typer(
+    cls=common.CommandGroup,
     help="Teaching lessons for the IDPC drug policy training toolkit, Module 7 (sessions 7.1–7.7).",
     no_args_is_help=True,
 )
@@ -77,7 +78,7 @@ def list_command(form: FormatOption = Format.table) -> None:
     table = Table(title="Lessons for IDPC Module 7")
     table.add_column("Session", no_wrap=True)
     table.add_column("Name and title")
-    table.add_column("Compares", overflow="fold")
+    table.add_column("Compares", no_wrap=True)
     for lesson in lessons:
         table.add_row(lesson.session, f"[bold]{lesson.name}[/bold]\n{lesson.title}", "\n".join(lesson.scenarios),
                       end_section=True)
@@ -192,24 +193,27 @@ def check(
 
 def results_table(lessons: list[Lesson], results: dict[str, list[ClaimResult]], seeds: int, steps: int,
                   burn_in: int) -> Table:
-    """One row per claim: the paired difference with its 95% CI, the change and the verdict."""
+    """Per lesson, one row per claim: the paired difference with its 95% CI, the change and the
+    verdict (names on their own lines, never cut)."""
+    from rich import box
     from rich.table import Table
 
     from marketsim.analysis import format_number, format_percent
 
     table = Table(title=f"Lesson claims — {plural(seeds, 'paired seed')} × {steps} weeks, "
-                        f"weekly means over {common.weeks(burn_in, steps)}")
-    table.add_column("Session", no_wrap=True)
-    table.add_column("Claim", overflow="fold")
-    table.add_column("Δ [95% CI]", justify="right")
+                        f"weekly means over {common.weeks(burn_in, steps)}", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Session · claim")
+    table.add_column("Δ\n[95% CI]", justify="right", no_wrap=True)
     table.add_column("Change", justify="right", no_wrap=True)
     table.add_column("Result", no_wrap=True)
     for lesson in lessons:
-        for index, result in enumerate(results[lesson.name]):
+        table.add_row(f"[bold]{lesson.session} {lesson.name}[/bold]", "", "", "")
+        found = results[lesson.name]
+        for index, result in enumerate(found):
             diff, low, high = (format_number(value, signed=True)
                                for value in (result.diff, result.ci_low, result.ci_high))
             verdict = {"holds": "[green]holds[/green]", "fails": "[bold red]FAILS[/bold red]",
                        "holds (CI includes 0)": "[yellow]holds (weak)[/yellow]"}[result.verdict()]
-            table.add_row(f"{lesson.session} {lesson.name}" if index == 0 else "", result.claim.describe(),
-                          f"{diff} [{low}, {high}]", format_percent(result.pct_change), verdict)
+            table.add_row(f"  {result.claim.describe()}", f"{diff}\n[{low}, {high}]",
+                          format_percent(result.pct_change), verdict, end_section=index == len(found) - 1)
     return table

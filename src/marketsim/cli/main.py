@@ -8,6 +8,7 @@ out the first weeks of every run (``--burn-in``, by default ``marketsim.runs.BUR
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
 app = typer.Typer(
+    cls=common.CommandGroup,
     name="marketsim",
     help="Simulate illicit drug markets and compare drug policies on violence and harm. "
          "Start with `marketsim demo`, then `marketsim scenarios`; `marketsim COMMAND -h` explains each command.",
@@ -162,6 +164,7 @@ def show(
     form: FormatOption = Format.table,
 ) -> None:
     """Show a scenario: its text and every resolved parameter, marking those not at default."""
+    from rich import box
     from rich.table import Table
 
     from marketsim.config.params import SPECS
@@ -188,16 +191,14 @@ def show(
         console.print(f"file: {scenario.path}", markup=False)
     console.print(f"extends: {' → '.join(extends_chain(scenario))}", markup=False)
     console.print(scenario.summary, markup=False)
-    table = Table(title="Parameters that differ from the defaults" if changed else "Parameters")
+    table = Table(title="Parameters that differ from the defaults" if changed else "Parameters",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Parameter", no_wrap=True)
-    table.add_column("Value", no_wrap=True)
-    table.add_column("Unit", overflow="fold")
-    table.add_column("Default" if changed else "vs default")
+    table.add_column("Value · unit · default if changed" if not changed else "Value · unit · default")
     for row in shown:
         differs = row["value"] != row["default"]
-        note = as_typed(row["default"]) if changed else f"changed (default {as_typed(row['default'])})" \
-            if differs else "default"
-        table.add_row(row["parameter"], escape(as_typed(row["value"])), escape(row["unit"]), escape(note),
+        default = f" (default {escape(as_typed(row['default']))})" if differs else ""
+        table.add_row(row["parameter"], f"{escape(as_typed(row['value']))} [dim]{escape(row['unit'])}[/dim]{default}",
                       style="bold yellow" if differs and not changed else None)
     console.print(table)
     verb = "differs" if len(differing) == 1 else "differ"
@@ -238,6 +239,7 @@ def params(
     form: FormatOption = Format.table,
 ) -> None:
     """Reference of every parameter: path, role, default, unit, allowed range, help and source."""
+    from rich import box
     from rich.table import Table
 
     from marketsim.config.errors import did_you_mean
@@ -271,9 +273,9 @@ def params(
         shown = [spec for spec in specs if spec.group == name]
         if not shown:
             continue
-        table = Table(title=f"{name}: {group_doc(name)}", show_lines=True)
-        table.add_column("Parameter (role) · default · allowed", ratio=2, overflow="fold")
-        table.add_column("Help · source", ratio=3)
+        table = Table(title=f"{name}: {group_doc(name)}", show_lines=True, box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("Parameter (role) · default · allowed", min_width=max(len(spec.path) for spec in shown))
+        table.add_column("Help · source")
         for spec in shown:
             table.add_row(f"[bold]{spec.path}[/bold] ({spec.role})\n{escape(as_typed(spec.default))} "
                           f"{escape(spec.unit)}\n{escape(allowed(spec))}",
@@ -291,6 +293,7 @@ def plausible_range(spec: ParamSpec) -> str:
 
 def uncertainties_listing(specs: list[ParamSpec], form: Format) -> None:
     """``marketsim params --uncertain``: each parameter's default, plausible range, unit and source."""
+    from rich import box
     from rich.table import Table
 
     if form is not Format.table:
@@ -299,9 +302,9 @@ def uncertainties_listing(specs: list[ParamSpec], form: Format) -> None:
                        for spec in specs if spec.plausible is not None], form)
         return
     table = Table(title=f"Declared uncertainties: {plural(len(specs), 'parameter')} with a plausible range",
-                  show_lines=True)
-    table.add_column("Parameter · default · plausible", ratio=2, overflow="fold")
-    table.add_column("Unit · source", ratio=3)
+                  show_lines=True, box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Parameter · default · plausible", min_width=max((len(spec.path) for spec in specs), default=0))
+    table.add_column("Unit · source")
     for spec in specs:
         table.add_row(f"[bold]{spec.path}[/bold]\n{escape(as_typed(spec.default))} in "
                       f"{escape(plausible_range(spec))}",
@@ -465,10 +468,21 @@ def demo(
 COMPARE_FILES = ("compare.csv", "runs.parquet", "compare.png", "differences.png")
 """What ``compare`` writes in its folder."""
 
+COMPARE_ROOT = Path("out") / "compare"
+"""Where ``compare`` makes a new folder for each comparison unless ``--out`` names one."""
+
+
+def new_folder(wanted: Path) -> Path:
+    """``wanted`` if nothing is there yet, else the first of ``wanted-2``, ``wanted-3``, ... that is
+    free: each comparison gets its own folder and never overwrites an earlier one."""
+    candidates = (wanted.with_name(f"{wanted.name}-{number}") for number in itertools.count(2))
+    return wanted if not wanted.exists() else next(path for path in candidates if not path.exists())
+
 
 def comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...], reference: str) -> Table:
-    """One row per indicator and scenario: the mean and the paired difference from the reference,
-    each with its 95% CI on a second line, so the table fits 80 columns."""
+    """Per indicator, a heading row (name and unit), then one row per scenario: the mean and the
+    paired difference from the reference, each with its 95% CI on a second line. Names stand on
+    their own lines, never cut: the table fits 80 columns with scenario names of up to 30 letters."""
     from rich import box
     from rich.table import Table
 
@@ -480,14 +494,13 @@ def comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...], re
 
     view = Table(title=title, caption=f"Δ vs {escape(reference)}: the difference, seed by seed. Bold: its CI "
                                       "excludes zero.", box=box.SIMPLE_HEAD, pad_edge=False)
-    view.add_column("Indicator", overflow="fold")
-    view.add_column("Scenario", overflow="fold")
+    view.add_column("Indicator · scenario", no_wrap=True)
     view.add_column("Mean\n[95% CI]", justify="right", no_wrap=True)
     view.add_column("Δ (change)\n[95% CI]", justify="right", no_wrap=True)
     for name in names:
         rows = table[table["metric"] == name]
+        view.add_row(f"[bold]{name}[/bold] [dim]{escape(rows['unit'].iloc[0])}[/dim]", "", "")
         for position, row in enumerate(rows.itertuples()):
-            label = f"{name}\n[dim]{escape(row.unit)}[/dim]" if position == 0 else ""
             if row.scenario == reference:
                 difference = "reference"
             else:
@@ -495,7 +508,7 @@ def comparison_table(title: str, table: pd.DataFrame, names: tuple[str, ...], re
                     "\n", f" ({format_percent(row.pct_change)})\n", 1)
                 if row.diff_ci_low > 0 or row.diff_ci_high < 0:
                     difference = f"[bold]{difference}[/bold]"
-            view.add_row(label, escape(row.scenario), with_interval(row.mean, row.ci_low, row.ci_high), difference,
+            view.add_row(f"  {escape(row.scenario)}", with_interval(row.mean, row.ci_low, row.ci_high), difference,
                          end_section=position == len(rows) - 1)
     return view
 
@@ -510,9 +523,11 @@ def compare(
     sets: SetsOption = None,
     at: AtOption = None,
     events: EventOption = None,
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help=f"Folder for {', '.join(COMPARE_FILES)}.")] = Path("out/compare"),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the files of an earlier comparison.")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help=f"Folder for {', '.join(COMPARE_FILES)} (default: a new folder in {COMPARE_ROOT} "
+                            "named after the scenarios).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite the files of an earlier comparison in --out.")] = False,
     burn_in: BurnInOption = None,
     workers: WorkersOption = 1,
     form: FormatOption = Format.table,
@@ -530,6 +545,8 @@ def compare(
         problems.append("compare needs at least two scenarios; the first is the reference")
     burn_in, burn_in_trouble = resolved_burn_in(burn_in, steps)
     problems += burn_in_trouble
+    out = out if out is not None else new_folder(COMPARE_ROOT / "_vs_".join(
+        scenario.name for scenario in scenarios) if scenarios else COMPARE_ROOT)
     problems += analysis.directory_problems(out)
     problems += [] if force else overwrite_problems([out / name for name in COMPARE_FILES])
     if problems:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from marketsim.cli import common
 from marketsim.cli.common import fail, failing_on_problems
@@ -36,7 +35,7 @@ OUTCOMES_SHOWN = 3
 """Outcomes shown in the printed per-point table (``points.parquet`` has all of them)."""
 
 
-class _SpecOrCommand(TyperGroup):
+class _SpecOrCommand(common.CommandGroup):
     """A group whose first argument is a subcommand or, failing that, the spec of ``run``.
 
     This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarise DIR`` coexist, and
@@ -159,10 +158,14 @@ def summarise_command(
     failed = f"[red]{summary.failed} failed[/] (tracebacks in manifest.jsonl)" if summary.failed else "0 failed"
     console.print(f"{directory}: {summary.ok} of {summary.total} runs finished, {failed}{missing}.")
     pairs = summary.points[["scenario", "point"]].drop_duplicates()
-    if len(pairs) <= POINTS_SHOWN:
-        console.print(_points_table(summary.points, level))
-    else:
+    tables = _points_tables(summary.points, level) if len(pairs) <= POINTS_SHOWN else None
+    if tables is not None:
+        for table in tables:
+            console.print(table)
+    elif len(pairs) > POINTS_SHOWN:
         console.print(f"{len(pairs)} scenario × point pairs: see points.parquet.")
+    else:
+        console.print("The per-point table is wider than this terminal: see points.parquet.")
     if not summary.sensitivity.empty:
         console.print(_sensitivity_table(summary.sensitivity))
     for note in summary.notes:
@@ -172,43 +175,65 @@ def summarise_command(
                      if len(summary.files) > 4 else ""))
 
 
-def _points_table(points: pd.DataFrame, level: float) -> Table:
-    """Mean and CI of the first few outcomes at each (scenario, point)."""
+def _points_tables(points: pd.DataFrame, level: float) -> list[Table] | None:
+    """Per scenario, a table of the mean and CI of the first few outcomes at each point: as many
+    outcomes as fit the console without cutting a name or a number (None if not even one does)."""
     import pandas as pd
+
+    outcomes = list(pd.unique(points["outcome"]))[:OUTCOMES_SHOWN]
+    for shown in range(len(outcomes), 0, -1):
+        tables = [_points_view(str(scenario), rows, level, outcomes[:shown])
+                  for scenario, rows in points.groupby("scenario", sort=False)]
+        if all(common.fits(table) for table in tables):
+            return tables
+    return None
+
+
+def _points_view(scenario: str, points: pd.DataFrame, level: float, outcomes: list[str]) -> Table:
+    from rich import box
     from rich.table import Table
 
     from marketsim.analysis import format_number
-    outcomes = list(pd.unique(points["outcome"]))[:OUTCOMES_SHOWN]
     parameters = [c for c in points.columns
                   if c not in ("scenario", "point", "outcome", "runs", "mean", "sd", "ci_low", "ci_high")]
-    table = Table(title=f"Per point: mean ± {level:.0%} CI half-width over replicates of the run means")
-    for name in ["scenario", "point", *parameters, "runs", *outcomes]:
-        table.add_column(name, justify="left" if name == "scenario" else "right")
-    for (scenario, point), group in points.groupby(["scenario", "point"], sort=False):
+    table = Table(title=f"{scenario}: mean ± {level:.0%} CI half-width per point, over replicates of the run means",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ["point", *parameters, "runs", *outcomes]:
+        table.add_column(name, justify="right", no_wrap=True)
+    for point, group in points.groupby("point", sort=False):
         rows = group.set_index("outcome")
         first = group.iloc[0]
-        cells = [str(scenario), str(point), *(format_number(v) if isinstance(v, float) else str(v)
-                                             for v in first[parameters]), str(first["runs"])]
+        cells = [str(point), *(format_number(v) if isinstance(v, float) else str(v) for v in first[parameters]),
+                 str(first["runs"])]
         for outcome in outcomes:
             row = rows.loc[outcome]
             half = (row["ci_high"] - row["ci_low"]) / 2
-            cells.append(format_number(row["mean"]) + ("" if math.isnan(half) else f" ± {format_number(half)}"))
+            cells.append(format_number(row["mean"]) + ("" if math.isnan(half) else f"\n± {format_number(half)}"))
         table.add_row(*cells)
     return table
 
 
 def _sensitivity_table(sensitivity: pd.DataFrame) -> Table:
-    """First-order (and, for Sobol designs, total) indices with their confidence half-widths."""
+    """Per scenario and outcome, each parameter's first-order (and, for Sobol designs, total)
+    index with its 95% confidence interval; names stand on their own lines, never cut."""
+    from rich import box
     from rich.table import Table
 
-    method = sensitivity["method"].iloc[0]
-    total = method == "sobol"
-    table = Table(title=f"Sensitivity of the point means ({'Sobol' if total else 'RBD-FAST'}; ± 95% conf.)")
-    for name in ["scenario", "outcome", "parameter", "role", "S1", *(["ST"] if total else [])]:
-        table.add_column(name, justify="right" if name in ("S1", "ST") else "left")
-    for row in sensitivity.itertuples(index=False):
-        cells = [row.scenario, row.outcome, row.parameter, row.role, f"{row.S1:.2f} ± {row.S1_conf:.2f}"]
-        if total:
-            cells.append(f"{row.ST:.2f} ± {row.ST_conf:.2f}")
-        table.add_row(*cells)
+    def with_interval(value: float, half: float) -> str:
+        return f"{value:.2f}\n[{value - half:.2f}, {value + half:.2f}]"
+
+    total = sensitivity["method"].iloc[0] == "sobol"
+    table = Table(title=f"Sensitivity of the point means ({'Sobol' if total else 'RBD-FAST'}; 95% CI)",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Scenario · outcome · parameter (role)", no_wrap=True)
+    table.add_column("First order\n[95% CI]", justify="right", no_wrap=True)
+    if total:
+        table.add_column("Total\n[95% CI]", justify="right", no_wrap=True)
+    for (scenario, outcome), rows in sensitivity.groupby(["scenario", "outcome"], sort=False):
+        table.add_row(f"[bold]{scenario} · {outcome}[/bold]", *([""] * (1 + total)))
+        for position, row in enumerate(rows.itertuples(index=False)):
+            cells = [f"  {row.parameter}\n  [dim]{row.role}[/dim]", with_interval(row.S1, row.S1_conf)]
+            if total:
+                cells.append(with_interval(row.ST, row.ST_conf))
+            table.add_row(*cells, end_section=position == len(rows) - 1)
     return table

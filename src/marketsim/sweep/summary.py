@@ -18,6 +18,7 @@ from marketsim.sweep.ema import save_ema
 from marketsim.sweep.errors import SweepError, require
 from marketsim.sweep.plots import plot_outcomes
 from marketsim.sweep.store import SweepStore
+from marketsim.text import plural
 
 RBD_FAST_MIN_POINTS = 10
 """RBD-FAST with bootstrap needs at least this many design points (two harmonics)."""
@@ -110,7 +111,7 @@ def sensitivity_indices(record: Mapping[str, Any], runs: pd.DataFrame) -> tuple[
     Sobol designs: Sobol first-order and total indices (SALib ``sobol.analyze``). LHS designs:
     first-order indices by RBD-FAST (SALib ``rbd_fast``), which accepts any sample and estimates
     the same first-order index as Sobol's. Other designs have none. Returns the table and notes on
-    what could not be computed.
+    what could not be computed, and a warning when the indices are mostly noise (:func:`noise_notes`).
     """
     spec = record["spec"]
     kind = spec["design"]["kind"]
@@ -140,7 +141,23 @@ def sensitivity_indices(record: Mapping[str, Any], runs: pd.DataFrame) -> tuple[
                          **{key: float(indices[key][index]) if key in indices else math.nan
                             for key in SENSITIVITY_COLUMNS[5:]}}
                         for index, name in enumerate(parameters))
-    return pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS)), notes
+    table = pd.DataFrame(rows, columns=list(SENSITIVITY_COLUMNS))
+    return table, notes + noise_notes(table, len(design))
+
+
+def noise_notes(table: pd.DataFrame, points: int) -> list[str]:
+    """A warning when first-order indices show they are estimation noise, as they are from too few
+    design points: an index below 0 (a true index never is) whose 95% CI does not reach 0."""
+    if table.empty:
+        return []
+    impossible = (table["S1"] + table["S1_conf"].fillna(0) < 0).to_numpy()
+    if not impossible.any():
+        return []
+    worst = table.iloc[int(table["S1"].to_numpy().argmin())]
+    return [f"too few samples: from {plural(points, 'design point')}, {int(impossible.sum())} of {len(table)} "
+            f"first-order indices are below 0 even at the top of their 95% CI (e.g. {worst['parameter']} on "
+            f"{worst['outcome']}: {worst['S1']:.2f}), which a true index never is; read the indices as noise and "
+            "sample more points"]
 
 
 def _indices(kind: str, problem: dict[str, Any], design: np.ndarray, y: np.ndarray,

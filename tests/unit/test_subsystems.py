@@ -144,6 +144,28 @@ def test_interdiction_seizes_what_leaves_the_pipeline(model):
     assert conserved(model)
 
 
+def test_a_seizure_through_the_owners_takes_what_it_reports(model):
+    """A seizure at some places, done through each owner's method (farms, organisations' product,
+    dealers): the kilograms taken from holdings are those reported by place, the organisations count
+    the loss and learn the risk of the checkpoints there, and product is conserved."""
+    from marketsim.world import BORDER, PRODUCTION
+
+    places, dealers, orgs, held = model.places, model.dealers, model.orgs, model.trafficking.by_org
+    mask = (places.kind == BORDER) | (places.kind == PRODUCTION) | (places.community >= 0)
+    ids = orgs.ids()
+    before, losses = model.stock_kg(), orgs.by_org.losses[ids].copy()
+    seized_at = model.farms.seize(mask, 0.5)
+    model.trafficking.seize_at(mask, 0.5, seized_at)
+    here = dealers.active_slots()[mask[dealers.place[dealers.active_slots()]]]
+    seized_at += np.bincount(dealers.place[here], weights=dealers.seize_stock(here, 0.5), minlength=places.n)
+    model.ledger.seize(float(seized_at.sum()))
+    assert seized_at.sum() > 0 and not seized_at[~mask].any()
+    assert before - model.stock_kg() == pytest.approx(seized_at.sum())
+    assert (orgs.by_org.losses[ids] > losses).any()
+    assert held.seized_on[ids][:, np.isin(model.routes.checkpoint, np.flatnonzero(mask))].any()
+    assert conserved(model)
+
+
 def test_eradication_destroys_standing_crop_only(model):
     farms = model.farms
     standing = farms.standing_ha.copy()

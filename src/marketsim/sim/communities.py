@@ -23,6 +23,8 @@ from marketsim.sim.tables import Column, RowAgent
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
+TRUST_BOUNDS = (0.01, 0.99)
+"""Trust stays strictly inside 0-1: nobody trusts police wholly or not at all."""
 COMPARTMENTS = ("non_users", "occasional", "dependent", "treatment", "prison", "record")
 """The compartments of each community's residents: the first five partition them; ``record``
 counts the residents (non-users among them) who have a criminal record."""
@@ -207,6 +209,39 @@ class Communities(Subsystem):
         self.treatment += entering - leaving
 
     # -- what other subsystems do to communities ----------------------------------------------------------
+    def start_sentences(self, prisoners: np.ndarray, records: np.ndarray) -> None:
+        """When the run starts, ``prisoners`` of each community (non-users) are serving sentences and
+        ``records`` have a criminal record."""
+        self.prison = prisoners
+        self.record = records
+        self.non_users -= prisoners
+
+    def imprison(self, residents: np.ndarray) -> None:
+        """Residents not counted as users go to prison."""
+        self.non_users -= residents
+        self.prison += residents
+
+    def imprison_users(self, dependent: np.ndarray, occasional: np.ndarray) -> None:
+        """Users go to prison: they leave their user compartments."""
+        self.dependent -= dependent
+        self.occasional -= occasional
+        self.prison += dependent + occasional
+
+    def release(self, residents: np.ndarray) -> None:
+        """People released from prison come home as non-users, with a criminal record."""
+        self.prison -= residents
+        self.non_users += residents
+        self.record += residents
+
+    def expire_records(self, records: np.ndarray) -> None:
+        """Criminal records that expire (or whose holders move away)."""
+        self.record -= records
+
+    def move_trust(self, supported: np.ndarray, rate: float) -> None:
+        """Residents' trust in police moves ``rate`` of the way toward the level their experience
+        ``supported``; it stays strictly inside 0-1 (``TRUST_BOUNDS``)."""
+        self.trust = np.clip(ewma(self.trust, np.clip(supported, *TRUST_BOUNDS), rate), *TRUST_BOUNDS)
+
     def refer(self, users: np.ndarray) -> None:
         """Users referred to treatment (by a court or, where possession is decriminalised, by police):
         they seek a place next week."""

@@ -23,9 +23,6 @@ from marketsim.sim.subsystem import Subsystem
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
-TRUST_BOUNDS = (0.01, 0.99)
-"""Trust stays strictly inside 0-1: nobody trusts police wholly or not at all."""
-
 
 class Harm(Subsystem):
     """Health harms and how residents feel: infections, the purity and intake users are used to,
@@ -141,8 +138,7 @@ class Harm(Subsystem):
             supported = (communities.trust0 + model.p.police.community_trust_gain * effort_per_100k
                          - h.trust_loss_violence * self.homicide_rate_ma - h.trust_loss_arrests * self.arrest_rate_ma
                          - h.response_trust_gain * (1 - self.answered) - h.trust_loss_corruption * corruption)
-            communities.trust = np.clip(ewma(communities.trust, np.clip(supported, *TRUST_BOUNDS), h.trust_adjustment),
-                                        *TRUST_BOUNDS)
+            communities.move_trust(supported, h.trust_adjustment)
         extortion_per_1000 = model.violence.extortion_ma / communities.population * PER_1000
         felt = np.clip(self.homicide_rate_ma / h.fear_homicide_rate + h.fear_per_extortion * extortion_per_1000, 0, 1)
         self.fear = ewma(self.fear, felt, h.fear_adjustment)

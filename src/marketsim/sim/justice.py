@@ -43,6 +43,18 @@ class Cohorts:
         self.rearrested = np.zeros(FOLLOW_UP)
         self.imprisoned = np.zeros(FOLLOW_UP)
 
+    def settle(self, per_week: float, survival: np.ndarray) -> None:
+        """The steady state: ``per_week`` people left each week, ``survival`` of them (by weeks since
+        they left) not yet arrested again."""
+        self.started[:] = per_week
+        self.at_risk[:] = per_week * survival
+
+    def reoffend(self, back: np.ndarray, jailed: np.ndarray) -> None:
+        """``back`` people of each cohort were arrested again this week, ``jailed`` of them imprisoned."""
+        self.at_risk = np.maximum(self.at_risk - back, 0)
+        self.rearrested += back
+        self.imprisoned += jailed
+
     def age(self, arrivals: float) -> Followed:
         """A week passes: every cohort ages one week and ``arrivals`` start. Returns the cohort whose
         follow-up just ended."""
@@ -102,12 +114,10 @@ class JusticeSystem(Subsystem):
             released_per_week += count / mean
         survival = (1 - self.hazard("prison")) ** np.arange(FOLLOW_UP)
         prison = self.cohorts["prison"]
-        prison.started[:] = released_per_week
-        prison.at_risk[:] = released_per_week * survival
+        prison.settle(released_per_week, survival)
         share = communities.population / communities.population.sum()
-        communities.prison = np.minimum(np.round(share * total).astype(np.int64), communities.non_users)
-        communities.record = np.round(share * prison.at_risk.sum() * j.initial_record_ratio).astype(np.int64)
-        communities.non_users -= communities.prison
+        communities.start_sentences(np.minimum(np.round(share * total).astype(np.int64), communities.non_users),
+                                    np.round(share * prison.at_risk.sum() * j.initial_record_ratio).astype(np.int64))
 
     def hazard(self, path: str) -> float:
         """Weekly chance a person who left the courts by ``path`` is arrested again."""
@@ -175,11 +185,8 @@ class JusticeSystem(Subsystem):
         if released and communities.prison.sum() > 0:
             back = self.draws.release_home.multinomial(min(released, int(communities.prison.sum())),
                                                      communities.prison / communities.prison.sum())
-            back = np.minimum(back, communities.prison)
-            communities.prison -= back
-            communities.non_users += back
-            communities.record += back
-        communities.record -= self.draws.record_expiry.binomial(communities.record, model.p.justice.record_expiry)
+            communities.release(np.minimum(back, communities.prison))
+        communities.expire_records(self.draws.record_expiry.binomial(communities.record, model.p.justice.record_expiry))
 
     def reoffend(self) -> None:
         """People released, sentenced or diverted in the past three years re-offend at their path's
@@ -195,9 +202,7 @@ class JusticeSystem(Subsystem):
             # few cohorts have anyone back
             diverted = sparse_binomial(getattr(rng, f"reoffence_diverted_{path}"), back, diverted_chance)
             jailed = sparse_binomial(getattr(rng, f"reoffence_jailed_{path}"), back - diverted, jail_chance)
-            cohorts.at_risk = np.maximum(cohorts.at_risk - back, 0)
-            cohorts.rearrested += back
-            cohorts.imprisoned += jailed
+            cohorts.reoffend(back, jailed)
             self.reoffenders += int(back.sum())
             self.reoffenders_jailed += int(jailed.sum())
             self.reoffenders_diverted += int(diverted.sum())
@@ -243,12 +248,10 @@ class JusticeSystem(Subsystem):
         dependent_share = np.divide(communities.dependent, users, out=np.zeros(len(share)), where=users > 0)
         dependent = np.minimum(rng.jailed_dependent.binomial(jailed_by, dependent_share), communities.dependent)
         occasional = np.minimum(jailed_by - dependent, communities.occasional)
-        communities.dependent -= dependent
-        communities.occasional -= occasional
-        communities.prison += dependent + occasional
+        communities.imprison_users(dependent, occasional)
         if diverted:
             referred = rng.referred_users.multinomial(diverted, share)
-            communities.referrals += rng.referred_dependent.binomial(referred, dependent_share)
+            communities.refer(rng.referred_dependent.binomial(referred, dependent_share))
 
     def move_to_prison(self, count: int) -> None:
         """People who were not counted as users leave their communities for prison, more often
@@ -261,8 +264,7 @@ class JusticeSystem(Subsystem):
             1 + bias * (communities.deprivation - communities.deprivation.mean()), 0.0)
         moved = np.minimum(self.draws.jailed_residents.multinomial(count, weights / weights.sum()),
                            communities.non_users)
-        communities.non_users -= moved
-        communities.prison += moved
+        communities.imprison(moved)
 
     # -- outputs ------------------------------------------------------------------------------------------------
     @metric("incarcerations", "people/week", "outcome", "Admissions to prison this week.", direction="lower")

@@ -647,8 +647,8 @@ class Organisations(Subsystem):
 
     def transfer(self, member: Member, source: TraffickingOrganisation, target: TraffickingOrganisation) -> None:
         """A member changes organisation (after a split): it becomes the target's newest member."""
-        source.members.remove(member)
-        target.members.append(member)
+        self.by_org.members[source.id].remove(member)
+        self.by_org.members[target.id].append(member)
         self.members.transfer(member, target.id)
 
     # -- what other subsystems do to organisations ----------------------------------------------------------

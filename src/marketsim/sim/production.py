@@ -197,6 +197,13 @@ class Farms(Subsystem):
         self.model.log.record_places("eradication", by_place)
         return hectares
 
+    def seize(self, mask: np.ndarray, share: float) -> np.ndarray:
+        """Police take ``share`` of the farm stock at the places ``mask`` marks; returns the kg taken at
+        each place."""
+        seized = self.stock * mask * share
+        self.stock -= seized
+        return seized
+
     def sell(self, requested_kg: np.ndarray, taken_share: np.ndarray) -> None:
         """Organisations requested ``requested_kg`` of each region's farm stock (which moves next
         week's price) and take ``taken_share`` of it."""

@@ -1,6 +1,8 @@
-"""A sweep's directory is never trusted: damaged run files are rerun, manifest lines that are not
-run records are skipped and reported, a second sweep on the directory is refused, and a
-directory killed before its spec was written can be used again.
+"""A sweep's directory is never trusted: run files that are damaged, altered, swapped or no longer
+vouched for by the manifest are run again, saying why; damaged consolidated tables are rebuilt,
+saying so; manifest lines that are not run records are skipped and reported; a second sweep on
+the directory is refused; a directory killed before its spec was written can be used again; and
+the pool's workers exit when the sweep is killed, whatever the moment.
 
 Every damaged sweep resumes to exactly the data of an undamaged one.
 """
@@ -8,14 +10,18 @@ Every damaged sweep resumes to exactly the data of an undamaged one.
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from marketsim.cli import main as cli
 from marketsim.sweep import SweepError, SweepStore, run_sweep, summarise_sweep
-from marketsim.sweep.store import ManifestWarning
+from marketsim.sweep.store import DamageWarning, ManifestWarning
 
 SPEC = {"scenarios": ["baseline"], "params": {"policy.hvt_share": {"min": 0.0, "max": 0.1, "levels": 2}},
         "seeds": 2, "steps": 6, "burn_in": 1, "outcomes": ["homicides"],
@@ -51,20 +57,90 @@ def assert_same_data(out: Path, reference: Path) -> None:
         pd.testing.assert_frame_equal(pd.read_parquet(out / name), pd.read_parquet(reference / name))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty", "other run", "weeks missing"])
-def test_a_damaged_run_file_is_rerun_on_resume(copy: Path, reference: Path, damage: str) -> None:
+@pytest.mark.parametrize(("damage", "said"), [
+    ("garbage", "file truncated or damaged (it no longer opens)"),
+    ("truncated", "file truncated or damaged (it no longer opens)"),
+    ("empty", "file empty"),
+    ("other run", "file holds another run's data or other weeks (swapped or cut)"),
+    ("weeks missing", "file holds another run's data or other weeks (swapped or cut)"),
+    ("values changed", "file changed after it was written (its content hash differs from the manifest's)"),
+])
+def test_a_damaged_run_file_is_rerun_on_resume_saying_why(copy: Path, reference: Path, damage: str,
+                                                         said: str) -> None:
     first, second = (copy / "runs" / f"{run_id}.parquet" for run_id in run_ids(copy)[:2])
     if damage == "garbage":
         first.write_bytes(b"PAR1 not really parquet")
+    elif damage == "truncated":
+        first.write_bytes(first.read_bytes()[:-100])
     elif damage == "empty":
         first.write_bytes(b"")
     elif damage == "other run":
         shutil.copyfile(second, first)
-    else:
+    elif damage == "weeks missing":
         pd.read_parquet(first).head(3).to_parquet(first, index=False)
+    else:  # the same run id and weeks, a hundred times the homicides
+        weeks = pd.read_parquet(first)
+        weeks.assign(homicides=weeks["homicides"] * 100).to_parquet(first, index=False)
     assert first.stem not in SweepStore(copy).finished()
-    assert resume(copy) == 1
+    assert SweepStore(copy).untrusted() == {first.stem: said}
+    with pytest.warns(DamageWarning, match=rf"^1 run run again, {re.escape(said)}: {first.stem}$"):
+        result = run_sweep(**SPEC, out=copy, resume=True, workers=1, progress=False)
+    assert (result.ran, dict(result.rerun)) == (1, {first.stem: said})
     assert_same_data(copy, reference)
+
+
+def test_a_sweep_whose_manifest_is_gone_runs_everything_again_saying_why(copy: Path, reference: Path) -> None:
+    (copy / "manifest.jsonl").unlink()
+    with pytest.warns(DamageWarning, match=rf"^{RUNS} runs run again, manifest missing: "):
+        assert resume(copy) == RUNS
+    assert_same_data(copy, reference)
+
+
+def test_an_unharmed_sweep_resumes_without_a_word(copy: Path, reference: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert resume(copy) == 0
+    assert SweepStore(copy).untrusted() == {}
+    assert_same_data(copy, reference)
+
+
+@pytest.mark.parametrize("table", ["summary.parquet", "timeseries.parquet"])
+@pytest.mark.parametrize("damage", ["truncated", "changed", "missing"])
+def test_summarise_rebuilds_a_damaged_consolidated_table_saying_so(copy: Path, reference: Path, table: str,
+                                                                  damage: str) -> None:
+    path = copy / table
+    if damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif damage == "changed":
+        frame = pd.read_parquet(path)
+        frame.assign(homicides=frame["homicides"] * 100).to_parquet(path, index=False)
+    else:
+        path.unlink()
+    said = "is missing" if damage == "missing" else "was changed or damaged after it was written"
+    with pytest.warns(DamageWarning, match=rf"{re.escape(table)} {said}.*: rebuilt from the run files"):
+        assert summarise_sweep(copy, figures=False).ok == RUNS
+    assert_same_data(copy, reference)
+    assert SweepStore(copy).is_consolidated()
+
+
+def test_the_command_line_says_what_it_rebuilt(copy: Path) -> None:
+    timeseries = copy / "timeseries.parquet"
+    timeseries.write_bytes(timeseries.read_bytes()[:100])
+    result = CliRunner().invoke(cli.app, ["sweep", "summarise", str(copy), "--no-figures"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^warning: .*timeseries\.parquet was changed or damaged after it was written .*: rebuilt "
+                     r"from the run files$", result.stderr, re.MULTILINE)
+
+
+def test_summarise_says_with_exit_2_when_a_damaged_table_cannot_be_rebuilt(copy: Path) -> None:
+    summary = copy / "summary.parquet"
+    summary.unlink()
+    summary.mkdir()  # what stands in the table's place cannot be replaced
+    result = CliRunner().invoke(cli.app, ["sweep", "summarise", str(copy), "--no-figures"])
+    assert result.exit_code == 2, result.output
+    assert re.search(r"summary\.parquet cannot be read \(Is a directory\) and cannot be rebuilt", result.stderr)
+    assert "cannot write the consolidated tables in" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_manifest_lines_that_are_not_run_records_are_skipped_and_reported(copy: Path, reference: Path) -> None:

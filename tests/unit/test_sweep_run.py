@@ -22,6 +22,7 @@ import pytest
 from marketsim import runs
 from marketsim.analysis import summarise_runs
 from marketsim.sweep import SweepError, SweepStore, load_spec, run_sweep
+from marketsim.sweep.store import DamageWarning
 
 SMALL = {"world.producers": 600, "world.neighbourhoods": 12, "world.neighbourhood_population": 50000}
 SPEC = {"scenarios": ["baseline", "focused_deterrence"],
@@ -182,6 +183,34 @@ def test_a_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_data(t
     assert len(ok) == len(set(ok)) == whole.total
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("delay", [0.05, 0.3, 1.0])
+def test_the_pool_exits_when_the_sweep_is_killed_while_it_starts(tmp_path: Path, delay: float) -> None:
+    """Killed ``delay`` s after its spec appears, while the workers start (issue #25: a worker that
+    started after its parent died waited on its queue for ever, with both resource trackers)."""
+    spec = tmp_path / "kill.toml"
+    spec.write_text(KILL_SPEC, encoding="utf-8")
+    out = tmp_path / "killed"
+    code = (f"from marketsim.sweep import run_sweep; "
+            f"run_sweep({str(spec)!r}, out={str(out)!r}, workers=2, progress=False)")
+    child = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / "spec.json").exists() and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.005)
+        time.sleep(delay)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        deadline = time.monotonic() + 10  # workers look for their parent twice a second
+        while group_processes(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert group_processes(child.pid) == []
+    finally:
+        for pid in group_processes(child.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_resume_reruns_a_run_whose_file_is_gone_and_skips_a_cut_manifest_line(
         reference: Path, tmp_path: Path) -> None:
     out = tmp_path / "copy"
@@ -189,7 +218,8 @@ def test_resume_reruns_a_run_whose_file_is_gone_and_skips_a_cut_manifest_line(
     (out / "runs" / f"{manifest(out)[4]['run_id']}.parquet").unlink()
     with (out / "manifest.jsonl").open("a") as handle:
         handle.write('{"run_id": "cut sho')
-    result = run_sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
+    with pytest.warns(DamageWarning, match=r"^1 run run again, file missing: "):
+        result = run_sweep(**SPEC, out=out, resume=True, workers=1, progress=False)
     assert (result.ran, result.skipped) == (1, RUNS - 1)
     assert_same_data(out, reference)
     assert SweepStore(out).finished() == set(tables(reference)[0]["run_id"])

@@ -11,8 +11,11 @@ any run starts and before any file is written. A sweep in which some runs failed
 from __future__ import annotations
 
 import math
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -58,6 +61,29 @@ sweep_app = typer.Typer(
     subcommand_metavar="SPEC.toml [OPTIONS] | init [PATH] | summarise DIR",
     pretty_exceptions_show_locals=False,
 )
+
+@contextmanager
+def warnings_said() -> Iterator[None]:
+    """Say the sweep's warnings (damaged files run again or rebuilt, manifest lines skipped) on
+    stderr as ``warning: …`` lines, each once, as they happen; other warnings as Python shows them."""
+    from marketsim.sweep.store import DamageWarning, ManifestWarning
+
+    show = warnings.showwarning
+    said: set[str] = set()
+
+    def say(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if not issubclass(category, DamageWarning | ManifestWarning):
+            show(message, category, *args, **kwargs)
+        elif str(message) not in said:  # the manifest is read more than once
+            said.add(str(message))
+            typer.echo(f"warning: {message}", err=True)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DamageWarning)
+        warnings.simplefilter("always", ManifestWarning)
+        warnings.showwarning = say
+        yield
+
 
 EXAMPLE_SPEC = Path(__file__).resolve().parents[1] / "sweep" / "example.toml"
 """The commented example spec that ``marketsim sweep init`` writes."""
@@ -118,7 +144,7 @@ def run_command(
     target = out or (Path(loaded.out) if loaded.out else DEFAULT_OUT / spec.stem)
     created = common.new_directories(target)
     try:
-        with failing_on_problems():
+        with failing_on_problems(), warnings_said():
             result = run_sweep(loaded, out=target, resume=resume, backend=backend, scheduler=scheduler,
                                workers=workers, timeout=timeout, run_timeout=run_timeout, progress=not quiet)
     except KeyboardInterrupt:
@@ -151,7 +177,7 @@ def summarise_command(
 
     if not (directory / "spec.json").is_file():
         fail([f"{directory} holds no sweep (no spec.json)"])
-    with failing_on_problems():
+    with failing_on_problems(), warnings_said():
         summary = summarise_sweep(directory, level=level, figures=figures)
     console = common.console
     missing = f", {summary.missing} not run yet (resume the sweep)" if summary.missing else ""

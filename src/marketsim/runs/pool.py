@@ -72,8 +72,10 @@ class ProcessBackend:
 
         # loky restarts a worker that has grown by 300 MB since its first task, taking that for a
         # leak; one long run in a large world grows more, and a restart costs the imports again.
+        # the parent's id is taken here, before any worker exists: a worker that starts after
+        # its parent died (reparented at once) then sees a parent that is not this one, and exits
         return ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent,
-                                   env={"LOKY_MAX_MEMORY_LEAK_SIZE": str(2 * 2**30)})
+                                   initargs=(os.getpid(),), env={"LOKY_MAX_MEMORY_LEAK_SIZE": str(2 * 2**30)})
 
     def imap_unordered(self, tasks: Iterable[RunTask]) -> Iterator[RunOutcome]:
         """Outcomes as they finish, with at most two tasks per worker in flight."""
@@ -125,10 +127,12 @@ class ProcessBackend:
         self.pool.shutdown(wait=True, kill_workers=True)
 
 
-def _exit_with_parent() -> None:
-    """In a pool worker: exit as soon as the process that started the pool is gone, even killed
-    with SIGKILL; loky's workers would otherwise wait on their task queue."""
-    parent = os.getppid()
+def _exit_with_parent(parent: int) -> None:
+    """In a pool worker: exit as soon as ``parent``, the process that started the pool, is gone,
+    even killed with SIGKILL and even before this worker started; loky's workers would otherwise
+    wait on their task queue for ever."""
+    if os.getppid() != parent:  # the parent died while this worker was starting
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:

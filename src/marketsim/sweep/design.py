@@ -26,8 +26,9 @@ from marketsim.runs import check_worlds, load_scenarios, seed_list
 from marketsim.sweep.errors import SweepError, require
 from marketsim.sweep.spec import SweepSpec
 
-FORMAT = 1
-"""Version of the output directory layout, stored in ``spec.json``."""
+FORMAT = 2
+"""Version of the output directory layout, stored in ``spec.json`` (2: the manifest records each
+run file's content hash, and consolidated.json those of the consolidated tables)."""
 MAX_RUNS = 1_000_000
 """Larger sweeps are refused as a likely mistake (a grid with too many levels)."""
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +16,8 @@ from marketsim.sweep.backends import open_backend
 from marketsim.sweep.design import Plan, Run, plan_sweep
 from marketsim.sweep.errors import SweepError
 from marketsim.sweep.spec import SweepSpec, load_spec, make_spec
-from marketsim.sweep.store import SweepStore
+from marketsim.sweep.store import DamageWarning, SweepStore
+from marketsim.text import plural
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class SweepResult:
     failed: int
     seconds: float
     backend: str
+    rerun: Mapping[str, str] = field(default_factory=dict)
+    """Runs found damaged when the sweep resumed, run again: run id → why (``SweepStore.untrusted``)."""
 
     @property
     def ok(self) -> int:
@@ -97,6 +101,8 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
     record = plan.record()
     store.check(record, resume)
     clock = time.perf_counter()
+    rerun = store.untrusted()
+    report_damage(rerun)
     finished = store.finished()
     todo = [run for run in plan.runs if run.run_id not in finished]
     skipped = len(plan.runs) - len(todo)
@@ -109,7 +115,18 @@ def run_sweep(spec: str | Path | SweepSpec | None = None, /, *, scenarios: Seque
     finally:
         runner.close()
     return SweepResult(store.root, len(plan.runs), len(todo), skipped, failed,
-                       time.perf_counter() - clock, runner.label)
+                       time.perf_counter() - clock, runner.label, rerun)
+
+
+def report_damage(rerun: Mapping[str, str], shown: int = 5) -> None:
+    """One :class:`DamageWarning` per reason, naming the runs run again for it (the first few)."""
+    by_reason: dict[str, list[str]] = {}
+    for run_id, reason in rerun.items():
+        by_reason.setdefault(reason, []).append(run_id)
+    for reason, ids in by_reason.items():
+        more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+        warnings.warn(f"{plural(len(ids), 'run')} run again, {reason}: {', '.join(ids[:shown])}{more}",
+                      DamageWarning, stacklevel=3)
 
 
 def _execute(plan: Plan, todo: Sequence[Run], store: SweepStore, runner: Backend,

@@ -1,20 +1,27 @@
 """A sweep's output directory: the spec, the manifest, one file per run, consolidated tables.
 
     spec.json           the resolved sweep: spec, design points, seeds and the id of every run
-    manifest.jsonl      one line per finished run (ok or failed, timing, traceback); last line wins
+    manifest.jsonl      one line per finished run (ok or failed, timing, traceback, the content
+                        hash of its file); last line wins
     runs/<run_id>.parquet   one finished run's weekly metrics
     timeseries.parquet  every finished run's weeks, in plan order (point, scenario, replicate)
     summary.parquet     one row per finished run: its parameters and post-burn-in metric means
+    consolidated.json   the content hashes of the two tables above and of the manifest they were built from
 
 Every file is written atomically, so a sweep killed at any moment resumes without losing or
-repeating a run. Nothing found in the directory is trusted: a run counts as finished only if its
-file opens and holds that run's weeks, manifest lines that are not run records are skipped with
-a warning, and a sweep holds an advisory lock on the directory while it writes there.
+repeating a run. Nothing found in the directory is trusted: a run counts as finished only if
+the manifest says so and its file has the content hash the manifest recorded (a run file that
+was changed, cut short, swapped with another or emptied, or whose manifest is gone, is run again,
+and :meth:`SweepStore.untrusted` says why); consolidated tables whose hashes differ from those
+recorded are rebuilt from the run files, with a :class:`DamageWarning`; manifest lines that are
+not run records are skipped with a :class:`ManifestWarning`; and a sweep holds an advisory lock
+on the directory while it writes there.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import json
 import os
@@ -36,7 +43,7 @@ except ImportError:  # Windows: no advisory locks; a second sweep there is not s
 
 from marketsim import analysis
 from marketsim.config.errors import ScenarioError
-from marketsim.config.files import parse_json, read_json
+from marketsim.config.files import exists, parse_json, read_json
 from marketsim.runs import RunOutcome, labelled
 from marketsim.sweep.design import Run
 from marketsim.sweep.errors import SweepError
@@ -47,6 +54,14 @@ STATUSES = ("ok", "failed")
 
 class ManifestWarning(UserWarning):
     """A manifest line that is not a run record was skipped."""
+
+
+class DamageWarning(UserWarning):
+    """A file of the sweep was damaged and is being rebuilt (a consolidated table) or run again (a run)."""
+
+
+CONSOLIDATED = ("summary.parquet", "timeseries.parquet")
+"""The consolidated tables, whose content hashes consolidated.json records."""
 
 
 class SweepStore:
@@ -67,6 +82,7 @@ class SweepStore:
         self.runs = self.root / "runs"
         self.timeseries = self.root / "timeseries.parquet"
         self.summary = self.root / "summary.parquet"
+        self.hashes = self.root / "consolidated.json"
 
     def run_file(self, run_id: str) -> Path:
         """Where one finished run's weekly metrics are stored."""
@@ -145,10 +161,23 @@ class SweepStore:
         return record
 
     def consolidated_record(self) -> dict[str, Any]:
-        """The stored ``spec.json``, after bringing the consolidated tables up to date."""
+        """The stored ``spec.json``, after bringing the consolidated tables up to date: built if
+        the manifest changed since, rebuilt (with a :class:`DamageWarning` saying why) if a table
+        no longer has the content hash recorded when it was written.
+
+        Raises:
+            SweepError: the tables need rebuilding and cannot be written.
+        """
         record = self.load_record()
         if not self.is_consolidated():
-            self.consolidate()
+            damage = self.consolidated_damage()
+            for problem in damage:
+                warnings.warn(f"{problem}: rebuilt from the run files", DamageWarning, stacklevel=2)
+            try:
+                self.consolidate()
+            except OSError as error:
+                raise SweepError([*(f"{problem} and cannot be rebuilt" for problem in damage),
+                                  f"cannot write the consolidated tables in {self.root}: {error.strerror}"]) from None
         return record
 
     def create(self, record: Mapping[str, Any]) -> None:
@@ -188,12 +217,66 @@ class SweepStore:
         return latest
 
     def finished(self) -> set[str]:
-        """Ids of the runs whose last manifest line says ok and whose file holds the run."""
+        """Ids of the runs whose last manifest line says ok and whose file is the one it recorded."""
         if not self.spec_file.exists():
             return set()
         steps = self.load_record()["spec"]["steps"]
         return {run_id for run_id, entry in self.entries().items()
-                if entry["status"] == "ok" and self.holds_run(run_id, steps)}
+                if entry["status"] == "ok" and self.run_problem(run_id, entry, steps) is None}
+
+    def untrusted(self) -> dict[str, str]:
+        """Why each planned run that left a trace (a manifest line saying ok, or a file) is not
+        finished, by run id: its file was changed, cut short, swapped, emptied or removed, or the
+        manifest that vouches for it is gone. Runs that failed or never ran are not listed."""
+        if not self.spec_file.exists():
+            return {}
+        record = self.load_record()
+        steps = record["spec"]["steps"]
+        entries = self.entries()
+        reasons = {}
+        for run_id, *_ in record["runs"]:
+            entry = entries.get(run_id)
+            if entry is None:
+                if exists(self.run_file(run_id)):
+                    reasons[run_id] = ("manifest missing" if not self.manifest.exists()
+                                       else "not in the manifest (the sweep stopped before recording it)")
+            elif entry["status"] == "ok":
+                problem = self.run_problem(run_id, entry, steps)
+                if problem is not None:
+                    reasons[run_id] = problem
+        return reasons
+
+    def run_problem(self, run_id: str, entry: Mapping[str, Any], steps: int) -> str | None:
+        """Why the file of a run the manifest says finished cannot be trusted, if it cannot."""
+        path = self.run_file(run_id)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            return "file missing"
+        except OSError as error:
+            return f"file unreadable ({error.strerror})"
+        if size == 0:
+            return "file empty"
+        recorded = entry.get("sha256")
+        if not isinstance(recorded, str):
+            return "no content hash in the manifest"
+        if content_hash(path) != recorded:
+            if not self._opens(path):
+                return "file truncated or damaged (it no longer opens)"
+            if not self.holds_run(run_id, steps):
+                return "file holds another run's data or other weeks (swapped or cut)"
+            return "file changed after it was written (its content hash differs from the manifest's)"
+        if not self.holds_run(run_id, steps):
+            return "file does not hold this run's weeks"
+        return None
+
+    @staticmethod
+    def _opens(path: Path) -> bool:
+        try:
+            pq.read_metadata(path)
+        except (OSError, ValueError, pa.ArrowException):
+            return False
+        return True
 
     def holds_run(self, run_id: str, steps: int) -> bool:
         """Whether the run's file opens and holds that run's id on each of ``steps`` weeks (on
@@ -218,6 +301,7 @@ class SweepStore:
             table = pa.Table.from_pandas(frame, preserve_index=False)
             write_atomic(self.run_file(run.run_id), lambda path: pq.write_table(table, path))
         manifest.append({
+            "sha256": content_hash(self.run_file(run.run_id)) if outcome.frame is not None else None,
             "run_id": run.run_id, "status": "ok" if outcome.error is None else "failed",
             "scenario": scenario_name, "point": run.point, "replicate": run.replicate, "seed": run.seed,
             "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(outcome.started)) + "Z",
@@ -254,12 +338,48 @@ class SweepStore:
                                  **means.iloc[0].to_dict()})
             _fsync(temporary)
         write_atomic(self.summary, lambda path: pd.DataFrame(rows).to_parquet(path, index=False))
+        hashes = {"manifest.jsonl": content_hash(self.manifest) if self.manifest.exists() else None,
+                  **{name: content_hash(self.root / name) for name in CONSOLIDATED}}
+        write_atomic(self.hashes, lambda path: path.write_text(json.dumps(hashes, indent=1) + "\n", encoding="utf-8"))
         return len(runs)
 
+    def _recorded_hashes(self) -> dict[str, Any]:
+        """The content hashes consolidated.json recorded (none if it is missing or damaged)."""
+        try:
+            hashes = read_json(self.hashes, "consolidated tables' record")
+        except ScenarioError:
+            return {}
+        return hashes if isinstance(hashes, dict) else {}
+
     def is_consolidated(self) -> bool:
-        """Whether the consolidated tables exist and are newer than the manifest."""
-        return (self.summary.exists() and self.timeseries.exists() and self.manifest.exists()
-                and self.summary.stat().st_mtime_ns >= self.manifest.stat().st_mtime_ns)
+        """Whether the consolidated tables were built from the manifest as it is now and are
+        still what was written then (their content hashes match those recorded)."""
+        hashes = self._recorded_hashes()
+        if not self.manifest.exists() or hashes.get("manifest.jsonl") != content_hash(self.manifest):
+            return False
+        return not self.consolidated_damage(hashes)
+
+    def consolidated_damage(self, hashes: Mapping[str, Any] | None = None) -> list[str]:
+        """What is wrong with the consolidated tables written last, each naming the file (nothing
+        for tables never written, or built from an older manifest: those are not damage)."""
+        hashes = self._recorded_hashes() if hashes is None else hashes
+        problems = []
+        for name in CONSOLIDATED:
+            if name not in hashes:
+                continue
+            path = self.root / name
+            if not exists(path):
+                problems.append(f"{path} is missing")
+                continue
+            try:
+                changed = content_hash(path) != hashes[name]
+            except OSError as error:
+                problems.append(f"{path} cannot be read ({error.strerror})")
+                continue
+            if changed:
+                problems.append(f"{path} was changed or damaged after it was written (its content hash "
+                                f"differs from {self.hashes.name}'s)")
+        return problems
 
 
 class ManifestWriter:
@@ -282,6 +402,15 @@ class ManifestWriter:
     def close(self) -> None:
         """Close the file."""
         self.handle.close()
+
+
+def content_hash(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_atomic(path: Path, write: Callable[[Path], Any]) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 import marketsim as ms
 from marketsim.sim import Dealer, Member, Producer, Role
+from marketsim.sim.justice import CATEGORIES
 
 TINY = {"world.regions": 2, "world.places_per_region": 1, "world.routes": 2, "world.towns_per_route": 1,
         "world.border_crossings": 1, "world.neighbourhoods": 12, "world.producers": 60,
@@ -187,6 +188,20 @@ def test_prison_admissions_and_users_leaving_keep_the_population(model):
     communities.remove_users(np.minimum(communities.dependent, 1), np.minimum(communities.occasional, 1))
     assert sum(getattr(communities, name).sum() for name in
                ("non_users", "occasional", "dependent", "treatment", "prison")) == residents
+
+
+@pytest.mark.parametrize("time_left", [0.5, 1.0])
+def test_the_starting_prisoners_leave_within_twice_their_mean_time_left(time_left):
+    """Starting prisoners' remaining times are uniform from 0 to 2 × justice.initial_time_left × their
+    offence's mean sentence: none is released later, and they leave at the rate that implies."""
+    model = ms.DrugMarketModel(ms.load_scenario("baseline", {**TINY, "justice.initial_time_left": time_left}), seed=4)
+    justice = model.justice
+    dealer = CATEGORIES.index("dealer")
+    last = round(2 * time_left * justice.sentence_mean("dealer"))
+    releases = justice.releases[:, dealer]
+    assert releases[last + 1:].sum() == 0 and releases[:last + 1].sum() == justice.prison[dealer]
+    weekly = justice.prison[dealer] / (2 * time_left * justice.sentence_mean("dealer"))
+    assert releases[1:last].mean() == pytest.approx(weekly, rel=0.25)
 
 
 def test_event_log_totals_places_and_rows_agree(model):

@@ -93,3 +93,38 @@ def test_policy_targets_must_exist_in_the_world():
         ms.DrugMarketModel("eradication", seed=1, overrides={"policy.targets": {"eradication": "region_9"}})
     with pytest.raises(ms.ScenarioError, match="did you mean 'route_1'"):
         ms.DrugMarketModel("interdiction", seed=1, overrides={"policy.targets": {"interdiction": ["rute_1"]}})
+
+
+def attribute(graph: nx.Graph, kind: str, name: str) -> np.ndarray:
+    return np.array([data[name] for _, data in graph.nodes(data=True) if data["kind"] == kind])
+
+
+def test_world_parameters_shape_the_generated_places_and_routes():
+    """Each number of world generation is a parameter that does what it says: with no spread a
+    place takes its mean, and the gradients and shares move what they name."""
+    even = WorldParams(size_spread=0.0, alt_income_spread=0.0, presence_spread=0.0, production_presence_spread=0.0,
+                       segment_cost_jitter=0.0, segment_capacity_spread=0.0, user_gradient=0.0,
+                       production_presence=0.5, segment_capacity=90.0)
+    world = generate_world(even, np.random.default_rng(2))
+    assert set(attribute(world, "transit", "population")) == {even.town_population}
+    assert set(attribute(world, "urban", "population")) == {even.neighbourhood_population}
+    assert set(attribute(world, "production", "alt_income")) == {1.0}
+    assert set(attribute(world, "production", "state_presence")) == {0.5 * even.state_presence}
+    assert set(attribute(world, "urban", "state_presence")) == {even.state_presence}
+    assert set(attribute(world, "urban", "user_index")) == {1.0}
+    assert {data["capacity_kg"] for *_, data in world.edges(data=True)} == {90.0}
+    costs = {world.edges[a, b]["cost_per_kg"] for a, b in [("route_1_town_1", "route_1_town_2"),
+                                                           ("route_1_town_3", "border_1")]}
+    assert costs == {even.segment_cost_corridor, even.segment_cost_to_border}
+    steep = generate_world(WorldParams(user_gradient=1.4, trust_gradient=0.4), np.random.default_rng(2))
+    deprivation = attribute(steep, "urban", "deprivation")
+    assert np.corrcoef(deprivation, attribute(steep, "urban", "user_index"))[0, 1] > 0.99
+    assert np.corrcoef(deprivation, attribute(steep, "urban", "trust"))[0, 1] < -0.5
+
+
+def test_route_capacity_spread_must_leave_capacity_above_zero():
+    with pytest.raises(ms.ScenarioError) as error:
+        ms.load_scenario("baseline", {"world.segment_capacity_spread": 70})
+    assert error.value.problems == [
+        "world: segment_capacity_spread (70) must be below segment_capacity (60): a route segment's capacity is "
+        "drawn within ± the spread and must stay above 0"]

@@ -17,6 +17,8 @@ PER_10K = 10_000
 """Arrest rates residents feel are counted per 10,000 residents."""
 PER_1000 = 1_000
 """Businesses, extortion and dealers are counted per 1,000 residents or users."""
+GRAMS_PER_KG = 1_000.0
+"""Users' intake is declared in grams a week; the market trades kilograms."""
 
 
 # -- numerics -------------------------------------------------------------------------------------

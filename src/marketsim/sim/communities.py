@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, PER_1000, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.common import GRAMS_PER_KG, PER_100K, PER_1000, ewma, group_sum, metric, safe_ratio
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent
 
@@ -100,7 +100,7 @@ class Communities(Subsystem):
     def reference_demand_kg(self) -> np.ndarray:
         """Weekly demand (kg pure) of each community at the reference price."""
         d = self.model.p.demand
-        return (self.occasional * d.grams_occasional + self.dependent * d.grams_dependent) / 1000.0
+        return (self.occasional * d.grams_occasional + self.dependent * d.grams_dependent) / GRAMS_PER_KG
 
     def expected_risk(self) -> np.ndarray:
         """Overdose deaths per user per week at the base overdose rate."""

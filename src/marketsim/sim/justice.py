@@ -106,8 +106,8 @@ class JusticeSystem(Subsystem):
         released_per_week = 0.0
         for category, count in zip(mix, counts.tolist(), strict=True):
             mean = self.sentence_mean(category)
-            # people part-way through their sentences: remaining time uniform, the mean sentence on average
-            remaining = self.draws.initial_sentences.uniform(0, 2 * mean, size=count)
+            # people part-way through their sentences: time left uniform, justice.initial_time_left on average
+            remaining = self.draws.initial_sentences.uniform(0, 2 * j.initial_time_left * mean, size=count)
             slots = np.clip(np.round(remaining), 1, HORIZON - 1).astype(np.int64) % HORIZON
             np.add.at(self.releases[:, CATEGORIES.index(category)], slots, 1)
             self.prison[CATEGORIES.index(category)] += count

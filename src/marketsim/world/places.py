@@ -12,6 +12,10 @@ from marketsim.config.timeline import MOST_VIOLENT
 from marketsim.world.io import PLACE_KINDS, node_attribute
 
 PRODUCTION, TRANSIT, BORDER, URBAN = range(4)
+UNSPECIFIED = 0.5
+"""Firearms, state presence, deprivation or trust of a place its world says nothing about (in the
+generated world: firearms at growing areas and crossings, state presence at crossings): the middle
+of the 0-1 scale, for want of information."""
 
 
 class Places:
@@ -36,13 +40,13 @@ class Places:
             for n in self.names
         ])
         self.population = node_attribute(graph, self.names, "population")
-        self.firearms = node_attribute(graph, self.names, "firearms", 0.5)
-        self.state_presence = node_attribute(graph, self.names, "state_presence", 0.5)
+        self.firearms = node_attribute(graph, self.names, "firearms", UNSPECIFIED)
+        self.state_presence = node_attribute(graph, self.names, "state_presence", UNSPECIFIED)
         self.state_presence_base = self.state_presence.copy()
         self.corruption = node_attribute(graph, self.names, "corruption", 0.0)
         self.inspection = node_attribute(graph, self.names, "inspection", 0.0)
-        self.deprivation = node_attribute(graph, self.names, "deprivation", 0.5)
-        self.trust = node_attribute(graph, self.names, "trust", 0.5)
+        self.deprivation = node_attribute(graph, self.names, "deprivation", UNSPECIFIED)
+        self.trust = node_attribute(graph, self.names, "trust", UNSPECIFIED)
         self.land_ha = node_attribute(graph, self.names, "land_ha")
         self.alt_income = node_attribute(graph, self.names, "alt_income", 1.0)
         self.user_index = node_attribute(graph, self.names, "user_index", 0.0)

@@ -56,6 +56,12 @@ class JusticeParams(Group):
     sentence_shape: float = param(2.0, unit="gamma shape", gt=0, le=100, plausible=(1.0, 5.0),
                                   help="Shape of the gamma distribution of sentence lengths (larger: less spread).",
                                   source="assumption")
+    initial_time_left: float = param(1.0, unit="share of the mean sentence", gt=0, le=2, plausible=(0.6, 1.0),
+                                     help="Mean time people in prison at the start have left to serve, as a share of "
+                                          "their offence's mean sentence (times left are uniform from 0 to twice it).",
+                                     source="assumption: the mean sentence; in a prison at its steady state with "
+                                            "gamma sentences of shape k (justice.sentence_shape) it would be "
+                                            "(1 + 1/k)/2 of it: 0.6 at k = 5, 0.75 at 2, 1 at 1")
     initial_users: float = param(0.15, unit="share of prisoners", ge=0, le=1, plausible=(0.05, 0.3),
                                  help="Share of the starting prison population held for possession.",
                                  source="assumption: about half of prisoners held for drug offences")

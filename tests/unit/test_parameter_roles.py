@@ -66,7 +66,8 @@ def test_a_sweep_takes_each_parameters_declared_role() -> None:
     assert default_role("policy.hvt_share") == "lever"
     assert default_role("harm.naloxone_coverage") == "lever"
     assert default_role("violence.contest_rate") == "uncertainty"
-    assert default_role("world.firearms") == "uncertainty"  # a fixed parameter a sweep varies is explored
+    assert default_role("world.firearms") == "uncertainty"
+    assert default_role("trafficking.border_markup") == "uncertainty"  # a fixed parameter a sweep varies is explored
     assert default_role("schedule.0.week") == "lever"
 
 

@@ -8,7 +8,7 @@ from marketsim.config.params.core import CALIBRATED, PRICE_CHAIN, Group, param
 class DemandParams(Group):
     """Users: consumption, price response, initiation, cessation, treatment."""
 
-    prevalence: float = param(0.02, unit="share of population", ge=0, le=0.5,
+    prevalence: float = param(0.02, unit="share of population", ge=0, le=0.5, plausible=(0.01, 0.025),
                               help="Past-year users at the start.",
                               source="UNODC World Drug Report: past-year cocaine use in the Americas 1-2%")
     dependent_share: float = param(0.25, unit="share of users", ge=0, le=1, plausible=(0.15, 0.35),
@@ -18,25 +18,28 @@ class DemandParams(Group):
     grams_occasional: float = param(0.15, unit="g pure/week", ge=0, le=100, plausible=(0.075, 0.3),
                                     help="Weekly consumption of an occasional user at the reference price.",
                                     source="assumption; Kilmer et al. 2014 (RAND What America's users spend)")
-    grams_dependent: float = param(1.0, unit="g pure/week", ge=0, le=100,
+    grams_dependent: float = param(1.0, unit="g pure/week", ge=0, le=100, plausible=(0.5, 2.0),
                                    help="Weekly consumption of a dependent user at the reference price.",
-                                   source="Kilmer et al. 2014: heavy users account for most consumption")
+                                   source="assumption: heavy users account for most consumption (Kilmer et al. "
+                                          "2014); the grams are not from the text searched")
     elasticity: float = param(-0.5, unit="elasticity", ge=-3, le=0, plausible=(-1.0, -0.25),
                               help="Price elasticity of demand.",
                               source="assumption within published estimates (Gallet 2014 meta-analysis); "
                                      "about −0.5 for cocaine (OAS 2013)")
-    reference_price: float = param(110_000.0, unit="USD/kg pure", gt=0, le=1e7,
+    reference_price: float = param(110_000.0, unit="USD/kg pure", gt=0, le=1e7, plausible=(100_000.0, 150_000.0),
                                    help="Retail price at which users consume their reference amounts.",
-                                   source=PRICE_CHAIN)
+                                   source=PRICE_CHAIN + "; retail $100,000-150,000")
     initiation: float = param(0.00016, unit="1/week", ge=0, le=0.1, plausible=(0.0001, 0.00025),
                               help="Weekly chance a non-user starts, when supply is normal.",
                               source=CALIBRATED + "stable prevalence (initiation balances cessation)")
     cessation: float = param(0.01, unit="1/week", ge=0, le=1, plausible=(0.005, 0.018),
                              help="Weekly chance an occasional user stops.",
                              source="assumption: about 40% of past-year users stop within a year")
-    progression: float = param(0.0012, unit="1/week", ge=0, le=1,
+    progression: float = param(0.0012, unit="1/week", ge=0, le=1, plausible=(0.0008, 0.002),
                                help="Weekly chance an occasional user becomes dependent.",
-                               source="Wagner & Anthony 2002: ~5-6% of users dependent within 2 years")
+                               source="Wagner & Anthony 2002: 5-6% of cocaine users dependent in their first year "
+                                      "of use, 15-16% within ten years; with demand.cessation at 0.01 a week, "
+                                      "0.0012 gives 4.7% in the first year")
     remission: float = param(0.002, unit="1/week", ge=0, le=1, plausible=(0.001, 0.005),
                              help="Weekly chance a dependent user stops without treatment.",
                              source="assumption")
@@ -50,9 +53,10 @@ class DemandParams(Group):
     treatment_success: float = param(0.4, unit="probability", ge=0, le=1, plausible=(0.3, 0.6),
                                      help="Chance a finished treatment episode ends in abstinence.",
                                      source="assumption; NIDA: relapse rates 40-60%")
-    shortage_initiation: float = param(1.0, unit="elasticity", ge=0, le=10,
+    shortage_initiation: float = param(1.0, unit="elasticity", ge=0, le=10, plausible=(0.5, 2.0),
                                        help="How strongly initiation falls when supply is short.",
-                                       source="Degenhardt et al. 2005 (fewer new users in the drought)")
+                                       source="assumption: fewer people start when supply is short (Degenhardt et "
+                                              "al. 2005: fewer new users in the drought); no elasticity there")
     deprivation_effect: float = param(1.0, unit="per unit deprivation", ge=0, le=10, plausible=(0.5, 2.0),
                                       help="Initiation rises by this share per unit of deprivation above the mean.",
                                       source="assumption; drug problems concentrate in deprived places (UNODC World "

@@ -9,16 +9,21 @@ class HarmParams(Group):
     """Overdoses, infections, harm-reduction services, trust and fear."""
 
     overdose_rate: float = param(0.00025, unit="1/week per dependent user", ge=0, le=0.1,
+                                 plausible=(0.00012, 0.00035),
                                  help="Weekly chance of a fatal overdose for a dependent user at normal purity.",
-                                 source="Degenhardt et al. 2011: crude mortality of dependent users ~1-2%/year, "
-                                        "overdose a large share")
-    purity_swing: float = param(2.0, unit="elasticity", ge=0, le=10,
+                                 source="Degenhardt et al. 2011: all-cause crude mortality of dependent opioid "
+                                        "users 2.09 per 100 person-years, overdose the most common cause; 1.3% a "
+                                        "year takes overdose as about 60% of it (an assumption)")
+    purity_swing: float = param(2.0, unit="elasticity", ge=0, le=10, plausible=(1.0, 3.0),
                                 help="How overdose risk rises when purity is above its recent average.",
-                                source="Darke et al. 1999; Degenhardt et al. 2005")
-    disruption_risk: float = param(1.5, unit="ratio", ge=0, le=20,
+                                source="assumption: overdoses follow swings in purity (Darke et al. 1999; "
+                                       "Degenhardt et al. 2005); no elasticity there")
+    disruption_risk: float = param(1.5, unit="ratio", ge=0, le=20, plausible=(0.5, 3.0),
                                    help="Extra overdose risk per unit share of local dealers removed this week "
                                         "(users switch to unknown supply).",
-                                   source="Ray et al. 2023 (seizures followed by overdose spikes)")
+                                   source="assumption: seizures are followed by overdose spikes (Ray et al. 2023: "
+                                          "twice the expected fatal overdoses within 7 days and 500 m of an opioid "
+                                          "seizure); the share of dealers removed is not measured there")
     naloxone_coverage: float = lever(0.05, unit="share of overdoses", ge=0, le=1,
                                      help="Share of overdoses witnessed by someone carrying naloxone.",
                                      source="assumption")
@@ -32,9 +37,10 @@ class HarmParams(Group):
                                           source="Maghsoudi et al. 2022 (systematic review of drug checking "
                                                  "services): 43% of people who inject drugs in a US study "
                                                  "changed their behaviour; 16-87% across settings")
-    naloxone_efficacy: float = param(0.8, unit="probability", ge=0, le=1,
+    naloxone_efficacy: float = param(0.8, unit="probability", ge=0, le=1, plausible=(0.6, 0.95),
                                      help="Chance naloxone reverses a witnessed fatal overdose.",
-                                     source="WHO 2014 community management of opioid overdose")
+                                     source="assumption: WHO 2014 (community management of opioid overdose) "
+                                            "recommends naloxone for witnesses but gives no share reversed")
     injecting_share: float = param(0.2, unit="share of dependent users", ge=0, le=1, plausible=(0.1, 0.35),
                                    help="Dependent users who inject.", source="assumption")
     sharing_infection: float = param(0.001, unit="1/week", ge=0, le=1, plausible=(0.0005, 0.005),
@@ -43,9 +49,10 @@ class HarmParams(Group):
                                             "person-years")
     syringe_coverage: float = lever(0.1, unit="share of injectors", ge=0, le=1,
                                     help="Injectors reached by syringe programmes.", source="assumption")
-    syringe_efficacy: float = param(0.6, unit="0-1", ge=0, le=1,
+    syringe_efficacy: float = param(0.6, unit="0-1", ge=0, le=1, plausible=(0.2, 0.78),
                                     help="Fall in infection risk for those reached.",
-                                    source="WHO 2004; Aspinall et al. 2014 (~ -58% HIV)")
+                                    source="Aspinall et al. 2014: HIV transmission 0.42 times as likely (95% CI "
+                                           "0.22-0.81) in the six better studies, 0.66 (0.43-1.01) in all; WHO 2004")
     treatment_capacity: float = lever(60.0, unit="places per 100k", ge=0, le=5000,
                                       help="Treatment places.", source="assumption")
     trust_adjustment: float = param(0.02, unit="1/week", ge=0, le=1, plausible=(0.01, 0.05),

@@ -64,7 +64,8 @@ class PoliceParams(Group):
     confrontation_rate: float = param(0.01, unit="confrontations/officer-week", ge=0, le=10, plausible=(0.002, 0.03),
                                       help="Armed confrontations with organisations per officer-week of "
                                            "militarised operations.",
-                                      source="IDPC 2016 Module 7 and MDLE seminar 2013 (Mexico's militarised strategy)")
+                                      source="assumption: militarised operations meet armed resistance (IDPC 2016 "
+                                             "Module 7: Mexico's militarised strategy); no rate")
     max_arrest_hazard: float = param(0.9, unit="probability/week", gt=0, le=1, plausible=(0.5, 0.99),
                                      help="Highest weekly chance that one target is caught, however much effort is "
                                           "aimed at it.",

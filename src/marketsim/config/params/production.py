@@ -10,17 +10,20 @@ class ProductionParams(Group):
 
     yield_kg_per_ha_year: float = param(7.0, unit="kg pure/ha/year", gt=0, le=50,
                                         help="Pure drug obtainable from one hectare of crop in a year.",
-                                        source="UNODC Colombia Coca Survey: 6-8 kg cocaine HCl/ha/year")
+                                        plausible=(6.0, 8.0),
+                                        source="UNODC Colombia Coca Survey: 6-8 kg cocaine HCl/ha/year (the "
+                                               "survey for 2005: 640 t from 86,000 ha, 7.4 kg/ha)")
     initial_drug_share: float = param(0.12, unit="share of land", ge=0, le=1, plausible=(0.08, 0.18),
                                       help="Share of household land under the drug crop at the start.",
                                       source=CALIBRATED + "a supply that matches baseline demand plus seizures")
     max_drug_share: float = param(0.8, unit="share of land", ge=0.01, le=1, plausible=(0.6, 0.95),
                                   help="Most land a household will put under the drug crop.",
                                   source="assumption: food crops are kept")
-    alt_income_per_ha_year: float = param(1500.0, unit="USD/ha/year", ge=0, le=100_000,
+    alt_income_per_ha_year: float = param(1500.0, unit="USD/ha/year", ge=0, le=100_000, plausible=(750.0, 3000.0),
                                           help="Income from legal crops (alternative livelihood).",
-                                          source="UNODC 2005 (alternative development evaluation): legal crops "
-                                                 "earn a fraction of coca per ha")
+                                          source="assumption: legal crops earn a fraction of coca per ha (UNODC "
+                                                 "2005, alternative development evaluation); the figure is not "
+                                                 "from it")
     alt_development: float = lever(0.0, unit="0-1", ge=0, le=1,
                                    help="Alternative-development support: raises legal crop income "
                                         "by up to 100% in supported regions.",
@@ -42,18 +45,22 @@ class ProductionParams(Group):
     eradication_memory: float = param(0.03, unit="1/week", ge=0, le=1, plausible=(0.01, 0.1),
                                       help="Weekly decay of perceived eradication risk.",
                                       source="assumption")
-    relocation_prob: float = param(0.35, unit="probability", ge=0, le=1,
+    relocation_prob: float = param(0.35, unit="probability", ge=0, le=1, plausible=(0.15, 0.6),
                                    help="Chance an eradicated household replants in another region "
                                         "(the balloon effect).",
-                                   source="MDLE seminar 2014 (coca displaced from Colombia to Peru and Bolivia); "
-                                          "Chatham House 2012 (the balloon effect)")
-    regrowth_weeks: float = param(30.0, unit="weeks", ge=1, le=260,
+                                   source="assumption: eradicated growers replant elsewhere (MDLE seminar 2014: "
+                                          "coca displaced from Colombia to Peru and Bolivia; Chatham House 2012: "
+                                          "the balloon effect); neither gives a share")
+    regrowth_weeks: float = param(30.0, unit="weeks", ge=1, le=260, plausible=(26.0, 52.0),
                                   help="Weeks before an eradicated field is harvested again after replanting.",
                                   source="UNODC Colombia Coca Survey: coca bushes yield 6-12 months after planting")
     spoilage: float = param(0.01, unit="1/week", ge=0, le=0.5, plausible=(0.0, 0.03),
                             help="Share of unsold farm stock lost each week.", source="assumption")
     farm_price: float = param(800.0, unit="USD/kg pure", ge=1, le=1e6,
-                              help="Initial farm-gate price.", source=PRICE_CHAIN)
+                              help="Initial farm-gate price: the first link of the price chain, whose other "
+                                   "prices are multiples of it (held fixed: the calibrated values at stake are in "
+                                   "these dollars).",
+                              source=PRICE_CHAIN)
     price_adjustment: float = param(0.015, unit="1/week", ge=0, le=1, plausible=(0.005, 0.05),
                                     help="Speed at which the farm-gate price moves to clear the market.",
                                     source="assumption")

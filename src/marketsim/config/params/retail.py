@@ -11,26 +11,31 @@ class RetailParams(Group):
     dealers_per_1000_users: float = param(30.0, unit="dealers/1000 users", gt=0, le=1000, plausible=(15.0, 60.0),
                                           help="Retail dealers per thousand users.",
                                           source="assumption; Caulkins 1997 (a dealer serves tens of customers)")
-    retail_markup: float = param(4.5, unit="ratio", ge=1, le=20,
+    retail_markup: float = param(4.5, unit="ratio", ge=1, le=20, plausible=(4.0, 7.0),
                                  help="Retail price per pure kg over the wholesale price after the border.",
-                                 source=CAULKINS_REUTER + ": retail per pure gram 4-10× the kilo price")
+                                 source="assumption: retail per pure gram several times the kilo price (4-10× "
+                                        "attributed to " + CAULKINS_REUTER + ", not found in the text searched; "
+                                        "the UNODC World Drug Report 2010 price chain gives 5-8×)")
     cover_weeks: float = param(2.0, unit="weeks", gt=0, le=26, plausible=(1.0, 4.0),
                                help="Weeks of sales a dealer keeps in stock.", source="assumption")
-    purity: float = param(0.6, unit="share pure", ge=0.01, le=1,
+    purity: float = param(0.6, unit="share pure", ge=0.01, le=1, plausible=(0.45, 0.75),
                           help="Street purity when supply is normal.",
                           source="DEA STRIDE: US street cocaine purity around 60% in the 2000s")
-    purity_response: float = param(0.6, unit="elasticity", ge=0, le=5,
+    purity_response: float = param(0.6, unit="elasticity", ge=0, le=5, plausible=(0.3, 1.0),
                                    help="How much dealers cut purity when stock is short.",
-                                   source="Degenhardt et al. 2005 (purity fell during the heroin drought)")
+                                   source="assumption: dealers cut purity when supply is short (Degenhardt et al. "
+                                          "2005: purity fell during the heroin drought); no elasticity there")
     open_air_share: float = param(0.45, unit="share of dealers", ge=0, le=1, plausible=(0.35, 0.55),
                                   help="Dealers selling in open-air street markets.",
                                   source="assumption; MDLE seminar 2013 (High Point's open-air markets)")
     indoor_share: float = param(0.35, unit="share of dealers", ge=0, le=1, plausible=(0.25, 0.4),
                                 help="Dealers selling indoors (houses, bars).", source="assumption")
-    online_share: float = param(0.05, unit="share of dealers", ge=0, le=1,
+    online_share: float = param(0.05, unit="share of dealers", ge=0, le=1, plausible=(0.02, 0.1),
                                 help="Dealers selling on the dark net with postal or courier delivery. "
                                      "The rest deliver by phone order.",
-                                source="MDLE seminar 2014; Global Drug Survey: a few % buy on the dark net")
+                                source="assumption: as many sellers as buyers online; MDLE seminar 2014; Global "
+                                       "Drug Survey: 4.5% of respondents in one year's survey and 6.7% in the next "
+                                       "bought on the dark net in the past year")
     open_air_visibility: float = param(1.0, unit="relative", ge=0, le=5,
                                        help="Exposure to street arrests of an open-air dealer.",
                                        source="assumption (reference)")
@@ -40,19 +45,20 @@ class RetailParams(Group):
     delivery_visibility: float = param(0.25, unit="relative", ge=0, le=5, plausible=(0.1, 0.4),
                                        help="Exposure to street arrests of a delivery dealer.",
                                        source="assumption; MDLE seminar 2013 (sales by delivery)")
-    online_visibility: float = param(0.08, unit="relative", ge=0, le=5,
+    online_visibility: float = param(0.08, unit="relative", ge=0, le=5, plausible=(0.02, 0.2),
                                      help="Exposure to street arrests of an online vendor.",
-                                     source="MDLE seminar 2014: dark-net markets disperse and adapt, which makes them "
-                                            "hard to police")
+                                     source="assumption: dark-net markets disperse and adapt, which makes them hard "
+                                            "to police (MDLE seminar 2014); no figure")
     replacement_rate: float = param(0.5, unit="1/week", ge=0, le=1, plausible=(0.25, 0.8),
                                     help="Share of dealer vacancies filled per week at mean deprivation; "
                                          "scales with the local labour pool.",
                                     source="assumption: within weeks; low-level sellers 'can easily be replaced' "
                                            "(CICAD side event 2014)")
-    vacancy_rivals: float = param(0.5, unit="probability", ge=0, le=1,
+    vacancy_rivals: float = param(0.5, unit="probability", ge=0, le=1, plausible=(0.25, 0.75),
                                   help="Chance a vacancy left by an arrested dealer is filled by a rival "
                                        "organisation's recruit.",
-                                  source="Werb et al. 2011: enforcement disrupts market equilibria")
+                                  source="assumption: enforcement disrupts market equilibria (Werb et al. 2011, a "
+                                         "review with no such probability); an even chance")
     dealer_violence: float = param(0.5, unit="0-1", ge=0, le=1, plausible=(0.3, 0.7),
                                    help="Mean propensity of dealers to use violence in disputes "
                                         "(individuals vary around it).",

@@ -20,18 +20,20 @@ class TraffickingParams(Group):
     export_markup: float = param(3.0, unit="ratio", ge=1, le=20,
                                  help="Export price over farm-gate price (processing, local transport).",
                                  source=PRICE_CHAIN + ": $800 → $2,400")
-    corridor_markup: float = param(3.5, unit="ratio", ge=1, le=20,
+    corridor_markup: float = param(3.5, unit="ratio", ge=1, le=20, plausible=(3.0, 4.0),
                                    help="Price at the border over the export price (smuggling labour, transport).",
-                                   source=PRICE_CHAIN + ": about $9,500 on the near side of the border")
+                                   source=PRICE_CHAIN + ": about $9,500 on the near side of the border (half the "
+                                          "wholesale price after it), 4.0 times $2,400; 3.5 is lower")
     border_markup: float = param(2.0, unit="ratio", ge=1, le=10,
                                  help="Wholesale price after the border over the price before it.",
                                  source="Chatham House 2012: a kilo of cocaine doubles in value crossing the "
                                         "Mexico–US border")
-    risk_premium: float = param(1.5, unit="ratio per unit risk", ge=0, le=20,
+    risk_premium: float = param(1.5, unit="ratio per unit risk", ge=0, le=20, plausible=(0.5, 3.0),
                                 help="Risk compensation at wholesale: an organisation's price rises by this times "
                                      "the share of its shipments, members and revenue it recently lost to "
                                      "enforcement each week.",
-                                source="Reuter & Kleiman 1986 risks-and-prices model; " + CAULKINS_REUTER)
+                                source="assumption: prices carry the risks sellers bear (Reuter & Kleiman 1986 "
+                                       "risks-and-prices model; " + CAULKINS_REUTER + "); neither gives this ratio")
     stock_cover_weeks: float = param(3.0, unit="weeks", gt=0, le=52, plausible=(1.5, 6.0),
                                      help="Weeks of expected sales an organisation keeps in the pipeline.",
                                      source="assumption")
@@ -39,12 +41,14 @@ class TraffickingParams(Group):
                                      help="Spread of route choice: larger means shipments spread over "
                                           "more routes; smaller means the cheapest route takes almost all.",
                                      source="assumption (NarcoLogic: Magliocca et al. 2019)")
-    risk_learning: float = param(0.4, unit="0-1", ge=0, le=1,
+    risk_learning: float = param(0.4, unit="0-1", ge=0, le=1, plausible=(0.2, 0.7),
                                  help="How far one seizure on a route segment raises the learned risk of it.",
-                                 source="NarcoLogic (Magliocca et al. 2019): routes adapt after seizures")
-    risk_decay: float = param(0.05, unit="1/week", ge=0, le=1,
+                                 source="assumption: routes adapt after seizures (NarcoLogic: Magliocca et al. "
+                                        "2019); the paper gives no rate in these units")
+    risk_decay: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.02, 0.1),
                               help="Weekly decay of learned interdiction risk.",
-                              source="NarcoLogic (Magliocca et al. 2019)")
+                              source="assumption: learned risk fades (NarcoLogic: Magliocca et al. 2019); the "
+                                     "paper gives no rate in these units")
     lot_kg: float = param(10.0, unit="kg", ge=0.1, le=10_000, plausible=(5.0, 25.0),
                           help="Size of one shipment lot; interdiction catches whole lots.",
                           source="assumption")
@@ -66,24 +70,30 @@ class TraffickingParams(Group):
                               source="assumption; Prieto-Curiel et al. 2023 (groups recruit locally)")
     entry_size: int = param(10, unit="members", ge=2, le=1000, plausible=(5, 20),
                             help="Members of a newly formed local group.", source="assumption")
-    splinters: int = param(2, unit="count", ge=2, le=4,
+    splinters: int = param(2, unit="count", ge=2, le=4, plausible=(2, 3),
                            help="Groups an organisation splits into when succession fails.",
-                           source="Phillips 2015")
-    labour_share: float = param(0.45, unit="share of revenue", ge=0, le=1,
+                           source="assumption: an organisation whose succession fails fragments (Phillips 2015); "
+                                  "into how many groups no source says")
+    labour_share: float = param(0.45, unit="share of revenue", ge=0, le=1, plausible=(0.3, 0.6),
                                 help="Share of revenue an organisation spends on members' wages; sets "
                                      "how many members it can keep.",
-                                source="Levitt & Venkatesh 2000 (gang finances: wages a large share)")
+                                source="assumption: wages are a large part of a gang's spending (Levitt & "
+                                       "Venkatesh 2000); 0.45 was not found in the text searched")
     soldier_wage: float = param(400.0, unit="USD/week", ge=50, le=100_000, plausible=(200.0, 800.0),
                                 help="Weekly cost of one member.",
                                 source="assumption: several times the local minimum wage")
-    recruitment: float = param(0.02, unit="1/week", ge=0, le=1,
+    recruitment: float = param(0.02, unit="1/week", ge=0, le=1, plausible=(0.01, 0.05),
                                help="Weekly recruitment as a share of the gap between the members "
                                     "an organisation can pay for and those it has.",
-                               source="Prieto-Curiel et al. 2023, Science: cartels recruit to replace losses")
-    diversification: float = param(0.75, unit="ratio", ge=0, le=1,
+                               source="assumption: cartels recruit to replace losses (Prieto-Curiel et al. 2023: "
+                                      "350-370 recruits a week for 160,000-185,000 members); they estimate no "
+                                      "rate of closing a gap")
+    diversification: float = param(0.75, unit="ratio", ge=0, le=1, plausible=(0.5, 0.9),
                                    help="Revenue below this share of its 6-month average pushes an "
                                         "organisation into extortion and kidnapping.",
-                                   source="IDPC 2016 Module 7: Mexico 2007-2010 kidnapping +188%, extortion +100%")
+                                   source="assumption: organisations losing drug revenue turn to extortion and "
+                                          "kidnapping (IDPC 2016 Module 7: in Mexico 2007-2010 kidnapping +188%, "
+                                          "extortion +100%); the threshold is not in it")
     bribe_share: float = param(0.05, unit="share of revenue", ge=0, le=1, plausible=(0.02, 0.1),
                                help="Share of revenue an organisation offers in bribes to police.",
                                source="assumption; bribery of officials and police (Chatham House 2012; "

@@ -19,11 +19,12 @@ class ViolenceParams(Group):
                              help="Deaths per violent incident with firearms fully available.",
                              source="assumption; firearms ≈ two-thirds of homicides "
                                     "(UNODC Global Study on Homicide 2013)")
-    value_elasticity: float = param(0.8, unit="elasticity", ge=0, le=3,
+    value_elasticity: float = param(0.8, unit="elasticity", ge=0, le=3, plausible=(0.4, 1.2),
                                     help="How strongly the chance of a contest rises with the place's "
                                          "drug value (profits bring violence).",
-                                    source="Chatham House 2012 (the hourglass); IDPC 2016 Module 7 (higher profits, "
-                                           "more violence); Castillo, Mejía & Restrepo 2020")
+                                    source="assumption: profits bring violence (Chatham House 2012, the hourglass; "
+                                           "IDPC 2016 Module 7; Castillo, Mejía & Restrepo 2020: scarcity that "
+                                           "raises prices and revenue raises violence); none gives an elasticity")
     reference_value: float = param(95_000.0, unit="USD/week", ge=1, le=1e12, plausible=(60_000.0, 150_000.0),
                                    help="Drug business at a place (flows, tolls, farm and retail sales) at which "
                                         "the contest rate equals contest_rate.",
@@ -32,16 +33,18 @@ class ViolenceParams(Group):
                                    help="Weekly retail sales per dealer at which the dispute rate equals "
                                         "dispute_rate.",
                                    source=CALIBRATED + "the dispute rate at the baseline's mean sales per dealer")
-    social_control: float = param(1.5, unit="per unit trust", ge=0, le=2,
+    social_control: float = param(1.5, unit="per unit trust", ge=0, le=2, plausible=(0.5, 2.0),
                                   help="How much trust lowers contests and disputes in a community: residents who "
                                        "report and intervene (collective efficacy).",
-                                  source="Sampson, Raudenbush & Earls 1997; "
-                                         "MDLE seminar 2014 (Rio's pacification units)")
-    parity_weight: float = param(1.0, unit="0-1", ge=0, le=1,
+                                  source="assumption: collective efficacy lowers violence (Sampson, Raudenbush & "
+                                         "Earls 1997, who measure it otherwise than trust in police; MDLE seminar "
+                                         "2014, Rio's pacification units); no figure in these units")
+    parity_weight: float = param(1.0, unit="0-1", ge=0, le=1, plausible=(0.5, 1.0),
                                  help="How much rough parity between rivals raises the chance of a fight "
                                       "(hegemony lowers it).",
-                                 source="IDPC 2016 Module 7 (balance of power; collusion); CICAD side event 2014 "
-                                        "(consolidated territorial control with low homicide rates)")
+                                 source="assumption: a balance of power fights, a hegemon does not (IDPC 2016 "
+                                        "Module 7; CICAD side event 2014: consolidated territorial control with low "
+                                        "homicide rates); no figure")
     turmoil_weeks: float = param(26.0, unit="weeks", gt=0, le=520, plausible=(13.0, 52.0),
                                  help="How long the splinters of a split organisation fight over its inheritance.",
                                  source="Calderón et al. 2015: spike within 6 months")
@@ -51,25 +54,28 @@ class ViolenceParams(Group):
                                 source=CALIBRATED + "about 22 homicides per 100k per year, with contest_rate (about "
                                        "as many dispute as contest homicides); MDLE seminar 2013 (open-air markets "
                                        "drive street violence)")
-    vacancy_violence: float = param(0.15, unit="disputes/rival recruit", ge=0, le=5,
+    vacancy_violence: float = param(0.15, unit="disputes/rival recruit", ge=0, le=5, plausible=(0.05, 0.3),
                                     help="Violent disputes set off when a rival organisation's recruit moves "
                                          "onto a vacated street corner.",
-                                    source="Werb et al. 2011 (enforcement disrupts market equilibria); "
-                                           "Prieto-Curiel et al. 2023")
+                                    source="assumption: enforcement disrupts market equilibria (Werb et al. 2011; "
+                                           "Prieto-Curiel et al. 2023); no figure")
     dispute_lethality: float = param(0.2, unit="deaths/dispute", ge=0, le=5, plausible=(0.1, 0.35),
                                      help="Deaths per dealer dispute with firearms fully available.",
                                      source="assumption")
-    extortion_rate: float = param(0.003, unit="1/week per business", ge=0, le=1,
+    extortion_rate: float = param(0.003, unit="1/week per business", ge=0, le=1, plausible=(0.001, 0.006),
                                   help="Weekly extortion attempts per exposed business by a diversifying "
                                        "organisation.",
-                                  source="IDPC 2016 Module 7: extortion +100% in Mexico 2007-2010")
+                                  source="assumption: about one attempt per business every six years; IDPC 2016 "
+                                         "Module 7 gives a growth (extortion +100% in Mexico 2007-2010), not a rate")
     businesses_per_1000: float = param(20.0, unit="per 1000 people", ge=0, le=1000, plausible=(10.0, 40.0),
                                        help="Small businesses exposed to extortion.", source="assumption")
     extortion_lethality: float = param(0.01, unit="deaths/extortion", ge=0, le=1, plausible=(0.003, 0.03),
                                        help="Deaths per extortion or kidnapping event.", source="assumption")
-    vigilantism: float = param(0.02, unit="incidents/week", ge=0, le=10,
+    vigilantism: float = param(0.02, unit="incidents/week", ge=0, le=10, plausible=(0.005, 0.05),
                                help="Vigilante incidents per week in a place with no trust and heavy "
-                                    "extortion.", source="IDPC 2016 Module 7 (vigilante self-defence groups in Mexico)")
+                                    "extortion.",
+                               source="assumption: vigilante self-defence groups arise (IDPC 2016 Module 7, Mexico); "
+                                      "no rate")
     background_homicides: float = param(2.0, unit="per 100k/year", ge=0, le=100, plausible=(1.0, 5.0),
                                         help="Homicides unrelated to drug markets.",
                                         source="assumption: Western European level "

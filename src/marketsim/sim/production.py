@@ -32,6 +32,9 @@ SHARE_MARGIN = 0.01
 """Starting crop shares stay this far inside (0, max share), so each household's hurdle is finite."""
 TIE_BREAK = 1e-4
 """Random jitter that breaks ties between equally eradicated places (far below any real difference)."""
+TRACE_KG = 1e-6
+"""A milligram added to a region's purchase requests and its supply, so that a market with neither
+sends no price signal (log 1) instead of an undefined one."""
 
 
 class Producer(RowAgent):
@@ -127,7 +130,7 @@ class Farms(Subsystem):
         p, places = self.model.p.production, self.model.places
         farms_idx = places.of_kind(PRODUCTION)
         supply = group_sum(places.region[farms_idx], self.stock[farms_idx], len(places.regions))
-        ratio = (self.requested_kg + 1e-6) / (supply + 1e-6)
+        ratio = (self.requested_kg + TRACE_KG) / (supply + TRACE_KG)
         signal = np.clip(np.log(ratio), -p.price_signal_cap, p.price_signal_cap)
         self.price = np.clip(self.price * np.exp(p.price_adjustment * signal),
                              p.farm_price / p.farm_price_band, p.farm_price * p.farm_price_band)

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
     from marketsim.sim.organisations import TraffickingOrganisation
 
+MIN_COVER = 1e-3
+"""A dealer with no stock is priced as if it held a thousandth of its target cover, so that the
+scarcity power stays finite (retail.scarcity_cap then bounds it): a numerical guard, not a level."""
+
+
 class SalesMode(IntEnum):
     """How a dealer sells: each mode differs in visibility to police and in violence."""
 
@@ -410,7 +415,7 @@ class Dealers(Table, Subsystem):
         self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
         wholesale = model.orgs.lookup(model.trafficking.by_org.wholesale_price, 0.0)[self.org[active]]
         cover = safe_ratio(self.stock[active], self.sales_ma[active] * p.cover_weeks, 1.0)
-        scarcity = np.clip(np.maximum(cover, 1e-3) ** -p.scarcity_elasticity, p.scarcity_floor, p.scarcity_cap)
+        scarcity = np.clip(np.maximum(cover, MIN_COVER) ** -p.scarcity_elasticity, p.scarcity_floor, p.scarcity_cap)
         yearly = np.minimum(WEEKS_PER_YEAR * self.arrest_hazard[community], p.risk_cap)  # expected arrests per year
         risk = yearly if model.p.mechanisms.risk_prices else 0.0
         self.price[active] = wholesale * p.retail_markup * (1 + p.risk_premium * risk) * scarcity

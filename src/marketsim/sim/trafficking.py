@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from marketsim.config.params import Params
     from marketsim.model import DrugMarketModel
 
+MAX_CHANCE = 0.999
+"""Chances of a seizure (learned or real) are capped here where their logarithm is taken, so that
+a certain catch stays finite: a numerical guard, not a level."""
+
+
 def chain_price(params: Params, farm_price: float) -> float:
     """Wholesale price after the border implied by a farm-gate price and the chain's markups."""
     t = params.trafficking
@@ -137,7 +142,7 @@ class Trafficking(Subsystem):
         farm_price = model.farms.price
         controller = model.orgs.controller
         foreign = ((controller >= 0)[None, :] & (controller[None, :] != ids[:, None])).astype(float)
-        learned = np.minimum(b.risk[ids], 0.999)
+        learned = np.minimum(b.risk[ids], MAX_CHANCE)
         path_risk = 1 - np.exp(routes.incidence @ np.log1p(-learned).T)
         value = farm_price[routes.path_region] * t.export_markup * t.corridor_markup
         congestion = 1 + (self.flow_ma / routes.capacity) ** t.congestion_exponent
@@ -262,8 +267,8 @@ class Trafficking(Subsystem):
         transit = b.in_transit[ids]
         shipped = transit.sum(axis=1)
         share = np.array([exposure.get(org_id, 1.0) for org_id in ids.tolist()])
-        base = routes.incidence @ np.log1p(-np.minimum(base_detection, 0.999))
-        extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, 0.999))
+        base = routes.incidence @ np.log1p(-np.minimum(base_detection, MAX_CHANCE))
+        extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, MAX_CHANCE))
         catch = 1 - np.exp(base[None, :] + np.outer(share, extra))
         actions = (catch * transit).sum(axis=1) / p.trafficking.lot_kg
         lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)

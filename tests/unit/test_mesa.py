@@ -49,26 +49,70 @@ def test_keyword_overrides_are_checked_like_any_override() -> None:
         DrugMarketModel("baseline", overrides={"policy.street_share": 2})
 
 
-def test_a_solaraviz_page_draws_the_network_and_steps_the_model() -> None:
-    import ipyvuetify as v
+def render_page():
+    """What ``solara run marketsim.dashboard.mesa_viz`` serves: the module's routes, rendered."""
     import solara
+    import solara.autorouting
+
+    from marketsim.dashboard import mesa_viz
+
+    routes = solara.autorouting.generate_routes(mesa_viz)
+    app = solara.RoutingProvider(children=[solara.autorouting.RenderPage()], routes=routes, pathname="/")
+    return solara.render(app, handle_error=False)[1]
+
+
+def test_solara_run_serves_a_solaraviz_page_with_one_chart_per_metric_and_the_levers_in_force() -> None:
+    import ipyvuetify as v
+    import ipywidgets
     from solara.widgets import HTML
 
-    from marketsim.dashboard.mesa_viz import OUTCOME_SERIES, model_params, page
+    from marketsim.dashboard.mesa_viz import SERIES
 
-    model = DrugMarketModel("kingpin", seed=3, **SMALL)
-    _, rc = solara.render(solara.AppLayout(children=[page(model)]), handle_error=False)
+    rc = render_page()
+    assert not [w for w in rc.find(v.Alert).widgets], "Solara took the page as a component"
+    assert len(rc.find(ipywidgets.Image).widgets) == 1 + len(SERIES)  # the places, then one chart per metric
 
-    def map_weeks() -> list[str]:
-        return [w.unsafe_innerHTML.split('data-week="')[1].split('"')[0] for w in rc.find(HTML).widgets
-                if 'class="ms-map"' in (w.unsafe_innerHTML or "")]
+    def levers() -> str:
+        return next(w.unsafe_innerHTML for w in rc.find(HTML).widgets if "ms-levers" in (w.unsafe_innerHTML or ""))
 
-    assert map_weeks() == ["0"]
+    assert "week 0" in levers() and "<td>hvt</td><td>0.05</td>" in levers()
     step = next(w for w in rc.find(v.Btn).widgets if w.children == ["Step"])
     step.click()
     step.click()
-    assert model.steps == 2 and map_weeks() == ["2"]
-    assert list(model.datacollector.get_model_vars_dataframe()["step"]) == [1, 2]
-    assert set(OUTCOME_SERIES) <= set(model.datacollector.model_vars)
-    assert {"scenario", "seed", "policy__hvt_share"} <= set(model_params())
-    assert "kingpin" in model_params()["scenario"]["values"]
+    assert "week 2" in levers()
+    slider = next(w for w in rc.find(v.Slider).widgets if w.label == "policy.hvt_share")
+    slider.v_model = 0.4
+    next(w for w in rc.find(v.Btn).widgets if w.children == ["Reset"]).click()
+    assert "<td>hvt</td><td>0.4</td>" in levers() and "<td>reactive policing</td><td>0</td>" in levers()
+
+
+def test_mesas_own_space_component_draws_the_places() -> None:
+    import ipywidgets
+    import solara
+    from matplotlib.collections import PathCollection
+    from mesa.visualization import make_space_component
+    from mesa.visualization.mpl_space_drawing import draw_network
+
+    from marketsim.dashboard.mesa_viz import MappedMarketModel, place_layout, portray_place
+    from marketsim.dashboard.network import org_colour
+
+    model = MappedMarketModel("kingpin", seed=3, **SMALL)
+    space = make_space_component(portray_place)  # Mesa's own, with its default (spring) layout
+    _, rc = solara.render(space(model), handle_error=False)
+    (image,) = rc.find(ipywidgets.Image).widgets
+    assert bytes(image.value).startswith(b"\x89PNG")
+    ax = draw_network(model.grid, portray_place, layout_alg=place_layout)
+    (places,) = [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets())]
+    assert len(places.get_offsets()) == model.places.n == len(model.grid.agents)
+    controllers = [org_colour(int(org)) for org in model.orgs.controller]
+    assert {agent.name for agent in model.grid.agents} == set(model.places.names)
+    assert sorted(portray_place(agent).color for agent in model.grid.agents) == sorted(controllers)
+
+
+def test_the_map_leaves_the_run_as_it_is() -> None:
+    from marketsim.dashboard.mesa_viz import MappedMarketModel
+
+    mapped = MappedMarketModel("kingpin", seed=3, **SMALL).run(4)
+    plain = DrugMarketModel("kingpin", seed=3, **SMALL).run(4)
+    pd.testing.assert_frame_equal(mapped.metrics(), plain.metrics())
+    assert len(mapped.agents) == len(plain.agents), "the place agents belong to a model of their own"

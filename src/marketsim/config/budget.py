@@ -77,7 +77,8 @@ def fit_budget(base: Params, layer: Mapping[str, Any], where: str = "") -> tuple
     scaled = {path: round(value * factor, DIGITS) for path, value in others.items()}
     changed = ", ".join(f"{path.split('.', 1)[1]} {value:.3g} → {scaled[path]:.3g}"
                         for path, value in others.items() if value > 0)
-    names = " and ".join(path for path in chosen)
+    paths = list(chosen)
+    names = paths[0] if len(paths) == 1 else f"{', '.join(paths[:-1])} and {paths[-1]}"
     note = (f"budget: {names} {'take' if len(chosen) > 1 else 'takes'} {spent:.3g} of the police budget; reactive "
             f"policing gets none and the other activities are scaled by {factor:.3g} ({changed})")
     return {**scaled, **layer}, note

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import ewma, group_sum, herfindahl, metric, row_uniforms, scalar_math
+from marketsim.sim.common import ewma, herfindahl, metric, row_uniforms, scalar_math
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table
 from marketsim.world import PRODUCTION
@@ -124,7 +124,6 @@ class TraffickingOrganisation(Agent):
     """
 
     # structure, succession and books (model.orgs)
-    members = Column("members", None, "orgs")
     cash = Column("cash", float, "orgs")
     revenue = Column("revenue", float, "orgs")
     revenue_ma = Column("revenue_ma", float, "orgs")
@@ -168,6 +167,7 @@ class TraffickingOrganisation(Agent):
         self.id = org_id                  # grows with every new organisation; never reused
         self.index = org_id               # its row in every per-organisation table
         self.table = table                # its members' places and roles
+        self.members: list[Member] = table.by_org.members[org_id]  # its roster, in the order they joined
 
     @property
     def name(self) -> str:
@@ -360,14 +360,16 @@ class Organisations(Subsystem):
         ends = [*starts[1:].tolist(), len(order)]
         return {int(s): order[a:b] for s, a, b in zip(ids.tolist(), starts.tolist(), ends, strict=True) if s >= 0}
 
+    def places_held(self) -> np.ndarray:
+        """Places each organisation controls, by id."""
+        return np.bincount(self.controller[self.controller >= 0], minlength=self.next_id)
+
     def dominant(self) -> TraffickingOrganisation | None:
         """The organisation controlling the most places (the oldest of those tied)."""
         ids = self.ids()
         if len(ids) == 0:
             return None
-        held = self.controller >= 0
-        counts = group_sum(np.maximum(self.controller, 0), held.astype(float), self.id_bound())
-        return self.views[int(ids[np.argmax(counts[ids])])]
+        return self.views[int(ids[np.argmax(self.places_held()[ids])])]
 
     def presence_matrix(self) -> np.ndarray:
         """Members of each organisation (row = id) stationed at each place."""
@@ -411,13 +413,15 @@ class Organisations(Subsystem):
         succession and recruits or sheds members to match what it can pay."""
         turfs = self.territories()
         ids = self.ids()
-        self.close_books(ids[np.isin(ids, list(turfs))])
+        self.close_books(ids[self.places_held()[ids] > 0])
+        posts = self.vacant_posts()
         for org in self:
             turf = turfs.get(org.id)
             if turf is None:
                 self.dissolve(org)
             else:
-                self.fill_command(org)
+                if posts[org.id] > 0:
+                    self.fill_command(org, int(posts[org.id]))
                 self.settle_succession(org)
                 self.match_payroll(org, turf)
 
@@ -425,9 +429,8 @@ class Organisations(Subsystem):
         """Splits: an organisation whose territory outgrows its leader's span of control may split
         (with a chance that rises with the excess)."""
         t = self.model.p.trafficking
-        turfs = self.territories()
         ids = self.ids()
-        excess = np.array([len(turfs.get(i, ())) for i in ids.tolist()]) / t.span_of_control - 1
+        excess = self.places_held()[ids] / t.span_of_control - 1
         candidates = ids[excess > 0]
         splitting = self.draws.fission.random(len(candidates)) < t.fission_rate * excess[excess > 0]
         for org_id in candidates[splitting].tolist():
@@ -498,14 +501,21 @@ class Organisations(Subsystem):
             self.by_org.turmoil_until[factions] = self.model.steps - 1
             self.by_org.rivals[factions] = frozenset()
 
-    def fill_command(self, org: TraffickingOrganisation) -> None:
-        """Keep the lieutenant posts filled: a soldier stationed where no lieutenant is (the most
-        strongly held such place first) is promoted for each post lost to arrests or killings."""
-        lieutenants = [m for m in org.members if m.role is Role.LIEUTENANT]
-        posts = min(self.model.p.trafficking.lieutenants, org.size - 1) - len(lieutenants)
-        if posts <= 0:
-            return
-        commanded = {m.place for m in lieutenants}
+    def vacant_posts(self) -> np.ndarray:
+        """Lieutenant posts each organisation (by id) has lost to arrests or killings: it keeps
+        ``trafficking.lieutenants`` of them, or one fewer than its members."""
+        members, size = self.members, self.next_id
+        ids = self.ids()
+        lieutenants = np.bincount(members.org[members.active & (members.role == ROLES.index(Role.LIEUTENANT))],
+                                  minlength=size)
+        posts = np.zeros(size, dtype=np.int64)
+        posts[ids] = np.minimum(self.model.p.trafficking.lieutenants, self.sizes(ids) - 1) - lieutenants[ids]
+        return posts
+
+    def fill_command(self, org: TraffickingOrganisation, posts: int) -> None:
+        """Fill ``posts`` vacant lieutenant posts: a soldier stationed where no lieutenant is (the most
+        strongly held such place first) is promoted for each."""
+        commanded = {m.place for m in org.members if m.role is Role.LIEUTENANT}
         soldiers = [m for m in org.soldiers() if m.place not in commanded] or org.soldiers()
         strength = np.bincount([m.place for m in soldiers], minlength=self.model.places.n)
         for soldier in sorted(soldiers, key=lambda m: -strength[m.place])[:posts]:

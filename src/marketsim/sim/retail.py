@@ -94,6 +94,9 @@ class Dealers(Table, Subsystem):
         self.rival_recruits: np.ndarray | None = None       # recruits onto a rival's turf this week
         self.wholesale_kg = 0.0                             # bought from organisations this week
         self.wholesale_value = 0.0
+        near = [neighbours[model.places.is_urban[neighbours]] for neighbours in model.places.neighbours]
+        self.urban_near = np.concatenate(near).astype(np.int64)  # each place's urban neighbours, place after place
+        self.urban_near_start = np.cumsum([0, *map(len, near)])  # where each place's list starts in urban_near
         where = np.repeat(communities.place, counts)
         orgs = model.orgs.controller[where].copy()
         switch = self.draws.initial_rivals.random(len(where)) < model.p.retail.initial_rival_share
@@ -320,13 +323,18 @@ class Dealers(Table, Subsystem):
         # dealers of one organisation in one place share their best move: search once per pair
         pairs, pair_of = np.unique((self.org[street].astype(np.int64) + 1) * places.n + here, return_inverse=True)
         pair_risk, pair_place = np.full(len(pairs), np.inf), (pairs % places.n).astype(here.dtype)
-        for k, pair in enumerate(pairs.tolist()):
-            place, org = pair % places.n, pair // places.n - 1
-            near = places.neighbours[place]
-            near = near[places.is_urban[near] & (controller[near] == org)]
-            if len(near):
-                j = int(np.argmin(risk[near]))
-                pair_risk[k], pair_place[k] = risk[near[j]], near[j]
+        # each pair's urban neighbours held by its organisation, in the order of the neighbour lists
+        starts = self.urban_near_start[pairs % places.n]
+        lengths = self.urban_near_start[pairs % places.n + 1] - starts
+        pair = np.repeat(np.arange(len(pairs)), lengths)
+        position = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        near = self.urban_near[position]
+        held = controller[near] == (pairs // places.n - 1)[pair]
+        pair, position, near = pair[held], position[held], near[held]
+        # the least risky of them (the first listed among equals)
+        order = np.lexsort((position, risk[near], pair))
+        first = order[np.unique(pair[order], return_index=True)[1]]
+        pair_risk[pair[first]], pair_place[pair[first]] = risk[near[first]], near[first]
         best_risk, best_place = pair_risk[pair_of], pair_place[pair_of]
         gain = np.maximum(risk[here] - best_risk, 0.0)
         moving = row_uniforms(self.draws.move, street) < np.minimum(model.p.retail.move_rate * gain, 1.0)

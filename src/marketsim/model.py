@@ -138,6 +138,30 @@ class DrugMarketModel(mesa.Model):
         self.datacollector = WeeklyCollector(self.outputs.columns)
         self.ledger.initial = self.stock_kg()
 
+    @property
+    def agents(self) -> mesa.AgentSet:
+        """Every agent. Dealers' agents are made when looked at (``marketsim.sim.tables.Views``): they
+        are brought up to date first."""
+        self.sync_views()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.AgentSet]:
+        """Every agent by kind, dealers' brought up to date first."""
+        self.sync_views()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """Every kind of agent, dealers' brought up to date first."""
+        self.sync_views()
+        return super().agent_types
+
+    def sync_views(self) -> None:
+        """Bring the agents made when looked at (dealers') up to date (nothing while the model is built)."""
+        if hasattr(self, "dealers"):
+            self.dealers.views.sync()
+
     def step(self) -> None:
         """One week: every stage in the order of ``STAGES``, then the week's row into the datacollector."""
         self.log.start_week(self.steps)

@@ -41,14 +41,14 @@ def test_a_dealer_arrest_seizes_exactly_the_dealers_stock(model):
     assert model.ledger.seized - seized_before == pytest.approx(stock)
     assert model.log.total("seizure") == pytest.approx(stock)
     assert model.log.total("arrest", "dealer") == 3
-    assert not dealers.active[caught].any() and all(dealers.agents[i] is None for i in caught)
+    assert not dealers.active[caught].any() and all(dealers.views.of(i) is None for i in caught)
     assert conserved(model)
 
 
 def test_a_dealer_leaving_hands_back_its_stock(model):
     dealers = model.dealers
     slot = int(dealers.active_slots()[0])
-    supplier = dealers.agents[slot].organisation
+    supplier = dealers.views.of(slot).organisation
     before, kg = supplier.city_stock, float(dealers.stock[slot])
     dealers.return_stock(np.array([slot]))
     dealers.remove(np.array([slot]))

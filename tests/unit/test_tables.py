@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import marketsim as ms
 from marketsim.sim.tables import Table
 
 
@@ -40,3 +41,28 @@ def test_a_column_is_declared_once():
     table.declare("stock")
     with pytest.raises(ValueError, match="'stock' is declared twice"):
         table.declare("stock")
+
+
+def test_dealers_agents_are_made_when_looked_at_and_always_true():
+    """Dealers come and go every week without creating Mesa agents; whenever the model's agents are
+    read they are exactly the active dealers, a dealer who stays keeps its agent, and a slot taken by
+    a new dealer gets a new one."""
+    from marketsim.sim import Dealer
+
+    model = ms.DrugMarketModel("baseline", seed=3).run(4)
+    dealers = model.dealers
+    assert not any(isinstance(agent, Dealer) for agent in model._agents)  # nothing made while running
+    seen = {agent.index: agent for agent in model.agents_by_type[Dealer]}
+    assert sorted(seen) == dealers.active_slots().tolist()
+    serials = dealers.serial.copy()
+    model.run(3)
+    now = {agent.index: agent for agent in model.agents if isinstance(agent, Dealer)}
+    assert sorted(now) == dealers.active_slots().tolist()
+    stayed = [slot for slot in now if slot in seen and serials[slot] == dealers.serial[slot]]
+    replaced = [slot for slot in now if slot in seen and serials[slot] != dealers.serial[slot]]
+    assert stayed and replaced
+    assert all(now[slot] is seen[slot] for slot in stayed)
+    assert all(now[slot] is not seen[slot] for slot in replaced)
+    assert all(seen[slot] not in model._agents for slot in set(seen) - set(now))
+    assert dealers.views.of(stayed[0]) is now[stayed[0]]
+    assert dealers.views.of(int(np.flatnonzero(~dealers.active)[0])) is None

@@ -17,7 +17,7 @@ import numpy as np
 
 from marketsim.sim.common import PER_1000, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
 from marketsim.sim.subsystem import Subsystem
-from marketsim.sim.tables import Column, RowAgent, Table
+from marketsim.sim.tables import Column, RowAgent, Table, Views
 from marketsim.sim.trafficking import chain_price
 
 if TYPE_CHECKING:
@@ -83,7 +83,9 @@ class Dealers(Table, Subsystem):
         self.declare("warned", bool, False)      # called in by focused deterrence
         self.declare("disputed", bool, False)    # involved in a violent dispute this week
         self.declare("has_record", bool, False)  # criminal record
-        self.declare("agents", object, None)     # the dealer's Mesa agent
+        self.declare("serial", np.int64, -1)     # a number unique to each dealer
+        self.recruited = 0                       # dealers recruited so far (the next serial)
+        self.views = Views(self, Dealer)         # dealers' Mesa agents, made when looked at
         n = len(communities.place)
         purity = model.p.retail.purity
         self.local_purity = np.full(n, purity)              # street purity in each community this week
@@ -201,8 +203,8 @@ class Dealers(Table, Subsystem):
         self.disputed[slots] = False
         self.has_record[slots] = (self.draws.record.random(rows)[slots]
                                   < np.minimum(1.0, p.record_overrepresentation * record_share))
-        for slot in slots.tolist():
-            self.agents[slot] = Dealer(model, self, slot)
+        self.serial[slots] = self.recruited + np.arange(n)
+        self.recruited += n
 
     def warn(self, slots: np.ndarray) -> None:
         """Dealers called in and warned by focused deterrence: they know they are on notice."""
@@ -223,11 +225,6 @@ class Dealers(Table, Subsystem):
         self.active[slots] = False
         self.stock[slots] = 0.0
         self.org[slots] = -1
-        for slot in slots.tolist():
-            agent = self.agents[slot]
-            if agent is not None:
-                agent.remove()
-            self.agents[slot] = None
 
     def arrest(self, slots: np.ndarray) -> None:
         """Arrest these dealers: their stock is seized and they go to the justice system."""

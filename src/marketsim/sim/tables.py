@@ -121,3 +121,49 @@ class RowAgent(mesa.Agent):
     def cell(self) -> Cell:
         """The agent's cell in the model's network space."""
         return self.model.space[self.model.places.names[self.place]]
+
+
+class Views:
+    """Mesa agents as views of the occupied rows of a table whose occupants come and go every week
+    (dealers), made when someone looks rather than each time a row changes hands.
+
+    The table has an ``active`` column and a ``serial`` column (a number unique to each occupant);
+    :meth:`sync` brings the model's agents up to date — one view per occupied row, a new view when a
+    row has a new occupant, none for an empty row — and the model calls it whenever its agents are
+    read (``model.agents``, ``agents_by_type``, ``agent_types``), so what Mesa shows is always true.
+    A week of recruitment and departures then costs no agent registrations at all."""
+
+    def __init__(self, table: Any, kind: type[RowAgent]):
+        self.table = table
+        self.kind = kind
+        self.made: dict[int, RowAgent] = {}  # the view of each row, made for its occupant then
+        table.declare("viewed", np.int64, -1)  # serial of the occupant the row's view was made for (-1: none)
+
+    def occupants(self) -> np.ndarray:
+        """Serial of each row's occupant (-1: an empty row)."""
+        return np.where(self.table.active, self.table.serial, -1)
+
+    def sync(self) -> None:
+        """Make a view for every row with a new occupant and remove the views of occupants gone."""
+        table, occupants = self.table, self.occupants()
+        stale = np.flatnonzero(occupants != table.viewed)
+        for row in stale.tolist():
+            self.refresh(row, int(occupants[row]))
+        table.viewed[stale] = occupants[stale]
+
+    def of(self, row: int) -> RowAgent | None:
+        """The view of one row's occupant (None for an empty row), made now if it is not yet."""
+        table = self.table
+        occupant = int(table.serial[row]) if table.active[row] else -1
+        if occupant != table.viewed[row]:
+            self.refresh(row, occupant)
+            table.viewed[row] = occupant
+        return self.made.get(row)
+
+    def refresh(self, row: int, occupant: int) -> None:
+        """The row's view is for a former occupant: remove it, and make one for the current occupant."""
+        former = self.made.pop(row, None)
+        if former is not None:
+            former.remove()
+        if occupant >= 0:
+            self.made[row] = self.kind(self.table.model, self.table, row)

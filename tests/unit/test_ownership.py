@@ -14,9 +14,10 @@ from marketsim.sim import SUBSYSTEMS
 
 SIM = Path(ms.__file__).parent / "sim"
 NOT_YET = {"police.py", "interventions.py", "policies"}
-"""The police and the interventions (with the policies) are being rewritten by their owner; the owner
-methods they should call instead of writing others' tables exist and are listed in the kernel note:
-they join the scan when they call them."""
+"""Not scanned yet: the police, the interventions and the policies were being rewritten when the scan
+came. The owner methods they should call instead of writing others' state exist (``orgs.warn``,
+``dealers.clear_arrests``, ``farms.seize``, ``trafficking.seize_at``, ``dealers.seize_stock``,
+``ledger.seize``, ``orgs.start_books``); they join the scan when they call them."""
 ALLOWED = {
     ("common.py", "method.metric"): "the @metric decorator marks a method; it is not state",
     ("streams.py", "bits.state"): "numpy re-positions a bit generator by setting its state; the stream table holds it",

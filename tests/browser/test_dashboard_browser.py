@@ -186,3 +186,61 @@ def test_schedule_a_policy_and_stage_a_seizure_in_the_browser(dashboard_url: str
         finally:
             browser.close()
     assert not problems, "\n".join(problems)
+
+
+def test_scoreboard_colours_lesson_charts_and_saving_in_the_browser(dashboard_url: str, tmp_path: Path) -> None:
+    """The scoreboard as the command line reports it (no number before week 1, means after the
+    burn-in with 95% CIs), scenario B's line in a colour that is neither better's nor worse's, a
+    lesson's metrics charted, and the edited scenario saved as a scenario file that loads."""
+    from playwright.sync_api import sync_playwright
+
+    import marketsim as ms
+    from marketsim.dashboard.charts import RUN_COLOURS
+    from marketsim.dashboard.views import VERDICT_COLOURS
+    from marketsim.lessons import load_lesson
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+            page.set_default_timeout(TIMEOUT_MS)
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.goto(dashboard_url)
+            page.wait_for_selector(".ms-step", timeout=60_000)
+            page.click(".ms-add-run")
+            page.wait_for_selector("text=B − A")
+            board = page.inner_text("table.ms-scoreboard")
+            assert "No weeks run yet" in page.inner_text(".v-card:has(table.ms-scoreboard)")
+            for metric in ("prison_population", "trust"):
+                first = page.locator(f'tr.ms-row[data-metric="{metric}"] td.ms-value').first.inner_text()
+                assert first.strip() == "—", f"{metric} shows {first!r} before week 1"
+
+            page.click(".ms-play")
+            page.wait_for_function("Number(document.querySelector('.ms-week').textContent) >= 8", timeout=90_000)
+            page.click(".ms-play")
+            page.wait_for_selector(".ms-step:not([disabled])")
+            lines = page.locator('svg.ms-series[data-metric="homicides"] polyline.ms-line')
+            strokes = [lines.nth(i).get_attribute("stroke") for i in range(lines.count())]
+            assert strokes == list(RUN_COLOURS[:2])
+            assert not {VERDICT_COLOURS["better"], VERDICT_COLOURS["worse"]} & set(strokes)
+            header = page.inner_text(".v-card:has(table.ms-scoreboard)")
+            assert re.search(r"Weekly means over weeks \d+–\d+ \(the first \d+ left out", header)
+            assert "95% CI" in header and "has not settled" in header
+            board = page.inner_text("table.ms-scoreboard")
+            assert re.search(r"\[[-+]?[\d.,k]+, [-+]?[\d.,k]+\]", board), "intervals shown"
+
+            with page.expect_download() as saving:
+                page.get_by_text("Save scenario A as TOML").click()
+            saved = tmp_path / "saved.toml"
+            saving.value.save_as(saved)
+            assert ms.load_scenario(saved).extends == "baseline"
+
+            lesson = load_lesson("violence")
+            page.get_by_label("Lesson (IDPC Module 7)").click(force=True)
+            page.get_by_role("option", name=f"{lesson.session} {lesson.title}", exact=True).click()
+            for item in lesson.watch:
+                page.wait_for_selector(f'svg.ms-series[data-metric="{item.metric}"]')
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)

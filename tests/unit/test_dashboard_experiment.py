@@ -15,7 +15,7 @@ import marketsim as ms
 from marketsim.config.params import BUDGET_SHARES
 from marketsim.dashboard.charts import nice_ticks, series_svg, smooth
 from marketsim.dashboard.controls import MAX_FRAMES_PER_SECOND, SPEEDS, play_plan
-from marketsim.dashboard.experiment import OUTCOME_INDICATORS, PROCESS_INDICATORS, Experiment, is_flow
+from marketsim.dashboard.experiment import OUTCOME_INDICATORS, PROCESS_INDICATORS, Experiment
 from marketsim.dashboard.frame import Painter
 from marketsim.dashboard.network import MapLayout, MapScale, MapState, map_svg, org_colour
 from marketsim.dashboard.parameters import control_for, round_to_step
@@ -55,23 +55,35 @@ def test_tidy_table_and_csv_hold_every_run(experiment):
     pd.testing.assert_frame_equal(parsed, table, check_dtype=False)
 
 
-def test_scoreboard_is_paired_by_seed(experiment):
-    rows = {row.metric: row for row in experiment.scoreboard()}
+def test_scoreboard_is_what_compare_reports_after_the_burn_in(experiment):
+    rows, burn_in = experiment.scoreboard()
+    assert burn_in == WEEKS // 2, "runs shorter than the burn-in leave out their first half, as the CLI does"
+    rows = {row.metric: row for row in rows}
     assert list(rows) == [*OUTCOME_INDICATORS, *PROCESS_INDICATORS]
+    expected = ms.compare(ms.summarise_runs(experiment.metrics(), burn_in=burn_in),
+                          metrics=list(rows)).set_index(["metric", "scenario"])
     for metric, row in rows.items():
-        per_seed = []
-        for runs in experiment.models:
-            series = [model.metrics()[metric] for model in runs]
-            per_seed.append(np.array([s.sum() if is_flow(metric) else s.iloc[-1] for s in series]))
-        paired = per_seed[1] - per_seed[0]
-        assert row.statistic == ("total" if is_flow(metric) else "now")
-        assert row.values == pytest.approx([p.mean() for p in per_seed])
-        assert row.differences[0] == pytest.approx(paired.mean())
-        assert row.agreeing[0] == int(np.sum(np.sign(paired) == np.sign(paired.mean())))
-    homicides, trust, arrests = rows["homicides"], rows["trust"], rows["arrests"]
-    assert homicides.verdict(0) == ("worse" if homicides.differences[0] > 0 else "better")
-    assert trust.verdict(0) == ("better" if trust.differences[0] > 0 else "worse")
-    assert arrests.verdict(0) == "neutral"
+        reference, other = (expected.loc[(metric, name)] for name in experiment.names)
+        assert row.values == pytest.approx([reference["mean"], other["mean"]])
+        assert row.intervals[1] == pytest.approx((other["ci_low"], other["ci_high"]))
+        assert row.differences[0] == pytest.approx(other["diff"])
+        assert row.difference_intervals[0] == pytest.approx((other["diff_ci_low"], other["diff_ci_high"]),
+                                                            nan_ok=True)
+        low, high = row.difference_intervals[0]
+        if ms.METRICS[metric].direction == "neither":  # arrests, seizures: effort, not success
+            assert row.verdict(0) == "neutral"
+        elif row.differences[0] != 0 and (low > 0 or high < 0):
+            worse = (row.differences[0] > 0) == (ms.METRICS[metric].direction == "lower")
+            assert row.verdict(0) == ("worse" if worse else "better")
+        elif row.differences[0] != 0:
+            assert row.verdict(0) == "unclear", "a CI that includes 0 says nothing either way"
+
+
+def test_before_any_week_the_scoreboard_shows_no_number():
+    fresh = Experiment([ms.load_scenario(name, SMALL_WORLD) for name in ("baseline", "kingpin")], seeds=[1, 2])
+    rows, _ = fresh.scoreboard()
+    prison = next(row for row in rows if row.metric == "prison_population")
+    assert np.isnan(prison.values).all() and prison.verdict(0) == "", "prison and trust are not 0 at week 0"
 
 
 def test_lesson_claims_are_checked_on_the_runs_once_past_the_burn_in(experiment):
@@ -183,3 +195,32 @@ def test_play_keeps_the_chosen_speed_with_few_frames():
         weeks, seconds = play_plan(speed)
         assert weeks / seconds == pytest.approx(speed)
         assert 1 / seconds <= MAX_FRAMES_PER_SECOND + 1e-9
+
+
+def lab(colour: str) -> np.ndarray:
+    """CIELAB (D65) of an sRGB colour such as '#1a7f37'."""
+    rgb = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    t = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def distance(a: str, b: str) -> float:
+    """CIE76 colour difference (about 2.3: just noticeable; above 20: clearly different hues)."""
+    return float(np.linalg.norm(lab(a) - lab(b)))
+
+
+def test_colours_do_not_collide():
+    from marketsim.dashboard.charts import RUN_COLOURS
+    from marketsim.dashboard.network import NO_ORG_COLOUR, ORG_COLOURS
+    from marketsim.dashboard.views import VERDICT_COLOURS
+
+    better, worse = VERDICT_COLOURS["better"], VERDICT_COLOURS["worse"]
+    assert min(distance(run, verdict) for run in RUN_COLOURS for verdict in (better, worse)) > 50, \
+        "no scenario's line may look like 'better' or 'worse'"
+    sixteen = [org_colour(org) for org in range(16)]
+    assert len(set(sixteen)) == 16, "sixteen organisations, sixteen colours"
+    assert min(distance(a, b) for i, a in enumerate(sixteen) for b in sixteen[i + 1:]) > 25
+    assert min(distance(colour, NO_ORG_COLOUR) for colour in ORG_COLOURS) > 20

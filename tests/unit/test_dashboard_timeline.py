@@ -121,11 +121,15 @@ def test_edits_take_effect_from_the_start_week_and_the_panel_shows_them() -> Non
 
 
 def test_a_start_week_that_breaks_the_budget_later_is_refused() -> None:
-    settings = Settings(presets=("baseline",), edits=({"policy.street_share": 0.9},), base=SMALL_WORLD)
+    edits = {"policy.street_share": 0.6, "policy.hvt_share": 0.5}  # set together: more than the budget
+    settings = Settings(presets=("baseline",), edits=(edits,), base=SMALL_WORLD)
     with pytest.raises(ms.ScenarioError):
         settings.scenario(0)
-    with pytest.raises(ms.ScenarioError, match="budget shares"):
+    with pytest.raises(ms.ScenarioError, match="budget shares set together"):
         settings.with_start_week(0, 4).scenario(0)
+    # one share alone, from week 4, takes what it needs from the others then
+    alone = Settings(presets=("baseline",), edits=({"policy.street_share": 0.9},), base=SMALL_WORLD)
+    assert alone.with_start_week(0, 4).scenario(0).params_at(4).policy.street_share == 0.9
 
 
 def test_the_start_week_change_happens_in_the_runs() -> None:

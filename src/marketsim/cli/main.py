@@ -9,10 +9,9 @@ out the first weeks of every run (``--burn-in``, by default ``marketsim.runs.BUR
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -41,6 +40,7 @@ from marketsim.cli.common import (
 from marketsim.cli.lesson import lesson_app
 from marketsim.cli.sweep import sweep_app
 from marketsim.config.files import exists
+from marketsim.config.writing import as_typed, scenario_toml
 from marketsim.dashboard.server import dashboard
 from marketsim.text import plural
 
@@ -84,24 +84,6 @@ DEMO_WEEKS = 520
 
 ScenarioArgument = Annotated[str, typer.Argument(
     metavar="SCENARIO", help="A preset name or a scenario .toml file.")]
-
-
-# -- values as written in a scenario file ------------------------------------------------------
-def as_typed(value: Any) -> str:
-    """A parameter value as it would be written in a scenario file or after ``--set``
-    (whole-number floats without the ``.0``, as in interval bounds)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(as_typed(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{json.dumps(key) if '.' in key else key} = {as_typed(item)}"
-                                for key, item in value.items()) + " }" if value else "{}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value)
 
 
 def allowed(spec: ParamSpec) -> str:
@@ -180,7 +162,8 @@ def show(
     differing = [row for row in rows if row["value"] != row["default"]]
     shown = differing if changed else rows
     if toml:
-        typer.echo(scenario_toml(scenario, shown))
+        typer.echo(scenario_toml(scenario.title, scenario.summary, {row["parameter"]: row["value"] for row in shown},
+                                 scenario.timeline), nl=False)
         return
     if form is not Format.table:
         print_records(shown, form)
@@ -203,22 +186,6 @@ def show(
     console.print(table)
     verb = "differs" if len(differing) == 1 else "differ"
     console.print(f"{len(differing)} of {plural(len(rows), 'parameter')} {verb} from the defaults.")
-
-
-def scenario_toml(scenario: Scenario, rows: list[dict[str, Any]]) -> str:
-    """A scenario file holding ``rows``' values, with the scenario's title and summary."""
-    lines = [f"title = {as_typed(scenario.title)}", f"summary = {as_typed(scenario.summary)}"]
-    group = None
-    for row in rows:
-        table, name = row["parameter"].split(".", 1)
-        if table != group:
-            lines += ["", f"[{table}]"]
-            group = table
-        lines.append(f"{name} = {as_typed(row['value'])}")
-    for table, entries in (("schedule", scenario.timeline.schedule), ("event", scenario.timeline.events)):
-        for entry in entries:
-            lines += ["", f"[[{table}]]", *(f"{key} = {as_typed(value)}" for key, value in entry.as_dict().items())]
-    return "\n".join(lines)
 
 
 @app.command()

@@ -27,6 +27,7 @@ import marketsim as ms
 from marketsim.config.params import SPECS
 from marketsim.config.scenario import preset_names, scenario_dir
 from marketsim.dashboard.controls import (
+    ChartPicker,
     LessonPicker,
     NowButtons,
     PolicyStart,
@@ -225,7 +226,8 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
             change(replace(settings, lesson=None))
         else:
             chosen = lessons[name]
-            change(settings.with_lesson(name, chosen.scenarios, chosen.schedule, chosen.event))
+            named = [*(item.metric for item in chosen.watch), *(claim.metric for claim in chosen.claims)]
+            change(settings.with_lesson(name, chosen.scenarios, chosen.schedule, chosen.event, named))
 
     def edit(path: str, value: Any) -> str | None:
         """Apply one parameter edit to the scenario being edited; say why if refused or capped."""
@@ -254,6 +256,19 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
         problem = start_week_problem(week, horizon.value)
         index = min(editing.value, len(settings.presets) - 1)
         return problem or restart(settings.with_start_week(index, week)) or None
+
+    def chart(metrics: list[str]) -> None:
+        """Chart and score these metrics too, without restarting the runs (a browser can send any
+        name: one that is not a metric is refused)."""
+        with guard:
+            live = session.value
+            try:
+                live.chart(metrics)
+            except ValueError as problem:
+                error.set(str(problem))
+                return
+            error.set("")
+            frame.set(live.painter.frame())
 
     def stage_now(kind: str, where: str, share: float) -> str | None:
         """Stage an event in the next week of every run; say why not if refused."""
@@ -300,6 +315,8 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
             NowButtons(frame.value.week, horizon.value, seizure_choices(current.experiment.models[0][0].places),
                        settings.staged_events, stage_now, lambda: change(settings.without_staged_events()))
             SeedControls(settings, horizon.value, change, set_horizon)
+        with solara.Card("Charts", margin=0, style={"margin-bottom": "8px"}):
+            ChartPicker(settings, chart)
         index = min(editing.value, len(settings.presets) - 1)
         levers = solara.use_memo(lambda: settings.levers(index), [settings, index])
         with solara.Card(f"Policy in time and place ({RUN_LABELS[index]})", margin=0,
@@ -319,6 +336,8 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
                 solara.Button("Back to preset", text=True, small=True, disabled=not edited,
                               on_click=lambda: change(settings.without_edits(index)))
             solara.Text("A change restarts the runs from week 0.", style={"font-size": "12px", "color": "#777"})
+            solara.FileDownload(lambda: settings.toml(index), filename=f"{settings.presets[index]}_edited.toml",
+                                label=f"Save scenario {RUN_LABELS[index]} as TOML", mime_type="application/toml")
             ParameterPanel(levers, settings.preset(index), edit, parameter_choices(current, index))
     if error.value:
         solara.Error(error.value, classes=["ms-error"])

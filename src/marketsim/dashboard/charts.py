@@ -17,13 +17,13 @@ from html import escape
 
 import numpy as np
 
-import marketsim as ms
-from marketsim.analysis import format_number
+from marketsim.analysis import format_number, metric_info
 from marketsim.dashboard.experiment import is_flow
 from marketsim.dashboard.timeline import Marker
 
-RUN_COLOURS = ("#1f77b4", "#d62728", "#2ca02c")
-"""Line colours of scenarios A, B and C."""
+RUN_COLOURS = ("#0072B2", "#7B3294", "#E69F00")
+"""Line colours of scenarios A, B and C: blue, purple and amber (Okabe & Ito 2008), none of them the
+green or red the scoreboard uses for better and worse."""
 
 MARKER_COLOUR = "#444"
 """Colour of a marker shared by several scenarios (one scenario's markers take its colour)."""
@@ -72,7 +72,7 @@ def week_ticks(horizon: int) -> tuple[list[float], list[str], str]:
 
 def panel_label(metric: str) -> tuple[str, str]:
     """The panel's title and its unit line, e.g. ('homicides', 'deaths/week, 4-week mean')."""
-    unit = ms.METRICS[metric].unit
+    unit = metric_info(metric).unit
     suffix = f", {SMOOTHING_WEEKS}-week mean" if is_flow(metric) else ""
     return metric.replace("_", " "), f"{unit}{suffix}"
 
@@ -96,7 +96,7 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
     """One panel as an SVG element.
 
     Args:
-        metric: the metric drawn (a name in ``marketsim.METRICS``).
+        metric: the metric drawn (a name in ``marketsim.METRICS``, or a per-region column).
         runs: per scenario, a (seeds × weeks) array.
         titles: legend entry of each scenario.
         horizon: the week the x-axis runs to.
@@ -126,7 +126,7 @@ def series_svg(metric: str, runs: Sequence[np.ndarray], titles: Sequence[str], h
     parts = [
         f'<svg class="ms-series" data-metric="{metric}" data-week="{weeks}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" role="img">',
-        f"<title>{escape(ms.METRICS[metric].definition)}</title>",
+        f"<title>{escape(metric_info(metric).definition)}</title>",
         f'<text x="{LEFT}" y="11" font-size="11" font-weight="600">{escape(title)}'
         f'<tspan font-size="9" font-weight="400" fill="#666"> {escape(unit)}</tspan></text>',
     ]

@@ -47,6 +47,19 @@ def LessonPicker(lessons: Sequence[Lesson], current: str | None,
 
 
 @solara.component
+def ChartPicker(settings: Settings, on_metrics: Callable[[list[str]], None]) -> None:
+    """Choose more metrics to chart and score, beside the outcome and process indicators and those
+    a lesson names; the runs go on."""
+    shown = settings.metrics()
+    offered = [name for name in ms.METRICS if name not in shown or name in settings.charted]
+    solara.v.Select(label="Also chart", items=offered, v_model=list(settings.charted), multiple=True, chips=True,
+                    small_chips=True, deletable_chips=True, dense=True, hide_details=True,
+                    on_v_model=lambda names: on_metrics(list(names)))
+    solara.Text("Always charted: the outcome and process indicators, and a lesson's metrics.",
+                style={"font-size": "12px", "color": "#777"})
+
+
+@solara.component
 def ScenarioPickers(settings: Settings, presets: Mapping[str, ms.Scenario],
                     on_settings: Callable[[Settings], None]) -> None:
     """One preset picker per scenario shown (A is the reference), each with the preset's summary."""

@@ -7,6 +7,7 @@ scoreboard, CSV) is tested without a browser.
 from __future__ import annotations
 
 import io
+import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 import marketsim as ms
+from marketsim import analysis
+from marketsim.analysis import metric_info
 from marketsim.config.errors import ScenarioError
 from marketsim.config.timeline import Event, Timeline
-from marketsim.outputs import METRICS
-from marketsim.runs import labelled, release_model
+from marketsim.runs import labelled, release_model, resolve_burn_in
 
 RUN_LABELS = ("A", "B", "C")
 """Labels of the scenarios shown side by side; A is the reference the others are compared with."""
@@ -31,30 +33,39 @@ PROCESS_INDICATORS = ("arrests", "seizures_kg", "eradicated_ha")
 
 def is_flow(metric: str) -> bool:
     """Whether a metric counts events per week (summed over a run) rather than a level."""
-    return ms.METRICS[metric].unit.endswith("/week")
+    return metric_info(metric).unit.endswith("/week")
 
 
 @dataclass(frozen=True)
 class ScoreRow:
-    """One indicator on the scoreboard: its value per scenario and the change from scenario A."""
+    """One indicator on the scoreboard, as ``marketsim compare`` gives it: the weekly mean after
+    the burn-in per scenario with its 95% CI, and the paired change from scenario A with its CI
+    (NaN before any week is averaged, and intervals NaN with one seed)."""
 
     metric: str
     group: str
-    statistic: str          # "total" (sum over the weeks run) or "now" (latest week)
     values: tuple[float, ...]           # mean over the paired seeds, per scenario
-    differences: tuple[float, ...]      # scenario − A, mean over paired seeds (B, C...)
-    relative: tuple[float | None, ...]  # difference / A's value, None when A's value is 0
-    agreeing: tuple[int, ...]           # paired seeds whose difference has the mean's sign
+    intervals: tuple[tuple[float, float], ...]  # 95% CI of each mean
+    differences: tuple[float, ...]      # scenario − A, mean of the paired differences (B, C...)
+    difference_intervals: tuple[tuple[float, float], ...]  # 95% CI of each difference
+    relative: tuple[float | None, ...]  # difference / A's mean, None when A's mean is 0
 
     def verdict(self, index: int) -> str:
-        """'better', 'worse' or 'same' for scenario ``index + 1`` against A, by the metric's declared
-        direction ('neutral' for a metric that is neither better higher nor lower, e.g. arrests)."""
+        """'better' or 'worse' for scenario ``index + 1`` against A when the CI of the difference
+        excludes 0 (by the sign alone with one seed), 'unclear' when it includes 0, 'same' when
+        there is no difference, 'neutral' for a metric that is neither better higher nor lower
+        (e.g. arrests), '' when nothing has been averaged yet."""
         difference = self.differences[index]
-        direction = METRICS[self.metric].direction
+        direction = metric_info(self.metric).direction
+        if math.isnan(difference):
+            return ""
         if direction == "neither":
             return "neutral"
         if difference == 0:
             return "same"
+        low, high = self.difference_intervals[index]
+        if not (math.isnan(low) or low > 0 or high < 0):
+            return "unclear"
         better = difference > 0 if direction == "higher" else difference < 0
         return "better" if better else "worse"
 
@@ -157,31 +168,32 @@ class Experiment:
         self.metrics().to_csv(buffer, index=False)
         return buffer.getvalue()
 
-    def scoreboard(self) -> list[ScoreRow]:
-        """Outcome then process indicators: per scenario, and each scenario's change from A."""
+    def scoreboard(self, metrics: Sequence[str] = (*OUTCOME_INDICATORS, *PROCESS_INDICATORS)
+                   ) -> tuple[list[ScoreRow], int]:
+        """Each metric's weekly mean after the burn-in per scenario and each scenario's paired
+        change from A, with 95% CIs, as ``marketsim compare`` computes them; and the burn-in used
+        (``marketsim.runs.BURN_IN``, or half the weeks run before then)."""
+        week = self.week
+        burn_in, _ = resolve_burn_in(None, week) if week else (0, None)
+        if week == 0:
+            blank = (math.nan,) * len(self.scenarios)
+            nowhere = ((math.nan, math.nan),) * (len(self.scenarios) - 1)
+            return [ScoreRow(metric, metric_info(metric).group, blank, ((math.nan, math.nan),) * len(blank),
+                             blank[1:], nowhere, (None,) * (len(blank) - 1)) for metric in metrics], burn_in
+        means = [{"scenario": name, "seed": seed,
+                  **{metric: float(table[metric].iloc[burn_in:].mean()) for metric in metrics}}
+                 for name, tables in zip(self.names, self.tables(), strict=True)
+                 for seed, table in zip(self.seeds, tables, strict=True)]
+        table = analysis.compare(pd.DataFrame(means), reference=self.names[0], metrics=list(metrics))
         rows = []
-        for metric in (*OUTCOME_INDICATORS, *PROCESS_INDICATORS):
-            flow = is_flow(metric)
-            per_seed = [_summarise(series, flow) for series in self.series(metric)]
-            reference = per_seed[0]
-            differences, relative, agreeing = [], [], []
-            for other in per_seed[1:]:
-                paired = other - reference
-                mean = float(paired.mean())
-                differences.append(mean)
-                base = float(reference.mean())
-                relative.append(mean / abs(base) if base else None)
-                agreeing.append(int(np.sum(np.sign(paired) == np.sign(mean))))
+        for metric, block in table.groupby("metric", sort=False):
+            block = block.set_index("scenario").loc[self.names]
+            others = block.iloc[1:]
             rows.append(ScoreRow(
-                metric=metric, group=ms.METRICS[metric].group, statistic="total" if flow else "now",
-                values=tuple(float(values.mean()) for values in per_seed),
-                differences=tuple(differences), relative=tuple(relative), agreeing=tuple(agreeing),
+                metric=str(metric), group=metric_info(str(metric)).group,
+                values=tuple(block["mean"]), intervals=tuple(zip(block["ci_low"], block["ci_high"], strict=True)),
+                differences=tuple(others["diff"]),
+                difference_intervals=tuple(zip(others["diff_ci_low"], others["diff_ci_high"], strict=True)),
+                relative=tuple(None if math.isnan(pct) else pct / 100 for pct in others["pct_change"]),
             ))
-        return rows
-
-
-def _summarise(series: np.ndarray, flow: bool) -> np.ndarray:
-    """Per seed: the total over the weeks run (flows) or the latest value (levels); 0 before week 1."""
-    if series.shape[1] == 0:
-        return np.zeros(series.shape[0])
-    return series.sum(axis=1) if flow else series[:, -1]
+        return rows, burn_in

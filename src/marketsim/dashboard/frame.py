@@ -8,10 +8,12 @@ while it is stepping.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from marketsim.analysis import metric_info
 from marketsim.config.timeline import Event
 from marketsim.dashboard.charts import panels_html
 from marketsim.dashboard.experiment import (
@@ -34,19 +36,29 @@ class Frame:
     maps: tuple[str, ...]                  # one SVG per scenario (its first seed)
     map_legend: str
     map_states: tuple[MapState, ...]
-    outcomes: str                          # panels of the outcome indicators
-    process: str                           # panels of the process indicators
+    outcomes: str                          # panels of the outcome indicators charted
+    process: str                           # panels of the process indicators charted
+    others: str                            # panels of the market and cost indicators charted ("" if none)
     scoreboard: tuple[ScoreRow, ...]
+    burn_in: int                           # weeks the scoreboard's means leave out
     seconds: float = field(compare=False)  # time it took to build this frame
     markers: tuple[Marker, ...] = ()       # scheduled changes and events of the runs
 
 
 class Painter:
-    """Builds frames for one experiment, keeping its map layouts and scales between frames."""
+    """Builds frames for one experiment, keeping its map layouts and scales between frames.
 
-    def __init__(self, experiment: Experiment, horizon: int):
+    Args:
+        experiment: the runs drawn.
+        horizon: the week the charts' x-axis runs to.
+        metrics: the metrics charted and scored (outcome, process, then market and cost panels).
+    """
+
+    def __init__(self, experiment: Experiment, horizon: int,
+                 metrics: Sequence[str] = (*OUTCOME_INDICATORS, *PROCESS_INDICATORS)):
         self.experiment = experiment
         self.horizon = horizon
+        self.metrics = tuple(metrics)
         self.layouts = [MapLayout.of(runs[0]) for runs in experiment.models]
         self.scale = MapScale()
         self.struck: dict[tuple[int, Event], np.ndarray] = {}
@@ -79,13 +91,17 @@ class Painter:
         titles = tuple(experiment.title(i) for i in range(len(experiment.scenarios)))
         maps = tuple(map_svg(layout, state, self.scale, title)
                      for layout, state, title in zip(self.layouts, states, titles, strict=True))
-        series = {metric: experiment.series(metric)
-                  for metric in (*OUTCOME_INDICATORS, *PROCESS_INDICATORS)}
+        series = {metric: experiment.series(metric) for metric in self.metrics}
         seeds = len(experiment.seeds)
+
+        def panels(*groups: str) -> str:
+            chosen = [metric for metric in self.metrics if metric_info(metric).group in groups]
+            return panels_html(chosen, series, titles, self.horizon, seeds, marks) if chosen else ""
+
+        scoreboard, burn_in = experiment.scoreboard(self.metrics)
         return Frame(
             week=experiment.week, titles=titles, maps=maps,
             map_legend=legend_html(states, self.scale), map_states=tuple(states),
-            outcomes=panels_html(OUTCOME_INDICATORS, series, titles, self.horizon, seeds, marks),
-            process=panels_html(PROCESS_INDICATORS, series, titles, self.horizon, seeds, marks),
-            scoreboard=tuple(experiment.scoreboard()), seconds=time.perf_counter() - start, markers=marks,
+            outcomes=panels("outcome"), process=panels("process"), others=panels("market", "cost"),
+            scoreboard=tuple(scoreboard), burn_in=burn_in, seconds=time.perf_counter() - start, markers=marks,
         )

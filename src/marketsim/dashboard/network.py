@@ -19,9 +19,13 @@ import marketsim as ms
 from marketsim.dashboard.timeline import RECENT_EVENT_WEEKS
 
 NO_ORG_COLOUR = "#c8c8c8"
-ORG_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-               "#1f78b4", "#b2df8a", "#fb9a99", "#6a3d9a", "#b15928")
-"""Organisation colours by id (cycled); splinter groups and new groups take the next ids."""
+ORG_COLOURS = ("#f3c300", "#be0032", "#604e97", "#2b3d26", "#f99379", "#008856", "#8db600", "#f38400",
+               "#b3446c", "#882d17", "#c2b280", "#654522", "#e68fac", "#0067a5", "#e25822", "#a1caf1",
+               "#f6a600", "#dcd300", "#875692")
+"""Organisation colours by id (cycled after 19); splinter groups and new groups take the next ids.
+Kelly's (1965) colours of maximum contrast but white, black and grey (grey is no organisation),
+ordered so that each is as far as can be (CIELAB) from those before it: the first 8 are at least
+37 apart, the first 16 at least 25 (the former 12 colours, at least 22 apart, repeated from the 13th)."""
 
 KIND_LABELS = {"production": "farms", "transit": "transit town", "border": "border crossing",
                "urban": "city neighbourhood"}

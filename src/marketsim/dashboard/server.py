@@ -88,8 +88,33 @@ def dashboard(
         typer.echo("error: the dashboard needs the 'dashboard' extra: pip install 'marketsim[dashboard]'",
                    err=True)
         raise typer.Exit(2)
+    problem = port_problem(host, port)
+    if problem is not None:
+        typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2)
     warning = exposure_warning(host, port)
     if warning is not None:
         typer.echo(warning, err=True)
     typer.echo(f"marketsim dashboard: open http://{host}:{port} (Ctrl-C to stop)")
     serve(host=host, port=port, open_browser=open_browser, worlds=worlds)
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the dashboard cannot listen on ``host:port`` (None if it can), found by binding a
+    socket there as the server will (address reuse on, so a port whose last connections are
+    closing counts as free, as it does for the server)."""
+    import errno
+    import socket
+
+    address = host.strip("[]")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return (f"port {port} on {host} is in use (another marketsim dashboard?): choose another with "
+                        f"--port, e.g. marketsim dashboard --port {port + 1 if port < 65535 else port - 1}")
+            return f"cannot listen on {host}:{port} ({error.strerror or error}): choose another --host or --port"
+    return None

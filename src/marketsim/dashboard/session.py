@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import marketsim as ms
-from marketsim.config.timeline import Event
-from marketsim.dashboard.experiment import RUN_LABELS, Experiment
+from marketsim.config.timeline import Event, Timeline
+from marketsim.config.writing import scenario_toml
+from marketsim.dashboard.experiment import OUTCOME_INDICATORS, PROCESS_INDICATORS, RUN_LABELS, Experiment
 from marketsim.dashboard.frame import Painter
 from marketsim.dashboard.timeline import split_edits
 
@@ -52,6 +53,8 @@ class Settings:
         lesson_schedule, lesson_events: the changes and events the lesson stages in every run.
         staged_events: events staged on the page ("now" buttons), in every run; a restart
             replays them in their weeks.
+        lesson_metrics: the metrics the lesson asks to watch and makes claims about, charted.
+        charted: more metrics the user asked to chart.
     """
 
     presets: tuple[str, ...] = ("baseline",)
@@ -64,6 +67,13 @@ class Settings:
     lesson_schedule: tuple[Mapping[str, Any], ...] = ()
     lesson_events: tuple[Mapping[str, Any], ...] = ()
     staged_events: tuple[Mapping[str, Any], ...] = ()
+    lesson_metrics: tuple[str, ...] = ()
+    charted: tuple[str, ...] = ()
+
+    def metrics(self) -> tuple[str, ...]:
+        """What the charts and the scoreboard show: the outcome and process indicators, then the
+        lesson's metrics and those the user added, each once."""
+        return tuple(dict.fromkeys((*OUTCOME_INDICATORS, *PROCESS_INDICATORS, *self.lesson_metrics, *self.charted)))
 
     def seeds(self) -> list[int]:
         """The paired seeds every scenario is run with."""
@@ -91,6 +101,21 @@ class Settings:
         schedule = [*self.lesson_schedule, *([{"week": start, "set": later}] if later else [])]
         return scenario.with_timeline(schedule, [*self.lesson_events, *self.staged_events])
 
+    def toml(self, index: int) -> str:
+        """Run ``index``'s scenario as a scenario file that extends its preset: every parameter whose
+        value differs from the preset's (the edits, the page's base overrides, budget shares the
+        budget rule scaled), and the changes and events the preset does not stage itself. Loading
+        it gives the same scenario (``marketsim run FILE``, or ``extends`` from another)."""
+        scenario = self.scenario(index)
+        preset = ms.load_scenario(self.presets[index])
+        values = {path: value for path, value in scenario.resolved().items() if value != preset.get(path)}
+        own = Timeline(schedule=scenario.timeline.schedule[len(preset.timeline.schedule):],
+                       events=scenario.timeline.events[len(preset.timeline.events):])
+        changed = len(values) + len(own.schedule) + len(own.events)
+        return scenario_toml(f"{preset.title} (edited)", f"{preset.title} as edited in the dashboard: "
+                             f"{changed} change{'s' if changed != 1 else ''} from the preset.", values, own,
+                             extends=self.presets[index])
+
     def scenarios(self) -> list[ms.Scenario]:
         """Every run's scenario."""
         return [self.scenario(i) for i in range(len(self.presets))]
@@ -101,14 +126,15 @@ class Settings:
         edits = list(self.edits)
         presets[index], edits[index] = name, {}
         return replace(self, presets=tuple(presets), edits=tuple(edits), lesson=None,
-                       start_weeks=self._start_weeks_with(index, 1), lesson_schedule=(), lesson_events=())
+                       start_weeks=self._start_weeks_with(index, 1), lesson_schedule=(), lesson_events=(),
+                       lesson_metrics=())
 
     def with_run_added(self, name: str) -> Settings:
         """Another scenario to compare with A."""
         if len(self.presets) >= len(RUN_LABELS):
             raise ValueError(f"at most {len(RUN_LABELS)} scenarios side by side")
         return replace(self, presets=(*self.presets, name), edits=(*self.edits, {}), lesson=None,
-                       lesson_schedule=(), lesson_events=())
+                       lesson_schedule=(), lesson_events=(), lesson_metrics=())
 
     def with_run_removed(self, index: int) -> Settings:
         """Run ``index`` dropped (A cannot be dropped)."""
@@ -117,7 +143,7 @@ class Settings:
         keep = [i for i in range(len(self.presets)) if i != index]
         return replace(self, presets=tuple(self.presets[i] for i in keep),
                        edits=tuple(self.edits[i] for i in keep), lesson=None, lesson_schedule=(), lesson_events=(),
-                       start_weeks=tuple(self.start_week(i) for i in keep))
+                       lesson_metrics=(), start_weeks=tuple(self.start_week(i) for i in keep))
 
     def with_edit(self, index: int, path: str, value: Any) -> Settings:
         """Run ``index`` with one parameter set; setting it back to the preset's value drops the edit."""
@@ -167,10 +193,12 @@ class Settings:
                        start_weeks=self._start_weeks_with(index, 1))
 
     def with_lesson(self, name: str, presets: tuple[str, ...], schedule: Sequence[Mapping[str, Any]] = (),
-                    events: Sequence[Mapping[str, Any]] = ()) -> Settings:
-        """A lesson's scenarios side by side, unedited, with the changes and events it stages."""
+                    events: Sequence[Mapping[str, Any]] = (), metrics: Sequence[str] = ()) -> Settings:
+        """A lesson's scenarios side by side, unedited, with the changes and events it stages and
+        the metrics it names charted."""
         return replace(self, presets=presets, edits=tuple({} for _ in presets), lesson=name, start_weeks=(),
-                       lesson_schedule=tuple(schedule), lesson_events=tuple(events))
+                       lesson_schedule=tuple(schedule), lesson_events=tuple(events),
+                       lesson_metrics=tuple(dict.fromkeys(metrics)))
 
     def with_start_week(self, index: int, week: int) -> Settings:
         """Run ``index``'s edits of the schedulable groups taking effect from ``week``."""
@@ -202,7 +230,15 @@ class Session:
             raise ValueError(problem)
         self.settings = settings
         self.experiment = Experiment(settings.scenarios(), settings.seeds())
-        self.painter = Painter(self.experiment, horizon)
+        self.painter = Painter(self.experiment, horizon, settings.metrics())
+
+    def chart(self, metrics: Sequence[str]) -> None:
+        """Chart and score these metrics too (the user's choice), without restarting the runs."""
+        unknown = [name for name in metrics if name not in ms.METRICS]
+        if unknown:
+            raise ValueError(f"unknown metrics: {', '.join(unknown)}")
+        self.settings = replace(self.settings, charted=tuple(metrics))
+        self.painter.metrics = self.settings.metrics()
 
     def stage(self, event: Event) -> None:
         """Stage an event in every run under way (see :meth:`Experiment.stage`), and in the

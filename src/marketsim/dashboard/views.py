@@ -4,19 +4,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
 import solara
 
-import marketsim as ms
-from marketsim.analysis import format_number, format_percent
+from marketsim.analysis import NOT_SETTLED, format_number, format_percent, metric_info
 from marketsim.dashboard.charts import RUN_COLOURS
 from marketsim.dashboard.experiment import ScoreRow
 from marketsim.dashboard.frame import Frame
 from marketsim.dashboard.timeline import Marker
 
-VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "same": "#555", "neutral": "#555"}
+VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#b42318", "unclear": "#666", "same": "#666", "neutral": "#666",
+                   "": "#666"}
 TABLE_STYLE = (
     "<style>.ms-scoreboard{width:100%;border-collapse:collapse;font-size:13px}"
     ".ms-scoreboard td,.ms-scoreboard th{padding:3px 6px;vertical-align:top}"
@@ -28,62 +29,84 @@ TABLE_STYLE = (
 GROUP_HEADINGS = {
     "outcome": "Outcomes: what happens to people",
     "process": "Process: enforcement effort (not a measure of success)",
+    "market": "Market",
+    "cost": "Costs",
 }
 
 
-def _difference(row: ScoreRow, index: int, seeds: int) -> str:
-    """One 'B − A' cell: the change relative to A (or in units when A is 0), then the
-    difference in units and how many paired seeds agree on its sign."""
+def _interval(low: float, high: float, signed: bool = False) -> str:
+    """A 95% CI as the second line of a cell ("" when there is none: one seed)."""
+    if math.isnan(low):
+        return ""
+    bounds = f"[{format_number(low, signed, compact=True)}, {format_number(high, signed, compact=True)}]"
+    return f'<div class="ms-detail">{bounds}</div>'
+
+
+def _value(row: ScoreRow, index: int) -> str:
+    """One scenario's mean, with its CI below."""
+    return (f'<td class="ms-value">{format_number(row.values[index], compact=True)}'
+            f"{_interval(*row.intervals[index])}</td>")
+
+
+def _difference(row: ScoreRow, index: int) -> str:
+    """One 'B − A' cell: the change relative to A (or in units when A is 0), then the difference
+    in units with its 95% CI, coloured by the verdict."""
     difference, relative = row.differences[index], row.relative[index]
     units = format_number(difference, signed=True, compact=True)
     headline = units if relative is None else format_percent(100 * relative)
-    details = [units] if relative is not None else []
-    if seeds > 1:
-        details.append(f"{row.agreeing[index]}/{seeds} seeds")
+    low, high = row.difference_intervals[index]
+    detail = f'<div class="ms-detail">{units}</div>' if relative is not None else ""
     verdict = row.verdict(index)
-    lines = "".join(f'<div class="ms-detail">{line}</div>' for line in details)
     return (f'<td class="ms-diff" data-verdict="{verdict}"><b style="color:{VERDICT_COLOURS[verdict]}">'
-            f"{headline}</b>{lines}</td>")
+            f"{headline}</b>{detail}{_interval(low, high, signed=True)}</td>")
 
 
-def scoreboard_html(rows: Sequence[ScoreRow], titles: Sequence[str], seeds: int, week: int) -> str:
-    """The scoreboard: each indicator per scenario and, when comparing, each scenario's change from A."""
+def scoreboard_html(rows: Sequence[ScoreRow], titles: Sequence[str], seeds: int, week: int, burn_in: int) -> str:
+    """The scoreboard, as ``marketsim compare`` reports: each indicator's weekly mean after the
+    burn-in per scenario and, when comparing, each scenario's paired change from A, with 95% CIs."""
     labels = [title.split(":", 1)[0] for title in titles]
     head = "".join(f'<th style="color:{RUN_COLOURS[i]}" title="{escape(t)}">{escape(labels[i])}</th>'
                    for i, t in enumerate(titles))
     head += "".join(f"<th>{escape(label)} − A</th>" for label in labels[1:])
     body = []
     for group, heading in GROUP_HEADINGS.items():
+        shown = [row for row in rows if row.group == group]
+        if not shown:
+            continue
         body.append(f'<tr><td colspan="{2 * len(titles)}" style="padding-top:8px;'
                     f'font-weight:600;color:#333">{heading}</td></tr>')
-        for row in (r for r in rows if r.group == group):
-            metric = ms.METRICS[row.metric]
-            what = "total so far" if row.statistic == "total" else "this week"
-            unit = metric.unit.removesuffix("/week") if row.statistic == "total" else metric.unit
-            cells = "".join(f'<td class="ms-value">{format_number(v, compact=True)}</td>' for v in row.values)
-            cells += "".join(_difference(row, i, seeds) for i in range(len(row.differences)))
+        for row in shown:
+            metric = metric_info(row.metric)
+            cells = "".join(_value(row, i) for i in range(len(row.values)))
+            cells += "".join(_difference(row, i) for i in range(len(row.differences)))
             body.append(
                 f'<tr class="ms-row" data-metric="{row.metric}"><td title="{escape(metric.definition)}">'
-                f'{escape(row.metric.replace("_", " "))}<div class="ms-detail">'
-                f"{escape(unit)}, {what}</div></td>{cells}</tr>"
+                f'{escape(row.metric.replace("_", " "))}<div class="ms-detail">{escape(metric.unit)}</div></td>'
+                f"{cells}</tr>"
             )
-    mean = f"mean of {seeds} paired seeds" if seeds > 1 else "one seed"
-    agree = (f" “{seeds}/{seeds} seeds”: the change has the same sign with every seed."
-             if seeds > 1 and len(titles) > 1 else "")
+    mean = f"mean of {seeds} paired seeds, 95% CI below" if seeds > 1 else "one seed (no interval)"
+    if week == 0:
+        weeks = "No weeks run yet"
+    else:
+        left_out = f" (the first {burn_in} left out while the market settles)" if burn_in else ""
+        weeks = f"Weekly means over weeks {burn_in + 1}–{week}{left_out}"
+    verdicts = (" Green: better than A, red: worse (the CI of the paired difference excludes 0); grey: not clear."
+                if len(titles) > 1 else "")
+    notes = "".join(f'<div class="ms-note" style="font-size:11px;color:#777;margin-top:4px">'
+                    f"{escape(NOT_SETTLED[row.metric])}.</div>" for row in rows if row.metric in NOT_SETTLED)
     return (
         f"{TABLE_STYLE}"
-        f'<div style="font-size:12px;color:#666">Week {week}; {mean}. Green: better than A, red: worse.'
-        f"{agree}</div>"
+        f'<div style="font-size:12px;color:#666">{weeks}; {mean}.{verdicts}</div>'
         f'<table class="ms-scoreboard">'
         f"<thead><tr><th></th>{head}</tr></thead>"
-        f'<tbody>{"".join(body)}</tbody></table>'
+        f'<tbody>{"".join(body)}</tbody></table>{notes}'
     )
 
 
 @solara.component
 def Scoreboard(frame: Frame, seeds: int) -> None:
     """The scoreboard card's content."""
-    solara.HTML(unsafe_innerHTML=scoreboard_html(frame.scoreboard, frame.titles, seeds, frame.week),
+    solara.HTML(unsafe_innerHTML=scoreboard_html(frame.scoreboard, frame.titles, seeds, frame.week, frame.burn_in),
                 style="overflow-x:auto")
 
 
@@ -124,3 +147,6 @@ def Indicators(frame: Frame) -> None:
     with solara.Card("Process indicators",
                      subtitle="Enforcement effort: what police usually report, not what residents feel"):
         solara.HTML(unsafe_innerHTML=frame.process, classes=["ms-process"])
+    if frame.others:
+        with solara.Card("Market and costs", subtitle="How the market and the budget respond"):
+            solara.HTML(unsafe_innerHTML=frame.others, classes=["ms-others"])

@@ -56,6 +56,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("events", "interventions", "apply_events"),
     Stage("enforcement", "police", "step"),
     Stage("justice", "justice", "step"),
+    Stage("beliefs", "violence", "learn"),
     Stage("violence tallies", "violence", "reset_tallies"),
     Stage("violence", "violence", "step"),
     Stage("harm", "harm", "step"),

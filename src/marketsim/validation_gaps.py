@@ -26,7 +26,7 @@ GAPS: dict[tuple[str, str], str] = {
     ("fact", _label("focused_deterrence", "homicide_rate")):
         "The direction holds, the size does not: warned groups answer the certainty of a sanction by almost "
         "stopping their contests (about −75%), beyond the −15% to −40% of Braga, Weisburd & Turchan 2018. The "
-        "deterrence response rests on assumptions (police.deterrence_reserve, violence.sanction_weight).",
+        "deterrence response rests on assumptions (police.deterrence_reserve).",
     ("fact", _label("kingpin", "kingpin_places_6m")):
         "Homicides rise where the removed leader's organisation held sway, but by about 20–25%, below the +30% "
         "to +90% of Calderón et al. 2015 and Lindo & Padilla-Romo 2018.",

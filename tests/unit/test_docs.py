@@ -71,7 +71,7 @@ def test_no_citation_points_to_a_file_users_do_not_have():
 
 
 PARAMETER_PATH = re.compile(rf"`((?:{'|'.join(GROUPS)})\.\w+)`")
-"""A parameter named in code font by its dotted path, such as `violence.sanction_weight`."""
+"""A parameter named in code font by its dotted path, such as `violence.belief_memory`."""
 
 
 def test_model_description_names_every_parameter_and_only_parameters_that_exist():
@@ -93,7 +93,7 @@ def test_model_description_follows_the_schedule_and_names_every_output():
 
 PARAMETER_IN_TEXT = re.compile(
     r"(?<!model\.)\b(?:" + "|".join(GROUPS) + r")\.(?!(?:py|html|md)\b)[a-z_]*[a-z](?![\w.])")
-"""A dotted parameter path as the docs write one (``violence.turmoil_weeks``; not a file name
+"""A dotted parameter path as the docs write one (``violence.belief_memory``; not a file name
 such as ``violence.py``, a prefix such as ``justice.initial_`` nor a subsystem's method in code,
 ``self.model.harm.inform_users``)."""
 

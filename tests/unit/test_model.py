@@ -37,7 +37,7 @@ def baseline_run() -> tuple[ms.DrugMarketModel, list[float]]:
 def test_step_order_is_the_documented_one():
     assert [stage.name for stage in ms.STAGES] == [
         "schedule", "production", "finances", "landing", "splits", "emergence", "trafficking", "retail", "demand",
-        "events", "enforcement", "justice", "violence tallies", "violence", "harm", "collect"]
+        "events", "enforcement", "justice", "beliefs", "violence tallies", "violence", "harm", "collect"]
 
 
 def test_every_agent_kind_is_a_placed_mesa_agent(baseline_run):

@@ -139,7 +139,7 @@ class TraffickingOrganisation(Agent):
     armament = Column("armament", float, "orgs")
     confronted = Column("confronted", int, "orgs")
     confronted_ma = Column("confronted_ma", float, "orgs")
-    turmoil_until = Column("turmoil_until", int, "orgs")
+    in_succession_fight = Column("succession_fight", bool, "orgs")
     rivals_in_turmoil = Column("rivals", None, "orgs")
     inheritance = Column("inheritance", float, "orgs")
     inherited = Column("inherited", None, "orgs")
@@ -160,7 +160,6 @@ class TraffickingOrganisation(Agent):
     disputes_ma = Column("disputes_ma", float, "violence")
     killings = Column("killings", int, "violence")
     racket_attacks = Column("racket_attacks", int, "violence")
-    racket_attacks_ma = Column("racket_attacks_ma", float, "violence")
 
     def __init__(self, model: DrugMarketModel, org_id: int, table: Members):
         super().__init__(model)
@@ -189,13 +188,9 @@ class TraffickingOrganisation(Agent):
         """Members stationed at each place."""
         return self.table.by_org.strength[self.id].astype(float)
 
-    def in_turmoil(self, week: int) -> bool:
-        """Whether a succession fight is going on."""
-        return week <= self.turmoil_until
-
-    def fights_for_succession(self, other_id: int, week: int) -> bool:
+    def fights_for_succession(self, other_id: int) -> bool:
         """Whether this organisation and ``other_id`` are factions fighting over one inheritance."""
-        return other_id in self.rivals_in_turmoil and self.in_turmoil(week)
+        return self.in_succession_fight and other_id in self.rivals_in_turmoil
 
     def add_member(self, place: int, role: Role) -> Member:
         """Recruit one member into a place."""
@@ -267,7 +262,7 @@ class Organisations(Subsystem):
         b.declare("armament")                     # 0-1: how well armed its members are
         b.declare("confronted", np.int64)         # armed confrontations with the state this week
         b.declare("confronted_ma")                # per week, moving average (the threat it arms against)
-        b.declare("turmoil_until", np.int64, -1)  # week until which a succession fight goes on
+        b.declare("succession_fight", bool, False)  # fighting its sibling factions over an inheritance
         b.declare("rivals", object, frozenset())  # ids of the factions it fights with for the succession
         b.declare("inheritance")                  # USD/week of drug business the winner of the succession takes over
         b.declare("inherited", object, np.zeros(0, dtype=np.int64))  # the places of the split organisation
@@ -489,17 +484,34 @@ class Organisations(Subsystem):
                     org.remove_member(soldiers[index])
 
     def settle_succession(self, org: TraffickingOrganisation) -> None:
-        """A succession fight ends when one faction holds the dominant share of the inherited places
-        (it has won the inheritance) or when its factions are gone; the fight's duration is capped
-        at ``violence.turmoil_weeks``."""
-        if not org.in_turmoil(self.model.steps):
+        """A succession fight has no set length: each faction decides, week by week, whether it is
+        still worth fighting. What they fight for — the split organisation's routes, suppliers and
+        markets — fades as its business is taken over place by place, at the rate organisations revise
+        what they see at stake (``violence.value_memory``). A faction concedes when its chance of
+        winning (its share of the factions' members) times what is left of the inheritance is worth
+        less than what a week of fighting is expected to cost it (``Violence.expected_cost``). The
+        fight ends when one faction is left, or when the inheritance is worth no more than the best of
+        the places it was made of (there is nothing left to fight over but places)."""
+        if not org.in_succession_fight:
             return
-        rivals = [self.get(i) for i in org.rivals_in_turmoil]
-        held = np.count_nonzero(self.controller[org.inherited] == org.id) / max(len(org.inherited), 1)
-        if held >= self.model.p.trafficking.succession_dominance or not any(rivals):
-            factions = [org.id, *(r.id for r in rivals if r is not None)]
-            self.by_org.turmoil_until[factions] = self.model.steps - 1
-            self.by_org.rivals[factions] = frozenset()
+        model, b, v = self.model, self.by_org, self.model.p.violence
+        b.inheritance[org.id] *= 1 - v.value_memory
+        rivals = [r for r in (self.get(i) for i in org.rivals_in_turmoil) if r is not None and r.in_succession_fight]
+        best_place = float(model.violence.value_ma[org.inherited].max(initial=0.0))
+        if not rivals or b.inheritance[org.id] <= best_place:
+            factions = [org.id, *(r.id for r in rivals)]
+            b.succession_fight[factions] = False
+            b.rivals[factions] = frozenset()
+            return
+        winning = org.size / max(org.size + sum(r.size for r in rivals), 1)
+        armed = float(model.violence.armament(np.array([org.id]))[0])
+        losses = v.incidents_per_contest * min(v.lethality * armed, 1.0) * v.attacker_losses
+        cost = float(model.violence.expected_cost(np.array([org.id]), losses)[0])
+        if winning * b.inheritance[org.id] < cost:  # it concedes: the others fight on without it
+            b.succession_fight[org.id] = False
+            b.rivals[org.id] = frozenset()
+            for rival in rivals:
+                b.rivals[rival.id] = b.rivals[rival.id] - {org.id}
 
     def vacant_posts(self) -> np.ndarray:
         """Lieutenant posts each organisation (by id) has lost to arrests or killings: it keeps
@@ -602,12 +614,13 @@ class Organisations(Subsystem):
         ``org``); members follow the place they are in, stock and cash are shared by members, and
         the factions are rivals in a succession fight. Returns False with fewer than two seeds."""
         model, b = self.model, self.by_org
-        t, week = model.p.trafficking, model.steps
+        t = model.p.trafficking
         if len(seeds) < 2 or org.size < 2:
             return False
         turf = np.flatnonzero(self.controller == org.id)
         owner = self.partition(turf, seeds)
         groups = [org] + [self.create() for _ in range(len(seeds) - 1)]
+        self.model.violence.splinter(org.id, [group.id for group in groups[1:]])
         for place, k in owner.items():
             self.controller[place] = groups[k].id
         heirs = {}
@@ -635,7 +648,7 @@ class Organisations(Subsystem):
         b.cash[org.id] *= kept
         b.revenue_ma[org.id] *= kept
         model.trafficking.divide(org.id, new, shares, kept)
-        b.turmoil_until[ids] = week + int(model.p.violence.turmoil_weeks)
+        b.succession_fight[ids] = True
         b.inheritance[ids] = float(model.violence.value_ma[turf].sum())
         for group in ids.tolist():
             b.rivals[group] = frozenset(ids.tolist()) - {group}

@@ -51,9 +51,7 @@ class Police(Subsystem, Agent):
         self.org_intel: dict[int, float] = {}   # this week's intelligence per organisation (over its turf)
         self.service_user_arrest_hazard = np.zeros(n_communities)  # weekly, of people using harm-reduction services
         self.community_effort = np.zeros(n_communities)  # officer-weeks of community policing per community
-        self.fd_certainty: dict[int, float] = {}  # chance a warned group's violence is answered, by organisation
         self.racket_effort = 0.0                # officer-weeks a collusive arrangement spares this week
-        self.racket_certainty = 0.0             # chance violence around the protected organisation is answered
         self.open_cases = 0                 # drug-market homicides awaiting investigation
         self.clearance = float("nan")       # share of drug-market homicides cleared, moving average
         self.reactive_effort = 0.0          # officer-weeks of reactive policing this week
@@ -201,16 +199,19 @@ class Police(Subsystem, Agent):
         self.actions_against_orgs += float(np.sum(actions))
         self.actions_neutralised += float(np.sum(actions * np.maximum(0.0, 1 - exposure)))
 
-    def crack_down(self, org: TraffickingOrganisation, officer_weeks: float) -> None:
+    def crack_down(self, org: TraffickingOrganisation, officer_weeks: float) -> int:
         """Officer-weeks spent on one organisation: arrests of its dealers and members at the usual
-        productivity of street arrests and investigations (less what its bribes neutralise)."""
+        productivity of street arrests and investigations (less what its bribes neutralise). Returns
+        how many people were arrested."""
         model = self.model
         police, dealers, rng = model.p.police, model.dealers, self.draws
         effort = officer_weeks * self.exposure(org.id)
         mine = np.flatnonzero(dealers.active & (dealers.org == org.id))
         order = np.argsort(row_uniforms(rng.crackdown_order, mine), kind="stable")
-        dealers.arrest(mine[order][:int(rng.crackdown_arrests.poisson(effort * police.street_arrest_rate))])
-        model.orgs.arrest_members(org, int(rng.crackdown_members.poisson(effort * police.investigation_rate)))
+        arrested = mine[order][:int(rng.crackdown_arrests.poisson(effort * police.street_arrest_rate))]
+        dealers.arrest(arrested)
+        return len(arrested) + model.orgs.arrest_members(
+            org, int(rng.crackdown_members.poisson(effort * police.investigation_rate)))
 
     def territory_intel(self, intel: np.ndarray) -> dict[int, float]:
         """Mean intelligence over the communities each organisation controls (1 where it holds none)."""

@@ -1,13 +1,15 @@
-"""Violence: territorial contests, succession fights, dealer disputes, armed
-confrontations with police, extortion and kidnapping, vigilantism, and background homicide.
+"""Violence: territorial contests, succession fights, dealer disputes, armed confrontations with
+police, extortion and kidnapping, vigilantism, and background homicide.
 
-Violence is instrumental: the chance that an organisation attacks a rival's place rises with the
-drug value at stake there and with parity between the two; it falls with state presence, with
-residents' collective efficacy, with hegemony (unequal strength), and with the certainty of a
-sanction — from homicide investigations, from focused deterrence's responses, and from the police
-who keep the peace of a collusive arrangement. Its lethality follows the armament of the groups
-involved, which rises when armed units confront them. Street disputes arise between rival dealers
-who meet on shared street territory, mostly in open-air markets.
+Violence is a choice. An organisation weighs what attacking a rival's place would gain it — the
+drug business at stake there times its chance of winning, which follows the local balance of
+strength — against what it expects to lose: the people a police answer would take, times the chance
+it believes its violence is answered (``sim/beliefs.py``: learnt from what happened to it and to the
+organisations it borders), and the members it would lose in the fight, each person valued at the
+business they bring in. State presence and residents' collective efficacy make attacks harder. Street
+disputes arise between dealers of rival organisations competing for the same buyers: the sales they
+share are at stake, and each dealer weighs taking a share of them against what an arrest would cost
+it. Lethality follows the armament of the groups involved, which rises when armed units confront them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from marketsim.sim.beliefs import SanctionBeliefs
 from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
 from marketsim.sim.subsystem import Subsystem
 
@@ -50,14 +53,45 @@ class Violence(Subsystem):
         b.declare("disputes_ma")                # per week, moving average
         b.declare("killings", np.int64)         # deaths its members caused this week (contests it started, officers)
         b.declare("racket_attacks", np.int64)   # contests it fought with a protected organisation this week
-        b.declare("racket_attacks_ma")          # (for the protected organisation) contests around it, moving average
+        self.beliefs = SanctionBeliefs(b, model.p.violence)  # what it believes its violence costs it
         self.value_ma = np.zeros(n)      # USD/week of drug value at stake at each place, moving average
         self.violence_ma = np.zeros(n)   # homicides/week at each place, moving average
         self.extortion_ma = np.zeros(len(model.places.community_places))  # extortion events/week per community
         self.per_100k_year = WEEKS_PER_YEAR / float(model.communities.population.sum()) * PER_100K
         """Converts weekly counts over the modelled population to yearly rates per 100,000."""
 
+    # -- what other subsystems tell violence ----------------------------------------------------------------
+    def answer(self, org_id: int, acts: float, people: float) -> None:
+        """The police answered ``acts`` of an organisation's violent acts of last week, taking ``people``
+        (its dealers and members arrested): the organisation and those who border it see it."""
+        if acts > 0:
+            self.beliefs.record_answer(org_id, acts, people)
+
+    def warn(self, org_id: int) -> None:
+        """An organisation called in by focused deterrence hears that its violence will be answered."""
+        self.beliefs.promise(org_id, self.model.p.violence.warning_weight)
+
+    def splinter(self, parent_id: int, children: list[int]) -> None:
+        """An organisation split: its splinters keep what its people had learnt."""
+        self.beliefs.inherit(parent_id, children)
+
     # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
+    def learn(self) -> None:
+        """Beliefs: each organisation learns from last week's violent acts (its attacks and its dealers'
+        disputes), the answers they brought this week, and what happened to the organisations it
+        borders (those holding a place next to one of its own)."""
+        model, v, b = self.model, self.model.p.violence, self.by_org
+        orgs, places = model.orgs, model.places
+        ids = orgs.ids()
+        row = np.full(orgs.id_bound() + 1, -1)
+        row[ids] = np.arange(len(ids))
+        a, c = row[orgs.controller[places.edge_a]], row[orgs.controller[places.edge_b]]
+        linked = (a >= 0) & (c >= 0) & (a != c)
+        bordering = np.zeros((len(ids), len(ids)))
+        bordering[a[linked], c[linked]] = bordering[c[linked], a[linked]] = 1.0
+        acts = (b.attacks[ids] + b.disputes[ids]).astype(float)
+        self.beliefs.learn(ids, acts, bordering, v.belief_memory, v.peer_weight, v.violence_memory)
+
     def reset_tallies(self) -> None:
         """This week's violence tallies start from zero: dealers' disputes, and each organisation's
         attacks, disputes, killings and attacks around a protected organisation."""
@@ -85,35 +119,40 @@ class Violence(Subsystem):
         b.violence_score[ids] *= 1 - v.violence_memory
         b.attacks_ma[ids] = ewma(b.attacks_ma[ids], b.attacks[ids], v.violence_memory)
         b.disputes_ma[ids] = ewma(b.disputes_ma[ids], b.disputes[ids], v.violence_memory)
-        protected = model.police.protected
-        if model.orgs.get(protected) is not None:
-            around = int(b.racket_attacks[ids].sum())
-            b.racket_attacks_ma[protected] = ewma(b.racket_attacks_ma[protected], around, v.violence_memory)
 
-    def certainty(self, org_ids: np.ndarray, other_ids: np.ndarray | None = None) -> np.ndarray:
-        """Chance that a violent act by each organisation in ``org_ids`` (against ``other_ids``, if
-        given) brings a sanction: a homicide investigation (weighed down by its delay), a focused
-        deterrence response, or the police of a collusive arrangement keeping the peace around the
-        organisation they protect."""
-        model = self.model
-        police, v = model.police, model.p.violence
-        clearance = 0.0 if np.isnan(police.clearance) else police.clearance
-        missed = np.full(len(org_ids), 1 - v.delay_discount * clearance)
-        if police.fd_certainty:
-            focused = np.array([police.fd_certainty.get(int(o), 0.0) for o in org_ids.tolist()])
-            missed = missed * (1 - focused)
-        if police.protected >= 0 and police.racket_certainty > 0:
-            involved = org_ids == police.protected
-            if other_ids is not None:
-                involved = involved | (other_ids == police.protected)
-            missed = missed * np.where(involved, 1 - police.racket_certainty, 1.0)
-        return 1 - missed
-
-    def deterrence(self, org_ids: np.ndarray, other_ids: np.ndarray | None = None) -> np.ndarray:
-        """Violence multiplier: a group weighs the certain sanction against what violence gains it."""
+    def certainty(self, org_ids: np.ndarray) -> np.ndarray:
+        """The chance each organisation believes its next violent act is answered (none with the
+        deterrence mechanism off: nobody weighs sanctions)."""
         if not self.model.p.mechanisms.deterrence:
-            return np.ones(len(org_ids))
-        return np.exp(-self.model.p.violence.sanction_weight * self.certainty(org_ids, other_ids))
+            return np.zeros(len(org_ids))
+        return self.beliefs.certainty(org_ids)
+
+    def person_value(self, org_ids: np.ndarray) -> np.ndarray:
+        """USD a week each organisation's business brings in per person working for it (members and
+        dealers): what losing one of them costs it, week after week (-1: none, 0)."""
+        model, orgs = self.model, self.model.orgs
+        ids = orgs.ids()
+        people = np.zeros(orgs.id_bound() + 1)
+        people[ids] = orgs.sizes(ids)
+        dealers = model.dealers
+        suppliers = dealers.org[dealers.active]
+        people += np.bincount(suppliers[suppliers >= 0], minlength=len(people))[:len(people)]
+        revenue = np.maximum(orgs.lookup(orgs.by_org.revenue_ma, 0.0), 0.0)
+        value = safe_ratio(revenue, people)
+        return np.where(org_ids >= 0, value[np.maximum(org_ids, 0)], 0.0)
+
+    def expected_cost(self, org_ids: np.ndarray, own_losses: np.ndarray | float) -> np.ndarray:
+        """USD a week an organisation expects a violent act to cost it: the people a police answer
+        takes times the chance it believes the act is answered, plus its own expected losses in the
+        fight, each person at what they bring in."""
+        believed = self.certainty(org_ids) * self.beliefs.people_per_answer(org_ids)
+        return (believed + own_losses) * self.person_value(org_ids)
+
+    @staticmethod
+    def choice(gain: np.ndarray, cost: np.ndarray) -> np.ndarray:
+        """The share of occasions on which an act with this expected gain and cost is chosen:
+        gain / (gain + cost) (a sure gain at no cost always, nothing to gain never)."""
+        return safe_ratio(gain, gain + cost)
 
     def armament(self, org_ids: np.ndarray) -> np.ndarray:
         """Armament of each organisation (the world's firearm availability where there is none)."""
@@ -142,10 +181,10 @@ class Violence(Subsystem):
         if not model.p.mechanisms.succession_contests:
             return prize
         ids = model.orgs.ids()
-        in_turmoil = ids[model.steps <= model.orgs.by_org.turmoil_until[ids]]
+        in_turmoil = ids[model.orgs.by_org.succession_fight[ids]]
         for k in np.flatnonzero(np.isin(attacker, in_turmoil)).tolist():
             org = model.orgs.get(int(attacker[k]))
-            if org.fights_for_succession(int(defender[k]), model.steps):
+            if org.fights_for_succession(int(defender[k])):
                 prize[k] = max(prize[k], org.inheritance)
         return prize
 
@@ -177,7 +216,12 @@ class Violence(Subsystem):
         s_a, s_d = local_attack[candidate], local_defence[candidate]
         undefended = (defender < 0) | (s_d < 1)
         rival_held = defender >= 0
-        chance = v.vacant_takeover * np.where(rival_held, self.deterrence(attacker, defender), 1.0)
+        # taking a rival's unguarded place is an attack too: a sure win, a little fighting, maybe an answer
+        takeover_losses = v.takeover_incidents * np.minimum(v.lethality * self.armament(attacker), 1.0) \
+            * v.attacker_losses
+        stake = self.value_ma[target] if mechanisms.value_motive else np.full(len(target), v.reference_value)
+        taking = self.choice(stake, self.expected_cost(attacker, takeover_losses))
+        chance = v.vacant_takeover * np.where(rival_held, taking, 1.0)
         for k in np.flatnonzero(undefended & (rng.takeover.random(len(target)) < chance)).tolist():
             place, taker = int(target[k]), orgs.get(int(attacker[k]))
             if controller[place] >= 0:  # taking a rival's place, even unguarded, meets resistance
@@ -193,13 +237,16 @@ class Violence(Subsystem):
             return
         source, target, attacker, defender, s_a, s_d = (
             x[fight] for x in (source, target, attacker, defender, s_a, s_d))
-        value = (np.maximum(self.prize(attacker, defender, target), 0) / v.reference_value) ** v.value_elasticity \
-            if mechanisms.value_motive else 1.0
-        parity = 1 - v.parity_weight * np.abs(s_a - s_d) / (s_a + s_d) if mechanisms.hegemony else 1.0
+        prize = np.maximum(self.prize(attacker, defender, target), 0) if mechanisms.value_motive \
+            else np.full(len(target), v.reference_value)
+        winning = v.attack_success * (s_a / (s_a + s_d) if mechanisms.hegemony else 0.5)
+        armed = (self.armament(attacker) + self.armament(defender)) / 2
+        own_losses = v.incidents_per_contest * np.minimum(v.lethality * armed, 1.0) * v.attacker_losses
+        attacking = self.choice(winning * prize, self.expected_cost(attacker, own_losses))
         community = places.community[target]
         trust = np.where(community >= 0, model.communities.trust[np.maximum(community, 0)], v.reference_trust)
-        rate = (v.contest_rate * value * parity * (1 - v.presence_effect * places.state_presence[target])
-                * social_control(v, trust) * self.deterrence(attacker, defender))
+        rate = (v.contest_rate * attacking * (1 - v.presence_effect * places.state_presence[target])
+                * social_control(v, trust))
         fights = np.flatnonzero(rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance))
         armed = (self.armament(attacker[fights]) + self.armament(defender[fights])) / 2
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
@@ -232,8 +279,11 @@ class Violence(Subsystem):
             b.racket_attacks[attacker.id] += 1
 
     def dealer_disputes(self) -> None:
-        """Violent disputes between rival dealers who meet on shared street territory (open-air
-        markets most), and challenges to a rival organisation's recruit on a vacated corner."""
+        """Violent disputes between dealers of rival organisations competing for the same buyers on
+        shared street territory (open-air markets most): what is at stake is the street sales they
+        share (none where one organisation's dealers hold the street alone), and each dealer weighs
+        taking a share of them against its arrest, which would cost it all of its own business.
+        Challenges to a rival organisation's recruit on a vacated corner come on top."""
         model = self.model
         v, dealers, communities, rng = model.p.violence, model.dealers, model.communities, self.draws
         mechanisms = model.p.mechanisms
@@ -245,18 +295,21 @@ class Violence(Subsystem):
         contact = dealers.street_contact(active)
         supplier = dealers.org[active]
         record = v.record_violence * dealers.has_record[active] if mechanisms.criminogenic_prison else 0.0
-        propensity = dealers.violence[active] * (1 + record) * self.deterrence(np.maximum(supplier, -1))
+        propensity = dealers.violence[active] * (1 + record)
         # dealers of an organisation dissolved this week stay one group until retail finds them a supplier
         size = max(model.orgs.id_bound(), int(supplier.max()) + 1, 1)
         key = community * (size + 1) + np.maximum(supplier, 0)
         contact_by_org = np.bincount(key, weights=contact, minlength=n * (size + 1)).reshape(n, size + 1)
         total = contact_by_org.sum(axis=1)
-        rival_pairs = (total ** 2 - (contact_by_org ** 2).sum(axis=1)) / 2
-        mean_propensity = safe_ratio(group_sum(community, propensity * contact, n), total)
-        street = dealers.holds_territory(active)
-        per_dealer = safe_ratio(communities.street_sales, group_sum(community, street.astype(float), n))
-        value = (per_dealer / v.reference_sales) ** v.value_elasticity if mechanisms.value_motive else 1.0
-        rate = v.dispute_rate * rival_pairs * mean_propensity * value * social_control(v, communities.trust)
+        # the chance two buyers on the street are served by rival organisations
+        rivalry = 1 - safe_ratio((contact_by_org ** 2).sum(axis=1), total ** 2, 1.0)
+        sales = communities.street_sales if mechanisms.value_motive else np.full(n, v.reference_sales)
+        at_stake = sales * rivalry
+        # a dealer who wins takes a share of its rivals' buyers (as a share of its own business: half the
+        # rivalry, on average); an answer — its arrest — would cost it all of its own business
+        escalating = self.choice(0.5 * rivalry[community], self.certainty(np.maximum(supplier, -1)))
+        mean_propensity = safe_ratio(group_sum(community, propensity * escalating * contact, n), total)
+        rate = v.dispute_rate * at_stake / v.reference_sales * mean_propensity * social_control(v, communities.trust)
         disputes = rng.disputes.poisson(rate)
         if dealers.rival_recruits is not None and mechanisms.vacancy_violence:  # newcomers are challenged
             disputes += rng.vacancy_disputes.poisson(v.vacancy_violence * dealers.rival_recruits)
@@ -267,7 +320,7 @@ class Violence(Subsystem):
         log.record_places("incident", disputes, detail="dispute", places=communities.place)
         log.record_places("homicide", deaths, detail="dispute", places=communities.place)
         # dealers involved, likelier the more violent and the more exposed they are
-        weight = propensity * contact
+        weight = propensity * escalating * contact
         share = np.divide(weight, group_sum(community, weight, n)[community], out=np.zeros(len(weight)),
                           where=weight > 0)
         chance = np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)

@@ -8,10 +8,11 @@ from marketsim.config.params.core import CALIBRATED, UNODC_HOMICIDE, Group, para
 class ViolenceParams(Group):
     """Territorial contests, succession fights, dealer disputes, confrontations, extortion."""
 
-    contest_rate: float = param(0.58, unit="1/week", ge=0, le=1, plausible=(0.3, 0.9),
-                                help="Weekly chance that two rival organisations fight over a place "
-                                     "on their border, at reference value and full parity.",
-                                source=CALIBRATED + "about 22 homicides per 100k per year (" + UNODC_HOMICIDE + ")")
+    contest_rate: float = param(0.29, unit="1/week", ge=0, le=1, plausible=(0.15, 0.5),
+                                help="Weekly chance that an organisation attacks a rival's place on their border "
+                                     "when the attack is worth it at no cost (gain / (gain + expected cost) = 1).",
+                                source=CALIBRATED + "about 22 homicides per 100k per year (" + UNODC_HOMICIDE + "), "
+                                       "with about as many dispute as contest homicides (fitted with dispute_rate)")
     incidents_per_contest: float = param(3.0, unit="incidents", gt=0, le=100, plausible=(1.5, 5.0),
                                          help="Mean violent incidents in one week of a contest.",
                                          source="assumption")
@@ -19,38 +20,26 @@ class ViolenceParams(Group):
                              help="Deaths per violent incident with firearms fully available.",
                              source="assumption; firearms ≈ two-thirds of homicides "
                                     "(UNODC Global Study on Homicide 2013)")
-    value_elasticity: float = param(0.8, unit="elasticity", ge=0, le=3, plausible=(0.4, 1.2),
-                                    help="How strongly the chance of a contest rises with the place's "
-                                         "drug value (profits bring violence).",
-                                    source="assumption: profits bring violence (Chatham House 2012, the hourglass; "
-                                           "IDPC 2016 Module 7; Castillo, Mejía & Restrepo 2020: scarcity that "
-                                           "raises prices and revenue raises violence); none gives an elasticity")
     reference_value: float = param(95_000.0, unit="USD/week", ge=1, le=1e12, plausible=(60_000.0, 150_000.0),
-                                   help="Drug business at a place (flows, tolls, farm and retail sales) at which "
-                                        "the contest rate equals contest_rate.",
-                                   source=CALIBRATED + "the contest rate at the mean value of places in the baseline")
+                                   help="Drug business an organisation sees at stake at every place when the value "
+                                        "motive is switched off (mechanisms.value_motive).",
+                                   source="about the baseline's mean drug business per place")
     reference_sales: float = param(1_400.0, unit="USD/week", ge=1, le=1e9, plausible=(900.0, 2200.0),
-                                   help="Weekly retail sales per dealer at which the dispute rate equals "
-                                        "dispute_rate.",
-                                   source=CALIBRATED + "the dispute rate at the baseline's mean sales per dealer")
+                                   help="Street sales that dispute_rate is counted per; also the sales at stake in "
+                                        "every neighbourhood when the value motive is switched off "
+                                        "(mechanisms.value_motive).",
+                                   source="about the baseline's mean weekly sales per dealer")
     social_control: float = param(1.5, unit="per unit trust", ge=0, le=2, plausible=(0.5, 2.0),
                                   help="How much trust lowers contests and disputes in a community: residents who "
                                        "report and intervene (collective efficacy).",
                                   source="assumption: collective efficacy lowers violence (Sampson, Raudenbush & "
                                          "Earls 1997, who measure it otherwise than trust in police; MDLE seminar "
                                          "2014, Rio's pacification units); no figure in these units")
-    parity_weight: float = param(1.0, unit="0-1", ge=0, le=1, plausible=(0.5, 1.0),
-                                 help="How much rough parity between rivals raises the chance of a fight "
-                                      "(hegemony lowers it).",
-                                 source="assumption: a balance of power fights, a hegemon does not (IDPC 2016 "
-                                        "Module 7; CICAD side event 2014: consolidated territorial control with low "
-                                        "homicide rates); no figure")
-    turmoil_weeks: float = param(26.0, unit="weeks", gt=0, le=520, plausible=(13.0, 52.0),
-                                 help="How long the splinters of a split organisation fight over its inheritance.",
-                                 source="Calderón et al. 2015: spike within 6 months")
-    dispute_rate: float = param(0.013, unit="1/week per open-air rival pair", ge=0, le=1, plausible=(0.006, 0.02),
-                                help="Weekly chance of a violent dispute between two open-air dealers "
-                                     "of rival organisations in the same neighbourhood.",
+    dispute_rate: float = param(0.117, unit="disputes/week per reference_sales at stake", ge=0, le=10,
+                                plausible=(0.06, 0.2),
+                                help="Violent disputes a week among dealers of rival organisations per "
+                                     "reference_sales of street sales they compete for (at full propensity, "
+                                     "when no dealer expects an answer).",
                                 source=CALIBRATED + "about 22 homicides per 100k per year, with contest_rate (about "
                                        "as many dispute as contest homicides); MDLE seminar 2013 (open-air markets "
                                        "drive street violence)")
@@ -84,15 +73,29 @@ class ViolenceParams(Group):
                                   help="Chance a called-in dealer takes up the offer of services and leaves "
                                        "the trade.",
                                   source="assumption; Kennedy 2011")
-    sanction_weight: float = param(2.0, unit="ratio", ge=0, le=50, plausible=(0.5, 5.0),
-                                   help="What a certain, swift sanction costs a group relative to what a violent act "
-                                        "gains it: violence falls as exp(−this × the certainty of a sanction).",
-                                   source="assumption; Nagin 2013 (certainty, not severity, deters); Kleiman & Kilmer "
-                                          "2009")
-    delay_discount: float = param(0.5, unit="ratio", ge=0, le=1, plausible=(0.2, 1.0),
-                                  help="Weight of a slow sanction (a homicide cleared through the courts) against a "
-                                       "swift one (a focused-deterrence response).",
-                                  source="assumption; Kleiman & Kilmer 2009 (swift and certain)")
+    prior_certainty: float = param(0.1, unit="probability", ge=0, le=1, plausible=(0.02, 0.3),
+                                   help="The chance an organisation believes its violence is answered by the police "
+                                        "before it has seen any answers (the city's reputation).",
+                                   source="assumption: few gang killings are cleared (Kennedy 2011)")
+    belief_strength: float = param(10.0, unit="violent acts", gt=0, le=1000, plausible=(2.0, 50.0),
+                                   help="How many violent acts' worth of experience that prior belief counts for.",
+                                   source="assumption")
+    belief_memory: float = param(0.05, unit="1/week", ge=0, le=1, plausible=(0.01, 0.2),
+                                 help="Weekly fading of what an organisation has seen of answered and unanswered "
+                                      "violence.",
+                                 source="assumption")
+    peer_weight: float = param(0.5, unit="0-1", ge=0, le=1, plausible=(0.1, 1.0),
+                               help="How much what happens to the organisations it borders counts, against what "
+                                    "happens to it, in what an organisation believes.",
+                               source="assumption; Kennedy 2011 (the message spreads through the groups' networks)")
+    warning_weight: float = param(5.0, unit="violent acts", ge=0, le=100, plausible=(1.0, 20.0),
+                                  help="What a focused-deterrence call-in's warning is worth, in answered acts of "
+                                       "evidence: a promise that fades unless answers follow.",
+                                  source="assumption; Kennedy 2011 (credibility rests on delivery)")
+    prior_sanction_loss: float = param(1.0, unit="people", gt=0, le=100, plausible=(0.5, 5.0),
+                                       help="People an organisation believes a police answer takes before it has "
+                                            "seen one.",
+                                       source="assumption")
     reference_trust: float = param(0.4, unit="0-1", ge=0, le=1, plausible=(0.3, 0.5),
                                    help="Trust at which contest and dispute rates, and police productivity, take "
                                         "their stated values (about the baseline's level).",

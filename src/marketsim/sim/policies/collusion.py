@@ -10,8 +10,8 @@ from marketsim.sim.policies.base import PoliceActivity, affordable
 class Collusion(PoliceActivity):
     """Under collusion the dominant organisation becomes the protected one (``prepare``); every
     activity spares its targets by the arrangement's strength (``Police.spare``), and the
-    officer-weeks spared answer attacks by or against it: the certainty of that answer deters such
-    contests, and last week's attackers are cracked down on."""
+    officer-weeks spared answer last week's attacks by or against it: the attackers are cracked down
+    on, and they and the organisations bordering them learn that such attacks are answered."""
 
     name = "collusion"
     levers = ("policy.collusion",)
@@ -30,17 +30,13 @@ class Collusion(PoliceActivity):
     def act(self, officer_weeks: float) -> None:
         model, police = self.model, self.police
         settings = model.p.police
-        protected = model.orgs.get(police.protected)
-        police.racket_certainty = 0.0
-        if protected is None:
+        if model.orgs.get(police.protected) is None:
             return
-        need = max(protected.racket_attacks_ma * settings.sanction_effort,
-                   settings.deterrence_reserve * settings.sanction_effort)
-        police.racket_certainty = min(1.0, officer_weeks / need)
         capacity = officer_weeks
         for org in model.orgs:
             responses = affordable(capacity, settings.sanction_effort, org.racket_attacks)
             if responses:
                 capacity -= responses * settings.sanction_effort
-                police.crack_down(org, responses * settings.sanction_effort)
+                taken = police.crack_down(org, responses * settings.sanction_effort)
+                model.violence.answer(org.id, responses, taken)
                 model.log.record("sanction", responses, detail="protection", org=org.id)

@@ -22,10 +22,11 @@ class FocusedDeterrence(PoliceActivity):
     the most violent places, and keep sanction capacity to answer warned groups' violence.
 
     One officer-week buys the same arrests here as anywhere. What changes is focus and
-    deterrence: each warned group learns how certain a swift sanction is if it uses violence —
-    the capacity set aside for it over the violence it would have to answer. Ranked allocation
-    gives the most violent group all it needs first, then the next (Kleiman & Kilmer 2009);
-    uniform allocation spreads capacity over every warned group."""
+    deterrence: each warned group is told its violence will be answered, and learns whether it is
+    from the answers it and the groups it borders actually get (``Violence.learn``). Sanction
+    capacity is allocated by the violence each warned group would have to answer: ranked allocation
+    gives the most violent group all it needs first, then the next (Kleiman & Kilmer 2009); uniform
+    allocation spreads capacity over every warned group. What deters is what is delivered."""
 
     name = "deterrence"
     share = "deterrence_share"
@@ -41,7 +42,6 @@ class FocusedDeterrence(PoliceActivity):
     def act(self, officer_weeks: float) -> None:
         model, police = self.model, self.police
         p, dealers, orgs, rng, log = model.p, model.dealers, model.orgs, self.draws, model.log
-        police.fd_certainty = {}
         if officer_weeks <= 0:
             return
         settings = p.police
@@ -61,7 +61,9 @@ class FocusedDeterrence(PoliceActivity):
         if self.name in police.aim:  # the groups present where focused deterrence is aimed
             violent_groups = [org for org in violent_groups if org.presence[police.aim[self.name]].any()]
         for org in violent_groups[:int(np.ceil(calls / settings.call_in_group_size))]:
-            org.warned = True  # called in: the group knows it is on notice from now on
+            if not org.warned:  # called in: the group hears its violence will be answered
+                model.violence.warn(org.id)
+            org.warned = True
         spent = len(chosen) / settings.call_in_rate if settings.call_in_rate > 0 else 0.0
         if p.policy.close_open_air:
             spent += self.close_open_air_markets(officer_weeks - spent)
@@ -77,7 +79,6 @@ class FocusedDeterrence(PoliceActivity):
                 capacity -= assigned
             else:
                 assigned = capacity * need[org.id] / total_need
-            police.fd_certainty[org.id] = min(1.0, assigned / need[org.id])
             self.sanction(org, assigned, per_dispute)
 
     def sanction(self, org: TraffickingOrganisation, effort: float, per_dispute: float) -> None:
@@ -87,12 +88,12 @@ class FocusedDeterrence(PoliceActivity):
         model, police = self.model, self.police
         settings, dealers = model.p.police, model.dealers
         responses = affordable(effort, settings.sanction_effort, org.attacks)
-        if responses:
-            police.crack_down(org, responses * settings.sanction_effort)
+        taken = police.crack_down(org, responses * settings.sanction_effort) if responses else 0
         effort -= responses * settings.sanction_effort
         disputed = np.flatnonzero(dealers.active & dealers.disputed & (dealers.org == org.id))
         arrested = disputed[:affordable(effort, per_dispute, len(disputed))]
         dealers.arrest(arrested)
+        model.violence.answer(org.id, responses + len(arrested), taken + len(arrested))
         model.log.record("sanction", responses + len(arrested), detail="focused deterrence", org=org.id)
 
     def close_open_air_markets(self, officer_weeks: float) -> float:

@@ -46,3 +46,4 @@ class ReactivePolicing(PoliceActivity):
                 killer = soldiers[int(self.draws.killer.integers(len(soldiers)))]
                 model.log.record("arrest", detail="violent", place=killer.place, org=org.id)
                 model.orgs.arrest_member(org, killer)
+                model.violence.answer(org.id, 1, 1)

@@ -124,31 +124,15 @@ class Interventions(Subsystem):
         them, organisations' city stock (held where their dealers sell) and dealers' stock. The
         organisations learn that the routes through those places are risky."""
         model = self.model
-        farms, dealers, routes, share = model.farms, model.dealers, model.routes, event.share
+        dealers, share = model.dealers, event.share
         mask = self.places(event)
-        seized_at = farms.stock * mask * share
-        farms.stock -= seized_at
-        paths = routes.through[:, mask].sum(axis=1) > 0
-        first_stop = np.array([next((i for i in nodes if mask[i]), -1) for nodes in routes.path_nodes])
+        seized_at = model.farms.seize(mask, share)
+        model.trafficking.seize_at(mask, share, seized_at)
         active = dealers.active_slots()
         here = active[mask[dealers.place[active]]]
-        for org in model.orgs:
-            in_transit = org.in_transit * paths * share
-            mine = active[dealers.org[active] == org.id]
-            held_here = np.count_nonzero(mask[dealers.place[mine]]) / len(mine) if len(mine) else 0.0
-            city = org.city_stock * held_here * share
-            org.in_transit -= in_transit
-            org.city_stock -= city
-            org.losses += (float(in_transit.sum()) + city) * org.wholesale_price
-            if in_transit.sum() > 0:
-                org.seized_on[np.isin(routes.checkpoint, np.flatnonzero(mask))] += 1
-            np.add.at(seized_at, first_stop[paths], in_transit[paths])
-            if city > 0:
-                np.add.at(seized_at, dealers.place[mine], city / len(mine) * mask[dealers.place[mine]] / held_here)
-        taken = dealers.stock[here] * share
-        dealers.stock[here] -= taken
+        taken = dealers.seize_stock(here, share)
         seized_at += group_sum(dealers.place[here], taken, model.places.n)
-        model.ledger.seized += float(seized_at.sum())
+        model.ledger.seize(float(seized_at.sum()))
         model.log.record_places("seizure", seized_at, detail="event")
         model.log.record("shock", detail="seizure")
 
@@ -190,7 +174,7 @@ class Interventions(Subsystem):
                 role = Role.LEADER if number == 0 and i == 0 else Role.LIEUTENANT if i == 0 else Role.SOLDIER
                 org.add_member(place, role)
             orgs.occupy(org, place, place, garrison=0)
-        org.revenue_ma = org.revenue = t.soldier_wage * org.size / max(t.labour_share, 1e-9)
+        orgs.start_books(org.id, t.soldier_wage * org.size / max(t.labour_share, 1e-9))
         model.log.record("new_group", org=org.id)
         model.log.record("shock", detail="market_entry", org=org.id)
 

@@ -63,7 +63,7 @@ class FocusedDeterrence(PoliceActivity):
         for org in violent_groups[:int(np.ceil(calls / settings.call_in_group_size))]:
             if not org.warned:  # called in: the group hears its violence will be answered
                 model.violence.warn(org.id)
-            org.warned = True
+                orgs.warn(np.array([org.id]))
         spent = len(chosen) / settings.call_in_rate if settings.call_in_rate > 0 else 0.0
         if p.policy.close_open_air:
             spent += self.close_open_air_markets(officer_weeks - spent)

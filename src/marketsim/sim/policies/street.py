@@ -19,8 +19,7 @@ class StreetArrests(PoliceActivity):
     def act(self, officer_weeks: float) -> None:
         model, police = self.model, self.police
         p, dealers = model.p, model.dealers
-        dealers.arrests[:] = 0
-        dealers.disruption[:] = 0
+        dealers.clear_arrests()
         active = dealers.active_slots()
         if officer_weeks <= 0 or len(active) == 0:
             return

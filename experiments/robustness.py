@@ -19,17 +19,16 @@ interrupted analysis resumes where it stopped, and a changed model or design sta
 from __future__ import annotations
 
 import argparse
-import hashlib
 import math
 import os
 import sys
 import time
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,14 +42,13 @@ import marketsim as ms
 from marketsim import analysis
 from marketsim.config.errors import ScenarioError, did_you_mean
 from marketsim.config.params import SPECS
-from marketsim.config.scenario import Scenario, load_scenario, preset_names
-from marketsim.runs import BURN_IN, ProgressReport, RunTask, available_cores, burn_in_problems, workers_problems
-from marketsim.sim.common import WEEKS_PER_YEAR
-from marketsim.sweep.backends import open_backend
-from marketsim.sweep.design import Plan, Run, design_points, plan_sweep
+from marketsim.config.scenario import load_scenario
+from marketsim.rankings import INFECTION_WEIGHT, RANKED, draw_spread, policy_outcomes, policy_presets, rankings
+from marketsim.runs import BURN_IN, available_cores, burn_in_problems, workers_problems
+from marketsim.sweep.arms import ArmRuns, Compute, arm_scenario, event_tables, execute, failures, plain, plan_arms
+from marketsim.sweep.design import design_points
 from marketsim.sweep.errors import SweepError
 from marketsim.sweep.spec import make_spec
-from marketsim.sweep.store import SweepStore
 from marketsim.sweep.summary import RBD_FAST_MIN_POINTS, sensitivity_indices
 from marketsim.text import plural
 from marketsim.validation import (
@@ -63,13 +61,9 @@ from marketsim.validation import (
     ComparisonResult,
     Fact,
     comparison_result,
-    event_study_table,
     source_digest,
     summary_start,
 )
-
-if TYPE_CHECKING:
-    from marketsim.model import DrugMarketModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "robustness.md"
@@ -112,15 +106,10 @@ CHANGE_TICKS = (-100, -50, -25, 0, 25, 50, 100, 200, 400, 800)
 SENSITIVITY_OUTCOMES = {"homicide_rate": "homicides", "overdose_deaths": "overdose deaths",
                         "prison_population": "prison population"}
 """The outcomes whose sensitivity indices are computed, with their names in the report."""
-RANKED = {"homicides": "homicides per 100k per year", "overdoses": "overdose deaths per 100k per year",
-          "combined_harm": "combined harm per 100k per year"}
-"""The outcomes policies are ranked on (lower is better), with their units."""
 LAPTOP_POINTS = 40
 """The design suggested for a quick look on a laptop: a fifth of the default."""
 LAPTOP_CORES = 2
 """Cores of the laptop the quick look's time is estimated for."""
-INFECTION_WEIGHT = "harm.weight_infection"
-"""The combined harm index weighs each new infection by this parameter, at each point its sampled value."""
 
 
 # -- what to run ---------------------------------------------------------------------------------
@@ -155,41 +144,6 @@ def describe_levers() -> str:
     """The levers in a few words: ``policy.*`` and those declared in other groups, by name."""
     others = [path for path, spec in SPECS.items() if spec.role == "lever" and spec.group != "policy"]
     return "`policy.*`" + "".join(f", `{path}`" for path in others)
-
-
-def policy_presets() -> tuple[list[str], dict[str, str]]:
-    """The presets ranked against each other — those at the baseline's police budget that change a
-    policy lever, and the baseline itself — and the others with why they are left out."""
-    baseline = load_scenario("baseline")
-    budget = baseline.get("police.budget")
-    ranked, excluded = [], {}
-    for name in preset_names():
-        scenario = load_scenario(name)
-        if scenario.get("police.budget") != budget:
-            excluded[name] = (f"its police budget ({scenario.get('police.budget'):,.0f} USD/week) differs from the "
-                              f"baseline's ({budget:,.0f})")
-        elif name != "baseline" and not any(SPECS[path].role == "lever" for path in changed_paths(scenario)):
-            events = scenario.timeline.events
-            if events:
-                excluded[name] = ("it stages one-off events ("
-                                  + ", ".join(f"{shock.kind} in week {shock.week}" for shock in events)
-                                  + "), not a standing policy")
-            else:
-                excluded[name] = ("it changes no policy lever, only market conditions ("
-                                  + ", ".join(f"`{path}`" for path in scenario.overrides) + ")")
-        else:
-            ranked.append(name)
-    return ranked, excluded
-
-
-def changed_paths(scenario: Scenario) -> list[str]:
-    """The parameters a scenario sets: its overrides and those its schedule changes from a week on."""
-    return [*scenario.overrides, *(path for change in scenario.timeline.schedule for path in change.values)]
-
-
-def arm_scenario(arm: Arm) -> Scenario:
-    """The arm's scenario with its overrides."""
-    return load_scenario(arm.scenario, dict(arm.overrides))
 
 
 def make_study(fact_names: Sequence[str] | None, policy_names: Sequence[str] | None) -> Study:
@@ -245,146 +199,7 @@ def dummy_design(points: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(sample, columns=[f"dummy_{index + 1:02d}" for index in range(DUMMIES)])
 
 
-def plain(value: Any) -> Any:
-    """A numpy scalar as a plain Python value (for scenario overrides and JSON)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 # -- running -------------------------------------------------------------------------------------
-def metrics_and_event_study(model: DrugMarketModel) -> dict[str, pd.DataFrame]:
-    """What a run of an event-study arm collects: its weekly metrics and its event-study table, so
-    that one run serves both (``validation.measure`` runs such arms twice)."""
-    return {"metrics": model.metrics(), "events": event_study_table(model)}
-
-
-@dataclass
-class ArmRuns:
-    """One arm at every design point and seed, stored as a sweep of its own (and, for an event-study
-    arm, its event-study tables in a second store with the same run ids)."""
-
-    arm: Arm
-    plan: Plan
-    store: SweepStore
-    event_store: SweepStore | None
-    finished: set[str] = field(default_factory=set)
-
-    @property
-    def stores(self) -> list[SweepStore]:
-        """Where its runs are kept."""
-        return [self.store] if self.event_store is None else [self.store, self.event_store]
-
-
-def arm_folder(arm: Arm) -> str:
-    """A folder name for an arm: its scenario, and a digest of its overrides if it has any."""
-    if not arm.overrides:
-        return arm.scenario
-    return f"{arm.scenario}-{hashlib.sha256(arm.label.encode()).hexdigest()[:10]}"
-
-
-def plan_runs(study: Study, design: pd.DataFrame, seeds: int, steps: int, burn_in: int,
-              root: Path) -> list[ArmRuns]:
-    """Plan every arm's sweep over the design (validated before anything runs)."""
-    records = [{path: plain(value) for path, value in row.items()} for row in design.to_dict("records")]
-    planned = []
-    for arm in study.arms:
-        spec = make_spec({"scenarios": [arm.scenario], "overrides": dict(arm.overrides), "design": records,
-                          "seeds": seeds, "steps": steps, "burn_in": burn_in})
-        events = SweepStore(root / "events" / arm_folder(arm), weekly=False) if arm in study.event_arms else None
-        planned.append(ArmRuns(arm, plan_sweep(spec), SweepStore(root / "weekly" / arm_folder(arm)), events))
-    return planned
-
-
-@dataclass(frozen=True)
-class Compute:
-    """What the analysis cost: runs, their processor time, and where they ran."""
-
-    runs: int
-    ran: int
-    failed: int
-    core_hours: float
-    backend: str
-    steps: int
-
-    @property
-    def seconds_per_week(self) -> float:
-        """Mean processor seconds of one simulated week."""
-        return 3600 * self.core_hours / self.runs / self.steps if self.runs else math.nan
-
-
-def execute(units: Sequence[ArmRuns], workers: int | None, scheduler: str | None) -> Compute:
-    """Run every planned run not yet finished, point by point, storing each as it finishes.
-
-    All arms share one backend (a local process pool or a Dask cluster) and one progress bar; each
-    run is stored in its arm's sweep directory, so an interrupted analysis resumes where it stopped.
-    """
-    for unit in units:
-        record = unit.plan.record()
-        for store in unit.stores:
-            try:
-                store.check(record, resume=True)
-            except SweepError as error:
-                raise SweepError([*error.problems, f"delete {store.root} or choose another --out"]) from None
-            store.create(record)
-        unit.finished = set.intersection(*(store.finished() for store in unit.stores))
-    todo: dict[str, tuple[ArmRuns, Run]] = {}
-    for point in range(len(units[0].plan.points)):
-        for index, unit in enumerate(units):
-            for run in unit.plan.runs:
-                if run.point == point and run.run_id not in unit.finished:
-                    todo[f"{index}:{run.run_id}"] = (unit, run)
-    total = sum(len(unit.plan.runs) for unit in units)
-    steps = units[0].plan.spec.steps
-    tasks = (RunTask(key, unit.plan.scenario_at(run), run.seed, steps,
-                     table=None if unit.event_store is None else metrics_and_event_study)
-             for key, (unit, run) in todo.items())
-    failed = 0
-    label = "none: every run was in the store"
-    if todo:
-        backend = open_backend(None, workers, scheduler)
-        label = backend.label
-        manifests = {store.root: store.open_manifest() for unit in units for store in unit.stores}
-        try:
-            with ProgressReport(True, total, steps, f"robustness ({label})", done=total - len(todo)) as report:
-                for outcome in backend.imap_unordered(tasks):
-                    unit, run = todo[outcome.key]
-                    name = unit.plan.scenarios[0].name
-                    if unit.event_store is None:
-                        unit.store.save(run, name, outcome, manifests[unit.store.root])
-                    else:
-                        tables = outcome.frame or {}
-                        for store, part in ((unit.store, "metrics"), (unit.event_store, "events")):
-                            store.save(run, name, replace(outcome, frame=tables.get(part)), manifests[store.root])
-                    failed += outcome.error is not None
-                    report.run_finished(outcome.error is not None)
-        finally:
-            for manifest in manifests.values():
-                manifest.close()
-            backend.close()
-    for unit in units:
-        if not unit.store.is_consolidated():
-            unit.store.consolidate()
-    seconds = 0.0
-    for unit in units:
-        planned = {run.run_id for run in unit.plan.runs}
-        seconds += sum(entry["cpu_seconds"] for run_id, entry in unit.store.entries().items() if run_id in planned)
-    return Compute(total, len(todo), failed, seconds / 3600, label, steps)
-
-
-def failures(units: Sequence[ArmRuns], design: pd.DataFrame) -> pd.DataFrame:
-    """Every planned run whose last attempt failed: arm, point, seed, the error's last line, and the
-    point's parameter values."""
-    rows = []
-    for unit in units:
-        planned = {run.run_id: run for run in unit.plan.runs}
-        for run_id, entry in unit.store.entries().items():
-            if run_id in planned and entry["status"] == "failed":
-                run = planned[run_id]
-                error = (entry["error"] or "").strip().splitlines()
-                rows.append({"arm": unit.arm.label, "point": run.point, "seed": run.seed,
-                             "error": error[-1] if error else "", **design.iloc[run.point].to_dict()})
-    return pd.DataFrame(rows)
-
-
 # -- reading the runs back ------------------------------------------------------------------------
 def metric_means(units: Sequence[ArmRuns], study: Study, burn_in: int) -> dict[int, pd.DataFrame]:
     """By the week after which means are taken: each run's metric means, indexed by ``(point, arm, seed)``.
@@ -415,21 +230,6 @@ def metric_means(units: Sequence[ArmRuns], study: Study, burn_in: int) -> dict[i
             means[start].append(table.assign(arm=label))
     return {start: pd.concat(tables).set_index(["point", "arm", "seed"]).sort_index() if tables else pd.DataFrame()
             for start, tables in means.items()}
-
-
-def event_tables(units: Sequence[ArmRuns]) -> dict[int, dict[tuple[str, int], pd.DataFrame]]:
-    """By design point: each finished event-study run's table by ``(arm label, seed)``."""
-    tables: dict[int, dict[tuple[str, int], pd.DataFrame]] = {}
-    for unit in units:
-        if unit.event_store is None:
-            continue
-        finished = unit.event_store.finished()
-        for run in unit.plan.runs:
-            if run.run_id in finished:
-                table = pd.read_parquet(unit.event_store.run_file(run.run_id),
-                                        columns=["kind", "removal", "step", "place", "value"])
-                tables.setdefault(run.point, {})[(unit.arm.label, run.seed)] = table
-    return tables
 
 
 # -- the facts -----------------------------------------------------------------------------------
@@ -580,51 +380,6 @@ def fact_tables(study: Study, by_point: pd.DataFrame, pooled: Mapping[Comparison
 
 
 # -- the policies --------------------------------------------------------------------------------
-def policy_outcomes(study: Study, means: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
-    """Per point and policy (mean over seeds): homicides, overdose deaths and the combined harm index,
-    each per 100,000 residents per year.
-
-    Weekly counts become yearly rates per 100k with each run's own population (its prison population
-    over its prison rate per 100k). Combined harm = homicides + overdose deaths + w × new infections,
-    w being ``harm.weight_infection`` at the point.
-    """
-    rows = means[means.index.get_level_values("arm").isin(study.policies)].reset_index()
-    if rows.empty:
-        return pd.DataFrame(columns=["point", "policy", *RANKED])
-    per_100k_year = WEEKS_PER_YEAR * rows["prison_rate"] / rows["prison_population"]
-    weight = design[INFECTION_WEIGHT].to_numpy()[rows["point"]] if INFECTION_WEIGHT in design \
-        else SPECS[INFECTION_WEIGHT].default
-    rows["homicides"] = rows["homicide_rate"]
-    rows["overdoses"] = rows["overdose_deaths"] * per_100k_year
-    rows["combined_harm"] = rows["homicides"] + rows["overdoses"] + weight * rows["new_infections"] * per_100k_year
-    outcomes = rows.groupby(["point", "arm"])[list(RANKED)].mean().reset_index().rename(columns={"arm": "policy"})
-    complete = outcomes.groupby("point")["policy"].transform("size") == len(study.policies)
-    return outcomes[complete].reset_index(drop=True)
-
-
-def rankings(outcomes: pd.DataFrame, policies: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per policy and outcome: the share of points where it ranks first (ties share the point) and its
-    regret — its loss against the best policy at each point (Lempert, Popper & Bankes 2003) — as
-    median, 90th percentile and maximum. Also returns each point's regrets."""
-    rows, regrets = [], []
-    for outcome in RANKED:
-        best = outcomes.groupby("point")[outcome].transform("min")
-        first = outcomes[outcome] == best
-        ties = first.groupby(outcomes["point"]).transform("sum")
-        regret = outcomes[outcome] - best
-        regrets.append(outcomes[["point", "policy"]].assign(outcome=outcome, regret=regret))
-        for policy in policies:
-            mine = outcomes["policy"] == policy
-            values = regret[mine]
-            rows.append({"policy": policy, "outcome": outcome, "points": int(mine.sum()),
-                         "share_first": float((first[mine] / ties[mine]).sum() / mine.sum()) if mine.any()
-                         else math.nan,
-                         "median": float(outcomes.loc[mine, outcome].median()),
-                         "regret_median": float(values.median()), "regret_p90": float(values.quantile(0.9)),
-                         "regret_max": float(values.max())})
-    return pd.DataFrame(rows), pd.concat(regrets, ignore_index=True)
-
-
 # -- what matters --------------------------------------------------------------------------------
 def sensitivity(study: Study, means: pd.DataFrame, design: pd.DataFrame, dummies: pd.DataFrame,
                 seed: int) -> tuple[pd.DataFrame, list[str]]:
@@ -706,16 +461,6 @@ def plot_facts(comparisons: pd.DataFrame, by_point: pd.DataFrame, path: Path) ->
     effect_axis.set_xlabel("relative change over the points, % (shaded: band or tolerance of the literature)")
     figure.suptitle("Stylized facts across the plausible parameter space", fontsize=11)
     return save(figure, path)
-
-
-def draw_spread(axis: Any, y: float, values: np.ndarray) -> None:
-    """A horizontal box of the values at height ``y``: quartiles, median, and 5–95% whiskers."""
-    if not len(values):
-        return
-    low, q1, median, q3, high = np.quantile(values, (0.05, 0.25, 0.5, 0.75, 0.95))
-    axis.hlines(y, low, high, color="#555555", linewidth=1)
-    axis.barh(y, q3 - q1, left=q1, height=0.6, color="#a8dadc", edgecolor="#1d3557")
-    axis.vlines(median, y - 0.3, y + 0.3, color="black", linewidth=1.5)
 
 
 def comparison_arms(row: Any) -> str:
@@ -1071,8 +816,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{plural(args.seeds, 'seed')}; {plural(len(study.facts), 'fact')}, "
               f"{plural(len(study.policies), 'policy', 'policies')}; "
               f"runs in {root}", file=sys.stderr)
-        units = plan_runs(study, design, args.seeds, args.steps, args.burn_in, root)
-        compute = execute(units, args.workers or (None if args.scheduler else available_cores()), args.scheduler)
+        units = plan_arms(study.arms, design, args.seeds, args.steps, args.burn_in, root, study.event_arms)
+        compute = execute(units, args.workers or (None if args.scheduler else available_cores()), args.scheduler,
+                          "robustness")
     except (ScenarioError, SweepError) as error:
         fail(error.problems)
     print("Analysing: facts, PRIM boxes, rankings, sensitivity indices …", file=sys.stderr)
@@ -1080,7 +826,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     by_point, pooled = measure_facts(study, means, event_tables(units), args.points, args.seeds, args.burn_in)
     comparisons, facts = fact_tables(study, by_point, pooled, design)
     titles = {name: load_scenario(name).title for name in study.policies}
-    outcomes = policy_outcomes(study, means[args.burn_in], design)
+    outcomes = policy_outcomes(means[args.burn_in], study.policies, design)
     table, regrets = rankings(outcomes, study.policies)
     indices, notes = sensitivity(study, means[args.burn_in], design, dummy_design(args.points, args.design_seed),
                                  args.design_seed)

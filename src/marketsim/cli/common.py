@@ -71,6 +71,22 @@ UNCONSTRAINED_WIDTH = 10_000
 """Characters: wider than any table, so that a measure gives a table's own minimum width."""
 
 
+class FileOrCommand(CommandGroup):
+    """A group whose first argument is a subcommand or, failing that, the file of its ``run`` command.
+
+    This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarise DIR`` coexist (and
+    ``marketsim calibrate TARGETS.toml`` with ``marketsim calibrate init``), and ``-h`` show the options
+    of a run (its help names the other subcommands).
+    """
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if not args or args[0] in ctx.help_option_names:
+            args = ["run", "--help"]
+        elif args[0] not in self.commands:
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
 class Format(StrEnum):
     """How a listing command prints: a table for people, JSON or CSV for programs."""
 
@@ -101,6 +117,11 @@ BurnInOption = Annotated[int | None, typer.Option(
 """Defaults to ``None``: ``marketsim.runs.BURN_IN``, shrunk for short runs (:func:`resolved_burn_in`)."""
 WorkersOption = Annotated[int, typer.Option(
     "--workers", "-w", min=1, help="Processes running the simulations (1: this one).")]
+PosteriorOption = Annotated[Path | None, typer.Option(
+    "--posterior", metavar="DIR",
+    help="Run each seed with a parameter set drawn from a calibration's posterior (DIR/posterior.parquet, "
+         "marketsim calibrate): the same set for every scenario with that seed, so comparisons stay paired.",
+    show_default=False)]
 
 
 def print_records(records: Sequence[Mapping[str, Any]], form: Format) -> None:
@@ -170,6 +191,26 @@ def load_with_sets(names: Sequence[str | Path], sets: list[str] | None, at: list
     except ScenarioError as error:
         return [], overrides, problems + error.problems
     return scenarios, overrides, problems
+
+
+def load_posterior_draws(directory: Path | None, seeds: Sequence[int]) -> tuple[dict[int, dict[str, Any]] | None,
+                                                                             list[str]]:
+    """The parameter values each seed runs with, drawn from a calibration's posterior (None without one), and
+    every problem found; a note on stderr says which draws run."""
+    if directory is None:
+        return None, []
+    from marketsim.calibration.posterior import load_posterior
+
+    try:
+        posterior = load_posterior(directory)
+    except ScenarioError as error:
+        return None, error.problems
+    shown = ", ".join(f"seed {seed} → draw {posterior.draw_index(seed)}" for seed in list(seeds)[:5])
+    more = f" and {len(seeds) - 5} more" if len(seeds) > 5 else ""
+    print_notes([f"each seed runs with a parameter set of the posterior in {directory} ({len(posterior)} sets, "
+                 f"{len(posterior.parameters)} parameters; a parameter a scenario or --set gives keeps that value): "
+                 f"{shown}{more}"])
+    return posterior.draws(seeds), []
 
 
 def resolved_burn_in(burn_in: int | None, steps: int) -> tuple[int, list[str]]:

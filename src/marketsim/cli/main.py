@@ -18,17 +18,20 @@ from rich.markup import escape
 
 from marketsim import __version__
 from marketsim.cli import common
+from marketsim.cli.calibrate import calibrate_app
 from marketsim.cli.common import (
     AtOption,
     BurnInOption,
     EventOption,
     Format,
     FormatOption,
+    PosteriorOption,
     SetsOption,
     StepsOption,
     WorkersOption,
     fail,
     failing_on_problems,
+    load_posterior_draws,
     load_with_sets,
     new_directories,
     print_notes,
@@ -64,6 +67,7 @@ app = typer.Typer(
 )
 app.add_typer(lesson_app, name="lesson")
 app.add_typer(sweep_app, name="sweep")
+app.add_typer(calibrate_app, name="calibrate")
 app.command()(dashboard)
 
 
@@ -357,13 +361,16 @@ def beside(out: Path, table: str) -> Path:
 
 def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, burn_in: int | None,
                    out: Path | None, figure: Path | None, force: bool, at: list[str] | None = None,
-                   events: list[str] | None = None) -> None:
+                   events: list[str] | None = None, posterior: Path | None = None) -> None:
     """Validate everything, run one scenario, print its summary and write the requested files:
-    with ``out``, the weekly table there and, beside it, the per-place table and the event log."""
+    with ``out``, the weekly table there and, beside it, the per-place table and the event log.
+    With ``posterior``, the run's parameter set is the posterior draw of its seed."""
     from marketsim import analysis
     from marketsim.runs import run_batch
 
     scenarios, _, problems = load_with_sets([name], sets, at, events)
+    draws, draw_problems = load_posterior_draws(posterior, [seed])
+    problems += draw_problems
     burn_in, burn_in_trouble = resolved_burn_in(burn_in, steps)
     problems += burn_in_trouble
     tables = [out, beside(out, "places"), beside(out, "events")] if out is not None else []
@@ -385,7 +392,8 @@ def run_and_report(name: str, seed: int, steps: int, sets: list[str] | None, bur
         return model.metrics()
 
     with failing_on_problems():
-        runs = run_batch(scenarios, [seed], steps, table=weekly_keeping_the_rest)  # one worker: this process
+        runs = run_batch(scenarios, [seed], steps, table=weekly_keeping_the_rest,  # one worker: this process
+                         per_seed=draws)
     title = f"{escape(scenario.title)} — seed {seed}, weekly means over {weeks(burn_in, steps)}"
     common.console.print(summary_table(title, runs, burn_in))
     if out is not None:
@@ -414,9 +422,10 @@ def run(
         "--figure", "-f", help="Draw the key weekly series here (.png, .svg or .pdf).")] = None,
     burn_in: BurnInOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing --out and --figure files.")] = False,
+    posterior: PosteriorOption = None,
 ) -> None:
     """Run one scenario and summarise its key outcome and process indicators."""
-    run_and_report(name, seed, steps, sets, burn_in, out, figure, force, at, events)
+    run_and_report(name, seed, steps, sets, burn_in, out, figure, force, at, events, posterior)
 
 
 @app.command()
@@ -498,6 +507,7 @@ def compare(
     burn_in: BurnInOption = None,
     workers: WorkersOption = 1,
     form: FormatOption = Format.table,
+    posterior: PosteriorOption = None,
 ) -> None:
     """Compare scenarios over paired seeds on outcome and process indicators.
 
@@ -505,9 +515,11 @@ def compare(
     negative; differences are paired seed by seed. differences.png is a forest plot of them.
     """
     from marketsim import analysis
-    from marketsim.runs import run_batch
+    from marketsim.runs import run_batch, seed_list
 
     scenarios, _, problems = load_with_sets(names, sets, at, events)
+    draws, draw_problems = load_posterior_draws(posterior, seed_list(seeds))
+    problems += draw_problems
     if len(names) < 2:
         problems.append("compare needs at least two scenarios; the first is the reference")
     burn_in, burn_in_trouble = resolved_burn_in(burn_in, steps)
@@ -521,7 +533,7 @@ def compare(
     print_notes([f"{scenario.name}: {note}" for scenario in scenarios for note in scenario.notes])
     created = new_directories(out)
     with failing_on_problems():
-        runs = run_batch(scenarios, seeds, steps, workers=workers)
+        runs = run_batch(scenarios, seeds, steps, workers=workers, per_seed=draws)
     table = analysis.compare(analysis.summarise_runs(runs, burn_in))
     written = [analysis.write_table(table, out / "compare.csv"), analysis.write_table(runs, out / "runs.parquet"),
                out / "compare.png", out / "differences.png"]

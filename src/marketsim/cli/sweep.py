@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from marketsim.cli import common
-from marketsim.cli.common import fail, failing_on_problems
+from marketsim.cli.common import FileOrCommand, fail, failing_on_problems
 from marketsim.sweep.backends import BACKENDS
 from marketsim.text import plural
 
@@ -38,23 +38,8 @@ OUTCOMES_SHOWN = 3
 """Outcomes shown in the printed per-point table (``points.parquet`` has all of them)."""
 
 
-class _SpecOrCommand(common.CommandGroup):
-    """A group whose first argument is a subcommand or, failing that, the spec of ``run``.
-
-    This lets ``marketsim sweep SPEC.toml`` and ``marketsim sweep summarise DIR`` coexist, and
-    ``marketsim sweep -h`` show the options of a run (its help names the other subcommands).
-    """
-
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        if not args or args[0] in ctx.help_option_names:
-            args = ["run", "--help"]
-        elif args[0] not in self.commands:
-            args = ["run", *args]
-        return super().parse_args(ctx, args)
-
-
 sweep_app = typer.Typer(
-    cls=_SpecOrCommand,
+    cls=FileOrCommand,
     name="sweep",
     help="Parameter sweeps: `marketsim sweep init` writes an example spec, `marketsim sweep SPEC.toml` "
          "runs one, `marketsim sweep summarise DIR` summarises it.",

@@ -24,13 +24,16 @@ from marketsim.runs.single import RunTask, TableOf, labelled
 if TYPE_CHECKING:
     import pandas as pd
 
+    from marketsim.config.scenario import Scenario
+
 class RunError(RuntimeError):
     """A run of a batch raised an error; the message holds its scenario, seed and traceback."""
 
 
 def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | Iterable[int], steps: int,
               overrides: Mapping[str, Any] | None = None, *, workers: int | None = 1,
-              progress: ProgressOption = True, table: TableOf | None = None) -> pd.DataFrame:
+              progress: ProgressOption = True, table: TableOf | None = None,
+              per_seed: Mapping[int, Mapping[str, Any]] | None = None) -> pd.DataFrame:
     """Run every scenario with every seed and stack their weekly metrics (or another table).
 
     Everything is validated before the first week runs, including what depends on the
@@ -47,6 +50,9 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | I
         progress: see :data:`ProgressOption`.
         table: what to collect from each finished model (:data:`TableOf`); by default its
             weekly metrics.
+        per_seed: parameter values for the runs of each seed, the same for every scenario so that
+            comparisons stay paired (e.g. a calibration's posterior draws); a parameter a scenario
+            sets itself keeps the scenario's value.
 
     Returns:
         The runs' tables stacked in scenario then seed order, each row labelled with
@@ -70,7 +76,7 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | I
     steps = operator.index(steps)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0], steps)
-    tasks = {str(index): RunTask(str(index), scenario, seed, steps, table=table)
+    tasks = {str(index): RunTask(str(index), _with_draw(scenario, (per_seed or {}).get(seed)), seed, steps, table=table)
              for index, (scenario, seed) in enumerate(itertools.product(loaded, seed_values))}
     frames: dict[str, pd.DataFrame] = {}
     report = ProgressReport(progress, len(tasks), steps)
@@ -86,3 +92,10 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | I
     finally:
         backend.close()
     return pd.concat([frames[key] for key in tasks], ignore_index=True)
+
+
+def _with_draw(scenario: Scenario, values: Mapping[str, Any] | None) -> Scenario:
+    """The scenario with a seed's parameter values, except those it sets itself."""
+    if not values:
+        return scenario
+    return scenario.with_overrides({path: value for path, value in values.items() if path not in scenario.overrides})

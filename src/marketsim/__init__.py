@@ -10,6 +10,7 @@ on violence and harm.
     weeks = ms.run_batch(["baseline", "kingpin"], seeds=10, steps=520)   # paired seeds
     table = ms.compare(ms.summarise_runs(weeks))                    # means, CIs, paired differences
     ms.run_sweep("spec.toml", out="out/sweep")                       # parameter sweeps (sweep extra)
+    ms.calibrate("targets.toml", out="out/calibration/mine")        # calibration (calibrate extra)
 
 Importing marketsim is quick: each public name is imported from its module the first time it
 is used, so the command line and scripts load only what they need.
@@ -33,6 +34,8 @@ _EXPORTS = {
     "compare": "marketsim.analysis", "summarise_runs": "marketsim.analysis", "totals": "marketsim.analysis",
     "long_format": "marketsim.analysis", "plot_series": "marketsim.analysis", "plot_differences": "marketsim.analysis",
     "run_sweep": "marketsim.sweep.runner", "summarise_sweep": "marketsim.sweep.summary",
+    "calibrate": "marketsim.calibration.engine", "load_targets": "marketsim.calibration.targets",
+    "load_posterior": "marketsim.calibration.posterior",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted([*_EXPORTS, "ScenarioError", "__version__"])

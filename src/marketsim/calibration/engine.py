@@ -17,11 +17,12 @@ is the same every time.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,13 @@ from marketsim.runs import ProgressOption, available_cores, workers_problems
 from marketsim.sweep.arms import ArmRuns, Compute, event_tables, execute, plain, plan_arms, weekly_runs
 from marketsim.sweep.design import design_points
 from marketsim.sweep.spec import make_spec
+from marketsim.text import plural
 from marketsim.validation import EVENT_WINDOWS, Arm, source_digest
 
 FORMAT = 1
 """Version of a calibration directory's layout, stored in ``calibration.json``."""
+INSTALL_EXTRA = "pip install 'marketsim[calibrate]'"
+"""How to install the optional dependency: scikit-learn's Gaussian processes."""
 RECORD = "calibration.json"
 TOP_UP_BATCHES = 10
 """Fresh Latin hypercubes drawn when too few of the first are left to fill a wave."""
@@ -192,7 +196,8 @@ def check_policies(targets: Targets) -> tuple[str, ...]:
 
 def record_of(targets: Targets) -> dict[str, Any]:
     """What ``calibration.json`` stores: a calibration resumes only into a directory holding this very record."""
-    return {"format": FORMAT, "marketsim": __version__, "sources": source_digest(), "targets": targets.digest}
+    return {"format": FORMAT, "marketsim": __version__, "sources": source_digest(), "targets": targets.digest,
+            "settings": json.loads(json.dumps(asdict(targets.settings)))}
 
 
 def prepare(out: Path, targets: Targets, resume: bool) -> None:
@@ -213,8 +218,8 @@ def prepare(out: Path, targets: Targets, resume: bool) -> None:
         differing = [key for key in sorted(set(stored) | set(record)) if stored.get(key) != record.get(key)]
         if differing:
             what = {"targets": "the targets file", "sources": "the model's sources", "marketsim": "marketsim's version",
-                    "format": "the directory layout"}
-            raise CalibrationError([f"cannot resume into {out}: it holds a calibration of another "
+                    "format": "the directory layout", "settings": "the settings (the design)"}
+            raise CalibrationError([f"cannot resume into {out}: its calibration differs in "
                                     + ", ".join(what.get(key, key) for key in differing)
                                     + "; use the same targets file and model, or choose another directory"])
     elif out.exists() and any(out.iterdir()):
@@ -257,6 +262,8 @@ def calibrate(targets: str | Path | Targets | None = None, out: str | Path = "ou
     from marketsim.calibration.report import write_outputs
 
     started = time.perf_counter()
+    if importlib.util.find_spec("sklearn") is None:
+        raise CalibrationError([f"calibration needs scikit-learn, which is not installed ({INSTALL_EXTRA})"])
     targets = targets if isinstance(targets, Targets) else load_targets(targets)
     out = Path(out)
     problems = workers_problems(workers)
@@ -288,7 +295,7 @@ def calibrate(targets: str | Path | Targets | None = None, out: str | Path = "ou
     waves: list[Wave] = []
     computes: list[Compute] = []
     notes: list[str] = []
-    stopped = f"after the {settings.waves} waves asked for"
+    stopped = f"after the {plural(settings.waves, 'wave')} asked for"
     design = first
     for number in range(1, settings.waves + 1):
         if number > 1:
@@ -420,17 +427,20 @@ def rank_policies(targets: Targets, policies: Sequence[str], arms: Sequence[Arm]
     from marketsim.rankings import NEEDED, policy_outcomes, rankings
 
     settings = targets.settings
-    everything = list(dict.fromkeys([*arms, *(Arm(name) for name in policies)]))
+    extra = [Arm(name) for name in policies if Arm(name) not in arms]
     samples = {"prior": (waves[0], None)}
     if not posterior.empty:
         samples["posterior"] = (waves[-1], set(posterior["point"]))
     results, computes, done = {}, [], {}
     for name, (wave, points) in samples.items():
         if wave.number not in done:
-            units = plan_arms(everything, wave.design, settings.seeds, settings.steps, settings.burn_in, wave.folder,
-                              event_arms)
-            computes.append(execute(units, workers, scheduler, f"calibration: policies at wave {wave.number}",
-                                    progress))
+            units = list(wave.units)
+            if extra:  # in the wave's folder, beside the arms the policies share with the targets
+                more = plan_arms(extra, wave.design, settings.seeds, settings.steps, settings.burn_in, wave.folder,
+                                 event_arms)
+                computes.append(execute(more, workers, scheduler, f"calibration: policies at wave {wave.number}",
+                                        progress))
+                units += more
             means = []
             for unit in units:
                 if unit.arm.scenario in policies and not unit.arm.overrides:

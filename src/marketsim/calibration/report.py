@@ -20,7 +20,7 @@ import pandas as pd
 from marketsim import __version__, analysis
 from marketsim.calibration.emulator import FOLDS, Observation, combined, implausibility
 from marketsim.calibration.measures import unit_of
-from marketsim.calibration.targets import MAX_PARAMETERS, Targets
+from marketsim.calibration.targets import MAX_PARAMETERS, Targets, readable
 from marketsim.config.params import SPECS
 from marketsim.rankings import RANKED, draw_spread
 from marketsim.text import plural
@@ -275,7 +275,7 @@ def plot_rankings(result: Calibration) -> Figure:
 # -- the report ----------------------------------------------------------------------------------
 def number(value: float) -> str:
     """A number for a table ("—" if undefined)."""
-    return "—" if not math.isfinite(value) else f"{value:,.3g}"
+    return "—" if not math.isfinite(value) else readable(value)
 
 
 def percent(value: float) -> str:

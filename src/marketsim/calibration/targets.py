@@ -29,7 +29,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -69,6 +69,13 @@ class CalibrationError(ScenarioError):
         super().__init__(list(dict.fromkeys(problems)))
 
 
+def readable(value: float) -> str:
+    """A number to three significant digits, thousands with separators rather than an exponent."""
+    if math.isfinite(value) and abs(value) >= 1000:
+        return f"{float(f'{value:.3g}'):,.0f}"
+    return f"{value:.3g}"
+
+
 @dataclass(frozen=True)
 class Observed:
     """What the source reports: a value with a standard deviation, or an interval (with or without a
@@ -80,8 +87,7 @@ class Observed:
 
     def describe(self) -> str:
         """E.g. ``22 (14 to 30)`` or ``-0.23 ± 0.07`` or ``below 0``."""
-        def number(x: float) -> str:
-            return f"{x:,.4g}"
+        number = readable
 
         if self.interval is None:
             return f"{number(self.value)} ± {number(self.sd)} (sd)"
@@ -143,8 +149,8 @@ class Target:
     def measured_as(self) -> str:
         """How the model measures it, in a few words."""
         if self.kind == "level":
-            window = f"weeks {self.weeks[0]}–{self.weeks[1]}" if self.weeks else "after the burn-in"
-            return f"`{self.metric}` of {self.scenario}, mean over {window}"
+            window = f"over weeks {self.weeks[0]}–{self.weeks[1]}" if self.weeks else "after the burn-in"
+            return f"`{self.metric}` of {self.scenario}, mean {window}"
         if self.kind == "effect":
             reference = f"{self.reference} ({self.reference_metric})" if self.reference_metric else self.reference
             since = f", from week {self.from_week}" if self.from_week else ""
@@ -220,6 +226,24 @@ class Targets:
     def by_name(self, name: str) -> Target:
         """A target by its name."""
         return next(target for target in self.targets if target.name == name)
+
+    def with_settings(self, **changes: Any) -> Targets:
+        """The same targets with other settings (a smaller design for a quick look), checked as the file's are."""
+        unknown = [key for key in changes if key not in SETTING_KEYS]
+        if unknown:
+            raise CalibrationError([f"{key}: unknown setting{did_you_mean(key, SETTING_KEYS)}" for key in unknown])
+        problems: list[str] = []
+        table = {key: list(value) if isinstance(value, tuple) else value
+                 for key, value in {**asdict(self.settings), **changes}.items() if value is not None}
+        settings = _settings(table, problems)
+        for target in self.targets:
+            last = max([*(target.weeks or ()), *(target.reference_weeks or ()), target.from_week or 0])
+            if last > settings.steps:
+                problems.append(f"steps = {settings.steps}: target {target.name} measures week {last}: allowed "
+                                f"steps ≥ {last}")
+        if problems:
+            raise CalibrationError(problems)
+        return replace(self, settings=settings)
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := requirements/dev.txt
 PIP_VERSION := 26.3
 
-.PHONY: demo test lock fuzz lint update-baseline bench docs site validation robustness crackdown clean
+.PHONY: demo test lock fuzz lint update-baseline bench docs site validation robustness calibration crackdown clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,9 @@ validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md an
 
 robustness: $(STAMP)  ## facts and policy rankings over every declared uncertainty; rewrite docs/robustness.md
 	$(PY) experiments/robustness.py
+
+calibration: $(STAMP)  ## calibrate the generic city to the default targets file; rewrite docs/calibration.md
+	$(PY) experiments/calibration_report.py
 
 crackdown: $(STAMP)  ## a local crackdown: displacement or diffusion of benefits; rewrite docs/local_crackdown.md
 	$(PY) experiments/local_crackdown.py

@@ -178,6 +178,7 @@ def plot_marginals(result: Calibration) -> Figure:
         axis.hlines(1 / (high - low), low, high, color="#555555", linestyle="--", label="prior (uniform)")
         axis.axvline(SPECS[name].default, color="#e76f51", linewidth=1, label="default")
         axis.set_xlim(low, high)
+        axis.locator_params(axis="x", nbins=4)
         axis.set_title(name, fontsize=8)
         axis.tick_params(labelsize=7)
         axis.set_yticks([])

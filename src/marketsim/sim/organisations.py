@@ -67,6 +67,9 @@ class Members(Table):
         super().__init__(capacity)
         self.model = model
         self.by_org = by_org
+        # each organisation's members in the order they joined: a dict, not an object column, because
+        # numpy arrays are invisible to the garbage collector (agents in one would keep the model alive)
+        self.rosters: dict[int, list[Member]] = {}
         self.declare("active", bool, False)
         self.declare("place", np.int64)       # place stationed at
         self.declare("org", np.int64, -1)     # id of its organisation, -1 for a free row
@@ -166,7 +169,7 @@ class TraffickingOrganisation(Agent):
         self.id = org_id                  # grows with every new organisation; never reused
         self.index = org_id               # its row in every per-organisation table
         self.table = table                # its members' places and roles
-        self.members: list[Member] = table.by_org.members[org_id]  # its roster, in the order they joined
+        self.members: list[Member] = table.rosters[org_id]  # its roster, in the order they joined
 
     @property
     def name(self) -> str:
@@ -245,7 +248,6 @@ class Organisations(Subsystem):
         self.by_org = self.table()
         b = self.by_org
         b.declare("alive", bool, False)
-        b.declare("members", object, None)        # its members (Member agents), in the order they joined
         b.declare("strength", np.int64, 0, (model.places.n,))  # members stationed at each place
         b.declare("cash")                         # USD
         b.declare("revenue")                      # USD this week
@@ -325,7 +327,7 @@ class Organisations(Subsystem):
         for table in self.tables:
             table.reserve(self.next_id)
         self.by_org.alive[org_id] = True
-        self.by_org.members[org_id] = []
+        self.members.rosters[org_id] = []
         self.by_org.armament[org_id] = self.model.p.world.firearms
         org = TraffickingOrganisation(self.model, org_id, self.members)
         self.views[org_id] = org
@@ -670,8 +672,8 @@ class Organisations(Subsystem):
 
     def transfer(self, member: Member, source: TraffickingOrganisation, target: TraffickingOrganisation) -> None:
         """A member changes organisation (after a split): it becomes the target's newest member."""
-        self.by_org.members[source.id].remove(member)
-        self.by_org.members[target.id].append(member)
+        self.members.rosters[source.id].remove(member)
+        self.members.rosters[target.id].append(member)
         self.members.transfer(member, target.id)
 
     # -- what other subsystems do to organisations ----------------------------------------------------------

@@ -332,8 +332,10 @@ class Violence(Subsystem):
         self.by_org.violence_score[ids] += involved_by_org[ids]
 
     def confrontations(self) -> None:
-        """Armed confrontations between militarised units and organisations' members; each side's
-        fire kills, the organisation's in proportion to its armament."""
+        """Armed confrontations: each of this week's encounters of militarised units with an
+        organisation (chosen in proportion to its members) is fought where most of its members are.
+        The unit's fire is spread over the members there and theirs over the unit's officers, so who
+        dies depends on how many members stand there and how well armed they are."""
         model = self.model
         count, orgs = model.police.confrontations, model.orgs
         if count <= 0 or not len(orgs) or not model.p.mechanisms.armed_confrontations:
@@ -351,8 +353,11 @@ class Violence(Subsystem):
             if org.size == 0:
                 continue
             place = int(np.argmax(org.presence))  # where most of its members are
-            members = int(rng.members_killed.poisson(v.unit_lethality))  # killed by the unit's fire
-            officers = int(rng.officers_killed.poisson(v.member_lethality * org.armament))  # by the organisation's
+            # the unit meets the members stationed there; each side's fire is spread over the other
+            engaged = int(org.presence[place])
+            members = int(rng.members_killed.binomial(engaged, min(1.0, v.unit_size * v.unit_lethality / engaged)))
+            firepower = engaged * v.member_lethality * org.armament
+            officers = int(rng.officers_killed.binomial(v.unit_size, min(1.0, firepower / v.unit_size)))
             orgs.kill_members(org, members, place)
             orgs.count_confrontation(org.id)
             self.by_org.killings[org.id] += officers

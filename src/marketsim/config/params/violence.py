@@ -140,13 +140,20 @@ class ViolenceParams(Group):
                                    help="Extra propensity to violence of dealers who have been in prison.",
                                    source="assumption; Bayer, Hjalmarsson & Pozen 2009 (criminal capital in "
                                           "correctional facilities)")
-    unit_lethality: float = param(0.3, unit="deaths/confrontation", ge=0, le=10, plausible=(0.1, 0.6),
-                                  help="Deaths per armed confrontation from the militarised unit's fire.",
-                                  source="assumption; IDPC 2016 Module 7 (Mexico's militarised strategy)")
-    member_lethality: float = param(0.6, unit="deaths/confrontation", ge=0, le=10, plausible=(0.2, 1.0),
-                                    help="Deaths per armed confrontation from a fully armed organisation's fire "
-                                         "(scaled by its armament).",
-                                    source="assumption; Werb et al. 2011")
+    unit_size: int = param(10, unit="officers", ge=1, le=1000, plausible=(5, 30),
+                           help="Officers of a militarised unit that meet an organisation's armed members in a "
+                                "confrontation.",
+                           source="assumption; IDPC 2016 Module 7 (Mexico's militarised strategy)")
+    unit_lethality: float = param(0.03, unit="members killed per officer", ge=0, le=1, plausible=(0.01, 0.06),
+                                  help="Members one officer's fire kills in an armed confrontation (at most every "
+                                       "member there).",
+                                  source="assumption: 0.3 deaths per confrontation at the default unit size, "
+                                         "IDPC 2016 Module 7 (Mexico's militarised strategy)")
+    member_lethality: float = param(0.09, unit="officers killed per member", ge=0, le=1, plausible=(0.03, 0.15),
+                                    help="Officers one fully armed member's fire kills in an armed confrontation "
+                                         "(scaled by the organisation's armament; at most the whole unit).",
+                                    source="assumption: about 0.6 deaths per confrontation with the 6 to 7 members "
+                                           "an organisation holds at its main place; Werb et al. 2011")
     extortion_take: float = param(2000.0, unit="USD/event", ge=0, le=1e7, plausible=(500.0, 10_000.0),
                                   help="What an organisation gains from one extortion or kidnapping event.",
                                   source="assumption")

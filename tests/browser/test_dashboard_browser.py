@@ -12,62 +12,24 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from served import CHROMIUM, CHROMIUM_ARGS, MARKETSIM_DASHBOARD, serving
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-SERVER_START_SECONDS = 120
 TIMEOUT_MS = 30_000
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``marketsim dashboard`` on a free port of 127.0.0.1, stopped after the tests."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("dashboard") / "server.log"
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    with log.open("w") as output:
-        server = subprocess.Popen([sys.executable, "-m", "marketsim", "dashboard", "--port", str(port)],
-                                  stdout=output, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while True:
-            assert server.poll() is None, f"the dashboard exited:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"the dashboard did not start:\n{log.read_text()}"
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
+    with serving(MARKETSIM_DASHBOARD, tmp_path_factory.mktemp("dashboard") / "server.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
 
 
 def test_compare_two_policies_in_the_browser(dashboard_url: str) -> None:

@@ -28,6 +28,7 @@ from marketsim.config.params import SPECS
 from marketsim.config.scenario import preset_names, scenario_dir
 from marketsim.dashboard.controls import (
     ChartPicker,
+    Choices,
     LessonPicker,
     NowButtons,
     PolicyStart,
@@ -39,8 +40,9 @@ from marketsim.dashboard.controls import (
 )
 from marketsim.dashboard.experiment import RUN_LABELS
 from marketsim.dashboard.frame import Frame
+from marketsim.dashboard.guard import GuardedLayout
 from marketsim.dashboard.parameters import ParameterPanel, control_for, format_value
-from marketsim.dashboard.server import WORLDS_VARIABLE
+from marketsim.dashboard.server import WORLDS_VARIABLE, secure
 from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings, work_problem
 from marketsim.dashboard.teaching import TeachingPanel
 from marketsim.dashboard.timeline import now_event, seizure_choices, start_week_problem, target_choices
@@ -49,6 +51,9 @@ from marketsim.lessons import Lesson, lesson_names, load_lesson
 from marketsim.world.io import WORLD_FORMATS
 
 TITLE = "marketsim: drug policy explorer"
+secure()  # the same safety settings under ``solara run marketsim.dashboard.app`` as under ``marketsim dashboard``
+Layout = GuardedLayout
+"""Solara draws the page in this layout: a value no control offers is refused, never a traceback."""
 
 
 def problems_text(error: Exception) -> str:
@@ -327,8 +332,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
         with solara.Card("Parameters", margin=0):
             if len(settings.presets) > 1:
                 labels = [f"Edit {label}" for label in RUN_LABELS[: len(settings.presets)]]
-                solara.ToggleButtonsSingle(value=labels[index], values=labels, dense=True,
-                                           on_value=lambda label: editing.set(labels.index(label)))
+                Choices(labels[index], labels, lambda label: editing.set(labels.index(label)))
             edited = len(settings.edits[index])
             with solara.Row(style={"align-items": "center"}):
                 solara.Text(f"{edited} changed from the preset" if edited else "As in the preset",

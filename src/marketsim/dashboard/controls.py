@@ -14,9 +14,10 @@ from typing import Any
 import solara
 
 import marketsim as ms
+from marketsim.config.errors import shown
 from marketsim.config.params import TARGETABLE
 from marketsim.dashboard.experiment import RUN_LABELS
-from marketsim.dashboard.session import Settings
+from marketsim.dashboard.session import MAX_PAIRED_SEEDS, Settings
 from marketsim.dashboard.timeline import DEFAULT_SEIZURE_PLACES, DEFAULT_SEIZURE_SHARE, SEIZURE_SHARES, with_targets
 from marketsim.lessons import Lesson
 
@@ -26,7 +27,6 @@ SPEEDS = (1, 5, 10, 25, 50)
 MAX_FRAMES_PER_SECOND = 10
 """Play redraws at most this often; faster speeds step several weeks per frame."""
 
-MAX_PAIRED_SEEDS = 5
 
 
 def play_plan(speed: int) -> tuple[int, float]:
@@ -36,14 +36,56 @@ def play_plan(speed: int) -> tuple[int, float]:
     return weeks, weeks / speed
 
 
+def offered_problem(value: Any, offered: Sequence[Any], what: str) -> str:
+    """Why a control refuses ``value``: it is none of the values the control offers (a browser
+    can send any value through a widget; "" when it is one of them)."""
+    return "" if value in offered else f"{what} {shown(value)} is not one of those offered: refused"
+
+
+@solara.component
+def Refusal(message: str) -> None:
+    """Why a control refused what it was sent, under the control (nothing if it refused nothing)."""
+    if message:
+        solara.HTML(unsafe_innerHTML=escape(message), classes=["ms-refusal"],
+                    style={"font-size": "12px", "color": "#b42318"})
+
+
+@solara.component
+def Choices(value: Any, values: Sequence[Any], on_value: Callable[[Any], None], classes: Sequence[str] = ()) -> None:
+    """One of ``values`` as toggle buttons (as Solara's ToggleButtonsSingle draws them), with the
+    index a browser sends checked: one that is not a button's is refused with a message."""
+    values = list(values)
+    message, set_message = solara.use_state("")
+
+    def pick(index: Any) -> None:
+        chosen = isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(values)
+        set_message("" if chosen else f"choice {shown(index)} is not one of the {len(values)} offered: refused")
+        if chosen:
+            on_value(values[index])
+
+    solara.v.BtnToggle(children=[solara.Button(label=str(item)) for item in values], multiple=False, mandatory=True,
+                       v_model=values.index(value) if value in values else None, on_v_model=pick, dense=True,
+                       class_=" ".join(classes))
+    Refusal(message)
+
+
 @solara.component
 def LessonPicker(lessons: Sequence[Lesson], current: str | None,
                  on_lesson: Callable[[str | None], None]) -> None:
     """Choose a lesson: its scenarios load side by side and its text fills the teaching panel."""
     items = [{"text": "— none: pick scenarios below —", "value": ""}]
     items += [{"text": f"{lesson.session} {lesson.title}", "value": lesson.name} for lesson in lessons]
+    message, set_message = solara.use_state("")
+
+    def pick(name: Any) -> None:
+        problem = offered_problem(name, [item["value"] for item in items], "lesson")
+        set_message(problem)
+        if not problem:
+            on_lesson(name or None)
+
     solara.v.Select(label="Lesson (IDPC Module 7)", items=items, v_model=current or "",
-                    on_v_model=lambda name: on_lesson(name or None), dense=True, hide_details=True)
+                    on_v_model=pick, dense=True, hide_details=True)
+    Refusal(message)
 
 
 @solara.component
@@ -64,11 +106,19 @@ def ScenarioPickers(settings: Settings, presets: Mapping[str, ms.Scenario],
                     on_settings: Callable[[Settings], None]) -> None:
     """One preset picker per scenario shown (A is the reference), each with the preset's summary."""
     items = [{"text": scenario.title, "value": name} for name, scenario in presets.items()]
+    message, set_message = solara.use_state("")
+
+    def pick(index: int, chosen: Any) -> None:
+        problem = offered_problem(chosen, list(presets), f"scenario {RUN_LABELS[index]}")
+        set_message(problem)
+        if not problem:
+            on_settings(settings.with_preset(index, chosen))
+
     for index, name in enumerate(settings.presets):
         label = f"Scenario {RUN_LABELS[index]}" + (" (reference)" if index == 0 else "")
         with solara.Row(gap="4px", style={"align-items": "center"}):
             solara.v.Select(label=label, items=items, v_model=name, dense=True, hide_details=True,
-                            on_v_model=lambda chosen, i=index: on_settings(settings.with_preset(i, chosen)))
+                            on_v_model=lambda chosen, i=index: pick(i, chosen))
             if index > 0:
                 solara.Button(icon_name="mdi-close", icon=True, small=True,
                               on_click=lambda i=index: on_settings(settings.with_run_removed(i)))
@@ -82,6 +132,7 @@ def ScenarioPickers(settings: Settings, presets: Mapping[str, ms.Scenario],
         solara.Button("Compare with another scenario", icon_name="mdi-plus", text=True, small=True,
                       disabled=not unused,
                       on_click=lambda: on_settings(settings.with_run_added(unused[0])), classes=["ms-add-run"])
+    Refusal(message)
 
 
 @solara.component
@@ -101,15 +152,21 @@ def RunControls(week: int, horizon: int, playing: solara.Reactive[bool], speed: 
                 + (" — finished; reset or raise the horizon" if finished else ""),
                 style={"font-size": "13px", "margin": "6px 0"})
     solara.Text("Speed (weeks per second)", style={"font-size": "12px", "color": "#555"})
-    solara.ToggleButtonsSingle(value=speed, values=list(SPEEDS), dense=True, classes=["ms-speed"])
+    Choices(speed.value, SPEEDS, speed.set, classes=["ms-speed"])
 
 
 @solara.component
 def SeedControls(settings: Settings, horizon: int, on_settings: Callable[[Settings], None],
                  on_horizon: Callable[[int], None]) -> None:
     """The first seed, how many paired seeds per scenario, and the week play stops at."""
+    message, set_message = solara.use_state("")
+
     def set_seed(value: int | None) -> None:
-        if value is not None and value >= 0:
+        if value is None:
+            return
+        problems = replace(settings, seed=value).problems()
+        set_message("; ".join(problems))
+        if not problems:
             on_settings(replace(settings, seed=value))
 
     def set_paired(value: int) -> None:
@@ -121,11 +178,11 @@ def SeedControls(settings: Settings, horizon: int, on_settings: Callable[[Settin
         solara.InputInt("Stop at week", value=horizon, dense=True, style={"max-width": "110px"},
                         on_value=lambda value: on_horizon(value) if value and value > 0 else None)
     solara.Text("Paired seeds per scenario", style={"font-size": "12px", "color": "#555"})
-    solara.ToggleButtonsSingle(value=settings.paired, values=list(range(1, MAX_PAIRED_SEEDS + 1)),
-                               on_value=set_paired, dense=True)
+    Choices(settings.paired, range(1, MAX_PAIRED_SEEDS + 1), set_paired)
     seeds = ", ".join(str(seed) for seed in settings.seeds())
     solara.Text(f"Every scenario runs with seeds {seeds}: differences are paired seed by seed.",
                 style={"font-size": "12px", "color": "#666"})
+    Refusal(message)
 
 
 @solara.component

@@ -95,18 +95,25 @@ class Experiment:
         self.lock = threading.Lock()
         """Held while stepping, so a play loop and a button press never step at once."""
         self._tables: list[list[pd.DataFrame]] | None = None
+        self._closed_at = 0
 
     def close(self) -> None:
-        """Let the models be garbage-collected (see :func:`marketsim.runs.release_model`); the
-        experiment must not step again."""
-        for runs in self.models:
-            for model in runs:
-                release_model(model)
+        """Drop the models and let them be garbage-collected (see
+        :func:`marketsim.runs.release_model`), even while something still holds the experiment
+        (Solara keeps each closed page's play task for the life of the server: without this, a
+        few MB per session that never came back); the experiment must not step again."""
+        with self.lock:
+            self._closed_at = self.week
+            for runs in self.models:
+                for model in runs:
+                    release_model(model)
+            self.models = []
+            self._tables = None
 
     @property
     def week(self) -> int:
-        """Weeks simulated so far (all models are always at the same week)."""
-        return self.models[0][0].steps
+        """Weeks simulated so far (all models are always at the same week; once closed, the last)."""
+        return self.models[0][0].steps if self.models else self._closed_at
 
     def step(self, weeks: int = 1) -> None:
         """Advance every model by ``weeks`` weeks."""

@@ -35,7 +35,10 @@ from marketsim.analysis import NOT_SETTLED, metric_info
 from marketsim.config.params import BUDGET_SHARES, SPECS
 from marketsim.config.scenario import preset_names
 from marketsim.dashboard.network import BASE_RADIUS, VIOLENCE_RADIUS, org_colour
+from marketsim.dashboard.server import secure
 from marketsim.model import DrugMarketModel
+
+secure()  # the dashboard's safety settings under ``solara run marketsim.dashboard.mesa_viz`` too
 
 SERIES = ("homicides", "overdose_deaths", "prison_population", "trust", "arrests", "seizures_kg")
 """The weekly metrics charted, one chart each (each on its own axis)."""

@@ -1,18 +1,31 @@
-"""Serving the dashboard: :func:`serve` and the ``marketsim dashboard`` command.
+"""Serving the dashboard: :func:`serve` and the ``marketsim dashboard`` command, and the safety
+settings that hold however it is started (:func:`secure`).
 
 The dashboard is a Solara app (``marketsim.dashboard.app``) served by Solara's own server, so
 ``solara run marketsim.dashboard.app`` works too. Every front-end asset comes from the
 ``solara-assets`` package installed with the ``dashboard`` extra: the page works offline.
 Solara is imported only when serving, so the rest of the command line stays fast.
+
+Whichever way it is started, the served page (see :func:`secure`): sends no telemetry; refuses
+every HTTP request and websocket that another web page makes (an ``Origin`` that is not the
+dashboard's own) or that names the server by a host it does not answer to (DNS rebinding), so
+a page the user visits elsewhere cannot drive it; ends a session's kernel
+:data:`SESSION_CULL` after its page closed, which releases its models; and warns who else can
+reach it when it listens beyond this machine.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import ipaddress
+import logging
 import os
+import socket
+import sys
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import typer
 
@@ -21,6 +34,19 @@ WORLDS_VARIABLE = "MARKETSIM_DASHBOARD_WORLDS"
 """How the served page learns the directory of world files it offers."""
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+SESSION_CULL = "2m"
+"""How long Solara keeps a session's kernel (its models, its state) after the page was closed or
+lost its connection: long enough to survive a reload or a network hiccup, short enough that
+abandoned sessions do not pile up (Solara's own default is 24 hours). Solara's
+``SOLARA_KERNEL_CULL_TIMEOUT`` still wins where it is set."""
+CULL_VARIABLE = "SOLARA_KERNEL_CULL_TIMEOUT"
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+logger = logging.getLogger(__name__)
 
 
 def solara_arguments(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
@@ -33,7 +59,8 @@ def solara_arguments(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False,
           worlds: Path | None = None) -> None:
-    """Serve the dashboard at http://host:port until interrupted (Ctrl-C).
+    """Serve the dashboard at http://host:port until interrupted (Ctrl-C), with the safety
+    settings of :func:`secure`.
 
     Solara's usage telemetry is switched off before Solara is imported: the dashboard must not
     talk to anything but its own browser tabs. ``worlds`` is the directory whose world files
@@ -43,13 +70,123 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool
     if worlds is not None:
         os.environ[WORLDS_VARIABLE] = str(worlds.resolve())
     from solara.__main__ import cli
+
+    _warned.add((host, port))  # the command has said who can reach it
+    secure()  # the settings now; the guard when the server imports the app, before it serves a request
+    cli.main(args=solara_arguments(host, port, open_browser), prog_name="solara",
+             standalone_mode=False)
+
+
+_warned: set[tuple[str, int]] = set()
+"""The (host, port) pairs whose exposure this process has already warned of."""
+
+
+def secure() -> None:
+    """The dashboard's safety settings, applied however it is started: by :func:`serve`, and by
+    the app's modules when they are imported (``solara run marketsim.dashboard.app``), which
+    Solara's server does as it starts, before it serves a request.
+
+    No telemetry; no banner; sessions culled :data:`SESSION_CULL` after their page closes; every
+    request checked by :class:`SameOrigin` (installed once, in front of Solara's routes, even
+    if the server is already running); and, under ``solara run``, the warning of who can reach
+    the page when the host is not this machine. Outside a Solara server (a notebook) only the
+    settings change.
+    """
+    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     from solara.server import settings
 
     settings.telemetry.mixpanel_enable = False
     settings.theme.show_banner = False
     settings.theme.title = "marketsim dashboard"
-    cli.main(args=solara_arguments(host, port, open_browser), prog_name="solara",
-             standalone_mode=False)
+    if not os.environ.get(CULL_VARIABLE):
+        settings.kernel.cull_timeout = SESSION_CULL
+    served = sys.modules.get("solara.server.starlette")
+    if served is None:
+        return
+    router = served.app.router
+    if not isinstance(router.middleware_stack, SameOrigin):
+        # the router's stack is read on every request, so this guards a server that already started
+        router.middleware_stack = SameOrigin(router.middleware_stack)
+    host, port = os.environ.get("SERVER_NAME"), os.environ.get("SERVER_PORT")
+    if host and port and port.isdigit() and (host, int(port)) not in _warned:
+        _warned.add((host, int(port)))
+        warning = exposure_warning(host, int(port))
+        if warning is not None:
+            typer.echo(warning, err=True)
+
+
+class SameOrigin:
+    """ASGI middleware: refuse what another web page sends to the dashboard.
+
+    A browser names the page a request comes from in its ``Origin`` header (always for a
+    websocket, for any request a script makes across sites). A request is refused — HTTP 403,
+    or a websocket closed before it opens — when its ``Origin`` is not the address the request
+    was sent to, or when the ``Host`` it was sent to is not one this server answers to: an IP
+    address, ``localhost``, the host it was started on, or this machine's name. The second rule
+    stops DNS rebinding (a site whose name is made to point at 127.0.0.1 is same-origin with
+    itself). Requests without an ``Origin`` (a typed address, a script outside a browser) pass.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = {name.decode("latin-1").lower(): value.decode("latin-1")
+                       for name, value in scope.get("headers", [])}
+            problem = refusal(headers.get("host"), headers.get("origin"), trusted_hosts())
+            if problem is not None:
+                logger.warning("refused %s %s: %s", scope["type"], scope.get("path", ""), problem)
+                await _refuse(scope, send, problem)
+                return
+        await self.app(scope, receive, send)
+
+
+def trusted_hosts() -> frozenset[str]:
+    """Host names the dashboard answers to besides IP addresses: localhost, the host it was
+    started on (``solara run`` puts it in ``SERVER_NAME``) and this machine's names."""
+    names = {*LOOPBACK_NAMES, os.environ.get("SERVER_NAME", ""), socket.gethostname()}
+    return frozenset(name.lower() for name in names if name)
+
+
+def refusal(host: str | None, origin: str | None, trusted: frozenset[str]) -> str | None:
+    """Why a request sent to ``host`` (the ``Host`` header) from ``origin`` (the ``Origin``
+    header) is refused, if it is (see :class:`SameOrigin`)."""
+    if host is not None and not _trusted(urlsplit(f"//{host}").hostname or "", trusted):
+        return f"the dashboard does not answer to the host {host[:80]!r}"
+    if origin is None:
+        return None
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or host is None or _netloc(parts.scheme, parts.netloc) != _netloc(
+            parts.scheme, host):
+        return f"requests from another page ({origin[:80]!r}) are refused"
+    return None
+
+
+def _trusted(hostname: str, trusted: frozenset[str]) -> bool:
+    try:
+        ipaddress.ip_address(hostname.strip("[]"))
+    except ValueError:
+        return hostname.lower() in trusted or hostname.lower().endswith(".localhost")
+    return True
+
+
+def _netloc(scheme: str, netloc: str) -> str:
+    """``host:port`` in lower case, without the scheme's default port."""
+    default = {"http": ":80", "https": ":443"}[scheme]
+    netloc = netloc.lower()
+    return netloc[: -len(default)] if netloc.endswith(default) else netloc
+
+
+async def _refuse(scope: Scope, send: Send, problem: str) -> None:
+    if scope["type"] == "websocket":  # closed before it is accepted: the server answers 403
+        await send({"type": "websocket.close", "code": 1008, "reason": problem[:120]})
+        return
+    body = f"refused: {problem}\n".encode()
+    await send({"type": "http.response.start", "status": 403,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def exposure_warning(host: str, port: int) -> str | None:

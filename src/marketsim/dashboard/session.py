@@ -14,13 +14,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import marketsim as ms
+from marketsim.config.errors import shown
+from marketsim.config.params import SPECS
+from marketsim.config.scenario import preset_names
 from marketsim.config.timeline import Event, Timeline
 from marketsim.config.writing import scenario_toml
 from marketsim.dashboard.experiment import OUTCOME_INDICATORS, PROCESS_INDICATORS, RUN_LABELS, Experiment
 from marketsim.dashboard.frame import Painter
 from marketsim.dashboard.timeline import split_edits
+from marketsim.lessons import lesson_names
+from marketsim.runs import MAX_SEED
 
 DEFAULT_HORIZON = 520
+MAX_PAIRED_SEEDS = 5
+"""The most paired seeds a page runs per scenario."""
 MAX_RUN_WEEKS = 3 * 5 * 1040
 """The most simulated weeks one page may ask for, over every scenario and seed: three scenarios
 with five seeds each for twenty years. A page's work is bounded whoever is using it."""
@@ -74,6 +81,29 @@ class Settings:
         """What the charts and the scoreboard show: the outcome and process indicators, then the
         lesson's metrics and those the user added, each once."""
         return tuple(dict.fromkeys((*OUTCOME_INDICATORS, *PROCESS_INDICATORS, *self.lesson_metrics, *self.charted)))
+
+    def problems(self) -> list[str]:
+        """What a page may not ask for, whatever its controls were sent: a scenario that is not a
+        preset (never a path on the server), a lesson that is not listed, seeds outside what a run
+        takes, an edit of a parameter that does not exist, a start week before the first."""
+        problems = []
+        presets = preset_names()
+        if not 1 <= len(self.presets) <= len(RUN_LABELS):
+            problems.append(f"{len(self.presets)} scenarios: allowed 1 to {len(RUN_LABELS)} side by side")
+        problems += [f"scenario {shown(name)}: allowed one of the presets ({', '.join(presets)})"
+                     for name in self.presets if name not in presets]
+        if self.lesson is not None and self.lesson not in lesson_names():
+            problems.append(f"lesson {shown(self.lesson)}: allowed one of the lessons listed")
+        if not _whole(self.paired) or not 1 <= self.paired <= MAX_PAIRED_SEEDS:
+            problems.append(f"paired seeds = {shown(self.paired)}: allowed a whole number from 1 to {MAX_PAIRED_SEEDS}")
+        elif not _whole(self.seed) or not 0 <= self.seed <= MAX_SEED - self.paired + 1:
+            problems.append(f"first seed = {shown(self.seed)}: allowed a whole number from 0 to "
+                            f"{MAX_SEED - self.paired + 1:,}")
+        problems += [f"unknown parameter {shown(path)}" for edits in self.edits for path in edits if path not in SPECS]
+        problems += [f"unknown metric {shown(name)}" for name in self.charted if name not in ms.METRICS]
+        problems += [f"start week = {shown(week)}: allowed a whole number ≥ 1"
+                     for week in self.start_weeks if not _whole(week) or week < 1]
+        return problems
 
     def seeds(self) -> list[int]:
         """The paired seeds every scenario is run with."""
@@ -216,6 +246,11 @@ class Settings:
         return tuple(week if i == index else self.start_week(i) for i in range(len(self.presets)))
 
 
+def _whole(value: Any) -> bool:
+    """Whether ``value`` is a whole number (not a switch)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _decimals(step: float) -> int:
     """Decimal places needed to write multiples of ``step``."""
     return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
@@ -225,6 +260,9 @@ class Session:
     """The experiment a set of settings starts, with the painter that draws its frames."""
 
     def __init__(self, settings: Settings, horizon: int = DEFAULT_HORIZON):
+        problems = settings.problems()
+        if problems:
+            raise ms.ScenarioError(problems)
         problem = work_problem(len(settings.presets), settings.paired, horizon)
         if problem is not None:
             raise ValueError(problem)

@@ -37,8 +37,8 @@ lock:  ## resolve the newest versions in a scratch venv and write them to requir
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^marketsim'; } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK)
 	rm -rf .lock-venv
 
-fuzz: $(STAMP)  ## the property suite's long profile: FUZZ_EXAMPLES (default 2000) random parameter sets
-	MARKETSIM_HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/property -q -p no:xdist --hypothesis-show-statistics
+fuzz: $(STAMP)  ## the property suite's long profile: FUZZ_EXAMPLES (default 2000) random parameter sets, about half run 156-260 weeks; report in out/fuzz.json
+	MARKETSIM_HYPOTHESIS_PROFILE=fuzz FUZZ_REPORT=$${FUZZ_REPORT:-out/fuzz.json} $(PY) -m pytest tests/property -q -p no:xdist --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests experiments benchmarks

@@ -13,9 +13,10 @@ from marketsim.config.scenario import preset_names
 
 TIED = frozenset({f"policy.{name}" for name in BUDGET_SHARES}
                  | {"retail.open_air_share", "retail.indoor_share", "retail.online_share"}
-                 | {f"justice.initial_{name}" for name in ("users", "dealers", "traffickers", "violent")})
-"""Parameters bound by rules that tie several together (their sum is at most 1): a set of
-values each inside its bounds may still be refused, with a clear error."""
+                 | {f"justice.initial_{name}" for name in ("users", "dealers", "traffickers", "violent")}
+                 | {"world.segment_capacity", "world.segment_capacity_spread"})
+"""Parameters bound by rules that tie several together (shares whose sum is at most 1, a spread
+below its mean): a set of values each inside its bounds may still be refused, with a clear error."""
 
 
 def choices_of(spec: ParamSpec) -> tuple[str, ...]:

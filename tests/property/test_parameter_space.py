@@ -17,6 +17,9 @@ from parameter_space import TIED, overrides, presets, seeds, within
 
 import marketsim as ms
 
+pytestmark = pytest.mark.filterwarnings("error:invalid value encountered in cast:RuntimeWarning")
+"""A NaN or infinity cast to a whole number is a wrong number that no check downstream can see."""
+
 INVARIANTS = "invariants"
 DETERMINISM = "determinism"
 
@@ -37,7 +40,7 @@ def scenario_or_reject(prop: str, preset: str, values: dict[str, Any], weeks: in
     except ms.ScenarioError:
         if not TIED & set(values):
             raise
-    CAMPAIGN.set_aside(prop, "refused: shares tied by a rule add up to more than 1")
+    CAMPAIGN.set_aside(prop, "refused: parameters tied by a rule do not fit together")
     reject()
 
 

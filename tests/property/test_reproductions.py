@@ -17,6 +17,9 @@ from invariants import check_run
 import marketsim as ms
 from marketsim.world import generate_world, load_world, save_world
 
+pytestmark = pytest.mark.filterwarnings("error:invalid value encountered in cast:RuntimeWarning")
+"""As in the property suite: a NaN or infinity cast to a whole number is a wrong number."""
+
 
 @pytest.mark.usefixtures("memory_cap")
 @pytest.mark.parametrize("defect", [
@@ -84,6 +87,7 @@ def test_markets_without_organisations_sales_or_limits_run(preset: str, override
     ("trafficking.lot_kg", 5e-324, "≥ 0.1 "),
     ("production.farm_price", 5e-324, "≥ 1 "),
     ("police.officer_week_cost", 5e-324, "≥ 1 "),
+    ("justice.sentence_shape", 5e-324, "≥ 0.1 "),
     ("justice.sentence_trafficker", 5e-324, "≥ 1 "),
     ("demand.treatment_weeks", 5e-324, "≥ 1 "),
     ("violence.reference_sales", 5e-324, "≥ 1 "),
@@ -102,6 +106,7 @@ def test_values_that_broke_the_core_are_refused_naming_the_bound(path: str, valu
 @pytest.mark.parametrize("overrides", [
     {"trafficking.soldier_wage": 50}, {"production.max_drug_share": 0.01}, {"trafficking.lot_kg": 0.1},
     {"production.farm_price": 1}, {"demand.treatment_weeks": 1}, {"police.officer_week_cost": 1},
+    {"justice.sentence_shape": 0.1},
     {"violence.reference_sales": 1}, {"violence.reference_value": 1}, {"production.regrowth_weeks": 1},
     {"justice.sentence_trafficker": 1, "justice.sentence_user": 1, "policy.sentence_multiplier": 0.1},
     {"world.land_per_producer_ha": 0.01, "world.routes": 2}, {"production.initial_share_concentration": 0.1},

@@ -53,8 +53,10 @@ class JusticeParams(Group):
                                     help="How much diversion to treatment lowers a person's chance of re-offending.",
                                     source="Mitchell, Wilson, Eggers & MacKenzie 2012 (drug courts reduce "
                                            "recidivism)")
-    sentence_shape: float = param(2.0, unit="gamma shape", gt=0, le=100, plausible=(1.0, 5.0),
-                                  help="Shape of the gamma distribution of sentence lengths (larger: less spread).",
+    sentence_shape: float = param(2.0, unit="gamma shape", ge=0.1, le=100, plausible=(1.0, 5.0),
+                                  help="Shape of the gamma distribution of sentence lengths (larger: less spread; "
+                                       "at least 0.1, a spread of three times the mean: less overflows the "
+                                       "gamma's scale).",
                                   source="assumption")
     initial_time_left: float = param(1.0, unit="share of the mean sentence", gt=0, le=2, plausible=(0.6, 1.0),
                                      help="Mean time people in prison at the start have left to serve, as a share of "

@@ -272,3 +272,11 @@ def test_every_preset_loads_validates_and_builds_a_model(name: str) -> None:
 
 def test_list_scenarios_returns_every_preset() -> None:
     assert [scenario.name for scenario in ms.list_scenarios()] == preset_names()
+
+
+def test_a_farm_gate_price_far_beyond_the_price_chain_is_refused():
+    """Fuzz find: at 1,000 times the default farm price, organisations paid for hundreds of
+    thousands of members (weeks of 25 s, then MemoryError); ten times the default is the bound."""
+    with pytest.raises(ms.ScenarioError, match=r"production\.farm_price.*8000"):
+        ms.load_scenario("baseline", {"production.farm_price": 954089.576492636})
+    assert ms.load_scenario("baseline", {"production.farm_price": 8000}).params.production.farm_price == 8000

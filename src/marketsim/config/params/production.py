@@ -56,10 +56,11 @@ class ProductionParams(Group):
                                   source="UNODC Colombia Coca Survey: coca bushes yield 6-12 months after planting")
     spoilage: float = param(0.01, unit="1/week", ge=0, le=0.5, plausible=(0.0, 0.03),
                             help="Share of unsold farm stock lost each week.", source="assumption")
-    farm_price: float = param(800.0, unit="USD/kg pure", ge=1, le=1e6,
+    farm_price: float = param(800.0, unit="USD/kg pure", ge=1, le=8000,
                               help="Initial farm-gate price: the first link of the price chain, whose other "
                                    "prices are multiples of it (held fixed: the calibrated values at stake are in "
-                                   "these dollars).",
+                                   "these dollars; at most ten times the default, beyond which wages, bribes and "
+                                   "the sizes of organisations, all in the same dollars, stop meaning anything).",
                               source=PRICE_CHAIN)
     price_adjustment: float = param(0.015, unit="1/week", ge=0, le=1, plausible=(0.005, 0.05),
                                     help="Speed at which the farm-gate price moves to clear the market.",

@@ -404,9 +404,9 @@ KINGPIN_WEEK = 157
 settled (the burn-in is one year) and a full year before the removal, after the burn-in, can be
 compared with a full year after it within runs of 312 weeks (the behaviour tests' fast tier)."""
 REMOVAL = Arm("baseline", events=(Event(KINGPIN_WEEK, "leader_removal"),))
-"""The baseline with one staged removal of the largest organisation's leader: the largest is the
-analogue of the major trafficking organisations whose leaders' captures the literature studies, and
-its places carry the most homicides to measure. Its untreated twin is the baseline (same seed)."""
+"""The baseline with one staged removal of the leader of the largest organisation (by members, the
+event's default target): the analogue of the major trafficking organisations whose leaders'
+captures the literature studies. Its untreated twin is the baseline run with the same seed."""
 EVENT_WINDOWS = {"kingpin_places_6m": (26, "held"), "kingpin_places_12m": (52, "held"),
                  "kingpin_neighbours_6m": (26, "neighbours"), "kingpin_neighbours_12m": (52, "neighbours")}
 """Event-study measures: (weeks after, and the same before, the removal; which places)."""
@@ -425,7 +425,7 @@ ERADICATION = direct("eradication destroys standing crops in region 1 (officer-w
 CROP_CHOICE = emergent("households move land between crops, and eradicated households replant in other regions, "
                        "by expected profit net of the eradication risk they perceive")
 NALOXONE = direct("naloxone carried by witnesses reverses coverage × efficacy of overdoses (WHO 2014)")
-SUCCESSION = (direct("the largest organisation's leader is captured in week 157 (the staged event)"),
+SUCCESSION = (direct(f"the largest organisation's leader is captured in week {KINGPIN_WEEK} (the staged event)"),
               emergent("lieutenants' factions form around them; a dominant faction succeeds, balanced factions "
                        "split (the organisation's state decides which)"),
               emergent("split factions contest the inheritance and their neighbours' places; how often and "

@@ -140,7 +140,8 @@ def accounting_section(outcome: Measured) -> list[str]:
             c = result.comparison
             accounting = account(result)
             chain = " → ".join(f"{link.text} (*{link.kind}*)" for link in c.chain) or "—"
-            formula = c.prediction.formula if c.prediction else "none can be written"
+            formula = c.prediction.formula if c.prediction else \
+                "none: emergent links" if accounting.kind == "emergent" else "not written: every link is a rule"
             predicted = "—" if accounting.predicted is None else f"{accounting.predicted:+.1%}"
             lines.append(f"| {fact.number} | `{c.metric}` | {c.alternative.label} vs {c.reference.label} | {chain} "
                          f"| {formula} | {predicted} | {change(result)} | **{accounting.kind}**: {accounting.reason} |")

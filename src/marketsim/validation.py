@@ -285,18 +285,18 @@ def diverted_reoffending(reference: Params, alternative: Params, levels: Levels)
                  within_follow_up(j.reoffend_base * (1 + j.prison_effect))) - 1
 
 
-def street_contact(p: Params) -> float:
-    """A dealer's mean contact with rivals on street territory, over the sales modes' shares."""
+def street_share(p: Params) -> float:
+    """Share of new dealers who sell on street territory (all but online vendors), over the sales
+    modes' shares."""
     r = p.retail
     delivery = max(1.0 - r.open_air_share - r.indoor_share - r.online_share, 0.0)
-    shares = r.open_air_share + r.indoor_share + delivery + r.online_share
-    return (r.open_air_share * r.open_air_contact + r.indoor_share * r.indoor_contact
-            + delivery * r.delivery_contact) / shares
+    return 1 - r.online_share / (r.open_air_share + r.indoor_share + delivery + r.online_share)
 
 
 def online_disputes(reference: Params, alternative: Params, levels: Levels) -> float:
-    """Disputes scale with rival pairs on the street, the square of dealers' mean street contact."""
-    return ratio(street_contact(alternative), street_contact(reference)) ** 2 - 1
+    """Disputes are over the street sales rival dealers share: they scale with the share of sales
+    made on street territory (the sales modes' shares, every dealer selling alike)."""
+    return ratio(street_share(alternative), street_share(reference)) - 1
 
 
 def online_incidents(reference: Params, alternative: Params, levels: Levels) -> float:
@@ -305,20 +305,11 @@ def online_incidents(reference: Params, alternative: Params, levels: Levels) -> 
                                                                                            levels)
 
 
-def drug_market_share(levels: Levels) -> float:
-    """Share of the reference's homicides that the drug market causes (not the background)."""
-    return ratio(levels["drug_market_homicides"], levels["homicides"])
-
-
-def value_homicides(reference: Params, alternative: Params, levels: Levels) -> float:
-    """Drug-market violence scales with the value at stake to the power ``violence.value_elasticity``."""
-    grams = ratio(alternative.demand.grams_dependent, reference.demand.grams_dependent)
-    return drug_market_share(levels) * (grams ** alternative.violence.value_elasticity - 1)
-
-
-def certain_sanction(reference: Params, alternative: Params, levels: Levels) -> float:
-    """Drug-market violence × exp(−violence.sanction_weight × certainty), the certainty at 1."""
-    return drug_market_share(levels) * (math.exp(-alternative.violence.sanction_weight) - 1)
+def no_rival(reference: Params, alternative: Params, levels: Levels) -> float:
+    """With one organisation nobody contests a place and no rival dealers share a street: the
+    reference's drug-market homicides outside confrontations with police go (extortion's few deaths
+    with them: an upper bound)."""
+    return -ratio(levels["drug_market_homicides"] - levels["confrontation_deaths"], levels["homicides"])
 
 
 def closure(reference: Params, alternative: Params, levels: Levels) -> float:
@@ -428,16 +419,18 @@ NALOXONE = direct("naloxone carried by witnesses reverses coverage × efficacy o
 SUCCESSION = (direct(f"the largest organisation's leader is captured in week {KINGPIN_WEEK} (the staged event)"),
               emergent("lieutenants' factions form around them; a dominant faction succeeds, balanced factions "
                        "split (the organisation's state decides which)"),
-              emergent("split factions contest the inheritance and their neighbours' places; how often and "
-                       "for how long follows the value at stake and their strength"))
+              emergent("split factions fight over the inheritance as long as it is worth more to them than a "
+                       "week's fighting, and attack where the gain outweighs the answer they expect"))
 TRUST = (direct("officer-weeks move to community policing (and away from street and possession arrests)"),
          direct("the trust a place supports rises linearly with community-policing officer-weeks per 100k "
                 "(police.community_trust_gain) and falls with arrests per 10k (harm.trust_loss_arrests)"))
-SANCTION = (direct("officer-weeks go to call-ins and sanction capacity for warned groups"),
-            direct("a warned group's certainty of a sanction is the capacity set aside for it over its need, "
-                   "capped at 1 (a police-side ratio, not a belief)"),
-            direct("each group's contests and its dealers' disputes × exp(−violence.sanction_weight × certainty)"),
-            direct("closed open-air markets move trade indoors, where rivals meet less (contact weights)"))
+SANCTION = (direct("officer-weeks go to call-ins and to answering warned groups' violence; street and possession "
+                   "arrests shrink"),
+            emergent("warned groups believe their violence is answered as far as answers actually come to them "
+                     "and to the groups they border (a call-in's warning fades unless kept)"),
+            emergent("organisations attack, and dealers escalate disputes, where the gain outweighs the people an "
+                     "answer would take times the chance they believe it comes"),
+            direct("closed open-air markets move trade indoors or to delivery"))
 
 
 def _vs(alternative: str | Arm, reference: Arm = BASELINE, **checks: dict) -> tuple[Comparison, ...]:
@@ -490,8 +483,8 @@ FACTS: tuple[Fact, ...] = (
                    "direction": "higher",
                    "mechanisms": ("vacancy_violence", "criminogenic_prison", "procedural_justice"),
                    "chain": (direct("more arrests take dealers and members off the street"),
-                             emergent("fewer standing dealers: rival pairs, and with them disputes, fall with the "
-                                      "square of their number"),
+                             emergent("dealers weigh disputes against the arrest they now expect more often; "
+                                      "organisations weigh attacks against the members they would lose"),
                              emergent("rivals' recruits on vacated corners are challenged"),
                              direct("ex-prisoners are more violent (criminogenic prison multiplier)"),
                              direct("arrests lower trust, and with it social control"))}),
@@ -513,18 +506,13 @@ FACTS: tuple[Fact, ...] = (
          "MDLE seminar 2013 (High Point)",
          (*_vs("focused_deterrence",
                homicide_rate={"direction": "lower", "band": FOCUSED_BAND,
-                              "mechanisms": ("deterrence", "street_territory"), "chain": SANCTION,
-                              "prediction": Prediction("drug-market share of homicides × (exp(−violence.sanction_weight"
-                                                       " × 1) − 1): every group's violence at a certain sanction",
-                                                       certain_sanction)},
+                              "mechanisms": ("deterrence", "street_territory"), "chain": SANCTION},
                open_air_share={"direction": "lower",
                                "chain": (direct("the most violent open-air markets are closed; their dealers move "
                                                 "indoors or to delivery (retail.closure_adjustment a week)"),),
                                "prediction": Prediction("−100%: every open-air market closes in time", closure)}),
           Comparison("homicide_rate", Arm("zero_tolerance"), Arm("focused_deterrence"), "lower",
-                     mechanisms=("deterrence", "street_territory"), chain=SANCTION,
-                     prediction=Prediction("drug-market share of zero tolerance's homicides × (exp(−violence."
-                                           "sanction_weight × 1) − 1)", certain_sanction)))),
+                     mechanisms=("deterrence", "street_territory"), chain=SANCTION))),
     Fact("kingpin", 4, "Kingpin strategy",
          "leader removals fragment organisations (more active groups) and raise homicides where the removed "
          "leader's organisation held sway, with spill-over to neighbouring places",
@@ -550,12 +538,16 @@ FACTS: tuple[Fact, ...] = (
          (Comparison("homicide_rate", RIVALS, HEGEMON, "lower", mechanisms=("hegemony",),
                      chain=(direct("with one organisation no rival holds a neighbouring place and no rival dealers "
                                    "share a street: contests and rival disputes need a rival (by construction)"),
-                            direct("a dominant organisation is rarely challenged (violence.parity_weight)"))),
+                            emergent("splinters of a removed leader's organisation become rivals again; a dominant "
+                                     "organisation's rivals rarely expect to win (the local balance of strength)")),
+                     prediction=Prediction("−(drug-market homicides − confrontation deaths) / homicides of the "
+                                           "several organisations: no contest, no rival dispute", no_rival)),
           *_vs("collusion",
                homicide_rate={"direction": "lower", "mechanisms": ("protection_racket",),
                               "chain": (direct("police spare the protected organisation and answer violence by or "
-                                               "against it: certainty of a sanction there"),
-                                        direct("violence × exp(−violence.sanction_weight × certainty)"),
+                                               "against it"),
+                                        emergent("the organisations involved learn that such violence is answered "
+                                                 "and weigh it in their attacks"),
                                         emergent("how much of the violence involves the protected organisation "
                                                  "(its size and rivals)"))},
                corruption={"direction": "higher", "mechanisms": ("bribery",),
@@ -569,9 +561,9 @@ FACTS: tuple[Fact, ...] = (
          (*_vs(PROFITS, homicide_rate={
              "direction": "higher", "mechanisms": ("value_motive",),
              "chain": (direct("users buy 50% more: the value at stake in every place rises"),
-                       direct("contests and disputes × (value / reference value)^violence.value_elasticity")),
-             "prediction": Prediction("drug-market share of homicides × (1.5^violence.value_elasticity − 1)",
-                                      value_homicides)}),
+                       direct("dispute rates scale with the street sales rival dealers share"),
+                       emergent("organisations attack where the value at stake times their chance of winning "
+                                "outweighs the cost they expect"))}),
           Comparison("homicide_rate", SHORT_CHAIN, LONG_CHAIN, "higher", mechanisms=("value_motive",),
                      chain=(direct("six transit towns per corridor instead of one"),
                             emergent("the corridor's value at stake is shared among more places and hand-overs"))))),
@@ -638,11 +630,10 @@ FACTS: tuple[Fact, ...] = (
          "IDPC 2016 Module 7 (online sales may create less violence); MDLE seminar 2014 (the dark net)",
          _vs("online_market",
              street_disputes={"direction": "lower", "mechanisms": ("street_territory",),
-                              "chain": (direct("40% of dealers sell online, with no street contact (contact weight "
-                                               "0); fewer open-air and indoor dealers"),
-                                        direct("disputes scale with rival pairs on the street: the square of "
-                                               "dealers' mean contact")),
-                              "prediction": Prediction("(mean contact / baseline mean contact)² − 1", online_disputes)},
+                              "chain": (direct("40% of dealers sell online instead of 5%: their sales hold no "
+                                               "street territory"),
+                                        direct("disputes scale with the street sales rival dealers share")),
+                              "prediction": Prediction("street share of sales / the baseline's − 1", online_disputes)},
              violent_incidents={"direction": "lower", "mechanisms": ("street_territory",),
                                 "chain": (direct("disputes fall as above"),),
                                 "prediction": Prediction("the baseline's dispute share of incidents × the change in "
@@ -924,9 +915,9 @@ def account(result: ComparisonResult) -> Accounting:
     c = result.comparison
     predicted = predicted_change(c, result.levels)
     if predicted is None or not math.isfinite(predicted):
-        movers = [link.text for link in c.chain if link.kind == "emergent"]
-        if movers:
-            return Accounting("emergent", None, f"no first-order arithmetic: the effect runs through {movers[0]}")
+        if any(link.kind == "emergent" for link in c.chain):
+            return Accounting("emergent", None, "no first-order arithmetic: it runs through decisions or the state of "
+                                                "the market (the links marked emergent)")
         return Accounting("direct", None, "every link is a declared rule")
     mean, low, high = result.relative
     inside = low <= predicted <= high
@@ -967,8 +958,10 @@ def arm_summaries(arms: Iterable[Arm], seeds: int | list[int] = 10, steps: int =
 
 def event_study_table(model: DrugMarketModel) -> pd.DataFrame:
     """What the kingpin event study needs from one run: homicides per week and place, and for each
-    leader removal the scenario staged, the places its organisation held the week before and their
-    neighbours (none in a run without staged removals: the untreated twin).
+    leader removal it studies the places the organisation held the week before and their neighbours.
+    The removals studied are those the scenario stages; in a run that stages none, every leader
+    removal (the kingpin preset's, were it compared with the baseline). Only the treated run's
+    removals are read: the untreated twin's places are the treated run's.
 
     Rows: ``kind`` (homicides, held, neighbours), ``removal`` (its number, -1 for homicides),
     ``step``, ``place`` (index) and ``value`` (homicides; 1 for the places of a removal).
@@ -980,8 +973,12 @@ def event_study_table(model: DrugMarketModel) -> pd.DataFrame:
     rows = [pd.DataFrame({"kind": "homicides", "removal": -1, "step": places["step"].to_numpy(),
                           "place": np.tile(np.arange(n), len(controller)), "value": homicides})]
     log = model.events()
-    staged = log[(log["kind"] == "shock") & (log["detail"] == "leader_removal")]
-    for number, (week, org) in enumerate(zip(staged["week"].tolist(), staged["organisation"].tolist(), strict=True)):
+    if any(event.kind == "leader_removal" for event in model.scenario.timeline.events):
+        studied = log[(log["kind"] == "shock") & (log["detail"] == "leader_removal")]
+    else:
+        studied = log[log["kind"] == "leader_removal"]
+    for number, (week, org) in enumerate(zip(studied["week"].tolist(), studied["organisation"].tolist(),
+                                             strict=True)):
         held = np.flatnonzero(controller[max(week - 2, 0)] == org)
         near = np.setdiff1d(np.unique(np.concatenate([model.places.neighbours[i] for i in held] or [[]])), held)
         for kind, where in (("held", held), ("neighbours", near)):

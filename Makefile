@@ -55,8 +55,9 @@ docs: $(STAMP)  ## regenerate docs/parameters.md from the parameter declarations
 site: $(STAMP)  ## build the documentation site into site/ (notebooks executed, warnings are errors)
 	$(VENV)/bin/mkdocs build --strict
 
-validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md and its figures
+validation: $(STAMP)  ## rerun the stylized facts; rewrite docs/validation.md and its figures; test them by the report's rules
 	$(PY) experiments/validation_report.py
+	$(PY) -m pytest tests/behaviour -m slow -q -p no:xdist
 
 robustness: $(STAMP)  ## facts and policy rankings over every declared uncertainty; rewrite docs/robustness.md
 	$(PY) experiments/robustness.py

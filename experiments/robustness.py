@@ -52,9 +52,11 @@ from marketsim.sweep.spec import make_spec
 from marketsim.sweep.summary import RBD_FAST_MIN_POINTS, sensitivity_indices
 from marketsim.text import plural
 from marketsim.validation import (
+    EVENT_STUDY_STEPS,
     EVENT_WINDOWS,
     FACTS,
     FACTS_BY_NAME,
+    KINGPIN_WEEK,
     MIN_AGREEMENT,
     Arm,
     Comparison,
@@ -77,7 +79,8 @@ SEEDS = 1
 """Paired seeds per point by default: the hour on two cores allows one (see the doc's caveats)."""
 STEPS = 208
 """Weeks per run by default: the burn-in year and three more. Three-year re-offending (fact 8) is
-defined from week 157 on, so shorter runs cannot measure it."""
+defined from week 157 on, so shorter runs cannot measure it; the kingpin event study needs
+``validation.EVENT_STUDY_STEPS`` (the same 208 weeks)."""
 DESIGN_SEED = 15
 """Seed of the Latin hypercube and of the dummy variables: the same design every time."""
 COMPOSITIONS = (("justice.initial_users", "justice.initial_dealers", "justice.initial_traffickers",
@@ -251,12 +254,12 @@ def measure_facts(study: Study, means: Mapping[int, pd.DataFrame],
     a point lacking a run, or whose metric is undefined, is left out), and the pooled results.
     """
     rows = []
-    pooled: dict[Comparison, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    pooled: dict[Comparison, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = {}
     by_point = {start: {point: frame.xs(point, level="point") for point in frame.index.unique("point")}
                 for start, frame in means.items() if not frame.empty}
     for fact in study.facts:
         for index, c in enumerate(fact.comparisons):
-            references, alternatives = pooled.setdefault(c, ([], []))
+            references, alternatives, bases = pooled.setdefault(c, ([], [], []))
             for point in range(points):
                 summaries = {start: frames[point] for start, frames in by_point.items() if point in frames}
                 try:
@@ -266,13 +269,14 @@ def measure_facts(study: Study, means: Mapping[int, pd.DataFrame],
                 if len(result.differences) != seeds or np.isnan(result.differences).any():
                     continue
                 references.append(result.reference)
+                bases.append(result.base)
                 alternatives.append(result.alternative)
                 rows.append({"fact": fact.name, "number": fact.number, "comparison": index, "label": c.label,
                              "point": point, "reference_mean": float(np.mean(result.reference)),
                              "relative": result.relative[0], "agreement": result.agreement,
                              "holds": holds_at_point(result)})
-    results = {c: ComparisonResult(c, np.concatenate(refs), np.concatenate(alts))
-               for c, (refs, alts) in pooled.items() if refs}
+    results = {c: ComparisonResult(c, np.concatenate(refs), np.concatenate(alts), base=np.concatenate(bases))
+               for c, (refs, alts, bases) in pooled.items() if refs}
     return pd.DataFrame(rows), results
 
 
@@ -611,7 +615,8 @@ def write_report(doc: Path, figures: Mapping[str, Path], study: Study, args: arg
         f"- **Runs:** at each point, every arm of the facts compared and every policy preset, "
         f"{plural(args.seeds, 'paired seed')} (the same seeds for all arms and points), {args.steps} weeks, the "
         f"first {args.burn_in} left out of the means: {len(study.arms)} runs per point and seed. The runs of the "
-        "kingpin event study's two arms also collect homicides by place and the places of each leader removal.",
+        "kingpin event study's two arms (the baseline, and the baseline with one staged leader removal) also "
+        "collect homicides by place and the places of the removal.",
         f"- **Compute:** {compute.runs:,} runs, {compute.core_hours:.3g} core-hours of simulation "
         f"(processor time of the runs), {minutes:.1f} minutes of wall-clock time for the invocation that wrote "
         f"this report ({compute.ran:,} runs made, {compute.runs - compute.ran:,} reused from the store, "
@@ -788,9 +793,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     for option, path in (("--out", args.out), ("--doc", args.doc.parent), ("--figures", args.figures)):
         problems.extend(f"{option}: {problem}" for problem in analysis.directory_problems(path))
     try:
-        make_study(args.facts, args.policies)
+        study = make_study(args.facts, args.policies)
     except ScenarioError as error:
         problems.extend(error.problems)
+    else:
+        if study.event_arms and args.steps < EVENT_STUDY_STEPS:
+            problems.append(f"--steps = {args.steps}: the kingpin event study stages a leader removal in week "
+                            f"{KINGPIN_WEEK} and counts the year after it: allowed ≥ {EVENT_STUDY_STEPS} (or leave "
+                            "the kingpin fact out with --facts)")
     if problems:
         fail(problems)
     return args

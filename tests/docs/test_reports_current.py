@@ -14,3 +14,10 @@ def test_the_validation_report_was_measured_from_these_sources() -> None:
     assert f"`{source_digest()}`" in report, (
         "docs/validation.md was measured from other model sources: run `make validation` "
         f"(sources now `{source_digest()}`)")
+
+
+def test_the_validation_report_has_the_event_study_the_accounting_and_the_undecided() -> None:
+    report = (DOCS / "validation.md").read_text(encoding="utf-8")
+    for heading in ("## The kingpin event study", "## Accounting: direct or emergent",
+                    "## Ablation: switch the mechanisms off", "## Does not hold yet", "## Undecided at"):
+        assert heading in report, f"docs/validation.md has no section {heading!r}: run `make validation`"

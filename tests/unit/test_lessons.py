@@ -1,8 +1,8 @@
 """Lessons for IDPC Module 7: every lesson loads and runs, handouts hold what they promise,
 bad names and malformed files fail clearly, and the claims lessons make are the design's.
 
-Runs are short and in a small world so the file stays fast; the claim check over the
-default world is the one test marked ``slow``.
+Runs are short and in a small world so the file stays fast, except the claim check over the
+default world (4 seeds × 104 weeks).
 """
 
 from __future__ import annotations
@@ -412,7 +412,6 @@ def test_cli_run_prints_pdf(tmp_path: Path) -> None:
 
 
 # -- the claims, over the default world --------------------------------------------------------
-@pytest.mark.slow
 def test_every_lesson_claim_holds_over_paired_seeds() -> None:
     """Each claim's mean paired difference has the claimed sign: 4 seeds × 104 weeks, 2 workers."""
     results = check_all(list_lessons(), seeds=4, steps=104, workers=2)

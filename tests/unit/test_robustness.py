@@ -1,6 +1,6 @@
 """The robustness analysis (experiments/robustness.py) end to end on a tiny design — 4 points, the arms
-of two facts and three policies, 1 seed, 60 weeks after an 8-week burn-in — and its verdicts and
-rankings on made-up numbers.
+of two facts and three policies, 1 seed, 208 weeks (the shortest run the kingpin event study fits in)
+after an 8-week burn-in — and its verdicts and rankings on made-up numbers.
 
 The pipeline test really runs the simulations, stores them, resumes from the store, analyses and writes
 the report; it checks the structure and the arithmetic of every output, not the model's findings.
@@ -19,16 +19,22 @@ import pandas as pd
 import pytest
 
 from marketsim.config.params import SPECS
-from marketsim.validation import FACTS_BY_NAME, MIN_AGREEMENT, Arm, Comparison, ComparisonResult
+from marketsim.validation import (
+    EVENT_STUDY_STEPS,
+    FACTS_BY_NAME,
+    MIN_AGREEMENT,
+    Arm,
+    Comparison,
+    ComparisonResult,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "experiments" / "robustness.py"
 FACTS = ("harm_reduction", "kingpin")
 POLICIES = ("baseline", "harm_reduction", "kingpin")
 POINTS = 4
-# a short burn-in, so that every tiny run has leader removals for the kingpin event study to measure
-TINY = ["--points", str(POINTS), "--seeds", "1", "--steps", "60", "--burn-in", "8", "--facts", ",".join(FACTS),
-        "--policies", ",".join(POLICIES), "--workers", "2"]
+TINY = ["--points", str(POINTS), "--seeds", "1", "--steps", str(EVENT_STUDY_STEPS), "--burn-in", "8",
+        "--facts", ",".join(FACTS), "--policies", ",".join(POLICIES), "--workers", "2"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -128,13 +134,13 @@ def test_the_report_shows_every_result_with_its_figures_and_the_store_is_reused(
         assert f"| {FACTS_BY_NAME[fact].title} |" in report
     assert "Left out: online_market" in report  # a market condition, not a policy
     assert "RBD-FAST needs at least 10 points" in report  # said, not silently skipped
-    assert "12 runs made, 0 reused" in report
+    assert "16 runs made, 0 reused" in report  # baseline, the staged removal, two presets
     for name in ("facts", "rankings", "sensitivity"):
         figure = where / "docs" / "figures" / "robustness" / f"{name}.png"
         assert figure.read_bytes().startswith(PNG_MAGIC)
         assert f"(figures/robustness/{name}.png)" in report
     second = (where / "docs" / "robustness.md").read_text(encoding="utf-8")
-    assert "0 runs made, 12 reused from the store" in second
+    assert "0 runs made, 16 reused from the store" in second
     assert "robustness (" not in again.stderr  # no progress bar: nothing ran
 
 
@@ -155,6 +161,15 @@ def test_bad_options_fail_before_anything_runs(tmp_path: Path) -> None:
     assert "--points = 1: allowed a whole number ≥ 2" in result.stderr
     assert "--facts: unknown fact 'kingpn' — did you mean 'kingpin'?" in result.stderr
     assert "--policies: 'online_market' is not ranked: it changes no policy lever" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_runs_too_short_for_the_kingpin_event_study_are_refused(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(SCRIPT), "--facts", "kingpin", "--steps", "100", "--out",
+                             str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 2
+    assert f"--steps = 100: the kingpin event study stages a leader removal in week 157 and counts the year after " \
+           f"it: allowed ≥ {EVENT_STUDY_STEPS}" in result.stderr
     assert not (tmp_path / "out").exists()
 
 

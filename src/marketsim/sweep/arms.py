@@ -1,6 +1,6 @@
 """Several arms at the same design points: one sweep store per arm, one backend, one progress bar.
 
-An *arm* (``marketsim.validation.Arm``) is a scenario with optional overrides. Analyses that run
+An *arm* (``marketsim.validation.Arm``) is a scenario with optional overrides and staged events. Analyses that run
 many arms at the same points of a design — the robustness analysis (every fact's arms and every
 policy at each point of a Latin hypercube) and the calibration (each target's arms at each point of
 a history-matching wave) — plan each arm as a sweep of its own (:class:`ArmRuns`), run them all
@@ -14,6 +14,7 @@ collects its event-study table, in a second store with the same run ids.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from marketsim.config.scenario import Scenario, load_scenario
+from marketsim.analysis import atomic_path
+from marketsim.config.scenario import Scenario
 from marketsim.runs import ProgressOption, ProgressReport, RunTask
 from marketsim.sweep.backends import open_backend
 from marketsim.sweep.design import Plan, Run, plan_sweep
@@ -42,17 +44,33 @@ def plain(value: Any) -> Any:
 
 
 def arm_scenario(arm: Arm) -> Scenario:
-    """The arm's scenario (a preset name or a scenario file) with its overrides."""
-    return load_scenario(arm.scenario, dict(arm.overrides))
+    """The arm's scenario (a preset name or a scenario file) with its overrides and staged events."""
+    return arm.load()
 
 
 def arm_folder(arm: Arm) -> str:
-    """A folder name for an arm: its scenario's name (a file's stem), and a digest of its overrides if
-    it has any."""
+    """A folder name for an arm: its scenario's name (a file's stem), and a digest of its overrides and
+    events if it has any."""
     name = Path(arm.scenario).stem if arm.scenario.endswith(".toml") else arm.scenario
-    if not arm.overrides:
+    if not arm.overrides and not arm.events:
         return name
     return f"{name}-{hashlib.sha256(arm.label.encode()).hexdigest()[:10]}"
+
+
+def staged_scenario(arm: Arm, root: Path) -> str:
+    """What a sweep spec names for an arm's scenario: its own, or, for an arm that stages events (the
+    kingpin event study's removal), a scenario file under ``root`` extending it with those events."""
+    if not arm.events:
+        return arm.scenario
+    path = root / "scenarios" / f"{arm_folder(arm)}.toml"
+    parent = str(Path(arm.scenario).resolve()) if arm.scenario.endswith(".toml") else arm.scenario
+    lines = [f"extends = {json.dumps(parent)}"]
+    for event in arm.events:
+        lines += ["", "[[event]]", *(f"{key} = {json.dumps(value)}" for key, value in event.as_dict().items())]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as temporary:
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
 
 
 def metrics_and_event_study(model: DrugMarketModel) -> dict[str, pd.DataFrame]:
@@ -102,8 +120,8 @@ def plan_arms(arms: Sequence[Arm], design: pd.DataFrame, seeds: int, steps: int,
         columns = [name for name in design.columns if name not in held]
         records = [{path: plain(value) for path, value in row.items()}
                    for row in design[columns].to_dict("records")] if columns else "grid"
-        fields: dict[str, Any] = {"scenarios": [arm.scenario], "overrides": dict(arm.overrides), "design": records,
-                                  "seeds": seeds, "steps": steps, "burn_in": burn_in}
+        fields: dict[str, Any] = {"scenarios": [staged_scenario(arm, root)], "overrides": dict(arm.overrides),
+                                  "design": records, "seeds": seeds, "steps": steps, "burn_in": burn_in}
         if base_seed is not None:
             fields["base_seed"] = base_seed
         plan = plan_sweep(make_spec(fields))  # no column left: one point, the same runs at every point

@@ -40,6 +40,7 @@ from marketsim.validation import (
     Measured,
     ablation_verdict,
     account,
+    agreement_verdict,
     measured,
     plot_fact,
     results_table,
@@ -199,8 +200,8 @@ def gaps_section(outcome: Measured) -> list[str]:
         lines.append("- none")
     lines += ["", f"## Undecided at {outcome.seeds} seeds", "",
               "Comparisons and ablations whose verdict this many seed pairs cannot decide: the confidence interval "
-              "straddles zero or a band's edge, or one pair decides the agreement rule. The tests assert nothing "
-              "about them (they skip, saying why).", ""]
+              "straddles zero or a band's edge, or the share of pairs agreeing could lie on either side of "
+              f"{MIN_AGREEMENT:.0%}. The tests assert nothing about them (they skip, saying why).", ""]
     undecided = []
     for fact in FACTS:
         for original, ablated in outcome.pairs(fact):
@@ -246,14 +247,16 @@ def main() -> int:
         "",
         "Verdicts are three-way, so that none flips on a margin. A comparison **holds** when every rule holds "
         "across the uncertainty of the estimate: the 95% confidence interval of the paired difference excludes "
-        f"zero on the expected side, at least {MIN_AGREEMENT:.0%} of the seed pairs show the expected direction "
-        "even with one pair fewer, and — where the literature gives an effect size — the whole CI of the relative "
-        "change lies in that band (a *similar* comparison: within its tolerance on both sides). It **does not "
-        "hold** when a rule fails across that uncertainty (the CI wholly on the wrong side of zero or outside the "
-        "band, or too few pairs agreeing even with one pair more), and is **undecided** at this many seeds "
-        "otherwise. The same definitions drive `tests/behaviour/test_stylized_facts.py` (a fast tier of 8 seeds × "
-        f"312 weeks in every test run, and the report's tier of {REPORT_SEEDS} seeds × {STEPS} weeks in `make "
-        "validation`) and the scripts `experiments/factNN_*.py` (definitions in `src/marketsim/validation.py`).",
+        f"zero on the expected side, the share of seed pairs showing the expected direction is at least "
+        f"{MIN_AGREEMENT:.0%} with 95% confidence (its one-sided Wilson score bound: {REPORT_SEEDS} pairs need "
+        f"{min(k for k in range(REPORT_SEEDS + 1) if agreement_verdict(k, REPORT_SEEDS) == HOLDS)} agreeing), and — "
+        "where the literature gives an effect size — the whole CI of the relative change lies in that band (a "
+        "*similar* comparison: within its tolerance on both sides). It **does not hold** when a rule fails across "
+        "that uncertainty (the CI wholly on the wrong side of zero or outside the band, or the share agreeing below "
+        f"{MIN_AGREEMENT:.0%} with 95% confidence), and is **undecided** at this many seeds otherwise. The same "
+        "definitions drive `tests/behaviour/test_stylized_facts.py` (a fast tier of fewer seeds and weeks in every "
+        f"test run, and the report's tier of {REPORT_SEEDS} seeds × {STEPS} weeks in `make validation`) and the "
+        "scripts `experiments/factNN_*.py` (definitions in `src/marketsim/validation.py`).",
         "",
         *comparisons_table(outcome, args.docs / "figures" / "validation"),
         *event_study_section(outcome),

@@ -11,14 +11,15 @@ the literature reports, and where the literature gives an effect size, its band.
 **Verdicts** are three-way (:data:`Verdict`), so that a verdict never flips on a margin:
 
 - *holds*: every rule holds across the uncertainty of the estimate — the 95% confidence interval of
-  the paired difference excludes zero on the expected side, the expected direction is seen in at
-  least ``MIN_AGREEMENT`` of the seed pairs even if one pair more went the other way, and the
-  whole CI of the relative change lies in the literature's band (for a "similar" comparison:
-  within its tolerance on both sides);
+  the paired difference excludes zero on the expected side, the share of seed pairs showing the
+  expected direction is at least ``MIN_AGREEMENT`` with 95% confidence (its Wilson score bound),
+  and the whole CI of the relative change lies in the literature's band (for a "similar"
+  comparison: within its tolerance on both sides);
 - *does not hold*: some rule fails across that uncertainty — the CI lies wholly on the wrong side
-  of zero or wholly outside the band, or too few pairs agree even if one pair more did;
-- *undecided* at this many seeds: otherwise (the CI straddles zero or a band edge, or one pair
-  decides the agreement rule).
+  of zero or wholly outside the band, or the share agreeing is below ``MIN_AGREEMENT`` with 95%
+  confidence;
+- *undecided* at this many seeds: otherwise (the CI straddles zero or a band's edge, or the share
+  agreeing could lie on either side of ``MIN_AGREEMENT``).
 
 Each comparison names the mechanisms (``mechanisms.*`` switches) it rests on. Its ablation runs
 both arms with those mechanisms off; it *removes* the effect only if the effect existed (its
@@ -72,6 +73,8 @@ if TYPE_CHECKING:
 
 MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""
+AGREEMENT_Z = 1.645
+"""Normal quantile of the one-sided 95% bounds put on the share of pairs that agree."""
 STEPS = 520
 REPORT_SEEDS = 20
 """Paired seeds of the published report (docs/validation.md) and of the behaviour tests' report tier."""
@@ -528,8 +531,8 @@ FACTS: tuple[Fact, ...] = (
                                       emergent("balanced factions split into new organisations"))},
                homicide_rate={"direction": "higher", "mechanisms": ("succession_contests",),
                               "chain": (direct("officer-weeks move from street arrests to leader capture"),
-                                        emergent("fewer dealer arrests leave more dealers standing: more rival "
-                                                 "pairs, more disputes"),
+                                        emergent("fewer dealer arrests: dealers expect an arrest less often and "
+                                                 "escalate more disputes"),
                                         emergent("more removals: successions, splits and contests over the "
                                                  "inheritance"))}))),
     Fact("hegemony_collusion", 5, "Hegemony and collusion",
@@ -551,7 +554,9 @@ FACTS: tuple[Fact, ...] = (
                                         emergent("how much of the violence involves the protected organisation "
                                                  "(its size and rivals)"))},
                corruption={"direction": "higher", "mechanisms": ("bribery",),
-                           "chain": (emergent("organisations pay bribes out of their revenue"),
+                           "chain": (direct("organisations pay declared shares of their revenue and losses in "
+                                            "bribes, the protected one the racket's price on top "
+                                            "(trafficking.racket_price × collusion)"),
                                      direct("bribes corrupt officers (police.bribe_saturation)"))}))),
     Fact("profits_chain", 6, "Profits and chain length",
          "higher profits and longer chains bring more violence (here: a market worth 50% more at the same "
@@ -687,15 +692,25 @@ def sign_verdict(low: float, high: float, direction: Direction) -> Verdict:
     return FAILS if high < 0 else UNDECIDED
 
 
+def agreement_bounds(agreeing: int, pairs: int) -> tuple[float, float]:
+    """The Wilson score bounds of the share of pairs that agree, each one-sided at 95% confidence."""
+    share, z2 = agreeing / pairs, AGREEMENT_Z ** 2
+    centre = (share + z2 / (2 * pairs)) / (1 + z2 / pairs)
+    half = AGREEMENT_Z / (1 + z2 / pairs) * math.sqrt(share * (1 - share) / pairs + z2 / (4 * pairs ** 2))
+    return centre - half, centre + half
+
+
 def agreement_verdict(agreeing: int, pairs: int) -> Verdict:
-    """Whether at least ``MIN_AGREEMENT`` of the pairs agree even with one pair fewer (holds), too
-    few agree even with one pair more (does not hold), or one pair decides (undecided)."""
-    needed = math.ceil(MIN_AGREEMENT * pairs - 1e-9)
+    """Whether the share of pairs showing the expected direction is at least ``MIN_AGREEMENT`` with
+    95% confidence (holds), below it with 95% confidence (does not hold), or neither (undecided):
+    the Wilson score bounds of the share. Eight pairs can never show it holds (8 of 8 is consistent
+    with a true share of 75%); twelve can (12 of 12), twenty from 19 of 20."""
     if pairs == 0:
         return UNDECIDED
-    if agreeing - 1 >= needed:
+    low, high = agreement_bounds(agreeing, pairs)
+    if low >= MIN_AGREEMENT:
         return HOLDS
-    return FAILS if agreeing + 1 < needed else UNDECIDED
+    return FAILS if high < MIN_AGREEMENT else UNDECIDED
 
 
 @dataclass(frozen=True)
@@ -841,9 +856,10 @@ class ComparisonResult:
                 reasons.append("the CI includes zero")
             agreement = agreement_verdict(self.agreeing, len(self.differences))
             if agreement != HOLDS:
-                needed = math.ceil(MIN_AGREEMENT * len(self.differences) - 1e-9)
-                reasons.append(f"{self.agreeing} of {len(self.differences)} pairs agree ({needed} needed"
-                               + ("; one pair decides)" if agreement == UNDECIDED else ")"))
+                low, high = agreement_bounds(self.agreeing, len(self.differences))
+                reasons.append(f"{self.agreeing} of {len(self.differences)} pairs agree: the share's 95% bounds "
+                               f"{low:.0%} to {high:.0%} {'straddle' if agreement == UNDECIDED else 'lie below'} "
+                               f"{MIN_AGREEMENT:.0%}")
         if c.band is not None and self.band_verdict != HOLDS:
             edge = f"{c.band[0]:+.0%}" if rel_low < c.band[0] else f"{c.band[1]:+.0%}"
             reasons.append(f"the CI straddles the band edge {edge}" if self.band_verdict == UNDECIDED
@@ -1107,8 +1123,8 @@ def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = ST
 
 @dataclass
 class Measured:
-    """Every fact's comparisons and their ablations over one design, with the baseline's per-seed
-    summaries (for the calibration) and the minutes the runs took."""
+    """Every fact's comparisons and their ablations (empty if not measured) over one design, with the
+    baseline's per-seed summaries (for the calibration) and the minutes the runs took."""
 
     results: dict[str, list[ComparisonResult]]
     ablations: dict[str, list[ComparisonResult]]
@@ -1119,23 +1135,27 @@ class Measured:
     burn_in: int
 
     def pairs(self, fact: Fact) -> list[tuple[ComparisonResult, ComparisonResult | None]]:
-        """Each comparison of a fact with its ablation (None without mechanisms)."""
-        ablated = iter(self.ablations[fact.name])
-        return [(result, next(ablated) if result.comparison.mechanisms else None) for result in self.results[fact.name]]
+        """Each comparison of a fact with its ablation (None without mechanisms, or where the
+        ablations were not measured)."""
+        ablated = iter(self.ablations.get(fact.name, []))
+        return [(result, next(ablated, None) if result.comparison.mechanisms else None)
+                for result in self.results[fact.name]]
 
 
 def measure_all(seeds: int = REPORT_SEEDS, steps: int = STEPS, burn_in: int = BURN_IN, workers: int | None = 2,
-                progress: ProgressOption = False, facts: Iterable[Fact] = FACTS) -> Measured:
-    """Every fact's comparisons and their ablations, all arms in one batch (each run once)."""
+                progress: ProgressOption = False, facts: Iterable[Fact] = FACTS, ablations: bool = True) -> Measured:
+    """Every fact's comparisons and (unless ``ablations`` is False) their ablations, all arms in one
+    batch (each run once)."""
     facts = list(facts)
     started = time.perf_counter()
     originals = [c for fact in facts for c in fact.comparisons]
-    ablated = [c.ablated() for c in originals if c.mechanisms]
+    ablated = [c.ablated() for c in originals if c.mechanisms] if ablations else []
     results, summaries = _measure(originals + ablated, seeds, steps, burn_in, workers, progress)
     found, removed = iter(results[:len(originals)]), iter(results[len(originals):])
     baseline = summaries[burn_in].loc[[BASELINE.label]].reset_index()
     return Measured({fact.name: [next(found) for _ in fact.comparisons] for fact in facts},
-                    {fact.name: [next(removed) for c in fact.comparisons if c.mechanisms] for fact in facts},
+                    {fact.name: [next(removed) for c in fact.comparisons if c.mechanisms] for fact in facts}
+                    if ablations else {},
                     baseline, (time.perf_counter() - started) / 60, seeds, steps, burn_in)
 
 
@@ -1289,9 +1309,10 @@ CHANGES: tuple[tuple[str, str], ...] = (
      "compare before and after). Neighbours are measured at 6 months too. The preset is a separate comparison: "
      "its homicide rate against the baseline's."),
     ("All facts (verdicts)", "Verdicts are three-way: holds, does not hold, or undecided at this many seeds (the "
-     "CI straddles zero or a band edge, or one seed pair decides the 80% agreement rule); a band holds when the "
-     "whole CI lies in it (was: the mean). An ablation removes an effect only if the effect existed with the "
-     "mechanisms on (was: any comparison that stopped holding)."),
+     "CI straddles zero or a band's edge, or the share of pairs agreeing could lie on either side of 80%); the "
+     "80% agreement rule is judged on the share's 95% Wilson score bounds (was: the share in these pairs, which "
+     "one pair could flip), a band on the whole CI (was: the mean). An ablation removes an effect only if the "
+     "effect existed with the mechanisms on (was: any comparison that stopped holding)."),
 )
 """Every change to a comparison, metric or tolerance since the first report, with its reason."""
 

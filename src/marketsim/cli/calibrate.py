@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from marketsim.cli import common
-from marketsim.cli.common import FileOrCommand, fail, failing_on_problems
+from marketsim.cli.common import FileOrCommand, failing_on_problems
 from marketsim.text import plural
 
 DEFAULT_OUT = Path("out") / "calibration"
@@ -39,18 +39,10 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented example targets file that runs in about a minute: every key and what it means."""
-    from marketsim import analysis
     from marketsim.calibration.targets import EXAMPLE_TARGETS
 
-    problems = analysis.file_problems(path, (".toml",))
-    if path.exists() and not force:
-        problems.append(f"{path} exists: pass --force to overwrite it, or give another PATH")
-    if problems:
-        fail(problems)
-    with analysis.atomic_path(path) as temporary:
-        temporary.write_text(EXAMPLE_TARGETS.read_text(encoding="utf-8"), encoding="utf-8")
-    common.console.print(f"Wrote {path}. Edit it, then: marketsim calibrate {path} --out "
-                         f"{DEFAULT_OUT / path.stem} --workers 2", markup=False)
+    common.write_example(EXAMPLE_TARGETS, path, force,
+                         f"marketsim calibrate {path} --out {DEFAULT_OUT / path.stem} --workers 2")
 
 
 @calibrate_app.command("run")

@@ -232,3 +232,18 @@ def print_notes(notes: Sequence[str]) -> None:
 def weeks(burn_in: int, steps: int) -> str:
     """The weeks an average covers, e.g. ``weeks 53–520``, as every summary states it."""
     return f"weeks {burn_in + 1}–{steps}" if burn_in else plural(steps, "week")
+
+
+def write_example(example: Path, path: Path, force: bool, next_step: str) -> None:
+    """Copy a commented example file shipped with marketsim to ``path`` (atomically; refused if it
+    exists unless ``force``), then say what to run next."""
+    from marketsim import analysis
+
+    problems = analysis.file_problems(path, (".toml",))
+    if path.exists() and not force:
+        problems.append(f"{path} exists: pass --force to overwrite it, or give another PATH")
+    if problems:
+        fail(problems)
+    with analysis.atomic_path(path) as temporary:
+        temporary.write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    console.print(f"Wrote {path}. Edit it, then: {next_step}", markup=False)

@@ -80,16 +80,7 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented example sweep spec to edit: every key, its default and what it means."""
-    from marketsim import analysis
-
-    problems = analysis.file_problems(path, (".toml",))
-    if path.exists() and not force:
-        problems.append(f"{path} exists: pass --force to overwrite it, or give another PATH")
-    if problems:
-        fail(problems)
-    with analysis.atomic_path(path) as temporary:
-        temporary.write_text(EXAMPLE_SPEC.read_text(encoding="utf-8"), encoding="utf-8")
-    common.console.print(f"Wrote {path}. Edit it, then: marketsim sweep {path} --workers 2", markup=False)
+    common.write_example(EXAMPLE_SPEC, path, force, f"marketsim sweep {path} --workers 2")
 
 
 @sweep_app.command("run")

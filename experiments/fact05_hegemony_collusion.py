@@ -1,6 +1,6 @@
 """Stylized fact 5 — Hegemony and collusion: paired-seed comparison, data and figure.
 
-Run: python experiments/fact05_hegemony_collusion.py [--seeds 10] [--steps 260] [--out out/experiments]
+Run: python experiments/fact05_hegemony_collusion.py [--seeds 12] [--steps 520] [--out out/experiments]
 The comparisons and tolerances are defined in marketsim.validation.FACTS.
 """
 

@@ -1,6 +1,6 @@
 """Stylized fact 7 — Harm reduction: paired-seed comparison, data and figure.
 
-Run: python experiments/fact07_harm_reduction.py [--seeds 10] [--steps 260] [--out out/experiments]
+Run: python experiments/fact07_harm_reduction.py [--seeds 12] [--steps 520] [--out out/experiments]
 The comparisons and tolerances are defined in marketsim.validation.FACTS.
 """
 

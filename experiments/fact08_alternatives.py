@@ -1,6 +1,6 @@
 """Stylized fact 8 — Alternatives to incarceration: paired-seed comparison, data and figure.
 
-Run: python experiments/fact08_alternatives.py [--seeds 10] [--steps 260] [--out out/experiments]
+Run: python experiments/fact08_alternatives.py [--seeds 12] [--steps 520] [--out out/experiments]
 The comparisons and tolerances are defined in marketsim.validation.FACTS.
 """
 

@@ -1,6 +1,6 @@
 """Stylized fact 9 — Replacement of retail dealers: paired-seed comparison, data and figure.
 
-Run: python experiments/fact09_replacement.py [--seeds 10] [--steps 260] [--out out/experiments]
+Run: python experiments/fact09_replacement.py [--seeds 12] [--steps 520] [--out out/experiments]
 The comparisons and tolerances are defined in marketsim.validation.FACTS.
 """
 

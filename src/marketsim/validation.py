@@ -75,6 +75,9 @@ MIN_AGREEMENT = 0.8
 """Share of seed pairs that must show the expected direction."""
 AGREEMENT_Z = 1.645
 """Normal quantile of the one-sided 95% bounds put on the share of pairs that agree."""
+QUICK_SEEDS = 12
+"""Paired seeds of the fact scripts and of the behaviour tests' fast tier: unanimous pairs show that
+at least ``MIN_AGREEMENT`` of pairs agree (11 is the fewest that can: :func:`deciding_seeds`)."""
 STEPS = 520
 REPORT_SEEDS = 20
 """Paired seeds of the published report (docs/validation.md) and of the behaviour tests' report tier."""
@@ -700,11 +703,17 @@ def agreement_bounds(agreeing: int, pairs: int) -> tuple[float, float]:
     return centre - half, centre + half
 
 
+def deciding_seeds() -> int:
+    """The fewest seed pairs that can show a directional comparison holds: those whose unanimity puts
+    the share agreeing at ``MIN_AGREEMENT`` or more with 95% confidence."""
+    return next(pairs for pairs in range(1, 1000) if agreement_verdict(pairs, pairs) == HOLDS)
+
+
 def agreement_verdict(agreeing: int, pairs: int) -> Verdict:
     """Whether the share of pairs showing the expected direction is at least ``MIN_AGREEMENT`` with
     95% confidence (holds), below it with 95% confidence (does not hold), or neither (undecided):
     the Wilson score bounds of the share. Eight pairs can never show it holds (8 of 8 is consistent
-    with a true share of 75%); twelve can (12 of 12), twenty from 19 of 20."""
+    with a true share of 75%); eleven can (11 of 11), twenty from 19 of 20."""
     if pairs == 0:
         return UNDECIDED
     low, high = agreement_bounds(agreeing, pairs)
@@ -1089,7 +1098,7 @@ def _measure(comparisons: list[Comparison], seeds: int | list[int], steps: int, 
     return [comparison_result(c, summaries, tables, burn_in) for c in comparisons], summaries
 
 
-def measure(comparisons: list[Comparison], seeds: int | list[int] = 10, steps: int = STEPS,
+def measure(comparisons: list[Comparison], seeds: int | list[int] = QUICK_SEEDS, steps: int = STEPS,
             burn_in: int = BURN_IN, workers: int | None = 2,
             progress: ProgressOption = False) -> list[ComparisonResult]:
     """Run every arm the comparisons need over the same paired seeds (each arm once; the event
@@ -1105,7 +1114,8 @@ def measure(comparisons: list[Comparison], seeds: int | list[int] = 10, steps: i
     return _measure(comparisons, seeds, steps, burn_in, workers, progress)[0]
 
 
-def evaluate(facts: Iterable[Fact], seeds: int | list[int] = 10, steps: int = STEPS, burn_in: int = BURN_IN,
+def evaluate(facts: Iterable[Fact], seeds: int | list[int] = QUICK_SEEDS, steps: int = STEPS,
+             burn_in: int = BURN_IN,
              workers: int | None = 2, progress: ProgressOption = False,
              ablation: bool = False) -> dict[str, list[ComparisonResult]]:
     """Measure every fact's comparisons (or, with ``ablation``, those that name mechanisms, with
@@ -1240,7 +1250,9 @@ def main(fact_name: str | None = None, argv: list[str] | None = None) -> int:
     """Command line of the experiment scripts: run one fact (or all), write its data and figure; exit
     status 1 when a comparison does not hold."""
     parser = argparse.ArgumentParser(description="Reproduce a stylized fact with paired seeds.")
-    parser.add_argument("--seeds", type=int, default=10, help="paired seeds (default 10)")
+    parser.add_argument("--seeds", type=int, default=QUICK_SEEDS,
+                        help=f"paired seeds (default {QUICK_SEEDS}; fewer than {deciding_seeds()} can never show a "
+                             "comparison holds)")
     parser.add_argument("--steps", type=int, default=STEPS, help=f"weeks per run (default {STEPS})")
     parser.add_argument("--burn-in", type=int, default=BURN_IN,
                         help=f"weeks at the start of each run left out of the means (default {BURN_IN})")

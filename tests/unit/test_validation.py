@@ -19,6 +19,7 @@ from marketsim.validation import (
     FAILS,
     HOLDS,
     KINGPIN_WEEK,
+    QUICK_SEEDS,
     REMOVAL,
     UNDECIDED,
     Arm,
@@ -28,6 +29,7 @@ from marketsim.validation import (
     ablation_verdict,
     account,
     agreement_verdict,
+    deciding_seeds,
     event_study,
     event_study_table,
     predicted_change,
@@ -275,3 +277,9 @@ def test_every_gap_names_a_comparison_and_an_ablation_gap_one_with_mechanisms():
         assert kind in ("fact", "ablation") and label in labels
         if kind == "ablation":
             assert labels[label].mechanisms, label
+
+
+def test_the_scripts_and_the_fast_tier_have_seeds_enough_to_show_a_comparison_holds():
+    assert deciding_seeds() == 11  # 10 unanimous pairs are consistent with a true share below 80%
+    assert all(agreement_verdict(n, n) == UNDECIDED for n in range(1, deciding_seeds()))
+    assert deciding_seeds() <= QUICK_SEEDS

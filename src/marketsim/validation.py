@@ -65,7 +65,6 @@ from marketsim.outputs import column_metric
 from marketsim.runs import BURN_IN, ProgressOption, check_burn_in, run_batch
 from marketsim.sim.common import PER_10K, PER_100K, WEEKS_PER_YEAR
 from marketsim.sim.justice import FOLLOW_UP
-from marketsim.sim.policies.militarisation import FRONT_LINE
 
 if TYPE_CHECKING:
     from marketsim.config.params import Params
@@ -326,18 +325,6 @@ def closure(reference: Params, alternative: Params, levels: Levels) -> float:
     return -1.0 if closes(alternative) and not closes(reference) else 0.0
 
 
-def confrontation_deaths(reference: Params, alternative: Params, levels: Levels) -> float:
-    """Deaths in armed confrontations, militarisation × front-line officer-weeks × confrontations
-    per officer-week × (the unit's lethality + members' lethality × starting armament), against
-    the reference's homicides."""
-    front_line = sum(getattr(alternative.policy, f"{name}_share") for name in FRONT_LINE)
-    confrontations = (alternative.policy.militarisation * front_line * officer_weeks(alternative)
-                      * alternative.police.confrontation_rate)
-    v = alternative.violence
-    return ratio(confrontations * (v.unit_lethality + v.member_lethality * alternative.world.firearms),
-                 levels["homicides"])
-
-
 def street_arrests(reference: Params, alternative: Params, levels: Levels) -> float:
     """Dealer arrests scale with officer-weeks on street enforcement."""
     return ratio(alternative.policy.street_share, reference.policy.street_share) - 1
@@ -498,13 +485,11 @@ FACTS: tuple[Fact, ...] = (
                      mechanisms=("armed_confrontations", "arms_race"),
                      chain=(direct("militarised units do part of the front-line work; confrontations per "
                                    "officer-week (police.confrontation_rate)"),
-                            direct("each confrontation kills by the unit's fire and the members' (violence."
-                                   "unit_lethality, member_lethality × armament)"),
+                            emergent("each confrontation kills as many as the unit's and the members' fire reach: it "
+                                     "depends on how many armed members stand at the organisation's main place "
+                                     "(violence.unit_lethality, member_lethality per person)"),
                             emergent("confronted organisations arm themselves, raising the lethality of all their "
-                                     "violence (arms race)")),
-                     prediction=Prediction("militarisation × front-line officer-weeks × police.confrontation_rate × "
-                                           "(unit_lethality + member_lethality × world.firearms), against zero "
-                                           "tolerance's homicides", confrontation_deaths)))),
+                                     "violence (arms race)"))))),
     Fact("focused_deterrence", 3, "Focused deterrence",
          "fewer homicides than the baseline and than zero tolerance at the same budget; open-air trade "
          "moves indoors",

@@ -16,6 +16,7 @@ A lever is read only by the policy that declares it; subsystems read what the po
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from marketsim.sim.streams import StreamFamily
 
 
-class Policy:
+class Policy(ABC):
     """One intervention. ``levers`` are the dotted parameter paths it reads (a test checks that each
     exists and is declared a lever, and that no other module reads them)."""
 
@@ -63,9 +64,9 @@ class PoliceActivity(Policy):
         """This week's officer-weeks: its share of the budget (``Police.officer_weeks``)."""
         return self.police.effort.get(self.name, 0.0)
 
+    @abstractmethod
     def act(self, officer_weeks: float) -> None:
         """Spend this week's officer-weeks."""
-        raise NotImplementedError
 
 
 class Programme(Policy):
@@ -76,6 +77,6 @@ class Programme(Policy):
     after: ClassVar[str] = "schedule"
     """The stage (``marketsim.model.STAGES``) after which it acts each week."""
 
+    @abstractmethod
     def act(self) -> None:
         """Provide this week's services."""
-        raise NotImplementedError

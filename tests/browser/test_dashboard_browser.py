@@ -120,10 +120,14 @@ def test_schedule_a_policy_and_stage_a_seizure_in_the_browser(dashboard_url: str
             page.goto(dashboard_url)
             page.wait_for_selector(".ms-step", timeout=60_000)
             page.get_by_label("at places").click(force=True)
+            # One place at a time, as a person clicks: each choice is a round trip to the server, and a
+            # second click sent before the first one's answer arrives races with it.
+            chosen: list[str] = []
             for place in ("nbhd_03", "nbhd_04"):
                 page.get_by_role("option", name=place, exact=True).click()
+                chosen.append(place)
+                page.wait_for_selector(f"text=Aimed: street: {', '.join(chosen)}.")
             page.keyboard.press("Escape")
-            page.wait_for_selector("text=Aimed: street: nbhd_03, nbhd_04")
             start = page.get_by_label("Policy starts at week")
             start.fill("3")
             start.press("Enter")

@@ -23,6 +23,7 @@ import numpy as np
 
 import marketsim as ms
 from marketsim.analysis import atomic_path, mean_ci
+from marketsim.calibration import DEFAULT_TARGETS, level_roles, validation_roles
 from marketsim.runs import BURN_IN
 from marketsim.validation import (
     ARITHMETIC_TOLERANCE,
@@ -73,8 +74,10 @@ def level(value: float | None) -> str:
 def comparisons_table(outcome: Measured, figures: Path) -> list[str]:
     """The verdict of every comparison, with its figure (written to ``figures``)."""
     table = results_table(outcome.results)
+    roles = validation_roles()
     lines = ["| # | fact | metric | alternative vs reference | expected | measured change (95% CI) "
-             "| pairs agreeing | verdict | mechanisms | figure |", "|---|---|---|---|---|---|---|---|---|---|"]
+             "| pairs agreeing | verdict | mechanisms | calibration | figure |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for fact in FACTS:
         plot_fact(fact, outcome.results[fact.name], figures / f"{fact.name}.png")
         for i, (result, (_, row)) in enumerate(zip(outcome.results[fact.name],
@@ -84,8 +87,30 @@ def comparisons_table(outcome: Measured, figures: Path) -> list[str]:
                 f"| {fact.number if i == 0 else ''} | {fact.title if i == 0 else ''} | `{c.metric}` "
                 f"| {row.alternative} vs {row.reference} | {c.expected()} | {change(result)} "
                 f"| {result.agreeing} of {len(result.differences)} | {verdict_text(result.verdict)} "
-                f"| {row.mechanisms or '—'} | {f'[figure](figures/validation/{fact.name}.png)' if i == 0 else ''} |")
+                f"| {row.mechanisms or '—'} | {role_text(roles.get(c.label))} "
+                f"| {f'[figure](figures/validation/{fact.name}.png)' if i == 0 else ''} |")
     return lines
+
+
+def role_text(role: str | None) -> str:
+    """A comparison's or level's part in the default calibration: fitted to it (no evidence that the model
+    predicts), predicted by it, or not a target (—)."""
+    return {"fitted": "**fitted**", "predicted": "predicted", None: "—"}[role]
+
+
+def roles_paragraph() -> list[str]:
+    """Which comparisons and levels the default calibration fits, declared in its targets file."""
+    comparisons, levels = validation_roles(), level_roles()
+    fitted = [label for label, role in comparisons.items() if role == "fitted"]
+    return ["", "The *calibration* column says what each comparison is to the default calibration "
+            f"(`{DEFAULT_TARGETS.name}`, see [calibration.md](calibration.md)), as its targets file declared before "
+            "any run: **fitted** comparisons calibrate the model and are no evidence that it predicts; *predicted* "
+            "ones are targets it only judges; the others (—) are no target. "
+            + (f"Fitted: {', '.join(fitted)}." if fitted else "No comparison here is fitted")
+            + f"; the calibration fits {len(levels)} levels of the baseline "
+            f"({', '.join(f'`{m}`' for m, role in levels.items() if role == 'fitted')}). The model's own defaults "
+            "were not set by that calibration: `violence.contest_rate` and `violence.dispute_rate` were set by hand "
+            "to the baseline's homicide rate below (a fitted level)."]
 
 
 def event_study_section(outcome: Measured) -> list[str]:
@@ -217,11 +242,14 @@ def calibration_section(outcome: Measured) -> list[str]:
     lines = ["", "## Calibration of the baseline", "",
              f"Means over the {outcome.seeds} baseline runs (weeks {outcome.burn_in + 1}–{outcome.steps}; recidivism "
              "from week 157, when the first cohort's three years are over), with 95% CIs over seeds.",
-             "", "| quantity | target | source | baseline (95% CI) | in range |", "|---|---|---|---|---|"]
+             "", "| quantity | target | source | baseline (95% CI) | in range | calibration |",
+             "|---|---|---|---|---|---|"]
+    roles = level_roles()
     for target in CALIBRATION:
         mean, low, high = mean_ci(outcome.baseline[target.metric].dropna())
         lines.append(f"| `{target.metric}` | {target.target} | {target.source} | {mean:,.4g} ({low:,.4g} to "
-                     f"{high:,.4g}) | {'yes' if target.contains(mean) else '**no**'} |")
+                     f"{high:,.4g}) | {'yes' if target.contains(mean) else '**no**'} "
+                     f"| {role_text(roles.get(target.metric))} |")
     return lines
 
 
@@ -259,6 +287,7 @@ def main() -> int:
         "scripts `experiments/factNN_*.py` (definitions in `src/marketsim/validation.py`).",
         "",
         *comparisons_table(outcome, args.docs / "figures" / "validation"),
+        *roles_paragraph(),
         *event_study_section(outcome),
         *accounting_section(outcome),
         *ablation_section(outcome),

@@ -19,7 +19,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from marketsim.calibration import CalibrationError, calibrate, load_posterior, load_targets, validation_roles
+from marketsim.calibration import (
+    CalibrationError,
+    calibrate,
+    level_roles,
+    load_posterior,
+    load_targets,
+    validation_roles,
+)
 from marketsim.calibration.emulator import Observation, combined, implausibility
 from marketsim.calibration.measures import measure
 from marketsim.calibration.targets import DEFAULT_TARGETS, EXAMPLE_TARGETS, make_targets
@@ -73,6 +80,12 @@ def test_validation_marks_the_comparisons_the_default_file_uses_as_targets() -> 
     # the file's kingpin target compares the kingpin preset with the baseline; validation's kingpin
     # comparisons stage one removal in the baseline instead, so none of them is that target
     assert roles == {"homicide_rate (focused_deterrence vs baseline)": "predicted"}
+
+
+def test_the_baseline_levels_the_default_file_fits_are_named_by_metric() -> None:
+    roles = level_roles(DEFAULT_TARGETS)
+    assert roles["homicide_rate"] == "fitted" and roles["recidivism_3y"] == "fitted"
+    assert set(roles.values()) == {"fitted"}  # the file fits levels and predicts every effect and trajectory
 
 
 def test_every_problem_of_a_targets_file_is_named_at_once(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ _EXPORTS = {
     "DEFAULT_TARGETS": "marketsim.calibration.targets", "EXAMPLE_TARGETS": "marketsim.calibration.targets",
     "Calibration": "marketsim.calibration.engine", "calibrate": "marketsim.calibration.engine",
     "Posterior": "marketsim.calibration.posterior", "load_posterior": "marketsim.calibration.posterior",
+    "level_roles": "marketsim.calibration.posterior",
     "validation_roles": "marketsim.calibration.posterior",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

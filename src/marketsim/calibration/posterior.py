@@ -11,13 +11,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from marketsim.calibration.targets import DEFAULT_TARGETS, CalibrationError, Targets, load_targets
+from marketsim.calibration.targets import DEFAULT_TARGETS, CalibrationError, Target, Targets, load_targets
 from marketsim.config.params import SPECS
+
+if TYPE_CHECKING:
+    from marketsim.validation import Comparison
 
 ORDER_SEED = 20_231
 """Seed of the fixed shuffle that assigns posterior draws to seeds."""
@@ -91,13 +94,20 @@ def validation_roles(targets: str | Path | Targets | None = None) -> dict[str, s
 
     loaded = targets if isinstance(targets, Targets) else load_targets(targets or DEFAULT_TARGETS)
     resolve = ArmResolver(loaded, Path("scenarios"))
-    roles = {}
-    for fact in FACTS:
-        for comparison in fact.comparisons:
-            for target in loaded.targets:
-                if target.kind == "effect" and target.metric == comparison.metric \
-                        and target.reference_metric == comparison.reference_metric \
-                        and resolve(target.reference) == comparison.reference \
-                        and resolve(target.alternative) == comparison.alternative:
-                    roles[comparison.label] = "fitted" if target.fitted else "predicted"
-    return roles
+
+    def measures(target: Target, comparison: Comparison) -> bool:
+        return (target.kind == "effect" and target.metric == comparison.metric
+                and target.reference_metric == comparison.reference_metric
+                and resolve(target.reference) == comparison.reference
+                and resolve(target.alternative) == comparison.alternative)
+
+    return {comparison.label: "fitted" if target.fitted else "predicted"
+            for fact in FACTS for comparison in fact.comparisons for target in loaded.targets
+            if measures(target, comparison)}
+
+
+def level_roles(targets: str | Path | Targets | None = None) -> dict[str, str]:
+    """The baseline's levels a targets file uses as targets, by metric: ``"fitted"`` or ``"predicted"``."""
+    loaded = targets if isinstance(targets, Targets) else load_targets(targets or DEFAULT_TARGETS)
+    return {target.metric: "fitted" if target.fitted else "predicted" for target in loaded.targets
+            if target.kind == "level" and target.scenario == "baseline"}

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import solara
 import solara.lab
@@ -32,6 +32,7 @@ from marketsim.dashboard.controls import (
     LessonPicker,
     NowButtons,
     PolicyStart,
+    PosteriorControl,
     RunControls,
     ScenarioPickers,
     SeedControls,
@@ -42,13 +43,16 @@ from marketsim.dashboard.experiment import RUN_LABELS
 from marketsim.dashboard.frame import Frame
 from marketsim.dashboard.guard import GuardedLayout
 from marketsim.dashboard.parameters import ParameterPanel, control_for, format_value
-from marketsim.dashboard.server import WORLDS_VARIABLE, secure
+from marketsim.dashboard.server import WORLDS_VARIABLE, secure, served_posterior
 from marketsim.dashboard.session import DEFAULT_HORIZON, Session, Settings, work_problem
 from marketsim.dashboard.teaching import TeachingPanel
 from marketsim.dashboard.timeline import now_event, seizure_choices, start_week_problem, target_choices
 from marketsim.dashboard.views import Indicators, Maps, Scoreboard
 from marketsim.lessons import Lesson, lesson_names, load_lesson
 from marketsim.world.io import WORLD_FORMATS
+
+if TYPE_CHECKING:
+    from marketsim.calibration.posterior import Posterior
 
 TITLE = "marketsim: drug policy explorer"
 secure()  # the same safety settings under ``solara run marketsim.dashboard.app`` as under ``marketsim dashboard``
@@ -122,6 +126,15 @@ def load_presets() -> tuple[dict[str, ms.Scenario], list[str]]:
     return presets, problems
 
 
+def load_served_posterior() -> tuple[Posterior | None, list[str]]:
+    """The posterior the page was served with (``marketsim dashboard --posterior DIR``), if any, and why
+    it does not load (possible only under ``solara run``: the command refuses such a folder at start-up)."""
+    try:
+        return served_posterior(), []
+    except ms.ScenarioError as error:  # CalibrationError is one
+        return None, [f"No posterior draws on offer: {problem}" for problem in error.problems]
+
+
 def load_lessons() -> tuple[dict[str, Lesson], list[str]]:
     """Every lesson that loads, and the problems of those that do not."""
     lessons: dict[str, Lesson] = {}
@@ -146,7 +159,8 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
     solara.AppBarTitle(TITLE)
     presets, preset_problems = solara.use_memo(load_presets, [])
     lessons, lesson_problems = solara.use_memo(load_lessons, [])
-    problems = preset_problems + lesson_problems
+    posterior, posterior_problems = solara.use_memo(load_served_posterior, [])
+    problems = preset_problems + lesson_problems + posterior_problems
     if problems:
         solara.Warning("Left out because they do not load:\n" + "\n".join(problems), classes=["ms-warning"],
                        style={"white-space": "pre-line"})
@@ -160,13 +174,15 @@ def Page(base: Mapping[str, Any] | None = None) -> None:
     except ms.ScenarioError as error:
         solara.Error(problems_text(error))
         return
-    Dashboard(presets, lessons, first)
+    Dashboard(presets, lessons, first, posterior)
 
 
 @solara.component
-def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson], initial: Settings) -> None:
-    """The sidebar of controls and the results, for one browser session."""
-    first = solara.use_memo(lambda: Session(initial), [])
+def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson], initial: Settings,
+              posterior: Posterior | None = None) -> None:
+    """The sidebar of controls and the results, for one browser session (with a calibration's posterior
+    when the page was served with one)."""
+    first = solara.use_memo(lambda: Session(initial, posterior=posterior), [])
     first_frame = solara.use_memo(first.painter.frame, [])
     session = solara.use_reactive(first)
     frame = solara.use_reactive(first_frame)
@@ -191,7 +207,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
     def restart(new: Settings) -> str:
         """Start the runs of new settings; return why not if they are refused."""
         try:
-            fresh = Session(new, horizon.value)
+            fresh = Session(new, horizon.value, posterior)
         except (ValueError, OSError) as problem:  # ScenarioError is a ValueError
             return problems_text(problem)
         with guard:
@@ -320,6 +336,7 @@ def Dashboard(presets: Mapping[str, ms.Scenario], lessons: Mapping[str, Lesson],
             NowButtons(frame.value.week, horizon.value, seizure_choices(current.experiment.models[0][0].places),
                        settings.staged_events, stage_now, lambda: change(settings.without_staged_events()))
             SeedControls(settings, horizon.value, change, set_horizon)
+            PosteriorControl(settings, posterior, change)
         with solara.Card("Charts", margin=0, style={"margin-bottom": "8px"}):
             ChartPicker(settings, chart)
         index = min(editing.value, len(settings.presets) - 1)

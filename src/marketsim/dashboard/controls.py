@@ -9,7 +9,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import solara
 
@@ -17,15 +17,21 @@ import marketsim as ms
 from marketsim.config.errors import shown
 from marketsim.config.params import TARGETABLE
 from marketsim.dashboard.experiment import RUN_LABELS
-from marketsim.dashboard.session import MAX_PAIRED_SEEDS, Settings
+from marketsim.dashboard.session import MAX_PAIRED_SEEDS, Settings, posterior_note
 from marketsim.dashboard.timeline import DEFAULT_SEIZURE_PLACES, DEFAULT_SEIZURE_SHARE, SEIZURE_SHARES, with_targets
 from marketsim.lessons import Lesson
+
+if TYPE_CHECKING:
+    from marketsim.calibration.posterior import Posterior
 
 SPEEDS = (1, 5, 10, 25, 50)
 """Play speeds on offer, in simulated weeks per second."""
 
 MAX_FRAMES_PER_SECOND = 10
 """Play redraws at most this often; faster speeds step several weeks per frame."""
+
+PARAMETER_SOURCES = ("defaults", "a posterior draw")
+"""What the runs' parameters come from: the scenarios as they are, or each seed's posterior draw."""
 
 
 
@@ -183,6 +189,24 @@ def SeedControls(settings: Settings, horizon: int, on_settings: Callable[[Settin
     solara.Text(f"Every scenario runs with seeds {seeds}: differences are paired seed by seed.",
                 style={"font-size": "12px", "color": "#666"})
     Refusal(message)
+
+
+@solara.component
+def PosteriorControl(settings: Settings, posterior: Posterior | None,
+                     on_settings: Callable[[Settings], None]) -> None:
+    """Whether each seed runs with its draw of the page's calibration posterior (the same draw for every
+    scenario), and which draws are in force; without a posterior, how to get one."""
+    if posterior is None:
+        solara.Text("Parameters: the defaults. To run over a calibration's posterior, start the dashboard "
+                    "with marketsim dashboard --posterior DIR.", classes=["ms-no-posterior"],
+                    style={"font-size": "12px", "color": "#777"})
+        return
+    solara.Text("Parameters", style={"font-size": "12px", "color": "#555"})
+    Choices(PARAMETER_SOURCES[int(settings.posterior_draws)], PARAMETER_SOURCES,
+            lambda source: on_settings(replace(settings, posterior_draws=source == PARAMETER_SOURCES[1])),
+            classes=["ms-posterior"])
+    solara.Text(posterior_note(posterior, settings.seeds(), settings.posterior_draws), classes=["ms-posterior-note"],
+                style={"font-size": "12px", "color": "#666"})
 
 
 @solara.component

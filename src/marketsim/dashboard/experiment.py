@@ -9,8 +9,9 @@ from __future__ import annotations
 import io
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from marketsim.analysis import metric_info
 from marketsim.config.errors import ScenarioError
 from marketsim.config.timeline import Event, Timeline
 from marketsim.runs import labelled, release_model, resolve_burn_in
+from marketsim.runs.batch import with_draw
 
 RUN_LABELS = ("A", "B", "C")
 """Labels of the scenarios shown side by side; A is the reference the others are compared with."""
@@ -76,9 +78,13 @@ class Experiment:
     Args:
         scenarios: one to three resolved scenarios; the first is the reference (A).
         seeds: the seeds every scenario is run with; differences are paired by seed.
+        per_seed: parameter values for each seed's runs, the same for every scenario (a posterior
+            draw, as ``marketsim compare --posterior`` runs it); a parameter a scenario sets keeps
+            the scenario's value.
     """
 
-    def __init__(self, scenarios: Sequence[ms.Scenario], seeds: Sequence[int]):
+    def __init__(self, scenarios: Sequence[ms.Scenario], seeds: Sequence[int],
+                 per_seed: Mapping[int, Mapping[str, Any]] | None = None):
         if not 1 <= len(scenarios) <= len(RUN_LABELS):
             raise ValueError(f"{len(scenarios)} scenarios: allowed 1 to {len(RUN_LABELS)}")
         if not seeds:
@@ -90,8 +96,8 @@ class Experiment:
         self.names = [name if names.count(name) == 1 else f"{name} ({label})"
                       for name, label in zip(names, self.labels, strict=True)]
         """Each run's name in the tidy table: its scenario's, with its label when two share one."""
-        self.models = [[ms.DrugMarketModel(scn, seed=seed) for seed in self.seeds]
-                       for scn in self.scenarios]
+        self.models = [[ms.DrugMarketModel(with_draw(scn, (per_seed or {}).get(seed)), seed=seed)
+                        for seed in self.seeds] for scn in self.scenarios]
         self.lock = threading.Lock()
         """Held while stepping, so a play loop and a button press never step at once."""
         self._tables: list[list[pd.DataFrame]] | None = None

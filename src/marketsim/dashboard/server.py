@@ -16,6 +16,7 @@ reach it when it listens beyond this machine.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import ipaddress
 import logging
@@ -24,14 +25,19 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlsplit
 
 import typer
 
+if TYPE_CHECKING:
+    from marketsim.calibration.posterior import Posterior
+
 APP = "marketsim.dashboard.app"
 WORLDS_VARIABLE = "MARKETSIM_DASHBOARD_WORLDS"
 """How the served page learns the directory of world files it offers."""
+POSTERIOR_VARIABLE = "MARKETSIM_DASHBOARD_POSTERIOR"
+"""How the served page learns the calibration posterior it offers (a folder or its posterior.parquet)."""
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 SESSION_CULL = "2m"
@@ -58,23 +64,45 @@ def solara_arguments(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, open_browser: bool = False,
-          worlds: Path | None = None) -> None:
+          worlds: Path | None = None, posterior: Path | None = None) -> None:
     """Serve the dashboard at http://host:port until interrupted (Ctrl-C), with the safety
     settings of :func:`secure`.
 
     Solara's usage telemetry is switched off before Solara is imported: the dashboard must not
     talk to anything but its own browser tabs. ``worlds`` is the directory whose world files
-    the page offers (default: the scenarios' folder).
+    the page offers (default: the scenarios' folder); ``posterior`` the calibration whose
+    posterior draws it offers (:func:`served_posterior`; raises CalibrationError if it has none).
     """
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     if worlds is not None:
         os.environ[WORLDS_VARIABLE] = str(worlds.resolve())
+    if posterior is not None:
+        os.environ[POSTERIOR_VARIABLE] = str(posterior.resolve())
+        served_posterior()  # loaded once, now: the pages share it
     from solara.__main__ import cli
 
     _warned.add((host, port))  # the command has said who can reach it
     secure()  # the settings now; the guard when the server imports the app, before it serves a request
     cli.main(args=solara_arguments(host, port, open_browser), prog_name="solara",
              standalone_mode=False)
+
+
+def served_posterior() -> Posterior | None:
+    """The calibration posterior the served page offers (``marketsim dashboard --posterior DIR`` puts its
+    path in :data:`POSTERIOR_VARIABLE`), loaded once per process; None without one.
+
+    Raises:
+        CalibrationError: no posterior there, or a file that is not one (the loader's messages).
+    """
+    path = os.environ.get(POSTERIOR_VARIABLE)
+    return _posterior_at(path) if path else None
+
+
+@functools.cache
+def _posterior_at(path: str) -> Posterior:
+    from marketsim.calibration.posterior import load_posterior
+
+    return load_posterior(path)
 
 
 _warned: set[tuple[str, int]] = set()
@@ -219,21 +247,44 @@ def dashboard(
         "--worlds", help="Directory whose GraphML and JSON world files the page offers (default: the "
                          "scenarios' folder). The page never loads a path typed in it.",
         exists=True, file_okay=False, dir_okay=True)] = None,
+    posterior: Annotated[Path | None, typer.Option(
+        "--posterior", metavar="DIR", show_default=False,
+        help="Offer runs over a calibration's posterior (DIR/posterior.parquet, marketsim calibrate): a switch "
+             "on the page runs each seed with its draw, the same for every scenario, as compare --posterior "
+             "does.")] = None,
 ) -> None:
     """Explore and compare scenarios in the browser: presets, parameters, network map, charts, lessons."""
     if importlib.util.find_spec("solara") is None:
         typer.echo("error: the dashboard needs the 'dashboard' extra: pip install 'marketsim[dashboard]'",
                    err=True)
         raise typer.Exit(2)
-    problem = port_problem(host, port)
-    if problem is not None:
-        typer.echo(f"error: {problem}", err=True)
-        raise typer.Exit(2)
+    problems = [problem for problem in (port_problem(host, port),) if problem is not None]
+    if posterior is not None:
+        problems += posterior_problems(posterior)
+    if problems:
+        from marketsim.cli.common import fail
+
+        fail(problems)
     warning = exposure_warning(host, port)
     if warning is not None:
         typer.echo(warning, err=True)
     typer.echo(f"marketsim dashboard: open http://{host}:{port} (Ctrl-C to stop)")
-    serve(host=host, port=port, open_browser=open_browser, worlds=worlds)
+    serve(host=host, port=port, open_browser=open_browser, worlds=worlds, posterior=posterior)
+
+
+def posterior_problems(posterior: Path) -> list[str]:
+    """Why the page cannot offer the posterior of ``posterior`` (none if it can: it is then loaded, once),
+    in the loader's words; a note on stderr says what it offers."""
+    from marketsim.calibration.targets import CalibrationError
+
+    path = str(posterior.resolve())
+    try:
+        loaded = _posterior_at(path)
+    except CalibrationError as error:
+        return list(error.problems)
+    typer.echo(f"note: the page offers the {len(loaded):,} parameter sets of the posterior in {posterior} "
+               f"({', '.join(loaded.parameters)}): switch 'Parameters' to 'a posterior draw' to run them", err=True)
+    return []
 
 
 def port_problem(host: str, port: int) -> str | None:

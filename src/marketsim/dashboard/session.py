@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import marketsim as ms
 from marketsim.config.errors import shown
@@ -24,6 +24,9 @@ from marketsim.dashboard.frame import Painter
 from marketsim.dashboard.timeline import split_edits
 from marketsim.lessons import lesson_names
 from marketsim.runs import MAX_SEED
+
+if TYPE_CHECKING:
+    from marketsim.calibration.posterior import Posterior
 
 DEFAULT_HORIZON = 520
 MAX_PAIRED_SEEDS = 5
@@ -62,6 +65,9 @@ class Settings:
             replays them in their weeks.
         lesson_metrics: the metrics the lesson asks to watch and makes claims about, charted.
         charted: more metrics the user asked to chart.
+        posterior_draws: whether each seed runs with its draw of the page's posterior (as
+            ``marketsim compare --posterior`` runs it) rather than the default parameters; the
+            scenario's and the user's own values win.
     """
 
     presets: tuple[str, ...] = ("baseline",)
@@ -76,6 +82,7 @@ class Settings:
     staged_events: tuple[Mapping[str, Any], ...] = ()
     lesson_metrics: tuple[str, ...] = ()
     charted: tuple[str, ...] = ()
+    posterior_draws: bool = False
 
     def metrics(self) -> tuple[str, ...]:
         """What the charts and the scoreboard show: the outcome and process indicators, then the
@@ -103,6 +110,8 @@ class Settings:
         problems += [f"unknown metric {shown(name)}" for name in self.charted if name not in ms.METRICS]
         problems += [f"start week = {shown(week)}: allowed a whole number ≥ 1"
                      for week in self.start_weeks if not _whole(week) or week < 1]
+        if not isinstance(self.posterior_draws, bool):
+            problems.append(f"posterior draws = {shown(self.posterior_draws)}: allowed true or false")
         return problems
 
     def seeds(self) -> list[int]:
@@ -256,18 +265,50 @@ def _decimals(step: float) -> int:
     return max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
 
 
-class Session:
-    """The experiment a set of settings starts, with the painter that draws its frames."""
+NO_POSTERIOR = ("parameters from a posterior draw: this dashboard has no posterior loaded; start it with "
+                "marketsim dashboard --posterior DIR (a calibration's folder)")
+"""Why runs over posterior draws are refused on a page served without a posterior."""
 
-    def __init__(self, settings: Settings, horizon: int = DEFAULT_HORIZON):
+
+def posterior_note(posterior: Posterior, seeds: Sequence[int], drawn: bool) -> str:
+    """What the page says about the posterior: with ``drawn``, which draw each seed runs with, of how many
+    sets, from which folder (the draws ``marketsim compare --posterior`` uses for those seeds); otherwise
+    that the defaults run and what switching would do."""
+    where = f" in {posterior.path.parent}" if posterior.path is not None else ""
+    calibrated = ", ".join(posterior.parameters)
+    if not drawn:
+        return (f"The runs use the default parameters. A posterior draw runs each seed with one of the "
+                f"{len(posterior):,} parameter sets of the posterior{where} ({calibrated}).")
+    shown_draws = ", ".join(f"seed {seed} → draw {posterior.draw_index(seed)}" for seed in seeds)
+    return (f"Posterior draws in force: {shown_draws}, of the {len(posterior):,} parameter sets of the posterior"
+            f"{where} ({calibrated}). Every scenario runs the same draw with the same seed, so comparisons "
+            "stay paired; a parameter the scenario or your edits set keeps that value.")
+
+
+class Session:
+    """The experiment a set of settings starts, with the painter that draws its frames.
+
+    Args:
+        settings: what to run.
+        horizon: the week play stops at.
+        posterior: the page's calibration posterior, if it was served with one; with
+            ``settings.posterior_draws`` each seed runs with its draw (:meth:`Posterior.draws`).
+    """
+
+    def __init__(self, settings: Settings, horizon: int = DEFAULT_HORIZON, posterior: Posterior | None = None):
         problems = settings.problems()
+        if settings.posterior_draws is True and posterior is None:
+            problems.append(NO_POSTERIOR)
         if problems:
             raise ms.ScenarioError(problems)
         problem = work_problem(len(settings.presets), settings.paired, horizon)
         if problem is not None:
             raise ValueError(problem)
         self.settings = settings
-        self.experiment = Experiment(settings.scenarios(), settings.seeds())
+        self.posterior = posterior
+        self.draws = posterior.draws(settings.seeds()) if settings.posterior_draws and posterior else None
+        """Each seed's parameter values from the posterior (None: the defaults run)."""
+        self.experiment = Experiment(settings.scenarios(), settings.seeds(), self.draws)
         self.painter = Painter(self.experiment, horizon, settings.metrics())
 
     def chart(self, metrics: Sequence[str]) -> None:

@@ -76,7 +76,7 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | I
     steps = operator.index(steps)
     loaded = load_scenarios(scenarios, overrides)
     check_worlds(loaded, seed_values[0], steps)
-    tasks = {str(index): RunTask(str(index), _with_draw(scenario, (per_seed or {}).get(seed)), seed, steps, table=table)
+    tasks = {str(index): RunTask(str(index), with_draw(scenario, (per_seed or {}).get(seed)), seed, steps, table=table)
              for index, (scenario, seed) in enumerate(itertools.product(loaded, seed_values))}
     frames: dict[str, pd.DataFrame] = {}
     report = ProgressReport(progress, len(tasks), steps)
@@ -94,8 +94,9 @@ def run_batch(scenarios: Sequence[ScenarioInput] | ScenarioInput, seeds: int | I
     return pd.concat([frames[key] for key in tasks], ignore_index=True)
 
 
-def _with_draw(scenario: Scenario, values: Mapping[str, Any] | None) -> Scenario:
-    """The scenario with a seed's parameter values, except those it sets itself."""
+def with_draw(scenario: Scenario, values: Mapping[str, Any] | None) -> Scenario:
+    """The scenario with a seed's parameter values (a posterior draw, say), except those it sets itself: its
+    preset's and its overrides' values win (the dashboard runs its posterior draws through this too)."""
     if not values:
         return scenario
     return scenario.with_overrides({path: value for path, value in values.items() if path not in scenario.overrides})

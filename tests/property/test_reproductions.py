@@ -58,6 +58,10 @@ the negative sales made the dispute rate NaN."""
     pytest.param("alternatives_to_incarceration", {**HUGE_FORCE, "policy.user_diversion": 0.0,
                                                    "police.budget": 498032272.0}, 3, 52,
                  id="a force 330 times the default: a stock seized at minus 1e-17 kg"),
+    pytest.param("anti_corruption", {"violence.vigilantism": 0.0, "violence.extortion_take": 20_000,
+                                     "justice.initial_prison_rate": 0.0, "retail.dealers_per_1000_users": 615.76},
+                 94670613, 156, id="the largest extortion take the bounds allow: at 2,000 times the default a week "
+                                   "took 72 s"),
     pytest.param("militarised_crackdown", {"police.officer_week_cost": 1.0, "police.budget": 1e9}, 1, 156,
                  id="the largest force the bounds allow: one confrontation at a time took 22 s and 1.4 GB a week"),
 ])

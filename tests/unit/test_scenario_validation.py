@@ -280,3 +280,11 @@ def test_a_farm_gate_price_far_beyond_the_price_chain_is_refused():
     with pytest.raises(ms.ScenarioError, match=r"production\.farm_price.*8000"):
         ms.load_scenario("baseline", {"production.farm_price": 954089.576492636})
     assert ms.load_scenario("baseline", {"production.farm_price": 8000}).params.production.farm_price == 8000
+
+
+def test_an_extortion_take_far_beyond_its_plausible_range_is_refused():
+    """Fuzz find: at 2,000 times the default take (4 million USD an event), organisations paid for
+    members by the hundred thousand (a week of 72 s in year 3); ten times the default is the bound."""
+    with pytest.raises(ms.ScenarioError, match=r"violence\.extortion_take.*20000"):
+        ms.load_scenario("baseline", {"violence.extortion_take": 4063956.6387168868})
+    assert ms.load_scenario("baseline", {"violence.extortion_take": 20_000}).params.violence.extortion_take == 20_000

@@ -154,8 +154,10 @@ class ViolenceParams(Group):
                                          "(scaled by the organisation's armament; at most the whole unit).",
                                     source="assumption: about 0.6 deaths per confrontation with the 6 to 7 members "
                                            "an organisation holds at its main place; Werb et al. 2011")
-    extortion_take: float = param(2000.0, unit="USD/event", ge=0, le=1e7, plausible=(500.0, 10_000.0),
-                                  help="What an organisation gains from one extortion or kidnapping event.",
+    extortion_take: float = param(2000.0, unit="USD/event", ge=0, le=20_000, plausible=(500.0, 10_000.0),
+                                  help="What an organisation gains from one extortion or kidnapping event (at most "
+                                       "ten times the default: beyond it, organisations pay for members by the "
+                                       "hundred thousand and a week takes minutes).",
                                   source="assumption")
     background_extortion: float = param(0.1, unit="ratio", ge=0, le=1, plausible=(0.0, 0.3),
                                         help="Extortion by organisations that are not diversifying, relative to those "

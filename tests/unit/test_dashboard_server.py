@@ -34,7 +34,7 @@ def test_dashboard_command(monkeypatch):
     runner = CliRunner()
     result = runner.invoke(app, ["dashboard", "--port", "9000"])
     assert result.exit_code == 0, result.output
-    assert served == [{"host": "127.0.0.1", "port": 9000, "open_browser": False, "worlds": None}]
+    assert served == [{"host": "127.0.0.1", "port": 9000, "open_browser": False, "worlds": None, "posterior": None}]
     assert "http://127.0.0.1:9000" in result.output
     assert runner.invoke(app, ["dashboard", "--port", "0"]).exit_code == 2
 
@@ -62,7 +62,7 @@ def test_the_dashboard_command_warns_on_an_open_host_and_offers_a_world_director
     result = runner.invoke(app, ["dashboard", "--host", "0.0.0.0", "--worlds", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "warning: the dashboard will be open to anyone on any network" in result.stderr
-    assert served == [{"host": "0.0.0.0", "port": 8765, "open_browser": False, "worlds": tmp_path}]
+    assert served == [{"host": "0.0.0.0", "port": 8765, "open_browser": False, "worlds": tmp_path, "posterior": None}]
     assert "warning" not in runner.invoke(app, ["dashboard"]).stderr
     missing = runner.invoke(app, ["dashboard", "--worlds", str(tmp_path / "nope")])
     assert missing.exit_code == 2 and "--worlds" in missing.stderr

@@ -153,13 +153,21 @@ class RunTimeoutError(RuntimeError):
 
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`RunTimeoutError` inside the block once it has run ``seconds`` (main thread only)."""
+    """Raise :class:`RunTimeoutError` inside the block once it has run ``seconds`` (main thread only).
+
+    The alarm's exception lands wherever the run happens to be; if that is code that swallows it (a
+    finaliser or weak-reference callback, whose exceptions Python only prints), the block still
+    ends in :class:`RunTimeoutError`: the run did take longer than its limit."""
     if seconds is None:
         yield
         return
+    message = f"the run took longer than its time limit of {seconds:g} s"
+    expired = False
 
     def expire(signum: int, frame: Any) -> None:
-        raise RunTimeoutError(f"the run took longer than its time limit of {seconds:g} s")
+        nonlocal expired
+        expired = True
+        raise RunTimeoutError(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -168,3 +176,5 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise RunTimeoutError(message)

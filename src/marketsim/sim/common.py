@@ -30,7 +30,7 @@ def ewma(old: np.ndarray | float, new: np.ndarray | float, rate: float) -> np.nd
 def safe_ratio(num: np.ndarray, den: np.ndarray, default: float = 0.0) -> np.ndarray:
     """num / den where den > 0, ``default`` elsewhere."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    out = np.full(np.broadcast(num, den).shape, default, dtype=float)
+    out = np.full(num.shape if num.shape == den.shape else np.broadcast_shapes(num.shape, den.shape), default)
     np.divide(num, den, out=out, where=den > 0)
     return out
 
@@ -42,7 +42,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def group_sum(keys: np.ndarray, values: np.ndarray | None, size: int) -> np.ndarray:
     """Sum of values (or counts) per integer key 0..size-1."""
-    return np.bincount(keys, weights=values, minlength=size)[:size].astype(float)
+    return np.bincount(keys, weights=values, minlength=size)[:size].astype(float, copy=values is None)
 
 
 def sparse_binomial(rng: np.random.Generator, n: np.ndarray, p: float | np.ndarray) -> np.ndarray:

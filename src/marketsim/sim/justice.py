@@ -28,6 +28,14 @@ HORIZON = 8192
 """Weeks of future releases kept (longer sentences are capped here)."""
 FOLLOW_UP = 3 * WEEKS_PER_YEAR
 """Three years: the window in which re-imprisonment is counted (Pew 2011)."""
+SENTENCE = {"user": "sentence_user", "dealer": "sentence_dealer", "trafficker": "sentence_trafficker",
+            "leader": "sentence_leader", "violent": "sentence_violent", "reoffence": "sentence_dealer"}
+"""The ``justice`` parameter giving each offence's mean sentence (re-offenders are sentenced as dealers)."""
+CUSTODY = {"user": "custody_user", "dealer": "custody_dealer", "trafficker": "custody_trafficker",
+           "leader": "custody_trafficker", "violent": "custody_violent", "reoffence": "custody_dealer"}
+"""The ``justice`` parameter giving each offence's chance of custody."""
+DIVERTED = {"user": "users", "dealer": "dealers", "reoffence": "dealers"}
+"""The diversion programme's attribute giving each offence's chance of diversion (other offences: none)."""
 PATHS = ("prison", "sentence", "diversion")
 """How a person left the courts: released from prison, a non-custodial sentence, diverted."""
 
@@ -35,13 +43,11 @@ PATHS = ("prison", "sentence", "diversion")
 class Cohorts:
     """People who left the courts by one path, by weeks since they left (the last FOLLOW_UP weeks):
     how many started, how many are still at risk, how many were arrested again, how many went
-    (back) to prison."""
+    (back) to prison. The four counts are rows of one array, so a week's ageing is one copy."""
 
     def __init__(self) -> None:
-        self.started = np.zeros(FOLLOW_UP)
-        self.at_risk = np.zeros(FOLLOW_UP)
-        self.rearrested = np.zeros(FOLLOW_UP)
-        self.imprisoned = np.zeros(FOLLOW_UP)
+        self.counts = np.zeros((4, FOLLOW_UP))
+        self.started, self.at_risk, self.rearrested, self.imprisoned = self.counts
 
     def settle(self, per_week: float, survival: np.ndarray) -> None:
         """The steady state: ``per_week`` people left each week, ``survival`` of them (by weeks since
@@ -51,18 +57,16 @@ class Cohorts:
 
     def reoffend(self, back: np.ndarray, jailed: np.ndarray) -> None:
         """``back`` people of each cohort were arrested again this week, ``jailed`` of them imprisoned."""
-        self.at_risk = np.maximum(self.at_risk - back, 0)
+        np.maximum(self.at_risk - back, 0, out=self.at_risk)
         self.rearrested += back
         self.imprisoned += jailed
 
     def age(self, arrivals: float) -> Followed:
         """A week passes: every cohort ages one week and ``arrivals`` start. Returns the cohort whose
         follow-up just ended."""
-        ended = Followed(float(self.started[-1]), float(self.rearrested[-1]), float(self.imprisoned[-1]))
-        for array in (self.started, self.at_risk, self.rearrested, self.imprisoned):
-            array[1:] = array[:-1].copy()
-        self.started[0] = self.at_risk[0] = arrivals
-        self.rearrested[0] = self.imprisoned[0] = 0.0
+        ended = Followed(*self.counts[[0, 2, 3], -1].tolist())
+        self.counts[:, 1:] = self.counts[:, :-1].copy()
+        self.counts[:, 0] = (arrivals, arrivals, 0.0, 0.0)
         return ended
 
 
@@ -130,20 +134,15 @@ class JusticeSystem(Subsystem):
 
     def sentence_mean(self, category: str) -> float:
         """Mean weeks served for an offence, including the policy's multiplier."""
-        j, multiplier = self.model.p.justice, self.model.interventions.programme("sentencing").length
-        base = {"user": j.sentence_user, "dealer": j.sentence_dealer, "trafficker": j.sentence_trafficker,
-                "leader": j.sentence_leader, "violent": j.sentence_violent,
-                "reoffence": j.sentence_dealer}[category]
-        return base * multiplier
+        multiplier = self.model.interventions.programme("sentencing").length
+        return getattr(self.model.p.justice, SENTENCE[category]) * multiplier
 
     def outcome_chances(self, category: str) -> tuple[float, float]:
         """Chance an arrested person is diverted, and chance a person not diverted is imprisoned."""
-        j, interventions = self.model.p.justice, self.model.interventions
-        sentencing, diversion = interventions.programme("sentencing"), interventions.programme("diversion")
-        custody = {"user": j.custody_user, "dealer": j.custody_dealer, "trafficker": j.custody_trafficker,
-                   "leader": j.custody_trafficker, "violent": j.custody_violent, "reoffence": j.custody_dealer}
-        diverted = {"user": diversion.users, "dealer": diversion.dealers, "reoffence": diversion.dealers}
-        return diverted.get(category, 0.0), min(1.0, custody[category] * sentencing.custody)
+        interventions = self.model.interventions
+        custody = getattr(self.model.p.justice, CUSTODY[category]) * interventions.programme("sentencing").custody
+        diverted = DIVERTED.get(category)
+        return (getattr(interventions.programme("diversion"), diverted) if diverted else 0.0), min(1.0, custody)
 
     def admit(self, category: str, count: int) -> None:
         """Imprison ``count`` people; their release weeks go into the ring buffer."""

@@ -138,7 +138,7 @@ def test_interdiction_seizes_what_leaves_the_pipeline(model):
     in_transit = sum(float(o.in_transit.sum()) for o in model.orgs)
     seized = model.ledger.seized
     model.log.start_week(model.steps + 1)
-    model.trafficking.interdict(np.full(len(model.routes.edges), 0.9), {o.id: 1.0 for o in model.orgs})
+    model.trafficking.interdict(np.full(len(model.routes.edges), 0.9), np.ones(model.orgs.id_bound()))
     taken = in_transit - sum(float(o.in_transit.sum()) for o in model.orgs)
     assert taken > 0
     assert model.ledger.seized - seized == pytest.approx(taken)

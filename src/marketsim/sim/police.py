@@ -48,7 +48,7 @@ class Police(Subsystem, Agent):
         self.militarised_share = 0.0            # share of front-line work done by militarised units
         self.effort: dict[str, float] = {}      # officer-weeks of each activity this week
         self.intel = np.ones(n_communities)     # this week's intelligence per community
-        self.org_intel: dict[int, float] = {}   # this week's intelligence per organisation (over its turf)
+        self.org_intel = np.ones(0)             # this week's intelligence by organisation id (over its turf)
         self.service_user_arrest_hazard = np.zeros(n_communities)  # weekly, of people using harm-reduction services
         self.community_effort = np.zeros(n_communities)  # officer-weeks of community policing per community
         self.racket_effort = 0.0                # officer-weeks a collusive arrangement spares this week
@@ -90,6 +90,12 @@ class Police(Subsystem, Agent):
         mask = self.aim.get(activity)
         return np.ones(len(places), dtype=bool) if mask is None else mask[places]
 
+    def within_aim(self, activity: str, rows: np.ndarray, places: np.ndarray) -> np.ndarray:
+        """Those of ``rows`` (at ``places``) where ``activity`` is aimed: all of them (the same array)
+        if it is not targeted."""
+        mask = self.aim.get(activity)
+        return rows if mask is None else rows[mask[places]]
+
     def officer_weeks(self) -> dict[str, float]:
         """Officer-weeks this week for each activity: its budget share's worth; what the shares leave
         goes to the activity no share funds (reactive policing); the others borrow effort."""
@@ -115,7 +121,7 @@ class Police(Subsystem, Agent):
         model = self.model
         if not model.p.mechanisms.bribery:
             return
-        per_officer = sum(org.bribes for org in model.orgs) / max(self.officers, 1.0)
+        per_officer = sum(model.orgs.by_org.bribes[model.orgs.ids()].tolist()) / max(self.officers, 1.0)
         if self.bribe_price is None:
             start = model.p.world.corruption
             self.bribe_price = per_officer / -np.log1p(-start) if 0 < start < 1 and per_officer > 0 else np.inf
@@ -168,6 +174,14 @@ class Police(Subsystem, Agent):
         reference = max(float(self.reporting(model.p.violence.reference_trust)), 1e-9)
         return (self.reporting(model.communities.trust) / reference) ** model.p.police.tip_elasticity
 
+    def territory_intel_of(self, ids: np.ndarray) -> np.ndarray:
+        """This week's intelligence over the territory of each of the organisations ``ids`` (1 for one
+        made since the week's enforcement began)."""
+        out = np.ones(len(ids))
+        known = ids < len(self.org_intel)
+        out[known] = self.org_intel[ids[known]]
+        return out
+
     def exposure(self, org_id: int) -> float:
         """Share of the actions aimed at an organisation that its bribes do not neutralise."""
         org = self.model.orgs.get(org_id)
@@ -175,9 +189,10 @@ class Police(Subsystem, Agent):
 
     def exposures(self) -> np.ndarray:
         """``exposure`` by organisation id (the last entry, for targets with no organisation, is 1)."""
-        out = np.ones(self.model.orgs.id_bound() + 1)
-        for org in self.model.orgs:
-            out[org.id] = 1.0 - org.neutralised
+        orgs = self.model.orgs
+        ids = orgs.ids()
+        out = np.ones(orgs.id_bound() + 1)
+        out[ids] = 1.0 - orgs.by_org.neutralised[ids]
         return out
 
     def spare(self, owners: np.ndarray, weights: np.ndarray, officer_weeks: float) -> np.ndarray:
@@ -196,8 +211,8 @@ class Police(Subsystem, Agent):
 
     def record_actions(self, actions: np.ndarray, exposure: np.ndarray) -> None:
         """Count enforcement actions against organisations and the share neutralised by bribes."""
-        self.actions_against_orgs += float(np.sum(actions))
-        self.actions_neutralised += float(np.sum(actions * np.maximum(0.0, 1 - exposure)))
+        self.actions_against_orgs += float(actions.sum())
+        self.actions_neutralised += float((actions * np.maximum(0.0, 1 - exposure)).sum())
 
     def crack_down(self, org: TraffickingOrganisation, officer_weeks: float) -> int:
         """Officer-weeks spent on one organisation: arrests of its dealers and members at the usual
@@ -213,15 +228,16 @@ class Police(Subsystem, Agent):
         return len(arrested) + model.orgs.arrest_members(
             org, int(rng.crackdown_members.poisson(effort * police.investigation_rate)))
 
-    def territory_intel(self, intel: np.ndarray) -> dict[int, float]:
-        """Mean intelligence over the communities each organisation controls (1 where it holds none)."""
+    def territory_intel(self, intel: np.ndarray) -> np.ndarray:
+        """Mean intelligence over the communities each organisation controls (1 where it holds none),
+        by organisation id."""
         places, orgs = self.model.places, self.model.orgs
         rows = np.flatnonzero((orgs.controller >= 0) & (places.community >= 0))
         owners = orgs.controller[rows]
         size = orgs.id_bound()
         total = group_sum(owners, intel[places.community[rows]], size)
         count = group_sum(owners, None, size)
-        return {org.id: float(total[org.id] / count[org.id]) if count[org.id] else 1.0 for org in orgs}
+        return np.divide(total, count, out=np.ones(size), where=count > 0)
 
     def remove_leader(self, org: TraffickingOrganisation, killed: bool = False) -> None:
         """The leader of ``org`` is captured (or killed); a succession, or a split, follows."""

@@ -62,7 +62,7 @@ class Trafficking(Subsystem):
         self.farm_sales = np.zeros(model.places.n)   # USD paid to farmers by place this week
         self.region_paths = [np.flatnonzero(routes.path_region == r) for r in range(len(model.places.regions))]
         self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
-        self.path_checkpoints = [routes.checkpoint[segments] for segments in self.path_segments]
+        self.path_lengths = np.array([len(segments) for segments in self.path_segments], dtype=np.int64)
         active = dealers.active_slots()
         sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active], minlength=orgs.id_bound())
         base = chain_price(model.p, float(model.farms.price.mean()))
@@ -252,11 +252,11 @@ class Trafficking(Subsystem):
                 np.add.at(seized_at, dealers.place[mine], city / len(mine) * mask[dealers.place[mine]] / held_here)
 
     # -- what police do to shipments -------------------------------------------------------------------------
-    def interdict(self, extra_detection: np.ndarray, exposure: dict[int, float]) -> tuple[float, float]:
+    def interdict(self, extra_detection: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
         """Catch lots in transit: each segment detects a lot with its base chance plus the police's
-        ``extra_detection`` there; an organisation's ``exposure`` is the share of that effort it has
-        not bought off (it scales the police's effort, not the base inspection). Returns the lots
-        acted against and the part neutralised."""
+        ``extra_detection`` there; an organisation's ``exposure`` (by organisation id) is the share
+        of that effort it has not bought off (it scales the police's effort, not the base
+        inspection). Returns the lots acted against and the part neutralised."""
         model, b = self.model, self.by_org
         p, routes, rng = model.p, model.routes, self.draws
         ids = model.orgs.ids()
@@ -266,7 +266,7 @@ class Trafficking(Subsystem):
             return 0.0, 0.0
         transit = b.in_transit[ids]
         shipped = transit.sum(axis=1)
-        share = np.array([exposure.get(org_id, 1.0) for org_id in ids.tolist()])
+        share = exposure[ids]
         base = routes.incidence @ np.log1p(-np.minimum(base_detection, MAX_CHANCE))
         extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, MAX_CHANCE))
         catch = 1 - np.exp(base[None, :] + np.outer(share, extra))
@@ -274,20 +274,7 @@ class Trafficking(Subsystem):
         lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
         caught = rng.interdiction.binomial(lots, np.clip(catch, 0.0, 1.0))
         seized = transit * np.divide(caught, lots, out=np.zeros(lots.shape), where=lots > 0)
-        weights: dict[int, np.ndarray] = {}  # each path's segments' shares of its catches
-        checkpoints: list[np.ndarray] = []     # where each catch is seized, and how many kg there
-        kg: list[np.ndarray] = []
-        for i, k in np.argwhere(caught > 0).tolist():
-            segments = self.path_segments[k]
-            if k not in weights:
-                weights[k] = detection[segments] / detection[segments].sum()
-            lots = int(caught[i, k])
-            lots_on = rng.checkpoint.multinomial(lots, weights[k])
-            b.seized_on[ids[i], segments] += lots_on
-            checkpoints.append(self.path_checkpoints[k])
-            kg.append(seized[i, k] * lots_on / lots)
-        seized_at = (group_sum(np.concatenate(checkpoints), np.concatenate(kg), model.places.n) if checkpoints
-                     else np.zeros(model.places.n))
+        seized_at = self.place_catches(ids, caught, seized, detection)
         lost = seized.sum(axis=1)
         b.in_transit[ids] -= seized
         model.orgs.lose(ids, lost * b.wholesale_price[ids])
@@ -297,6 +284,31 @@ class Trafficking(Subsystem):
         model.ledger.seize(float(seized.sum()))
         model.log.record_places("seizure", seized_at, detail="interdiction")
         return float(actions.sum()), float((actions * np.maximum(0.0, 1 - share)).sum())
+
+    def place_catches(self, ids: np.ndarray, caught: np.ndarray, seized: np.ndarray,
+                      detection: np.ndarray) -> np.ndarray:
+        """Where the lots ``caught`` (organisations ``ids`` × paths) were caught: each catch of a path
+        is split over its segments by their ``detection``, counted in the organisation's lots seized
+        on each segment, and its kg (``seized``) are seized at the segments' checkpoints. Returns the
+        kg seized at each place."""
+        orgs_hit, paths_hit = np.nonzero(caught)
+        if len(orgs_hit) == 0:
+            return np.zeros(self.model.places.n)
+        draw = self.draws.checkpoint
+        shares: dict[int, np.ndarray] = {}  # each path's segments' shares of its catches
+        lots_on: list[np.ndarray] = []      # each catch's lots on each segment of its path
+        catches = caught[orgs_hit, paths_hit]
+        for k, lots in zip(paths_hit.tolist(), catches.tolist(), strict=True):
+            if k not in shares:
+                on_path = detection[self.path_segments[k]]
+                shares[k] = on_path / on_path.sum()
+            lots_on.append(draw.multinomial(lots, shares[k]))
+        counts = np.concatenate(lots_on)
+        lengths = self.path_lengths[paths_hit]
+        segments = np.concatenate([self.path_segments[k] for k in paths_hit.tolist()])
+        np.add.at(self.by_org.seized_on, (np.repeat(ids[orgs_hit], lengths), segments), counts)
+        kg = np.repeat(seized[orgs_hit, paths_hit], lengths) * counts / np.repeat(catches, lengths)
+        return group_sum(self.model.routes.checkpoint[segments], kg, self.model.places.n)
 
     # -- outputs -----------------------------------------------------------------------------------------------
     @metric("route_dispersion", "routes", "market",

@@ -49,7 +49,7 @@ class FocusedDeterrence(PoliceActivity):
         # only those who have recently used violence are called in, the most violent first
         recent = dealers.violence_score >= settings.violence_threshold
         violent = np.flatnonzero(dealers.active & ~dealers.warned & recent)
-        violent = violent[police.aimed(self.name, dealers.place[violent])]
+        violent = police.within_aim(self.name, violent, dealers.place[violent])
         chosen = violent[np.argsort(-dealers.violence_score[violent], kind="stable")[:calls]]
         dealers.warn(chosen)
         log.record("call_in", len(chosen))

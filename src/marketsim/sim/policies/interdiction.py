@@ -23,10 +23,9 @@ class Interdiction(PoliceActivity):
         chosen = police.aimed(self.name, routes.ends.ravel()).reshape(-1, 2).any(axis=1)
         per_segment = officer_weeks / max(chosen.sum(), 1)
         extra = np.where(chosen, 1 - np.exp(-per_segment * p.police.interdiction_rate), 0.0)
-        orgs = list(model.orgs)
-        carried = np.array([float(org.in_transit.sum()) for org in orgs])
-        ids = np.array([org.id for org in orgs])
-        focus = safe_ratio(police.spare(ids, carried, officer_weeks), carried, 1.0)
-        exposure = {org.id: f * police.exposure(org.id) for org, f in zip(orgs, focus.tolist(), strict=True)}
+        ids = model.orgs.ids()
+        carried = model.trafficking.by_org.in_transit[ids].sum(axis=1)
+        exposure = np.ones(model.orgs.id_bound() + 1)
+        exposure[ids] = safe_ratio(police.spare(ids, carried, officer_weeks), carried, 1.0) * police.exposures()[ids]
         actions, neutralised = model.trafficking.interdict(extra, exposure)
         police.count_actions(actions, neutralised)

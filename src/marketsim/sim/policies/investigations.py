@@ -26,11 +26,11 @@ class Investigations(PoliceActivity):
         ids = np.array([org.id for org in orgs])
         per_member = officer_weeks * model.p.police.investigation_rate / sizes.sum()
         aimed = police.spare(ids, per_member * np.maximum(sizes, 0), officer_weeks) / np.maximum(sizes, 1)
-        exposure = np.array([police.exposure(org.id) for org in orgs])
+        exposure = police.exposures()[ids]
         police.record_actions(aimed * np.maximum(sizes, 0), exposure)
-        hazard = np.minimum(aimed * exposure * np.array([police.org_intel[org.id] for org in orgs]),
-                            model.p.police.max_arrest_hazard)
+        hazard = np.minimum(aimed * exposure * police.territory_intel_of(ids), model.p.police.max_arrest_hazard)
         reachable = np.maximum(sizes, 0).astype(np.int64)
         caught = self.draws.investigations.binomial(reachable, hazard)
         for org, count in zip(orgs, caught.tolist(), strict=True):
-            model.orgs.arrest_members(org, count, where)
+            if count:
+                model.orgs.arrest_members(org, count, where)

@@ -28,15 +28,16 @@ class HighValueTargeting(PoliceActivity):
             return
         ids = np.array([org.id for org in orgs])
         effort = police.spare(ids, officer_weeks * sizes / sizes.sum(), officer_weeks)
-        exposure = np.array([police.exposure(org.id) for org in orgs])
+        exposure = police.exposures()[ids]
         police.record_actions(effort * model.p.police.hvt_rate, exposure)
         kill_share = police.militarised_share * model.p.police.militarised_kill_share
-        capture_draw = row_uniforms(self.draws.hvt_capture, ids)
-        killed_draw = row_uniforms(self.draws.hvt_killed, ids)
+        capture_draw = row_uniforms(self.draws.hvt_capture, ids).tolist()
+        killed_draw = row_uniforms(self.draws.hvt_killed, ids).tolist()
+        rate, intel = model.p.police.hvt_rate, police.territory_intel_of(ids).tolist()
         for k, (org, aimed, share) in enumerate(zip(orgs, effort.tolist(), exposure.tolist(), strict=True)):
             if org.leader is None:
                 continue
-            chance = 1 - np.exp(-aimed * model.p.police.hvt_rate * share * police.org_intel.get(org.id, 1.0))
+            chance = 1 - np.exp(-aimed * rate * share * intel[k])
             if capture_draw[k] >= chance:
                 continue
             police.remove_leader(org, killed=bool(killed_draw[k] < kill_share))

@@ -23,7 +23,7 @@ class StreetArrests(PoliceActivity):
         active = dealers.active_slots()
         if officer_weeks <= 0 or len(active) == 0:
             return
-        active = active[police.aimed(self.name, dealers.place[active])]
+        active = police.within_aim(self.name, active, dealers.place[active])
         if len(active) == 0:
             return
         r = p.retail

@@ -22,7 +22,8 @@ class UserArrests(PoliceActivity):
         model, police = self.model, self.police
         policy, communities = model.p.policy, model.communities
         police.service_user_arrest_hazard = np.zeros(len(communities.place))
-        users = communities.users * police.aimed(self.name, communities.place)
+        where = police.aim.get(self.name)
+        users = communities.users if where is None else communities.users * where[communities.place]
         total_users = users.sum()
         if officer_weeks <= 0 or total_users == 0:
             return

@@ -114,7 +114,7 @@ class Farms(Subsystem):
         (every region if it is not aimed)."""
         places = self.model.places
         aimed = self.model.police.aimed("eradication", np.arange(places.n)) & (places.region >= 0)
-        return np.isin(np.arange(len(places.regions)), places.region[aimed]).astype(float)
+        return (np.bincount(places.region[aimed], minlength=len(places.regions)) > 0).astype(float)
 
     # -- the weekly rule ---------------------------------------------------------------------------
     def step(self) -> None:
@@ -148,6 +148,8 @@ class Farms(Subsystem):
         """Some households eradicated last week replant in the least-eradicated place of another region."""
         p, places, rng = self.model.p.production, self.model.places, self.draws
         hit = np.flatnonzero(self.just_eradicated)
+        if len(hit) == 0:  # no draw: the stream is not even positioned
+            return
         self.just_eradicated[:] = False
         movers = hit[row_uniforms(rng.relocation, hit) < p.relocation_prob]
         if len(movers) == 0 or not self.model.p.mechanisms.relocation:

@@ -14,6 +14,7 @@ it. Lethality follows the armament of the groups involved, which rises when arme
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,6 +58,9 @@ class Violence(Subsystem):
         self.value_ma = np.zeros(n)      # USD/week of drug value at stake at each place, moving average
         self.violence_ma = np.zeros(n)   # homicides/week at each place, moving average
         self.extortion_ma = np.zeros(len(model.places.community_places))  # extortion events/week per community
+        self.contest_ends = np.stack([np.concatenate([model.places.edge_a, model.places.edge_b]),
+                                      np.concatenate([model.places.edge_b, model.places.edge_a])])
+        """Every link between places, both ways: the place attacked from (row 0) and the place attacked (row 1)."""
         self.per_100k_year = WEEKS_PER_YEAR / float(model.communities.population.sum()) * PER_100K
         """Converts weekly counts over the modelled population to yearly rates per 100,000."""
 
@@ -127,9 +131,9 @@ class Violence(Subsystem):
             return np.zeros(len(org_ids))
         return self.beliefs.certainty(org_ids)
 
-    def person_value(self, org_ids: np.ndarray) -> np.ndarray:
+    def person_values(self) -> np.ndarray:
         """USD a week each organisation's business brings in per person working for it (members and
-        dealers): what losing one of them costs it, week after week (-1: none, 0)."""
+        dealers), by id (the last entry: none, 0): what losing one of them costs it, week after week."""
         model, orgs = self.model, self.model.orgs
         ids = orgs.ids()
         people = np.zeros(orgs.id_bound() + 1)
@@ -138,15 +142,24 @@ class Violence(Subsystem):
         suppliers = dealers.org[dealers.active]
         people += np.bincount(suppliers[suppliers >= 0], minlength=len(people))[:len(people)]
         revenue = np.maximum(orgs.lookup(orgs.by_org.revenue_ma, 0.0), 0.0)
-        value = safe_ratio(revenue, people)
-        return np.where(org_ids >= 0, value[np.maximum(org_ids, 0)], 0.0)
+        return safe_ratio(revenue, people)
 
-    def expected_cost(self, org_ids: np.ndarray, own_losses: np.ndarray | float) -> np.ndarray:
+    def unit_costs(self) -> tuple[np.ndarray, np.ndarray]:
+        """By organisation id (the last entry: none, -1): the people it expects a violent act to lose
+        to a police answer (the chance it believes the act is answered times the people an answer
+        takes), and what each of its people brings in (:meth:`person_values`)."""
+        rows = np.arange(self.model.orgs.id_bound() + 1)
+        rows[-1] = -1
+        return self.certainty(rows) * self.beliefs.people_per_answer(rows), self.person_values()
+
+    def expected_cost(self, org_ids: np.ndarray, own_losses: np.ndarray | float,
+                      unit_costs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """USD a week an organisation expects a violent act to cost it: the people a police answer
         takes times the chance it believes the act is answered, plus its own expected losses in the
-        fight, each person at what they bring in."""
-        believed = self.certainty(org_ids) * self.beliefs.people_per_answer(org_ids)
-        return (believed + own_losses) * self.person_value(org_ids)
+        fight, each person at what they bring in (``unit_costs``: :meth:`unit_costs`, if the caller
+        has them already)."""
+        believed, value = self.unit_costs() if unit_costs is None else unit_costs
+        return (believed[org_ids] + own_losses) * value[org_ids]
 
     @staticmethod
     def choice(gain: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -154,10 +167,15 @@ class Violence(Subsystem):
         gain / (gain + cost) (a sure gain at no cost always, nothing to gain never)."""
         return safe_ratio(gain, gain + cost)
 
+    def armaments(self) -> np.ndarray:
+        """Armament of each organisation by id (the world's firearm availability for ids gone, and in
+        the last entry, for none)."""
+        orgs = self.model.orgs
+        return orgs.lookup(orgs.by_org.armament, self.model.p.world.firearms)
+
     def armament(self, org_ids: np.ndarray) -> np.ndarray:
         """Armament of each organisation (the world's firearm availability where there is none)."""
-        orgs = self.model.orgs
-        return orgs.lookup(orgs.by_org.armament, self.model.p.world.firearms)[org_ids]
+        return self.armaments()[org_ids]
 
     def local_firearms(self, places: np.ndarray) -> np.ndarray:
         """Firearms at hand in each place: civilian availability, or the controlling organisation's
@@ -173,16 +191,14 @@ class Violence(Subsystem):
         self.value_ma = ewma(self.value_ma, stake, model.p.violence.value_memory)
 
     def prize(self, attacker: np.ndarray, defender: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """What winning each contested place is worth to its attacker: the drug business at stake
-        there — or, between factions fighting over a removed leader's succession, the whole
-        organisation they split from (the winner takes over its routes, suppliers and markets)."""
-        prize = self.value_ma[target].copy()
+        """What winning each contested place is worth to its attacker (an organisation alive): the drug
+        business at stake there — or, between factions fighting over a removed leader's succession, the
+        whole organisation they split from (the winner takes over its routes, suppliers and markets)."""
+        prize = self.value_ma[target]
         model = self.model
         if not model.p.mechanisms.succession_contests:
             return prize
-        ids = model.orgs.ids()
-        in_turmoil = ids[model.orgs.by_org.succession_fight[ids]]
-        for k in np.flatnonzero(np.isin(attacker, in_turmoil)).tolist():
+        for k in np.flatnonzero(model.orgs.by_org.succession_fight[attacker]).tolist():
             org = model.orgs.get(int(attacker[k]))
             if org.fights_for_succession(int(defender[k])):
                 prize[k] = max(prize[k], org.inheritance)
@@ -204,23 +220,22 @@ class Violence(Subsystem):
         if not len(orgs):
             return
         controller = orgs.controller
-        source = np.concatenate([places.edge_a, places.edge_b])
-        target = np.concatenate([places.edge_b, places.edge_a])
-        attacker = controller[source]
-        defender = controller[target]
-        presence = orgs.presence_matrix()
-        local_attack = np.where(attacker >= 0, presence[np.maximum(attacker, 0), source], 0.0)
-        local_defence = np.where(defender >= 0, presence[np.maximum(defender, 0), target], 0.0)
-        candidate = (attacker >= 0) & (attacker != defender) & (local_attack >= 1)
-        source, target, attacker, defender = (x[candidate] for x in (source, target, attacker, defender))
-        s_a, s_d = local_attack[candidate], local_defence[candidate]
-        undefended = (defender < 0) | (s_d < 1)
+        # by link (both ways): the places (row 0: attacked from, row 1: attacked), who holds them, and
+        # how many of the holder's members stand there
+        ends = self.contest_ends
+        holders = controller[ends]
+        local = np.where(holders >= 0, orgs.presence_matrix()[np.maximum(holders, 0), ends], 0.0)
+        candidate = (holders[0] >= 0) & (holders[0] != holders[1]) & (local[0] >= 1)
+        ends, holders, local = ends[:, candidate], holders[:, candidate], local[:, candidate]
+        (source, target), (attacker, defender), (s_a, s_d) = ends, holders, local
+        undefended = s_d < 1  # (nobody stands at a place nobody holds)
         rival_held = defender >= 0
+        # nothing the takeovers change moves what an attack is expected to cost or how well armed anyone is
+        unit_costs, arms = self.unit_costs(), self.armaments()
         # taking a rival's unguarded place is an attack too: a sure win, a little fighting, maybe an answer
-        takeover_losses = v.takeover_incidents * np.minimum(v.lethality * self.armament(attacker), 1.0) \
-            * v.attacker_losses
+        takeover_losses = v.takeover_incidents * np.minimum(v.lethality * arms[attacker], 1.0) * v.attacker_losses
         stake = self.value_ma[target] if mechanisms.value_motive else np.full(len(target), v.reference_value)
-        taking = self.choice(stake, self.expected_cost(attacker, takeover_losses))
+        taking = self.choice(stake, self.expected_cost(attacker, takeover_losses, unit_costs))
         chance = v.vacant_takeover * np.where(rival_held, taking, 1.0)
         for k in np.flatnonzero(undefended & (rng.takeover.random(len(target)) < chance)).tolist():
             place, taker = int(target[k]), orgs.get(int(attacker[k]))
@@ -235,22 +250,21 @@ class Violence(Subsystem):
         fight = ~undefended
         if not fight.any():
             return
-        source, target, attacker, defender, s_a, s_d = (
-            x[fight] for x in (source, target, attacker, defender, s_a, s_d))
+        ends, holders, local = ends[:, fight], holders[:, fight], local[:, fight]
+        (source, target), (attacker, defender), (s_a, s_d) = ends, holders, local
         prize = np.maximum(self.prize(attacker, defender, target), 0) if mechanisms.value_motive \
             else np.full(len(target), v.reference_value)
         winning = v.attack_success * (s_a / (s_a + s_d) if mechanisms.hegemony else 0.5)
-        armed = (self.armament(attacker) + self.armament(defender)) / 2
-        own_losses = v.incidents_per_contest * np.minimum(v.lethality * armed, 1.0) * v.attacker_losses
-        attacking = self.choice(winning * prize, self.expected_cost(attacker, own_losses))
+        lethality = np.minimum(v.lethality * ((arms[attacker] + arms[defender]) / 2), 1.0)
+        own_losses = v.incidents_per_contest * lethality * v.attacker_losses
+        attacking = self.choice(winning * prize, self.expected_cost(attacker, own_losses, unit_costs))
         community = places.community[target]
         trust = np.where(community >= 0, model.communities.trust[np.maximum(community, 0)], v.reference_trust)
         rate = (v.contest_rate * attacking * (1 - v.presence_effect * places.state_presence[target])
                 * social_control(v, trust))
         fights = np.flatnonzero(rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance))
-        armed = (self.armament(attacker[fights]) + self.armament(defender[fights])) / 2
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
-        deaths = rng.contest_deaths.binomial(incidents, np.minimum(v.lethality * armed, 1.0))
+        deaths = rng.contest_deaths.binomial(incidents, lethality[fights])
         for f, n_incidents, n_deaths in zip(fights.tolist(), incidents.tolist(), deaths.tolist(), strict=True):
             a_org, d_org = orgs.get(int(attacker[f])), orgs.get(int(defender[f]))
             if a_org is None or d_org is None or controller[target[f]] != d_org.id:
@@ -264,7 +278,7 @@ class Violence(Subsystem):
             self.by_org.violence_score[d_org.id] += n_incidents * v.defender_blame
             attack, defence = a_org.strength_at(origin), d_org.strength_at(place)
             if attack >= 1 and rng.contest_outcome.random() < v.attack_success * attack / (attack + defence):
-                orgs.occupy(a_org, origin, place, garrison=int(np.ceil(attack * v.garrison_share)))
+                orgs.occupy(a_org, origin, place, garrison=math.ceil(attack * v.garrison_share))
         orgs.dissolve_empty()
 
     def count_attack(self, attacker: TraffickingOrganisation, defender: int, incidents: int, deaths: int) -> None:

@@ -214,12 +214,15 @@ class TraffickingOrganisation(Agent):
         """Members stationed at one place."""
         return int(self.table.by_org.strength[self.id, place])
 
+    def member_rows(self) -> np.ndarray:
+        """Its members' rows of the members table, in the order they joined."""
+        return np.array([m.index for m in self.members], dtype=np.int64)
+
     def members_at(self, place: int) -> list[Member]:
         """Members stationed at a place."""
         if not self.table.by_org.strength[self.id, place]:
             return []
-        places = self.table.place[[m.index for m in self.members]]
-        return [m for m, here in zip(self.members, (places == place).tolist(), strict=True) if here]
+        return [self.members[i] for i in np.flatnonzero(self.table.place[self.member_rows()] == place).tolist()]
 
     def rank_and_file(self) -> list[Member]:
         """Members other than the leader."""
@@ -741,18 +744,21 @@ class Organisations(Subsystem):
         return count
 
     def kill_members(self, org: TraffickingOrganisation, deaths: int, place: int | None = None) -> int:
-        """Remove up to ``deaths`` non-leader members, those stationed at ``place`` first; return
-        how many died."""
+        """Remove up to ``deaths`` non-leader members, those stationed at ``place`` first (each group in
+        the order they joined); return how many died."""
         if deaths <= 0:
             return 0
-        fighters = org.rank_and_file()
-        if place is not None:
-            here = [m for m in org.members_at(place) if m.role is not Role.LEADER]
-            fighters = here + [m for m in fighters if m.place != place] if len(here) < deaths else here
-        count = min(deaths, len(fighters))
-        for member in fighters[:count]:
+        rows, members = org.member_rows(), self.members
+        fighter = members.role[rows] != ROLES.index(Role.LEADER)
+        if place is None:
+            order = np.flatnonzero(fighter)
+        else:
+            here = members.place[rows] == place
+            order = np.concatenate([np.flatnonzero(fighter & here), np.flatnonzero(fighter & ~here)])
+        dead = [org.members[i] for i in order[:deaths].tolist()]
+        for member in dead:
             org.remove_member(member)
-        return count
+        return len(dead)
 
     def occupy(self, org: TraffickingOrganisation, origin: int, place: int, garrison: int) -> None:
         """``org`` takes ``place``: some members move in from ``origin``; the former controller's
@@ -762,11 +768,12 @@ class Organisations(Subsystem):
         for member in org.members_at(origin)[:garrison]:
             if member.role is not Role.LEADER:
                 org.station(member, place)
-        if former is not None:
-            refuge = np.flatnonzero(self.controller == former.id)
-            for member in former.members_at(place):
-                if len(refuge):  # a random place of refuge
-                    former.station(member, int(refuge[self.draws.refuge.integers(len(refuge))]))
+        stranded = former.members_at(place) if former is not None else []
+        refuge = np.flatnonzero(self.controller == former.id) if stranded else ()
+        if len(refuge):  # each to a random place of refuge (drawn together: the same numbers as one by one)
+            for member, shelter in zip(stranded, refuge[self.draws.refuge.integers(len(refuge), size=len(stranded))]
+                                       .tolist(), strict=True):
+                former.station(member, shelter)
 
     # -- outputs ----------------------------------------------------------------------------------------------
     @metric("members", "people", "market", "Members of trafficking organisations.")

@@ -96,9 +96,14 @@ class Dealers(Table, Subsystem):
         self.rival_recruits: np.ndarray | None = None       # recruits onto a rival's turf this week
         self.wholesale_kg = 0.0                             # bought from organisations this week
         self.wholesale_value = 0.0
-        near = [neighbours[model.places.is_urban[neighbours]] for neighbours in model.places.neighbours]
+        neighbours = model.places.neighbours
+        near = [around[model.places.is_urban[around]] for around in neighbours]
         self.urban_near = np.concatenate(near).astype(np.int64)  # each place's urban neighbours, place after place
-        self.urban_near_start = np.cumsum([0, *map(len, near)])  # where each place's list starts in urban_near
+        self.urban_near_from = np.repeat(np.arange(len(near)), list(map(len, near)))  # whose neighbour each is
+        self.neighbours = np.concatenate(neighbours).astype(np.int64)  # each place's neighbours, place after place
+        self.neighbours_start = np.cumsum([0, *map(len, neighbours)])  # where each place's list starts
+        deprivation = communities.deprivation
+        self.relative_deprivation = deprivation / max(deprivation.mean(), 1e-9)  # of each community, to the mean
         where = np.repeat(communities.place, counts)
         orgs = model.orgs.controller[where].copy()
         switch = self.draws.initial_rivals.random(len(where)) < model.p.retail.initial_rival_share
@@ -172,12 +177,25 @@ class Dealers(Table, Subsystem):
         return np.where(row_uniforms(self.draws.indoor_mode, slots) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
 
     def rival_suppliers(self, places_idx: np.ndarray) -> np.ndarray:
-        """For each place, an organisation controlling a neighbouring place (or the local one)."""
-        controller, out = self.model.orgs.controller, np.empty(len(places_idx), dtype=np.int64)
-        for i, place in enumerate(places_idx.tolist()):
-            nearby = controller[self.model.places.neighbours[place]]
-            nearby = nearby[(nearby >= 0) & (nearby != controller[place])]
-            out[i] = self.draws.rival_supplier.choice(nearby) if len(nearby) else controller[place]
+        """For each place, an organisation controlling a neighbouring place other than the local
+        controller, each such neighbour (in the order of the neighbour list) equally likely; the local
+        controller where there is none."""
+        controller = self.model.orgs.controller
+        local = controller[places_idx]
+        starts = self.neighbours_start[places_idx]
+        lengths = self.neighbours_start[places_idx + 1] - starts
+        item = np.repeat(np.arange(len(places_idx)), lengths)  # which place each gathered neighbour is for
+        position = np.arange(len(item)) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        nearby = controller[self.neighbours[position]]
+        eligible = (nearby >= 0) & (nearby != local[item])
+        counts = np.bincount(item[eligible], minlength=len(places_idx))
+        out = local.copy()
+        some = counts > 0
+        if some.any():
+            # one index per place with candidates, in place order: the numbers rng.choice(candidates)
+            # would draw place after place
+            pick = self.draws.rival_supplier.integers(0, counts[some], dtype=np.int64)
+            out[some] = nearby[eligible][(np.cumsum(counts) - counts)[some] + pick]
         return out
 
     def recruit(self, slots: np.ndarray, places: np.ndarray, orgs: np.ndarray) -> None:
@@ -279,20 +297,23 @@ class Dealers(Table, Subsystem):
         """Retail: dealers follow territory, quit or are replaced, buy wholesale, set prices."""
         self.rival_recruits = None
         self.follow_territory()
+        active = self.active_slots()
         if self.model.p.mechanisms.displacement:
-            self.move_away_from_risk()
-            self.go_indoors_from_risk()
-        self.turnover()
-        self.buy_wholesale()
-        self.set_prices()
+            self.move_away_from_risk(active)
+            self.go_indoors_from_risk(active)
+        active = self.turnover(active)
+        self.buy_wholesale(active)
+        self.set_prices(active)
 
     def follow_territory(self) -> None:
         """Dealers of vanished organisations, and some loyal to a former controller, switch supplier."""
-        controller = self.model.orgs.controller
+        orgs = self.model.orgs
         active = self.active_slots()
-        local = controller[self.place[active]]
-        orphan = ~np.isin(self.org[active], self.model.orgs.ids())
-        switch = (local >= 0) & (self.org[active] != local) & (
+        local = orgs.controller[self.place[active]]
+        supplier = self.org[active]
+        exists = np.append(orgs.by_org.alive[:orgs.next_id], False)  # by id; the last entry for id -1 (none)
+        orphan = ~exists[supplier]
+        switch = (local >= 0) & (supplier != local) & (
             orphan | (row_uniforms(self.draws.loyalty_switch, active) < self.model.p.retail.loyalty_switch))
         self.org[active[switch]] = local[switch]
         leave = orphan & (local < 0)
@@ -304,70 +325,68 @@ class Dealers(Table, Subsystem):
         """Arrests a dealer expects per year in each community (from the moving-average hazard)."""
         return WEEKS_PER_YEAR * self.arrest_hazard
 
-    def move_away_from_risk(self) -> None:
-        """Street dealers move to the neighbouring neighbourhood of their own organisation with the
-        least arrest risk, with a chance that rises with the arrests per year they would avoid
-        there (``retail.move_rate``)."""
+    def move_away_from_risk(self, active: np.ndarray) -> None:
+        """Street dealers (of the ``active`` slots) move to the neighbouring neighbourhood of their own
+        organisation with the least arrest risk, with a chance that rises with the arrests per year
+        they would avoid there (``retail.move_rate``)."""
         model = self.model
-        places, controller = model.places, model.orgs.controller
-        active = self.active_slots()
+        n = model.places.n
         street = active[self.mode[active] != SalesMode.ONLINE]
         if len(street) == 0:
             return
-        risk = np.full(places.n, np.inf)
+        risk = np.full(n, np.inf)
         risk[model.communities.place] = self.expected_arrests()
+        # each place's least risky urban neighbour held by each organisation (-1: held by none), the first
+        # listed among equals, searched once over the neighbour lists: key (holder + 1) × places + place
+        near = self.urban_near
+        near_risk = risk[near]
+        key = (model.orgs.controller[near] + 1) * n + self.urban_near_from
+        order = np.lexsort((near_risk, key))  # stable: equal risks keep the order of the lists
+        first = order[np.diff(key[order], prepend=-1) != 0]
+        best_risk = np.full((model.orgs.next_id + 1) * n, np.inf)
+        best_place = np.zeros(len(best_risk), dtype=np.int64)
+        best_risk[key[first]], best_place[key[first]] = near_risk[first], near[first]
         here = self.place[street]
-        # dealers of one organisation in one place share their best move: search once per pair
-        pairs, pair_of = np.unique((self.org[street].astype(np.int64) + 1) * places.n + here, return_inverse=True)
-        pair_risk, pair_place = np.full(len(pairs), np.inf), (pairs % places.n).astype(here.dtype)
-        # each pair's urban neighbours held by its organisation, in the order of the neighbour lists
-        starts = self.urban_near_start[pairs % places.n]
-        lengths = self.urban_near_start[pairs % places.n + 1] - starts
-        pair = np.repeat(np.arange(len(pairs)), lengths)
-        position = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        near = self.urban_near[position]
-        held = controller[near] == (pairs // places.n - 1)[pair]
-        pair, position, near = pair[held], position[held], near[held]
-        # the least risky of them (the first listed among equals)
-        order = np.lexsort((position, risk[near], pair))
-        first = order[np.unique(pair[order], return_index=True)[1]]
-        pair_risk[pair[first]], pair_place[pair[first]] = risk[near[first]], near[first]
-        best_risk, best_place = pair_risk[pair_of], pair_place[pair_of]
-        gain = np.maximum(risk[here] - best_risk, 0.0)
-        moving = row_uniforms(self.draws.move, street) < np.minimum(model.p.retail.move_rate * gain, 1.0)
-        self.place[street[moving]] = best_place[moving]
+        best = (self.org[street] + 1) * n + here
+        gain = np.maximum(risk[here] - best_risk[best], 0.0)
+        chance = np.minimum(model.p.retail.move_rate * gain, 1.0)
+        if not (chance > 0).any():
+            return  # nobody can move: the week's draws of this stream would decide nothing
+        moving = row_uniforms(self.draws.move, street) < chance
+        self.place[street[moving]] = best_place[best[moving]]
 
-    def go_indoors_from_risk(self) -> None:
-        """Open-air dealers whose neighbourhood carries more arrest risk than the city's move indoors
-        or to delivery, with a chance that rises with the excess (``retail.switch_rate``)."""
-        active = self.active_slots()
-        open_air = active[self.mode[active] == SalesMode.OPEN_AIR]
-        if len(open_air) == 0:
+    def go_indoors_from_risk(self, active: np.ndarray) -> None:
+        """Open-air dealers (of the ``active`` slots) whose neighbourhood carries more arrest risk than
+        the city's move indoors or to delivery, with a chance that rises with the excess
+        (``retail.switch_rate``)."""
+        open_air = self.mode[active] == SalesMode.OPEN_AIR
+        if not open_air.any():
             return
         yearly = self.expected_arrests()
         community = self.community_of(active)
         city = float(np.mean(yearly[community]))
-        excess = np.maximum(yearly[self.community_of(open_air)] - city, 0.0)
+        excess = np.maximum(yearly[community[open_air]] - city, 0.0)
         chance = np.minimum(self.model.p.retail.switch_rate * excess, 1.0)
-        switching = open_air[row_uniforms(self.draws.go_indoors, open_air) < chance]
-        self.go_indoors(switching)
+        if not (chance > 0).any():
+            return  # nobody switches: the week's draws of this stream would decide nothing
+        slots = active[open_air]
+        self.go_indoors(slots[row_uniforms(self.draws.go_indoors, slots) < chance])
 
-    def turnover(self) -> None:
-        """Quits, and replacement of vacancies from the local labour pool."""
+    def turnover(self, active: np.ndarray) -> np.ndarray:
+        """Quits among the ``active`` slots, and replacement of vacancies from the local labour pool;
+        returns the active slots after both."""
         model = self.model
         p, places, communities, rng = model.p.retail, model.places, model.communities, self.draws
-        active = self.active_slots()
         quitting = active[row_uniforms(rng.quit, active) < p.quit_rate]
         if len(quitting):
             self.return_stock(quitting)
             self.remove(quitting)
-        active = self.active_slots()
+            active = self.active_slots()
         community = self.community_of(active)
         n = len(communities.place)
         have = group_sum(community, None, n)
         vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
-        relative_deprivation = communities.deprivation / max(communities.deprivation.mean(), 1e-9)
-        fill = np.clip(p.replacement_rate * relative_deprivation, 0.0, 1.0)
+        fill = np.clip(p.replacement_rate * self.relative_deprivation, 0.0, 1.0)
         recruits = rng.recruitment.binomial(vacancies, fill)
         controller = model.orgs.controller
         if not model.p.mechanisms.replacement:
@@ -375,7 +394,7 @@ class Dealers(Table, Subsystem):
         recruits[controller[communities.place] < 0] = 0
         total = int(recruits.sum())
         if total == 0:
-            return
+            return active
         where = np.repeat(communities.place, recruits)
         orgs = controller[where].copy()
         rivals = rng.vacancy_rivals.random(total) < p.vacancy_rivals
@@ -386,13 +405,14 @@ class Dealers(Table, Subsystem):
         self.recruit(slots, where, orgs)
         local_sales = safe_ratio(group_sum(community, self.sales_ma[active], n), have)
         self.sales_ma[slots] = local_sales[places.community[where]]
+        return self.active_slots()
 
-    def buy_wholesale(self) -> None:
-        """Dealers refill their stock from their organisation; short organisations ration."""
+    def buy_wholesale(self, active: np.ndarray) -> None:
+        """Dealers (the ``active`` slots) refill their stock from their organisation; short
+        organisations ration."""
         p, orgs = self.model.p.retail, self.model.orgs
-        active = self.active_slots()
-        want = np.maximum(self.sales_ma[active] + p.stock_adjustment * (
-            self.sales_ma[active] * p.cover_weeks - self.stock[active]), 0.0)
+        sales = self.sales_ma[active]
+        want = np.maximum(sales + p.stock_adjustment * (sales * p.cover_weeks - self.stock[active]), 0.0)
         size = orgs.id_bound()
         supplier = self.org[active]
         wanted = group_sum(supplier, want, size)
@@ -403,33 +423,36 @@ class Dealers(Table, Subsystem):
         bought = want * fill[supplier]
         self.stock[active] += bought
         sold = group_sum(supplier, bought, size)
-        expected = group_sum(supplier, self.sales_ma[active], size)
+        expected = group_sum(supplier, sales, size)
         ids = orgs.ids()
         self.model.trafficking.sell_wholesale(ids, sold[ids], expected[ids], p.sales_adjustment)
         self.wholesale_kg = float(bought.sum())
         self.wholesale_value = float((bought * price[supplier]).sum())
 
-    def set_prices(self) -> None:
-        """Retail price per pure kg and purity, per dealer and per community."""
+    def set_prices(self, active: np.ndarray) -> None:
+        """Retail price per pure kg and purity, per dealer (the ``active`` slots) and per community."""
         model = self.model
         p = model.p.retail
-        active = self.active_slots()
         community = self.community_of(active)
         n = len(self.local_price)
         have = group_sum(community, None, n)
         self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
         wholesale = model.orgs.lookup(model.trafficking.by_org.wholesale_price, 0.0)[self.org[active]]
-        cover = safe_ratio(self.stock[active], self.sales_ma[active] * p.cover_weeks, 1.0)
+        stock, cover_stock = self.stock[active], self.sales_ma[active] * p.cover_weeks
+        cover = safe_ratio(stock, cover_stock, 1.0)
         scarcity = np.clip(np.maximum(cover, MIN_COVER) ** -p.scarcity_elasticity, p.scarcity_floor, p.scarcity_cap)
-        yearly = np.minimum(WEEKS_PER_YEAR * self.arrest_hazard[community], p.risk_cap)  # expected arrests per year
-        risk = yearly if model.p.mechanisms.risk_prices else 0.0
-        self.price[active] = wholesale * p.retail_markup * (1 + p.risk_premium * risk) * scarcity
-        stock = group_sum(community, self.stock[active], n)
-        target = group_sum(community, self.sales_ma[active] * p.cover_weeks, n)
-        ratio = np.clip(safe_ratio(stock, target, 1.0), p.min_stock_ratio, p.max_stock_ratio)
+        if model.p.mechanisms.risk_prices:  # expected arrests per year, capped, in each community
+            risk_factor = (1 + p.risk_premium * np.minimum(WEEKS_PER_YEAR * self.arrest_hazard, p.risk_cap))[community]
+        else:
+            risk_factor = 1 + p.risk_premium * 0.0
+        price = wholesale * p.retail_markup * risk_factor * scarcity
+        self.price[active] = price
+        ratio = np.clip(safe_ratio(group_sum(community, stock, n), group_sum(community, cover_stock, n), 1.0),
+                        p.min_stock_ratio, p.max_stock_ratio)
         self.local_purity = np.clip(p.purity * ratio ** p.purity_response, p.min_purity, p.max_purity)
-        priced = group_sum(community, self.price[active] * np.maximum(self.stock[active], 1e-9), n)
-        weights = group_sum(community, np.maximum(self.stock[active], 1e-9), n)
+        held = np.maximum(stock, 1e-9)
+        priced = group_sum(community, price * held, n)
+        weights = group_sum(community, held, n)
         self.local_price = np.where(weights > 0, safe_ratio(priced, weights), self.local_price)
 
     # -- outputs ------------------------------------------------------------------------------------------

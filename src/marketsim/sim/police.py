@@ -99,9 +99,9 @@ class Police(Subsystem, Agent):
     def officer_weeks(self) -> dict[str, float]:
         """Officer-weeks this week for each activity: its budget share's worth; what the shares leave
         goes to the activity no share funds (reactive policing); the others borrow effort."""
-        policy = self.model.p.policy
-        allocation = {a.name: self.officers * getattr(policy, a.share) for a in self.activities if a.share}
-        allocation["reactive"] = max(self.officers - sum(allocation.values()), 0.0)
+        policy, officers = self.model.p.policy, self.officers
+        allocation = {a.name: officers * getattr(policy, a.share) for a in self.activities if a.share}
+        allocation["reactive"] = max(officers - sum(allocation.values()), 0.0)
         return allocation
 
     @property
@@ -171,7 +171,9 @@ class Police(Subsystem, Agent):
         model = self.model
         if not model.p.mechanisms.reporting:
             return np.ones(len(model.communities.place))
-        reference = max(float(self.reporting(model.p.violence.reference_trust)), 1e-9)
+        h = model.p.harm  # the reporting at the reference trust, in Python floats (a scalar)
+        reference = max(min(max(h.reporting_base + h.reporting_slope * model.p.violence.reference_trust, 0.0), 1.0),
+                        1e-9)
         return (self.reporting(model.communities.trust) / reference) ** model.p.police.tip_elasticity
 
     def territory_intel_of(self, ids: np.ndarray) -> np.ndarray:

@@ -25,7 +25,10 @@ class CommunityPolicing(PoliceActivity):
         if officer_weeks <= 0:
             return
         tilt = 1 + settings.community_targeting * (communities.deprivation - communities.deprivation.mean())
-        weight = communities.population * np.maximum(tilt, 0.0) * police.aimed(self.name, communities.place)
+        weight = communities.population * np.maximum(tilt, 0.0)
+        where = police.aim.get(self.name)
+        if where is not None:
+            weight = weight * where[communities.place]
         if weight.sum() <= 0:
             return
         police.community_effort = officer_weeks * weight / weight.sum()

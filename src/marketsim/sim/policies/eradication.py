@@ -21,7 +21,8 @@ class Eradication(PoliceActivity):
             return
         hectares = officer_weeks * p.police.eradication_rate
         standing = farms.standing_ha
-        eligible = (standing > 0) & self.police.aimed(self.name, farms.place)
+        where = self.police.aim.get(self.name)
+        eligible = standing > 0 if where is None else (standing > 0) & where[farms.place]
         total = float(standing[eligible].sum())
         if total <= 0:
             return

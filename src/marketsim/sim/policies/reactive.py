@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from marketsim.sim.common import ewma
 from marketsim.sim.policies.base import PoliceActivity
@@ -22,12 +22,12 @@ class ReactivePolicing(PoliceActivity):
         pending = police.open_cases
         if pending <= 0:
             return
-        expected = officer_weeks * model.p.police.clearance_rate * float(np.mean(police.intel))
+        expected = officer_weeks * model.p.police.clearance_rate * float(police.intel.mean())
         cleared = int(min(pending, self.draws.clearance.poisson(expected)))
         police.open_cases = 0
         share = cleared / pending
         memory = model.p.police.clearance_memory
-        police.clearance = share if np.isnan(police.clearance) else ewma(police.clearance, share, memory)
+        police.clearance = share if math.isnan(police.clearance) else ewma(police.clearance, share, memory)
         self.jail_killers(cleared)
 
     def jail_killers(self, cleared: int) -> None:
@@ -37,8 +37,9 @@ class ReactivePolicing(PoliceActivity):
         orgs = list(model.orgs)
         if cleared <= 0 or not orgs:
             return
-        killings = np.array([org.killings for org in orgs], dtype=float)
-        weights = killings if killings.sum() > 0 else np.array([org.violence_score for org in orgs]) + 1e-9
+        ids, by_org = model.orgs.ids(), model.violence.by_org
+        killings = by_org.killings[ids].astype(float)
+        weights = killings if killings.sum() > 0 else by_org.violence_score[ids] + 1e-9
         for index in self.draws.killers_group.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
             org = orgs[index]
             soldiers = org.soldiers() or org.rank_and_file()

@@ -56,6 +56,7 @@ class Communities(Subsystem):
         self.place = rows                                   # place index of each community
         self.population = places.population[rows]           # residents (constant; compartments partition it)
         self.deprivation = places.deprivation[rows]
+        self.deprivation_gap = self.deprivation - self.deprivation.mean()  # to the mean community's (constant)
         self.trust = places.trust[rows].copy()              # trust in police, 0-1
         self.trust0 = places.trust[rows].copy()             # trust with no violence, mass arrests or corruption
         n = len(rows)
@@ -132,22 +133,23 @@ class Communities(Subsystem):
         illicit = desired * (1 - legal_share)
         active = dealers.active_slots()
         community = dealers.community_of(active)
-        available = group_sum(community, dealers.stock[active], n)
+        stock = dealers.stock[active]
+        available = group_sum(community, stock, n)
         local = np.minimum(illicit, available)
         travelled, visitors = self.buy_next_door(illicit - local, available - local)
         bought = np.maximum(local + travelled.sum(axis=1), 0.0)   # by the users of each community
         sold_here = local + travelled.sum(axis=0)                  # by the dealers of each community
         # sums of float differences can end a hair outside [0, 1]: no dealer sells more than it holds
         sell_share = np.clip(safe_ratio(sold_here, available), 0.0, 1.0)[community]
-        sold = dealers.stock[active] * sell_share
+        sold = stock * sell_share
         # a dealer expects its share of the demand it faces (its neighbourhood's and its visitors'),
         # whether or not it had the stock to serve it
         per_dealer = safe_ratio(illicit + visitors, group_sum(community, None, n))
         dealers.sell(active, sold, per_dealer[community])
-        self.shortage = np.clip(1 - safe_ratio(bought, illicit, 1.0), 0.0, 1.0)
+        self.shortage = np.minimum(np.maximum(1 - safe_ratio(bought, illicit, 1.0), 0.0), 1.0)
         self.intake = safe_ratio(bought + legal, reference, 1.0)
-        model.ledger.consume(float(bought.sum()))
         self.consumed_kg = float(bought.sum())
+        model.ledger.consume(self.consumed_kg)
         self.legal_kg = float(legal.sum())
         self.demand_kg = float(illicit.sum())
         value = sold * dealers.price[active]
@@ -179,16 +181,16 @@ class Communities(Subsystem):
         d, rng = model.p.demand, self.draws
         local_price = model.dealers.local_price
         price = np.where(local_price > 0, local_price, d.reference_price)
-        availability = (1 - self.shortage) ** d.shortage_initiation * np.clip(
-            (price / d.reference_price) ** d.elasticity, 1 / d.availability_range, d.availability_range)
+        availability = (1 - self.shortage) ** d.shortage_initiation * np.minimum(np.maximum(
+            (price / d.reference_price) ** d.elasticity, 1 / d.availability_range), d.availability_range)
         if model.p.mechanisms.risk_compensation:
             availability = availability * (self.perceived_risk / self.reference_risk) ** -d.risk_aversion
         has_market = self.users > 0
-        pressure = 1 + d.deprivation_effect * (self.deprivation - self.deprivation.mean())
-        initiation = np.clip(d.initiation * availability * pressure * has_market, 0, 1)
+        pressure = 1 + d.deprivation_effect * self.deprivation_gap
+        initiation = np.minimum(np.maximum(d.initiation * availability * pressure * has_market, 0), 1)
         starting = rng.initiation.binomial(self.non_users, initiation)
-        stopping = rng.cessation.binomial(self.occasional, np.clip(d.cessation * (1 + self.shortage), 0, 1))
-        progressing = rng.progression.binomial(self.occasional - stopping, np.clip(d.progression * availability, 0, 1))
+        stopping = rng.cessation.binomial(self.occasional, np.minimum(d.cessation * (1 + self.shortage), 1))
+        progressing = rng.progression.binomial(self.occasional - stopping, np.minimum(d.progression * availability, 1))
         remitting = rng.remission.binomial(self.dependent, d.remission)
         places_per_100k = model.interventions.programme("treatment").per_100k
         capacity = np.round(places_per_100k * self.population / PER_100K).astype(np.int64)

@@ -127,7 +127,7 @@ class Dealers(Table, Subsystem):
         """Whether each dealer sells on street territory (online vendors do not)."""
         if not self.model.p.mechanisms.street_territory:
             return np.ones(len(slots), dtype=bool)
-        return self.mode[slots] != SalesMode.ONLINE
+        return self.mode[slots] != SalesMode.ONLINE.value
 
     def street_contact(self, slots: np.ndarray) -> np.ndarray:
         """Each dealer's face-to-face contact with rival dealers on shared street territory,
@@ -143,9 +143,11 @@ class Dealers(Table, Subsystem):
 
     def free_slots(self, count: int) -> np.ndarray:
         """``count`` unused slot indices, growing the table if needed."""
-        while (~self.active).sum() < count:
+        free = np.flatnonzero(~self.active)
+        while len(free) < count:
             self.grow()
-        return np.flatnonzero(~self.active)[:count]
+            free = np.flatnonzero(~self.active)
+        return free[:count]
 
     # -- recruitment and leaving -----------------------------------------------------------------------
     def target(self) -> np.ndarray:
@@ -162,9 +164,11 @@ class Dealers(Table, Subsystem):
 
     def draw_modes(self, slots: np.ndarray, places: np.ndarray) -> np.ndarray:
         """Sales modes for new dealers in ``slots``; closed open-air markets push them indoors or to delivery."""
-        modes = self.draws.sales_mode.choice(len(SalesMode), size=int(slots.max()) + 1,
-                                             p=self.mode_probabilities())[slots]
-        closed = self.model.police.market_closed[places] & (modes == SalesMode.OPEN_AIR)
+        cdf = np.cumsum(self.mode_probabilities())
+        cdf /= cdf[-1]
+        # what rng.choice(len(SalesMode), size=slots.max() + 1, p=...)[slots] draws, looked up for the slots only
+        modes = cdf.searchsorted(row_uniforms(self.draws.sales_mode, slots), side="right")
+        closed = self.model.police.market_closed[places] & (modes == SalesMode.OPEN_AIR.value)
         if closed.any():
             modes[closed] = self.indoor_modes(slots[closed])
         return modes
@@ -331,7 +335,7 @@ class Dealers(Table, Subsystem):
         they would avoid there (``retail.move_rate``)."""
         model = self.model
         n = model.places.n
-        street = active[self.mode[active] != SalesMode.ONLINE]
+        street = active[self.mode[active] != SalesMode.ONLINE.value]
         if len(street) == 0:
             return
         risk = np.full(n, np.inf)
@@ -359,7 +363,7 @@ class Dealers(Table, Subsystem):
         """Open-air dealers (of the ``active`` slots) whose neighbourhood carries more arrest risk than
         the city's move indoors or to delivery, with a chance that rises with the excess
         (``retail.switch_rate``)."""
-        open_air = self.mode[active] == SalesMode.OPEN_AIR
+        open_air = self.mode[active] == SalesMode.OPEN_AIR.value
         if not open_air.any():
             return
         yearly = self.expected_arrests()
@@ -386,7 +390,7 @@ class Dealers(Table, Subsystem):
         n = len(communities.place)
         have = group_sum(community, None, n)
         vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
-        fill = np.clip(p.replacement_rate * self.relative_deprivation, 0.0, 1.0)
+        fill = np.minimum(np.maximum(p.replacement_rate * self.relative_deprivation, 0.0), 1.0)
         recruits = rng.recruitment.binomial(vacancies, fill)
         controller = model.orgs.controller
         if not model.p.mechanisms.replacement:
@@ -440,16 +444,17 @@ class Dealers(Table, Subsystem):
         wholesale = model.orgs.lookup(model.trafficking.by_org.wholesale_price, 0.0)[self.org[active]]
         stock, cover_stock = self.stock[active], self.sales_ma[active] * p.cover_weeks
         cover = safe_ratio(stock, cover_stock, 1.0)
-        scarcity = np.clip(np.maximum(cover, MIN_COVER) ** -p.scarcity_elasticity, p.scarcity_floor, p.scarcity_cap)
+        scarcity = np.minimum(np.maximum(np.maximum(cover, MIN_COVER) ** -p.scarcity_elasticity, p.scarcity_floor),
+                              p.scarcity_cap)
         if model.p.mechanisms.risk_prices:  # expected arrests per year, capped, in each community
             risk_factor = (1 + p.risk_premium * np.minimum(WEEKS_PER_YEAR * self.arrest_hazard, p.risk_cap))[community]
         else:
             risk_factor = 1 + p.risk_premium * 0.0
         price = wholesale * p.retail_markup * risk_factor * scarcity
         self.price[active] = price
-        ratio = np.clip(safe_ratio(group_sum(community, stock, n), group_sum(community, cover_stock, n), 1.0),
-                        p.min_stock_ratio, p.max_stock_ratio)
-        self.local_purity = np.clip(p.purity * ratio ** p.purity_response, p.min_purity, p.max_purity)
+        ratio = np.minimum(np.maximum(safe_ratio(group_sum(community, stock, n), group_sum(community, cover_stock, n),
+                                                 1.0), p.min_stock_ratio), p.max_stock_ratio)
+        self.local_purity = np.minimum(np.maximum(p.purity * ratio ** p.purity_response, p.min_purity), p.max_purity)
         held = np.maximum(stock, 1e-9)
         priced = group_sum(community, price * held, n)
         weights = group_sum(community, held, n)

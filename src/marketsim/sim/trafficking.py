@@ -269,7 +269,7 @@ class Trafficking(Subsystem):
         share = exposure[ids]
         base = routes.incidence @ np.log1p(-np.minimum(base_detection, MAX_CHANCE))
         extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, MAX_CHANCE))
-        catch = 1 - np.exp(base[None, :] + np.outer(share, extra))
+        catch = 1 - np.exp(base[None, :] + share[:, None] * extra[None, :])
         actions = (catch * transit).sum(axis=1) / p.trafficking.lot_kg
         lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
         caught = rng.interdiction.binomial(lots, np.clip(catch, 0.0, 1.0))

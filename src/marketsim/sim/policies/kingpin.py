@@ -32,7 +32,7 @@ class HighValueTargeting(PoliceActivity):
         police.record_actions(effort * model.p.police.hvt_rate, exposure)
         kill_share = police.militarised_share * model.p.police.militarised_kill_share
         capture_draw = row_uniforms(self.draws.hvt_capture, ids).tolist()
-        killed_draw = row_uniforms(self.draws.hvt_killed, ids).tolist()
+        killed_draw = None  # drawn at the first capture: a week without one draws nothing from that stream
         rate, intel = model.p.police.hvt_rate, police.territory_intel_of(ids).tolist()
         for k, (org, aimed, share) in enumerate(zip(orgs, effort.tolist(), exposure.tolist(), strict=True)):
             if org.leader is None:
@@ -40,4 +40,6 @@ class HighValueTargeting(PoliceActivity):
             chance = 1 - np.exp(-aimed * rate * share * intel[k])
             if capture_draw[k] >= chance:
                 continue
+            if killed_draw is None:
+                killed_draw = row_uniforms(self.draws.hvt_killed, ids)
             police.remove_leader(org, killed=bool(killed_draw[k] < kill_share))

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from marketsim.sim.common import ewma
+from marketsim.sim.organisations import ROLES, Role
 from marketsim.sim.policies.base import PoliceActivity
+
+SOLDIER, LEADER = ROLES.index(Role.SOLDIER), ROLES.index(Role.LEADER)
+"""Codes of the ranks in the members table's ``role`` column."""
 
 
 class ReactivePolicing(PoliceActivity):
@@ -42,9 +48,12 @@ class ReactivePolicing(PoliceActivity):
         weights = killings if killings.sum() > 0 else by_org.violence_score[ids] + 1e-9
         for index in self.draws.killers_group.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
             org = orgs[index]
-            soldiers = org.soldiers() or org.rank_and_file()
-            if soldiers:
-                killer = soldiers[int(self.draws.killer.integers(len(soldiers)))]
+            roles = org.table.role[org.member_rows()]
+            soldiers = np.flatnonzero(roles == SOLDIER)  # (their places on the roster)
+            if len(soldiers) == 0:
+                soldiers = np.flatnonzero(roles != LEADER)
+            if len(soldiers):
+                killer = org.members[int(soldiers[int(self.draws.killer.integers(len(soldiers)))])]
                 model.log.record("arrest", detail="violent", place=killer.place, org=org.id)
                 model.orgs.arrest_member(org, killer)
                 model.violence.answer(org.id, 1, 1)

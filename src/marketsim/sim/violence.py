@@ -135,12 +135,11 @@ class Violence(Subsystem):
         """USD a week each organisation's business brings in per person working for it (members and
         dealers), by id (the last entry: none, 0): what losing one of them costs it, week after week."""
         model, orgs = self.model, self.model.orgs
-        ids = orgs.ids()
-        people = np.zeros(orgs.id_bound() + 1)
-        people[ids] = orgs.sizes(ids)
+        ids, rows = orgs.ids(), orgs.id_bound() + 1
         dealers = model.dealers
-        suppliers = dealers.org[dealers.active]
-        people += np.bincount(suppliers[suppliers >= 0], minlength=len(people))[:len(people)]
+        # dealers by supplier, shifted by one so that those without one (-1) fall in the first entry
+        people = np.bincount(dealers.org[dealers.active] + 1, minlength=rows + 1)[1:rows + 1].astype(float)
+        people[ids] += orgs.sizes(ids)
         revenue = np.maximum(orgs.lookup(orgs.by_org.revenue_ma, 0.0), 0.0)
         return safe_ratio(revenue, people)
 
@@ -148,8 +147,7 @@ class Violence(Subsystem):
         """By organisation id (the last entry: none, -1): the people it expects a violent act to lose
         to a police answer (the chance it believes the act is answered times the people an answer
         takes), and what each of its people brings in (:meth:`person_values`)."""
-        rows = np.arange(self.model.orgs.id_bound() + 1)
-        rows[-1] = -1
+        rows = id_rows(self.model.orgs.id_bound())
         return self.certainty(rows) * self.beliefs.people_per_answer(rows), self.person_values()
 
     def expected_cost(self, org_ids: np.ndarray, own_losses: np.ndarray | float,
@@ -321,8 +319,10 @@ class Violence(Subsystem):
         at_stake = sales * rivalry
         # a dealer who wins takes a share of its rivals' buyers (as a share of its own business: half the
         # rivalry, on average); an answer — its arrest — would cost it all of its own business
-        escalating = self.choice(0.5 * rivalry[community], self.certainty(np.maximum(supplier, -1)))
-        mean_propensity = safe_ratio(group_sum(community, propensity * escalating * contact, n), total)
+        escalating = self.choice(0.5 * rivalry[community], self.certainty(id_rows(size))[supplier])
+        weight = propensity * escalating * contact
+        weight_by_community = group_sum(community, weight, n)
+        mean_propensity = safe_ratio(weight_by_community, total)
         rate = v.dispute_rate * at_stake / v.reference_sales * mean_propensity * social_control(v, communities.trust)
         disputes = rng.disputes.poisson(rate)
         if dealers.rival_recruits is not None and mechanisms.vacancy_violence:  # newcomers are challenged
@@ -334,9 +334,7 @@ class Violence(Subsystem):
         log.record_places("incident", disputes, detail="dispute", places=communities.place)
         log.record_places("homicide", deaths, detail="dispute", places=communities.place)
         # dealers involved, likelier the more violent and the more exposed they are
-        weight = propensity * escalating * contact
-        share = np.divide(weight, group_sum(community, weight, n)[community], out=np.zeros(len(weight)),
-                          where=weight > 0)
+        share = np.divide(weight, weight_by_community[community], out=np.zeros(len(weight)), where=weight > 0)
         chance = np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
         involved = row_uniforms(rng.dispute_involvement, active) < chance
         dealers.count_disputes(active[involved])
@@ -460,6 +458,14 @@ class Violence(Subsystem):
             direction="lower")
     def extortion_metric(self) -> int:
         return int(self.model.log.total("extortion"))
+
+
+def id_rows(bound: int) -> np.ndarray:
+    """Organisation ids below ``bound``, then -1 (none): what a per-organisation array indexed by id (or
+    -1) is computed over."""
+    rows = np.arange(bound + 1)
+    rows[-1] = -1
+    return rows
 
 
 def social_control(v: ViolenceParams, trust: np.ndarray) -> np.ndarray:

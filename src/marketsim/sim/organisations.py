@@ -304,7 +304,7 @@ class Organisations(Subsystem):
 
     def ids(self) -> np.ndarray:
         """Ids of the organisations alive now, oldest first."""
-        return np.flatnonzero(self.by_org.alive[:self.next_id])
+        return self.by_org.alive[:self.next_id].nonzero()[0]
 
     def id_bound(self) -> int:
         """One more than the largest id alive (the length of arrays indexed by id)."""

@@ -196,7 +196,7 @@ class Violence(Subsystem):
         model = self.model
         if not model.p.mechanisms.succession_contests:
             return prize
-        for k in np.flatnonzero(model.orgs.by_org.succession_fight[attacker]).tolist():
+        for k in model.orgs.by_org.succession_fight[attacker].nonzero()[0].tolist():
             org = model.orgs.get(int(attacker[k]))
             if org.fights_for_succession(int(defender[k])):
                 prize[k] = max(prize[k], org.inheritance)
@@ -235,7 +235,7 @@ class Violence(Subsystem):
         stake = self.value_ma[target] if mechanisms.value_motive else np.full(len(target), v.reference_value)
         taking = self.choice(stake, self.expected_cost(attacker, takeover_losses, unit_costs))
         chance = v.vacant_takeover * np.where(rival_held, taking, 1.0)
-        for k in np.flatnonzero(undefended & (rng.takeover.random(len(target)) < chance)).tolist():
+        for k in (undefended & (rng.takeover.random(len(target)) < chance)).nonzero()[0].tolist():
             place, taker = int(target[k]), orgs.get(int(attacker[k]))
             if controller[place] >= 0:  # taking a rival's place, even unguarded, meets resistance
                 incidents = int(rng.takeover_incidents.poisson(v.takeover_incidents))
@@ -260,7 +260,7 @@ class Violence(Subsystem):
         trust = np.where(community >= 0, model.communities.trust[np.maximum(community, 0)], v.reference_trust)
         rate = (v.contest_rate * attacking * (1 - v.presence_effect * places.state_presence[target])
                 * social_control(v, trust))
-        fights = np.flatnonzero(rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance))
+        fights = (rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance)).nonzero()[0]
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
         deaths = rng.contest_deaths.binomial(incidents, lethality[fights])
         for f, n_incidents, n_deaths in zip(fights.tolist(), incidents.tolist(), deaths.tolist(), strict=True):

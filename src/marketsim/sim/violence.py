@@ -58,9 +58,10 @@ class Violence(Subsystem):
         self.value_ma = np.zeros(n)      # USD/week of drug value at stake at each place, moving average
         self.violence_ma = np.zeros(n)   # homicides/week at each place, moving average
         self.extortion_ma = np.zeros(len(model.places.community_places))  # extortion events/week per community
-        self.contest_ends = np.stack([np.concatenate([model.places.edge_a, model.places.edge_b]),
-                                      np.concatenate([model.places.edge_b, model.places.edge_a])])
-        """Every link between places, both ways: the place attacked from (row 0) and the place attacked (row 1)."""
+        self.links = np.stack([model.places.edge_a, model.places.edge_b])
+        """The places each link joins (rows 0 and 1)."""
+        self.contest_ends = np.concatenate([self.links, self.links[::-1]], axis=1)
+        """Every link, both ways: the place attacked from (row 0) and the place attacked (row 1)."""
         self.per_100k_year = WEEKS_PER_YEAR / float(model.communities.population.sum()) * PER_100K
         """Converts weekly counts over the modelled population to yearly rates per 100,000."""
 
@@ -85,14 +86,15 @@ class Violence(Subsystem):
         disputes), the answers they brought this week, and what happened to the organisations it
         borders (those holding a place next to one of its own)."""
         model, v, b = self.model, self.model.p.violence, self.by_org
-        orgs, places = model.orgs, model.places
+        orgs = model.orgs
         ids = orgs.ids()
         row = np.full(orgs.id_bound() + 1, -1)
         row[ids] = np.arange(len(ids))
-        a, c = row[orgs.controller[places.edge_a]], row[orgs.controller[places.edge_b]]
+        a, c = row[orgs.controller[self.links]]
         linked = (a >= 0) & (c >= 0) & (a != c)
+        a, c = a[linked], c[linked]
         bordering = np.zeros((len(ids), len(ids)))
-        bordering[a[linked], c[linked]] = bordering[c[linked], a[linked]] = 1.0
+        bordering[a, c] = bordering[c, a] = 1.0
         acts = (b.attacks[ids] + b.disputes[ids]).astype(float)
         self.beliefs.learn(ids, acts, bordering, v.belief_memory, v.peer_weight, v.violence_memory)
 
@@ -108,10 +110,11 @@ class Violence(Subsystem):
         model = self.model
         v = model.p.violence
         self.update_value_at_stake()
-        self.territorial_contests()
-        self.dealer_disputes()
+        control = social_control(v, model.communities.trust)
+        self.territorial_contests(control)
+        self.dealer_disputes(control)
         self.confrontations()
-        self.extortion()
+        self.extortion(control)
         self.vigilantism()
         self.background()
         log = model.log
@@ -208,10 +211,10 @@ class Violence(Subsystem):
         log.record("incident", incidents, detail=detail, place=place, org=org)
         log.record("homicide", deaths, detail=detail, place=place, org=org)
 
-    def territorial_contests(self) -> None:
+    def territorial_contests(self, control: np.ndarray) -> None:
         """Organisations attack rivals' neighbouring places from places where they have members;
         undefended places are occupied without a fight. Strength is local: an organisation that
-        holds much territory holds each place thinly."""
+        holds much territory holds each place thinly. ``control``: :func:`social_control` by community."""
         model = self.model
         v, places, rng, mechanisms = model.p.violence, model.places, self.draws, model.p.mechanisms
         orgs, log = model.orgs, model.log
@@ -256,10 +259,10 @@ class Violence(Subsystem):
         lethality = np.minimum(v.lethality * ((arms[attacker] + arms[defender]) / 2), 1.0)
         own_losses = v.incidents_per_contest * lethality * v.attacker_losses
         attacking = self.choice(winning * prize, self.expected_cost(attacker, own_losses, unit_costs))
-        community = places.community[target]
-        trust = np.where(community >= 0, model.communities.trust[np.maximum(community, 0)], v.reference_trust)
+        control_at = np.ones(places.n)  # places without residents: as at the reference trust
+        control_at[model.communities.place] = control
         rate = (v.contest_rate * attacking * (1 - v.presence_effect * places.state_presence[target])
-                * social_control(v, trust))
+                * control_at[target])
         fights = (rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance)).nonzero()[0]
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
         deaths = rng.contest_deaths.binomial(incidents, lethality[fights])
@@ -290,12 +293,13 @@ class Violence(Subsystem):
         if self.model.police.protected in (attacker.id, defender):
             b.racket_attacks[attacker.id] += 1
 
-    def dealer_disputes(self) -> None:
+    def dealer_disputes(self, control: np.ndarray) -> None:
         """Violent disputes between dealers of rival organisations competing for the same buyers on
         shared street territory (open-air markets most): what is at stake is the street sales they
         share (none where one organisation's dealers hold the street alone), and each dealer weighs
         taking a share of them against its arrest, which would cost it all of its own business.
-        Challenges to a rival organisation's recruit on a vacated corner come on top."""
+        Challenges to a rival organisation's recruit on a vacated corner come on top. ``control``:
+        :func:`social_control` by community."""
         model = self.model
         v, dealers, communities, rng = model.p.violence, model.dealers, model.communities, self.draws
         mechanisms = model.p.mechanisms
@@ -323,7 +327,7 @@ class Violence(Subsystem):
         weight = propensity * escalating * contact
         weight_by_community = group_sum(community, weight, n)
         mean_propensity = safe_ratio(weight_by_community, total)
-        rate = v.dispute_rate * at_stake / v.reference_sales * mean_propensity * social_control(v, communities.trust)
+        rate = v.dispute_rate * at_stake / v.reference_sales * mean_propensity * control
         disputes = rng.disputes.poisson(rate)
         if dealers.rival_recruits is not None and mechanisms.vacancy_violence:  # newcomers are challenged
             disputes += rng.vacancy_disputes.poisson(v.vacancy_violence * dealers.rival_recruits)
@@ -377,8 +381,9 @@ class Violence(Subsystem):
             self.record_violence("confrontation", place, 1, members + officers, org.id)
         orgs.dissolve_empty()
 
-    def extortion(self) -> None:
-        """Organisations whose revenue fell diversify into extortion and kidnapping on their turf."""
+    def extortion(self, control: np.ndarray) -> None:
+        """Organisations whose revenue fell diversify into extortion and kidnapping on their turf
+        (``control``: :func:`social_control` by community)."""
         model = self.model
         v, places, communities, rng, orgs = model.p.violence, model.places, model.communities, self.draws, model.orgs
         owner = orgs.controller[communities.place]
@@ -388,7 +393,7 @@ class Violence(Subsystem):
         intensity_of[ids] = np.where(orgs.by_org.extorting[ids], 1.0, v.background_extortion)
         intensity = intensity_of[owner]
         exposed = communities.businesses * (1 - v.presence_effect * places.state_presence[communities.place])
-        events = rng.extortion.poisson(v.extortion_rate * exposed * intensity * social_control(v, communities.trust))
+        events = rng.extortion.poisson(v.extortion_rate * exposed * intensity * control)
         events = events.astype(float)
         take = group_sum(np.where(owner >= 0, owner, size), events, size + 1) * v.extortion_take
         orgs.earn(ids, take[ids])

@@ -342,10 +342,11 @@ class Violence(Subsystem):
         chance = np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
         involved = row_uniforms(rng.dispute_involvement, active) < chance
         dealers.count_disputes(active[involved])
-        involved_by_org = np.bincount(supplier[involved & (supplier >= 0)], minlength=size)
         ids = model.orgs.ids()
-        self.by_org.disputes[ids] += involved_by_org[ids]
-        self.by_org.violence_score[ids] += involved_by_org[ids]
+        # (suppliers shifted by one: dealers without one, -1, fall in the first entry)
+        involved_by_org = np.bincount(supplier[involved] + 1, minlength=size + 1)[ids + 1]
+        self.by_org.disputes[ids] += involved_by_org
+        self.by_org.violence_score[ids] += involved_by_org
 
     def confrontations(self) -> None:
         """Armed confrontations: each of this week's encounters of militarised units with an
@@ -409,6 +410,8 @@ class Violence(Subsystem):
         pressure = (np.clip(1 - communities.trust / v.vigilante_trust, 0, 1)
                     * np.clip(self.extortion_ma / v.vigilante_extortion, 0, 1))
         incidents = rng.vigilantism.poisson(v.vigilantism * pressure)
+        if not incidents.any():  # most weeks: nothing to record, no deaths to draw
+            return
         deaths = rng.vigilante_deaths.binomial(incidents, v.vigilante_lethality)
         model.log.record_places("incident", incidents, detail="vigilante", places=communities.place)
         model.log.record_places("homicide", deaths, detail="vigilante", places=communities.place)

@@ -49,6 +49,8 @@ class Police(Subsystem, Agent):
         self.effort: dict[str, float] = {}      # officer-weeks of each activity this week
         self.intel = np.ones(n_communities)     # this week's intelligence per community
         self.org_intel = np.ones(0)             # this week's intelligence by organisation id (over its turf)
+        self.exposure_by_id = np.ones(1)        # this week's ``exposures``, for the organisations counted in
+        self.exposure_count: tuple[int, int] | None = None  # (ids made, organisations alive) then; None: stale
         self.service_user_arrest_hazard = np.zeros(n_communities)  # weekly, of people using harm-reduction services
         self.community_effort = np.zeros(n_communities)  # officer-weeks of community policing per community
         self.racket_effort = 0.0                # officer-weeks a collusive arrangement spares this week
@@ -142,6 +144,7 @@ class Police(Subsystem, Agent):
         self.actions_against_orgs = self.actions_neutralised = 0.0
         self.confrontations = 0
         self.racket_effort = 0.0
+        self.exposure_count = None  # the organisations' books have changed what their bribes buy
         self.update_corruption()
         for activity in self.activities:
             activity.prepare()
@@ -190,12 +193,17 @@ class Police(Subsystem, Agent):
         return 1.0 - org.neutralised if org is not None else 1.0
 
     def exposures(self) -> np.ndarray:
-        """``exposure`` by organisation id (the last entry, for targets with no organisation, is 1)."""
+        """``exposure`` by organisation id (the last entry, for targets with no organisation, is 1); a
+        shared array, not to be modified. What bribes buy is set before enforcement, so it is computed
+        once a week and again only when organisations are made or gone during enforcement."""
         orgs = self.model.orgs
-        ids = orgs.ids()
-        out = np.ones(orgs.id_bound() + 1)
-        out[ids] = 1.0 - orgs.by_org.neutralised[ids]
-        return out
+        count = (orgs.next_id, len(orgs))
+        if count != self.exposure_count:
+            ids = orgs.ids()
+            out = np.ones(orgs.id_bound() + 1)
+            out[ids] = 1.0 - orgs.by_org.neutralised[ids]
+            self.exposure_by_id, self.exposure_count = out, count
+        return self.exposure_by_id
 
     def spare(self, owners: np.ndarray, weights: np.ndarray, officer_weeks: float) -> np.ndarray:
         """Under a collusive arrangement, officers leave the protected organisation's targets alone

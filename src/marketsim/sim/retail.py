@@ -121,7 +121,7 @@ class Dealers(Table, Subsystem):
     # -- slots ------------------------------------------------------------------------------------
     def active_slots(self) -> np.ndarray:
         """Slot indices of active dealers."""
-        return np.flatnonzero(self.active)
+        return self.active.nonzero()[0]
 
     def holds_territory(self, slots: np.ndarray) -> np.ndarray:
         """Whether each dealer sells on street territory (online vendors do not)."""
@@ -178,7 +178,8 @@ class Dealers(Table, Subsystem):
         in the proportions new dealers choose them."""
         probs = self.mode_probabilities()
         inside = probs[SalesMode.INDOOR] / max(probs[SalesMode.INDOOR] + probs[SalesMode.DELIVERY], 1e-9)
-        return np.where(row_uniforms(self.draws.indoor_mode, slots) < inside, SalesMode.INDOOR, SalesMode.DELIVERY)
+        return np.where(row_uniforms(self.draws.indoor_mode, slots) < inside, SalesMode.INDOOR.value,
+                        SalesMode.DELIVERY.value)
 
     def rival_suppliers(self, places_idx: np.ndarray) -> np.ndarray:
         """For each place, an organisation controlling a neighbouring place other than the local
@@ -346,7 +347,10 @@ class Dealers(Table, Subsystem):
         near_risk = risk[near]
         key = (model.orgs.controller[near] + 1) * n + self.urban_near_from
         order = np.lexsort((near_risk, key))  # stable: equal risks keep the order of the lists
-        first = order[np.diff(key[order], prepend=-1) != 0]
+        ordered = key[order]
+        leads = np.ones(len(order), dtype=bool)  # the first entry of each key in that order
+        leads[1:] = ordered[1:] != ordered[:-1]
+        first = order[leads]
         best_risk = np.full((model.orgs.next_id + 1) * n, np.inf)
         best_place = np.zeros(len(best_risk), dtype=np.int64)
         best_risk[key[first]], best_place[key[first]] = near_risk[first], near[first]
@@ -368,7 +372,7 @@ class Dealers(Table, Subsystem):
             return
         yearly = self.expected_arrests()
         community = self.community_of(active)
-        city = float(np.mean(yearly[community]))
+        city = float(yearly[community].mean())
         excess = np.maximum(yearly[community[open_air]] - city, 0.0)
         chance = np.minimum(self.model.p.retail.switch_rate * excess, 1.0)
         if not (chance > 0).any():

@@ -80,6 +80,7 @@ class Communities(Subsystem):
         self.sales_value = np.zeros(n)                      # USD of retail sales this week
         self.street_sales = np.zeros(n)                     # of which by dealers who hold street territory
         self.intake = np.ones(n)                            # consumption per user relative to reference amounts
+        self.price_effect = np.ones(n)                      # demand per user at this week's price / at the reference
         self.perceived_risk = self.expected_risk()          # overdose deaths per user per week users perceive
         self.reference_risk = self.perceived_risk.copy()    # ... at the start (initiation's reference)
         self.consumed_kg = 0.0                              # this week, illicit
@@ -125,7 +126,8 @@ class Communities(Subsystem):
         n = len(self.place)
         price = np.where(dealers.local_price > 0, dealers.local_price, d.reference_price)
         reference = self.reference_demand_kg()
-        desired = reference * (price / d.reference_price) ** d.elasticity
+        self.price_effect = (price / d.reference_price) ** d.elasticity
+        desired = reference * self.price_effect
         legal_market = model.interventions.programme("legal_market")
         legal_share = legal_market.share
         legal_price = d.reference_price * legal_market.price_ratio
@@ -140,7 +142,7 @@ class Communities(Subsystem):
         bought = np.maximum(local + travelled.sum(axis=1), 0.0)   # by the users of each community
         sold_here = local + travelled.sum(axis=0)                  # by the dealers of each community
         # sums of float differences can end a hair outside [0, 1]: no dealer sells more than it holds
-        sell_share = np.clip(safe_ratio(sold_here, available), 0.0, 1.0)[community]
+        sell_share = np.minimum(np.maximum(safe_ratio(sold_here, available), 0.0), 1.0)[community]
         sold = stock * sell_share
         # a dealer expects its share of the demand it faces (its neighbourhood's and its visitors'),
         # whether or not it had the stock to serve it
@@ -175,14 +177,12 @@ class Communities(Subsystem):
 
     def transitions(self) -> None:
         """Initiation, cessation, progression, remission and treatment, per community. Initiation
-        and progression follow availability (price, shortage), deprivation, and the overdose risk
-        users see."""
+        and progression follow availability (this week's price, as :meth:`consume` met it, and
+        shortage), deprivation, and the overdose risk users see."""
         model = self.model
         d, rng = model.p.demand, self.draws
-        local_price = model.dealers.local_price
-        price = np.where(local_price > 0, local_price, d.reference_price)
         availability = (1 - self.shortage) ** d.shortage_initiation * np.minimum(np.maximum(
-            (price / d.reference_price) ** d.elasticity, 1 / d.availability_range), d.availability_range)
+            self.price_effect, 1 / d.availability_range), d.availability_range)
         if model.p.mechanisms.risk_compensation:
             availability = availability * (self.perceived_risk / self.reference_risk) ** -d.risk_aversion
         has_market = self.users > 0

@@ -255,14 +255,14 @@ class Dealers(Table, Subsystem):
             return
         model, places = self.model, self.model.places
         n = len(self.arrest_hazard)
-        community = self.community_of(slots)
+        where, stock = self.place[slots], self.stock[slots]
         have = group_sum(self.community_of(self.active_slots()), None, n)
-        arrested = group_sum(community, None, n)
+        arrested = group_sum(places.community[where], None, n)
         self.arrests += arrested
         self.disruption += np.divide(arrested, have, out=np.zeros_like(arrested), where=have > 0)
-        model.ledger.seize(float(self.stock[slots].sum()))
-        model.log.record_places("seizure", group_sum(self.place[slots], self.stock[slots], places.n), detail="retail")
-        model.log.record_places("arrest", group_sum(self.place[slots], None, places.n), detail="dealer")
+        model.ledger.seize(float(stock.sum()))
+        model.log.record_places("seizure", group_sum(where, stock, places.n), detail="retail")
+        model.log.record_places("arrest", group_sum(where, None, places.n), detail="dealer")
         self.remove(slots)
 
     def sell(self, slots: np.ndarray, kg: np.ndarray, expected: np.ndarray) -> None:
@@ -468,9 +468,10 @@ class Dealers(Table, Subsystem):
     @metric("purity", "share pure", "market", "Sales-weighted retail purity.")
     def purity(self) -> float:
         sales = self.model.communities.sales_value
-        if sales.sum() > 0:
-            return float(np.average(self.local_purity, weights=sales))
-        return float(np.mean(self.local_purity))
+        total = sales.sum()
+        if total > 0:  # the sales-weighted average, as np.average computes it
+            return float((self.local_purity * sales).sum() / total)
+        return float(self.local_purity.mean())
 
     @metric("wholesale_price", "USD/kg pure", "market",
             "Wholesale price after the border (in a week without wholesale sales, the organisations' mean "
@@ -495,5 +496,5 @@ class Dealers(Table, Subsystem):
 
     def mode_share(self, mode: SalesMode) -> float:
         """Share of active dealers selling in one mode (0 with no dealers)."""
-        active = self.active
-        return float((self.mode[active] == mode).mean()) if active.any() else 0.0
+        modes = self.mode[self.active]
+        return np.count_nonzero(modes == mode.value) / len(modes) if len(modes) else 0.0

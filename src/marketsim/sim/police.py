@@ -13,6 +13,7 @@ targets there are, the lower the risk each one faces.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -129,7 +130,7 @@ class Police(Subsystem, Agent):
             self.bribe_price = per_officer / -np.log1p(-start) if 0 < start < 1 and per_officer > 0 else np.inf
         anti_corruption = model.interventions.programme("anti_corruption").effort
         price = self.bribe_price * (1 + model.p.police.dismissal_weight * anti_corruption)
-        accepting = 1 - np.exp(-per_officer / price) if np.isfinite(price) and price > 0 else float(price == 0)
+        accepting = 1 - np.exp(-per_officer / price) if math.isfinite(price) and price > 0 else float(price == 0)
         self.corruption = float(ewma(self.corruption, accepting, model.p.police.corruption_adjustment))
 
     def report_homicides(self, count: int) -> None:

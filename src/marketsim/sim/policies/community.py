@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from marketsim.sim.common import PER_100K
 from marketsim.sim.policies.base import PoliceActivity
 from marketsim.world import TRANSIT
+
+if TYPE_CHECKING:
+    from marketsim.sim.police import Police
 
 
 class CommunityPolicing(PoliceActivity):
@@ -17,6 +22,10 @@ class CommunityPolicing(PoliceActivity):
     share = "community_share"
     targetable = True
     levers = ("policy.community_share",)
+
+    def __init__(self, police: Police):
+        super().__init__(police)
+        self.towns: np.ndarray | None = None  # communities that are transit towns (known once communities are)
 
     def act(self, officer_weeks: float) -> None:
         model, police = self.model, self.police
@@ -32,7 +41,9 @@ class CommunityPolicing(PoliceActivity):
         if weight.sum() <= 0:
             return
         police.community_effort = officer_weeks * weight / weight.sum()
-        towns = np.flatnonzero(places.kind[communities.place] == TRANSIT)
+        if self.towns is None:  # (places and their communities do not change during a run)
+            self.towns = np.flatnonzero(places.kind[communities.place] == TRANSIT)
+        towns = self.towns
         per_100k = police.community_effort[towns] / communities.population[towns] * PER_100K
         where = communities.place[towns]
         target = np.minimum(places.state_presence_base[where] + settings.presence_gain * per_100k,

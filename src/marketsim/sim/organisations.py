@@ -216,7 +216,7 @@ class TraffickingOrganisation(Agent):
 
     def member_rows(self) -> np.ndarray:
         """Its members' rows of the members table, in the order they joined."""
-        return np.array([m.index for m in self.members], dtype=np.int64)
+        return np.fromiter([m.index for m in self.members], dtype=np.int64, count=len(self.members))
 
     def members_at(self, place: int) -> list[Member]:
         """Members stationed at a place."""

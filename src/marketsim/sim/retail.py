@@ -21,6 +21,7 @@ from marketsim.sim.tables import Column, RowAgent, Table, Views
 from marketsim.sim.trafficking import chain_price
 
 if TYPE_CHECKING:
+    from marketsim.config.params.retail import RetailParams
     from marketsim.model import DrugMarketModel
     from marketsim.sim.organisations import TraffickingOrganisation
 
@@ -86,6 +87,8 @@ class Dealers(Table, Subsystem):
         self.declare("serial", np.int64, -1)     # a number unique to each dealer
         self.recruited = 0                       # dealers recruited so far (the next serial)
         self.views = Views(self, Dealer)         # dealers' Mesa agents, made when looked at
+        self.modes_for: RetailParams | None = None  # the retail parameters self.modes was computed from
+        self.modes = np.zeros(len(SalesMode))    # chance of each sales mode for a new dealer
         n = len(communities.place)
         purity = model.p.retail.purity
         self.local_purity = np.full(n, purity)              # street purity in each community this week
@@ -156,11 +159,16 @@ class Dealers(Table, Subsystem):
                 * (1 - self.model.interventions.programme("legal_market").share))
 
     def mode_probabilities(self) -> np.ndarray:
-        """Chance of each sales mode for a new dealer, in SalesMode order."""
+        """Chance of each sales mode for a new dealer, in SalesMode order (read-only; computed again
+        only when the retail parameters in force change: they are immutable, so a change is a new object)."""
         r = self.model.p.retail
-        delivery = max(1.0 - r.open_air_share - r.indoor_share - r.online_share, 0.0)
-        probs = np.array([r.open_air_share, r.indoor_share, delivery, r.online_share])
-        return probs / probs.sum()
+        if r is not self.modes_for:
+            delivery = max(1.0 - r.open_air_share - r.indoor_share - r.online_share, 0.0)
+            probs = np.array([r.open_air_share, r.indoor_share, delivery, r.online_share])
+            self.modes = probs / probs.sum()
+            self.modes.flags.writeable = False
+            self.modes_for = r
+        return self.modes
 
     def draw_modes(self, slots: np.ndarray, places: np.ndarray) -> np.ndarray:
         """Sales modes for new dealers in ``slots``; closed open-air markets push them indoors or to delivery."""

@@ -175,9 +175,7 @@ class Police(Subsystem, Agent):
         model = self.model
         if not model.p.mechanisms.reporting:
             return np.ones(len(model.communities.place))
-        h = model.p.harm  # the reporting at the reference trust, in Python floats (a scalar)
-        reference = max(min(max(h.reporting_base + h.reporting_slope * model.p.violence.reference_trust, 0.0), 1.0),
-                        1e-9)
+        reference = max(float(self.reporting(model.p.violence.reference_trust)), 1e-9)
         return (self.reporting(model.communities.trust) / reference) ** model.p.police.tip_elasticity
 
     def territory_intel_of(self, ids: np.ndarray) -> np.ndarray:

@@ -266,17 +266,19 @@ class Violence(Subsystem):
         fights = (rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance)).nonzero()[0]
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
         deaths = rng.contest_deaths.binomial(incidents, lethality[fights])
-        for f, n_incidents, n_deaths in zip(fights.tolist(), incidents.tolist(), deaths.tolist(), strict=True):
-            a_org, d_org = orgs.get(int(attacker[f])), orgs.get(int(defender[f]))
-            if a_org is None or d_org is None or controller[target[f]] != d_org.id:
+        # each fight's places and organisations as Python ints, gathered in one call
+        for origin, place, a_id, d_id, n_incidents, n_deaths in zip(
+                *np.concatenate([ends, holders])[:, fights].tolist(), incidents.tolist(), deaths.tolist(), strict=True):
+            a_org, d_org = orgs.get(a_id), orgs.get(d_id)
+            if a_org is None or d_org is None or controller[place] != d_id:
                 continue
-            place, origin = int(target[f]), int(source[f])
-            log.record("contest", place=place, org=a_org.id)
-            self.record_violence("contest", place, n_incidents, n_deaths, a_org.id)
-            orgs.kill_members(d_org, int(n_deaths * v.defender_losses), place)
-            orgs.kill_members(a_org, int(n_deaths * v.attacker_losses), origin)
-            self.count_attack(a_org, d_org.id, n_incidents, n_deaths)
-            self.by_org.violence_score[d_org.id] += n_incidents * v.defender_blame
+            log.record("contest", place=place, org=a_id)
+            self.record_violence("contest", place, n_incidents, n_deaths, a_id)
+            if n_deaths:
+                orgs.kill_members(d_org, int(n_deaths * v.defender_losses), place)
+                orgs.kill_members(a_org, int(n_deaths * v.attacker_losses), origin)
+            self.count_attack(a_org, d_id, n_incidents, n_deaths)
+            self.by_org.violence_score[d_id] += n_incidents * v.defender_blame
             attack, defence = a_org.strength_at(origin), d_org.strength_at(place)
             if attack >= 1 and rng.contest_outcome.random() < v.attack_success * attack / (attack + defence):
                 orgs.occupy(a_org, origin, place, garrison=math.ceil(attack * v.garrison_share))

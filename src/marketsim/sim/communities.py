@@ -164,9 +164,10 @@ class Communities(Subsystem):
         """Users seek ``demand.travel_share`` of the demand their neighbourhood could not supply
         from the dealers next door, in proportion to what those have left; where many seek the
         same stock, each gets its share. Returns the kg bought (buyers' community × sellers'
-        community) and the demand each community's dealers saw from visitors."""
+        community) and the demand each community's dealers saw from visitors (none when every
+        neighbourhood's demand was met at home: the usual week)."""
         n = len(self.place)
-        if not self.model.p.mechanisms.displacement:
+        if not self.model.p.mechanisms.displacement or not unmet.any():
             return np.zeros((n, n)), np.zeros(n)
         offer = self.nearby * leftover[None, :]
         sought = self.model.p.demand.travel_share * unmet

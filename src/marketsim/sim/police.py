@@ -48,6 +48,7 @@ class Police(Subsystem, Agent):
         self.collusion = 0.0                    # the arrangement's strength (set by the collusion activity)
         self.militarised_share = 0.0            # share of front-line work done by militarised units
         self.effort: dict[str, float] = {}      # officer-weeks of each activity this week
+        self.effort_for: tuple[object, object] | None = None  # the (policy, police) parameters it was split by
         self.intel = np.ones(n_communities)     # this week's intelligence per community
         self.org_intel = np.ones(0)             # this week's intelligence by organisation id (over its turf)
         self.exposure_by_id = np.ones(1)        # this week's ``exposures``, for the organisations counted in
@@ -149,7 +150,9 @@ class Police(Subsystem, Agent):
         self.update_corruption()
         for activity in self.activities:
             activity.prepare()
-        self.effort = self.officer_weeks()
+        p = self.model.p
+        if self.effort_for is None or self.effort_for[0] is not p.policy or self.effort_for[1] is not p.police:
+            self.effort, self.effort_for = self.officer_weeks(), (p.policy, p.police)  # (parameters are immutable)
         self.intel = self.intelligence()
         self.org_intel = self.territory_intel(self.intel)
         for activity in self.activities:

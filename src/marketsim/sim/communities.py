@@ -138,9 +138,9 @@ class Communities(Subsystem):
         stock = dealers.stock[active]
         available = group_sum(community, stock, n)
         local = np.minimum(illicit, available)
-        travelled, visitors = self.buy_next_door(illicit - local, available - local)
-        bought = np.maximum(local + travelled.sum(axis=1), 0.0)   # by the users of each community
-        sold_here = local + travelled.sum(axis=0)                  # by the dealers of each community
+        away, to_visitors, visitors = self.buy_next_door(illicit - local, available - local)
+        bought = np.maximum(local + away, 0.0)   # by the users of each community
+        sold_here = local + to_visitors          # by the dealers of each community
         # sums of float differences can end a hair outside [0, 1]: no dealer sells more than it holds
         sell_share = np.minimum(np.maximum(safe_ratio(sold_here, available), 0.0), 1.0)[community]
         sold = stock * sell_share
@@ -160,21 +160,22 @@ class Communities(Subsystem):
         territorial = dealers.holds_territory(active)
         self.street_sales = group_sum(community, value * territorial, n)
 
-    def buy_next_door(self, unmet: np.ndarray, leftover: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def buy_next_door(self, unmet: np.ndarray, leftover: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Users seek ``demand.travel_share`` of the demand their neighbourhood could not supply
         from the dealers next door, in proportion to what those have left; where many seek the
-        same stock, each gets its share. Returns the kg bought (buyers' community × sellers'
-        community) and the demand each community's dealers saw from visitors (none when every
-        neighbourhood's demand was met at home: the usual week)."""
+        same stock, each gets its share. Returns, per community, the kg its users bought next door,
+        the kg its dealers sold to visitors, and the demand its dealers saw from visitors (none
+        when every neighbourhood's demand was met at home: the usual week)."""
         n = len(self.place)
         if not self.model.p.mechanisms.displacement or not unmet.any():
-            return np.zeros((n, n)), np.zeros(n)
+            return np.zeros(n), np.zeros(n), np.zeros(n)
         offer = self.nearby * leftover[None, :]
         sought = self.model.p.demand.travel_share * unmet
         requests = sought[:, None] * safe_ratio(offer, offer.sum(axis=1, keepdims=True))
         visitors = requests.sum(axis=0)
         fill = np.minimum(safe_ratio(leftover, visitors, 1.0), 1.0)
-        return requests * fill[None, :], visitors
+        travelled = requests * fill[None, :]  # kg bought: buyers' community × sellers' community
+        return travelled.sum(axis=1), travelled.sum(axis=0), visitors
 
     def transitions(self) -> None:
         """Initiation, cessation, progression, remission and treatment, per community. Initiation

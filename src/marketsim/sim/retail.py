@@ -324,7 +324,8 @@ class Dealers(Table, Subsystem):
         active = self.active_slots()
         local = orgs.controller[self.place[active]]
         supplier = self.org[active]
-        exists = np.append(orgs.by_org.alive[:orgs.next_id], False)  # by id; the last entry for id -1 (none)
+        exists = np.zeros(orgs.next_id + 1, dtype=bool)  # by id; the last entry for id -1 (none)
+        exists[:-1] = orgs.by_org.alive[:orgs.next_id]
         orphan = ~exists[supplier]
         switch = (local >= 0) & (supplier != local) & (
             orphan | (row_uniforms(self.draws.loyalty_switch, active) < self.model.p.retail.loyalty_switch))

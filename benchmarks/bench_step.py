@@ -11,6 +11,10 @@ before it (Mesa's own import brings pandas, SciPy and NetworkX). Targets: agent-
 the stripped model's, construction under 0.5 s.
 Run on demand: ``python benchmarks/bench_step.py [--repeats 3]``.
 
+Where the time goes: ``--stages`` adds the seconds each rule of the weekly step takes (each stage of
+``marketsim.STAGES`` and each programme acting after one), median of the repeats, for this tree and,
+with ``--against``, for the other one beside it, with this tree's speed-up on each.
+
 Before/after: ``python benchmarks/bench_step.py --against /tmp/old/src --repeats 5`` times the
 default scenario with this tree's marketsim and with the one under ``/tmp/old/src`` (e.g. an
 older commit unpacked with ``git archive <commit> | tar -x -C /tmp/old``), alternately, each run
@@ -28,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import mesa
@@ -82,16 +87,65 @@ def time_marketsim(steps: int) -> tuple[float, int, float]:
     return time.perf_counter() - start, agent_steps, time.process_time() - cpu
 
 
+def time_stages(steps: int) -> dict[str, float]:
+    """Seconds each rule of the weekly step takes over ``steps`` weeks of the default scenario, by
+    rule (``Subsystem.rule``; a programme acting after a stage by its ``act``)."""
+    model = ms.DrugMarketModel("baseline", seed=1)
+    seconds: dict[str, float] = {}
+
+    def timed(rule: Callable[[], None]) -> Callable[[], None]:
+        name = rule.__qualname__
+
+        def run() -> None:
+            start = time.perf_counter()
+            rule()
+            seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+        return run
+    # the model's list of weekly rules, in STAGES order (private: a benchmark may look inside)
+    model._rules = [timed(rule) for rule in model._rules]
+    for _ in range(steps):
+        model.step()
+    return seconds
+
+
+def in_fresh_process(source: Path, call: str) -> dict:
+    """``call`` (an expression on this module, ``b``) evaluated in a fresh process that imports the
+    marketsim found under ``source``; its JSON result."""
+    code = (f"import json, sys; sys.path.insert(0, sys.argv[1]); import bench_step as b; "
+            f"print(json.dumps({call}))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)],
+                          env=env, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 def time_tree(source: Path, steps: int) -> dict[str, float]:
     """Wall and CPU seconds for ``steps`` weeks of the default scenario with the marketsim found
     under ``source``, in a fresh process; and the agent-steps done."""
-    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import bench_step as b; "
-            "wall, agent_steps, cpu = b.time_marketsim(int(sys.argv[2])); "
-            "print(json.dumps({'seconds': wall, 'cpu_seconds': cpu, 'agent_steps': agent_steps}))")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(source), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(steps)],
-                          env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.splitlines()[-1])
+    return in_fresh_process(source, f"dict(zip(('seconds', 'agent_steps', 'cpu_seconds'), b.time_marketsim({steps})))")
+
+
+def compare_stages(trees: dict[str, Path], steps: int, repeats: int) -> None:
+    """Print the seconds each rule of the step takes in each tree (median of ``repeats`` fresh
+    processes, taken alternately), largest first, and with two trees the speed-up of the first over the
+    second (the second's seconds over the first's)."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
+    for _ in range(repeats):
+        for name, source in trees.items():
+            runs[name].append(in_fresh_process(source, f"b.time_stages({steps})"))
+    medians = {name: {rule: statistics.median(r.get(rule, 0.0) for r in found) for rule in found[0]}
+               for name, found in runs.items()}
+    names = list(trees)
+    rules = sorted({rule for found in medians.values() for rule in found}, key=lambda r: -medians[names[0]].get(r, 0))
+    print(f"seconds per rule over {steps} weeks (median of {repeats}): " + ", ".join(
+        f"{name} {trees[name]}" for name in names))
+    for rule in rules:
+        values = [medians[name].get(rule, 0.0) for name in names]
+        ratio = f"  {values[1] / values[0]:.2f}x" if len(values) > 1 and values[0] > 0 else ""
+        print(f"  {rule:40s} " + " ".join(f"{value:7.3f}" for value in values) + ratio)
+    totals = [sum(medians[name].values()) for name in names]
+    print(f"  {'all rules':40s} " + " ".join(f"{total:7.3f}" for total in totals)
+          + (f"  {totals[1] / totals[0]:.2f}x" if len(totals) > 1 else ""))
 
 
 def compare_trees(against: Path, steps: int, repeats: int) -> None:
@@ -152,7 +206,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each (best counts; median with --against)")
     parser.add_argument("--steps", type=int, default=520, help="weeks of the default scenario")
     parser.add_argument("--against", type=Path, help="compare with the marketsim under this source directory")
+    parser.add_argument("--stages", action="store_true", help="also time each rule of the weekly step")
     args = parser.parse_args()
+    if args.stages:
+        trees = {"this": THIS_TREE, **({"against": args.against} if args.against is not None else {})}
+        compare_stages(trees, args.steps, args.repeats)
     if args.against is not None:
         compare_trees(args.against, args.steps, args.repeats)
         return

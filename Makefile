@@ -46,8 +46,9 @@ lint: $(STAMP)
 update-baseline: $(STAMP)  ## deliberately regenerate tests/regression/baseline.json
 	$(PY) tests/regression/update_baseline.py
 
-bench: $(STAMP)  ## speed targets, run on demand (not in CI)
-	$(PY) benchmarks/bench_step.py
+bench: $(STAMP)  ## speed and memory targets, run on demand (not in CI)
+	$(PY) benchmarks/bench_step.py --stages
+	$(PY) benchmarks/bench_memory.py
 
 docs: $(STAMP)  ## regenerate docs/parameters.md from the parameter declarations
 	$(VENV)/bin/marketsim params --markdown > docs/parameters.md

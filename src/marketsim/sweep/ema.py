@@ -8,7 +8,7 @@ as EMA results.
     experiments, outcomes = perform_experiments(model, scenarios=50, policies=4)
     plotting.envelopes(experiments, outcomes, outcomes_to_show=["homicides_series"], group_by="policy")
 
-By default the model samples the twelve most influential uncertainties (:data:`INFLUENTIAL`);
+By default the model samples the thirteen most influential uncertainties (:data:`INFLUENTIAL`);
 ``uncertainties="all"`` samples every parameter whose role is ``uncertainty``. Each outcome is a
 ``ScalarOutcome`` (the weekly mean after the burn-in, averaged over the paired seeds) and, for the
 series asked for, a ``TimeSeriesOutcome`` ``<metric>_series`` (the weekly values averaged over the
@@ -55,14 +55,16 @@ Ranges = Iterable[str] | Mapping[str, tuple[float, float] | Sequence[Any]]
 mapping gives a ``(low, high)`` range for numbers, or the list of values a text or true/false parameter takes."""
 
 INFLUENTIAL = (
-    "demand.initiation", "justice.initial_record_ratio", "violence.reference_value", "production.crop_response",
-    "police.budget", "world.neighbourhoods", "harm.occasional_risk", "world.neighbourhood_population",
-    "demand.cessation", "justice.initial_prison_rate", "justice.reoffend_base", "justice.custody_dealer",
+    "police.clearance_memory", "demand.elasticity", "violence.dispute_rate", "production.eradication_memory",
+    "police.community_trust_gain", "harm.overdose_rate", "harm.occasional_risk", "demand.initiation",
+    "world.neighbourhoods", "police.presence_gain", "justice.initial_prison_rate", "justice.sentence_dealer",
+    "world.neighbourhood_population",
 )
-"""The default uncertainties: the five with the largest first-order sensitivity indices (RBD-FAST,
-mean over the policy presets, all above the noise floor) for each of homicides, overdose deaths
-and prison population in docs/robustness.md ("What matters most?", 200 points over every
-uncertainty's plausible range) — twelve parameters, as some matter for more than one outcome."""
+"""The default uncertainties: of the five largest first-order sensitivity indices (RBD-FAST, mean
+over the policy presets) for each of homicides, overdose deaths and prison population in
+docs/robustness.md ("What matters most?", 200 points over every uncertainty's plausible range), those
+above the noise floor (an index below it says nothing) — thirteen parameters, as one matters for
+more than one outcome."""
 
 SERIES = analysis.KEY_SERIES
 """The metrics returned as time series by default."""
@@ -131,7 +133,7 @@ def model(scenario: ScenarioInput = "baseline", *, uncertainties: Ranges | str |
 
     Args:
         scenario: the scenario every experiment starts from.
-        uncertainties: the parameters EMA samples as uncertainties (default: the twelve most
+        uncertainties: the parameters EMA samples as uncertainties (default: the thirteen most
             influential, :data:`INFLUENTIAL`; ``"all"``: every parameter whose declared role is
             ``uncertainty``), over their plausible ranges.
         levers: the parameters EMA samples as policy levers (default: every parameter whose declared

@@ -7,7 +7,7 @@ the memory each further agent takes between one size and the next. Targets: a mo
 175,000 agents (the largest the declared bounds of the world allow) runs in under 1 GiB, and memory
 is linear in agents (what a further agent takes between the two largest sizes is at most 1.5x what
 it takes between the two smallest).
-Run on demand: ``python benchmarks/bench_memory.py [--weeks 26]`` (a few minutes on one core).
+Run on demand: ``python benchmarks/bench_memory.py [--weeks 26]`` (about ten seconds).
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ Where the time goes: ``--stages`` adds the seconds each rule of the weekly step 
 ``marketsim.STAGES`` and each programme acting after one), median of the repeats, for this tree and,
 with ``--against``, for the other one beside it, with this tree's speed-up on each.
 
+What the size of the world does: ``--scaling`` times the default world and the largest of
+``bench_memory.py`` (about 176,000 agents) and splits a week's cost into a part every week pays
+whatever the size (the rules' calls) and a part per agent.
+
 Before/after: ``python benchmarks/bench_step.py --against /tmp/old/src --repeats 5`` times the
 default scenario with this tree's marketsim and with the one under ``/tmp/old/src`` (e.g. an
 older commit unpacked with ``git archive <commit> | tar -x -C /tmp/old``), alternately, each run
@@ -36,6 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import mesa
+from bench_memory import SIZES
 from mesa.examples.basic.boltzmann_wealth_model.model import BoltzmannWealth
 
 import marketsim as ms
@@ -76,9 +81,10 @@ class WealthModel(mesa.Model):
         self.agents.shuffle_do("step")
 
 
-def time_marketsim(steps: int) -> tuple[float, int, float]:
-    """Seconds for ``steps`` weeks of the default scenario, agent-steps done, and CPU seconds."""
-    model = ms.DrugMarketModel("baseline", seed=1)
+def time_marketsim(steps: int, overrides: dict[str, float] | None = None) -> tuple[float, int, float]:
+    """Seconds for ``steps`` weeks of the default scenario (with ``overrides``), agent-steps done, and
+    CPU seconds."""
+    model = ms.DrugMarketModel("baseline", seed=1, overrides=overrides)
     agent_steps = 0
     start, cpu = time.perf_counter(), time.process_time()
     for _ in range(steps):
@@ -169,6 +175,25 @@ def compare_trees(against: Path, steps: int, repeats: int) -> None:
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
+def fixed_and_per_agent(weeks: int, repeats: int) -> None:
+    """Print what a week costs whatever the world's size, and what each agent adds: from the smallest
+    and the largest world of ``bench_memory.SIZES`` (the default, and about 176,000 agents), best of
+    ``repeats``; and the agent-step throughput of the largest against the stripped wealth model."""
+    timed = []
+    for overrides in (SIZES[0], SIZES[-1]):
+        seconds, agent_steps, _ = min((time_marketsim(weeks, overrides) for _ in range(repeats)), key=lambda r: r[0])
+        timed.append((seconds / weeks, agent_steps // weeks))
+    (small_week, small_agents), (large_week, large_agents) = timed
+    per_agent = (large_week - small_week) / (large_agents - small_agents)
+    fixed = small_week - per_agent * small_agents
+    print(f"a week costs {fixed * 1000:.2f} ms whatever the size, plus {per_agent * 1e6:.3f} µs per agent "
+          f"({weeks} weeks at {small_agents:,} and {large_agents:,} agents): the fixed part is "
+          f"{fixed / small_week:.0%} of the default world's week")
+    stripped = min((time_wealth(large_agents, 2) for _ in range(repeats)), key=lambda r: r[0])
+    print(f"  at {large_agents:,} agents: {large_agents / large_week:,.0f} agent-steps/s, "
+          f"{large_agents / large_week / (stripped[1] / stripped[0]):.2f}x the stripped wealth model's")
+
+
 def time_construction(source: Path = THIS_TREE) -> dict[str, float]:
     """In a fresh process: seconds to import Mesa (with the pandas, SciPy and NetworkX it imports),
     then marketsim's model module, then to build the default model twice (the first build imports the
@@ -207,7 +232,11 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=520, help="weeks of the default scenario")
     parser.add_argument("--against", type=Path, help="compare with the marketsim under this source directory")
     parser.add_argument("--stages", action="store_true", help="also time each rule of the weekly step")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also split a week's cost into a fixed part and a part per agent (about 15 seconds)")
     args = parser.parse_args()
+    if args.scaling:
+        fixed_and_per_agent(26, args.repeats)
     if args.stages:
         trees = {"this": THIS_TREE, **({"against": args.against} if args.against is not None else {})}
         compare_stages(trees, args.steps, args.repeats)

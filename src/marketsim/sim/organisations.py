@@ -13,6 +13,7 @@ Organisation ids only grow: a dissolved organisation's id is never reused.
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import Iterator
 from enum import StrEnum
@@ -41,6 +42,8 @@ class Role(StrEnum):
 
 ROLES: tuple[Role, ...] = tuple(Role)
 """Ranks in the order of their codes in the ``role`` column of the members table."""
+LEADER, LIEUTENANT, SOLDIER = (ROLES.index(role) for role in (Role.LEADER, Role.LIEUTENANT, Role.SOLDIER))
+"""The codes of the ranks in the ``role`` column."""
 
 
 class Member(RowAgent):
@@ -100,6 +103,16 @@ class Members(Table):
         self.by_org.strength[self.org[row], self.place[row]] -= 1
         self.by_org.strength[self.org[row], place] += 1
         self.place[row] = place
+
+    def move_rows(self, org_id: int, rows: np.ndarray, places: np.ndarray | int) -> None:
+        """Members in ``rows`` (all of organisation ``org_id``) are stationed at ``places`` (one each,
+        or one for all): the counts of moving them one by one, in one pass."""
+        if len(rows) == 0:
+            return
+        strength = self.by_org.strength[org_id]
+        strength -= np.bincount(self.place[rows], minlength=len(strength))
+        self.place[rows] = places
+        strength += np.bincount(self.place[rows], minlength=len(strength))
 
     def transfer(self, member: Member, org_id: int) -> None:
         """A member changes organisation (after a split), staying where it is."""
@@ -224,13 +237,18 @@ class TraffickingOrganisation(Agent):
             return []
         return [self.members[i] for i in np.flatnonzero(self.table.place[self.member_rows()] == place).tolist()]
 
+    def rank_codes(self) -> list[int]:
+        """Its members' ranks as codes (``LEADER``, ``LIEUTENANT``, ``SOLDIER``), in the order they
+        joined: read as one column, not member by member."""
+        return self.table.role[self.member_rows()].tolist()
+
     def rank_and_file(self) -> list[Member]:
         """Members other than the leader."""
-        return [m for m in self.members if m.role is not Role.LEADER]
+        return [m for m, code in zip(self.members, self.rank_codes(), strict=True) if code != LEADER]
 
     def soldiers(self) -> list[Member]:
         """Soldiers only."""
-        return [m for m in self.members if m.role is Role.SOLDIER]
+        return [m for m, code in zip(self.members, self.rank_codes(), strict=True) if code == SOLDIER]
 
 
 class Organisations(Subsystem):
@@ -246,6 +264,8 @@ class Organisations(Subsystem):
         self.attach(model)
         self.views: dict[int, TraffickingOrganisation] = {}  # the Mesa agent of each organisation alive
         self.next_id = 0
+        self.alive_ids = np.zeros(0, dtype=np.int64)  # ids() until an organisation is made or dissolved
+        self.alive_bound = 0                          # id_bound() until then
         self.controller = np.full(model.places.n, -1, dtype=np.int64)  # organisation id per place, -1 none
         self.tables: list[Table] = []   # every subsystem's table with one row per organisation id
         self.by_org = self.table()
@@ -303,12 +323,19 @@ class Organisations(Subsystem):
         return self.views.get(org_id)
 
     def ids(self) -> np.ndarray:
-        """Ids of the organisations alive now, oldest first."""
-        return self.by_org.alive[:self.next_id].nonzero()[0]
+        """Ids of the organisations alive now, oldest first (read-only: the same array until an
+        organisation is made or dissolved, read some 25 times a week)."""
+        return self.alive_ids
 
     def id_bound(self) -> int:
         """One more than the largest id alive (the length of arrays indexed by id)."""
-        return max(self.views, default=-1) + 1
+        return self.alive_bound
+
+    def registry_changed(self) -> None:
+        """An organisation was made or dissolved: gather the ids alive again."""
+        self.alive_ids = self.by_org.alive[:self.next_id].nonzero()[0]
+        self.alive_ids.flags.writeable = False  # shared by every caller: none may change it
+        self.alive_bound = max(self.views, default=-1) + 1
 
     def lookup(self, column: np.ndarray, default: float) -> np.ndarray:
         """A per-organisation column for indexing by ids that may name an organisation gone, or none
@@ -334,6 +361,7 @@ class Organisations(Subsystem):
         self.by_org.armament[org_id] = self.model.p.world.firearms
         org = TraffickingOrganisation(self.model, org_id, self.members)
         self.views[org_id] = org
+        self.registry_changed()
         return org
 
     def dissolve(self, org: TraffickingOrganisation) -> None:
@@ -344,6 +372,7 @@ class Organisations(Subsystem):
             org.remove_member(member)
         self.by_org.alive[org.id] = False
         del self.views[org.id]
+        self.registry_changed()
         org.remove()
 
     def dissolve_empty(self) -> None:
@@ -414,14 +443,14 @@ class Organisations(Subsystem):
         turfs = self.territories()
         ids = self.ids()
         self.close_books(ids[self.places_held()[ids] > 0])
-        posts = self.vacant_posts()
+        posts = self.vacant_posts().tolist()
         for org in self:
             turf = turfs.get(org.id)
             if turf is None:
                 self.dissolve(org)
             else:
                 if posts[org.id] > 0:
-                    self.fill_command(org, int(posts[org.id]))
+                    self.fill_command(org, posts[org.id])
                 self.settle_succession(org)
                 self.match_payroll(org, turf)
 
@@ -468,16 +497,16 @@ class Organisations(Subsystem):
     def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
         """Recruit soldiers into the organisation's thinly held, valuable places while it can pay
         more than it has, or shed soldiers when it pays for far fewer."""
-        model = self.model
+        model, b = self.model, self.by_org
         t, rng = model.p.trafficking, self.draws
-        affordable = t.labour_share * max(org.revenue_ma, 0.0) / max(t.soldier_wage, 1e-9)
-        gap = affordable - org.size
+        affordable = t.labour_share * max(float(b.revenue_ma[org.id]), 0.0) / max(t.soldier_wage, 1e-9)
+        gap = affordable - len(org.members)
         # (choosing none of anything draws no random numbers, so such choices are skipped)
-        if gap > 0 and org.cash > 0:
-            recruits = rng.recruitment.binomial(int(np.ceil(gap)), t.recruitment)
+        if gap > 0 and b.cash[org.id] > 0:
+            recruits = rng.recruitment.binomial(math.ceil(gap), t.recruitment)
             if recruits:
                 value = model.violence.value_ma
-                need = (value[turf] + 1.0) / (org.presence[turf] + 1.0)  # thinly held, valuable places first
+                need = (value[turf] + 1.0) / (b.strength[org.id, turf] + 1.0)  # thinly held, valuable places first
                 for place in rng.recruit_places.choice(turf, size=recruits, p=need / need.sum()).tolist():
                     org.add_member(place, Role.SOLDIER)
         elif gap < -t.shedding_threshold * affordable:
@@ -497,9 +526,9 @@ class Organisations(Subsystem):
         less than what a week of fighting is expected to cost it (``Violence.expected_cost``). The
         fight ends when one faction is left, or when the inheritance is worth no more than the best of
         the places it was made of (there is nothing left to fight over but places)."""
-        if not org.in_succession_fight:
-            return
         model, b, v = self.model, self.by_org, self.model.p.violence
+        if not b.succession_fight[org.id]:
+            return
         b.inheritance[org.id] *= 1 - v.value_memory
         rivals = [r for r in (self.get(i) for i in org.rivals_in_turmoil) if r is not None and r.in_succession_fight]
         best_place = float(model.violence.value_ma[org.inherited].max(initial=0.0))
@@ -523,7 +552,7 @@ class Organisations(Subsystem):
         ``trafficking.lieutenants`` of them, or one fewer than its members."""
         members, size = self.members, self.next_id
         ids = self.ids()
-        lieutenants = np.bincount(members.org[members.active & (members.role == ROLES.index(Role.LIEUTENANT))],
+        lieutenants = np.bincount(members.org[members.active & (members.role == LIEUTENANT)],
                                   minlength=size)
         posts = np.zeros(size, dtype=np.int64)
         posts[ids] = np.minimum(self.model.p.trafficking.lieutenants, self.sizes(ids) - 1) - lieutenants[ids]
@@ -532,10 +561,13 @@ class Organisations(Subsystem):
     def fill_command(self, org: TraffickingOrganisation, posts: int) -> None:
         """Fill ``posts`` vacant lieutenant posts: a soldier stationed where no lieutenant is (the most
         strongly held such place first) is promoted for each."""
-        commanded = {m.place for m in org.members if m.role is Role.LIEUTENANT}
-        soldiers = [m for m in org.soldiers() if m.place not in commanded] or org.soldiers()
-        strength = np.bincount([m.place for m in soldiers], minlength=self.model.places.n)
-        for soldier in sorted(soldiers, key=lambda m: -strength[m.place])[:posts]:
+        rows = org.member_rows()
+        codes, stationed = self.members.role[rows].tolist(), self.members.place[rows].tolist()
+        commanded = {place for place, code in zip(stationed, codes, strict=True) if code == LIEUTENANT}
+        soldiers = [(m, place) for m, place, code in zip(org.members, stationed, codes, strict=True) if code == SOLDIER]
+        soldiers = [(m, place) for m, place in soldiers if place not in commanded] or soldiers
+        strength = collections.Counter(place for _, place in soldiers)
+        for soldier, _ in sorted(soldiers, key=lambda pair: -strength[pair[1]])[:posts]:
             self.members.promote(soldier, Role.LIEUTENANT)
 
     def emergence(self) -> None:
@@ -749,7 +781,7 @@ class Organisations(Subsystem):
         if deaths <= 0:
             return 0
         rows, members = org.member_rows(), self.members
-        fighter = members.role[rows] != ROLES.index(Role.LEADER)
+        fighter = members.role[rows] != LEADER
         if place is None:
             order = np.flatnonzero(fighter)
         else:
@@ -765,15 +797,17 @@ class Organisations(Subsystem):
         members there fall back to another of its places."""
         former = self.get(int(self.controller[place]))
         self.controller[place] = org.id
-        for member in org.members_at(origin)[:garrison]:
-            if member.role is not Role.LEADER:
-                org.station(member, place)
-        stranded = former.members_at(place) if former is not None else []
-        refuge = np.flatnonzero(self.controller == former.id) if stranded else ()
+        members = self.members
+        rows = org.member_rows()
+        moving = rows[members.place[rows] == origin][:garrison]  # the first to have joined, the leader staying
+        members.move_rows(org.id, moving[members.role[moving] != LEADER], place)
+        if former is None:
+            return
+        rows = former.member_rows()
+        stranded = rows[members.place[rows] == place]
+        refuge = (self.controller == former.id).nonzero()[0] if len(stranded) else ()
         if len(refuge):  # each to a random place of refuge (drawn together: the same numbers as one by one)
-            for member, shelter in zip(stranded, refuge[self.draws.refuge.integers(len(refuge), size=len(stranded))]
-                                       .tolist(), strict=True):
-                former.station(member, shelter)
+            members.move_rows(former.id, stranded, refuge[self.draws.refuge.integers(len(refuge), size=len(stranded))])
 
     # -- outputs ----------------------------------------------------------------------------------------------
     @metric("members", "people", "market", "Members of trafficking organisations.")

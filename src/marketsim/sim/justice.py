@@ -38,6 +38,13 @@ DIVERTED = {"user": "users", "dealer": "dealers", "reoffence": "dealers"}
 """The diversion programme's attribute giving each offence's chance of diversion (other offences: none)."""
 PATHS = ("prison", "sentence", "diversion")
 """How a person left the courts: released from prison, a non-custodial sentence, diverted."""
+CATEGORY_INDEX = {category: index for index, category in enumerate(CATEGORIES)}
+"""Each offence's column of the release ring buffer and of the prison counts."""
+REOFFENCE_STREAMS = {path: (f"reoffence_{path}", f"reoffence_diverted_{path}", f"reoffence_jailed_{path}")
+                     for path in PATHS}
+"""The random streams of each path's re-offending: who is arrested again, diverted, jailed."""
+SENTENCING_STREAMS = {category: f"sentencing_{category}" for category in CATEGORIES if category != "reoffence"}
+"""The random stream of each offence's sentencing (re-offenders' outcomes are drawn with their cohorts)."""
 
 
 class Cohorts:
@@ -151,10 +158,12 @@ class JusticeSystem(Subsystem):
         mean = self.sentence_mean(category)
         shape = self.model.p.justice.sentence_shape
         weeks = self.draws.sentences.gamma(shape, mean / shape, size=count)
-        weeks = np.clip(np.round(weeks), 1, HORIZON - 1).astype(np.int64)
+        # (rint: np.round to whole weeks, without its wrapper; minimum of maximum: np.clip, without its)
+        weeks = np.minimum(np.maximum(np.rint(weeks), 1), HORIZON - 1).astype(np.int64)
         slots = (self.model.steps + weeks) % HORIZON
-        np.add.at(self.releases[:, CATEGORIES.index(category)], slots, 1)
-        self.prison[CATEGORIES.index(category)] += count
+        column = CATEGORY_INDEX[category]
+        np.add.at(self.releases[:, column], slots, 1)
+        self.prison[column] += count
 
     @property
     def population(self) -> int:
@@ -181,9 +190,9 @@ class JusticeSystem(Subsystem):
         self.prison -= due
         released = int(due.sum())
         self.leaving["prison"] += released
-        if released and communities.prison.sum() > 0:
-            back = self.draws.release_home.multinomial(min(released, int(communities.prison.sum())),
-                                                     communities.prison / communities.prison.sum())
+        inside = communities.prison.sum()
+        if released and inside > 0:
+            back = self.draws.release_home.multinomial(min(released, int(inside)), communities.prison / inside)
             communities.release(np.minimum(back, communities.prison))
         communities.expire_records(self.draws.record_expiry.binomial(communities.record, model.p.justice.record_expiry))
 
@@ -194,13 +203,15 @@ class JusticeSystem(Subsystem):
         rng = self.draws
         diverted_chance, jail_chance = self.outcome_chances("reoffence")
         self.reoffenders = self.reoffenders_jailed = self.reoffenders_diverted = 0
-        for path in PATHS:
+        for path, (arrests, diversions, jailings) in REOFFENCE_STREAMS.items():
             cohorts = self.cohorts[path]
-            at_risk = np.round(cohorts.at_risk).astype(np.int64)
-            back = getattr(rng, f"reoffence_{path}").binomial(at_risk, self.hazard(path))
+            at_risk = np.rint(cohorts.at_risk).astype(np.int64)
+            if not at_risk.any():  # nobody followed by this path (a draw of 0 trials uses no random numbers)
+                continue
+            back = getattr(rng, arrests).binomial(at_risk, self.hazard(path))
             # few cohorts have anyone back
-            diverted = sparse_binomial(getattr(rng, f"reoffence_diverted_{path}"), back, diverted_chance)
-            jailed = sparse_binomial(getattr(rng, f"reoffence_jailed_{path}"), back - diverted, jail_chance)
+            diverted = sparse_binomial(getattr(rng, diversions), back, diverted_chance)
+            jailed = sparse_binomial(getattr(rng, jailings), back - diverted, jail_chance)
             cohorts.reoffend(back, jailed)
             self.reoffenders += int(back.sum())
             self.reoffenders_jailed += int(jailed.sum())
@@ -217,10 +228,12 @@ class JusticeSystem(Subsystem):
                 arrested, diverted, jailed = self.reoffenders, self.reoffenders_diverted, self.reoffenders_jailed
             else:
                 arrested = int(log.total("arrest", category))
+                if arrested <= 0:
+                    continue
                 diverted_chance, jail_chance = self.outcome_chances(category)
-                rng = getattr(self.draws, f"sentencing_{category}")
-                diverted = int(rng.binomial(arrested, diverted_chance)) if arrested > 0 else 0
-                jailed = int(rng.binomial(arrested - diverted, jail_chance)) if arrested > 0 else 0
+                rng = getattr(self.draws, SENTENCING_STREAMS[category])
+                diverted = int(rng.binomial(arrested, diverted_chance))
+                jailed = int(rng.binomial(arrested - diverted, jail_chance))
             if arrested <= 0:
                 continue
             log.record("diversion", diverted, detail=category)
@@ -259,8 +272,7 @@ class JusticeSystem(Subsystem):
             return
         communities = self.model.communities
         bias = self.model.p.justice.deprivation_bias
-        weights = communities.non_users * np.maximum(
-            1 + bias * (communities.deprivation - communities.deprivation.mean()), 0.0)
+        weights = communities.non_users * np.maximum(1 + bias * communities.deprivation_gap, 0.0)
         moved = np.minimum(self.draws.jailed_residents.multinomial(count, weights / weights.sum()),
                            communities.non_users)
         communities.imprison(moved)

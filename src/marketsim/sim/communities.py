@@ -92,6 +92,9 @@ class Communities(Subsystem):
             near = places.community[places.neighbours[place]]
             near = near[(near >= 0) & urban[np.maximum(near, 0)]]
             self.nearby[row, near] = float(urban[row])
+        # caches of :meth:`pressure` and :meth:`treatment_capacity`, with the parameter value they hold for
+        self._pressure: tuple[float, np.ndarray] = (np.nan, np.ones(n))
+        self._capacity: tuple[float, np.ndarray, np.ndarray] = (np.nan, np.zeros(n, dtype=np.int64), np.zeros(n, bool))
         self.agents = [Community(model, self, i) for i in range(n)]
 
     @property
@@ -188,22 +191,21 @@ class Communities(Subsystem):
         if model.p.mechanisms.risk_compensation:
             availability = availability * (self.perceived_risk / self.reference_risk) ** -d.risk_aversion
         has_market = self.users > 0
-        pressure = 1 + d.deprivation_effect * self.deprivation_gap
+        pressure = self.pressure(d.deprivation_effect)
         initiation = np.minimum(np.maximum(d.initiation * availability * pressure * has_market, 0), 1)
         starting = rng.initiation.binomial(self.non_users, initiation)
         stopping = rng.cessation.binomial(self.occasional, np.minimum(d.cessation * (1 + self.shortage), 1))
         progressing = rng.progression.binomial(self.occasional - stopping, np.minimum(d.progression * availability, 1))
         remitting = rng.remission.binomial(self.dependent, d.remission)
-        places_per_100k = model.interventions.programme("treatment").per_100k
-        capacity = np.round(places_per_100k * self.population / PER_100K).astype(np.int64)
+        still_dependent = self.dependent - remitting
+        capacity, funded = self.treatment_capacity(model.interventions.programme("treatment").per_100k)
         free = np.maximum(capacity - self.treatment, 0)
         # waiting lists deter: the fewer places free, the fewer dependent users seek treatment
-        open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=capacity > 0)
+        open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=funded)
         if not model.p.mechanisms.treatment_access:
-            free, open_share = self.dependent - remitting, np.ones(len(free))
-        seeking = (rng.treatment_seeking.binomial(self.dependent - remitting, d.treatment_seeking * open_share)
-                   + self.referrals)
-        entering = np.minimum(np.minimum(seeking, free), self.dependent - remitting)
+            free, open_share = still_dependent, np.ones(len(free))
+        seeking = rng.treatment_seeking.binomial(still_dependent, d.treatment_seeking * open_share) + self.referrals
+        entering = np.minimum(np.minimum(seeking, free), still_dependent)
         self.referrals[:] = 0
         leaving = rng.treatment_exit.binomial(self.treatment, 1 / d.treatment_weeks)
         recovered = rng.treatment_success.binomial(leaving, d.treatment_success)
@@ -211,6 +213,21 @@ class Communities(Subsystem):
         self.occasional += starting - stopping - progressing
         self.dependent += progressing - remitting - entering + (leaving - recovered)
         self.treatment += entering - leaving
+
+    def pressure(self, deprivation_effect: float) -> np.ndarray:
+        """How deprivation scales initiation in each community, relative to the mean community
+        (computed once per value of ``demand.deprivation_effect``: deprivation does not change)."""
+        if self._pressure[0] != deprivation_effect:
+            self._pressure = (deprivation_effect, 1 + deprivation_effect * self.deprivation_gap)
+        return self._pressure[1]
+
+    def treatment_capacity(self, per_100k: float) -> tuple[np.ndarray, np.ndarray]:
+        """Treatment places in each community when ``per_100k`` are funded per 100,000 residents, and
+        where there are any (computed once per funding level: the population does not change)."""
+        if self._capacity[0] != per_100k:
+            capacity = np.round(per_100k * self.population / PER_100K).astype(np.int64)
+            self._capacity = (per_100k, capacity, capacity > 0)
+        return self._capacity[1], self._capacity[2]
 
     # -- what other subsystems do to communities ----------------------------------------------------------
     def start_sentences(self, prisoners: np.ndarray, records: np.ndarray) -> None:

@@ -62,6 +62,8 @@ class Violence(Subsystem):
         """The places each link joins (rows 0 and 1)."""
         self.contest_ends = np.concatenate([self.links, self.links[::-1]], axis=1)
         """Every link, both ways: the place attacked from (row 0) and the place attacked (row 1)."""
+        self.control_at = np.ones(n)
+        """Social control at each place this week (places without residents: as at the reference trust)."""
         self.per_100k_year = WEEKS_PER_YEAR / float(model.communities.population.sum()) * PER_100K
         """Converts weekly counts over the modelled population to yearly rates per 100,000."""
 
@@ -221,14 +223,15 @@ class Violence(Subsystem):
         if not len(orgs):
             return
         controller = orgs.controller
-        # by link (both ways): the places (row 0: attacked from, row 1: attacked), who holds them, and
-        # how many of the holder's members stand there
+        # by link (both ways), one row each: the places (attacked from, attacked), who holds them, and how
+        # many of the holder's members stand there (filtered once for candidates, once for fights)
         ends = self.contest_ends
-        holders = controller[ends]
-        local = np.where(holders >= 0, orgs.presence_matrix()[np.maximum(holders, 0), ends], 0.0)
-        candidate = (holders[0] >= 0) & (holders[0] != holders[1]) & (local[0] >= 1)
-        ends, holders, local = ends[:, candidate], holders[:, candidate], local[:, candidate]
-        (source, target), (attacker, defender), (s_a, s_d) = ends, holders, local
+        every_link = np.empty((6, ends.shape[1]), dtype=np.int64)
+        every_link[:2] = ends
+        holders = every_link[2:4] = controller[ends]
+        every_link[4:] = np.where(holders >= 0, orgs.by_org.strength[np.maximum(holders, 0), ends], 0)
+        links = every_link[:, (holders[0] >= 0) & (holders[0] != holders[1]) & (every_link[4] >= 1)]
+        source, target, attacker, defender, s_a, s_d = links
         undefended = s_d < 1  # (nobody stands at a place nobody holds)
         rival_held = defender >= 0
         # nothing the takeovers change moves what an attack is expected to cost or how well armed anyone is
@@ -251,15 +254,15 @@ class Violence(Subsystem):
         fight = ~undefended
         if not fight.any():
             return
-        ends, holders, local = ends[:, fight], holders[:, fight], local[:, fight]
-        (source, target), (attacker, defender), (s_a, s_d) = ends, holders, local
+        links = links[:, fight]
+        source, target, attacker, defender, s_a, s_d = links
         prize = np.maximum(self.prize(attacker, defender, target), 0) if mechanisms.value_motive \
             else np.full(len(target), v.reference_value)
         winning = v.attack_success * (s_a / (s_a + s_d) if mechanisms.hegemony else 0.5)
         lethality = np.minimum(v.lethality * ((arms[attacker] + arms[defender]) / 2), 1.0)
         own_losses = v.incidents_per_contest * lethality * v.attacker_losses
         attacking = self.choice(winning * prize, self.expected_cost(attacker, own_losses, unit_costs))
-        control_at = np.ones(places.n)  # places without residents: as at the reference trust
+        control_at = self.control_at
         control_at[model.communities.place] = control
         rate = (v.contest_rate * attacking * (1 - v.presence_effect * places.state_presence[target])
                 * control_at[target])
@@ -268,7 +271,7 @@ class Violence(Subsystem):
         deaths = rng.contest_deaths.binomial(incidents, lethality[fights])
         # each fight's places and organisations as Python ints, gathered in one call
         for origin, place, a_id, d_id, n_incidents, n_deaths in zip(
-                *np.concatenate([ends, holders])[:, fights].tolist(), incidents.tolist(), deaths.tolist(), strict=True):
+                *links[:4, fights].tolist(), incidents.tolist(), deaths.tolist(), strict=True):
             a_org, d_org = orgs.get(a_id), orgs.get(d_id)
             if a_org is None or d_org is None or controller[place] != d_id:
                 continue

@@ -62,8 +62,11 @@ class Violence(Subsystem):
         """The places each link joins (rows 0 and 1)."""
         self.contest_ends = np.concatenate([self.links, self.links[::-1]], axis=1)
         """Every link, both ways: the place attacked from (row 0) and the place attacked (row 1)."""
+        self.civilian_firearms = model.places.firearms[model.communities.place]
+        """Civilian firearm availability in each community (a property of the place: it does not change)."""
         self.control_at = np.ones(n)
         """Social control at each place this week (places without residents: as at the reference trust)."""
+        self._background: tuple[float, np.ndarray] = (np.nan, np.zeros(0))  # cache of background_rate
         self.per_100k_year = WEEKS_PER_YEAR / float(model.communities.population.sum()) * PER_100K
         """Converts weekly counts over the modelled population to yearly rates per 100,000."""
 
@@ -180,11 +183,11 @@ class Violence(Subsystem):
         """Armament of each organisation (the world's firearm availability where there is none)."""
         return self.armaments()[org_ids]
 
-    def local_firearms(self, places: np.ndarray) -> np.ndarray:
-        """Firearms at hand in each place: civilian availability, or the controlling organisation's
+    def local_firearms(self) -> np.ndarray:
+        """Firearms at hand in each community: civilian availability, or the controlling organisation's
         armament where that is higher."""
-        controller = self.model.orgs.controller[places]
-        return np.maximum(self.model.places.firearms[places], self.armament(controller))
+        controller = self.model.orgs.controller[self.model.communities.place]
+        return np.maximum(self.civilian_firearms, self.armament(controller))
 
     def update_value_at_stake(self) -> None:
         """Drug business at each place this week: transit flows, farm sales, street retail sales."""
@@ -336,7 +339,7 @@ class Violence(Subsystem):
         disputes = rng.disputes.poisson(rate)
         if dealers.rival_recruits is not None and mechanisms.vacancy_violence:  # newcomers are challenged
             disputes += rng.vacancy_disputes.poisson(v.vacancy_violence * dealers.rival_recruits)
-        lethality = np.minimum(v.dispute_lethality * self.local_firearms(communities.place), 1.0)
+        lethality = np.minimum(v.dispute_lethality * self.local_firearms(), 1.0)
         deaths = rng.dispute_deaths.binomial(disputes, lethality)
         log = model.log
         log.record_places("dispute", disputes, places=communities.place)
@@ -344,7 +347,7 @@ class Violence(Subsystem):
         log.record_places("homicide", deaths, detail="dispute", places=communities.place)
         # dealers involved, likelier the more violent and the more exposed they are
         share = np.divide(weight, weight_by_community[community], out=np.zeros(len(weight)), where=weight > 0)
-        chance = np.minimum(1.0, DEALERS_PER_DISPUTE * disputes[community] * share)
+        chance = np.minimum(1.0, (DEALERS_PER_DISPUTE * disputes)[community] * share)
         involved = row_uniforms(rng.dispute_involvement, active) < chance
         dealers.count_disputes(active[involved])
         ids = model.orgs.ids()
@@ -412,8 +415,9 @@ class Violence(Subsystem):
         """Where trust is very low and extortion heavy, residents take up arms."""
         model = self.model
         v, communities, rng = model.p.violence, model.communities, self.draws
-        pressure = (np.clip(1 - communities.trust / v.vigilante_trust, 0, 1)
-                    * np.clip(self.extortion_ma / v.vigilante_extortion, 0, 1))
+        # (minimum of maximum: np.clip without its wrapper, the same for these finite values)
+        pressure = (np.minimum(np.maximum(1 - communities.trust / v.vigilante_trust, 0), 1)
+                    * np.minimum(np.maximum(self.extortion_ma / v.vigilante_extortion, 0), 1))
         incidents = rng.vigilantism.poisson(v.vigilantism * pressure)
         if not incidents.any():  # most weeks: nothing to record, no deaths to draw
             return
@@ -424,10 +428,16 @@ class Violence(Subsystem):
     def background(self) -> None:
         """Homicides unrelated to drug markets."""
         model = self.model
-        communities = model.communities
-        rate = model.p.violence.background_homicides * communities.population / PER_100K / WEEKS_PER_YEAR
-        deaths = self.draws.background_homicides.poisson(rate)
-        model.log.record_places("homicide", deaths, detail="background", places=communities.place)
+        deaths = self.draws.background_homicides.poisson(self.background_rate(model.p.violence.background_homicides))
+        model.log.record_places("homicide", deaths, detail="background", places=model.communities.place)
+
+    def background_rate(self, per_100k_year: float) -> np.ndarray:
+        """Homicides a week unrelated to drug markets expected in each community at ``per_100k_year``
+        (computed once per value: the population does not change)."""
+        if self._background[0] != per_100k_year:
+            rate = per_100k_year * self.model.communities.population / PER_100K / WEEKS_PER_YEAR
+            self._background = (per_100k_year, rate)
+        return self._background[1]
 
     # -- outputs ---------------------------------------------------------------------------------------------
     @metric("homicides", "deaths/week", "outcome",

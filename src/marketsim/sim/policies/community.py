@@ -26,6 +26,16 @@ class CommunityPolicing(PoliceActivity):
     def __init__(self, police: Police):
         super().__init__(police)
         self.towns: np.ndarray | None = None  # communities that are transit towns (known once communities are)
+        self._weight: tuple[float, np.ndarray] = (np.nan, np.zeros(0))  # cache of weight()
+
+    def weight(self, targeting: float) -> np.ndarray:
+        """How much of the effort each community draws, everywhere aimed: its residents, more where
+        deprivation is higher by ``targeting`` (computed once per value: neither changes)."""
+        if self._weight[0] != targeting:
+            communities = self.model.communities
+            tilt = 1 + targeting * communities.deprivation_gap
+            self._weight = (targeting, communities.population * np.maximum(tilt, 0.0))
+        return self._weight[1]
 
     def act(self, officer_weeks: float) -> None:
         model, police = self.model, self.police
@@ -33,8 +43,7 @@ class CommunityPolicing(PoliceActivity):
         police.community_effort[:] = 0.0
         if officer_weeks <= 0:
             return
-        tilt = 1 + settings.community_targeting * (communities.deprivation - communities.deprivation.mean())
-        weight = communities.population * np.maximum(tilt, 0.0)
+        weight = self.weight(settings.community_targeting)
         where = police.aim.get(self.name)
         if where is not None:
             weight = weight * where[communities.place]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from marketsim.sim.common import ewma
 from marketsim.sim.organisations import ROLES, Role
 from marketsim.sim.policies.base import PoliceActivity
@@ -49,9 +47,9 @@ class ReactivePolicing(PoliceActivity):
         for index in self.draws.killers_group.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
             org = orgs[index]
             roles = org.table.role[org.member_rows()]
-            soldiers = np.flatnonzero(roles == SOLDIER)  # (their places on the roster)
+            soldiers = (roles == SOLDIER).nonzero()[0]  # (their places on the roster)
             if len(soldiers) == 0:
-                soldiers = np.flatnonzero(roles != LEADER)
+                soldiers = (roles != LEADER).nonzero()[0]
             if len(soldiers):
                 killer = org.members[int(soldiers[int(self.draws.killer.integers(len(soldiers)))])]
                 model.log.record("arrest", detail="violent", place=killer.place, org=org.id)

@@ -30,8 +30,9 @@ class UserArrests(PoliceActivity):
         reachable = users
         if policy.harm_reduction_policing:
             reachable = np.maximum(users - np.round(model.harm.attending).astype(np.int64), 0)
-        chance = np.clip(officer_weeks * model.p.police.user_arrest_rate * police.intel / total_users, 0.0,
-                         model.p.police.max_arrest_hazard)
+        # (minimum of maximum: np.clip without its wrapper, the same for these finite values)
+        chance = np.minimum(np.maximum(officer_weeks * model.p.police.user_arrest_rate * police.intel / total_users,
+                                       0.0), model.p.police.max_arrest_hazard)
         caught = self.draws.user_arrests.binomial(reachable, chance)
         dependent = self.draws.arrested_dependent.binomial(
             caught, np.divide(communities.dependent, users, out=np.zeros(len(users)), where=users > 0))

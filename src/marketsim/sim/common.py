@@ -3,6 +3,7 @@ beside the code that computes them (tables and agent views: ``sim/tables.py``)."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -30,7 +31,9 @@ def ewma(old: np.ndarray | float, new: np.ndarray | float, rate: float) -> np.nd
 def safe_ratio(num: np.ndarray, den: np.ndarray, default: float = 0.0) -> np.ndarray:
     """num / den where den > 0, ``default`` elsewhere."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
-    out = np.full(num.shape if num.shape == den.shape else np.broadcast_shapes(num.shape, den.shape), default)
+    out = np.zeros(num.shape if num.shape == den.shape else np.broadcast_shapes(num.shape, den.shape))
+    if default != 0.0 or math.copysign(1.0, default) < 0:  # zeros (calloc) is the cheap start for +0.0
+        out.fill(default)
     np.divide(num, den, out=out, where=den > 0)
     return out
 
@@ -42,15 +45,19 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def group_sum(keys: np.ndarray, values: np.ndarray | None, size: int) -> np.ndarray:
     """Sum of values (or counts) per integer key 0..size-1."""
-    return np.bincount(keys, weights=values, minlength=size)[:size].astype(float, copy=values is None)
+    if values is None:
+        return np.bincount(keys, minlength=size)[:size].astype(float)
+    sums = np.bincount(keys, weights=values, minlength=size)  # already floats
+    return sums if len(sums) == size else sums[:size]
 
 
 def sparse_binomial(rng: np.random.Generator, n: np.ndarray, p: float | np.ndarray) -> np.ndarray:
     """``rng.binomial(n, p)`` drawn only where ``n > 0``: the same numbers from the same random
     stream (a draw of 0 trials uses no random numbers), faster when most counts are 0."""
     out = np.zeros_like(n)
-    some = n > 0
-    out[some] = rng.binomial(n[some], p if np.ndim(p) == 0 else p[some])
+    some = (n > 0).nonzero()[0]
+    if len(some):  # none: no draw at all (an empty one uses no random numbers either, but costs)
+        out[some] = rng.binomial(n[some], p[some] if isinstance(p, np.ndarray) and p.ndim else p)
     return out
 
 

@@ -103,8 +103,7 @@ class Dealers(Table, Subsystem):
         near = [around[model.places.is_urban[around]] for around in neighbours]
         self.urban_near = np.concatenate(near).astype(np.int64)  # each place's urban neighbours, place after place
         self.urban_near_from = np.repeat(np.arange(len(near)), list(map(len, near)))  # whose neighbour each is
-        self.neighbours = np.concatenate(neighbours).astype(np.int64)  # each place's neighbours, place after place
-        self.neighbours_start = np.cumsum([0, *map(len, neighbours)])  # where each place's list starts
+        self.neighbours = [around.tolist() for around in neighbours]  # each place's neighbours, in list order
         deprivation = communities.deprivation
         self.relative_deprivation = deprivation / max(deprivation.mean(), 1e-9)  # of each community, to the mean
         where = np.repeat(communities.place, counts)
@@ -193,22 +192,21 @@ class Dealers(Table, Subsystem):
         """For each place, an organisation controlling a neighbouring place other than the local
         controller, each such neighbour (in the order of the neighbour list) equally likely; the local
         controller where there is none."""
-        controller = self.model.orgs.controller
-        local = controller[places_idx]
-        starts = self.neighbours_start[places_idx]
-        lengths = self.neighbours_start[places_idx + 1] - starts
-        item = np.repeat(np.arange(len(places_idx)), lengths)  # which place each gathered neighbour is for
-        position = np.arange(len(item)) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        nearby = controller[self.neighbours[position]]
-        eligible = (nearby >= 0) & (nearby != local[item])
-        counts = np.bincount(item[eligible], minlength=len(places_idx))
-        out = local.copy()
-        some = counts > 0
-        if some.any():
+        controller = self.model.orgs.controller.tolist()
+        places = places_idx.tolist()
+        local = [controller[place] for place in places]
+        out = np.array(local, dtype=np.int64)
+        if not local:
+            return out
+        candidates = [[holder for holder in (controller[other] for other in self.neighbours[place])
+                       if holder >= 0 and holder != here] for place, here in zip(places, local, strict=True)]
+        some = [item for item, found in enumerate(candidates) if found]
+        if some:
             # one index per place with candidates, in place order: the numbers rng.choice(candidates)
             # would draw place after place
-            pick = self.draws.rival_supplier.integers(0, counts[some], dtype=np.int64)
-            out[some] = nearby[eligible][(np.cumsum(counts) - counts)[some] + pick]
+            counts = np.array([len(candidates[item]) for item in some], dtype=np.int64)
+            pick = self.draws.rival_supplier.integers(0, counts, dtype=np.int64).tolist()
+            out[some] = [candidates[item][k] for item, k in zip(some, pick, strict=True)]
         return out
 
     def recruit(self, slots: np.ndarray, places: np.ndarray, orgs: np.ndarray) -> None:
@@ -311,12 +309,15 @@ class Dealers(Table, Subsystem):
         self.rival_recruits = None
         self.follow_territory()
         active = self.active_slots()
-        if self.model.p.mechanisms.displacement:
+        displacement = self.model.p.mechanisms.displacement
+        if displacement:
             self.move_away_from_risk(active)
-            self.go_indoors_from_risk(active)
-        active = self.turnover(active)
+        community = self.community_of(active)
+        if displacement:
+            self.go_indoors_from_risk(active, community)
+        active, community, have = self.turnover(active, community)
         self.buy_wholesale(active)
-        self.set_prices(active)
+        self.set_prices(active, community, have)
 
     def follow_territory(self) -> None:
         """Dealers of vanished organisations, and some loyal to a former controller, switch supplier."""
@@ -372,34 +373,34 @@ class Dealers(Table, Subsystem):
         moving = row_uniforms(self.draws.move, street) < chance
         self.place[street[moving]] = best_place[best[moving]]
 
-    def go_indoors_from_risk(self, active: np.ndarray) -> None:
-        """Open-air dealers (of the ``active`` slots) whose neighbourhood carries more arrest risk than
-        the city's move indoors or to delivery, with a chance that rises with the excess
-        (``retail.switch_rate``)."""
+    def go_indoors_from_risk(self, active: np.ndarray, community: np.ndarray) -> None:
+        """Open-air dealers (of the ``active`` slots, in communities ``community``) whose neighbourhood
+        carries more arrest risk than the city's move indoors or to delivery, with a chance that rises
+        with the excess (``retail.switch_rate``)."""
         open_air = self.mode[active] == SalesMode.OPEN_AIR.value
         if not open_air.any():
             return
         yearly = self.expected_arrests()
-        community = self.community_of(active)
         city = float(yearly[community].mean())
-        excess = np.maximum(yearly[community[open_air]] - city, 0.0)
-        chance = np.minimum(self.model.p.retail.switch_rate * excess, 1.0)
+        chance = np.minimum(self.model.p.retail.switch_rate * np.maximum(yearly - city, 0.0), 1.0)  # per community
         if not (chance > 0).any():
             return  # nobody switches: the week's draws of this stream would decide nothing
-        slots = active[open_air]
-        self.go_indoors(slots[row_uniforms(self.draws.go_indoors, slots) < chance])
+        can = open_air & (chance[community] > 0)
+        slots = active[can]
+        self.go_indoors(slots[row_uniforms(self.draws.go_indoors, slots) < chance[community[can]]])
 
-    def turnover(self, active: np.ndarray) -> np.ndarray:
-        """Quits among the ``active`` slots, and replacement of vacancies from the local labour pool;
-        returns the active slots after both."""
+    def turnover(self, active: np.ndarray, community: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Quits among the ``active`` slots (in communities ``community``), and replacement of vacancies
+        from the local labour pool; returns the active slots after both, their communities and the
+        count of dealers in each community."""
         model = self.model
-        p, places, communities, rng = model.p.retail, model.places, model.communities, self.draws
-        quitting = active[row_uniforms(rng.quit, active) < p.quit_rate]
-        if len(quitting):
+        p, communities, rng = model.p.retail, model.communities, self.draws
+        stay = row_uniforms(rng.quit, active) >= p.quit_rate
+        if not stay.all():
+            quitting = active[~stay]
             self.return_stock(quitting)
             self.remove(quitting)
-            active = self.active_slots()
-        community = self.community_of(active)
+            active, community = active[stay], community[stay]
         n = len(communities.place)
         have = group_sum(community, None, n)
         vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
@@ -411,18 +412,23 @@ class Dealers(Table, Subsystem):
         recruits[controller[communities.place] < 0] = 0
         total = int(recruits.sum())
         if total == 0:
-            return active
-        where = np.repeat(communities.place, recruits)
-        orgs = controller[where].copy()
-        rivals = rng.vacancy_rivals.random(total) < p.vacancy_rivals
-        orgs[rivals] = self.rival_suppliers(where[rivals])
-        rival = orgs != controller[where]
-        self.rival_recruits = group_sum(places.community[where[rival]], None, n)
+            return active, community, have
+        joining = np.repeat(np.arange(n), recruits)  # the community of each recruit
+        where = communities.place[joining]
+        suppliers = controller[where].copy()
+        rivals = (rng.vacancy_rivals.random(total) < p.vacancy_rivals).nonzero()[0]
+        if len(rivals):
+            suppliers[rivals] = self.rival_suppliers(where[rivals])
+            rival = suppliers[rivals] != controller[where[rivals]]
+            self.rival_recruits = group_sum(joining[rivals[rival]], None, n)
+        else:
+            self.rival_recruits = np.zeros(n)
         slots = self.free_slots(total)
-        self.recruit(slots, where, orgs)
+        self.recruit(slots, where, suppliers)
         local_sales = safe_ratio(group_sum(community, self.sales_ma[active], n), have)
-        self.sales_ma[slots] = local_sales[places.community[where]]
-        return self.active_slots()
+        self.sales_ma[slots] = local_sales[joining]
+        active = self.active_slots()
+        return active, self.community_of(active), have + recruits
 
     def buy_wholesale(self, active: np.ndarray) -> None:
         """Dealers (the ``active`` slots) refill their stock from their organisation; short
@@ -446,13 +452,12 @@ class Dealers(Table, Subsystem):
         self.wholesale_kg = float(bought.sum())
         self.wholesale_value = float((bought * price[supplier]).sum())
 
-    def set_prices(self, active: np.ndarray) -> None:
-        """Retail price per pure kg and purity, per dealer (the ``active`` slots) and per community."""
+    def set_prices(self, active: np.ndarray, community: np.ndarray, have: np.ndarray) -> None:
+        """Retail price per pure kg and purity, per dealer (the ``active`` slots, in communities
+        ``community``; ``have`` of them in each) and per community."""
         model = self.model
         p = model.p.retail
-        community = self.community_of(active)
         n = len(self.local_price)
-        have = group_sum(community, None, n)
         self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
         wholesale = model.orgs.lookup(model.trafficking.by_org.wholesale_price, 0.0)[self.org[active]]
         stock, cover_stock = self.stock[active], self.sales_ma[active] * p.cover_weeks

@@ -67,7 +67,7 @@ class Harm(Subsystem):
         model = self.model
         h, communities, dealers, rng = model.p.harm, model.communities, model.dealers, self.draws
         mechanisms = model.p.mechanisms
-        risk = np.full(len(communities.place), h.overdose_rate)
+        risk = h.overdose_rate  # per community once multiplied by the disruption below
         if mechanisms.tolerance:
             surprise = safe_ratio(dealers.local_purity, self.expected_purity, 1.0) ** h.purity_swing
             surprise = self.informed + (1 - self.informed) * surprise
@@ -76,10 +76,11 @@ class Harm(Subsystem):
         risk = risk * (1 + h.disruption_risk * dealers.disruption)
         naloxone = model.interventions.programme("naloxone").coverage
         reversed_share = naloxone * h.naloxone_efficacy if mechanisms.naloxone_reversal else 0.0
-        fatal = np.clip(risk * (1 - reversed_share), 0, 1)
+        fatal = np.minimum(np.maximum(risk * (1 - reversed_share), 0.0), 1.0)
         users = communities.users.copy()
         dependent = rng.overdose_dependent.binomial(communities.dependent, fatal)
-        occasional = rng.overdose_occasional.binomial(communities.occasional, np.clip(fatal * h.occasional_risk, 0, 1))
+        occasional_fatal = np.minimum(np.maximum(fatal * h.occasional_risk, 0.0), 1.0)
+        occasional = rng.overdose_occasional.binomial(communities.occasional, occasional_fatal)
         communities.remove_users(dependent, occasional)
         communities.see_deaths(dependent + occasional, users)
         model.log.record_places("overdose", dependent + occasional, places=communities.place)
@@ -95,15 +96,18 @@ class Harm(Subsystem):
         h, communities, rng, mechanisms = model.p.harm, model.communities, self.draws, model.p.mechanisms
         injectors = communities.dependent * h.injecting_share
         self.infected = np.minimum(self.infected, injectors)
-        attendance = np.ones(len(injectors))
+        syringes = model.interventions.programme("syringes").coverage
         if mechanisms.service_access:
             yearly_risk = model.police.service_user_arrest_hazard * WEEKS_PER_YEAR
-            attendance = np.clip(1 - h.arrest_avoidance * yearly_risk, 0, 1)
-        coverage = np.clip(model.interventions.programme("syringes").coverage * attendance, 0, 1)
+            attendance = np.minimum(np.maximum(1 - h.arrest_avoidance * yearly_risk, 0.0), 1.0)
+            coverage = np.minimum(np.maximum(syringes * attendance, 0.0), 1.0)
+        else:  # everybody can attend
+            coverage = np.full(len(injectors), min(max(float(syringes), 0.0), 1.0))
         self.attending = injectors * coverage
         protection = coverage * h.syringe_efficacy if mechanisms.clean_equipment else 0.0
         prevalence = safe_ratio(self.infected, injectors)
-        chance = np.clip(h.sharing_infection * (1 - protection) * prevalence / max(h.initial_prevalence, 1e-9), 0, 1)
+        chance = np.minimum(np.maximum(h.sharing_infection * (1 - protection) * prevalence
+                                       / max(h.initial_prevalence, 1e-9), 0.0), 1.0)
         new = rng.infection.binomial(np.round(injectors - self.infected).astype(np.int64), chance)
         self.infected += new
         model.log.record_places("infection", new, places=communities.place)
@@ -140,7 +144,8 @@ class Harm(Subsystem):
                          - h.response_trust_gain * (1 - self.answered) - h.trust_loss_corruption * corruption)
             communities.move_trust(supported, h.trust_adjustment)
         extortion_per_1000 = model.violence.extortion_ma / communities.population * PER_1000
-        felt = np.clip(self.homicide_rate_ma / h.fear_homicide_rate + h.fear_per_extortion * extortion_per_1000, 0, 1)
+        felt = np.minimum(np.maximum(self.homicide_rate_ma / h.fear_homicide_rate
+                                     + h.fear_per_extortion * extortion_per_1000, 0.0), 1.0)
         self.fear = ewma(self.fear, felt, h.fear_adjustment)
 
     # -- outputs --------------------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ class Police(Subsystem, Agent):
     def reporting(self, trust: np.ndarray | float) -> np.ndarray | float:
         """Chance residents report a violent incident, at a given trust in police."""
         h = self.model.p.harm
-        return np.clip(h.reporting_base + h.reporting_slope * np.asarray(trust), 0.0, 1.0)
+        return np.minimum(np.maximum(h.reporting_base + h.reporting_slope * np.asarray(trust), 0.0), 1.0)
 
     def intelligence(self) -> np.ndarray:
         """How well police know each community: tips follow residents' reporting, relative to the

@@ -62,7 +62,8 @@ class Farms(Subsystem):
         hurdle that makes its starting crop mix its preferred mix at the starting price."""
         self.attach(model)
         p, places, rng = model.p, model.places, self.draws
-        farm_places = places.of_kind(PRODUCTION)
+        self.farm_places = farm_places = places.of_kind(PRODUCTION)  # places do not change kind
+        self.farm_regions = places.region[farm_places]
         land = places.land_ha[farm_places]
         weights = land / land.sum() if land.sum() > 0 else np.full(len(farm_places), 1 / len(farm_places))
         place = rng.household_places.choice(farm_places, size=p.world.producers, p=weights)
@@ -103,7 +104,7 @@ class Farms(Subsystem):
         """Each household's relative income gain per hectare from the drug crop over legal crops."""
         p, places = self.model.p.production, self.model.places
         drug = p.yield_kg_per_ha_year / WEEKS_PER_YEAR * self.price[self.region]
-        drug = drug * np.clip(1 - p.eradication_fear * self.perceived_risk, 0.0, 1.0)
+        drug = drug * np.minimum(np.maximum(1 - p.eradication_fear * self.perceived_risk, 0.0), 1.0)
         alternatives = self.model.interventions.programme("alternative_development").support
         support = 1 + alternatives * self.supported_regions()[self.region]
         legal = p.alt_income_per_ha_year / WEEKS_PER_YEAR * places.alt_income[self.place] * support
@@ -128,12 +129,11 @@ class Farms(Subsystem):
     def adjust_prices(self) -> None:
         """Each region's farm-gate price moves toward clearing last week's purchase requests."""
         p, places = self.model.p.production, self.model.places
-        farms_idx = places.of_kind(PRODUCTION)
-        supply = group_sum(places.region[farms_idx], self.stock[farms_idx], len(places.regions))
+        supply = group_sum(self.farm_regions, self.stock[self.farm_places], len(places.regions))
         ratio = (self.requested_kg + TRACE_KG) / (supply + TRACE_KG)
-        signal = np.clip(np.log(ratio), -p.price_signal_cap, p.price_signal_cap)
-        self.price = np.clip(self.price * np.exp(p.price_adjustment * signal),
-                             p.farm_price / p.farm_price_band, p.farm_price * p.farm_price_band)
+        signal = np.minimum(np.maximum(np.log(ratio), -p.price_signal_cap), p.price_signal_cap)
+        self.price = np.minimum(np.maximum(self.price * np.exp(p.price_adjustment * signal),
+                                           p.farm_price / p.farm_price_band), p.farm_price * p.farm_price_band)
 
     def choose_crops(self) -> None:
         """Move each household's crop mix toward its preferred mix; eradicated fields regrow."""
@@ -154,23 +154,25 @@ class Farms(Subsystem):
         movers = hit[row_uniforms(rng.relocation, hit) < p.relocation_prob]
         if len(movers) == 0 or not self.model.p.mechanisms.relocation:
             return
-        farm_places = places.of_kind(PRODUCTION)
+        farm_places, regions = self.farm_places, self.farm_regions
         risk = self.eradication_ma[farm_places] + rng.tie_break.uniform(0, TIE_BREAK, len(farm_places))
-        regions = places.region[farm_places]
-        # for each origin region, the least-eradicated place elsewhere
-        safest = {r: int(farm_places[regions != r][np.argmin(risk[regions != r])])
-                  for r in np.unique(self.region[movers]).tolist() if (regions != r).any()}
-        for i in movers.tolist():
-            target = safest.get(int(self.region[i]))
-            if target is not None:
-                self.relocate(i, target)
+        # for each origin region, the least-eradicated place elsewhere (-1: there is none)
+        safest = np.full(len(places.regions), -1, dtype=np.int64)
+        for r in set(self.region[movers].tolist()):
+            elsewhere = regions != r
+            if elsewhere.any():
+                safest[r] = farm_places[elsewhere][np.argmin(risk[elsewhere])]
+        target = safest[self.region[movers]]
+        can = target >= 0
+        self.relocate(movers[can], target[can])
 
-    def relocate(self, household: int, place: int) -> None:
-        """A household moves to another growing area and replants there from scratch."""
-        self.place[household] = place
-        self.region[household] = self.model.places.region[place]
-        self.fallow_ha[household] = self.land_ha[household] * self.drug_share[household]
-        self.perceived_risk[household] = 0.0
+    def relocate(self, households: np.ndarray, places: np.ndarray) -> None:
+        """Households (one index, or distinct indices) move to other growing areas (``places``) and replant
+        there from scratch."""
+        self.place[households] = places
+        self.region[households] = self.model.places.region[places]
+        self.fallow_ha[households] = self.land_ha[households] * self.drug_share[households]
+        self.perceived_risk[households] = 0.0
 
     def harvest(self) -> None:
         """Standing crop yields product into the farm stock of its place; some unsold stock spoils."""
@@ -186,9 +188,11 @@ class Farms(Subsystem):
         self.eradication_share[:] = 0.0
 
     # -- what other subsystems do to farms ------------------------------------------------------------
-    def eradicate(self, hit: np.ndarray) -> float:
-        """Destroy the standing crop of the households in ``hit`` (a mask); return hectares."""
-        standing = self.standing_ha
+    def eradicate(self, hit: np.ndarray, standing: np.ndarray | None = None) -> float:
+        """Destroy the standing crop of the households in ``hit`` (a mask); return hectares. ``standing``:
+        ``standing_ha`` if the caller has just read it."""
+        if standing is None:
+            standing = self.standing_ha
         destroyed = np.where(hit, standing, 0.0)
         self.fallow_ha += destroyed
         self.just_eradicated |= hit
@@ -213,9 +217,7 @@ class Farms(Subsystem):
         """Organisations requested ``requested_kg`` of each region's farm stock (which moves next
         week's price) and take ``taken_share`` of it."""
         self.requested_kg = requested_kg
-        places = self.model.places
-        farm_places = places.of_kind(PRODUCTION)
-        self.stock[farm_places] *= 1 - taken_share[places.region[farm_places]]
+        self.stock[self.farm_places] *= 1 - taken_share[self.farm_regions]
 
     # -- outputs -------------------------------------------------------------------------------------
     @metric("production_kg", "kg pure/week", "market", "Drug harvested.")

@@ -26,4 +26,5 @@ class Eradication(PoliceActivity):
         total = float(standing[eligible].sum())
         if total <= 0:
             return
-        farms.eradicate(eligible & (self.draws.eradication.random(len(standing)) < min(1.0, hectares / total)))
+        farms.eradicate(eligible & (self.draws.eradication.random(len(standing)) < min(1.0, hectares / total)),
+                        standing)

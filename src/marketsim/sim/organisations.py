@@ -293,6 +293,8 @@ class Organisations(Subsystem):
         b.declare("inherited", object, np.zeros(0, dtype=np.int64))  # the places of the split organisation
         self.members = Members(model, b)
         p, places, rng = model.p.trafficking, model.places, self.draws
+        towns = places.community_places  # each town's deprivation relative to the mean town's (constant)
+        self.town_deprivation = places.deprivation[towns] / max(places.deprivation[towns].mean(), 1e-9)
         candidates = np.flatnonzero(places.kind != PRODUCTION)
         seeds = rng.founding_places.choice(candidates, size=min(p.organisations, len(candidates)), replace=False)
         founders = [self.create() for _ in seeds.tolist()]
@@ -574,12 +576,11 @@ class Organisations(Subsystem):
         """New local groups form where the controlling organisation is thinly present: the
         competition that keeps a market from settling into one hegemon for good."""
         model = self.model
-        t, places, rng = model.p.trafficking, model.places, self.draws
-        towns = places.community_places
+        t, rng = model.p.trafficking, self.draws
+        towns = model.places.community_places
         held = self.controller[towns]
         presence = np.where(held >= 0, self.by_org.strength[np.maximum(held, 0), towns], 0)  # every id ever made
-        relative_deprivation = places.deprivation[towns] / max(places.deprivation[towns].mean(), 1e-9)
-        chance = t.entry_rate * relative_deprivation * (presence <= t.thin_presence)
+        chance = t.entry_rate * self.town_deprivation * (presence <= t.thin_presence)
         for place in towns[rng.emergence.random(len(towns)) < chance].tolist():
             org = self.create()
             for i in range(t.entry_size):

@@ -10,6 +10,7 @@ after the border carries the chain's markups, a premium for the risk borne, and 
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,7 +61,13 @@ class Trafficking(Subsystem):
         self.through = np.zeros(model.places.n)      # kg this week passing through each place
         self.stake = np.zeros(model.places.n)        # USD of transit margin and farm sales by place this week
         self.farm_sales = np.zeros(model.places.n)   # USD paid to farmers by place this week
-        self.region_paths = [np.flatnonzero(routes.path_region == r) for r in range(len(model.places.regions))]
+        if (np.diff(routes.path_region) < 0).any():
+            raise ValueError("routes.path_region: candidate paths must be listed region by region")
+        # each region's candidate paths: a run of consecutive paths (a slice reads them without a copy)
+        bounds = np.searchsorted(routes.path_region, np.arange(len(model.places.regions) + 1)).tolist()
+        self.region_paths = [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
+        self.farm_places = model.places.of_kind(PRODUCTION)
+        self.farm_region = model.places.region[self.farm_places]
         self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
         self.path_lengths = np.array([len(segments) for segments in self.path_segments], dtype=np.int64)
         # each path's segments at the end of a row as long as the longest path, -1 before them
@@ -102,18 +109,19 @@ class Trafficking(Subsystem):
         self.stake = np.zeros(model.places.n)
         self.through = np.zeros(model.places.n)
         ids = model.orgs.ids()
+        base = chain_price(model.p, float(model.farms.price.mean()))
         bought = self.buy_at_farm_gate(ids)
-        self.ship(ids, bought)
-        self.set_wholesale_prices(ids)
+        self.ship(ids, bought, base)
+        self.set_wholesale_prices(ids, base)
 
     def buy_at_farm_gate(self, ids: np.ndarray) -> np.ndarray:
         """Purchases of the organisations ``ids`` (orgs × regions, kg); rationed where requests exceed
         farm stock."""
         model, b = self.model, self.by_org
         t, places, farms = model.p.trafficking, model.places, model.farms
-        farm_places = places.of_kind(PRODUCTION)
+        farm_places, region = self.farm_places, self.farm_region
         n_regions = len(places.regions)
-        stock = group_sum(places.region[farm_places], farms.stock[farm_places], n_regions)
+        stock = group_sum(region, farms.stock[farm_places], n_regions)
         attractiveness = stock / farms.price
         split = attractiveness / attractiveness.sum() if attractiveness.sum() > 0 else np.full(n_regions, 1 / n_regions)
         sales = b.sales_ma[ids]
@@ -126,7 +134,6 @@ class Trafficking(Subsystem):
         taken = bought.sum(axis=0)
         farms.sell(requested, np.divide(taken, stock, out=np.zeros(n_regions), where=stock > 0))
         spend = bought @ farms.price
-        region = places.region[farm_places]
         farm_value = group_sum(region, farms.stock[farm_places], n_regions)
         self.farm_sales = np.zeros(places.n)
         self.farm_sales[farm_places] = (taken * farms.price)[region] * np.divide(
@@ -136,10 +143,11 @@ class Trafficking(Subsystem):
         model.orgs.pay(ids, spend)
         return bought
 
-    def ship(self, ids: np.ndarray, bought: np.ndarray) -> None:
+    def ship(self, ids: np.ndarray, bought: np.ndarray, base: float) -> None:
         """Split the purchases of the organisations ``ids`` over the candidate routes from each region
         and put them in transit; pay tolls to the controllers of transit towns on the way (vectorised
-        over organisations: arrays are paths × organisations)."""
+        over organisations: arrays are paths × organisations). ``base``: this week's wholesale price
+        after the border implied by the mean farm price (``chain_price``)."""
         model, b = self.model, self.by_org
         t, routes = model.p.trafficking, model.routes
         if len(ids) == 0:
@@ -158,11 +166,11 @@ class Trafficking(Subsystem):
         by_region = np.maximum(by_region, 0.0)  # a stock rounded a hair below 0 ships nothing, not negative kg
         shipped = np.zeros_like(cost)
         for r, paths in enumerate(self.region_paths):
-            if len(paths) == 0:
+            if paths.start == paths.stop:
                 model.ledger.lose(float(by_region[:, r].sum()))
                 continue
             regional = cost[paths]
-            spread = t.route_temperature * np.maximum(regional.sum(axis=0) / len(paths), 1e-9)  # mean cost
+            spread = t.route_temperature * np.maximum(regional.sum(axis=0) / (paths.stop - paths.start), 1e-9)  # mean
             weights = np.exp(-(regional - regional.min(axis=0)) / spread)
             shipped[paths] = weights / weights.sum(axis=0) * by_region[:, r]
         b.in_transit[ids] += shipped.T
@@ -175,16 +183,15 @@ class Trafficking(Subsystem):
         income = group_sum(np.maximum(controller, 0), tolls_paid * (controller >= 0), int(ids.max()) + 1)
         model.orgs.earn(ids, income[ids])
         # what control of a transit town is worth: the margin on the product that passes through it
-        margin = np.maximum(chain_price(model.p, float(np.mean(farm_price))) - farm_price[routes.path_region], 0)
+        margin = np.maximum(base - farm_price[routes.path_region], 0)
         self.stake = (routes.tolls.T @ (path_flow * margin)) + self.farm_sales
 
-    def set_wholesale_prices(self, ids: np.ndarray) -> None:
-        """Wholesale price after the border: the chain's markups on the farm price, a premium for
-        the risk borne at this tier (shipments seized, members arrested, revenue seized), and a
-        scarcity factor when the pipeline is short."""
+    def set_wholesale_prices(self, ids: np.ndarray, base: float) -> None:
+        """Wholesale price after the border: the chain's markups on the mean farm price (``base``), a
+        premium for the risk borne at this tier (shipments seized, members arrested, revenue seized),
+        and a scarcity factor when the pipeline is short."""
         model, b, books = self.model, self.by_org, self.model.orgs.by_org
         t = model.p.trafficking
-        base = chain_price(model.p, float(np.mean(model.farms.price)))
         cover = (b.city_stock[ids] + b.in_transit[ids].sum(axis=1)) / np.maximum(b.sales_ma[ids], 1e-9)
         shortfall = t.stock_cover_weeks / np.maximum(cover, 1e-9)
         scarcity = np.minimum(np.maximum(scalar_math(lambda x: x ** t.scarcity_elasticity, shortfall),

@@ -39,17 +39,23 @@ class SanctionBeliefs:
         table.declare("answers_now")                   # answers received since it last learnt
         table.declare("people_now")                    # people those answers took
 
-    def certainty(self, ids: np.ndarray) -> np.ndarray:
-        """Believed chance that a violent act by each organisation in ``ids`` is answered (-1: none, the prior)."""
-        t, rows = self.table, np.maximum(ids, 0)
-        known = ids >= 0
-        seen_for = np.where(known, t.answered[rows], 0.0)
-        seen_against = np.where(known, t.unanswered[rows], 0.0)
-        return (seen_for + self.prior_certainty * self.strength) / (seen_for + seen_against + self.strength)
+    def certainty(self, bound: int) -> np.ndarray:
+        """Believed chance that a violent act is answered, by organisation id below ``bound``, and in the
+        last entry for none (who has seen nothing: the prior)."""
+        t, prior = self.table, self.prior_certainty * self.strength
+        seen_for = t.answered[:bound]
+        believed = np.empty(bound + 1)
+        np.divide(seen_for + prior, seen_for + t.unanswered[:bound] + self.strength, out=believed[:bound])
+        believed[bound] = prior / self.strength
+        return believed
 
-    def people_per_answer(self, ids: np.ndarray) -> np.ndarray:
-        """Believed people an answer takes, for each organisation in ``ids`` (-1: none, the prior)."""
-        return np.where(ids >= 0, self.table.sanction_loss[np.maximum(ids, 0)], self.prior_loss)
+    def people_per_answer(self, bound: int) -> np.ndarray:
+        """Believed people an answer takes, by organisation id below ``bound``, and in the last entry for
+        none (the prior)."""
+        believed = np.empty(bound + 1)
+        believed[:bound] = self.table.sanction_loss[:bound]
+        believed[bound] = self.prior_loss
+        return believed
 
     def record_answer(self, org_id: int, acts: float, people: float) -> None:
         """The police answered ``acts`` of this organisation's violent acts, taking ``people``."""

@@ -132,12 +132,13 @@ class Violence(Subsystem):
         b.attacks_ma[ids] = ewma(b.attacks_ma[ids], b.attacks[ids], v.violence_memory)
         b.disputes_ma[ids] = ewma(b.disputes_ma[ids], b.disputes[ids], v.violence_memory)
 
-    def certainty(self, org_ids: np.ndarray) -> np.ndarray:
-        """The chance each organisation believes its next violent act is answered (none with the
-        deterrence mechanism off: nobody weighs sanctions)."""
+    def certainty(self, bound: int) -> np.ndarray:
+        """The chance each organisation believes its next violent act is answered, by id below ``bound``
+        and in the last entry for none (none anywhere with the deterrence mechanism off: nobody weighs
+        sanctions)."""
         if not self.model.p.mechanisms.deterrence:
-            return np.zeros(len(org_ids))
-        return self.beliefs.certainty(org_ids)
+            return np.zeros(bound + 1)
+        return self.beliefs.certainty(bound)
 
     def person_values(self) -> np.ndarray:
         """USD a week each organisation's business brings in per person working for it (members and
@@ -155,8 +156,8 @@ class Violence(Subsystem):
         """By organisation id (the last entry: none, -1): the people it expects a violent act to lose
         to a police answer (the chance it believes the act is answered times the people an answer
         takes), and what each of its people brings in (:meth:`person_values`)."""
-        rows = id_rows(self.model.orgs.id_bound())
-        return self.certainty(rows) * self.beliefs.people_per_answer(rows), self.person_values()
+        bound = self.model.orgs.id_bound()
+        return self.certainty(bound) * self.beliefs.people_per_answer(bound), self.person_values()
 
     def expected_cost(self, org_ids: np.ndarray, own_losses: np.ndarray | float,
                       unit_costs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
@@ -331,7 +332,7 @@ class Violence(Subsystem):
         at_stake = sales * rivalry
         # a dealer who wins takes a share of its rivals' buyers (as a share of its own business: half the
         # rivalry, on average); an answer — its arrest — would cost it all of its own business
-        escalating = self.choice(0.5 * rivalry[community], self.certainty(id_rows(size))[supplier])
+        escalating = self.choice(0.5 * rivalry[community], self.certainty(size)[supplier])
         weight = propensity * escalating * contact
         weight_by_community = group_sum(community, weight, n)
         mean_propensity = safe_ratio(weight_by_community, total)
@@ -481,14 +482,6 @@ class Violence(Subsystem):
             direction="lower")
     def extortion_metric(self) -> int:
         return int(self.model.log.total("extortion"))
-
-
-def id_rows(bound: int) -> np.ndarray:
-    """Organisation ids below ``bound``, then -1 (none): what a per-organisation array indexed by id (or
-    -1) is computed over."""
-    rows = np.arange(bound + 1)
-    rows[-1] = -1
-    return rows
 
 
 def social_control(v: ViolenceParams, trust: np.ndarray) -> np.ndarray:

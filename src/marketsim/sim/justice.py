@@ -209,13 +209,16 @@ class JusticeSystem(Subsystem):
             if not at_risk.any():  # nobody followed by this path (a draw of 0 trials uses no random numbers)
                 continue
             back = getattr(rng, arrests).binomial(at_risk, self.hazard(path))
-            # few cohorts have anyone back
-            diverted = sparse_binomial(getattr(rng, diversions), back, diverted_chance)
-            jailed = sparse_binomial(getattr(rng, jailings), back - diverted, jail_chance)
+            # few cohorts have anyone back; without diversion nobody is diverted (a chance of 0 draws nothing)
+            not_diverted = back
+            if diverted_chance > 0:
+                diverted = sparse_binomial(getattr(rng, diversions), back, diverted_chance)
+                not_diverted = back - diverted
+                self.reoffenders_diverted += int(diverted.sum())
+            jailed = sparse_binomial(getattr(rng, jailings), not_diverted, jail_chance)
             cohorts.reoffend(back, jailed)
             self.reoffenders += int(back.sum())
             self.reoffenders_jailed += int(jailed.sum())
-            self.reoffenders_diverted += int(diverted.sum())
         self.model.log.record("reoffence", self.reoffenders)
 
     def sentence(self) -> None:

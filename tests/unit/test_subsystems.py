@@ -183,7 +183,7 @@ def test_prison_admissions_and_users_leaving_keep_the_population(model):
     residents = sum(getattr(communities, name).sum() for name in
                     ("non_users", "occasional", "dependent", "treatment", "prison"))
     before = justice.population
-    justice.admit("dealer", 7)
+    justice.admit({"dealer": 7})
     assert justice.population == before + 7
     communities.remove_users(np.minimum(communities.dependent, 1), np.minimum(communities.occasional, 1))
     assert sum(getattr(communities, name).sum() for name in

@@ -151,19 +151,23 @@ class JusticeSystem(Subsystem):
         diverted = DIVERTED.get(category)
         return (getattr(interventions.programme("diversion"), diverted) if diverted else 0.0), min(1.0, custody)
 
-    def admit(self, category: str, count: int) -> None:
-        """Imprison ``count`` people; their release weeks go into the ring buffer."""
-        if count <= 0:
+    def admit(self, admitted: dict[str, int]) -> None:
+        """Imprison ``admitted[category]`` people for each offence; their release weeks go into the ring
+        buffer. The sentences are drawn in one call, offence after offence: the same numbers as one
+        call per offence."""
+        admitted = {category: count for category, count in admitted.items() if count > 0}
+        if not admitted:
             return
-        mean = self.sentence_mean(category)
         shape = self.model.p.justice.sentence_shape
-        weeks = self.draws.sentences.gamma(shape, mean / shape, size=count)
+        counts = list(admitted.values())
+        scales = np.repeat([self.sentence_mean(category) / shape for category in admitted], counts)
+        weeks = self.draws.sentences.gamma(shape, scales)
         # (rint: np.round to whole weeks, without its wrapper; minimum of maximum: np.clip, without its)
         weeks = np.minimum(np.maximum(np.rint(weeks), 1), HORIZON - 1).astype(np.int64)
         slots = (self.model.steps + weeks) % HORIZON
-        column = CATEGORY_INDEX[category]
-        np.add.at(self.releases[:, column], slots, 1)
-        self.prison[column] += count
+        columns = [CATEGORY_INDEX[category] for category in admitted]
+        np.add.at(self.releases, (slots, np.repeat(columns, counts)), 1)
+        self.prison[columns] += counts
 
     @property
     def population(self) -> int:
@@ -223,9 +227,10 @@ class JusticeSystem(Subsystem):
 
     def sentence(self) -> None:
         """Divert, fine or imprison this week's arrestees (re-offenders' outcomes are drawn with
-        their cohorts)."""
+        their cohorts); the sentences of those imprisoned are drawn together at the end."""
         model = self.model
         log = model.log
+        admitted = {}
         for category in CATEGORIES:
             if category == "reoffence":
                 arrested, diverted, jailed = self.reoffenders, self.reoffenders_diverted, self.reoffenders_jailed
@@ -242,12 +247,13 @@ class JusticeSystem(Subsystem):
             log.record("diversion", diverted, detail=category)
             self.leaving["diversion"] += diverted
             self.leaving["sentence"] += arrested - diverted - jailed
-            self.admit(category, jailed)
+            admitted[category] = jailed
             log.record("incarceration", jailed, detail=category)
             if category == "user":
                 self.jail_users(jailed, diverted)
             else:
                 self.move_to_prison(jailed)
+        self.admit(admitted)
 
     def jail_users(self, jailed: int, diverted: int) -> None:
         """Users leave their communities' user compartments for prison; diverted dependent users

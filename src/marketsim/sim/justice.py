@@ -153,21 +153,23 @@ class JusticeSystem(Subsystem):
 
     def admit(self, admitted: dict[str, int]) -> None:
         """Imprison ``admitted[category]`` people for each offence; their release weeks go into the ring
-        buffer. The sentences are drawn in one call, offence after offence: the same numbers as one
-        call per offence."""
+        buffer. The sentences are drawn in one call, offence after offence, as the standard gamma
+        variates numpy's gamma(shape, scale) multiplies by its scale: the same numbers as one gamma
+        call per offence, without the cost of passing an array of scales."""
         admitted = {category: count for category, count in admitted.items() if count > 0}
         if not admitted:
             return
         shape = self.model.p.justice.sentence_shape
         counts = list(admitted.values())
         scales = np.repeat([self.sentence_mean(category) / shape for category in admitted], counts)
-        weeks = self.draws.sentences.gamma(shape, scales)
+        weeks = scales * self.draws.sentences.standard_gamma(shape, size=len(scales))
         # (rint: np.round to whole weeks, without its wrapper; minimum of maximum: np.clip, without its)
         weeks = np.minimum(np.maximum(np.rint(weeks), 1), HORIZON - 1).astype(np.int64)
         slots = (self.model.steps + weeks) % HORIZON
         columns = [CATEGORY_INDEX[category] for category in admitted]
         np.add.at(self.releases, (slots, np.repeat(columns, counts)), 1)
-        self.prison[columns] += counts
+        for column, count in zip(columns, counts, strict=True):
+            self.prison[column] += count
 
     @property
     def population(self) -> int:

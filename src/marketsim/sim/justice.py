@@ -108,6 +108,7 @@ class JusticeSystem(Subsystem):
         self.reoffenders = 0                        # re-arrested this week
         self.reoffenders_jailed = 0
         self.reoffenders_diverted = 0
+        self._tilt: tuple[float, np.ndarray] = (np.nan, np.zeros(0))  # cache of deprivation_tilt
         communities = model.communities
         total = round(j.initial_prison_rate * communities.population.sum() / PER_100K)
         mix = {"user": j.initial_users, "dealer": j.initial_dealers, "trafficker": j.initial_traffickers,
@@ -282,11 +283,17 @@ class JusticeSystem(Subsystem):
         if count <= 0:
             return
         communities = self.model.communities
-        bias = self.model.p.justice.deprivation_bias
-        weights = communities.non_users * np.maximum(1 + bias * communities.deprivation_gap, 0.0)
+        weights = communities.non_users * self.deprivation_tilt(self.model.p.justice.deprivation_bias)
         moved = np.minimum(self.draws.jailed_residents.multinomial(count, weights / weights.sum()),
                            communities.non_users)
         communities.imprison(moved)
+
+    def deprivation_tilt(self, bias: float) -> np.ndarray:
+        """How much more often than at the mean community's deprivation a resident of each community is
+        imprisoned at this ``justice.deprivation_bias`` (computed once per value: deprivation does not change)."""
+        if self._tilt[0] != bias:
+            self._tilt = (bias, np.maximum(1 + bias * self.model.communities.deprivation_gap, 0.0))
+        return self._tilt[1]
 
     # -- outputs ------------------------------------------------------------------------------------------------
     @metric("incarcerations", "people/week", "outcome", "Admissions to prison this week.", direction="lower")

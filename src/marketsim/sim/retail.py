@@ -86,9 +86,12 @@ class Dealers(Table, Subsystem):
         self.declare("has_record", bool, False)  # criminal record
         self.declare("serial", np.int64, -1)     # a number unique to each dealer
         self.recruited = 0                       # dealers recruited so far (the next serial)
+        self.active_rows: np.ndarray | None = None  # active_slots() until a dealer is recruited or leaves
         self.views = Views(self, Dealer)         # dealers' Mesa agents, made when looked at
-        self.modes_for: RetailParams | None = None  # the retail parameters self.modes was computed from
+        self.derived_for: RetailParams | None = None  # the retail parameters the next three come from
         self.modes = np.zeros(len(SalesMode))    # chance of each sales mode for a new dealer
+        self.mode_cdf = np.zeros(len(SalesMode))  # its cumulative sum, ending at exactly 1
+        self.fill = np.zeros(0)                  # chance a vacancy is filled in a week, by community
         n = len(communities.place)
         purity = model.p.retail.purity
         self.local_purity = np.full(n, purity)              # street purity in each community this week
@@ -122,8 +125,12 @@ class Dealers(Table, Subsystem):
 
     # -- slots ------------------------------------------------------------------------------------
     def active_slots(self) -> np.ndarray:
-        """Slot indices of active dealers."""
-        return self.active.nonzero()[0]
+        """Slot indices of active dealers (a shared read-only array: read ~10 times a week, it changes
+        only when dealers are recruited or leave)."""
+        if self.active_rows is None:
+            self.active_rows = self.active.nonzero()[0]
+            self.active_rows.flags.writeable = False
+        return self.active_rows
 
     def holds_territory(self, slots: np.ndarray) -> np.ndarray:
         """Whether each dealer sells on street territory (online vendors do not)."""
@@ -157,24 +164,32 @@ class Dealers(Table, Subsystem):
         return (self.model.communities.users * self.model.p.retail.dealers_per_1000_users / PER_1000
                 * (1 - self.model.interventions.programme("legal_market").share))
 
-    def mode_probabilities(self) -> np.ndarray:
-        """Chance of each sales mode for a new dealer, in SalesMode order (read-only; computed again
-        only when the retail parameters in force change: they are immutable, so a change is a new object)."""
+    def derive(self) -> None:
+        """New dealers' chances of each sales mode (and their cumulative sum) and each community's chance
+        to fill a vacancy, computed again only when the retail parameters in force change (they are
+        immutable, so a change is a new object); the arrays are read-only."""
         r = self.model.p.retail
-        if r is not self.modes_for:
-            delivery = max(1.0 - r.open_air_share - r.indoor_share - r.online_share, 0.0)
-            probs = np.array([r.open_air_share, r.indoor_share, delivery, r.online_share])
-            self.modes = probs / probs.sum()
-            self.modes.flags.writeable = False
-            self.modes_for = r
+        if r is self.derived_for:
+            return
+        delivery = max(1.0 - r.open_air_share - r.indoor_share - r.online_share, 0.0)
+        probs = np.array([r.open_air_share, r.indoor_share, delivery, r.online_share])
+        self.modes = probs / probs.sum()
+        self.mode_cdf = np.cumsum(self.modes)
+        self.mode_cdf /= self.mode_cdf[-1]
+        self.fill = np.minimum(np.maximum(r.replacement_rate * self.relative_deprivation, 0.0), 1.0)
+        self.modes.flags.writeable = self.mode_cdf.flags.writeable = self.fill.flags.writeable = False
+        self.derived_for = r
+
+    def mode_probabilities(self) -> np.ndarray:
+        """Chance of each sales mode for a new dealer, in SalesMode order (read-only)."""
+        self.derive()
         return self.modes
 
     def draw_modes(self, slots: np.ndarray, places: np.ndarray) -> np.ndarray:
         """Sales modes for new dealers in ``slots``; closed open-air markets push them indoors or to delivery."""
-        cdf = np.cumsum(self.mode_probabilities())
-        cdf /= cdf[-1]
+        self.derive()
         # what rng.choice(len(SalesMode), size=slots.max() + 1, p=...)[slots] draws, looked up for the slots only
-        modes = cdf.searchsorted(row_uniforms(self.draws.sales_mode, slots), side="right")
+        modes = self.mode_cdf.searchsorted(row_uniforms(self.draws.sales_mode, slots), side="right")
         closed = self.model.police.market_closed[places] & (modes == SalesMode.OPEN_AIR.value)
         if closed.any():
             modes[closed] = self.indoor_modes(slots[closed])
@@ -219,6 +234,7 @@ class Dealers(Table, Subsystem):
         rows = model.places.community[places]
         record_share = communities.record[rows] / np.maximum(communities.population[rows], 1)
         self.active[slots] = True
+        self.active_rows = None
         self.place[slots] = places
         self.org[slots] = orgs
         self.mode[slots] = self.draw_modes(slots, places)
@@ -226,7 +242,7 @@ class Dealers(Table, Subsystem):
         self.sales_ma[slots] = 0.0
         rows = int(slots.max()) + 1
         propensity = self.draws.propensity.normal(p.dealer_violence, p.violence_spread, rows)[slots]
-        self.violence[slots] = np.clip(propensity, 0, 1)
+        self.violence[slots] = np.minimum(np.maximum(propensity, 0.0), 1.0)
         self.violence_score[slots] = 0.0
         self.warned[slots] = False
         self.disputed[slots] = False
@@ -252,6 +268,7 @@ class Dealers(Table, Subsystem):
     def remove(self, slots: np.ndarray) -> None:
         """Dealers leave the trade (arrested or quit); their slots become free."""
         self.active[slots] = False
+        self.active_rows = None
         self.stock[slots] = 0.0
         self.org[slots] = -1
 
@@ -404,8 +421,8 @@ class Dealers(Table, Subsystem):
         n = len(communities.place)
         have = group_sum(community, None, n)
         vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
-        fill = np.minimum(np.maximum(p.replacement_rate * self.relative_deprivation, 0.0), 1.0)
-        recruits = rng.recruitment.binomial(vacancies, fill)
+        self.derive()
+        recruits = rng.recruitment.binomial(vacancies, self.fill)
         controller = model.orgs.controller
         if not model.p.mechanisms.replacement:
             recruits[:] = 0
@@ -442,7 +459,7 @@ class Dealers(Table, Subsystem):
         held = self.model.trafficking.by_org
         stock, price = orgs.lookup(held.city_stock, 0.0), orgs.lookup(held.wholesale_price, 0.0)
         # a stock rounded a hair below 0 sells nothing, not negative kilograms
-        fill = np.clip(safe_ratio(stock[:size], wanted, 1.0), 0.0, 1.0)
+        fill = np.minimum(np.maximum(safe_ratio(stock[:size], wanted, 1.0), 0.0), 1.0)
         bought = want * fill[supplier]
         self.stock[active] += bought
         sold = group_sum(supplier, bought, size)

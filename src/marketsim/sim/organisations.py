@@ -385,11 +385,10 @@ class Organisations(Subsystem):
 
     def territories(self) -> dict[int, np.ndarray]:
         """Places held by each organisation (organisations holding none are absent)."""
-        order = np.argsort(self.controller, kind="stable")
-        held = self.controller[order]
-        ids, starts = np.unique(held, return_index=True)
-        ends = [*starts[1:].tolist(), len(order)]
-        return {int(s): order[a:b] for s, a, b in zip(ids.tolist(), starts.tolist(), ends, strict=True) if s >= 0}
+        order = np.argsort(self.controller, kind="stable")  # nobody's places (-1) first, then by id
+        counts = np.bincount(self.controller + 1)
+        ends = counts.cumsum().tolist()
+        return {org_id: order[ends[org_id]:ends[org_id + 1]] for org_id in counts[1:].nonzero()[0].tolist()}
 
     def places_held(self) -> np.ndarray:
         """Places each organisation controls, by id."""

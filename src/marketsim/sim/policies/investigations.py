@@ -23,7 +23,7 @@ class Investigations(PoliceActivity):
                           for org in orgs], dtype=float)
         if officer_weeks <= 0 or sizes.sum() <= 0:
             return
-        ids = np.array([org.id for org in orgs])
+        ids = model.orgs.ids()  # the ids of orgs, in the same order
         per_member = officer_weeks * model.p.police.investigation_rate / sizes.sum()
         aimed = police.spare(ids, per_member * np.maximum(sizes, 0), officer_weeks) / np.maximum(sizes, 1)
         exposure = police.exposures()[ids]

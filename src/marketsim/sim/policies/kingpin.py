@@ -26,7 +26,7 @@ class HighValueTargeting(PoliceActivity):
                           for org in orgs], dtype=float)
         if sizes.sum() <= 0:
             return
-        ids = np.array([org.id for org in orgs])
+        ids = model.orgs.ids()  # the ids of orgs, in the same order
         effort = police.spare(ids, officer_weeks * sizes / sizes.sum(), officer_weeks)
         exposure = police.exposures()[ids]
         police.record_actions(effort * model.p.police.hvt_rate, exposure)

@@ -101,13 +101,15 @@ class Farms(Subsystem):
         return np.maximum(self.land_ha * self.drug_share - self.fallow_ha, 0.0)
 
     def crop_advantage(self) -> np.ndarray:
-        """Each household's relative income gain per hectare from the drug crop over legal crops."""
+        """Each household's relative income gain per hectare from the drug crop over legal crops (what
+        depends only on a household's region or place is computed for the few regions and places, then
+        read by each household)."""
         p, places = self.model.p.production, self.model.places
-        drug = p.yield_kg_per_ha_year / WEEKS_PER_YEAR * self.price[self.region]
+        drug = (p.yield_kg_per_ha_year / WEEKS_PER_YEAR * self.price)[self.region]
         drug = drug * np.minimum(np.maximum(1 - p.eradication_fear * self.perceived_risk, 0.0), 1.0)
         alternatives = self.model.interventions.programme("alternative_development").support
-        support = 1 + alternatives * self.supported_regions()[self.region]
-        legal = p.alt_income_per_ha_year / WEEKS_PER_YEAR * places.alt_income[self.place] * support
+        support = (1 + alternatives * self.supported_regions())[places.region]  # by place (farm places only)
+        legal = (p.alt_income_per_ha_year / WEEKS_PER_YEAR * places.alt_income * support)[self.place]
         return (drug - legal) / np.maximum(legal, 1e-9)
 
     def supported_regions(self) -> np.ndarray:

@@ -333,8 +333,7 @@ class Dealers(Table, Subsystem):
         if displacement:
             self.go_indoors_from_risk(active, community)
         active, community, have = self.turnover(active, community)
-        self.buy_wholesale(active)
-        self.set_prices(active, community, have)
+        self.set_prices(active, community, have, *self.buy_wholesale(active))
 
     def follow_territory(self) -> None:
         """Dealers of vanished organisations, and some loyal to a former controller, switch supplier."""
@@ -447,12 +446,13 @@ class Dealers(Table, Subsystem):
         active = self.active_slots()
         return active, self.community_of(active), have + recruits
 
-    def buy_wholesale(self, active: np.ndarray) -> None:
+    def buy_wholesale(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Dealers (the ``active`` slots) refill their stock from their organisation; short
-        organisations ration."""
+        organisations ration. Returns each dealer's stock after buying, expected sales a week and
+        wholesale price (what set_prices reads)."""
         p, orgs = self.model.p.retail, self.model.orgs
-        sales = self.sales_ma[active]
-        want = np.maximum(sales + p.stock_adjustment * (sales * p.cover_weeks - self.stock[active]), 0.0)
+        sales, held_kg = self.sales_ma[active], self.stock[active]
+        want = np.maximum(sales + p.stock_adjustment * (sales * p.cover_weeks - held_kg), 0.0)
         size = orgs.id_bound()
         supplier = self.org[active]
         wanted = group_sum(supplier, want, size)
@@ -461,23 +461,27 @@ class Dealers(Table, Subsystem):
         # a stock rounded a hair below 0 sells nothing, not negative kilograms
         fill = np.minimum(np.maximum(safe_ratio(stock[:size], wanted, 1.0), 0.0), 1.0)
         bought = want * fill[supplier]
-        self.stock[active] += bought
+        held_kg = held_kg + bought
+        self.stock[active] = held_kg
         sold = group_sum(supplier, bought, size)
         expected = group_sum(supplier, sales, size)
         ids = orgs.ids()
         self.model.trafficking.sell_wholesale(ids, sold[ids], expected[ids], p.sales_adjustment)
+        wholesale = price[supplier]
         self.wholesale_kg = float(bought.sum())
-        self.wholesale_value = float((bought * price[supplier]).sum())
+        self.wholesale_value = float((bought * wholesale).sum())
+        return held_kg, sales, wholesale
 
-    def set_prices(self, active: np.ndarray, community: np.ndarray, have: np.ndarray) -> None:
-        """Retail price per pure kg and purity, per dealer (the ``active`` slots, in communities
-        ``community``; ``have`` of them in each) and per community."""
+    def set_prices(self, active: np.ndarray, community: np.ndarray, have: np.ndarray, stock: np.ndarray,
+                   sales: np.ndarray, wholesale: np.ndarray) -> None:
+        """Retail price per pure kg and purity, per dealer and per community. The dealers: the ``active``
+        slots, in communities ``community`` (``have`` of them in each), with ``stock`` kg, expected
+        ``sales`` kg a week and their suppliers' ``wholesale`` prices."""
         model = self.model
         p = model.p.retail
         n = len(self.local_price)
         self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
-        wholesale = model.orgs.lookup(model.trafficking.by_org.wholesale_price, 0.0)[self.org[active]]
-        stock, cover_stock = self.stock[active], self.sales_ma[active] * p.cover_weeks
+        cover_stock = sales * p.cover_weeks
         cover = safe_ratio(stock, cover_stock, 1.0)
         scarcity = np.minimum(np.maximum(np.maximum(cover, MIN_COVER) ** -p.scarcity_elasticity, p.scarcity_floor),
                               p.scarcity_cap)

@@ -243,7 +243,8 @@ class JusticeSystem(Subsystem):
                     continue
                 diverted_chance, jail_chance = self.outcome_chances(category)
                 rng = getattr(self.draws, SENTENCING_STREAMS[category])
-                diverted = int(rng.binomial(arrested, diverted_chance))
+                # (without diversion none is diverted: a chance of 0 uses no random numbers)
+                diverted = int(rng.binomial(arrested, diverted_chance)) if diverted_chance > 0 else 0
                 jailed = int(rng.binomial(arrested - diverted, jail_chance))
             if arrested <= 0:
                 continue
@@ -264,9 +265,10 @@ class JusticeSystem(Subsystem):
         model = self.model
         communities, rng = model.communities, self.draws
         caught = model.log.by_place("arrest", "user")[communities.place].astype(np.int64)
-        if caught.sum() == 0:
+        total = caught.sum()
+        if total == 0:
             return
-        share = caught / caught.sum()
+        share = caught / total
         jailed_by = np.minimum(rng.jailed_users.multinomial(jailed, share), caught)
         users = communities.users
         dependent_share = np.divide(communities.dependent, users, out=np.zeros(len(share)), where=users > 0)

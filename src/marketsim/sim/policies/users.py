@@ -29,15 +29,14 @@ class UserArrests(PoliceActivity):
             return
         reachable = users
         if policy.harm_reduction_policing:
-            reachable = np.maximum(users - np.round(model.harm.attending).astype(np.int64), 0)
+            reachable = np.maximum(users - np.rint(model.harm.attending).astype(np.int64), 0)
         # (minimum of maximum: np.clip without its wrapper, the same for these finite values)
         chance = np.minimum(np.maximum(officer_weeks * model.p.police.user_arrest_rate * police.intel / total_users,
                                        0.0), model.p.police.max_arrest_hazard)
         caught = self.draws.user_arrests.binomial(reachable, chance)
-        dependent = self.draws.arrested_dependent.binomial(
-            caught, np.divide(communities.dependent, users, out=np.zeros(len(users)), where=users > 0))
-        if policy.decriminalise_possession:
-            communities.refer(dependent)  # administrative referral to services, no arrest, no record
+        if policy.decriminalise_possession:  # the dependent among them referred to services: no arrest, no record
+            communities.refer(self.draws.arrested_dependent.binomial(
+                caught, np.divide(communities.dependent, users, out=np.zeros(len(users)), where=users > 0)))
             return
         model.log.record_places("arrest", caught, detail="user", places=communities.place)
         if not policy.harm_reduction_policing:  # people using services are arrested as often as others

@@ -70,7 +70,8 @@ class Harm(Subsystem):
         risk = h.overdose_rate  # per community once multiplied by the disruption below
         if mechanisms.tolerance:
             surprise = safe_ratio(dealers.local_purity, self.expected_purity, 1.0) ** h.purity_swing
-            surprise = self.informed + (1 - self.informed) * surprise
+            if self.informed.any():  # in a usual week nobody knows the purity: the whole surprise stands
+                surprise = self.informed + (1 - self.informed) * surprise
             excess = safe_ratio(communities.intake, self.tolerance, 1.0) ** h.tolerance_elasticity
             risk = risk * surprise * excess
         risk = risk * (1 + h.disruption_risk * dealers.disruption)

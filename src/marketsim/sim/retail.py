@@ -87,6 +87,7 @@ class Dealers(Table, Subsystem):
         self.declare("serial", np.int64, -1)     # a number unique to each dealer
         self.recruited = 0                       # dealers recruited so far (the next serial)
         self.active_rows: np.ndarray | None = None  # active_slots() until a dealer is recruited or leaves
+        self.active_community: np.ndarray | None = None  # community_of(active_slots()) until one of them moves
         self.views = Views(self, Dealer)         # dealers' Mesa agents, made when looked at
         self.derived_for: RetailParams | None = None  # the retail parameters the next three come from
         self.modes = np.zeros(len(SalesMode))    # chance of each sales mode for a new dealer
@@ -128,7 +129,7 @@ class Dealers(Table, Subsystem):
         """Slot indices of active dealers (a shared read-only array: read ~10 times a week, it changes
         only when dealers are recruited or leave)."""
         if self.active_rows is None:
-            self.active_rows = self.active.nonzero()[0]
+            self.active_rows, self.active_community = self.active.nonzero()[0], None
             self.active_rows.flags.writeable = False
         return self.active_rows
 
@@ -147,8 +148,14 @@ class Dealers(Table, Subsystem):
         return np.array([r.open_air_contact, r.indoor_contact, r.delivery_contact, 0.0])[self.mode[slots]]
 
     def community_of(self, slots: np.ndarray) -> np.ndarray:
-        """Community row of each dealer slot."""
-        return self.model.places.community[self.place[slots]]
+        """Community row of each dealer slot (for the array active_slots() returns, a shared read-only
+        array kept until a dealer is recruited, leaves or moves)."""
+        if slots is not self.active_rows:
+            return self.model.places.community[self.place[slots]]
+        if self.active_community is None:
+            self.active_community = self.model.places.community[self.place[slots]]
+            self.active_community.flags.writeable = False
+        return self.active_community
 
     def free_slots(self, count: int) -> np.ndarray:
         """``count`` unused slot indices, growing the table if needed."""
@@ -388,6 +395,7 @@ class Dealers(Table, Subsystem):
             return  # nobody can move: the week's draws of this stream would decide nothing
         moving = row_uniforms(self.draws.move, street) < chance
         self.place[street[moving]] = best_place[best[moving]]
+        self.active_community = None
 
     def go_indoors_from_risk(self, active: np.ndarray, community: np.ndarray) -> None:
         """Open-air dealers (of the ``active`` slots, in communities ``community``) whose neighbourhood

@@ -45,10 +45,10 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def group_sum(keys: np.ndarray, values: np.ndarray | None, size: int) -> np.ndarray:
     """Sum of values (or counts) per integer key 0..size-1."""
-    if values is None:
-        return np.bincount(keys, minlength=size)[:size].astype(float)
-    sums = np.bincount(keys, weights=values, minlength=size)  # already floats
-    return sums if len(sums) == size else sums[:size]
+    sums = np.bincount(keys, weights=values, minlength=size)  # floats with values, integers without
+    if len(sums) != size:
+        sums = sums[:size]
+    return sums if values is not None else sums.astype(float)
 
 
 def sparse_binomial(rng: np.random.Generator, n: np.ndarray, p: float | np.ndarray) -> np.ndarray:

@@ -109,7 +109,7 @@ class Harm(Subsystem):
         prevalence = safe_ratio(self.infected, injectors)
         chance = np.minimum(np.maximum(h.sharing_infection * (1 - protection) * prevalence
                                        / max(h.initial_prevalence, 1e-9), 0.0), 1.0)
-        new = rng.infection.binomial(np.round(injectors - self.infected).astype(np.int64), chance)
+        new = rng.infection.binomial(np.rint(injectors - self.infected).astype(np.int64), chance)
         self.infected += new
         model.log.record_places("infection", new, places=communities.place)
 
@@ -118,7 +118,7 @@ class Harm(Subsystem):
         police; reactive officers follow up as many as their time allows."""
         model = self.model
         communities, police = model.communities, model.police
-        incidents = np.round(model.log.by_place("incident")[communities.place]).astype(np.int64)
+        incidents = np.rint(model.log.by_place("incident")[communities.place]).astype(np.int64)
         reported = self.draws.reports.binomial(incidents, police.reporting(communities.trust))
         model.log.record_places("report", reported, places=communities.place)
         self.reports = int(reported.sum())

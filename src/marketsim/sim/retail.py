@@ -427,7 +427,7 @@ class Dealers(Table, Subsystem):
             active, community = active[stay], community[stay]
         n = len(communities.place)
         have = group_sum(community, None, n)
-        vacancies = np.maximum(np.round(self.target() - have), 0).astype(np.int64)
+        vacancies = np.maximum(np.rint(self.target() - have), 0).astype(np.int64)
         self.derive()
         recruits = rng.recruitment.binomial(vacancies, self.fill)
         controller = model.orgs.controller

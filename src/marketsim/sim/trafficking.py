@@ -70,11 +70,6 @@ class Trafficking(Subsystem):
         self.farm_region = model.places.region[self.farm_places]
         self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
         self.path_lengths = np.array([len(segments) for segments in self.path_segments], dtype=np.int64)
-        # each path's segments at the end of a row as long as the longest path, -1 before them
-        self.padded_segments = np.full((len(routes.paths), int(self.path_lengths.max(initial=0))), -1, dtype=np.int64)
-        for k, segments in enumerate(self.path_segments):
-            self.padded_segments[k, self.padded_segments.shape[1] - len(segments):] = segments
-        self.on_path = self.padded_segments >= 0
         active = dealers.active_slots()
         sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active], minlength=orgs.id_bound())
         base = chain_price(model.p, float(model.farms.price.mean()))
@@ -306,18 +301,18 @@ class Trafficking(Subsystem):
         orgs_hit, paths_hit = np.nonzero(caught)
         if len(orgs_hit) == 0:
             return np.zeros(self.model.places.n)
+        draw = self.draws.checkpoint
+        shares: dict[int, np.ndarray] = {}  # each path's segments' shares of its catches
+        lots_on: list[np.ndarray] = []      # each catch's lots on each segment of its path
         catches = caught[orgs_hit, paths_hit]
-        shares = np.zeros(self.padded_segments.shape)  # each path's segments' shares of its catches, laid
-        for k in set(paths_hit.tolist()):              # out like padded_segments (0 before its segments)
-            on_path = detection[self.path_segments[k]]
-            shares[k, shares.shape[1] - len(on_path):] = on_path / on_path.sum()
-        # every catch split at once: the numbers of one multinomial per catch in turn, as a share of 0
-        # draws nothing (the zeros before a path's segments) and the last segment takes what is left
-        lots_on = self.draws.checkpoint.multinomial(catches, shares[paths_hit])
-        on_path = self.on_path[paths_hit]
-        counts = lots_on[on_path]
+        for k, lots in zip(paths_hit.tolist(), catches.tolist(), strict=True):
+            if k not in shares:
+                on_path = detection[self.path_segments[k]]
+                shares[k] = on_path / on_path.sum()
+            lots_on.append(draw.multinomial(lots, shares[k]))
+        counts = np.concatenate(lots_on)
         lengths = self.path_lengths[paths_hit]
-        segments = self.padded_segments[paths_hit][on_path]
+        segments = np.concatenate([self.path_segments[k] for k in paths_hit.tolist()])
         np.add.at(self.by_org.seized_on, (np.repeat(ids[orgs_hit], lengths), segments), counts)
         kg = np.repeat(seized[orgs_hit, paths_hit], lengths) * counts / np.repeat(catches, lengths)
         return group_sum(self.model.routes.checkpoint[segments], kg, self.model.places.n)

@@ -33,12 +33,10 @@ class HighValueTargeting(PoliceActivity):
         kill_share = police.militarised_share * model.p.police.militarised_kill_share
         capture_draw = row_uniforms(self.draws.hvt_capture, ids).tolist()
         killed_draw = None  # drawn at the first capture: a week without one draws nothing from that stream
-        rate, intel = model.p.police.hvt_rate, police.territory_intel_of(ids).tolist()
-        for k, (org, aimed, share) in enumerate(zip(orgs, effort.tolist(), exposure.tolist(), strict=True)):
-            if org.leader is None:
-                continue
-            chance = 1 - np.exp(-aimed * rate * share * intel[k])
-            if capture_draw[k] >= chance:
+        # (numpy's exp of a column gives each element what it gives that element alone)
+        chances = (1 - np.exp(-effort * model.p.police.hvt_rate * exposure * police.territory_intel_of(ids))).tolist()
+        for k, (org, chance) in enumerate(zip(orgs, chances, strict=True)):
+            if org.leader is None or capture_draw[k] >= chance:
                 continue
             if killed_draw is None:
                 killed_draw = row_uniforms(self.draws.hvt_killed, ids)

@@ -496,7 +496,7 @@ class Dealers(Table, Subsystem):
         if model.p.mechanisms.risk_prices:  # expected arrests per year, capped, in each community
             risk_factor = (1 + p.risk_premium * np.minimum(WEEKS_PER_YEAR * self.arrest_hazard, p.risk_cap))[community]
         else:
-            risk_factor = 1 + p.risk_premium * 0.0
+            risk_factor = 1.0
         price = wholesale * p.retail_markup * risk_factor * scarcity
         self.price[active] = price
         ratio = np.minimum(np.maximum(safe_ratio(group_sum(community, stock, n), group_sum(community, cover_stock, n),

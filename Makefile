@@ -47,7 +47,7 @@ update-baseline: $(STAMP)  ## deliberately regenerate tests/regression/baseline.
 	$(PY) tests/regression/update_baseline.py
 
 bench: $(STAMP)  ## speed and memory targets, run on demand (not in CI)
-	$(PY) benchmarks/bench_step.py --stages
+	$(PY) benchmarks/bench_step.py --stages --scaling
 	$(PY) benchmarks/bench_memory.py
 
 docs: $(STAMP)  ## regenerate docs/parameters.md from the parameter declarations

@@ -63,6 +63,11 @@ class Police(Subsystem, Agent):
         self.actions_against_orgs = 0.0     # this week
         self.actions_neutralised = 0.0      # this week
         self.activities: list[PoliceActivity] = [activity(self) for activity in ACTIVITIES]
+        # the activities that prepare for the week (the others' ``prepare`` does nothing)
+        self.preparing = [a for a in self.activities if type(a).prepare is not PoliceActivity.prepare]
+        # community places and their communities (they do not change during a run), for ``territory_intel``
+        self.community_places = np.flatnonzero(model.places.community >= 0)
+        self.community_of_place = model.places.community[self.community_places]
 
     @property
     def budget(self) -> float:
@@ -148,7 +153,7 @@ class Police(Subsystem, Agent):
         self.racket_effort = 0.0
         self.exposure_count = None  # the organisations' books have changed what their bribes buy
         self.update_corruption()
-        for activity in self.activities:
+        for activity in self.preparing:
             activity.prepare()
         p = self.model.p
         if self.effort_for is None or self.effort_for[0] is not p.policy or self.effort_for[1] is not p.police:
@@ -178,7 +183,9 @@ class Police(Subsystem, Agent):
         model = self.model
         if not model.p.mechanisms.reporting:
             return np.ones(len(model.communities.place))
-        reference = max(float(self.reporting(model.p.violence.reference_trust)), 1e-9)
+        h = model.p.harm  # (the reporting at the reference trust in Python floats: the same value as numpy's)
+        reference = max(min(max(h.reporting_base + h.reporting_slope * model.p.violence.reference_trust, 0.0), 1.0),
+                        1e-9)
         return (self.reporting(model.communities.trust) / reference) ** model.p.police.tip_elasticity
 
     def territory_intel_of(self, ids: np.ndarray) -> np.ndarray:
@@ -243,11 +250,12 @@ class Police(Subsystem, Agent):
     def territory_intel(self, intel: np.ndarray) -> np.ndarray:
         """Mean intelligence over the communities each organisation controls (1 where it holds none),
         by organisation id."""
-        places, orgs = self.model.places, self.model.orgs
-        rows = np.flatnonzero((orgs.controller >= 0) & (places.community >= 0))
-        owners = orgs.controller[rows]
+        orgs = self.model.orgs
+        controller = orgs.controller[self.community_places]
+        held = controller >= 0
+        owners = controller[held]
         size = orgs.id_bound()
-        total = group_sum(owners, intel[places.community[rows]], size)
+        total = group_sum(owners, intel[self.community_of_place[held]], size)
         count = group_sum(owners, None, size)
         return np.divide(total, count, out=np.ones(size), where=count > 0)
 

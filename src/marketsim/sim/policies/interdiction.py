@@ -44,9 +44,12 @@ class Interdiction(PoliceActivity):
     def act(self, officer_weeks: float) -> None:
         model, police = self.model, self.police
         extra = self.extra_detection(officer_weeks)
-        ids = model.orgs.ids()
-        carried = model.trafficking.by_org.in_transit[ids].sum(axis=1)
-        exposure = np.ones(model.orgs.id_bound() + 1)
-        exposure[ids] = safe_ratio(police.spare(ids, carried, officer_weeks), carried, 1.0) * police.exposures()[ids]
+        exposure = police.exposures()
+        if police.protected >= 0:  # a collusive arrangement spares the protected organisation's lots
+            ids = model.orgs.ids()
+            carried = model.trafficking.by_org.in_transit[ids].sum(axis=1)
+            spared = safe_ratio(police.spare(ids, carried, officer_weeks), carried, 1.0)
+            exposure = np.ones(model.orgs.id_bound() + 1)
+            exposure[ids] = spared * police.exposures()[ids]
         actions, neutralised = model.trafficking.interdict(extra, exposure)
         police.count_actions(actions, neutralised)

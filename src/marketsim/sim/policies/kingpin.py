@@ -36,7 +36,7 @@ class HighValueTargeting(PoliceActivity):
         # (numpy's exp of a column gives each element what it gives that element alone)
         chances = (1 - np.exp(-effort * model.p.police.hvt_rate * exposure * police.territory_intel_of(ids))).tolist()
         for k, (org, chance) in enumerate(zip(orgs, chances, strict=True)):
-            if org.leader is None or capture_draw[k] >= chance:
+            if capture_draw[k] >= chance or org.leader is None:  # (the leader is looked up only when caught)
                 continue
             if killed_draw is None:
                 killed_draw = row_uniforms(self.draws.hvt_killed, ids)

@@ -26,7 +26,8 @@ class ReactivePolicing(PoliceActivity):
         pending = police.open_cases
         if pending <= 0:
             return
-        expected = officer_weeks * model.p.police.clearance_rate * float(police.intel.mean())
+        intel = police.intel  # (its mean as np.mean computes it: the sum over the count, without its wrapper)
+        expected = officer_weeks * model.p.police.clearance_rate * (float(intel.sum()) / len(intel))
         cleared = int(min(pending, self.draws.clearance.poisson(expected)))
         police.open_cases = 0
         share = cleared / pending
@@ -38,13 +39,17 @@ class ReactivePolicing(PoliceActivity):
         """Each cleared homicide takes its killer out of the organisation responsible: one whose
         members killed last week, in proportion to their killings (failing those, the most violent)."""
         model = self.model
-        orgs = list(model.orgs)
-        if cleared <= 0 or not orgs:
+        if cleared <= 0 or not len(model.orgs):
             return
+        orgs = list(model.orgs)
         ids, by_org = model.orgs.ids(), model.violence.by_org
         killings = by_org.killings[ids].astype(float)
         weights = killings if killings.sum() > 0 else by_org.violence_score[ids] + 1e-9
-        for index in self.draws.killers_group.choice(len(orgs), size=cleared, p=weights / weights.sum()).tolist():
+        # the groups drawn as numpy's choice(p=weights / Σ weights) draws them (its uniforms placed on the
+        # normalised cumulative sum: the same numbers and groups), without the cost of its checks of p
+        cumulative = (weights / weights.sum()).cumsum()
+        cumulative /= cumulative[-1]
+        for index in cumulative.searchsorted(self.draws.killers_group.random(cleared), side="right").tolist():
             org = orgs[index]
             roles = org.table.role[org.member_rows()]
             soldiers = (roles == SOLDIER).nonzero()[0]  # (their places on the roster)

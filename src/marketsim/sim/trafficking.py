@@ -65,7 +65,13 @@ class Trafficking(Subsystem):
             raise ValueError("routes.path_region: candidate paths must be listed region by region")
         # each region's candidate paths: a run of consecutive paths (a slice reads them without a copy)
         bounds = np.searchsorted(routes.path_region, np.arange(len(model.places.regions) + 1)).tolist()
-        self.region_paths = [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
+        region_paths = [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
+        self.pathless = [r for r, paths in enumerate(region_paths) if paths.start == paths.stop]  # regions cut off
+        self.served_paths = [paths for paths in region_paths if paths.start < paths.stop]  # the other regions' runs
+        self.served_starts = np.array([paths.start for paths in self.served_paths], dtype=np.int64)
+        self.served_counts = np.array([[paths.stop - paths.start] for paths in self.served_paths], dtype=float)
+        # each path's row among the served regions (the paths of all of them, in order, are all paths)
+        self.path_served = np.repeat(np.arange(len(self.served_paths)), self.served_counts[:, 0].astype(np.int64))
         self.farm_places = model.places.of_kind(PRODUCTION)
         self.farm_region = model.places.region[self.farm_places]
         self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
@@ -104,7 +110,8 @@ class Trafficking(Subsystem):
         self.stake = np.zeros(model.places.n)
         self.through = np.zeros(model.places.n)
         ids = model.orgs.ids()
-        base = chain_price(model.p, float(model.farms.price.mean()))
+        farm_price = model.farms.price
+        base = chain_price(model.p, float(farm_price.sum() / len(farm_price)))  # the mean, np.mean's arithmetic
         bought = self.buy_at_farm_gate(ids)
         self.ship(ids, bought, base)
         self.set_wholesale_prices(ids, base)
@@ -118,7 +125,8 @@ class Trafficking(Subsystem):
         n_regions = len(places.regions)
         stock = group_sum(region, farms.stock[farm_places], n_regions)
         attractiveness = stock / farms.price
-        split = attractiveness / attractiveness.sum() if attractiveness.sum() > 0 else np.full(n_regions, 1 / n_regions)
+        appeal = attractiveness.sum()
+        split = attractiveness / appeal if appeal > 0 else np.full(n_regions, 1 / n_regions)
         sales = b.sales_ma[ids]
         wants = np.maximum(0.0, sales + t.pipeline_adjustment * (
             sales * t.stock_cover_weeks - b.city_stock[ids] - b.source_stock[ids]))
@@ -149,7 +157,8 @@ class Trafficking(Subsystem):
             return
         farm_price = model.farms.price
         controller = model.orgs.controller
-        foreign = ((controller >= 0)[None, :] & (controller[None, :] != ids[:, None])).astype(float)
+        held = controller >= 0
+        foreign = (held[None, :] & (controller[None, :] != ids[:, None])).astype(float)
         learned = np.minimum(b.risk[ids], MAX_CHANCE)
         path_risk = 1 - np.exp(routes.incidence @ np.log1p(-learned).T)
         value = farm_price[routes.path_region] * t.export_markup * t.corridor_markup
@@ -159,15 +168,17 @@ class Trafficking(Subsystem):
         totals = bought.sum(axis=1, keepdims=True)
         by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * b.source_stock[ids, None]
         by_region = np.maximum(by_region, 0.0)  # a stock rounded a hair below 0 ships nothing, not negative kg
-        shipped = np.zeros_like(cost)
-        for r, paths in enumerate(self.region_paths):
-            if paths.start == paths.stop:
-                model.ledger.lose(float(by_region[:, r].sum()))
-                continue
-            regional = cost[paths]
-            spread = t.route_temperature * np.maximum(regional.sum(axis=0) / (paths.stop - paths.start), 1e-9)  # mean
-            weights = np.exp(-(regional - regional.min(axis=0)) / spread)
-            shipped[paths] = weights / weights.sum(axis=0) * by_region[:, r]
+        for r in self.pathless:
+            model.ledger.lose(float(by_region[:, r].sum()))
+        if self.served_paths:  # every region's softmax at once; sums over each region's paths (row after row)
+            rows = self.path_served
+            mean = np.array([cost[paths].sum(axis=0) for paths in self.served_paths]) / self.served_counts
+            spread = t.route_temperature * np.maximum(mean, 1e-9)
+            weights = np.exp(-(cost - np.minimum.reduceat(cost, self.served_starts, axis=0)[rows]) / spread[rows])
+            weight_sums = np.array([weights[paths].sum(axis=0) for paths in self.served_paths])
+            shipped = weights / weight_sums[rows] * by_region.T[routes.path_region]
+        else:
+            shipped = np.zeros_like(cost)
         b.in_transit[ids] += shipped.T
         b.source_stock[ids] = 0.0
         path_flow = shipped.sum(axis=1)
@@ -175,7 +186,7 @@ class Trafficking(Subsystem):
         self.through = routes.through.T @ path_flow
         self.flow_ma = ewma(self.flow_ma, self.flow, t.flow_memory)
         tolls_paid = np.einsum("ko,kn,on->n", shipped * value[:, None] * t.toll_rate, routes.tolls, foreign)
-        income = group_sum(np.maximum(controller, 0), tolls_paid * (controller >= 0), int(ids.max()) + 1)
+        income = group_sum(np.maximum(controller, 0), tolls_paid * held, int(ids.max()) + 1)
         model.orgs.earn(ids, income[ids])
         # what control of a transit town is worth: the margin on the product that passes through it
         margin = np.maximum(base - farm_price[routes.path_region], 0)

@@ -261,7 +261,9 @@ class Communities(Subsystem):
     def move_trust(self, supported: np.ndarray, rate: float) -> None:
         """Residents' trust in police moves ``rate`` of the way toward the level their experience
         ``supported``; it stays strictly inside 0-1 (``TRUST_BOUNDS``)."""
-        self.trust = np.clip(ewma(self.trust, np.clip(supported, *TRUST_BOUNDS), rate), *TRUST_BOUNDS)
+        low, high = TRUST_BOUNDS  # minimum/maximum: np.clip without its wrapper (bounds inside 0-1, no signed zero)
+        self.trust = np.minimum(np.maximum(ewma(self.trust, np.minimum(np.maximum(supported, low), high), rate), low),
+                                high)
 
     def refer(self, users: np.ndarray) -> None:
         """Users referred to treatment (by a court or, where possession is decriminalised, by police):

@@ -39,6 +39,7 @@ class Harm(Subsystem):
         self.infected = communities.dependent * h.injecting_share * h.initial_prevalence  # people who inject
         self.expected_purity = np.full(n, model.p.retail.purity)  # the purity users dose for
         self.informed = np.zeros(n)           # share of users who know this week's purity before they dose
+        self.anyone_informed = False          # whether any share of informed is above 0 this week
         self.tolerance = np.ones(n)           # intake users are used to, relative to reference amounts
         self.attending = np.zeros(n)          # people who inject using syringe programmes
         self.fear = np.zeros(n)
@@ -60,6 +61,7 @@ class Harm(Subsystem):
         bought before they dose (they had it checked and act on the result), so a change of purity
         does not surprise them."""
         self.informed = np.broadcast_to(np.clip(share, 0.0, 1.0), self.informed.shape).copy()
+        self.anyone_informed = bool(self.informed.any())
 
     def overdoses(self) -> None:
         """Fatal overdoses: users dose for the purity they expect at the intake they are used to
@@ -70,7 +72,7 @@ class Harm(Subsystem):
         risk = h.overdose_rate  # per community once multiplied by the disruption below
         if mechanisms.tolerance:
             surprise = safe_ratio(dealers.local_purity, self.expected_purity, 1.0) ** h.purity_swing
-            if self.informed.any():  # in a usual week nobody knows the purity: the whole surprise stands
+            if self.anyone_informed:  # in a usual week nobody knows the purity: the whole surprise stands
                 surprise = self.informed + (1 - self.informed) * surprise
             excess = safe_ratio(communities.intake, self.tolerance, 1.0) ** h.tolerance_elasticity
             risk = risk * surprise * excess
@@ -87,7 +89,9 @@ class Harm(Subsystem):
         model.log.record_places("overdose", dependent + occasional, places=communities.place)
         self.expected_purity = ewma(self.expected_purity, dealers.local_purity, h.purity_learning)
         self.tolerance = ewma(self.tolerance, communities.intake, h.tolerance_adaptation)
-        self.informed[:] = 0.0
+        if self.anyone_informed:
+            self.informed[:] = 0.0
+            self.anyone_informed = False
 
     def infections(self) -> None:
         """New infections among people who inject without clean equipment. Syringe programmes

@@ -248,7 +248,9 @@ class Dealers(Table, Subsystem):
         self.stock[slots] = 0.0
         self.sales_ma[slots] = 0.0
         rows = int(slots.max()) + 1
-        propensity = self.draws.propensity.normal(p.dealer_violence, p.violence_spread, rows)[slots]
+        # what normal(dealer_violence, violence_spread, rows)[slots] gives (it computes mean + sd × a standard
+        # normal, each from the same numbers), the sum and product taken for the slots only
+        propensity = p.dealer_violence + p.violence_spread * self.draws.propensity.standard_normal(rows)[slots]
         self.violence[slots] = np.minimum(np.maximum(propensity, 0.0), 1.0)
         self.violence_score[slots] = 0.0
         self.warned[slots] = False
@@ -335,10 +337,11 @@ class Dealers(Table, Subsystem):
         active = self.active_slots()
         displacement = self.model.p.mechanisms.displacement
         if displacement:
-            self.move_away_from_risk(active)
+            yearly = self.expected_arrests()
+            self.move_away_from_risk(active, yearly)
         community = self.community_of(active)
         if displacement:
-            self.go_indoors_from_risk(active, community)
+            self.go_indoors_from_risk(active, community, yearly)
         active, community, have = self.turnover(active, community)
         self.set_prices(active, community, have, *self.buy_wholesale(active))
 
@@ -363,17 +366,18 @@ class Dealers(Table, Subsystem):
         """Arrests a dealer expects per year in each community (from the moving-average hazard)."""
         return WEEKS_PER_YEAR * self.arrest_hazard
 
-    def move_away_from_risk(self, active: np.ndarray) -> None:
+    def move_away_from_risk(self, active: np.ndarray, yearly: np.ndarray) -> None:
         """Street dealers (of the ``active`` slots) move to the neighbouring neighbourhood of their own
-        organisation with the least arrest risk, with a chance that rises with the arrests per year
-        they would avoid there (``retail.move_rate``)."""
+        organisation with the least arrest risk (``yearly``: the arrests a dealer expects per year in each
+        community), with a chance that rises with the arrests per year they would avoid there
+        (``retail.move_rate``)."""
         model = self.model
         n = model.places.n
         street = active[self.mode[active] != SalesMode.ONLINE.value]
         if len(street) == 0:
             return
         risk = np.full(n, np.inf)
-        risk[model.communities.place] = self.expected_arrests()
+        risk[model.communities.place] = yearly
         # each place's least risky urban neighbour held by each organisation (-1: held by none), the first
         # listed among equals, searched once over the neighbour lists: key (holder + 1) × places + place
         near = self.urban_near
@@ -397,15 +401,15 @@ class Dealers(Table, Subsystem):
         self.place[street[moving]] = best_place[best[moving]]
         self.active_community = None
 
-    def go_indoors_from_risk(self, active: np.ndarray, community: np.ndarray) -> None:
+    def go_indoors_from_risk(self, active: np.ndarray, community: np.ndarray, yearly: np.ndarray) -> None:
         """Open-air dealers (of the ``active`` slots, in communities ``community``) whose neighbourhood
-        carries more arrest risk than the city's move indoors or to delivery, with a chance that rises
-        with the excess (``retail.switch_rate``)."""
+        carries more arrest risk (``yearly``: arrests a dealer expects per year, by community) than the
+        city's move indoors or to delivery, with a chance that rises with the excess (``retail.switch_rate``)."""
         open_air = self.mode[active] == SalesMode.OPEN_AIR.value
         if not open_air.any():
             return
-        yearly = self.expected_arrests()
-        city = float(yearly[community].mean())
+        faced = yearly[community]
+        city = float(faced.sum() / len(faced))  # the mean, np.mean's arithmetic
         chance = np.minimum(self.model.p.retail.switch_rate * np.maximum(yearly - city, 0.0), 1.0)  # per community
         if not (chance > 0).any():
             return  # nobody switches: the week's draws of this stream would decide nothing

@@ -76,6 +76,17 @@ class Trafficking(Subsystem):
         self.farm_region = model.places.region[self.farm_places]
         self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
         self.path_lengths = np.array([len(segments) for segments in self.path_segments], dtype=np.int64)
+        # the paths grouped by their number of segments, each group's segments one matrix (a path a row), and
+        # where each path is: (group, row)
+        by_length: dict[int, list[int]] = {}
+        for k, segments in enumerate(routes.paths):
+            by_length.setdefault(len(segments), []).append(k)
+        self.length_groups = [np.array([routes.paths[k] for k in group], dtype=np.int64).reshape(len(group), length)
+                              for length, group in by_length.items()]
+        self.path_row = [(0, 0)] * len(routes.paths)
+        for g, group in enumerate(by_length.values()):
+            for row, k in enumerate(group):
+                self.path_row[k] = (g, row)
         active = dealers.active_slots()
         sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active], minlength=orgs.id_bound())
         base = chain_price(model.p, float(model.farms.price.mean()))
@@ -313,14 +324,15 @@ class Trafficking(Subsystem):
         if len(orgs_hit) == 0:
             return np.zeros(self.model.places.n)
         draw = self.draws.checkpoint
-        shares: dict[int, np.ndarray] = {}  # each path's segments' shares of its catches
+        # each path's segments' shares of its catches, for the paths of each length at once (a row's sum adds
+        # the same numbers in the same order as the sum of that path's segments alone)
+        shares = [on_path / on_path.sum(axis=1, keepdims=True) for on_path in
+                  (detection[segments] for segments in self.length_groups)]
         lots_on: list[np.ndarray] = []      # each catch's lots on each segment of its path
         catches = caught[orgs_hit, paths_hit]
         for k, lots in zip(paths_hit.tolist(), catches.tolist(), strict=True):
-            if k not in shares:
-                on_path = detection[self.path_segments[k]]
-                shares[k] = on_path / on_path.sum()
-            lots_on.append(draw.multinomial(lots, shares[k]))
+            group, row = self.path_row[k]
+            lots_on.append(draw.multinomial(lots, shares[group][row]))
         counts = np.concatenate(lots_on)
         lengths = self.path_lengths[paths_hit]
         segments = np.concatenate([self.path_segments[k] for k in paths_hit.tolist()])

@@ -64,6 +64,10 @@ class Farms(Subsystem):
         p, places, rng = model.p, model.places, self.draws
         self.farm_places = farm_places = places.of_kind(PRODUCTION)  # places do not change kind
         self.farm_regions = places.region[farm_places]
+        self.farm_place_list, self.farm_region_list = farm_places.tolist(), self.farm_regions.tolist()
+        # legal_income's result, with what it was computed for: the places eradication was aimed at (a new aim
+        # is a new mask), the production parameters (immutable: a change is a new object) and the support
+        self._legal: tuple[object, object, float, np.ndarray] = (None, None, np.nan, np.zeros(0))
         land = places.land_ha[farm_places]
         weights = land / land.sum() if land.sum() > 0 else np.full(len(farm_places), 1 / len(farm_places))
         place = rng.household_places.choice(farm_places, size=p.world.producers, p=weights)
@@ -104,13 +108,25 @@ class Farms(Subsystem):
         """Each household's relative income gain per hectare from the drug crop over legal crops (what
         depends only on a household's region or place is computed for the few regions and places, then
         read by each household)."""
-        p, places = self.model.p.production, self.model.places
+        p = self.model.p.production
         drug = (p.yield_kg_per_ha_year / WEEKS_PER_YEAR * self.price)[self.region]
         drug = drug * np.minimum(np.maximum(1 - p.eradication_fear * self.perceived_risk, 0.0), 1.0)
-        alternatives = self.model.interventions.programme("alternative_development").support
-        support = (1 + alternatives * self.supported_regions())[places.region]  # by place (farm places only)
-        legal = (p.alt_income_per_ha_year / WEEKS_PER_YEAR * places.alt_income * support)[self.place]
+        legal = self.legal_income()[self.place]
         return (drug - legal) / np.maximum(legal, 1e-9)
+
+    def legal_income(self) -> np.ndarray:
+        """Weekly legal income per hectare at each place (farm places only), raised by alternative development
+        where it is given; computed again only when the support, the production parameters or the places
+        eradication is aimed at change (places' legal income and regions do not)."""
+        p, places, police = self.model.p.production, self.model.places, self.model.police
+        alternatives = self.model.interventions.programme("alternative_development").support
+        aim = police.aim.get("eradication")
+        aim_then, p_then, alternatives_then, legal = self._legal
+        if aim is not aim_then or p is not p_then or alternatives != alternatives_then:
+            support = (1 + alternatives * self.supported_regions())[places.region]  # by place
+            legal = p.alt_income_per_ha_year / WEEKS_PER_YEAR * places.alt_income * support
+            self._legal = (aim, p, alternatives, legal)
+        return legal
 
     def supported_regions(self) -> np.ndarray:
         """Which regions get alternative-development support: those where eradication is aimed
@@ -149,21 +165,22 @@ class Farms(Subsystem):
     def relocate_eradicated(self) -> None:
         """Some households eradicated last week replant in the least-eradicated place of another region."""
         p, places, rng = self.model.p.production, self.model.places, self.draws
-        hit = np.flatnonzero(self.just_eradicated)
+        hit = self.just_eradicated.nonzero()[0]
         if len(hit) == 0:  # no draw: the stream is not even positioned
             return
         self.just_eradicated[:] = False
         movers = hit[row_uniforms(rng.relocation, hit) < p.relocation_prob]
         if len(movers) == 0 or not self.model.p.mechanisms.relocation:
             return
-        farm_places, regions = self.farm_places, self.farm_regions
-        risk = self.eradication_ma[farm_places] + rng.tie_break.uniform(0, TIE_BREAK, len(farm_places))
-        # for each origin region, the least-eradicated place elsewhere (-1: there is none)
+        farm_places, regions = self.farm_place_list, self.farm_region_list
+        risk = (self.eradication_ma[self.farm_places] + rng.tie_break.uniform(0, TIE_BREAK, len(farm_places))).tolist()
+        # for each origin region, the least-eradicated place elsewhere, the first listed among equals (-1: there
+        # is none), over the few farm places in Python
         safest = np.full(len(places.regions), -1, dtype=np.int64)
         for r in set(self.region[movers].tolist()):
-            elsewhere = regions != r
-            if elsewhere.any():
-                safest[r] = farm_places[elsewhere][np.argmin(risk[elsewhere])]
+            elsewhere = [k for k, region in enumerate(regions) if region != r]
+            if elsewhere:
+                safest[r] = farm_places[min(elsewhere, key=risk.__getitem__)]
         target = safest[self.region[movers]]
         can = target >= 0
         self.relocate(movers[can], target[can])

@@ -189,8 +189,10 @@ class Police(Subsystem, Agent):
         return (self.reporting(model.communities.trust) / reference) ** model.p.police.tip_elasticity
 
     def territory_intel_of(self, ids: np.ndarray) -> np.ndarray:
-        """This week's intelligence over the territory of each of the organisations ``ids`` (1 for one
-        made since the week's enforcement began)."""
+        """This week's intelligence over the territory of each of the organisations ``ids`` (ascending, as
+        ``orgs.ids()``; 1 for one made since the week's enforcement began)."""
+        if len(ids) == 0 or ids[-1] < len(self.org_intel):  # every one known (the usual case): one gather
+            return self.org_intel[ids]
         out = np.ones(len(ids))
         known = ids < len(self.org_intel)
         out[known] = self.org_intel[ids[known]]

@@ -25,11 +25,12 @@ class Investigations(PoliceActivity):
             return
         ids = model.orgs.ids()  # the ids of orgs, in the same order
         per_member = officer_weeks * model.p.police.investigation_rate / sizes.sum()
-        aimed = police.spare(ids, per_member * np.maximum(sizes, 0), officer_weeks) / np.maximum(sizes, 1)
+        members = np.maximum(sizes, 0)
+        aimed = police.spare(ids, per_member * members, officer_weeks) / np.maximum(sizes, 1)
         exposure = police.exposures()[ids]
-        police.record_actions(aimed * np.maximum(sizes, 0), exposure)
+        police.record_actions(aimed * members, exposure)
         hazard = np.minimum(aimed * exposure * police.territory_intel_of(ids), model.p.police.max_arrest_hazard)
-        reachable = np.maximum(sizes, 0).astype(np.int64)
+        reachable = members.astype(np.int64)
         caught = self.draws.investigations.binomial(reachable, hazard)
         for org, count in zip(orgs, caught.tolist(), strict=True):
             if count:

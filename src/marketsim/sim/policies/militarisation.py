@@ -23,6 +23,8 @@ class MilitarisedOperations(PoliceActivity):
 
     def act(self, officer_weeks: float) -> None:
         police = self.police
+        if police.militarised_share <= 0:  # (no militarised units: no confrontation, nothing drawn)
+            return
         militarised = police.militarised_share * sum(police.effort[name] for name in FRONT_LINE)
         if militarised > 0:
             expected = militarised * self.model.p.police.confrontation_rate

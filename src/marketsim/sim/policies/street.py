@@ -41,9 +41,10 @@ class StreetArrests(PoliceActivity):
         active = dealers.active_slots()
         if officer_weeks <= 0 or len(active) == 0:
             return
-        active = police.within_aim(self.name, active, dealers.place[active])
-        if len(active) == 0:
-            return
+        if self.name in police.aim:
+            active = police.within_aim(self.name, active, dealers.place[active])
+            if len(active) == 0:
+                return
         visibility = self.visibility(p.retail)[dealers.mode[active]]
         supplier = dealers.org[active]
         reach = visibility * police.intel[dealers.community_of(active)]

@@ -50,10 +50,18 @@ SENTENCING_STREAMS = {category: f"sentencing_{category}" for category in CATEGOR
 class Cohorts:
     """People who left the courts by one path, by weeks since they left (the last FOLLOW_UP weeks):
     how many started, how many are still at risk, how many were arrested again, how many went
-    (back) to prison. The four counts are rows of one array, so a week's ageing is one copy."""
+    (back) to prison. The four counts are rows of a window onto a buffer twice as long: a week's
+    ageing moves the window back one column instead of copying it (it is copied once in FOLLOW_UP
+    weeks, when it reaches the buffer's start)."""
 
     def __init__(self) -> None:
-        self.counts = np.zeros((4, FOLLOW_UP))
+        self.buffer = np.zeros((4, 2 * FOLLOW_UP))
+        self.start = FOLLOW_UP  # the window's first column: the cohort that left this week
+        self.view()
+
+    def view(self) -> None:
+        """Point ``counts`` and its four rows at the window."""
+        self.counts = self.buffer[:, self.start:self.start + FOLLOW_UP]
         self.started, self.at_risk, self.rearrested, self.imprisoned = self.counts
 
     def settle(self, per_week: float, survival: np.ndarray) -> None:
@@ -71,10 +79,14 @@ class Cohorts:
     def age(self, arrivals: float) -> Followed:
         """A week passes: every cohort ages one week and ``arrivals`` start. Returns the cohort whose
         follow-up just ended."""
-        ended = Followed(*self.counts[[0, 2, 3], -1].tolist())
-        self.counts[:, 1:] = self.counts[:, :-1].copy()
-        self.counts[:, 0] = (arrivals, arrivals, 0.0, 0.0)
-        return ended
+        started, _, rearrested, imprisoned = self.buffer[:, self.start + FOLLOW_UP - 1].tolist()
+        if self.start == 0:  # the window reached the buffer's start: copy it to the end
+            self.buffer[:, FOLLOW_UP:] = self.buffer[:, :FOLLOW_UP]
+            self.start = FOLLOW_UP
+        self.start -= 1
+        self.buffer[:, self.start] = (arrivals, arrivals, 0.0, 0.0)
+        self.view()
+        return Followed(started, rearrested, imprisoned)
 
 
 @dataclass(frozen=True)

@@ -73,13 +73,25 @@ class Members(Table):
         # each organisation's members in the order they joined: a dict, not an object column, because
         # numpy arrays are invisible to the garbage collector (agents in one would keep the model alive)
         self.rosters: dict[int, list[Member]] = {}
+        self.roster_rows: dict[int, np.ndarray] = {}  # rows_of() of an organisation until its roster changes
         self.declare("active", bool, False)
         self.declare("place", np.int64)       # place stationed at
         self.declare("org", np.int64, -1)     # id of its organisation, -1 for a free row
         self.declare("role", np.int8)         # rank: its index in ROLES
 
+    def rows_of(self, org_id: int) -> np.ndarray:
+        """The rows of an organisation's members, in the order they joined (read-only: the same array
+        until a member joins or leaves it, read by every kill, occupation, promotion and payroll)."""
+        rows = self.roster_rows.get(org_id)
+        if rows is None:
+            roster = self.rosters[org_id]
+            rows = np.fromiter([m.index for m in roster], dtype=np.int64, count=len(roster))
+            rows.setflags(write=False)  # shared by every caller: none may change it
+            self.roster_rows[org_id] = rows
+        return rows
+
     def add(self, org_id: int, place: int, role: Role) -> Member:
-        """A new member of organisation ``org_id`` at a place."""
+        """A new member of organisation ``org_id`` at a place: the newest of its roster."""
         if self.active.all():
             self.grow()
         slot = int(self.active.argmin())  # the first free row
@@ -88,12 +100,18 @@ class Members(Table):
         self.org[slot] = org_id
         self.role[slot] = ROLES.index(role)
         self.by_org.strength[org_id, place] += 1
-        return Member(self.model, self, slot)
+        member = Member(self.model, self, slot)
+        self.rosters[org_id].append(member)
+        self.roster_rows.pop(org_id, None)
+        return member
 
     def remove(self, member: Member) -> None:
         """A member leaves (arrested, killed, driven out); its row becomes free."""
         row = member.index
-        self.by_org.strength[self.org[row], self.place[row]] -= 1
+        org_id = int(self.org[row])
+        self.rosters[org_id].remove(member)
+        self.roster_rows.pop(org_id, None)
+        self.by_org.strength[org_id, self.place[row]] -= 1
         self.clear(row)
         member.remove()
 
@@ -115,9 +133,15 @@ class Members(Table):
         strength += np.bincount(self.place[rows], minlength=len(strength))
 
     def transfer(self, member: Member, org_id: int) -> None:
-        """A member changes organisation (after a split), staying where it is."""
+        """A member changes organisation (after a split), staying where it is: it becomes the newest
+        member of its new organisation."""
         row = member.index
-        self.by_org.strength[self.org[row], self.place[row]] -= 1
+        source = int(self.org[row])
+        self.rosters[source].remove(member)
+        self.rosters[org_id].append(member)
+        self.roster_rows.pop(source, None)
+        self.roster_rows.pop(org_id, None)
+        self.by_org.strength[source, self.place[row]] -= 1
         self.by_org.strength[org_id, self.place[row]] += 1
         self.org[row] = org_id
 
@@ -210,13 +234,10 @@ class TraffickingOrganisation(Agent):
 
     def add_member(self, place: int, role: Role) -> Member:
         """Recruit one member into a place."""
-        member = self.table.add(self.id, place, role)
-        self.members.append(member)
-        return member
+        return self.table.add(self.id, place, role)
 
     def remove_member(self, member: Member) -> None:
         """A member is arrested or killed."""
-        self.members.remove(member)
         self.table.remove(member)
 
     def station(self, member: Member, place: int) -> None:
@@ -228,8 +249,8 @@ class TraffickingOrganisation(Agent):
         return int(self.table.by_org.strength[self.id, place])
 
     def member_rows(self) -> np.ndarray:
-        """Its members' rows of the members table, in the order they joined."""
-        return np.fromiter([m.index for m in self.members], dtype=np.int64, count=len(self.members))
+        """Its members' rows of the members table, in the order they joined (read-only)."""
+        return self.table.rows_of(self.id)
 
     def members_at(self, place: int) -> list[Member]:
         """Members stationed at a place."""
@@ -668,13 +689,13 @@ class Organisations(Subsystem):
         for member in list(org.members):
             group = groups[owner.get(member.place, 0)]
             if group is not org and member.role is not Role.LEADER:
-                self.transfer(member, org, group)
+                self.members.transfer(member, group.id)
             if member.role is Role.LIEUTENANT and member.place == seeds[groups.index(group)]:
                 heirs.setdefault(group.id, member)
         for k, group in enumerate(groups[1:], start=1):
             if group.size == 0:  # a faction whose places held nobody takes a few members along
                 for member in org.rank_and_file()[:t.splinter_minimum]:
-                    self.transfer(member, org, group)
+                    self.members.transfer(member, group.id)
                     group.station(member, seeds[k])
             self.promote_leader(group, heirs.get(group.id))
         self.promote_leader(org, heirs.get(org.id))
@@ -708,12 +729,6 @@ class Organisations(Subsystem):
         soldier = next((m for m in org.members if m.role is Role.SOLDIER), None)
         if soldier is not None:
             self.members.promote(soldier, Role.LIEUTENANT)
-
-    def transfer(self, member: Member, source: TraffickingOrganisation, target: TraffickingOrganisation) -> None:
-        """A member changes organisation (after a split): it becomes the target's newest member."""
-        self.members.rosters[source.id].remove(member)
-        self.members.rosters[target.id].append(member)
-        self.members.transfer(member, target.id)
 
     # -- what other subsystems do to organisations ----------------------------------------------------------
     def arrest_member(self, org: TraffickingOrganisation, member: Member) -> None:
@@ -790,7 +805,9 @@ class Organisations(Subsystem):
             order = np.flatnonzero(fighter)
         else:
             here = members.place[rows] == place
-            order = np.concatenate([np.flatnonzero(fighter & here), np.flatnonzero(fighter & ~here)])
+            order = np.flatnonzero(fighter & here)
+            if len(order) < deaths:  # (most fights kill no more than stand there: the others are not looked at)
+                order = np.concatenate([order, np.flatnonzero(fighter & ~here)])
         dead = [org.members[i] for i in order[:deaths].tolist()]
         for member in dead:
             org.remove_member(member)

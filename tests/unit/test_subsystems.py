@@ -14,6 +14,7 @@ import pytest
 import marketsim as ms
 from marketsim.sim import Dealer, Member, Producer, Role
 from marketsim.sim.justice import CATEGORIES
+from marketsim.sim.organisations import weighted_choice
 
 TINY = {"world.regions": 2, "world.places_per_region": 1, "world.routes": 2, "world.towns_per_route": 1,
         "world.border_crossings": 1, "world.neighbourhoods": 12, "world.producers": 60,
@@ -95,8 +96,23 @@ def test_local_strength_follows_the_members_through_a_run():
     for org in orgs:
         np.add.at(expected[org.id], [m.place for m in org.members], 1)
         assert all(m.organisation is org for m in org.members)
+        assert org.member_rows().tolist() == [m.index for m in org.members]  # the kept rows follow the roster
     np.testing.assert_array_equal(orgs.presence_matrix(), expected)
     assert orgs.members.active.sum() == sum(org.size for org in orgs)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_weighted_choice_draws_what_numpys_choice_draws(seed):
+    """Recruits' places are drawn without Generator.choice's argument checks: the same places, and the
+    stream left where choice leaves it (a numpy that changed its algorithm would fail here)."""
+    setup = np.random.default_rng(seed)
+    items = setup.integers(0, 100, size=int(setup.integers(1, 30)))
+    weights = (setup.random(len(items)) * 10.0 ** setup.integers(0, 7) + 1.0) / setup.integers(1, 20, len(items))
+    ours, numpys = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 1])
+    size = int(setup.integers(1, 10))
+    np.testing.assert_array_equal(weighted_choice(ours, items, weights, size),
+                                  numpys.choice(items, size=size, p=weights / weights.sum()))
+    assert ours.random() == numpys.random()
 
 
 def test_a_split_conserves_members_and_product_and_takes_new_ids(model):

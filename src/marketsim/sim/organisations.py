@@ -32,6 +32,16 @@ if TYPE_CHECKING:
 
 
 
+def weighted_choice(rng: np.random.Generator, items: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """``size`` of ``items`` drawn with replacement in proportion to ``weights`` (non-negative, not all
+    zero): ``rng.choice(items, size, p=weights / weights.sum())`` without its argument checks, which cost
+    twice the draw. The same numbers: numpy's ``Generator.choice`` searches the cumulative sum of ``p``,
+    divided by its last entry, with ``size`` uniform variates (tests/unit/test_subsystems.py checks it)."""
+    cdf = (weights / weights.sum()).cumsum()
+    cdf /= cdf[-1]
+    return items[cdf.searchsorted(rng.random(size), side="right")]
+
+
 class Role(StrEnum):
     """A member's rank."""
 
@@ -262,6 +272,10 @@ class TraffickingOrganisation(Agent):
         """Its members' ranks as codes (``LEADER``, ``LIEUTENANT``, ``SOLDIER``), in the order they
         joined: read as one column, not member by member."""
         return self.table.role[self.member_rows()].tolist()
+
+    def rank_count(self, code: int) -> int:
+        """How many of its members hold the rank ``code`` (``LEADER``, ``LIEUTENANT``, ``SOLDIER``)."""
+        return int(np.count_nonzero(self.table.role[self.member_rows()] == code))
 
     def rank_and_file(self) -> list[Member]:
         """Members other than the leader."""
@@ -533,12 +547,13 @@ class Organisations(Subsystem):
             if recruits:
                 value = model.violence.value_ma
                 need = (value[turf] + 1.0) / (b.strength[org.id, turf] + 1.0)  # thinly held, valuable places first
-                for place in rng.recruit_places.choice(turf, size=recruits, p=need / need.sum()).tolist():
+                for place in weighted_choice(rng.recruit_places, turf, need, recruits).tolist():
                     org.add_member(place, Role.SOLDIER)
         elif gap < -t.shedding_threshold * affordable:
-            soldiers = org.soldiers()
-            leaving = rng.shedding.binomial(len(soldiers), t.shedding_rate)
+            # (soldiers counted from the rank column; the list of them made only when some leave)
+            leaving = rng.shedding.binomial(org.rank_count(SOLDIER), t.shedding_rate)
             if leaving:
+                soldiers = org.soldiers()
                 chosen = rng.shed_members.choice(len(soldiers), size=leaving, replace=False)
                 for index in sorted(chosen.tolist(), reverse=True):
                     org.remove_member(soldiers[index])
@@ -822,11 +837,11 @@ class Organisations(Subsystem):
         rows = org.member_rows()
         moving = rows[members.place[rows] == origin][:garrison]  # the first to have joined, the leader staying
         members.move_rows(org.id, moving[members.role[moving] != LEADER], place)
-        if former is None:
+        if former is None or not self.by_org.strength[former.id, place]:  # nobody of the former's stranded
             return
         rows = former.member_rows()
         stranded = rows[members.place[rows] == place]
-        refuge = (self.controller == former.id).nonzero()[0] if len(stranded) else ()
+        refuge = (self.controller == former.id).nonzero()[0]
         if len(refuge):  # each to a random place of refuge (drawn together: the same numbers as one by one)
             members.move_rows(former.id, stranded, refuge[self.draws.refuge.integers(len(refuge), size=len(stranded))])
 

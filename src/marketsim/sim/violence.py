@@ -147,7 +147,7 @@ class Violence(Subsystem):
         ids, rows = orgs.ids(), orgs.id_bound() + 1
         dealers = model.dealers
         # dealers by supplier, shifted by one so that those without one (-1) fall in the first entry
-        people = np.bincount(dealers.org[dealers.active] + 1, minlength=rows + 1)[1:rows + 1].astype(float)
+        people = np.bincount(dealers.org[dealers.active_slots()] + 1, minlength=rows + 1)[1:rows + 1].astype(float)
         people[ids] += orgs.sizes(ids)
         revenue = np.maximum(orgs.lookup(orgs.by_org.revenue_ma, 0.0), 0.0)
         return safe_ratio(revenue, people)
@@ -205,17 +205,19 @@ class Violence(Subsystem):
         model = self.model
         if not model.p.mechanisms.succession_contests:
             return prize
-        for k in model.orgs.by_org.succession_fight[attacker].nonzero()[0].tolist():
-            org = model.orgs.get(int(attacker[k]))
-            if org.fights_for_succession(int(defender[k])):
-                prize[k] = max(prize[k], org.inheritance)
+        b = model.orgs.by_org  # (what fights_for_succession reads, by column: the attackers are alive)
+        for k in b.succession_fight[attacker].nonzero()[0].tolist():
+            attacker_id = int(attacker[k])
+            if int(defender[k]) in b.rivals[attacker_id]:
+                prize[k] = max(prize[k], b.inheritance[attacker_id])
         return prize
 
     def record_violence(self, detail: str, place: int, incidents: int, deaths: int, org: int = -1) -> None:
         """Incidents and the deaths among them at one place."""
         log = self.model.log
         log.record("incident", incidents, detail=detail, place=place, org=org)
-        log.record("homicide", deaths, detail=detail, place=place, org=org)
+        if deaths:  # (a count of none records nothing)
+            log.record("homicide", deaths, detail=detail, place=place, org=org)
 
     def territorial_contests(self, control: np.ndarray) -> None:
         """Organisations attack rivals' neighbouring places from places where they have members;

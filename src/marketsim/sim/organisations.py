@@ -481,6 +481,9 @@ class Organisations(Subsystem):
         ids = self.ids()
         self.close_books(ids[self.places_held()[ids] > 0])
         posts = self.vacant_posts().tolist()
+        # what a violent act is expected to cost each organisation, read by the factions of a succession
+        # fight: an organisation's payroll changes only its own people, after it has settled
+        unit_costs = self.model.violence.unit_costs() if self.by_org.succession_fight[ids].any() else None
         for org in self:
             turf = turfs.get(org.id)
             if turf is None:
@@ -488,7 +491,8 @@ class Organisations(Subsystem):
             else:
                 if posts[org.id] > 0:
                     self.fill_command(org, posts[org.id])
-                self.settle_succession(org)
+                if unit_costs is not None:
+                    self.settle_succession(org, unit_costs)
                 self.match_payroll(org, turf)
 
     def splits(self) -> None:
@@ -558,7 +562,7 @@ class Organisations(Subsystem):
                 for index in sorted(chosen.tolist(), reverse=True):
                     org.remove_member(soldiers[index])
 
-    def settle_succession(self, org: TraffickingOrganisation) -> None:
+    def settle_succession(self, org: TraffickingOrganisation, unit_costs: tuple[np.ndarray, np.ndarray]) -> None:
         """A succession fight has no set length: each faction decides, week by week, whether it is
         still worth fighting. What they fight for — the split organisation's routes, suppliers and
         markets — fades as its business is taken over place by place, at the rate organisations revise
@@ -566,7 +570,8 @@ class Organisations(Subsystem):
         winning (its share of the factions' members) times what is left of the inheritance is worth
         less than what a week of fighting is expected to cost it (``Violence.expected_cost``). The
         fight ends when one faction is left, or when the inheritance is worth no more than the best of
-        the places it was made of (there is nothing left to fight over but places)."""
+        the places it was made of (there is nothing left to fight over but places). ``unit_costs``:
+        ``Violence.unit_costs``."""
         model, b, v = self.model, self.by_org, self.model.p.violence
         if not b.succession_fight[org.id]:
             return
@@ -579,9 +584,8 @@ class Organisations(Subsystem):
             b.rivals[factions] = frozenset()
             return
         winning = org.size / max(org.size + sum(r.size for r in rivals), 1)
-        armed = float(model.violence.armament(np.array([org.id]))[0])
-        losses = v.incidents_per_contest * min(v.lethality * armed, 1.0) * v.attacker_losses
-        cost = float(model.violence.expected_cost(np.array([org.id]), losses)[0])
+        losses = v.incidents_per_contest * min(v.lethality * float(b.armament[org.id]), 1.0) * v.attacker_losses
+        cost = float(model.violence.expected_cost(np.array([org.id]), losses, unit_costs)[0])
         if winning * b.inheritance[org.id] < cost:  # it concedes: the others fight on without it
             b.succession_fight[org.id] = False
             b.rivals[org.id] = frozenset()

@@ -236,7 +236,8 @@ class Violence(Subsystem):
         every_link[:2] = ends
         holders = every_link[2:4] = controller[ends]
         every_link[4:] = np.where(holders >= 0, orgs.by_org.strength[np.maximum(holders, 0), ends], 0)
-        links = every_link[:, (holders[0] >= 0) & (holders[0] != holders[1]) & (every_link[4] >= 1)]
+        # (an attacker with members at its place holds it: nobody stands at a place nobody holds)
+        links = every_link[:, (every_link[4] >= 1) & (holders[0] != holders[1])]
         source, target, attacker, defender, s_a, s_d = links
         undefended = s_d < 1  # (nobody stands at a place nobody holds)
         rival_held = defender >= 0

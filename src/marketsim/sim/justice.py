@@ -246,6 +246,7 @@ class JusticeSystem(Subsystem):
         model = self.model
         log = model.log
         admitted = {}
+        jailed_residents = []  # the prisoners of each offence but possession, in offence order
         for category in CATEGORIES:
             if category == "reoffence":
                 arrested, diverted, jailed = self.reoffenders, self.reoffenders_diverted, self.reoffenders_jailed
@@ -267,8 +268,9 @@ class JusticeSystem(Subsystem):
             log.record("incarceration", jailed, detail=category)
             if category == "user":
                 self.jail_users(jailed, diverted)
-            else:
-                self.move_to_prison(jailed)
+            elif jailed > 0:
+                jailed_residents.append(jailed)
+        self.move_to_prison(jailed_residents)
         self.admit(admitted)
 
     def jail_users(self, jailed: int, diverted: int) -> None:
@@ -291,16 +293,17 @@ class JusticeSystem(Subsystem):
             referred = rng.referred_users.multinomial(diverted, share)
             communities.refer(rng.referred_dependent.binomial(referred, dependent_share))
 
-    def move_to_prison(self, count: int) -> None:
+    def move_to_prison(self, counts: list[int]) -> None:
         """People who were not counted as users leave their communities for prison, more often
-        from deprived places."""
-        if count <= 0:
+        from deprived places: ``counts`` of each offence (each > 0), one offence after another (each
+        drawn from the residents the previous ones left)."""
+        if not counts:
             return
-        communities = self.model.communities
-        weights = communities.non_users * self.deprivation_tilt(self.model.p.justice.deprivation_bias)
-        moved = np.minimum(self.draws.jailed_residents.multinomial(count, weights / weights.sum()),
-                           communities.non_users)
-        communities.imprison(moved)
+        communities, rng = self.model.communities, self.draws.jailed_residents
+        tilt = self.deprivation_tilt(self.model.p.justice.deprivation_bias)
+        for count in counts:
+            weights = communities.non_users * tilt
+            communities.imprison(np.minimum(rng.multinomial(count, weights / weights.sum()), communities.non_users))
 
     def deprivation_tilt(self, bias: float) -> np.ndarray:
         """How much more often than at the mean community's deprivation a resident of each community is

@@ -23,7 +23,8 @@ class UserArrests(PoliceActivity):
         policy, communities = model.p.policy, model.communities
         police.service_user_arrest_hazard = np.zeros(len(communities.place))
         where = police.aim.get(self.name)
-        users = communities.users if where is None else communities.users * where[communities.place]
+        everyone = communities.users  # (read once: nothing here changes who uses)
+        users = everyone if where is None else everyone * where[communities.place]
         total_users = users.sum()
         if officer_weeks <= 0 or total_users == 0:
             return
@@ -40,4 +41,4 @@ class UserArrests(PoliceActivity):
             return
         model.log.record_places("arrest", caught, detail="user", places=communities.place)
         if not policy.harm_reduction_policing:  # people using services are arrested as often as others
-            police.service_user_arrest_hazard = safe_ratio(caught, communities.users)
+            police.service_user_arrest_hazard = safe_ratio(caught, everyone)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from marketsim.sim.common import ewma
-from marketsim.sim.organisations import ROLES, Role
+from marketsim.sim.organisations import ROLES, Role, weighted_choice
 from marketsim.sim.policies.base import PoliceActivity
 
 SOLDIER, LEADER = ROLES.index(Role.SOLDIER), ROLES.index(Role.LEADER)
@@ -45,11 +47,7 @@ class ReactivePolicing(PoliceActivity):
         ids, by_org = model.orgs.ids(), model.violence.by_org
         killings = by_org.killings[ids].astype(float)
         weights = killings if killings.sum() > 0 else by_org.violence_score[ids] + 1e-9
-        # the groups drawn as numpy's choice(p=weights / Σ weights) draws them (its uniforms placed on the
-        # normalised cumulative sum: the same numbers and groups), without the cost of its checks of p
-        cumulative = (weights / weights.sum()).cumsum()
-        cumulative /= cumulative[-1]
-        for index in cumulative.searchsorted(self.draws.killers_group.random(cleared), side="right").tolist():
+        for index in weighted_choice(self.draws.killers_group, np.arange(len(orgs)), weights, cleared).tolist():
             org = orgs[index]
             roles = org.table.role[org.member_rows()]
             soldiers = (roles == SOLDIER).nonzero()[0]  # (their places on the roster)

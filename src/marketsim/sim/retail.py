@@ -107,6 +107,7 @@ class Dealers(Table, Subsystem):
         near = [around[model.places.is_urban[around]] for around in neighbours]
         self.urban_near = np.concatenate(near).astype(np.int64)  # each place's urban neighbours, place after place
         self.urban_near_from = np.repeat(np.arange(len(near)), list(map(len, near)))  # whose neighbour each is
+        self.place_risk = np.full(model.places.n, np.inf)  # arrests a dealer expects a year in each place (none: inf)
         self.neighbours = [around.tolist() for around in neighbours]  # each place's neighbours, in list order
         deprivation = communities.deprivation
         self.relative_deprivation = deprivation / max(deprivation.mean(), 1e-9)  # of each community, to the mean
@@ -357,6 +358,8 @@ class Dealers(Table, Subsystem):
         switch = (local >= 0) & (supplier != local) & (
             orphan | (row_uniforms(self.draws.loyalty_switch, active) < self.model.p.retail.loyalty_switch))
         self.org[active[switch]] = local[switch]
+        if not orphan.any():  # the usual week: no dealer's supplier has vanished
+            return
         leave = orphan & (local < 0)
         if leave.any():
             self.model.ledger.lose(float(self.stock[active[leave]].sum()))
@@ -376,7 +379,7 @@ class Dealers(Table, Subsystem):
         street = active[self.mode[active] != SalesMode.ONLINE.value]
         if len(street) == 0:
             return
-        risk = np.full(n, np.inf)
+        risk = self.place_risk
         risk[model.communities.place] = yearly
         # each place's least risky urban neighbour held by each organisation (-1: held by none), the first
         # listed among equals, searched once over the neighbour lists: key (holder + 1) × places + place
@@ -460,11 +463,12 @@ class Dealers(Table, Subsystem):
 
     def buy_wholesale(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Dealers (the ``active`` slots) refill their stock from their organisation; short
-        organisations ration. Returns each dealer's stock after buying, expected sales a week and
-        wholesale price (what set_prices reads)."""
+        organisations ration. Returns each dealer's stock after buying, the stock that would cover its
+        expected sales for ``retail.cover_weeks`` and its wholesale price (what set_prices reads)."""
         p, orgs = self.model.p.retail, self.model.orgs
         sales, held_kg = self.sales_ma[active], self.stock[active]
-        want = np.maximum(sales + p.stock_adjustment * (sales * p.cover_weeks - held_kg), 0.0)
+        cover_stock = sales * p.cover_weeks
+        want = np.maximum(sales + p.stock_adjustment * (cover_stock - held_kg), 0.0)
         size = orgs.id_bound()
         supplier = self.org[active]
         wanted = group_sum(supplier, want, size)
@@ -482,18 +486,18 @@ class Dealers(Table, Subsystem):
         wholesale = price[supplier]
         self.wholesale_kg = float(bought.sum())
         self.wholesale_value = float((bought * wholesale).sum())
-        return held_kg, sales, wholesale
+        return held_kg, cover_stock, wholesale
 
     def set_prices(self, active: np.ndarray, community: np.ndarray, have: np.ndarray, stock: np.ndarray,
-                   sales: np.ndarray, wholesale: np.ndarray) -> None:
+                   cover_stock: np.ndarray, wholesale: np.ndarray) -> None:
         """Retail price per pure kg and purity, per dealer and per community. The dealers: the ``active``
-        slots, in communities ``community`` (``have`` of them in each), with ``stock`` kg, expected
-        ``sales`` kg a week and their suppliers' ``wholesale`` prices."""
+        slots, in communities ``community`` (``have`` of them in each), with ``stock`` kg, the stock
+        ``cover_stock`` that covers their expected sales for ``retail.cover_weeks``, and their suppliers'
+        ``wholesale`` prices."""
         model = self.model
         p = model.p.retail
         n = len(self.local_price)
         self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
-        cover_stock = sales * p.cover_weeks
         cover = safe_ratio(stock, cover_stock, 1.0)
         scarcity = np.minimum(np.maximum(np.maximum(cover, MIN_COVER) ** -p.scarcity_elasticity, p.scarcity_floor),
                               p.scarcity_cap)

@@ -141,7 +141,7 @@ class Trafficking(Subsystem):
         sales = b.sales_ma[ids]
         wants = np.maximum(0.0, sales + t.pipeline_adjustment * (
             sales * t.stock_cover_weeks - b.city_stock[ids] - b.source_stock[ids]))
-        requests = np.outer(wants, split)
+        requests = wants[:, None] * split[None, :]  # np.outer's products
         requested = requests.sum(axis=0)
         fill = np.divide(stock, requested, out=np.ones(n_regions), where=requested > stock)
         bought = requests * np.minimum(fill, 1.0)
@@ -177,7 +177,7 @@ class Trafficking(Subsystem):
         cost = ((routes.incidence @ (routes.cost * congestion))[:, None]
                 + t.toll_rate * value[:, None] * (routes.tolls @ foreign.T) + value[:, None] * path_risk)
         totals = bought.sum(axis=1, keepdims=True)
-        by_region = np.divide(bought, totals, out=np.zeros_like(bought), where=totals > 0) * b.source_stock[ids, None]
+        by_region = np.divide(bought, totals, out=np.zeros(bought.shape), where=totals > 0) * b.source_stock[ids, None]
         by_region = np.maximum(by_region, 0.0)  # a stock rounded a hair below 0 ships nothing, not negative kg
         for r in self.pathless:
             model.ledger.lose(float(by_region[:, r].sum()))
@@ -329,13 +329,15 @@ class Trafficking(Subsystem):
         shares = [on_path / on_path.sum(axis=1, keepdims=True) for on_path in
                   (detection[segments] for segments in self.length_groups)]
         lots_on: list[np.ndarray] = []      # each catch's lots on each segment of its path
+        on_paths: list[np.ndarray] = []     # each catch's path's segments
         catches = caught[orgs_hit, paths_hit]
         for k, lots in zip(paths_hit.tolist(), catches.tolist(), strict=True):
             group, row = self.path_row[k]
             lots_on.append(draw.multinomial(lots, shares[group][row]))
+            on_paths.append(self.path_segments[k])
         counts = np.concatenate(lots_on)
         lengths = self.path_lengths[paths_hit]
-        segments = np.concatenate([self.path_segments[k] for k in paths_hit.tolist()])
+        segments = np.concatenate(on_paths)
         np.add.at(self.by_org.seized_on, (np.repeat(ids[orgs_hit], lengths), segments), counts)
         kg = np.repeat(seized[orgs_hit, paths_hit], lengths) * counts / np.repeat(catches, lengths)
         return group_sum(self.model.routes.checkpoint[segments], kg, self.model.places.n)

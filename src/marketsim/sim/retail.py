@@ -160,10 +160,10 @@ class Dealers(Table, Subsystem):
 
     def free_slots(self, count: int) -> np.ndarray:
         """``count`` unused slot indices, growing the table if needed."""
-        free = np.flatnonzero(~self.active)
+        free = (~self.active).nonzero()[0]
         while len(free) < count:
             self.grow()
-            free = np.flatnonzero(~self.active)
+            free = (~self.active).nonzero()[0]
         return free[:count]
 
     # -- recruitment and leaving -----------------------------------------------------------------------
@@ -292,7 +292,7 @@ class Dealers(Table, Subsystem):
         have = group_sum(self.community_of(self.active_slots()), None, n)
         arrested = group_sum(places.community[where], None, n)
         self.arrests += arrested
-        self.disruption += np.divide(arrested, have, out=np.zeros_like(arrested), where=have > 0)
+        self.disruption += np.divide(arrested, have, out=np.zeros(n), where=have > 0)
         model.ledger.seize(float(stock.sum()))
         model.log.record_places("seizure", group_sum(where, stock, places.n), detail="retail")
         model.log.record_places("arrest", group_sum(where, None, places.n), detail="dealer")
@@ -535,7 +535,7 @@ class Dealers(Table, Subsystem):
 
     @metric("dealers", "people", "market", "Active retail dealers.")
     def dealers(self) -> int:
-        return int(self.active.sum())
+        return len(self.active_slots())
 
     @metric("open_air_share", "share", "market", "Share of active dealers selling in open-air markets.")
     def open_air_share(self) -> float:
@@ -547,5 +547,5 @@ class Dealers(Table, Subsystem):
 
     def mode_share(self, mode: SalesMode) -> float:
         """Share of active dealers selling in one mode (0 with no dealers)."""
-        modes = self.mode[self.active]
+        modes = self.mode[self.active_slots()]
         return np.count_nonzero(modes == mode.value) / len(modes) if len(modes) else 0.0

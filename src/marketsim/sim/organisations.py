@@ -102,9 +102,10 @@ class Members(Table):
 
     def add(self, org_id: int, place: int, role: Role) -> Member:
         """A new member of organisation ``org_id`` at a place: the newest of its roster."""
-        if self.active.all():
-            self.grow()
         slot = int(self.active.argmin())  # the first free row
+        if self.active[slot]:  # none free: the first of the rows grow() adds
+            slot = self.capacity
+            self.grow()
         self.active[slot] = True
         self.place[slot] = place
         self.org[slot] = org_id
@@ -132,15 +133,18 @@ class Members(Table):
         self.by_org.strength[self.org[row], place] += 1
         self.place[row] = place
 
-    def move_rows(self, org_id: int, rows: np.ndarray, places: np.ndarray | int) -> None:
-        """Members in ``rows`` (all of organisation ``org_id``) are stationed at ``places`` (one each,
-        or one for all): the counts of moving them one by one, in one pass."""
+    def move_rows(self, org_id: int, rows: np.ndarray, origin: int, places: np.ndarray | int) -> None:
+        """Members in ``rows`` (all of organisation ``org_id``, all stationed at ``origin``) are stationed
+        at ``places`` (one each, or one for all): the counts of moving them one by one, in one pass."""
         if len(rows) == 0:
             return
         strength = self.by_org.strength[org_id]
-        strength -= np.bincount(self.place[rows], minlength=len(strength))
+        strength[origin] -= len(rows)
         self.place[rows] = places
-        strength += np.bincount(self.place[rows], minlength=len(strength))
+        if isinstance(places, np.ndarray):
+            strength += np.bincount(places, minlength=len(strength))
+        else:
+            strength[places] += len(rows)
 
     def transfer(self, member: Member, org_id: int) -> None:
         """A member changes organisation (after a split), staying where it is: it becomes the newest
@@ -840,14 +844,15 @@ class Organisations(Subsystem):
         members = self.members
         rows = org.member_rows()
         moving = rows[members.place[rows] == origin][:garrison]  # the first to have joined, the leader staying
-        members.move_rows(org.id, moving[members.role[moving] != LEADER], place)
+        members.move_rows(org.id, moving[members.role[moving] != LEADER], origin, place)
         if former is None or not self.by_org.strength[former.id, place]:  # nobody of the former's stranded
             return
         rows = former.member_rows()
         stranded = rows[members.place[rows] == place]
         refuge = (self.controller == former.id).nonzero()[0]
         if len(refuge):  # each to a random place of refuge (drawn together: the same numbers as one by one)
-            members.move_rows(former.id, stranded, refuge[self.draws.refuge.integers(len(refuge), size=len(stranded))])
+            members.move_rows(former.id, stranded, place,
+                              refuge[self.draws.refuge.integers(len(refuge), size=len(stranded))])
 
     # -- outputs ----------------------------------------------------------------------------------------------
     @metric("members", "people", "market", "Members of trafficking organisations.")

@@ -520,26 +520,28 @@ class Organisations(Subsystem):
         bribes neutralise, and armament against the confrontations they faced."""
         model, b = self.model, self.by_org
         t, mechanisms = model.p.trafficking, model.p.mechanisms
-        b.revenue_ma[ids] = ewma(b.revenue_ma[ids], b.revenue[ids], 1 / t.revenue_memory)
-        b.extorting[ids] = b.revenue[ids] < t.diversification * b.revenue_ma[ids]
-        b.losses_ma[ids] = ewma(b.losses_ma[ids], b.losses[ids], t.loss_memory)
+        # (each column gathered once: the values just written are reused, not read back)
+        revenue = b.revenue[ids]
+        revenue_ma = b.revenue_ma[ids] = ewma(b.revenue_ma[ids], revenue, 1 / t.revenue_memory)
+        b.extorting[ids] = revenue < t.diversification * revenue_ma
+        losses_ma = b.losses_ma[ids] = ewma(b.losses_ma[ids], b.losses[ids], t.loss_memory)
         size, arrested = self.sizes(ids), b.arrested[ids]
         b.arrest_share[ids] = ewma(b.arrest_share[ids], arrested / np.maximum(size + arrested, 1), t.loss_memory)
         b.losses[ids], b.arrested[ids] = 0.0, 0
-        b.bribes[ids] = t.bribe_share * b.revenue_ma[ids] + t.bribe_risk_share * b.losses_ma[ids]
-        protected = ids[ids == model.police.protected]
-        if mechanisms.protection_racket and len(protected):
-            b.bribes[protected] += t.racket_price * model.police.collusion * b.revenue_ma[protected]
-        b.cash[ids] += b.revenue[ids] - size * t.soldier_wage - b.bribes[ids]
+        bribes = t.bribe_share * revenue_ma + t.bribe_risk_share * losses_ma
+        protected = ids == model.police.protected
+        if mechanisms.protection_racket and protected.any():
+            bribes[protected] += t.racket_price * model.police.collusion * revenue_ma[protected]
+        b.bribes[ids] = bribes
+        b.cash[ids] += revenue - size * t.soldier_wage - bribes
         b.revenue[ids] = 0.0
-        bribes = b.bribes[ids]
         b.neutralised[ids] = (model.police.corruption * bribes / (bribes + model.p.police.bribe_saturation)
                               if mechanisms.bribery else 0.0)
-        b.confronted_ma[ids] = ewma(b.confronted_ma[ids], b.confronted[ids], t.loss_memory)
+        confronted_ma = b.confronted_ma[ids] = ewma(b.confronted_ma[ids], b.confronted[ids], t.loss_memory)
         b.confronted[ids] = 0
         if mechanisms.arms_race:
             base = model.p.world.firearms
-            wanted = base + (1 - base) * (1 - scalar_math(math.exp, -t.arming_response * b.confronted_ma[ids]))
+            wanted = base + (1 - base) * (1 - scalar_math(math.exp, -t.arming_response * confronted_ma))
             b.armament[ids] = ewma(b.armament[ids], wanted, t.arming_rate)
 
     def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:

@@ -112,7 +112,8 @@ class Trafficking(Subsystem):
         b.city_stock[ids] += b.in_transit[ids].sum(axis=1)
         b.in_transit[ids] = 0.0
         hit = np.minimum(b.seized_on[ids], 1.0)
-        b.risk[ids] = b.risk[ids] * (1 - t.risk_decay) + t.risk_learning * hit * (1 - b.risk[ids])
+        risk = b.risk[ids]
+        b.risk[ids] = risk * (1 - t.risk_decay) + t.risk_learning * hit * (1 - risk)
         b.seized_on[ids] = 0.0
 
     def step(self) -> None:
@@ -148,11 +149,11 @@ class Trafficking(Subsystem):
         taken = bought.sum(axis=0)
         farms.sell(requested, np.divide(taken, stock, out=np.zeros(n_regions), where=stock > 0))
         spend = bought @ farms.price
-        farm_value = group_sum(region, farms.stock[farm_places], n_regions)
+        left = farms.stock[farm_places]
+        regional = group_sum(region, left, n_regions)[region]  # what is left in each farm place's region
         self.farm_sales = np.zeros(places.n)
         self.farm_sales[farm_places] = (taken * farms.price)[region] * np.divide(
-            farms.stock[farm_places], farm_value[region], out=np.zeros(len(farm_places)),
-            where=farm_value[region] > 0)
+            left, regional, out=np.zeros(len(farm_places)), where=regional > 0)
         b.source_stock[ids] += bought.sum(axis=1)
         model.orgs.pay(ids, spend)
         return bought

@@ -309,8 +309,8 @@ class Trafficking(Subsystem):
         b.in_transit[ids] -= seized
         model.orgs.lose(ids, lost * b.wholesale_price[ids])
         moved = shipped > 0
-        b.seizure_share[ids[moved]] = ewma(b.seizure_share[ids[moved]], lost[moved] / shipped[moved],
-                                           p.trafficking.loss_memory)
+        movers = ids[moved]
+        b.seizure_share[movers] = ewma(b.seizure_share[movers], lost[moved] / shipped[moved], p.trafficking.loss_memory)
         model.ledger.seize(float(seized.sum()))
         model.log.record_places("seizure", seized_at, detail="interdiction")
         return float(actions.sum()), float((actions * np.maximum(0.0, 1 - share)).sum())

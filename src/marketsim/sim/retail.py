@@ -513,7 +513,8 @@ class Dealers(Table, Subsystem):
         held = np.maximum(stock, 1e-9)
         priced = group_sum(community, price * held, n)
         weights = group_sum(community, held, n)
-        self.local_price = np.where(weights > 0, safe_ratio(priced, weights), self.local_price)
+        # the weighted mean where some dealer holds stock, last week's price elsewhere
+        self.local_price = np.divide(priced, weights, out=self.local_price.copy(), where=weights > 0)
 
     # -- outputs ------------------------------------------------------------------------------------------
     @metric("purity", "share pure", "market", "Sales-weighted retail purity.")

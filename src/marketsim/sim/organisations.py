@@ -541,7 +541,7 @@ class Organisations(Subsystem):
         b.confronted[ids] = 0
         if mechanisms.arms_race:
             base = model.p.world.firearms
-            wanted = base + (1 - base) * (1 - scalar_math(math.exp, -t.arming_response * confronted_ma))
+            wanted = base + (1 - base) * (1.0 - scalar_math(math.exp, -t.arming_response * confronted_ma))
             b.armament[ids] = ewma(b.armament[ids], wanted, t.arming_rate)
 
     def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:

@@ -263,7 +263,7 @@ class Violence(Subsystem):
             return
         links = links[:, fight]
         source, target, attacker, defender, s_a, s_d = links
-        prize = np.maximum(self.prize(attacker, defender, target), 0) if mechanisms.value_motive \
+        prize = np.maximum(self.prize(attacker, defender, target), 0.0) if mechanisms.value_motive \
             else np.full(len(target), v.reference_value)
         winning = v.attack_success * (s_a / (s_a + s_d) if mechanisms.hegemony else 0.5)
         lethality = np.minimum(v.lethality * ((arms[attacker] + arms[defender]) / 2), 1.0)
@@ -271,7 +271,7 @@ class Violence(Subsystem):
         attacking = self.choice(winning * prize, self.expected_cost(attacker, own_losses, unit_costs))
         control_at = self.control_at
         control_at[model.communities.place] = control
-        rate = (v.contest_rate * attacking * (1 - v.presence_effect * places.state_presence[target])
+        rate = (v.contest_rate * attacking * (1.0 - v.presence_effect * places.state_presence[target])
                 * control_at[target])
         fights = (rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance)).nonzero()[0]
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
@@ -330,7 +330,7 @@ class Violence(Subsystem):
         contact_by_org = np.bincount(key, weights=contact, minlength=n * (size + 1)).reshape(n, size + 1)
         total = contact_by_org.sum(axis=1)
         # the chance two buyers on the street are served by rival organisations
-        rivalry = 1 - safe_ratio((contact_by_org ** 2).sum(axis=1), total ** 2, 1.0)
+        rivalry = 1.0 - safe_ratio((contact_by_org ** 2).sum(axis=1), total ** 2, 1.0)
         sales = communities.street_sales if mechanisms.value_motive else np.full(n, v.reference_sales)
         at_stake = sales * rivalry
         # a dealer who wins takes a share of its rivals' buyers (as a share of its own business: half the
@@ -405,11 +405,12 @@ class Violence(Subsystem):
         ids = orgs.ids()
         intensity_of[ids] = np.where(orgs.by_org.extorting[ids], 1.0, v.background_extortion)
         intensity = intensity_of[owner]
-        exposed = communities.businesses * (1 - v.presence_effect * places.state_presence[communities.place])
+        exposed = communities.businesses * (1.0 - v.presence_effect * places.state_presence[communities.place])
         events = rng.extortion.poisson(v.extortion_rate * exposed * intensity * control)
         events = events.astype(float)
-        take = group_sum(np.where(owner >= 0, owner, size), events, size + 1) * v.extortion_take
-        orgs.earn(ids, take[ids])
+        # (owners shifted by one: the places nobody holds, -1, fall in the first entry)
+        take = np.bincount(owner + 1, weights=events, minlength=size + 1)
+        orgs.earn(ids, take[ids + 1] * v.extortion_take)
         deaths = rng.extortion_deaths.poisson(events * v.extortion_lethality)
         model.log.record_places("extortion", events, places=communities.place)
         model.log.record_places("homicide", deaths, detail="extortion", places=communities.place)
@@ -419,9 +420,10 @@ class Violence(Subsystem):
         """Where trust is very low and extortion heavy, residents take up arms."""
         model = self.model
         v, communities, rng = model.p.violence, model.communities, self.draws
-        # (minimum of maximum: np.clip without its wrapper, the same for these finite values)
-        pressure = (np.minimum(np.maximum(1 - communities.trust / v.vigilante_trust, 0), 1)
-                    * np.minimum(np.maximum(self.extortion_ma / v.vigilante_extortion, 0), 1))
+        # (minimum of maximum: np.clip without its wrapper, the same for these finite values; float bounds,
+        # which numpy need not convert from Python ints)
+        pressure = (np.minimum(np.maximum(1.0 - communities.trust / v.vigilante_trust, 0.0), 1.0)
+                    * np.minimum(np.maximum(self.extortion_ma / v.vigilante_extortion, 0.0), 1.0))
         incidents = rng.vigilantism.poisson(v.vigilantism * pressure)
         if not incidents.any():  # most weeks: nothing to record, no deaths to draw
             return

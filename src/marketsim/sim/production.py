@@ -102,7 +102,12 @@ class Farms(Subsystem):
     @property
     def standing_ha(self) -> np.ndarray:
         """Hectares of drug crop that will be harvested, per household."""
-        return np.maximum(self.land_ha * self.drug_share - self.fallow_ha, 0.0)
+        return self.standing(self.land_ha * self.drug_share)
+
+    def standing(self, planted: np.ndarray) -> np.ndarray:
+        """Hectares of drug crop that will be harvested of each household's ``planted`` hectares (its land
+        times its drug crop share): what is not fallow."""
+        return np.maximum(planted - self.fallow_ha, 0.0)
 
     def crop_advantage(self) -> np.ndarray:
         """Each household's relative income gain per hectare from the drug crop over legal crops (what
@@ -140,9 +145,9 @@ class Farms(Subsystem):
         """Production: farm-gate prices, crop choice, relocation, harvest."""
         self.eradicated_ha = 0.0
         self.adjust_prices()
-        self.choose_crops()
-        self.relocate_eradicated()
-        self.harvest()
+        planted = self.choose_crops()
+        self.relocate_eradicated()  # changes no household's land or crop share, only fallow land
+        self.harvest(self.standing(planted))
 
     def adjust_prices(self) -> None:
         """Each region's farm-gate price moves toward clearing last week's purchase requests."""
@@ -153,14 +158,17 @@ class Farms(Subsystem):
         self.price = np.minimum(np.maximum(self.price * np.exp(p.price_adjustment * signal),
                                            p.farm_price / p.farm_price_band), p.farm_price * p.farm_price_band)
 
-    def choose_crops(self) -> None:
-        """Move each household's crop mix toward its preferred mix; eradicated fields regrow."""
+    def choose_crops(self) -> np.ndarray:
+        """Move each household's crop mix toward its preferred mix; eradicated fields regrow. Returns each
+        household's hectares planted with the drug crop (land × drug share)."""
         p = self.model.p.production
         self.perceived_risk = ewma(self.perceived_risk, self.eradication_share[self.place], p.eradication_memory)
         if self.model.p.mechanisms.crop_choice:
             preferred = p.max_drug_share * sigmoid(p.crop_response * (self.crop_advantage() - self.hurdle))
             self.drug_share = ewma(self.drug_share, preferred, p.crop_adjust_rate)
-        self.fallow_ha = np.minimum(self.fallow_ha * (1 - 1 / p.regrowth_weeks), self.land_ha * self.drug_share)
+        planted = self.land_ha * self.drug_share
+        self.fallow_ha = np.minimum(self.fallow_ha * (1 - 1 / p.regrowth_weeks), planted)
+        return planted
 
     def relocate_eradicated(self) -> None:
         """Some households eradicated last week replant in the least-eradicated place of another region."""
@@ -193,10 +201,11 @@ class Farms(Subsystem):
         self.fallow_ha[households] = self.land_ha[households] * self.drug_share[households]
         self.perceived_risk[households] = 0.0
 
-    def harvest(self) -> None:
-        """Standing crop yields product into the farm stock of its place; some unsold stock spoils."""
+    def harvest(self, standing: np.ndarray) -> None:
+        """Standing crop (``standing``: hectares per household) yields product into the farm stock of its
+        place; some unsold stock spoils."""
         p, places, ledger = self.model.p.production, self.model.places, self.model.ledger
-        kg = self.standing_ha * p.yield_kg_per_ha_year / WEEKS_PER_YEAR
+        kg = standing * p.yield_kg_per_ha_year / WEEKS_PER_YEAR
         self.stock += group_sum(self.place, kg, places.n)
         ledger.produce(float(kg.sum()))
         self.harvest_kg = group_sum(self.region, kg, len(places.regions))

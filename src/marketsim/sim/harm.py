@@ -80,13 +80,14 @@ class Harm(Subsystem):
         naloxone = model.interventions.programme("naloxone").coverage
         reversed_share = naloxone * h.naloxone_efficacy if mechanisms.naloxone_reversal else 0.0
         fatal = np.minimum(np.maximum(risk * (1 - reversed_share), 0.0), 1.0)
-        users = communities.users.copy()
+        users = communities.users  # a new sum each time it is read: unchanged when the deaths leave
         dependent = rng.overdose_dependent.binomial(communities.dependent, fatal)
         occasional_fatal = np.minimum(np.maximum(fatal * h.occasional_risk, 0.0), 1.0)
         occasional = rng.overdose_occasional.binomial(communities.occasional, occasional_fatal)
+        deaths = dependent + occasional
         communities.remove_users(dependent, occasional)
-        communities.see_deaths(dependent + occasional, users)
-        model.log.record_places("overdose", dependent + occasional, places=communities.place)
+        communities.see_deaths(deaths, users)
+        model.log.record_places("overdose", deaths, places=communities.place)
         self.expected_purity = ewma(self.expected_purity, dealers.local_purity, h.purity_learning)
         self.tolerance = ewma(self.tolerance, communities.intake, h.tolerance_adaptation)
         if self.anyone_informed:

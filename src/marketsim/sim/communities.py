@@ -149,7 +149,7 @@ class Communities(Subsystem):
         sold = stock * sell_share
         # a dealer expects its share of the demand it faces (its neighbourhood's and its visitors'),
         # whether or not it had the stock to serve it
-        per_dealer = safe_ratio(illicit + visitors, group_sum(community, None, n))
+        per_dealer = safe_ratio(illicit + visitors, dealers.community_counts())
         dealers.sell(active, sold, per_dealer[community])
         self.shortage = np.minimum(np.maximum(1 - safe_ratio(bought, illicit, 1.0), 0.0), 1.0)
         self.intake = safe_ratio(bought + legal, reference, 1.0)

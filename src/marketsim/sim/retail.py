@@ -88,6 +88,7 @@ class Dealers(Table, Subsystem):
         self.recruited = 0                       # dealers recruited so far (the next serial)
         self.active_rows: np.ndarray | None = None  # active_slots() until a dealer is recruited or leaves
         self.active_community: np.ndarray | None = None  # community_of(active_slots()) until one of them moves
+        self.active_counts: np.ndarray | None = None  # community_counts(), kept with active_community
         self.views = Views(self, Dealer)         # dealers' Mesa agents, made when looked at
         self.derived_for: RetailParams | None = None  # the retail parameters the next three come from
         self.modes = np.zeros(len(SalesMode))    # chance of each sales mode for a new dealer
@@ -156,7 +157,17 @@ class Dealers(Table, Subsystem):
         if self.active_community is None:
             self.active_community = self.model.places.community[self.place[slots]]
             self.active_community.flags.writeable = False
+            self.active_counts = None
         return self.active_community
+
+    def community_counts(self) -> np.ndarray:
+        """Active dealers in each community (a shared read-only array, kept with their communities: read by
+        demand and every dealer arrest)."""
+        community = self.community_of(self.active_slots())
+        if self.active_counts is None:
+            self.active_counts = group_sum(community, None, len(self.arrest_hazard))
+            self.active_counts.flags.writeable = False
+        return self.active_counts
 
     def free_slots(self, count: int) -> np.ndarray:
         """``count`` unused slot indices, growing the table if needed."""
@@ -289,7 +300,7 @@ class Dealers(Table, Subsystem):
         model, places = self.model, self.model.places
         n = len(self.arrest_hazard)
         where, stock = self.place[slots], self.stock[slots]
-        have = group_sum(self.community_of(self.active_slots()), None, n)
+        have = self.community_counts()
         arrested = group_sum(places.community[where], None, n)
         self.arrests += arrested
         self.disruption += np.divide(arrested, have, out=np.zeros(n), where=have > 0)
@@ -459,7 +470,10 @@ class Dealers(Table, Subsystem):
         local_sales = safe_ratio(group_sum(community, self.sales_ma[active], n), have)
         self.sales_ma[slots] = local_sales[joining]
         active = self.active_slots()
-        return active, self.community_of(active), have + recruits
+        community = self.community_of(active)
+        self.active_counts = have + recruits  # the count of the new communities (whole numbers, exactly)
+        self.active_counts.flags.writeable = False
+        return active, community, self.active_counts
 
     def buy_wholesale(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Dealers (the ``active`` slots) refill their stock from their organisation; short

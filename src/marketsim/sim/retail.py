@@ -429,7 +429,9 @@ class Dealers(Table, Subsystem):
             return  # nobody switches: the week's draws of this stream would decide nothing
         can = open_air & (chance[community] > 0)
         slots = active[can]
-        self.go_indoors(slots[row_uniforms(self.draws.go_indoors, slots) < chance[community[can]]])
+        switching = slots[row_uniforms(self.draws.go_indoors, slots) < chance[community[can]]]
+        if len(switching):  # about one week in two nobody does: their modes' stream is then not even positioned
+            self.go_indoors(switching)
 
     def turnover(self, active: np.ndarray, community: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Quits among the ``active`` slots (in communities ``community``), and replacement of vacancies

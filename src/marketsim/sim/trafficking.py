@@ -65,6 +65,9 @@ class Trafficking(Subsystem):
             raise ValueError("routes.path_region: candidate paths must be listed region by region")
         # each region's candidate paths: a run of consecutive paths (a slice reads them without a copy)
         bounds = np.searchsorted(routes.path_region, np.arange(len(model.places.regions) + 1)).tolist()
+        if bounds[0] != 0 or bounds[-1] != len(routes.paths):
+            raise ValueError(f"routes.path_region: every candidate path must leave one of the {len(bounds) - 1} "
+                             f"source regions (0-{len(bounds) - 2}); got {sorted(set(routes.path_region.tolist()))}")
         region_paths = [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
         self.pathless = [r for r, paths in enumerate(region_paths) if paths.start == paths.stop]  # regions cut off
         self.served_paths = [paths for paths in region_paths if paths.start < paths.stop]  # the other regions' runs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from marketsim.sim.common import sparse_binomial
+from marketsim.sim.common import once_per_value, sparse_binomial
 
 
 @pytest.mark.parametrize("seed", range(50))
@@ -21,3 +21,25 @@ def test_a_sparse_binomial_draws_what_a_full_one_draws(seed):
         plain, sparse = np.random.default_rng(seed + 1000), np.random.default_rng(seed + 1000)
         np.testing.assert_array_equal(sparse_binomial(sparse, n, p), plain.binomial(n, p))
         assert sparse.bit_generator.state == plain.bit_generator.state
+
+
+class Scaled:
+    """A method kept per value, counting how often it really computes."""
+
+    def __init__(self, base: float):
+        self.base, self.computed = base, 0
+
+    @once_per_value
+    def times(self, factor: float) -> float:
+        self.computed += 1
+        return self.base * factor
+
+
+def test_a_value_kept_per_parameter_value_is_computed_again_only_when_the_value_changes():
+    one, other = Scaled(2.0), Scaled(3.0)
+    assert [one.times(f) for f in (1.5, 1.5, 4.0, 4.0, 1.5)] == [3.0, 3.0, 8.0, 8.0, 3.0]
+    assert one.computed == 3
+    assert other.times(1.5) == 4.5 and other.computed == 1  # each object keeps its own
+    one.times(float("nan"))
+    one.times(float("nan"))
+    assert one.computed == 5  # a NaN is never equal to itself: computed each time, never a stale result

@@ -3,10 +3,11 @@ beside the code that computes them (tables and agent views: ``sim/tables.py``)."
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -36,6 +37,23 @@ def safe_ratio(num: np.ndarray, den: np.ndarray, default: float = 0.0) -> np.nda
         out.fill(default)
     np.divide(num, den, out=out, where=den > 0)
     return out
+
+
+Result = TypeVar("Result")
+
+
+def once_per_value(method: Callable[[Any, float], Result]) -> Callable[[Any, float], Result]:
+    """A method of one parameter value whose result depends otherwise only on what a run does not
+    change (populations, deprivation): computed when the value changes, not every week it is asked for."""
+    kept_as = f"_{method.__name__}_for_value"
+
+    @functools.wraps(method)
+    def once(self: Any, value: float) -> Result:
+        kept = self.__dict__.get(kept_as)
+        if kept is None or kept[0] != value:
+            kept = self.__dict__[kept_as] = (value, method(self, value))
+        return kept[1]
+    return once
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

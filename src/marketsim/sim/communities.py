@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import GRAMS_PER_KG, PER_100K, PER_1000, ewma, group_sum, metric, safe_ratio
+from marketsim.sim.common import GRAMS_PER_KG, PER_100K, PER_1000, ewma, group_sum, metric, once_per_value, safe_ratio
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent
 
@@ -92,9 +92,6 @@ class Communities(Subsystem):
             near = places.community[places.neighbours[place]]
             near = near[(near >= 0) & urban[np.maximum(near, 0)]]
             self.nearby[row, near] = float(urban[row])
-        # caches of :meth:`pressure` and :meth:`treatment_capacity`, with the parameter value they hold for
-        self._pressure: tuple[float, np.ndarray] = (np.nan, np.ones(n))
-        self._capacity: tuple[float, np.ndarray, np.ndarray] = (np.nan, np.zeros(n, dtype=np.int64), np.zeros(n, bool))
         self.agents = [Community(model, self, i) for i in range(n)]
 
     @property
@@ -214,20 +211,18 @@ class Communities(Subsystem):
         self.dependent += progressing - remitting - entering + (leaving - recovered)
         self.treatment += entering - leaving
 
+    @once_per_value
     def pressure(self, deprivation_effect: float) -> np.ndarray:
         """How deprivation scales initiation in each community, relative to the mean community
         (computed once per value of ``demand.deprivation_effect``: deprivation does not change)."""
-        if self._pressure[0] != deprivation_effect:
-            self._pressure = (deprivation_effect, 1 + deprivation_effect * self.deprivation_gap)
-        return self._pressure[1]
+        return 1 + deprivation_effect * self.deprivation_gap
 
+    @once_per_value
     def treatment_capacity(self, per_100k: float) -> tuple[np.ndarray, np.ndarray]:
         """Treatment places in each community when ``per_100k`` are funded per 100,000 residents, and
         where there are any (computed once per funding level: the population does not change)."""
-        if self._capacity[0] != per_100k:
-            capacity = np.round(per_100k * self.population / PER_100K).astype(np.int64)
-            self._capacity = (per_100k, capacity, capacity > 0)
-        return self._capacity[1], self._capacity[2]
+        capacity = np.round(per_100k * self.population / PER_100K).astype(np.int64)
+        return capacity, capacity > 0
 
     # -- what other subsystems do to communities ----------------------------------------------------------
     def start_sentences(self, prisoners: np.ndarray, records: np.ndarray) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, metric, sparse_binomial
+from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, metric, once_per_value, sparse_binomial
 from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
@@ -120,7 +120,6 @@ class JusticeSystem(Subsystem):
         self.reoffenders = 0                        # re-arrested this week
         self.reoffenders_jailed = 0
         self.reoffenders_diverted = 0
-        self._tilt: tuple[float, np.ndarray] = (np.nan, np.zeros(0))  # cache of deprivation_tilt
         communities = model.communities
         total = round(j.initial_prison_rate * communities.population.sum() / PER_100K)
         mix = {"user": j.initial_users, "dealer": j.initial_dealers, "trafficker": j.initial_traffickers,
@@ -305,12 +304,11 @@ class JusticeSystem(Subsystem):
             weights = communities.non_users * tilt
             communities.imprison(np.minimum(rng.multinomial(count, weights / weights.sum()), communities.non_users))
 
+    @once_per_value
     def deprivation_tilt(self, bias: float) -> np.ndarray:
         """How much more often than at the mean community's deprivation a resident of each community is
         imprisoned at this ``justice.deprivation_bias`` (computed once per value: deprivation does not change)."""
-        if self._tilt[0] != bias:
-            self._tilt = (bias, np.maximum(1 + bias * self.model.communities.deprivation_gap, 0.0))
-        return self._tilt[1]
+        return np.maximum(1 + bias * self.model.communities.deprivation_gap, 0.0)
 
     # -- outputs ------------------------------------------------------------------------------------------------
     @metric("incarcerations", "people/week", "outcome", "Admissions to prison this week.", direction="lower")

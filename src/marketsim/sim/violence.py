@@ -20,7 +20,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from marketsim.sim.beliefs import SanctionBeliefs
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
+from marketsim.sim.common import (
+    PER_100K,
+    WEEKS_PER_YEAR,
+    ewma,
+    group_sum,
+    metric,
+    once_per_value,
+    row_uniforms,
+    safe_ratio,
+)
 from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
@@ -66,7 +75,6 @@ class Violence(Subsystem):
         """Civilian firearm availability in each community (a property of the place: it does not change)."""
         self.control_at = np.ones(n)
         """Social control at each place this week (places without residents: as at the reference trust)."""
-        self._background: tuple[float, np.ndarray] = (np.nan, np.zeros(0))  # cache of background_rate
         self.per_100k_year = WEEKS_PER_YEAR / float(model.communities.population.sum()) * PER_100K
         """Converts weekly counts over the modelled population to yearly rates per 100,000."""
 
@@ -437,13 +445,11 @@ class Violence(Subsystem):
         deaths = self.draws.background_homicides.poisson(self.background_rate(model.p.violence.background_homicides))
         model.log.record_places("homicide", deaths, detail="background", places=model.communities.place)
 
+    @once_per_value
     def background_rate(self, per_100k_year: float) -> np.ndarray:
         """Homicides a week unrelated to drug markets expected in each community at ``per_100k_year``
         (computed once per value: the population does not change)."""
-        if self._background[0] != per_100k_year:
-            rate = per_100k_year * self.model.communities.population / PER_100K / WEEKS_PER_YEAR
-            self._background = (per_100k_year, rate)
-        return self._background[1]
+        return per_100k_year * self.model.communities.population / PER_100K / WEEKS_PER_YEAR
 
     # -- outputs ---------------------------------------------------------------------------------------------
     @metric("homicides", "deaths/week", "outcome",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K
+from marketsim.sim.common import PER_100K, once_per_value
 from marketsim.sim.policies.base import PoliceActivity
 from marketsim.world import TRANSIT
 
@@ -26,16 +26,13 @@ class CommunityPolicing(PoliceActivity):
     def __init__(self, police: Police):
         super().__init__(police)
         self.towns: np.ndarray | None = None  # communities that are transit towns (known once communities are)
-        self._weight: tuple[float, np.ndarray] = (np.nan, np.zeros(0))  # cache of weight()
 
+    @once_per_value
     def weight(self, targeting: float) -> np.ndarray:
         """How much of the effort each community draws, everywhere aimed: its residents, more where
         deprivation is higher by ``targeting`` (computed once per value: neither changes)."""
-        if self._weight[0] != targeting:
-            communities = self.model.communities
-            tilt = 1 + targeting * communities.deprivation_gap
-            self._weight = (targeting, communities.population * np.maximum(tilt, 0.0))
-        return self._weight[1]
+        communities = self.model.communities
+        return communities.population * np.maximum(1 + targeting * communities.deprivation_gap, 0.0)
 
     def act(self, officer_weeks: float) -> None:
         model, police = self.model, self.police

@@ -173,9 +173,12 @@ class Police(Subsystem, Agent):
         self.actions_neutralised += neutralised
 
     def reporting(self, trust: np.ndarray | float) -> np.ndarray | float:
-        """Chance residents report a violent incident, at a given trust in police."""
+        """Chance residents report a violent incident, at a given trust in police (for one trust, in
+        Python floats: the same value, without numpy's cost on a single number)."""
         h = self.model.p.harm
-        return np.minimum(np.maximum(h.reporting_base + h.reporting_slope * np.asarray(trust), 0.0), 1.0)
+        if isinstance(trust, float):
+            return min(max(h.reporting_base + h.reporting_slope * trust, 0.0), 1.0)
+        return np.minimum(np.maximum(h.reporting_base + h.reporting_slope * trust, 0.0), 1.0)
 
     def intelligence(self) -> np.ndarray:
         """How well police know each community: tips follow residents' reporting, relative to the
@@ -183,9 +186,7 @@ class Police(Subsystem, Agent):
         model = self.model
         if not model.p.mechanisms.reporting:
             return np.ones(len(model.communities.place))
-        h = model.p.harm  # (the reporting at the reference trust in Python floats: the same value as numpy's)
-        reference = max(min(max(h.reporting_base + h.reporting_slope * model.p.violence.reference_trust, 0.0), 1.0),
-                        1e-9)
+        reference = max(self.reporting(float(model.p.violence.reference_trust)), 1e-9)
         return (self.reporting(model.communities.trust) / reference) ** model.p.police.tip_elasticity
 
     def territory_intel_of(self, ids: np.ndarray) -> np.ndarray:

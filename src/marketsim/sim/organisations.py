@@ -242,10 +242,6 @@ class TraffickingOrganisation(Agent):
         """Members stationed at each place."""
         return self.table.by_org.strength[self.id].astype(float)
 
-    def fights_for_succession(self, other_id: int) -> bool:
-        """Whether this organisation and ``other_id`` are factions fighting over one inheritance."""
-        return self.in_succession_fight and other_id in self.rivals_in_turmoil
-
     def add_member(self, place: int, role: Role) -> Member:
         """Recruit one member into a place."""
         return self.table.add(self.id, place, role)

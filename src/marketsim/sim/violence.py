@@ -213,7 +213,7 @@ class Violence(Subsystem):
         model = self.model
         if not model.p.mechanisms.succession_contests:
             return prize
-        b = model.orgs.by_org  # (what fights_for_succession reads, by column: the attackers are alive)
+        b = model.orgs.by_org  # factions fighting over one inheritance: each in a fight, the other its rival
         for k in b.succession_fight[attacker].nonzero()[0].tolist():
             attacker_id = int(attacker[k])
             if int(defender[k]) in b.rivals[attacker_id]:

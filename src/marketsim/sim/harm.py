@@ -60,6 +60,8 @@ class Harm(Subsystem):
         """This week, ``share`` of users (per community, or everywhere) know the purity of what they
         bought before they dose (they had it checked and act on the result), so a change of purity
         does not surprise them."""
+        if not self.anyone_informed and np.ndim(share) == 0 and share <= 0:  # nobody, as before (no service)
+            return
         self.informed = np.broadcast_to(np.clip(share, 0.0, 1.0), self.informed.shape).copy()
         self.anyone_informed = bool(self.informed.any())
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from marketsim.sim.common import once_per_value, sparse_binomial
+from marketsim.sim.justice import FOLLOW_UP, Cohorts
 
 
 @pytest.mark.parametrize("seed", range(50))
@@ -43,3 +44,26 @@ def test_a_value_kept_per_parameter_value_is_computed_again_only_when_the_value_
     one.times(float("nan"))
     one.times(float("nan"))
     assert one.computed == 5  # a NaN is never equal to itself: computed each time, never a stale result
+
+
+def test_cohorts_age_as_a_plain_shift_of_their_counts_would_across_the_buffers_copies():
+    """Follow-up cohorts move a window along a buffer instead of copying their counts each week: over
+    two and a half follow-ups (two copies of the buffer), with re-arrests between weeks, they hold and
+    return what shifting one array of counts every week gives."""
+    rng = np.random.default_rng(5)
+    cohorts, plain = Cohorts(), np.zeros((4, FOLLOW_UP))
+    cohorts.settle(3.0, np.linspace(1.0, 0.2, FOLLOW_UP))
+    plain[0], plain[1] = 3.0, 3.0 * np.linspace(1.0, 0.2, FOLLOW_UP)
+    for _ in range(5 * FOLLOW_UP // 2):
+        back = np.floor(rng.random(FOLLOW_UP) * 2)
+        jailed = np.floor(back * rng.random(FOLLOW_UP))
+        cohorts.reoffend(back, jailed)
+        np.maximum(plain[1] - back, 0, out=plain[1])
+        plain[2] += back
+        plain[3] += jailed
+        arrivals = float(rng.integers(0, 9))
+        ended = cohorts.age(arrivals)
+        assert (ended.started, ended.rearrested, ended.imprisoned) == tuple(plain[[0, 2, 3], -1].tolist())
+        plain[:, 1:] = plain[:, :-1].copy()
+        plain[:, 0] = (arrivals, arrivals, 0.0, 0.0)
+        np.testing.assert_array_equal(cohorts.counts, plain)

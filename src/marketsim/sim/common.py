@@ -11,6 +11,11 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
+try:  # numba compiles the loop kernels; without it they run as Python, with the same results
+    import numba
+except ImportError:  # tests/unit/test_compiled.py runs the model with the import blocked
+    numba = None
+
 WEEKS_PER_YEAR = 52
 """Weeks in a year: the model steps one week at a time; yearly rates are divided by this."""
 PER_100K = 100_000
@@ -54,6 +59,81 @@ def once_per_value(method: Callable[[Any, float], Result]) -> Callable[[Any, flo
             kept = self.__dict__[kept_as] = (value, method(self, value))
         return kept[1]
     return once
+
+
+Kernel = TypeVar("Kernel", bound=Callable[..., Any])
+
+
+def compiled(kernel: Kernel) -> Kernel:
+    """A loop kernel compiled by numba where it is installed, and the same Python function where it
+    is not (or under ``NUMBA_DISABLE_JIT=1``): the results are the same, only the speed differs.
+
+    A kernel keeps today's numbers only if it does what numpy does, operation for operation:
+    elementwise ``+ - * /``, comparisons, ``min``/``max`` and ``sqrt`` agree; numpy's sum of a
+    contiguous float row is :func:`pairwise_sum`, not a sum in order; ``exp``, ``log`` and ``**``
+    stay outside (numpy's vectorised ones differ from the C library's in the last bit:
+    ``benchmarks/bench_lastbit.py``); random numbers are drawn outside and passed in."""
+    return numba.njit(cache=True)(kernel) if numba is not None else kernel
+
+
+@compiled
+def pairwise_sum(values: np.ndarray) -> float:
+    """What ``values.sum()`` gives for a contiguous 1-D float64 array, bit for bit: numpy adds
+    fewer than 8 numbers in order, up to 128 in 8 interleaved running sums combined as a tree, and
+    more by halving, left half first (``pairwise_sum`` in numpy's ``loops_utils.h.src``). The halving
+    runs on a stack of its own: numba cannot load a recursive function from its cache."""
+    starts, counts = np.empty(64, np.int64), np.empty(64, np.int64)  # halves pending: 2 per level
+    sums = np.empty(64)  # sums of finished halves, waiting for their other half
+    levels = np.empty(64, np.int64)
+    pending, finished = 1, 0
+    starts[0], counts[0] = 0, len(values)
+    depth = np.empty(64, np.int64)
+    depth[0] = 0
+    while pending:
+        pending -= 1
+        start, count, level = starts[pending], counts[pending], depth[pending]
+        if count > 128:
+            half = count // 2
+            half -= half % 8
+            starts[pending], counts[pending], depth[pending] = start + half, count - half, level + 1
+            starts[pending + 1], counts[pending + 1], depth[pending + 1] = start, half, level + 1
+            pending += 2  # the left half is summed first
+            continue
+        total = _block_sum(values, start, count)
+        # a finished right half joins the left half waiting at its level, as far up as it goes
+        while finished and levels[finished - 1] == level:
+            finished -= 1
+            total = sums[finished] + total
+            level -= 1
+        sums[finished], levels[finished] = total, level
+        finished += 1
+    return sums[0] if finished else 0.0
+
+
+@compiled
+def _block_sum(values: np.ndarray, start: int, count: int) -> float:
+    """numpy's sum of at most 128 numbers ``values[start:start + count]``."""
+    if count < 8:
+        total = 0.0
+        for i in range(start, start + count):
+            total += values[i]
+        return total
+    r0, r1, r2, r3 = values[start], values[start + 1], values[start + 2], values[start + 3]
+    r4, r5, r6, r7 = values[start + 4], values[start + 5], values[start + 6], values[start + 7]
+    end = start + count - count % 8
+    for i in range(start + 8, end, 8):
+        r0 += values[i]
+        r1 += values[i + 1]
+        r2 += values[i + 2]
+        r3 += values[i + 3]
+        r4 += values[i + 4]
+        r5 += values[i + 5]
+        r6 += values[i + 6]
+        r7 += values[i + 7]
+    total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(end, start + count):
+        total += values[i]
+    return total
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -1,9 +1,10 @@
 """How often numpy's vectorised ``exp``, ``log`` and ``power`` differ in the last bit from the C library's
-(Python's ``math``, which numba's compiled code also calls), and numpy's pairwise sum from a sum in order.
+(Python's ``math``, which numba's compiled code also calls); whether numpy's pairwise sum differs from a
+sum in order, and whether ``pairwise_sum`` gives numpy's.
 
-This is what decides whether a compiled kernel could be an optional path with the same results as the
-numpy code (docs/contributing.md, "Making the step faster"): a last bit that tips a threshold changes
-every later draw. With numba installed, its ``math.exp`` and its ``np.sum`` are checked too.
+This is what a compiled kernel must respect to keep the numpy code's results (docs/contributing.md,
+"Making the step faster"): a last bit that tips a threshold changes every later draw. With numba
+installed, its ``math.exp`` and its ``np.sum`` are checked too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import argparse
 import math
 
 import numpy as np
+
+from marketsim.sim.common import numba, pairwise_sum
 
 
 def share_differing(vectorised: np.ndarray, scalar: list[float]) -> float:
@@ -36,12 +39,11 @@ def main() -> None:
     for name, (vectorised, scalar) in checks.items():
         differing = share_differing(vectorised, scalar)
         print(f"  numpy's {name:<5} differs from the C library's in {differing:7.2%} of values")
-    in_order = sum(values.tolist())  # Python's sum adds in order
+    in_order = float(np.cumsum(values)[-1])  # cumsum adds in order (Python's sum compensates since 3.12)
+    same = pairwise_sum(values) == values.sum()
     print(f"  numpy's sum {'equals' if values.sum() == in_order else 'differs from'} the sum in order "
-          f"({values.sum() - in_order:+.3g})")
-    try:
-        import numba
-    except ImportError:
+          f"({values.sum() - in_order:+.3g}); pairwise_sum {'equals' if same else 'DIFFERS FROM'} it")
+    if numba is None:
         print("numba is not installed: its functions are not compared")
         return
 

@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import GRAMS_PER_KG, PER_100K, PER_1000, ewma, group_sum, metric, once_per_value, safe_ratio
+from marketsim.sim.common import (
+    GRAMS_PER_KG,
+    PER_100K,
+    PER_1000,
+    compiled,
+    ewma,
+    metric,
+    once_per_value,
+    pairwise_sum,
+    safe_ratio,
+)
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent
 
@@ -123,42 +133,26 @@ class Communities(Subsystem):
     def consume(self) -> None:
         """Users buy from dealers' stock; record consumption, legal supply and shortage."""
         d, dealers, model = self.model.p.demand, self.model.dealers, self.model
-        n = len(self.place)
         price = np.where(dealers.local_price > 0, dealers.local_price, d.reference_price)
         reference = self.reference_demand_kg()
         self.price_effect = (price / d.reference_price) ** d.elasticity
-        desired = reference * self.price_effect
         legal_market = model.interventions.programme("legal_market")
-        legal_share = legal_market.share
         legal_price = d.reference_price * legal_market.price_ratio
-        legal = reference * legal_share * (legal_price / d.reference_price) ** d.elasticity
-        illicit = desired * (1 - legal_share)
+        legal_effect = (legal_price / d.reference_price) ** d.elasticity
         active = dealers.active_slots()
         community = dealers.community_of(active)
         stock = dealers.stock[active]
-        available = group_sum(community, stock, n)
-        local = np.minimum(illicit, available)
+        illicit, legal, available, local = local_market(reference, self.price_effect, float(legal_market.share),
+                                                        float(legal_effect), community, stock)
         away, to_visitors, visitors = self.buy_next_door(illicit - local, available - local)
-        bought = np.maximum(local + away, 0.0)   # by the users of each community
-        sold_here = local + to_visitors          # by the dealers of each community
-        # sums of float differences can end a hair outside [0, 1]: no dealer sells more than it holds
-        sell_share = np.minimum(np.maximum(safe_ratio(sold_here, available), 0.0), 1.0)[community]
-        sold = stock * sell_share
+        (sold, expected, self.shortage, self.intake, self.sales_value, self.street_sales, self.consumed_kg,
+         self.legal_kg, self.demand_kg, self.retail_value) = market_sales(
+            illicit, legal, reference, available, local, away, to_visitors, visitors, community, stock,
+            dealers.community_counts(), dealers.price[active], dealers.holds_territory(active))
         # a dealer expects its share of the demand it faces (its neighbourhood's and its visitors'),
         # whether or not it had the stock to serve it
-        per_dealer = safe_ratio(illicit + visitors, dealers.community_counts())
-        dealers.sell(active, sold, per_dealer[community])
-        self.shortage = np.minimum(np.maximum(1 - safe_ratio(bought, illicit, 1.0), 0.0), 1.0)
-        self.intake = safe_ratio(bought + legal, reference, 1.0)
-        self.consumed_kg = float(bought.sum())
+        dealers.sell(active, sold, expected)
         model.ledger.consume(self.consumed_kg)
-        self.legal_kg = float(legal.sum())
-        self.demand_kg = float(illicit.sum())
-        value = sold * dealers.price[active]
-        self.retail_value = float(value.sum())
-        self.sales_value = group_sum(community, value, n)
-        territorial = dealers.holds_territory(active)
-        self.street_sales = group_sum(community, value * territorial, n)
 
     def buy_next_door(self, unmet: np.ndarray, leftover: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Users seek ``demand.travel_share`` of the demand their neighbourhood could not supply
@@ -311,3 +305,59 @@ class Communities(Subsystem):
             "Sales-weighted retail price per pure kg; missing (NaN) in a week when nothing is sold.", nullable=True)
     def retail_price(self) -> float:
         return self.retail_value / self.consumed_kg if self.consumed_kg > 0 else float("nan")
+
+
+# -- kernels (numpy's arithmetic, operation for operation: see marketsim.sim.common.compiled) -------------------
+@compiled
+def local_market(reference: np.ndarray, price_effect: np.ndarray, legal_share: float, legal_effect: float,
+                 community: np.ndarray, stock: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per community: the illicit demand (kg) at this week's price (``reference`` demand ×
+    ``price_effect``, less the ``legal_share``), the legal supply (at the legal price's
+    ``legal_effect``), the dealers' stock (``stock`` of dealers in ``community``) and what the users
+    buy from it at home."""
+    n = len(reference)
+    illicit, legal, available, local = np.empty(n), np.empty(n), np.zeros(n), np.empty(n)
+    for row in range(n):
+        illicit[row] = reference[row] * price_effect[row] * (1 - legal_share)
+        legal[row] = reference[row] * legal_share * legal_effect
+    for dealer in range(len(stock)):  # in dealer order, as np.bincount adds
+        available[community[dealer]] += stock[dealer]
+    for row in range(n):
+        local[row] = min(illicit[row], available[row])
+    return illicit, legal, available, local
+
+
+@compiled
+def market_sales(illicit: np.ndarray, legal: np.ndarray, reference: np.ndarray, available: np.ndarray,
+                 local: np.ndarray, away: np.ndarray, to_visitors: np.ndarray, visitors: np.ndarray,
+                 community: np.ndarray, stock: np.ndarray, dealers: np.ndarray, price: np.ndarray,
+                 territorial: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                   np.ndarray, float, float, float, float]:
+    """What the week's buying gives: each dealer's kg sold (its share of its community's stock sold
+    ``local`` + ``to_visitors``) and expected sales (its share of the ``illicit`` demand and
+    ``visitors``' among the ``dealers`` of its community); per community the shortage, the intake
+    relative to the ``reference`` demand, the value of sales and of street sales (by ``territorial``
+    dealers, at their ``price``); and the totals consumed, legal, demanded and sold (USD)."""
+    n, count = len(illicit), len(stock)
+    bought, sell_share, per_dealer = np.empty(n), np.zeros(n), np.zeros(n)
+    shortage, intake = np.empty(n), np.empty(n)
+    for row in range(n):
+        bought[row] = max(local[row] + away[row], 0.0)  # by the users of each community
+        if available[row] > 0:  # sums of float differences can end a hair outside [0, 1]
+            sell_share[row] = min(max((local[row] + to_visitors[row]) / available[row], 0.0), 1.0)
+        if dealers[row] > 0:
+            per_dealer[row] = (illicit[row] + visitors[row]) / dealers[row]
+        met = bought[row] / illicit[row] if illicit[row] > 0 else 1.0
+        shortage[row] = min(max(1 - met, 0.0), 1.0)
+        intake[row] = (bought[row] + legal[row]) / reference[row] if reference[row] > 0 else 1.0
+    sold, expected, value = np.empty(count), np.empty(count), np.empty(count)
+    sales_value, street_sales = np.zeros(n), np.zeros(n)
+    for dealer in range(count):  # the sums by community in dealer order, as np.bincount adds
+        row = community[dealer]
+        sold[dealer] = stock[dealer] * sell_share[row]
+        expected[dealer] = per_dealer[row]
+        value[dealer] = sold[dealer] * price[dealer]
+        sales_value[row] += value[dealer]
+        street_sales[row] += value[dealer] * (1.0 if territorial[dealer] else 0.0)
+    return (sold, expected, shortage, intake, sales_value, street_sales, pairwise_sum(bought), pairwise_sum(legal),
+            pairwise_sum(illicit), pairwise_sum(value))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_1000, WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms, safe_ratio
+from marketsim.sim.common import PER_1000, WEEKS_PER_YEAR, compiled, ewma, group_sum, metric, row_uniforms, safe_ratio
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table, Views
 from marketsim.sim.trafficking import chain_price
@@ -312,8 +312,7 @@ class Dealers(Table, Subsystem):
     def sell(self, slots: np.ndarray, kg: np.ndarray, expected: np.ndarray) -> None:
         """Dealers in ``slots`` sell ``kg`` to users, and move their expected sales toward the
         ``expected`` kg/week (``retail.sales_adjustment`` of the way)."""
-        self.stock[slots] -= kg
-        self.sales_ma[slots] = ewma(self.sales_ma[slots], expected, self.model.p.retail.sales_adjustment)
+        sell_stock(self.stock, self.sales_ma, slots, kg, expected, self.model.p.retail.sales_adjustment)
 
     def seize_stock(self, slots: np.ndarray, share: float) -> np.ndarray:
         """Police take ``share`` of the stock of the dealers in ``slots`` (distinct); returns the kg taken
@@ -566,3 +565,15 @@ class Dealers(Table, Subsystem):
         """Share of active dealers selling in one mode (0 with no dealers)."""
         modes = self.mode[self.active_slots()]
         return np.count_nonzero(modes == mode.value) / len(modes) if len(modes) else 0.0
+
+
+# -- kernels (numpy's arithmetic, operation for operation: see marketsim.sim.common.compiled) -------------------
+@compiled
+def sell_stock(stock: np.ndarray, sales_ma: np.ndarray, slots: np.ndarray, kg: np.ndarray, expected: np.ndarray,
+               adjustment: float) -> None:
+    """The dealers in ``slots`` (distinct) sell ``kg`` from their ``stock``, and their expected sales
+    ``sales_ma`` move ``adjustment`` of the way toward ``expected``."""
+    for item in range(len(slots)):
+        slot = slots[item]
+        stock[slot] -= kg[item]
+        sales_ma[slot] = sales_ma[slot] + adjustment * (expected[item] - sales_ma[slot])  # ewma's arithmetic

@@ -23,6 +23,7 @@ from marketsim.sim.beliefs import SanctionBeliefs
 from marketsim.sim.common import (
     PER_100K,
     WEEKS_PER_YEAR,
+    compiled,
     ewma,
     group_sum,
     metric,
@@ -205,20 +206,20 @@ class Violence(Subsystem):
         stake[model.communities.place] += model.communities.street_sales
         self.value_ma = ewma(self.value_ma, stake, model.p.violence.value_memory)
 
-    def prize(self, attacker: np.ndarray, defender: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """What winning each contested place is worth to its attacker (an organisation alive): the drug
-        business at stake there — or, between factions fighting over a removed leader's succession, the
-        whole organisation they split from (the winner takes over its routes, suppliers and markets)."""
-        prize = self.value_ma[target]
-        model = self.model
-        if not model.p.mechanisms.succession_contests:
-            return prize
-        b = model.orgs.by_org  # factions fighting over one inheritance: each in a fight, the other its rival
-        for k in b.succession_fight[attacker].nonzero()[0].tolist():
-            attacker_id = int(attacker[k])
-            if int(defender[k]) in b.rivals[attacker_id]:
-                prize[k] = max(prize[k], b.inheritance[attacker_id])
-        return prize
+    def succession_prizes(self) -> np.ndarray:
+        """What taking a rival faction's place is worth to each organisation fighting over a removed
+        leader's succession: [attacker id, defender id] holds the whole organisation they split from
+        (the winner takes over its routes, suppliers and markets) where the defender is one of the
+        attacker's rivals, -inf elsewhere; an empty array when no organisation alive fights one."""
+        orgs = self.model.orgs
+        b, ids, bound = orgs.by_org, orgs.ids(), orgs.id_bound()
+        fighting = ids[b.succession_fight[ids]].tolist()
+        prizes = np.full((bound, bound) if fighting and self.model.p.mechanisms.succession_contests else (0, 0),
+                         -np.inf)
+        if len(prizes):
+            for attacker in fighting:
+                prizes[attacker, [rival for rival in b.rivals[attacker] if rival < bound]] = b.inheritance[attacker]
+        return prizes
 
     def record_violence(self, detail: str, place: int, incidents: int, deaths: int, org: int = -1) -> None:
         """Incidents and the deaths among them at one place."""
@@ -237,26 +238,17 @@ class Violence(Subsystem):
         if not len(orgs):
             return
         controller = orgs.controller
-        # by link (both ways), one row each: the places (attacked from, attacked), who holds them, and how
-        # many of the holder's members stand there (filtered once for candidates, once for fights)
-        ends = self.contest_ends
-        every_link = np.empty((6, ends.shape[1]), dtype=np.int64)
-        every_link[:2] = ends
-        holders = every_link[2:4] = controller[ends]
-        every_link[4:] = np.where(holders >= 0, orgs.by_org.strength[np.maximum(holders, 0), ends], 0)
-        # (an attacker with members at its place holds it: nobody stands at a place nobody holds)
-        links = every_link[:, (every_link[4] >= 1) & (holders[0] != holders[1])]
-        source, target, attacker, defender, s_a, s_d = links
-        undefended = s_d < 1  # (nobody stands at a place nobody holds)
-        rival_held = defender >= 0
-        # nothing the takeovers change moves what an attack is expected to cost or how well armed anyone is
-        unit_costs, arms = self.unit_costs(), self.armaments()
-        # taking a rival's unguarded place is an attack too: a sure win, a little fighting, maybe an answer
-        takeover_losses = v.takeover_incidents * np.minimum(v.lethality * arms[attacker], 1.0) * v.attacker_losses
-        stake = self.value_ma[target] if mechanisms.value_motive else np.full(len(target), v.reference_value)
-        taking = self.choice(stake, self.expected_cost(attacker, takeover_losses, unit_costs))
-        chance = v.vacant_takeover * np.where(rival_held, taking, 1.0)
-        for k in (undefended & (rng.takeover.random(len(target)) < chance)).nonzero()[0].tolist():
+        believed, person_value = self.unit_costs()
+        control_at = self.control_at
+        control_at[model.communities.place] = control
+        links, takeover_chance, contests, contest_chance, contest_lethality = contest_odds(
+            self.contest_ends, controller, orgs.by_org.strength, self.value_ma, believed, person_value,
+            self.armaments(), places.state_presence, control_at, self.succession_prizes(),
+            mechanisms.value_motive, mechanisms.hegemony, v.reference_value, v.lethality, v.takeover_incidents,
+            v.attacker_losses, v.vacant_takeover, v.attack_success, v.incidents_per_contest, v.contest_rate,
+            v.presence_effect, v.max_contest_chance)
+        source, target, attacker = links
+        for k in (rng.takeover.random(len(target)) < takeover_chance).nonzero()[0].tolist():
             place, taker = int(target[k]), orgs.get(int(attacker[k]))
             if controller[place] >= 0:  # taking a rival's place, even unguarded, meets resistance
                 incidents = int(rng.takeover_incidents.poisson(v.takeover_incidents))
@@ -266,27 +258,14 @@ class Violence(Subsystem):
                 self.record_violence("contest", place, incidents, deaths, taker.id)
                 self.count_attack(taker, int(controller[place]), incidents, deaths)
             orgs.occupy(taker, int(source[k]), place, garrison=1)
-        fight = ~undefended
-        if not fight.any():
+        if not len(contest_chance):
             return
-        links = links[:, fight]
-        source, target, attacker, defender, s_a, s_d = links
-        prize = np.maximum(self.prize(attacker, defender, target), 0.0) if mechanisms.value_motive \
-            else np.full(len(target), v.reference_value)
-        winning = v.attack_success * (s_a / (s_a + s_d) if mechanisms.hegemony else 0.5)
-        lethality = np.minimum(v.lethality * ((arms[attacker] + arms[defender]) / 2), 1.0)
-        own_losses = v.incidents_per_contest * lethality * v.attacker_losses
-        attacking = self.choice(winning * prize, self.expected_cost(attacker, own_losses, unit_costs))
-        control_at = self.control_at
-        control_at[model.communities.place] = control
-        rate = (v.contest_rate * attacking * (1.0 - v.presence_effect * places.state_presence[target])
-                * control_at[target])
-        fights = (rng.contest.random(len(rate)) < np.minimum(rate, v.max_contest_chance)).nonzero()[0]
+        fights = (rng.contest.random(len(contest_chance)) < contest_chance).nonzero()[0]
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
-        deaths = rng.contest_deaths.binomial(incidents, lethality[fights])
+        deaths = rng.contest_deaths.binomial(incidents, contest_lethality[fights])
         # each fight's places and organisations as Python ints, gathered in one call
         for origin, place, a_id, d_id, n_incidents, n_deaths in zip(
-                *links[:4, fights].tolist(), incidents.tolist(), deaths.tolist(), strict=True):
+                *contests[:, fights].tolist(), incidents.tolist(), deaths.tolist(), strict=True):
             a_org, d_org = orgs.get(a_id), orgs.get(d_id)
             if a_org is None or d_org is None or controller[place] != d_id:
                 continue
@@ -493,6 +472,84 @@ class Violence(Subsystem):
             direction="lower")
     def extortion_metric(self) -> int:
         return int(self.model.log.total("extortion"))
+
+
+@compiled
+def contest_odds(ends: np.ndarray, controller: np.ndarray, strength: np.ndarray, value_ma: np.ndarray,
+                 believed: np.ndarray, person_value: np.ndarray, arms: np.ndarray, state_presence: np.ndarray,
+                 control_at: np.ndarray, succession_prizes: np.ndarray, value_motive: bool, hegemony: bool,
+                 reference_value: float, lethality_per_armament: float, takeover_incidents: float,
+                 attacker_losses: float, vacant_takeover: float, attack_success: float,
+                 incidents_per_contest: float, contest_rate: float, presence_effect: float,
+                 max_contest_chance: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The week's candidate attacks of :meth:`Violence.territorial_contests` and their odds.
+
+    Of every link both ways (``ends``: rows place attacked from, place attacked), the candidates are
+    those whose first place's holder has members there and whose second place another holds, or
+    nobody. Returns ``links`` (rows: place attacked from, place attacked, attacker) and the chance
+    each is taken without a fight (0 where the place is defended); then, of the defended ones in the
+    same order, ``contests`` (rows: place attacked from, place attacked, attacker, defender), the
+    chance each is attacked this week, and the lethality of its fight. ``believed`` and
+    ``person_value``: :meth:`Violence.unit_costs`; ``arms``: :meth:`Violence.armaments`;
+    ``succession_prizes``: :meth:`Violence.succession_prizes`."""
+    n_links = ends.shape[1]
+    holders = np.full((2, n_links), -1, np.int64)
+    stationed = np.zeros((2, n_links), np.int64)  # the holder's members at each end (none where nobody holds)
+    candidates = contested = 0
+    for i in range(n_links):
+        for end in range(2):
+            holder = controller[ends[end, i]]
+            holders[end, i] = holder
+            if holder >= 0:
+                stationed[end, i] = strength[holder, ends[end, i]]
+        if stationed[0, i] >= 1 and holders[0, i] != holders[1, i]:
+            candidates += 1
+            if stationed[1, i] >= 1:
+                contested += 1
+    links = np.empty((3, candidates), np.int64)
+    takeover_chance = np.zeros(candidates)
+    contests = np.empty((4, contested), np.int64)
+    contest_chance = np.empty(contested)
+    lethality = np.empty(contested)
+    k = c = 0
+    for i in range(n_links):
+        source, target = ends[0, i], ends[1, i]
+        attacker, defender = holders[0, i], holders[1, i]
+        if stationed[0, i] < 1 or attacker == defender:
+            continue
+        links[0, k], links[1, k], links[2, k] = source, target, attacker
+        if stationed[1, i] < 1:
+            taking = 1.0  # a place nobody holds is simply occupied
+            if defender >= 0:  # taking a rival's unguarded place is an attack too: a sure win, a little
+                # fighting, maybe an answer
+                stake = value_ma[target] if value_motive else reference_value
+                losses = (takeover_incidents * min(lethality_per_armament * arms[attacker], 1.0)
+                          * attacker_losses)
+                cost = (believed[attacker] + losses) * person_value[attacker]
+                taking = stake / (stake + cost) if stake + cost > 0.0 else 0.0
+            takeover_chance[k] = vacant_takeover * taking
+        else:
+            prize = reference_value
+            if value_motive:
+                prize = value_ma[target]
+                if len(succession_prizes) and succession_prizes[attacker, defender] > prize:
+                    prize = succession_prizes[attacker, defender]
+                if prize < 0.0:
+                    prize = 0.0
+            winning = attack_success * (stationed[0, i] / (stationed[0, i] + stationed[1, i]) if hegemony else 0.5)
+            fight_lethality = min(lethality_per_armament * ((arms[attacker] + arms[defender]) / 2), 1.0)
+            own_losses = incidents_per_contest * fight_lethality * attacker_losses
+            gain = winning * prize
+            cost = (believed[attacker] + own_losses) * person_value[attacker]
+            attacking = gain / (gain + cost) if gain + cost > 0.0 else 0.0
+            rate = (contest_rate * attacking * (1.0 - presence_effect * state_presence[target])
+                    * control_at[target])
+            contests[0, c], contests[1, c], contests[2, c], contests[3, c] = source, target, attacker, defender
+            contest_chance[c] = min(rate, max_contest_chance)
+            lethality[c] = fight_lethality
+            c += 1
+        k += 1
+    return links, takeover_chance, contests, contest_chance, lethality
 
 
 def social_control(v: ViolenceParams, trust: np.ndarray) -> np.ndarray:

@@ -11,11 +11,12 @@ after the border carries the chain's markups, a premium for the risk borne, and 
 from __future__ import annotations
 
 import itertools
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import ewma, group_sum, herfindahl, metric, scalar_math
+from marketsim.sim.common import compiled, ewma, group_sum, herfindahl, metric, pairwise_sum, scalar_math
 from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
@@ -77,19 +78,11 @@ class Trafficking(Subsystem):
         self.path_served = np.repeat(np.arange(len(self.served_paths)), self.served_counts[:, 0].astype(np.int64))
         self.farm_places = model.places.of_kind(PRODUCTION)
         self.farm_region = model.places.region[self.farm_places]
-        self.path_segments = [np.array(segments, dtype=np.int64) for segments in routes.paths]
-        self.path_lengths = np.array([len(segments) for segments in self.path_segments], dtype=np.int64)
-        # the paths grouped by their number of segments, each group's segments one matrix (a path a row), and
-        # where each path is: (group, row)
-        by_length: dict[int, list[int]] = {}
+        # each path's segments, right-aligned in a row as long as the longest path's (-1 before a shorter path's)
+        width = max((len(segments) for segments in routes.paths), default=0)
+        self.padded_segments = np.full((len(routes.paths), width), -1, dtype=np.int64)
         for k, segments in enumerate(routes.paths):
-            by_length.setdefault(len(segments), []).append(k)
-        self.length_groups = [np.array([routes.paths[k] for k in group], dtype=np.int64).reshape(len(group), length)
-                              for length, group in by_length.items()]
-        self.path_row = [(0, 0)] * len(routes.paths)
-        for g, group in enumerate(by_length.values()):
-            for row, k in enumerate(group):
-                self.path_row[k] = (g, row)
+            self.padded_segments[k, width - len(segments):] = segments
         active = dealers.active_slots()
         sales_by_org = np.bincount(dealers.org[active], weights=dealers.sales_ma[active], minlength=orgs.id_bound())
         base = chain_price(model.p, float(model.farms.price.mean()))
@@ -293,61 +286,144 @@ class Trafficking(Subsystem):
         model, b = self.model, self.by_org
         p, routes, rng = model.p, model.routes, self.draws
         ids = model.orgs.ids()
-        base_detection = routes.base_detection(model.places)
-        detection = 1 - (1 - base_detection) * (1 - extra_detection)
         if len(ids) == 0:
             return 0.0, 0.0
+        base_detection = routes.base_detection(model.places)
         transit = b.in_transit[ids]
-        shipped = transit.sum(axis=1)
         share = exposure[ids]
         base = routes.incidence @ np.log1p(-np.minimum(base_detection, MAX_CHANCE))
         extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, MAX_CHANCE))
-        catch = 1 - np.exp(base[None, :] + share[:, None] * extra[None, :])
-        actions = (catch * transit).sum(axis=1) / p.trafficking.lot_kg
-        lots = np.ceil(transit / p.trafficking.lot_kg).astype(np.int64)
-        caught = rng.interdiction.binomial(lots, np.minimum(np.maximum(catch, 0.0), 1.0))
-        seized = transit * np.divide(caught, lots, out=np.zeros(lots.shape), where=lots > 0)
-        seized_at = self.place_catches(ids, caught, seized, detection)
-        lost = seized.sum(axis=1)
-        b.in_transit[ids] -= seized
-        model.orgs.lose(ids, lost * b.wholesale_price[ids])
-        moved = shipped > 0
-        movers = ids[moved]
-        b.seizure_share[movers] = ewma(b.seizure_share[movers], lost[moved] / shipped[moved], p.trafficking.loss_memory)
-        model.ledger.seize(float(seized.sum()))
+        escape = np.exp(base[None, :] + share[:, None] * extra[None, :])  # each lot's chance of getting through
+        chance, lots, actions, neutralised = _interdiction_chances(transit, escape, share, p.trafficking.lot_kg)
+        caught = rng.interdiction.binomial(lots, chance)
+        seized, lost_usd, seized_kg, catch_rows, catch_paths, catch_lots, segment_shares = _interdiction_seizures(
+            ids, transit, caught, lots, b.in_transit, b.seizure_share, b.wholesale_price, p.trafficking.loss_memory,
+            base_detection, extra_detection, self.padded_segments)
+        seized_at = self.place_catches(ids, catch_rows, catch_paths, catch_lots, segment_shares, seized)
+        model.orgs.lose(ids, lost_usd)
+        model.ledger.seize(seized_kg)
         model.log.record_places("seizure", seized_at, detail="interdiction")
-        return float(actions.sum()), float((actions * np.maximum(0.0, 1 - share)).sum())
+        return actions, neutralised
 
-    def place_catches(self, ids: np.ndarray, caught: np.ndarray, seized: np.ndarray,
-                      detection: np.ndarray) -> np.ndarray:
-        """Where the lots ``caught`` (organisations ``ids`` × paths) were caught: each catch of a path
-        is split over its segments by their ``detection``, counted in the organisation's lots seized
-        on each segment, and its kg (``seized``) are seized at the segments' checkpoints. Returns the
-        kg seized at each place."""
-        orgs_hit, paths_hit = np.nonzero(caught)
-        if len(orgs_hit) == 0:
+    def place_catches(self, ids: np.ndarray, catch_rows: np.ndarray, catch_paths: np.ndarray,
+                      catch_lots: np.ndarray, segment_shares: np.ndarray, seized: np.ndarray) -> np.ndarray:
+        """Where the catches were made (``catch_lots`` lots of the organisation ``ids[catch_rows]`` on
+        the path ``catch_paths``, one entry per catch): each catch is split over its path's segments by
+        their ``segment_shares`` of its detection (one draw for all catches), counted in the
+        organisation's lots seized on each segment, and its kg (``seized``: organisations × paths) are
+        seized at the segments' checkpoints. Returns the kg seized at each place."""
+        if len(catch_paths) == 0:
             return np.zeros(self.model.places.n)
-        draw = self.draws.checkpoint
-        # each path's segments' shares of its catches, for the paths of each length at once (a row's sum adds
-        # the same numbers in the same order as the sum of that path's segments alone)
-        shares = [on_path / on_path.sum(axis=1, keepdims=True) for on_path in
-                  (detection[segments] for segments in self.length_groups)]
-        lots_on: list[np.ndarray] = []      # each catch's lots on each segment of its path
-        on_paths: list[np.ndarray] = []     # each catch's path's segments
-        catches = caught[orgs_hit, paths_hit]
-        for k, lots in zip(paths_hit.tolist(), catches.tolist(), strict=True):
-            group, row = self.path_row[k]
-            lots_on.append(draw.multinomial(lots, shares[group][row]))
-            on_paths.append(self.path_segments[k])
-        counts = np.concatenate(lots_on)
-        lengths = self.path_lengths[paths_hit]
-        segments = np.concatenate(on_paths)
-        np.add.at(self.by_org.seized_on, (np.repeat(ids[orgs_hit], lengths), segments), counts)
-        kg = np.repeat(seized[orgs_hit, paths_hit], lengths) * counts / np.repeat(catches, lengths)
-        return group_sum(self.model.routes.checkpoint[segments], kg, self.model.places.n)
+        # the shares of a path shorter than the longest are padded with zeros in front: a category of chance 0
+        # takes none of the lots and no random number, so each catch draws what a draw of its own would
+        lots_on = self.draws.checkpoint.multinomial(catch_lots, segment_shares)
+        return _catches_at_checkpoints(ids, catch_rows, catch_paths, catch_lots, lots_on, seized,
+                                       self.padded_segments, self.by_org.seized_on, self.model.routes.checkpoint,
+                                       self.model.places.n)
 
     # -- outputs -----------------------------------------------------------------------------------------------
     @metric("route_dispersion", "routes", "market",
             "Effective number of corridor segments used: 1 / Σ share² of trafficked kg over segments.")
     def route_dispersion(self) -> float:
         return 1 / herfindahl(self.flow) if self.flow.sum() > 0 else 0.0
+
+
+# -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
+@compiled
+def _interdiction_chances(transit: np.ndarray, escape: np.ndarray, share: np.ndarray,
+                          lot_kg: float) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Of the kg in transit (organisations × paths) and each lot's chance of getting through
+    (``escape``): the chance a lot is caught (within [0, 1], for the draw), the lots on each path,
+    the lots acted against (expected catches) and the part of them the organisations' exposure
+    ``share`` leaves neutralised."""
+    n_orgs, n_paths = transit.shape
+    chance = np.empty((n_orgs, n_paths))
+    lots = np.empty((n_orgs, n_paths), np.int64)
+    actions = np.empty(n_orgs)
+    caught_kg = np.empty(n_paths)
+    for o in range(n_orgs):
+        for k in range(n_paths):
+            catch = 1 - escape[o, k]
+            caught_kg[k] = catch * transit[o, k]
+            lots[o, k] = math.ceil(transit[o, k] / lot_kg)
+            chance[o, k] = min(max(catch, 0.0), 1.0)
+        actions[o] = pairwise_sum(caught_kg) / lot_kg  # a row's sum: pairwise, as numpy sums
+    neutralised = np.empty(n_orgs)
+    for o in range(n_orgs):
+        neutralised[o] = actions[o] * max(0.0, 1 - share[o])
+    return chance, lots, pairwise_sum(actions), pairwise_sum(neutralised)
+
+
+@compiled
+def _interdiction_seizures(ids: np.ndarray, transit: np.ndarray, caught: np.ndarray, lots: np.ndarray,
+                           in_transit: np.ndarray, seizure_share: np.ndarray, wholesale_price: np.ndarray,
+                           loss_memory: float, base_detection: np.ndarray, extra_detection: np.ndarray,
+                           padded_segments: np.ndarray) -> tuple:
+    """The kg seized of the lots ``caught`` (organisations ``ids`` × paths), taken out of
+    ``in_transit``; each organisation's recent ``seizure_share`` moves toward its share of shipments
+    lost. Returns the kg seized (organisations × paths), their value to each organisation, the
+    total kg, and the catches (row of ``ids``, path, lots; row-major, as ``np.nonzero`` lists them)
+    with each catch's path's segments' shares of its detection (``padded_segments``' columns)."""
+    n_orgs, n_paths = transit.shape
+    seized = np.empty((n_orgs, n_paths))
+    lost_usd = np.empty(n_orgs)
+    n_catches = 0
+    for o in range(n_orgs):
+        for k in range(n_paths):
+            if lots[o, k] > 0:
+                seized[o, k] = transit[o, k] * (caught[o, k] / lots[o, k])
+            else:
+                seized[o, k] = transit[o, k] * 0.0
+            in_transit[ids[o], k] -= seized[o, k]
+            if caught[o, k] > 0:
+                n_catches += 1
+        lost = pairwise_sum(seized[o])  # a row's sum: pairwise, as numpy sums
+        shipped = pairwise_sum(transit[o])
+        lost_usd[o] = lost * wholesale_price[ids[o]]
+        if shipped > 0:
+            seizure_share[ids[o]] += loss_memory * (lost / shipped - seizure_share[ids[o]])  # ewma
+    seized_kg = pairwise_sum(seized.ravel())  # the whole array's sum: one pairwise sum over it
+    detection = np.empty(len(base_detection))
+    for e in range(len(base_detection)):
+        detection[e] = 1 - (1 - base_detection[e]) * (1 - extra_detection[e])
+    width = padded_segments.shape[1]
+    catch_rows = np.empty(n_catches, np.int64)
+    catch_paths = np.empty(n_catches, np.int64)
+    catch_lots = np.empty(n_catches, np.int64)
+    segment_shares = np.zeros((n_catches, width))
+    on_path = np.empty(width)
+    i = 0
+    for o in range(n_orgs):
+        for k in range(n_paths):
+            if caught[o, k] > 0:
+                catch_rows[i], catch_paths[i], catch_lots[i] = o, k, caught[o, k]
+                first = 0  # the path's first column (the columns before it pad a shorter path)
+                while first < width and padded_segments[k, first] < 0:
+                    first += 1
+                for j in range(first, width):
+                    on_path[j - first] = detection[padded_segments[k, j]]
+                total = pairwise_sum(on_path[:width - first])
+                for j in range(first, width):
+                    segment_shares[i, j] = on_path[j - first] / total
+                i += 1
+    return seized, lost_usd, seized_kg, catch_rows, catch_paths, catch_lots, segment_shares
+
+
+@compiled
+def _catches_at_checkpoints(ids: np.ndarray, catch_rows: np.ndarray, catch_paths: np.ndarray,
+                            catch_lots: np.ndarray, lots_on: np.ndarray, seized: np.ndarray,
+                            padded_segments: np.ndarray, seized_on: np.ndarray, checkpoint: np.ndarray,
+                            n_places: int) -> np.ndarray:
+    """Each catch's ``lots_on`` each segment of its path (``padded_segments``' columns) added to its
+    organisation's lots ``seized_on`` that segment, and its kg (``seized``) split over the segments'
+    checkpoints in proportion: returns the kg seized at each place (added catch by catch, segment by
+    segment, as ``np.bincount`` adds)."""
+    seized_at = np.zeros(n_places)
+    for i in range(len(catch_paths)):
+        o, k = catch_rows[i], catch_paths[i]
+        for j in range(padded_segments.shape[1]):
+            segment = padded_segments[k, j]
+            if segment >= 0:
+                seized_on[ids[o], segment] += lots_on[i, j]
+                seized_at[checkpoint[segment]] += seized[o, k] * lots_on[i, j] / catch_lots[i]
+    return seized_at

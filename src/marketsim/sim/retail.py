@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_1000, WEEKS_PER_YEAR, compiled, ewma, group_sum, metric, row_uniforms, safe_ratio
+from marketsim.sim.common import (
+    PER_1000,
+    WEEKS_PER_YEAR,
+    compiled,
+    group_sum,
+    metric,
+    pairwise_sum,
+    row_uniforms,
+    safe_ratio,
+)
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table, Views
 from marketsim.sim.trafficking import chain_price
@@ -481,26 +490,12 @@ class Dealers(Table, Subsystem):
         organisations ration. Returns each dealer's stock after buying, the stock that would cover its
         expected sales for ``retail.cover_weeks`` and its wholesale price (what set_prices reads)."""
         p, orgs = self.model.p.retail, self.model.orgs
-        sales, held_kg = self.sales_ma[active], self.stock[active]
-        cover_stock = sales * p.cover_weeks
-        want = np.maximum(sales + p.stock_adjustment * (cover_stock - held_kg), 0.0)
-        size = orgs.id_bound()
-        supplier = self.org[active]
-        wanted = group_sum(supplier, want, size)
         held = self.model.trafficking.by_org
-        stock, price = orgs.lookup(held.city_stock, 0.0), orgs.lookup(held.wholesale_price, 0.0)
-        # a stock rounded a hair below 0 sells nothing, not negative kilograms
-        fill = np.minimum(np.maximum(safe_ratio(stock[:size], wanted, 1.0), 0.0), 1.0)
-        bought = want * fill[supplier]
-        held_kg = held_kg + bought
-        self.stock[active] = held_kg
-        sold = group_sum(supplier, bought, size)
-        expected = group_sum(supplier, sales, size)
+        held_kg, cover_stock, wholesale, sold, expected, self.wholesale_kg, self.wholesale_value = restock(
+            self.stock, self.sales_ma, self.org, active, orgs.lookup(held.city_stock, 0.0),
+            orgs.lookup(held.wholesale_price, 0.0), orgs.id_bound(), float(p.cover_weeks), float(p.stock_adjustment))
         ids = orgs.ids()
         self.model.trafficking.sell_wholesale(ids, sold[ids], expected[ids], p.sales_adjustment)
-        wholesale = price[supplier]
-        self.wholesale_kg = float(bought.sum())
-        self.wholesale_value = float((bought * wholesale).sum())
         return held_kg, cover_stock, wholesale
 
     def set_prices(self, active: np.ndarray, community: np.ndarray, have: np.ndarray, stock: np.ndarray,
@@ -509,27 +504,15 @@ class Dealers(Table, Subsystem):
         slots, in communities ``community`` (``have`` of them in each), with ``stock`` kg, the stock
         ``cover_stock`` that covers their expected sales for ``retail.cover_weeks``, and their suppliers'
         ``wholesale`` prices."""
-        model = self.model
-        p = model.p.retail
-        n = len(self.local_price)
-        self.arrest_hazard = ewma(self.arrest_hazard, safe_ratio(self.arrests, have), p.risk_memory)
-        cover = safe_ratio(stock, cover_stock, 1.0)
-        scarcity = np.minimum(np.maximum(np.maximum(cover, MIN_COVER) ** -p.scarcity_elasticity, p.scarcity_floor),
-                              p.scarcity_cap)
-        if model.p.mechanisms.risk_prices:  # expected arrests per year, capped, in each community
-            risk_factor = (1 + p.risk_premium * np.minimum(WEEKS_PER_YEAR * self.arrest_hazard, p.risk_cap))[community]
-        else:
-            risk_factor = 1.0
-        price = wholesale * p.retail_markup * risk_factor * scarcity
-        self.price[active] = price
-        ratio = np.minimum(np.maximum(safe_ratio(group_sum(community, stock, n), group_sum(community, cover_stock, n),
-                                                 1.0), p.min_stock_ratio), p.max_stock_ratio)
-        self.local_purity = np.minimum(np.maximum(p.purity * ratio ** p.purity_response, p.min_purity), p.max_purity)
-        held = np.maximum(stock, 1e-9)
-        priced = group_sum(community, price * held, n)
-        weights = group_sum(community, held, n)
-        # the weighted mean where some dealer holds stock, last week's price elsewhere
-        self.local_price = np.divide(priced, weights, out=self.local_price.copy(), where=weights > 0)
+        p = self.model.p.retail
+        cover, ratio = stock_cover(stock, cover_stock, community, len(self.local_price), float(p.min_stock_ratio),
+                                   float(p.max_stock_ratio))
+        scarcity, purity = cover ** -p.scarcity_elasticity, ratio ** p.purity_response  # numpy's power, not C's
+        self.arrest_hazard, self.local_purity, self.local_price = retail_prices(
+            self.price, active, community, stock, wholesale, scarcity, purity, self.arrest_hazard, self.arrests,
+            have, self.local_price, bool(self.model.p.mechanisms.risk_prices), float(p.risk_memory),
+            float(p.risk_premium), float(p.risk_cap), float(p.retail_markup), float(p.scarcity_floor),
+            float(p.scarcity_cap), float(p.purity), float(p.min_purity), float(p.max_purity))
 
     # -- outputs ------------------------------------------------------------------------------------------
     @metric("purity", "share pure", "market", "Sales-weighted retail purity.")
@@ -577,3 +560,96 @@ def sell_stock(stock: np.ndarray, sales_ma: np.ndarray, slots: np.ndarray, kg: n
         slot = slots[item]
         stock[slot] -= kg[item]
         sales_ma[slot] = sales_ma[slot] + adjustment * (expected[item] - sales_ma[slot])  # ewma's arithmetic
+
+
+@compiled
+def restock(stock: np.ndarray, sales_ma: np.ndarray, org: np.ndarray, active: np.ndarray, org_stock: np.ndarray,
+            org_price: np.ndarray, size: int, cover_weeks: float, adjustment: float
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """The dealers in ``active`` buy toward ``cover_weeks`` of their expected sales ``sales_ma``
+    (``adjustment`` of the gap a week) from their ``org``, each organisation rationing its ``org_stock``
+    among its dealers alike; their ``stock`` is written. Returns each dealer's stock, cover stock and
+    wholesale price (``org_price``); each organisation's kg sold and its dealers' expected sales
+    (``size`` ids); and the kg and USD bought in all."""
+    count = len(active)
+    held, cover_stock, want, wholesale = np.empty(count), np.empty(count), np.empty(count), np.empty(count)
+    wanted, sold, expected = np.zeros(size), np.zeros(size), np.zeros(size)
+    for dealer in range(count):  # the sums by organisation in dealer order, as np.bincount adds
+        slot = active[dealer]
+        sales = sales_ma[slot]
+        cover_stock[dealer] = sales * cover_weeks
+        want[dealer] = max(sales + adjustment * (cover_stock[dealer] - stock[slot]), 0.0)
+        wanted[org[slot]] += want[dealer]
+        expected[org[slot]] += sales
+    fill = np.ones(size)
+    for supplier in range(size):  # a stock rounded a hair below 0 sells nothing, not negative kilograms
+        if wanted[supplier] > 0:
+            fill[supplier] = min(max(org_stock[supplier] / wanted[supplier], 0.0), 1.0)
+    bought, paid = np.empty(count), np.empty(count)
+    for dealer in range(count):
+        slot = active[dealer]
+        supplier = org[slot]
+        bought[dealer] = want[dealer] * fill[supplier]
+        held[dealer] = stock[slot] + bought[dealer]
+        stock[slot] = held[dealer]
+        sold[supplier] += bought[dealer]
+        wholesale[dealer] = org_price[supplier]
+        paid[dealer] = bought[dealer] * wholesale[dealer]
+    return held, cover_stock, wholesale, sold, expected, pairwise_sum(bought), pairwise_sum(paid)
+
+
+@compiled
+def stock_cover(stock: np.ndarray, cover_stock: np.ndarray, community: np.ndarray, n: int, min_ratio: float,
+                max_ratio: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each dealer's ``stock`` relative to its ``cover_stock`` (1 without cover; at least
+    ``MIN_COVER``), and each of the ``n`` communities' (between ``min_ratio`` and ``max_ratio``; 1
+    without cover)."""
+    count = len(stock)
+    cover = np.empty(count)
+    held, needed = np.zeros(n), np.zeros(n)
+    for dealer in range(count):  # the sums by community in dealer order, as np.bincount adds
+        ratio = stock[dealer] / cover_stock[dealer] if cover_stock[dealer] > 0 else 1.0
+        cover[dealer] = max(ratio, MIN_COVER)
+        held[community[dealer]] += stock[dealer]
+        needed[community[dealer]] += cover_stock[dealer]
+    ratios = np.empty(n)
+    for row in range(n):
+        ratio = held[row] / needed[row] if needed[row] > 0 else 1.0
+        ratios[row] = min(max(ratio, min_ratio), max_ratio)
+    return cover, ratios
+
+
+@compiled
+def retail_prices(price: np.ndarray, active: np.ndarray, community: np.ndarray, stock: np.ndarray,
+                  wholesale: np.ndarray, scarcity: np.ndarray, purity_factor: np.ndarray, hazard: np.ndarray,
+                  arrests: np.ndarray, have: np.ndarray, local_price: np.ndarray, risk_prices: bool,
+                  risk_memory: float, risk_premium: float, risk_cap: float, markup: float, scarcity_floor: float,
+                  scarcity_cap: float, purity: float, min_purity: float, max_purity: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each dealer's ``price`` (written for the ``active`` slots): the ``wholesale`` price × the
+    ``markup`` × the premium for its community's arrest risk (with ``risk_prices``) × its
+    ``scarcity`` (the power of its cover, bounded); and per community the arrest hazard (moved
+    ``risk_memory`` of the way toward this week's ``arrests`` per dealer of the ``have``), the purity
+    (``purity`` × ``purity_factor``, bounded) and the stock-weighted mean price (``local_price``
+    where no dealer holds stock)."""
+    n, count = len(hazard), len(active)
+    new_hazard, risk, local_purity = np.empty(n), np.ones(n), np.empty(n)
+    for row in range(n):
+        arrested = arrests[row] / have[row] if have[row] > 0 else 0.0
+        new_hazard[row] = hazard[row] + risk_memory * (arrested - hazard[row])  # ewma's arithmetic
+        if risk_prices:  # expected arrests per year, capped
+            risk[row] = 1 + risk_premium * min(WEEKS_PER_YEAR * new_hazard[row], risk_cap)
+        local_purity[row] = min(max(purity * purity_factor[row], min_purity), max_purity)
+    priced, weights = np.zeros(n), np.zeros(n)
+    for dealer in range(count):  # the sums by community in dealer order, as np.bincount adds
+        row = community[dealer]
+        charged = wholesale[dealer] * markup * risk[row] * min(max(scarcity[dealer], scarcity_floor), scarcity_cap)
+        price[active[dealer]] = charged
+        held = max(stock[dealer], 1e-9)
+        priced[row] += charged * held
+        weights[row] += held
+    mean_price = local_price.copy()  # last week's price where no dealer holds stock
+    for row in range(n):
+        if weights[row] > 0:
+            mean_price[row] = priced[row] / weights[row]
+    return new_hazard, local_purity, mean_price

@@ -25,9 +25,9 @@ from marketsim.sim.common import (
     WEEKS_PER_YEAR,
     compiled,
     ewma,
-    group_sum,
     metric,
     once_per_value,
+    pairwise_sum,
     row_uniforms,
     safe_ratio,
 )
@@ -177,27 +177,11 @@ class Violence(Subsystem):
         believed, value = self.unit_costs() if unit_costs is None else unit_costs
         return (believed[org_ids] + own_losses) * value[org_ids]
 
-    @staticmethod
-    def choice(gain: np.ndarray, cost: np.ndarray) -> np.ndarray:
-        """The share of occasions on which an act with this expected gain and cost is chosen:
-        gain / (gain + cost) (a sure gain at no cost always, nothing to gain never)."""
-        return safe_ratio(gain, gain + cost)
-
     def armaments(self) -> np.ndarray:
         """Armament of each organisation by id (the world's firearm availability for ids gone, and in
         the last entry, for none)."""
         orgs = self.model.orgs
         return orgs.lookup(orgs.by_org.armament, self.model.p.world.firearms)
-
-    def armament(self, org_ids: np.ndarray) -> np.ndarray:
-        """Armament of each organisation (the world's firearm availability where there is none)."""
-        return self.armaments()[org_ids]
-
-    def local_firearms(self) -> np.ndarray:
-        """Firearms at hand in each community: civilian availability, or the controlling organisation's
-        armament where that is higher."""
-        controller = self.model.orgs.controller[self.model.communities.place]
-        return np.maximum(self.civilian_firearms, self.armament(controller))
 
     def update_value_at_stake(self) -> None:
         """Drug business at each place this week: transit flows, farm sales, street retail sales."""
@@ -307,45 +291,28 @@ class Violence(Subsystem):
             return
         n = len(communities.place)
         community = dealers.community_of(active)
-        contact = dealers.street_contact(active)
         supplier = dealers.org[active]
-        record = v.record_violence * dealers.has_record[active] if mechanisms.criminogenic_prison else 0.0
-        propensity = dealers.violence[active] * (1 + record)
         # dealers of an organisation dissolved this week stay one group until retail finds them a supplier
         size = max(model.orgs.id_bound(), int(supplier.max()) + 1, 1)
-        key = community * (size + 1) + np.maximum(supplier, 0)
-        contact_by_org = np.bincount(key, weights=contact, minlength=n * (size + 1)).reshape(n, size + 1)
-        total = contact_by_org.sum(axis=1)
-        # the chance two buyers on the street are served by rival organisations
-        rivalry = 1.0 - safe_ratio((contact_by_org ** 2).sum(axis=1), total ** 2, 1.0)
         sales = communities.street_sales if mechanisms.value_motive else np.full(n, v.reference_sales)
-        at_stake = sales * rivalry
-        # a dealer who wins takes a share of its rivals' buyers (as a share of its own business: half the
-        # rivalry, on average); an answer — its arrest — would cost it all of its own business
-        escalating = self.choice(0.5 * rivalry[community], self.certainty(size)[supplier])
-        weight = propensity * escalating * contact
-        weight_by_community = group_sum(community, weight, n)
-        mean_propensity = safe_ratio(weight_by_community, total)
-        rate = v.dispute_rate * at_stake / v.reference_sales * mean_propensity * control
+        rate, lethality, weight, weight_by_community = dispute_odds(
+            community, dealers.street_contact(active), supplier, dealers.violence[active],
+            dealers.has_record[active], self.certainty(size), sales, control, self.civilian_firearms,
+            self.armaments(), model.orgs.controller[communities.place], mechanisms.criminogenic_prison,
+            v.record_violence, v.reference_sales, v.dispute_rate, v.dispute_lethality)
         disputes = rng.disputes.poisson(rate)
         if dealers.rival_recruits is not None and mechanisms.vacancy_violence:  # newcomers are challenged
             disputes += rng.vacancy_disputes.poisson(v.vacancy_violence * dealers.rival_recruits)
-        lethality = np.minimum(v.dispute_lethality * self.local_firearms(), 1.0)
         deaths = rng.dispute_deaths.binomial(disputes, lethality)
         log = model.log
         log.record_places("dispute", disputes, places=communities.place)
         log.record_places("incident", disputes, detail="dispute", places=communities.place)
         log.record_places("homicide", deaths, detail="dispute", places=communities.place)
         # dealers involved, likelier the more violent and the more exposed they are
-        share = np.divide(weight, weight_by_community[community], out=np.zeros(len(weight)), where=weight > 0)
-        chance = np.minimum(1.0, (DEALERS_PER_DISPUTE * disputes)[community] * share)
-        involved = row_uniforms(rng.dispute_involvement, active) < chance
-        dealers.count_disputes(active[involved])
-        ids = model.orgs.ids()
-        # (suppliers shifted by one: dealers without one, -1, fall in the first entry)
-        involved_by_org = np.bincount(supplier[involved] + 1, minlength=size + 1)[ids + 1]
-        self.by_org.disputes[ids] += involved_by_org
-        self.by_org.violence_score[ids] += involved_by_org
+        dealers.count_disputes(active[dispute_involvement(
+            community, supplier, weight, weight_by_community, disputes,
+            row_uniforms(rng.dispute_involvement, active), model.orgs.ids(), self.by_org.disputes,
+            self.by_org.violence_score)])
 
     def confrontations(self) -> None:
         """Armed confrontations: each of this week's encounters of militarised units with an
@@ -526,6 +493,8 @@ def contest_odds(ends: np.ndarray, controller: np.ndarray, strength: np.ndarray,
                 losses = (takeover_incidents * min(lethality_per_armament * arms[attacker], 1.0)
                           * attacker_losses)
                 cost = (believed[attacker] + losses) * person_value[attacker]
+                # chosen on a share gain / (gain + cost) of occasions: a sure gain at no cost always,
+                # nothing to gain never
                 taking = stake / (stake + cost) if stake + cost > 0.0 else 0.0
             takeover_chance[k] = vacant_takeover * taking
         else:
@@ -550,6 +519,73 @@ def contest_odds(ends: np.ndarray, controller: np.ndarray, strength: np.ndarray,
             c += 1
         k += 1
     return links, takeover_chance, contests, contest_chance, lethality
+
+
+@compiled
+def dispute_odds(community: np.ndarray, contact: np.ndarray, supplier: np.ndarray, violence: np.ndarray,
+                 has_record: np.ndarray, certainty: np.ndarray, sales: np.ndarray, control: np.ndarray,
+                 civilian_firearms: np.ndarray, arms: np.ndarray, owner: np.ndarray, criminogenic_prison: bool,
+                 record_violence: float, reference_sales: float, dispute_rate: float,
+                 dispute_lethality: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The week's expected disputes by community of :meth:`Violence.dealer_disputes`, with their
+    lethality, each dealer's weight in them, and the weights' sum by community.
+
+    By dealer (active, in slot order): its ``community``, street ``contact``, ``supplier`` (-1 none,
+    counted with the first organisation), ``violence`` propensity and criminal record; ``certainty``:
+    :meth:`Violence.certainty` by supplier (the last entry: none); by community: street ``sales`` (the
+    value at stake), social ``control``, ``civilian_firearms`` and the ``owner`` of its place (-1 none),
+    whose armament (``arms``: :meth:`Violence.armaments`) is at hand where it is higher."""
+    n, width = len(sales), len(certainty)
+    contact_by_org = np.zeros((n, width))
+    for i in range(len(community)):  # added in dealer order, as bincount adds
+        contact_by_org[community[i], max(supplier[i], 0)] += contact[i]
+    total, rivalry, squares = np.empty(n), np.empty(n), np.empty(width)
+    for c in range(n):  # each row summed pairwise, as numpy sums along a row
+        for k in range(width):
+            squares[k] = contact_by_org[c, k] * contact_by_org[c, k]
+        total[c] = pairwise_sum(contact_by_org[c])
+        # the chance two buyers on the street are served by rival organisations
+        both = total[c] * total[c]
+        rivalry[c] = 1.0 - (pairwise_sum(squares) / both if both > 0.0 else 1.0)
+    # a dealer who wins takes a share of its rivals' buyers (as a share of its own business: half the
+    # rivalry, on average); an answer — its arrest — would cost it all of its own business
+    weight, weight_by_community = np.empty(len(community)), np.zeros(n)
+    for i in range(len(community)):
+        gain = 0.5 * rivalry[community[i]]
+        answered = certainty[supplier[i] if supplier[i] >= 0 else width - 1]
+        escalating = gain / (gain + answered) if gain + answered > 0.0 else 0.0  # as an attack is chosen
+        propensity = violence[i] * (1.0 + (record_violence if criminogenic_prison and has_record[i] else 0.0))
+        weight[i] = propensity * escalating * contact[i]
+        weight_by_community[community[i]] += weight[i]
+    rate, lethality = np.empty(n), np.empty(n)
+    for c in range(n):
+        mean_propensity = weight_by_community[c] / total[c] if total[c] > 0.0 else 0.0
+        rate[c] = dispute_rate * (sales[c] * rivalry[c]) / reference_sales * mean_propensity * control[c]
+        armament = arms[owner[c] if owner[c] >= 0 else len(arms) - 1]
+        firearms = civilian_firearms[c] if civilian_firearms[c] >= armament else armament
+        lethality[c] = min(dispute_lethality * firearms, 1.0)
+    return rate, lethality, weight, weight_by_community
+
+
+@compiled
+def dispute_involvement(community: np.ndarray, supplier: np.ndarray, weight: np.ndarray,
+                        weight_by_community: np.ndarray, disputes: np.ndarray, uniforms: np.ndarray,
+                        ids: np.ndarray, org_disputes: np.ndarray, violence_score: np.ndarray) -> np.ndarray:
+    """Which dealers (by position among the active) are involved in this week's ``disputes`` by
+    community: each with the chance its share of the community's ``weight`` gives (two dealers a
+    dispute), against its ``uniforms`` draw. Their organisations' ``org_disputes`` and
+    ``violence_score`` (by id, for the organisations ``ids`` alive) count them."""
+    involved = np.zeros(len(community), np.bool_)
+    by_supplier = np.zeros(len(org_disputes) + 1, np.int64)  # shifted by one: -1, none, first
+    for i in range(len(community)):
+        share = weight[i] / weight_by_community[community[i]] if weight[i] > 0.0 else 0.0
+        if uniforms[i] < min(1.0, DEALERS_PER_DISPUTE * disputes[community[i]] * share):
+            involved[i] = True
+            by_supplier[supplier[i] + 1] += 1
+    for org_id in ids:
+        org_disputes[org_id] += by_supplier[org_id + 1]
+        violence_score[org_id] += by_supplier[org_id + 1]
+    return involved
 
 
 def social_control(v: ViolenceParams, trust: np.ndarray) -> np.ndarray:

@@ -57,7 +57,7 @@ def test_cohorts_age_as_a_plain_shift_of_their_counts_would_across_the_buffers_c
     for _ in range(5 * FOLLOW_UP // 2):
         back = np.floor(rng.random(FOLLOW_UP) * 2)
         jailed = np.floor(back * rng.random(FOLLOW_UP))
-        cohorts.reoffend(back, jailed)
+        cohorts.reoffend(back, np.flatnonzero(jailed), jailed[jailed > 0])
         np.maximum(plain[1] - back, 0, out=plain[1])
         plain[2] += back
         plain[3] += jailed

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, metric, once_per_value, sparse_binomial
+from marketsim.sim.common import PER_100K, WEEKS_PER_YEAR, compiled, metric, once_per_value, pairwise_sum
 from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
@@ -70,11 +70,10 @@ class Cohorts:
         self.started[:] = per_week
         self.at_risk[:] = per_week * survival
 
-    def reoffend(self, back: np.ndarray, jailed: np.ndarray) -> None:
-        """``back`` people of each cohort were arrested again this week, ``jailed`` of them imprisoned."""
-        np.maximum(self.at_risk - back, 0, out=self.at_risk)
-        self.rearrested += back
-        self.imprisoned += jailed
+    def reoffend(self, back: np.ndarray, rows: np.ndarray, jailed: np.ndarray) -> tuple[int, int]:
+        """``back`` people of each cohort were arrested again this week, ``jailed[k]`` of cohort ``rows[k]``
+        imprisoned (the others none). Returns how many were arrested again and how many imprisoned."""
+        return _count_reoffences(self.at_risk, self.rearrested, self.imprisoned, back, rows, jailed)
 
     def age(self, arrivals: float) -> Followed:
         """A week passes: every cohort ages one week and ``arrivals`` start. Returns the cohort whose
@@ -100,6 +99,131 @@ class Followed:
     def share(self, outcome: str) -> float:
         """Share of the cohort ``rearrested`` or ``imprisoned`` within the follow-up (NaN if empty)."""
         return getattr(self, outcome) / self.started if self.started > 0 else float("nan")
+
+
+@compiled
+def _whole_people(at_risk: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The people at risk of each cohort rounded to whole people (``np.rint``, half to even), and
+    whether there is anyone."""
+    out = np.empty(len(at_risk), np.int64)
+    anyone = False
+    for i in range(len(at_risk)):
+        out[i] = np.int64(np.rint(at_risk[i]))
+        anyone = anyone or out[i] != 0
+    return out, anyone
+
+
+@compiled
+def _positive(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the entries of ``counts`` above 0, and those entries, in order: the trials a
+    sparse binomial draw is made for."""
+    keep = 0
+    for i in range(len(counts)):
+        keep += counts[i] > 0
+    positions, values = np.empty(keep, np.int64), np.empty(keep, np.int64)
+    k = 0
+    for i in range(len(counts)):
+        if counts[i] > 0:
+            positions[k] = i
+            values[k] = counts[i]
+            k += 1
+    return positions, values
+
+
+@compiled
+def _count_reoffences(at_risk: np.ndarray, rearrested: np.ndarray, imprisoned: np.ndarray, back: np.ndarray,
+                      rows: np.ndarray, jailed: np.ndarray) -> tuple[int, int]:
+    """``back`` people of each cohort were arrested again, ``jailed[k]`` of cohort ``rows[k]`` imprisoned:
+    the cohorts' counts are updated (at risk no lower than 0) and the totals returned."""
+    back_total = 0
+    for i in range(len(back)):
+        left = at_risk[i] - back[i]
+        at_risk[i] = left if left >= 0.0 else 0.0  # (np.maximum(left, 0): left itself when left >= 0)
+        rearrested[i] += back[i]
+        back_total += back[i]
+    jailed_total = 0
+    for k in range(len(rows)):
+        imprisoned[rows[k]] += jailed[k]
+        jailed_total += jailed[k]
+    return back_total, jailed_total
+
+
+@compiled
+def _book_sentences(releases: np.ndarray, prison: np.ndarray, columns: np.ndarray, counts: np.ndarray,
+                    scales: np.ndarray, variates: np.ndarray, week: int) -> None:
+    """``counts[c]`` people imprisoned for the offence of column ``columns[c]``, one after another: each
+    serves ``scales[c]`` × its standard gamma variate (in ``variates``, offence after offence) rounded to
+    whole weeks (half to even, as np.round) and kept within 1 and HORIZON - 1; they are counted in
+    ``prison`` and in the ring buffer ``releases`` at the week they leave."""
+    k = 0
+    for c in range(len(columns)):
+        column = columns[c]
+        for _ in range(counts[c]):
+            weeks = min(max(np.rint(scales[c] * variates[k]), 1.0), HORIZON - 1.0)
+            releases[(week + np.int64(weeks)) % HORIZON, column] += 1
+            k += 1
+        prison[column] += counts[c]
+
+
+@compiled
+def _release_due(releases: np.ndarray, prison: np.ndarray, row: int) -> int:
+    """The people due for release in ring-buffer row ``row`` leave prison (the row is emptied):
+    returns how many."""
+    released = 0
+    for column in range(releases.shape[1]):
+        due = releases[row, column]
+        releases[row, column] = 0
+        prison[column] -= due
+        released += due
+    return released
+
+
+@compiled
+def _users_caught(caught_at_place: np.ndarray, place: np.ndarray, dependent: np.ndarray,
+                  occasional: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Users arrested in each community (community ``c`` at ``place[c]``), each community's share of
+    them, and the share of each community's users who are dependent (0 where none use). The shares
+    are empty when nobody was arrested."""
+    n = len(place)
+    caught = np.empty(n, np.int64)
+    total = 0
+    for c in range(n):
+        caught[c] = np.int64(caught_at_place[place[c]])
+        total += caught[c]
+    if total == 0:
+        return caught, np.empty(0), np.empty(0)
+    share, dependent_share = np.empty(n), np.zeros(n)
+    for c in range(n):
+        share[c] = caught[c] / total
+        users = occasional[c] + dependent[c]
+        if users > 0:
+            dependent_share[c] = dependent[c] / users
+    return caught, share, dependent_share
+
+
+@compiled
+def _jailed_users(drawn_dependent: np.ndarray, jailed: np.ndarray, dependent: np.ndarray,
+                  occasional: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of the ``jailed`` users of each community, the dependent (``drawn_dependent``, at most the
+    community's dependent users) and the occasional (the rest, at most its occasional users)."""
+    n = len(jailed)
+    jailed_dependent, jailed_occasional = np.empty(n, np.int64), np.empty(n, np.int64)
+    for c in range(n):
+        jailed_dependent[c] = min(drawn_dependent[c], dependent[c])
+        jailed_occasional[c] = min(jailed[c] - jailed_dependent[c], occasional[c])
+    return jailed_dependent, jailed_occasional
+
+
+@compiled
+def _tilted_shares(residents: np.ndarray, tilt: np.ndarray) -> np.ndarray:
+    """Each community's share of ``residents × tilt`` (the total summed pairwise, as numpy sums)."""
+    weights = np.empty(len(residents))
+    for c in range(len(residents)):
+        weights[c] = residents[c] * tilt[c]
+    total = pairwise_sum(weights)
+    for c in range(len(residents)):
+        weights[c] /= total
+    return weights
 
 
 class JusticeSystem(Subsystem):
@@ -172,16 +296,11 @@ class JusticeSystem(Subsystem):
         if not admitted:
             return
         shape = self.model.p.justice.sentence_shape
-        counts = list(admitted.values())
-        scales = np.repeat([self.sentence_mean(category) / shape for category in admitted], counts)
-        weeks = scales * self.draws.sentences.standard_gamma(shape, size=len(scales))
-        # (rint: np.round to whole weeks, without its wrapper; minimum of maximum: np.clip, without its)
-        weeks = np.minimum(np.maximum(np.rint(weeks), 1), HORIZON - 1).astype(np.int64)
-        slots = (self.model.steps + weeks) % HORIZON
-        columns = [CATEGORY_INDEX[category] for category in admitted]
-        np.add.at(self.releases, (slots, np.repeat(columns, counts)), 1)
-        for column, count in zip(columns, counts, strict=True):
-            self.prison[column] += count
+        counts = np.array(list(admitted.values()), dtype=np.int64)
+        scales = np.array([self.sentence_mean(category) / shape for category in admitted])
+        variates = self.draws.sentences.standard_gamma(shape, size=int(counts.sum()))
+        columns = np.array([CATEGORY_INDEX[category] for category in admitted], dtype=np.int64)
+        _book_sentences(self.releases, self.prison, columns, counts, scales, variates, self.model.steps)
 
     @property
     def population(self) -> int:
@@ -203,10 +322,7 @@ class JusticeSystem(Subsystem):
         """People whose sentences end go home with a record."""
         model = self.model
         communities, week = model.communities, model.steps
-        due = self.releases[week % HORIZON].copy()
-        self.releases[week % HORIZON] = 0
-        self.prison -= due
-        released = int(due.sum())
+        released = int(_release_due(self.releases, self.prison, week % HORIZON))
         self.leaving["prison"] += released
         inside = communities.prison.sum()
         if released and inside > 0:
@@ -223,20 +339,22 @@ class JusticeSystem(Subsystem):
         self.reoffenders = self.reoffenders_jailed = self.reoffenders_diverted = 0
         for path, (arrests, diversions, jailings) in REOFFENCE_STREAMS.items():
             cohorts = self.cohorts[path]
-            at_risk = np.rint(cohorts.at_risk).astype(np.int64)
-            if not at_risk.any():  # nobody followed by this path (a draw of 0 trials uses no random numbers)
+            at_risk, anyone = _whole_people(cohorts.at_risk)
+            if not anyone:  # nobody followed by this path (a draw of 0 trials uses no random numbers)
                 continue
             back = getattr(rng, arrests).binomial(at_risk, self.hazard(path))
-            # few cohorts have anyone back; without diversion nobody is diverted (a chance of 0 draws nothing)
-            not_diverted = back
-            if diverted_chance > 0:
-                diverted = sparse_binomial(getattr(rng, diversions), back, diverted_chance)
-                not_diverted = back - diverted
+            # few cohorts have anyone back: the diversions and jailings are drawn only for those (a draw of
+            # 0 trials uses no random numbers); without diversion nobody is diverted (a chance of 0 draws nothing)
+            rows, tried = _positive(back)  # (the cohorts with anyone back, and how many)
+            if diverted_chance > 0 and len(rows):
+                diverted = getattr(rng, diversions).binomial(tried, diverted_chance)
                 self.reoffenders_diverted += int(diverted.sum())
-            jailed = sparse_binomial(getattr(rng, jailings), not_diverted, jail_chance)
-            cohorts.reoffend(back, jailed)
-            self.reoffenders += int(back.sum())
-            self.reoffenders_jailed += int(jailed.sum())
+                kept, tried = _positive(tried - diverted)
+                rows = rows[kept]
+            jailed = getattr(rng, jailings).binomial(tried, jail_chance) if len(rows) else tried
+            back_total, jailed_total = cohorts.reoffend(back, rows, jailed)
+            self.reoffenders += int(back_total)
+            self.reoffenders_jailed += int(jailed_total)
         self.model.log.record("reoffence", self.reoffenders)
 
     def sentence(self) -> None:
@@ -277,17 +395,13 @@ class JusticeSystem(Subsystem):
         are referred to treatment."""
         model = self.model
         communities, rng = model.communities, self.draws
-        caught = model.log.by_place("arrest", "user")[communities.place].astype(np.int64)
-        total = caught.sum()
-        if total == 0:
+        caught, share, dependent_share = _users_caught(model.log.by_place("arrest", "user"), communities.place,
+                                                       communities.dependent, communities.occasional)
+        if len(share) == 0:
             return
-        share = caught / total
         jailed_by = np.minimum(rng.jailed_users.multinomial(jailed, share), caught)
-        users = communities.users
-        dependent_share = np.divide(communities.dependent, users, out=np.zeros(len(share)), where=users > 0)
-        dependent = np.minimum(rng.jailed_dependent.binomial(jailed_by, dependent_share), communities.dependent)
-        occasional = np.minimum(jailed_by - dependent, communities.occasional)
-        communities.imprison_users(dependent, occasional)
+        communities.imprison_users(*_jailed_users(rng.jailed_dependent.binomial(jailed_by, dependent_share),
+                                                  jailed_by, communities.dependent, communities.occasional))
         if diverted:
             referred = rng.referred_users.multinomial(diverted, share)
             communities.refer(rng.referred_dependent.binomial(referred, dependent_share))
@@ -301,8 +415,8 @@ class JusticeSystem(Subsystem):
         communities, rng = self.model.communities, self.draws.jailed_residents
         tilt = self.deprivation_tilt(self.model.p.justice.deprivation_bias)
         for count in counts:
-            weights = communities.non_users * tilt
-            communities.imprison(np.minimum(rng.multinomial(count, weights / weights.sum()), communities.non_users))
+            non_users = communities.non_users
+            communities.imprison(np.minimum(rng.multinomial(count, _tilted_shares(non_users, tilt)), non_users))
 
     @once_per_value
     def deprivation_tilt(self, bias: float) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import ewma, herfindahl, metric, row_uniforms, scalar_math
+from marketsim.sim.common import compiled, ewma, herfindahl, metric, row_uniforms
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table
 from marketsim.world import PRODUCTION
@@ -30,6 +30,45 @@ from marketsim.world import PRODUCTION
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
 
+
+
+@compiled
+def closing_books(ids: np.ndarray, strength: np.ndarray, revenue: np.ndarray, revenue_ma: np.ndarray,
+                  extorting: np.ndarray, losses: np.ndarray, losses_ma: np.ndarray, arrested: np.ndarray,
+                  arrest_share: np.ndarray, bribes: np.ndarray, cash: np.ndarray, neutralised: np.ndarray,
+                  confronted: np.ndarray, confronted_ma: np.ndarray, armament: np.ndarray, revenue_rate: float,
+                  diversification: float, loss_memory: float, bribe_share: float, bribe_risk_share: float,
+                  protected: int, racket_rate: float, soldier_wage: float, bribery: bool,
+                  corruption: float, bribe_saturation: float, arms_race: bool, firearms: float, arming_response: float,
+                  arming_rate: float) -> None:
+    """:meth:`Organisations.close_books` of the organisations ``ids``, written into the columns of
+    ``by_org`` passed (``strength``: members by place; each moving average moves ``rate`` of the way
+    to the week's value). ``protected``: the organisation a collusive arrangement protects, which pays
+    ``racket_rate`` of its revenue on top (-1: none); with ``bribery``, the share ``corruption`` of
+    officers takes bribes."""
+    for org_id in ids:
+        size = 0
+        for place in range(strength.shape[1]):
+            size += strength[org_id, place]
+        week_revenue = revenue[org_id]
+        revenue_ma[org_id] = revenue_ma[org_id] + revenue_rate * (week_revenue - revenue_ma[org_id])
+        extorting[org_id] = week_revenue < diversification * revenue_ma[org_id]
+        losses_ma[org_id] = losses_ma[org_id] + loss_memory * (losses[org_id] - losses_ma[org_id])
+        share = arrested[org_id] / max(size + arrested[org_id], 1)
+        arrest_share[org_id] = arrest_share[org_id] + loss_memory * (share - arrest_share[org_id])
+        losses[org_id], arrested[org_id] = 0.0, 0
+        paid = bribe_share * revenue_ma[org_id] + bribe_risk_share * losses_ma[org_id]
+        if org_id == protected:
+            paid += racket_rate * revenue_ma[org_id]
+        bribes[org_id] = paid
+        cash[org_id] += week_revenue - size * soldier_wage - paid
+        revenue[org_id] = 0.0
+        neutralised[org_id] = corruption * paid / (paid + bribe_saturation) if bribery else 0.0
+        confronted_ma[org_id] = confronted_ma[org_id] + loss_memory * (confronted[org_id] - confronted_ma[org_id])
+        confronted[org_id] = 0
+        if arms_race:  # (math.exp: the C library's, as scalar_math gave it)
+            wanted = firearms + (1 - firearms) * (1.0 - math.exp(-arming_response * confronted_ma[org_id]))
+            armament[org_id] = armament[org_id] + arming_rate * (wanted - armament[org_id])
 
 
 def weighted_choice(rng: np.random.Generator, items: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
@@ -515,30 +554,14 @@ class Organisations(Subsystem):
         averages, the share of members arrested, bribes, wages and cash, the share of enforcement the
         bribes neutralise, and armament against the confrontations they faced."""
         model, b = self.model, self.by_org
-        t, mechanisms = model.p.trafficking, model.p.mechanisms
-        # (each column gathered once: the values just written are reused, not read back)
-        revenue = b.revenue[ids]
-        revenue_ma = b.revenue_ma[ids] = ewma(b.revenue_ma[ids], revenue, 1 / t.revenue_memory)
-        b.extorting[ids] = revenue < t.diversification * revenue_ma
-        losses_ma = b.losses_ma[ids] = ewma(b.losses_ma[ids], b.losses[ids], t.loss_memory)
-        size, arrested = self.sizes(ids), b.arrested[ids]
-        b.arrest_share[ids] = ewma(b.arrest_share[ids], arrested / np.maximum(size + arrested, 1), t.loss_memory)
-        b.losses[ids], b.arrested[ids] = 0.0, 0
-        bribes = t.bribe_share * revenue_ma + t.bribe_risk_share * losses_ma
-        protected = ids == model.police.protected
-        if mechanisms.protection_racket and protected.any():
-            bribes[protected] += t.racket_price * model.police.collusion * revenue_ma[protected]
-        b.bribes[ids] = bribes
-        b.cash[ids] += revenue - size * t.soldier_wage - bribes
-        b.revenue[ids] = 0.0
-        b.neutralised[ids] = (model.police.corruption * bribes / (bribes + model.p.police.bribe_saturation)
-                              if mechanisms.bribery else 0.0)
-        confronted_ma = b.confronted_ma[ids] = ewma(b.confronted_ma[ids], b.confronted[ids], t.loss_memory)
-        b.confronted[ids] = 0
-        if mechanisms.arms_race:
-            base = model.p.world.firearms
-            wanted = base + (1 - base) * (1.0 - scalar_math(math.exp, -t.arming_response * confronted_ma))
-            b.armament[ids] = ewma(b.armament[ids], wanted, t.arming_rate)
+        t, mechanisms, police = model.p.trafficking, model.p.mechanisms, model.police
+        closing_books(ids, b.strength, b.revenue, b.revenue_ma, b.extorting, b.losses, b.losses_ma, b.arrested,
+                      b.arrest_share, b.bribes, b.cash, b.neutralised, b.confronted, b.confronted_ma, b.armament,
+                      1 / t.revenue_memory, t.diversification, t.loss_memory, t.bribe_share, t.bribe_risk_share,
+                      int(police.protected) if mechanisms.protection_racket else -1,
+                      t.racket_price * police.collusion, t.soldier_wage,
+                      mechanisms.bribery, police.corruption, model.p.police.bribe_saturation,
+                      mechanisms.arms_race, model.p.world.firearms, t.arming_response, t.arming_rate)
 
     def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
         """Recruit soldiers into the organisation's thinly held, valuable places while it can pay

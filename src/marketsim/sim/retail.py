@@ -369,20 +369,12 @@ class Dealers(Table, Subsystem):
         """Dealers of vanished organisations, and some loyal to a former controller, switch supplier."""
         orgs = self.model.orgs
         active = self.active_slots()
-        local = orgs.controller[self.place[active]]
-        supplier = self.org[active]
-        exists = np.zeros(orgs.next_id + 1, dtype=bool)  # by id; the last entry for id -1 (none)
-        exists[:-1] = orgs.by_org.alive[:orgs.next_id]
-        orphan = ~exists[supplier]
-        switch = (local >= 0) & (supplier != local) & (
-            orphan | (row_uniforms(self.draws.loyalty_switch, active) < self.model.p.retail.loyalty_switch))
-        self.org[active[switch]] = local[switch]
-        if not orphan.any():  # the usual week: no dealer's supplier has vanished
-            return
-        leave = orphan & (local < 0)
-        if leave.any():
-            self.model.ledger.lose(float(self.stock[active[leave]].sum()))
-            self.remove(active[leave])
+        leaving = switch_suppliers(self.org, self.place, orgs.controller, orgs.by_org.alive, orgs.next_id, active,
+                                   row_uniforms(self.draws.loyalty_switch, active),
+                                   float(self.model.p.retail.loyalty_switch))
+        if len(leaving):  # their supplier has vanished and nobody controls their place
+            self.model.ledger.lose(float(self.stock[leaving].sum()))
+            self.remove(leaving)
 
     def expected_arrests(self) -> np.ndarray:
         """Arrests a dealer expects per year in each community (from the moving-average hazard)."""
@@ -394,50 +386,23 @@ class Dealers(Table, Subsystem):
         community), with a chance that rises with the arrests per year they would avoid there
         (``retail.move_rate``)."""
         model = self.model
-        n = model.places.n
-        street = active[self.mode[active] != SalesMode.ONLINE.value]
-        if len(street) == 0:
-            return
-        risk = self.place_risk
-        risk[model.communities.place] = yearly
-        # each place's least risky urban neighbour held by each organisation (-1: held by none), the first
-        # listed among equals, searched once over the neighbour lists: key (holder + 1) × places + place
-        near = self.urban_near
-        near_risk = risk[near]
-        key = (model.orgs.controller[near] + 1) * n + self.urban_near_from
-        order = np.lexsort((near_risk, key))  # stable: equal risks keep the order of the lists
-        ordered = key[order]
-        leads = np.ones(len(order), dtype=bool)  # the first entry of each key in that order
-        leads[1:] = ordered[1:] != ordered[:-1]
-        first = order[leads]
-        best_risk = np.full((model.orgs.next_id + 1) * n, np.inf)
-        best_place = np.zeros(len(best_risk), dtype=np.int64)
-        best_risk[key[first]], best_place[key[first]] = near_risk[first], near[first]
-        here = self.place[street]
-        best = (self.org[street] + 1) * n + here
-        gain = np.maximum(risk[here] - best_risk[best], 0.0)
-        chance = np.minimum(model.p.retail.move_rate * gain, 1.0)
+        street, chance, safer = safer_places(self.place_risk, model.communities.place, yearly, self.urban_near,
+                                             self.urban_near_from, model.orgs.controller, model.orgs.next_id,
+                                             self.mode, self.org, self.place, active, float(model.p.retail.move_rate))
         if not (chance > 0).any():
             return  # nobody can move: the week's draws of this stream would decide nothing
         moving = row_uniforms(self.draws.move, street) < chance
-        self.place[street[moving]] = best_place[best[moving]]
+        self.place[street[moving]] = safer[moving]
         self.active_community = None
 
     def go_indoors_from_risk(self, active: np.ndarray, community: np.ndarray, yearly: np.ndarray) -> None:
         """Open-air dealers (of the ``active`` slots, in communities ``community``) whose neighbourhood
         carries more arrest risk (``yearly``: arrests a dealer expects per year, by community) than the
         city's move indoors or to delivery, with a chance that rises with the excess (``retail.switch_rate``)."""
-        open_air = self.mode[active] == SalesMode.OPEN_AIR.value
-        if not open_air.any():
-            return
-        faced = yearly[community]
-        city = float(faced.sum() / len(faced))  # the mean, np.mean's arithmetic
-        chance = np.minimum(self.model.p.retail.switch_rate * np.maximum(yearly - city, 0.0), 1.0)  # per community
-        if not (chance > 0).any():
-            return  # nobody switches: the week's draws of this stream would decide nothing
-        can = open_air & (chance[community] > 0)
-        slots = active[can]
-        switching = slots[row_uniforms(self.draws.go_indoors, slots) < chance[community[can]]]
+        slots, chance = indoor_chances(self.mode, active, community, yearly, float(self.model.p.retail.switch_rate))
+        if not len(slots):
+            return  # nobody can switch: the week's draws of this stream would decide nothing
+        switching = slots[row_uniforms(self.draws.go_indoors, slots) < chance]
         if len(switching):  # about one week in two nobody does: their modes' stream is then not even positioned
             self.go_indoors(switching)
 
@@ -653,3 +618,87 @@ def retail_prices(price: np.ndarray, active: np.ndarray, community: np.ndarray, 
         if weights[row] > 0:
             mean_price[row] = priced[row] / weights[row]
     return new_hazard, local_purity, mean_price
+
+
+@compiled
+def switch_suppliers(org: np.ndarray, place: np.ndarray, controller: np.ndarray, alive: np.ndarray, next_id: int,
+                     active: np.ndarray, uniforms: np.ndarray, loyalty_switch: float) -> np.ndarray:
+    """The dealers in ``active`` whose supplier (``org``) no longer exists (not ``alive``, or none),
+    and those whose ``uniforms`` fall below ``loyalty_switch``, take the ``controller`` of their
+    ``place`` as supplier where someone controls it (``org`` is written). Returns the slots of the
+    orphans whose place nobody controls: they leave."""
+    leaving = np.zeros(len(active), dtype=np.bool_)
+    for dealer in range(len(active)):
+        slot = active[dealer]
+        local, supplier = controller[place[slot]], org[slot]
+        orphan = not (0 <= supplier < next_id and alive[supplier])
+        if local >= 0 and supplier != local and (orphan or uniforms[dealer] < loyalty_switch):
+            org[slot] = local
+        leaving[dealer] = orphan and local < 0
+    return active[leaving]
+
+
+@compiled
+def safer_places(place_risk: np.ndarray, community_place: np.ndarray, yearly: np.ndarray, near: np.ndarray,
+                 near_from: np.ndarray, controller: np.ndarray, next_id: int, mode: np.ndarray, org: np.ndarray,
+                 place: np.ndarray, active: np.ndarray, move_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The street dealers among ``active`` (not online), each one's chance to move (``move_rate`` ×
+    the arrests per year it would avoid, at most 1) and where to: the least risky urban neighbour
+    (``near`` of each place ``near_from``, in list order: the first among equals) held by its own
+    ``org``. ``place_risk`` is written: ``yearly`` at the communities' places (inf elsewhere)."""
+    place_risk[community_place] = yearly
+    n = len(place_risk)
+    best_risk, best_place = np.full((next_id + 1) * n, np.inf), np.zeros((next_id + 1) * n, dtype=np.int64)
+    seen = np.zeros(len(best_risk), dtype=np.bool_)
+    for item in range(len(near)):  # by key (holder + 1) × places + place; strictly less: the first among equals
+        key = (controller[near[item]] + 1) * n + near_from[item]
+        risk = place_risk[near[item]]
+        if not seen[key] or risk < best_risk[key]:
+            seen[key], best_risk[key], best_place[key] = True, risk, near[item]
+    on_street = np.zeros(len(active), dtype=np.bool_)
+    for dealer in range(len(active)):
+        on_street[dealer] = mode[active[dealer]] != SalesMode.ONLINE
+    street = active[on_street]
+    chance, safer = np.empty(len(street)), np.empty(len(street), dtype=np.int64)
+    for dealer in range(len(street)):
+        here = place[street[dealer]]
+        best = (org[street[dealer]] + 1) * n + here
+        gain = place_risk[here] - best_risk[best]
+        if gain < 0:  # np.maximum's and np.minimum's bounds: a NaN passes through
+            gain = 0.0
+        chance[dealer] = move_rate * gain
+        if chance[dealer] > 1.0:
+            chance[dealer] = 1.0
+        safer[dealer] = best_place[best]
+    return street, chance, safer
+
+
+@compiled
+def indoor_chances(mode: np.ndarray, active: np.ndarray, community: np.ndarray, yearly: np.ndarray,
+                   switch_rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """The open-air dealers among ``active`` with a chance to move indoors, and that chance:
+    ``switch_rate`` × the arrests per year (``yearly``) their ``community`` carries above the mean
+    dealer's, at most 1 (none when no dealer sells in the open)."""
+    count = len(active)
+    open_air = np.zeros(count, dtype=np.bool_)
+    for dealer in range(count):
+        open_air[dealer] = mode[active[dealer]] == SalesMode.OPEN_AIR
+    if not open_air.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    faced = np.empty(count)
+    for dealer in range(count):
+        faced[dealer] = yearly[community[dealer]]
+    city = pairwise_sum(faced) / count  # the mean, np.mean's arithmetic
+    chance = np.empty(len(yearly))
+    for row in range(len(yearly)):
+        excess = yearly[row] - city
+        if excess < 0:  # np.maximum's and np.minimum's bounds: a NaN passes through
+            excess = 0.0
+        chance[row] = switch_rate * excess
+        if chance[row] > 1.0:
+            chance[row] = 1.0
+    can = np.zeros(count, dtype=np.bool_)
+    for dealer in range(count):
+        can[dealer] = open_air[dealer] and chance[community[dealer]] > 0
+    slots = active[can]
+    return slots, chance[community[can]]

@@ -69,13 +69,8 @@ class Trafficking(Subsystem):
         if bounds[0] != 0 or bounds[-1] != len(routes.paths):
             raise ValueError(f"routes.path_region: every candidate path must leave one of the {len(bounds) - 1} "
                              f"source regions (0-{len(bounds) - 2}); got {sorted(set(routes.path_region.tolist()))}")
-        region_paths = [slice(start, stop) for start, stop in itertools.pairwise(bounds)]
-        self.pathless = [r for r, paths in enumerate(region_paths) if paths.start == paths.stop]  # regions cut off
-        self.served_paths = [paths for paths in region_paths if paths.start < paths.stop]  # the other regions' runs
-        self.served_starts = np.array([paths.start for paths in self.served_paths], dtype=np.int64)
-        self.served_counts = np.array([[paths.stop - paths.start] for paths in self.served_paths], dtype=float)
-        # each path's row among the served regions (the paths of all of them, in order, are all paths)
-        self.path_served = np.repeat(np.arange(len(self.served_paths)), self.served_counts[:, 0].astype(np.int64))
+        self.region_bounds = np.array(bounds, dtype=np.int64)  # region r's candidate paths: bounds[r] to bounds[r + 1]
+        self.pathless = [r for r, (start, stop) in enumerate(itertools.pairwise(bounds)) if start == stop]  # cut off
         self.farm_places = model.places.of_kind(PRODUCTION)
         self.farm_region = model.places.region[self.farm_places]
         # each path's segments, right-aligned in a row as long as the longest path's (-1 before a shorter path's)
@@ -163,42 +158,25 @@ class Trafficking(Subsystem):
         t, routes = model.p.trafficking, model.routes
         if len(ids) == 0:
             return
-        farm_price = model.farms.price
-        controller = model.orgs.controller
-        held = controller >= 0
-        foreign = (held[None, :] & (controller[None, :] != ids[:, None])).astype(float)
+        farm_price, controller = model.farms.price, model.orgs.controller
         learned = np.minimum(b.risk[ids], MAX_CHANCE)
-        path_risk = 1 - np.exp(routes.incidence @ np.log1p(-learned).T)
-        value = farm_price[routes.path_region] * t.export_markup * t.corridor_markup
+        path_escape = np.exp(routes.incidence @ np.log1p(-learned).T)  # chance a lot gets through unseized, as learned
         congestion = 1 + (self.flow_ma / routes.capacity) ** t.congestion_exponent
-        cost = ((routes.incidence @ (routes.cost * congestion))[:, None]
-                + t.toll_rate * value[:, None] * (routes.tolls @ foreign.T) + value[:, None] * path_risk)
-        totals = bought.sum(axis=1, keepdims=True)
-        by_region = np.divide(bought, totals, out=np.zeros(bought.shape), where=totals > 0) * b.source_stock[ids, None]
-        by_region = np.maximum(by_region, 0.0)  # a stock rounded a hair below 0 ships nothing, not negative kg
+        transport = routes.incidence @ (routes.cost * congestion)
+        exponent, by_region, foreign, value = _route_choice(
+            ids, bought, b.source_stock, transport, path_escape, farm_price, routes.path_region, routes.tolls,
+            controller, self.region_bounds, t.export_markup, t.corridor_markup, t.toll_rate, t.route_temperature)
         for r in self.pathless:
             model.ledger.lose(float(by_region[:, r].sum()))
-        if self.served_paths:  # every region's softmax at once; sums over each region's paths (row after row)
-            rows = self.path_served
-            mean = np.array([cost[paths].sum(axis=0) for paths in self.served_paths]) / self.served_counts
-            spread = t.route_temperature * np.maximum(mean, 1e-9)
-            weights = np.exp(-(cost - np.minimum.reduceat(cost, self.served_starts, axis=0)[rows]) / spread[rows])
-            weight_sums = np.array([weights[paths].sum(axis=0) for paths in self.served_paths])
-            shipped = weights / weight_sums[rows] * by_region.T[routes.path_region]
-        else:
-            shipped = np.zeros_like(cost)
-        b.in_transit[ids] += shipped.T
-        b.source_stock[ids] = 0.0
-        path_flow = shipped.sum(axis=1)
+        path_flow, tolls_due, margin_flow = _ship_over_routes(
+            ids, np.exp(exponent), by_region, b.in_transit, b.source_stock, routes.path_region, self.region_bounds,
+            value, t.toll_rate, base, farm_price)
         self.flow = routes.incidence.T @ path_flow
         self.through = routes.through.T @ path_flow
-        self.flow_ma = ewma(self.flow_ma, self.flow, t.flow_memory)
-        tolls_paid = np.einsum("ko,kn,on->n", shipped * value[:, None] * t.toll_rate, routes.tolls, foreign)
-        income = group_sum(np.maximum(controller, 0), tolls_paid * held, int(ids.max()) + 1)
-        model.orgs.earn(ids, income[ids])
+        tolls_paid = np.einsum("ko,kn,on->n", tolls_due, routes.tolls, foreign)
+        model.orgs.earn(ids, _tolls_received(ids, tolls_paid, controller, self.flow_ma, self.flow, t.flow_memory))
         # what control of a transit town is worth: the margin on the product that passes through it
-        margin = np.maximum(base - farm_price[routes.path_region], 0)
-        self.stake = (routes.tolls.T @ (path_flow * margin)) + self.farm_sales
+        self.stake = (routes.tolls.T @ margin_flow) + self.farm_sales
 
     def set_wholesale_prices(self, ids: np.ndarray, base: float) -> None:
         """Wholesale price after the border: the chain's markups on the mean farm price (``base``), a
@@ -427,3 +405,130 @@ def _catches_at_checkpoints(ids: np.ndarray, catch_rows: np.ndarray, catch_paths
                 seized_on[ids[o], segment] += lots_on[i, j]
                 seized_at[checkpoint[segment]] += seized[o, k] * lots_on[i, j] / catch_lots[i]
     return seized_at
+
+
+@compiled
+def _column_sums(matrix: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """What ``matrix[start:stop].sum(axis=0)`` gives for a C-contiguous 2-D float array: numpy adds the
+    rows in order, but the numbers of a single column as one pairwise sum."""
+    n_columns = matrix.shape[1]
+    sums = np.zeros(n_columns)
+    if n_columns == 1:
+        column = np.empty(stop - start)
+        for i in range(start, stop):
+            column[i - start] = matrix[i, 0]
+        sums[0] = pairwise_sum(column)
+    else:
+        for i in range(start, stop):
+            for j in range(n_columns):
+                sums[j] += matrix[i, j]
+    return sums
+
+
+@compiled
+def _route_choice(ids: np.ndarray, bought: np.ndarray, source_stock: np.ndarray, transport: np.ndarray,
+                  path_escape: np.ndarray, farm_price: np.ndarray, path_region: np.ndarray, tolls: np.ndarray,
+                  controller: np.ndarray, region_bounds: np.ndarray, export_markup: float, corridor_markup: float,
+                  toll_rate: float, route_temperature: float) -> tuple:
+    """Each path's full cost to each organisation ``ids`` (its ``transport`` cost, tolls at the towns
+    rivals control, the value it expects to lose at its learned chance of getting through,
+    ``path_escape``: paths × organisations) and the exponent of its softmax weight among its region's
+    paths (paths × organisations); with each organisation's source stock split over regions as it
+    bought there (organisations × regions), which places a rival controls (organisations × places)
+    and each path's product value."""
+    n_paths, n_orgs = path_escape.shape
+    n_places = len(controller)
+    foreign = np.zeros((n_orgs, n_places))
+    for o in range(n_orgs):
+        for n in range(n_places):
+            if controller[n] >= 0 and controller[n] != ids[o]:
+                foreign[o, n] = 1.0
+    value = np.empty(n_paths)
+    cost = np.empty((n_paths, n_orgs))
+    for k in range(n_paths):
+        value[k] = farm_price[path_region[k]] * export_markup * corridor_markup
+        for o in range(n_orgs):
+            rivals_towns = 0.0  # towns on the path a rival controls: whole numbers, as the matrix product gives
+            for n in range(n_places):
+                if tolls[k, n] != 0.0:
+                    rivals_towns += tolls[k, n] * foreign[o, n]
+            cost[k, o] = (transport[k] + toll_rate * value[k] * rivals_towns) + value[k] * (1 - path_escape[k, o])
+    n_regions = bought.shape[1]
+    by_region = np.empty((n_orgs, n_regions))
+    for o in range(n_orgs):
+        total = pairwise_sum(bought[o])
+        for r in range(n_regions):
+            share = bought[o, r] / total if total > 0 else 0.0
+            kg = share * source_stock[ids[o]]
+            by_region[o, r] = kg if kg >= 0.0 else 0.0  # a stock rounded a hair below 0 ships nothing
+    exponent = np.empty((n_paths, n_orgs))
+    for r in range(len(region_bounds) - 1):
+        start, stop = region_bounds[r], region_bounds[r + 1]
+        if start == stop:
+            continue
+        mean = _column_sums(cost, start, stop)
+        for o in range(n_orgs):
+            spread = route_temperature * max(mean[o] / (stop - start), 1e-9)
+            cheapest = cost[start, o]
+            for k in range(start + 1, stop):
+                cheapest = min(cheapest, cost[k, o])
+            for k in range(start, stop):
+                exponent[k, o] = -(cost[k, o] - cheapest) / spread
+    return exponent, by_region, foreign, value
+
+
+@compiled
+def _ship_over_routes(ids: np.ndarray, weights: np.ndarray, by_region: np.ndarray, in_transit: np.ndarray,
+                      source_stock: np.ndarray, path_region: np.ndarray, region_bounds: np.ndarray,
+                      value: np.ndarray, toll_rate: float, base: float, farm_price: np.ndarray) -> tuple:
+    """Each organisation's stock in each region shipped over the region's paths in proportion to
+    their ``weights`` (paths × organisations), added to ``in_transit`` and taken out of
+    ``source_stock``. Returns the kg on each path, the tolls due on each path's shipments
+    (paths × organisations) and each path's kg times the margin on it."""
+    n_paths, n_orgs = weights.shape
+    shipped = np.empty((n_paths, n_orgs))
+    for r in range(len(region_bounds) - 1):
+        start, stop = region_bounds[r], region_bounds[r + 1]
+        if start == stop:
+            continue
+        weight_sums = _column_sums(weights, start, stop)
+        for k in range(start, stop):
+            for o in range(n_orgs):
+                shipped[k, o] = weights[k, o] / weight_sums[o] * by_region[o, path_region[k]]
+    path_flow = np.empty(n_paths)
+    tolls_due = np.empty((n_paths, n_orgs))
+    margin_flow = np.empty(n_paths)
+    for k in range(n_paths):
+        for o in range(n_orgs):
+            in_transit[ids[o], k] += shipped[k, o]
+            tolls_due[k, o] = shipped[k, o] * value[k] * toll_rate
+        path_flow[k] = pairwise_sum(shipped[k])  # a row's sum: pairwise, as numpy sums
+        margin = base - farm_price[path_region[k]]
+        margin_flow[k] = path_flow[k] * (margin if margin >= 0 else 0.0)
+    for o in range(n_orgs):
+        source_stock[ids[o]] = 0.0
+    return path_flow, tolls_due, margin_flow
+
+
+@compiled
+def _tolls_received(ids: np.ndarray, tolls_paid: np.ndarray, controller: np.ndarray, flow_ma: np.ndarray,
+                    flow: np.ndarray, flow_memory: float) -> np.ndarray:
+    """The tolls paid at each place (``tolls_paid``) received by the organisations ``ids`` that control
+    them (added place by place, as ``np.bincount`` adds); the moving average of the flow on each
+    segment (``flow_ma``) moves toward this week's ``flow``."""
+    size = 0
+    for o in range(len(ids)):
+        size = max(size, ids[o] + 1)
+    income = np.zeros(size)
+    for n in range(len(controller)):
+        if controller[n] >= 0:
+            if controller[n] < size:
+                income[controller[n]] += tolls_paid[n]
+        elif size > 0:
+            income[0] += tolls_paid[n] * 0.0  # the places nobody holds weigh 0 (on key 0), as in np.bincount
+    received = np.empty(len(ids))
+    for o in range(len(ids)):
+        received[o] = income[ids[o]]
+    for e in range(len(flow)):
+        flow_ma[e] += flow_memory * (flow[e] - flow_ma[e])
+    return received

@@ -134,12 +134,11 @@ class Violence(Subsystem):
         log = model.log
         investigated = log.total("homicide") - sum(log.total("homicide", cause) for cause in UNINVESTIGATED)
         model.police.report_homicides(round(investigated))
-        self.violence_ma = ewma(self.violence_ma, model.log.by_place("homicide"), v.violence_memory)
         model.dealers.fade_violence(v.violence_memory)
-        b, ids = self.by_org, model.orgs.ids()
-        b.violence_score[ids] *= 1 - v.violence_memory
-        b.attacks_ma[ids] = ewma(b.attacks_ma[ids], b.attacks[ids], v.violence_memory)
-        b.disputes_ma[ids] = ewma(b.disputes_ma[ids], b.disputes[ids], v.violence_memory)
+        b = self.by_org
+        self.violence_ma = fading_violence(self.violence_ma, model.log.by_place("homicide"), model.orgs.ids(),
+                                           b.violence_score, b.attacks, b.attacks_ma, b.disputes, b.disputes_ma,
+                                           v.violence_memory)
 
     def certainty(self, bound: int) -> np.ndarray:
         """The chance each organisation believes its next violent act is answered, by id below ``bound``
@@ -186,9 +185,8 @@ class Violence(Subsystem):
     def update_value_at_stake(self) -> None:
         """Drug business at each place this week: transit flows, farm sales, street retail sales."""
         model = self.model
-        stake = model.trafficking.stake.copy()
-        stake[model.communities.place] += model.communities.street_sales
-        self.value_ma = ewma(self.value_ma, stake, model.p.violence.value_memory)
+        self.value_ma = value_at_stake(self.value_ma, model.trafficking.stake, model.communities.place,
+                                       model.communities.street_sales, model.p.violence.value_memory)
 
     def succession_prizes(self) -> np.ndarray:
         """What taking a rival faction's place is worth to each organisation fighting over a removed
@@ -354,17 +352,11 @@ class Violence(Subsystem):
         model = self.model
         v, places, communities, rng, orgs = model.p.violence, model.places, model.communities, self.draws, model.orgs
         owner = orgs.controller[communities.place]
-        size = orgs.id_bound()
-        intensity_of = np.zeros(size + 1)  # the last entry serves places nobody holds
+        events = rng.extortion.poisson(extortion_rates(
+            owner, orgs.by_org.extorting, communities.businesses, places.state_presence[communities.place], control,
+            v.background_extortion, v.presence_effect, v.extortion_rate)).astype(float)
         ids = orgs.ids()
-        intensity_of[ids] = np.where(orgs.by_org.extorting[ids], 1.0, v.background_extortion)
-        intensity = intensity_of[owner]
-        exposed = communities.businesses * (1.0 - v.presence_effect * places.state_presence[communities.place])
-        events = rng.extortion.poisson(v.extortion_rate * exposed * intensity * control)
-        events = events.astype(float)
-        # (owners shifted by one: the places nobody holds, -1, fall in the first entry)
-        take = np.bincount(owner + 1, weights=events, minlength=size + 1)
-        orgs.earn(ids, take[ids + 1] * v.extortion_take)
+        orgs.earn(ids, extortion_takes(owner, events, ids, orgs.id_bound(), v.extortion_take))
         deaths = rng.extortion_deaths.poisson(events * v.extortion_lethality)
         model.log.record_places("extortion", events, places=communities.place)
         model.log.record_places("homicide", deaths, detail="extortion", places=communities.place)
@@ -374,11 +366,8 @@ class Violence(Subsystem):
         """Where trust is very low and extortion heavy, residents take up arms."""
         model = self.model
         v, communities, rng = model.p.violence, model.communities, self.draws
-        # (minimum of maximum: np.clip without its wrapper, the same for these finite values; float bounds,
-        # which numpy need not convert from Python ints)
-        pressure = (np.minimum(np.maximum(1.0 - communities.trust / v.vigilante_trust, 0.0), 1.0)
-                    * np.minimum(np.maximum(self.extortion_ma / v.vigilante_extortion, 0.0), 1.0))
-        incidents = rng.vigilantism.poisson(v.vigilantism * pressure)
+        incidents = rng.vigilantism.poisson(vigilante_rates(communities.trust, self.extortion_ma, v.vigilante_trust,
+                                                            v.vigilante_extortion, v.vigilantism))
         if not incidents.any():  # most weeks: nothing to record, no deaths to draw
             return
         deaths = rng.vigilante_deaths.binomial(incidents, v.vigilante_lethality)
@@ -586,6 +575,82 @@ def dispute_involvement(community: np.ndarray, supplier: np.ndarray, weight: np.
         org_disputes[org_id] += by_supplier[org_id + 1]
         violence_score[org_id] += by_supplier[org_id + 1]
     return involved
+
+
+@compiled
+def value_at_stake(value_ma: np.ndarray, stake: np.ndarray, community_place: np.ndarray,
+                   street_sales: np.ndarray, memory: float) -> np.ndarray:
+    """:meth:`Violence.update_value_at_stake`: the moving average ``value_ma`` moved ``memory`` of the way
+    to this week's ``stake`` at each place (transit and farm sales), with the street sales of each
+    community added at its place (``community_place``: distinct)."""
+    week = stake.copy()
+    for c in range(len(community_place)):
+        week[community_place[c]] += street_sales[c]
+    moved = np.empty(len(value_ma))
+    for place in range(len(value_ma)):
+        moved[place] = value_ma[place] + memory * (week[place] - value_ma[place])
+    return moved
+
+
+@compiled
+def extortion_rates(owner: np.ndarray, extorting: np.ndarray, businesses: np.ndarray, state_presence: np.ndarray,
+                    control: np.ndarray, background_extortion: float, presence_effect: float,
+                    extortion_rate: float) -> np.ndarray:
+    """Extortion events expected this week in each community (:meth:`Violence.extortion`): the
+    businesses not shielded by the state's presence, at full intensity where the ``owner`` of its place
+    has turned to extortion (``extorting``, by id), at the background intensity where it has not, none
+    where nobody holds it (-1); times social ``control``."""
+    rates = np.empty(len(owner))
+    for c in range(len(owner)):
+        intensity = 0.0 if owner[c] < 0 else 1.0 if extorting[owner[c]] else background_extortion
+        exposed = businesses[c] * (1.0 - presence_effect * state_presence[c])
+        rates[c] = extortion_rate * exposed * intensity * control[c]
+    return rates
+
+
+@compiled
+def extortion_takes(owner: np.ndarray, events: np.ndarray, ids: np.ndarray, bound: int, take: float) -> np.ndarray:
+    """USD each of the organisations ``ids`` (below ``bound``) takes this week: ``take`` per extortion
+    event in the communities whose place it holds (``owner``, -1 nobody; ``events`` added in community
+    order, as bincount adds)."""
+    by_owner = np.zeros(bound + 1)  # shifted by one: the places nobody holds, -1, fall in the first entry
+    for c in range(len(owner)):
+        by_owner[owner[c] + 1] += events[c]
+    takes = np.empty(len(ids))
+    for k in range(len(ids)):
+        takes[k] = by_owner[ids[k] + 1] * take
+    return takes
+
+
+@compiled
+def vigilante_rates(trust: np.ndarray, extortion_ma: np.ndarray, vigilante_trust: float,
+                    vigilante_extortion: float, vigilantism: float) -> np.ndarray:
+    """Vigilante incidents expected this week in each community (:meth:`Violence.vigilantism`): the
+    pressure of low trust (below ``vigilante_trust``) times that of heavy extortion (toward
+    ``vigilante_extortion`` a week), each 0-1."""
+    rates = np.empty(len(trust))
+    for c in range(len(trust)):
+        distrust = min(max(1.0 - trust[c] / vigilante_trust, 0.0), 1.0)
+        extorted = min(max(extortion_ma[c] / vigilante_extortion, 0.0), 1.0)
+        rates[c] = vigilantism * (distrust * extorted)
+    return rates
+
+
+@compiled
+def fading_violence(violence_ma: np.ndarray, homicides: np.ndarray, ids: np.ndarray, violence_score: np.ndarray,
+                    attacks: np.ndarray, attacks_ma: np.ndarray, disputes: np.ndarray, disputes_ma: np.ndarray,
+                    memory: float) -> np.ndarray:
+    """The end of :meth:`Violence.step`: the organisations' (``ids``) violence scores fade by the share
+    ``memory``, and their attacks and disputes this week move their moving averages (written in place);
+    returns the homicides' moving average by place moved toward this week's ``homicides``."""
+    for org_id in ids:
+        violence_score[org_id] *= 1 - memory
+        attacks_ma[org_id] = attacks_ma[org_id] + memory * (attacks[org_id] - attacks_ma[org_id])
+        disputes_ma[org_id] = disputes_ma[org_id] + memory * (disputes[org_id] - disputes_ma[org_id])
+    moved = np.empty(len(violence_ma))
+    for place in range(len(violence_ma)):
+        moved[place] = violence_ma[place] + memory * (homicides[place] - violence_ma[place])
+    return moved
 
 
 def social_control(v: ViolenceParams, trust: np.ndarray) -> np.ndarray:

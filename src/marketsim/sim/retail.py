@@ -118,7 +118,9 @@ class Dealers(Table, Subsystem):
         self.urban_near = np.concatenate(near).astype(np.int64)  # each place's urban neighbours, place after place
         self.urban_near_from = np.repeat(np.arange(len(near)), list(map(len, near)))  # whose neighbour each is
         self.place_risk = np.full(model.places.n, np.inf)  # arrests a dealer expects a year in each place (none: inf)
-        self.neighbours = [around.tolist() for around in neighbours]  # each place's neighbours, in list order
+        self.neighbours = np.concatenate(neighbours).astype(np.int64)  # each place's neighbours, in list order,
+        self.neighbours_from = np.zeros(len(neighbours) + 1, dtype=np.int64)  # place after place: place i's from
+        self.neighbours_from[1:] = np.cumsum(list(map(len, neighbours)))     # entry i to entry i + 1
         deprivation = communities.deprivation
         self.relative_deprivation = deprivation / max(deprivation.mean(), 1e-9)  # of each community, to the mean
         where = np.repeat(communities.place, counts)
@@ -235,50 +237,30 @@ class Dealers(Table, Subsystem):
         """For each place, an organisation controlling a neighbouring place other than the local
         controller, each such neighbour (in the order of the neighbour list) equally likely; the local
         controller where there is none."""
-        controller = self.model.orgs.controller.tolist()
-        places = places_idx.tolist()
-        local = [controller[place] for place in places]
-        out = np.array(local, dtype=np.int64)
-        if not local:
-            return out
-        candidates = [[holder for holder in (controller[other] for other in self.neighbours[place])
-                       if holder >= 0 and holder != here] for place, here in zip(places, local, strict=True)]
-        some = [item for item, found in enumerate(candidates) if found]
-        if some:
-            # one index per place with candidates, in place order: the numbers rng.choice(candidates)
-            # would draw place after place
-            counts = np.array([len(candidates[item]) for item in some], dtype=np.int64)
-            pick = self.draws.rival_supplier.integers(0, counts, dtype=np.int64).tolist()
-            out[some] = [candidates[item][k] for item, k in zip(some, pick, strict=True)]
-        return out
+        controller = self.model.orgs.controller
+        counts = rival_counts(places_idx, controller, self.neighbours, self.neighbours_from)
+        having = counts[counts > 0]
+        # one index per place with candidates, in place order: the numbers rng.choice(candidates) would
+        # draw place after place
+        pick = self.draws.rival_supplier.integers(0, having, dtype=np.int64) if len(having) else having
+        return pick_rivals(places_idx, controller, self.neighbours, self.neighbours_from, pick)
 
     def recruit(self, slots: np.ndarray, places: np.ndarray, orgs: np.ndarray) -> None:
         """New dealers take the given slots, in the given places, for the given organisations."""
         n = len(slots)
         if n == 0:
             return
-        model, p = self.model, self.model.p.retail
-        communities = model.communities
-        rows = model.places.community[places]
-        record_share = communities.record[rows] / np.maximum(communities.population[rows], 1)
-        self.active[slots] = True
-        self.active_rows = None
-        self.place[slots] = places
-        self.org[slots] = orgs
-        self.mode[slots] = self.draw_modes(slots, places)
-        self.stock[slots] = 0.0
-        self.sales_ma[slots] = 0.0
+        p, communities = self.model.p.retail, self.model.communities
+        modes = self.draw_modes(slots, places)
         rows = int(slots.max()) + 1
         # what normal(dealer_violence, violence_spread, rows)[slots] gives (it computes mean + sd × a standard
         # normal, each from the same numbers), the sum and product taken for the slots only
-        propensity = p.dealer_violence + p.violence_spread * self.draws.propensity.standard_normal(rows)[slots]
-        self.violence[slots] = np.minimum(np.maximum(propensity, 0.0), 1.0)
-        self.violence_score[slots] = 0.0
-        self.warned[slots] = False
-        self.disputed[slots] = False
-        self.has_record[slots] = (self.draws.record.random(rows)[slots]
-                                  < np.minimum(1.0, p.record_overrepresentation * record_share))
-        self.serial[slots] = self.recruited + np.arange(n)
+        normals, uniforms = self.draws.propensity.standard_normal(rows), self.draws.record.random(rows)
+        hire(self.active, self.place, self.org, self.mode, self.stock, self.sales_ma, self.violence,
+             self.violence_score, self.warned, self.disputed, self.has_record, self.serial, slots, places, orgs,
+             modes, normals, uniforms, self.model.places.community, communities.record, communities.population,
+             self.recruited, float(p.dealer_violence), float(p.violence_spread), float(p.record_overrepresentation))
+        self.active_rows = None
         self.recruited += n
 
     def warn(self, slots: np.ndarray) -> None:
@@ -702,3 +684,69 @@ def indoor_chances(mode: np.ndarray, active: np.ndarray, community: np.ndarray, 
         can[dealer] = open_air[dealer] and chance[community[dealer]] > 0
     slots = active[can]
     return slots, chance[community[can]]
+
+
+@compiled
+def rival_counts(places: np.ndarray, controller: np.ndarray, neighbours: np.ndarray,
+                 neighbours_from: np.ndarray) -> np.ndarray:
+    """For each of ``places``, its ``neighbours`` (place ``i``'s from entry ``neighbours_from[i]``)
+    held by a ``controller`` other than its own."""
+    counts = np.zeros(len(places), dtype=np.int64)
+    for item in range(len(places)):
+        here = controller[places[item]]
+        for entry in range(neighbours_from[places[item]], neighbours_from[places[item] + 1]):
+            holder = controller[neighbours[entry]]
+            if holder >= 0 and holder != here:
+                counts[item] += 1
+    return counts
+
+
+@compiled
+def pick_rivals(places: np.ndarray, controller: np.ndarray, neighbours: np.ndarray, neighbours_from: np.ndarray,
+                pick: np.ndarray) -> np.ndarray:
+    """For each of ``places``, the holder of its rival-held neighbour number ``pick`` (one entry per
+    place that has such neighbours, in place order; see :func:`rival_counts`), or its own
+    ``controller`` where it has none."""
+    out = np.empty(len(places), dtype=np.int64)
+    picked = 0
+    for item in range(len(places)):
+        here = controller[places[item]]
+        out[item] = here
+        seen = 0
+        for entry in range(neighbours_from[places[item]], neighbours_from[places[item] + 1]):
+            holder = controller[neighbours[entry]]
+            if holder >= 0 and holder != here:
+                if seen == pick[picked]:
+                    out[item] = holder
+                    break
+                seen += 1
+        if out[item] != here:
+            picked += 1
+    return out
+
+
+@compiled
+def hire(active: np.ndarray, place: np.ndarray, org: np.ndarray, mode: np.ndarray, stock: np.ndarray,
+         sales_ma: np.ndarray, violence: np.ndarray, violence_score: np.ndarray, warned: np.ndarray,
+         disputed: np.ndarray, has_record: np.ndarray, serial: np.ndarray, slots: np.ndarray, places: np.ndarray,
+         orgs: np.ndarray, modes: np.ndarray, normals: np.ndarray, uniforms: np.ndarray, community_of_place: np.ndarray,
+         record: np.ndarray, population: np.ndarray, first_serial: int, dealer_violence: float,
+         violence_spread: float, record_overrepresentation: float) -> None:
+    """New dealers take ``slots`` (every column written), in ``places``, for ``orgs``, selling in
+    ``modes``, with no stock, a violence propensity from ``normals`` (by slot) and a criminal record
+    where ``uniforms`` (by slot) fall below their community's share with a record (of its
+    ``population``) × ``record_overrepresentation``; serial numbers from ``first_serial`` on."""
+    for item in range(len(slots)):
+        slot, row = slots[item], community_of_place[places[item]]
+        record_share = record[row] / max(population[row], 1)
+        active[slot] = True
+        place[slot], org[slot], mode[slot] = places[item], orgs[item], modes[item]
+        stock[slot] = 0.0
+        sales_ma[slot] = 0.0
+        propensity = dealer_violence + violence_spread * normals[slot]
+        violence[slot] = min(max(propensity, 0.0), 1.0)
+        violence_score[slot] = 0.0
+        warned[slot] = False
+        disputed[slot] = False
+        has_record[slot] = uniforms[slot] < min(1.0, record_overrepresentation * record_share)
+        serial[slot] = first_serial + item

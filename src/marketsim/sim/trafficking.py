@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import compiled, ewma, group_sum, herfindahl, metric, pairwise_sum, scalar_math
+from marketsim.sim.common import compiled, ewma, herfindahl, metric, pairwise_sum
 from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
@@ -120,33 +120,18 @@ class Trafficking(Subsystem):
         self.set_wholesale_prices(ids, base)
 
     def buy_at_farm_gate(self, ids: np.ndarray) -> np.ndarray:
-        """Purchases of the organisations ``ids`` (orgs × regions, kg); rationed where requests exceed
+        """Purchases of the organisations ``ids`` (orgs × regions, kg): each wants to refill its pipeline
+        and spreads its requests over regions by their stock per dollar; rationed where requests exceed
         farm stock."""
         model, b = self.model, self.by_org
-        t, places, farms = model.p.trafficking, model.places, model.farms
-        farm_places, region = self.farm_places, self.farm_region
-        n_regions = len(places.regions)
-        stock = group_sum(region, farms.stock[farm_places], n_regions)
-        attractiveness = stock / farms.price
-        appeal = attractiveness.sum()
-        split = attractiveness / appeal if appeal > 0 else np.full(n_regions, 1 / n_regions)
-        sales = b.sales_ma[ids]
-        wants = np.maximum(0.0, sales + t.pipeline_adjustment * (
-            sales * t.stock_cover_weeks - b.city_stock[ids] - b.source_stock[ids]))
-        requests = wants[:, None] * split[None, :]  # np.outer's products
-        requested = requests.sum(axis=0)
-        fill = np.divide(stock, requested, out=np.ones(n_regions), where=requested > stock)
-        bought = requests * np.minimum(fill, 1.0)
-        taken = bought.sum(axis=0)
-        farms.sell(requested, np.divide(taken, stock, out=np.zeros(n_regions), where=stock > 0))
-        spend = bought @ farms.price
-        left = farms.stock[farm_places]
-        regional = group_sum(region, left, n_regions)[region]  # what is left in each farm place's region
-        self.farm_sales = np.zeros(places.n)
-        self.farm_sales[farm_places] = (taken * farms.price)[region] * np.divide(
-            left, regional, out=np.zeros(len(farm_places)), where=regional > 0)
-        b.source_stock[ids] += bought.sum(axis=1)
-        model.orgs.pay(ids, spend)
+        t, farms = model.p.trafficking, model.farms
+        requested, taken_share, bought, taken = _farm_gate_purchases(
+            ids, farms.stock, self.farm_places, self.farm_region, farms.price, b.sales_ma, b.city_stock,
+            b.source_stock, t.pipeline_adjustment, t.stock_cover_weeks)
+        farms.sell(requested, taken_share)
+        self.farm_sales = _farm_sales(farms.stock, self.farm_places, self.farm_region, taken, farms.price,
+                                      model.places.n)
+        model.orgs.pay(ids, bought @ farms.price)
         return bought
 
     def ship(self, ids: np.ndarray, bought: np.ndarray, base: float) -> None:
@@ -184,13 +169,10 @@ class Trafficking(Subsystem):
         and a scarcity factor when the pipeline is short."""
         model, b, books = self.model, self.by_org, self.model.orgs.by_org
         t = model.p.trafficking
-        cover = (b.city_stock[ids] + b.in_transit[ids].sum(axis=1)) / np.maximum(b.sales_ma[ids], 1e-9)
-        shortfall = t.stock_cover_weeks / np.maximum(cover, 1e-9)
-        scarcity = np.minimum(np.maximum(scalar_math(lambda x: x ** t.scarcity_elasticity, shortfall),
-                                         t.scarcity_floor), t.scarcity_cap)
-        risk = (b.seizure_share[ids] + books.aml_share[ids] + books.arrest_share[ids]
-                if model.p.mechanisms.risk_prices else 0.0)
-        b.wholesale_price[ids] = base * (1 + t.risk_premium * risk) * scarcity
+        _set_wholesale_prices(ids, b.wholesale_price, b.city_stock, b.in_transit, b.sales_ma, b.seizure_share,
+                              books.aml_share, books.arrest_share, model.p.mechanisms.risk_prices, base,
+                              t.stock_cover_weeks, t.scarcity_elasticity, t.scarcity_floor, t.scarcity_cap,
+                              t.risk_premium)
 
     # -- what other subsystems do to organisations' product ---------------------------------------------------
     def write_off(self, org_id: int) -> None:
@@ -532,3 +514,76 @@ def _tolls_received(ids: np.ndarray, tolls_paid: np.ndarray, controller: np.ndar
     for e in range(len(flow)):
         flow_ma[e] += flow_memory * (flow[e] - flow_ma[e])
     return received
+
+
+@compiled
+def _farm_gate_purchases(ids: np.ndarray, farm_stock: np.ndarray, farm_places: np.ndarray, farm_region: np.ndarray,
+                         price: np.ndarray, sales_ma: np.ndarray, city_stock: np.ndarray, source_stock: np.ndarray,
+                         pipeline_adjustment: float, stock_cover_weeks: float) -> tuple:
+    """Each organisation ``ids``'s requests for the product of each region (what it wants to refill
+    its pipeline, split by the regions' stock per dollar), rationed where they exceed the region's
+    farm stock; what it buys is added to its ``source_stock``. Returns the requests and the share of
+    the stock taken by region, what each organisation bought in each region (organisations ×
+    regions) and the kg taken by region."""
+    n_regions, n_orgs = len(price), len(ids)
+    stock = np.zeros(n_regions)
+    for i in range(len(farm_places)):  # place by place, as np.bincount adds
+        stock[farm_region[i]] += farm_stock[farm_places[i]]
+    attractiveness = np.empty(n_regions)
+    for r in range(n_regions):
+        attractiveness[r] = stock[r] / price[r]
+    appeal = pairwise_sum(attractiveness)
+    requests = np.empty((n_orgs, n_regions))
+    for o in range(n_orgs):
+        sales = sales_ma[ids[o]]
+        wants = sales + pipeline_adjustment * (sales * stock_cover_weeks - city_stock[ids[o]] - source_stock[ids[o]])
+        wants = wants if wants > 0.0 else 0.0
+        for r in range(n_regions):
+            requests[o, r] = wants * (attractiveness[r] / appeal if appeal > 0 else 1 / n_regions)
+    requested = _column_sums(requests, 0, n_orgs)
+    bought = np.empty((n_orgs, n_regions))
+    for r in range(n_regions):
+        fill = stock[r] / requested[r] if requested[r] > stock[r] else 1.0
+        for o in range(n_orgs):
+            bought[o, r] = requests[o, r] * min(fill, 1.0)
+    taken = _column_sums(bought, 0, n_orgs)
+    taken_share = np.empty(n_regions)
+    for r in range(n_regions):
+        taken_share[r] = taken[r] / stock[r] if stock[r] > 0 else 0.0
+    for o in range(n_orgs):
+        source_stock[ids[o]] += pairwise_sum(bought[o])  # a row's sum: pairwise, as numpy sums
+    return requested, taken_share, bought, taken
+
+
+@compiled
+def _farm_sales(farm_stock: np.ndarray, farm_places: np.ndarray, farm_region: np.ndarray, taken: np.ndarray,
+                price: np.ndarray, n_places: int) -> np.ndarray:
+    """USD paid to the farmers of each place: the value of the kg ``taken`` in its region, shared by the
+    stock each farm place has left of the region's."""
+    regional = np.zeros(len(price))
+    for i in range(len(farm_places)):  # place by place, as np.bincount adds
+        regional[farm_region[i]] += farm_stock[farm_places[i]]
+    paid = np.zeros(n_places)
+    for i in range(len(farm_places)):
+        r = farm_region[i]
+        left = farm_stock[farm_places[i]]
+        paid[farm_places[i]] = (taken[r] * price[r]) * (left / regional[r] if regional[r] > 0 else 0.0)
+    return paid
+
+
+@compiled
+def _set_wholesale_prices(ids: np.ndarray, wholesale_price: np.ndarray, city_stock: np.ndarray,
+                          in_transit: np.ndarray, sales_ma: np.ndarray, seizure_share: np.ndarray,
+                          aml_share: np.ndarray, arrest_share: np.ndarray, risk_prices: bool, base: float,
+                          stock_cover_weeks: float, scarcity_elasticity: float, scarcity_floor: float,
+                          scarcity_cap: float, risk_premium: float) -> None:
+    """Each organisation ``ids``'s ``wholesale_price``: ``base`` raised by a premium for the risk it
+    bears (when ``risk_prices``) and by scarcity when its stock covers fewer weeks of sales than it
+    aims for (the C library's pow, as Python's gives it)."""
+    for o in range(len(ids)):
+        i = ids[o]
+        cover = (city_stock[i] + pairwise_sum(in_transit[i])) / max(sales_ma[i], 1e-9)
+        shortfall = stock_cover_weeks / max(cover, 1e-9)
+        scarcity = min(max(math.pow(shortfall, scarcity_elasticity), scarcity_floor), scarcity_cap)
+        risk = seizure_share[i] + aml_share[i] + arrest_share[i] if risk_prices else 0.0
+        wholesale_price[i] = base * (1 + risk_premium * risk) * scarcity

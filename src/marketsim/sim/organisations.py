@@ -71,6 +71,47 @@ def closing_books(ids: np.ndarray, strength: np.ndarray, revenue: np.ndarray, re
             armament[org_id] = armament[org_id] + arming_rate * (wanted - armament[org_id])
 
 
+NO_ROWS = np.zeros(0, dtype=np.int64)
+"""No members' rows (read-only, as the rows of an organisation's members are)."""
+NO_ROWS.setflags(write=False)
+
+
+@compiled
+def occupation(rows: np.ndarray, former_rows: np.ndarray, member_place: np.ndarray, member_role: np.ndarray,
+               strength: np.ndarray, controller: np.ndarray, org_id: int, former_id: int, origin: int, place: int,
+               garrison: int) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`Organisations.occupy` up to the draw: of organisation ``org_id``'s members (``rows``, in the
+    order they joined), the first ``garrison`` stationed at ``origin`` move to ``place``, its leader
+    among them staying (``member_place`` and the members by place, ``strength``, written). Returns the
+    members of the former holder ``former_id`` (-1: none; ``former_rows``) stranded at ``place`` and the
+    places it still holds (``controller``, already the new holder's at ``place``), where they may retreat."""
+    counted = 0
+    for row in rows:
+        if counted == garrison:
+            break
+        if member_place[row] == origin:
+            counted += 1
+            if member_role[row] != LEADER:
+                member_place[row] = place
+                strength[org_id, origin] -= 1
+                strength[org_id, place] += 1
+    if former_id < 0 or not strength[former_id, place]:  # nobody of the former's stranded
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    stranded = np.empty(len(former_rows), np.int64)
+    n_stranded = 0
+    for row in former_rows:
+        if member_place[row] == place:
+            stranded[n_stranded] = row
+            n_stranded += 1
+    refuge = np.empty(len(controller), np.int64)
+    n_refuges = 0
+    for other in range(len(controller)):
+        if controller[other] == former_id:
+            refuge[n_refuges] = other
+            n_refuges += 1
+    return stranded[:n_stranded], refuge[:n_refuges]
+
+
 def weighted_choice(rng: np.random.Generator, items: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
     """``size`` of ``items`` drawn with replacement in proportion to ``weights`` (non-negative, not all
     zero): ``rng.choice(items, size, p=weights / weights.sum())`` without its argument checks, which cost
@@ -172,18 +213,15 @@ class Members(Table):
         self.by_org.strength[self.org[row], place] += 1
         self.place[row] = place
 
-    def move_rows(self, org_id: int, rows: np.ndarray, origin: int, places: np.ndarray | int) -> None:
+    def move_rows(self, org_id: int, rows: np.ndarray, origin: int, places: np.ndarray) -> None:
         """Members in ``rows`` (all of organisation ``org_id``, all stationed at ``origin``) are stationed
-        at ``places`` (one each, or one for all): the counts of moving them one by one, in one pass."""
+        at ``places`` (one each): the counts of moving them one by one, in one pass."""
         if len(rows) == 0:
             return
         strength = self.by_org.strength[org_id]
         strength[origin] -= len(rows)
         self.place[rows] = places
-        if isinstance(places, np.ndarray):
-            strength += np.bincount(places, minlength=len(strength))
-        else:
-            strength[places] += len(rows)
+        strength += np.bincount(places, minlength=len(strength))
 
     def transfer(self, member: Member, org_id: int) -> None:
         """A member changes organisation (after a split), staying where it is: it becomes the newest
@@ -860,19 +898,16 @@ class Organisations(Subsystem):
     def occupy(self, org: TraffickingOrganisation, origin: int, place: int, garrison: int) -> None:
         """``org`` takes ``place``: some members move in from ``origin``; the former controller's
         members there fall back to another of its places."""
-        former = self.get(int(self.controller[place]))
+        former_id = int(self.controller[place])
+        former = self.get(former_id)
         self.controller[place] = org.id
         members = self.members
-        rows = org.member_rows()
-        moving = rows[members.place[rows] == origin][:garrison]  # the first to have joined, the leader staying
-        members.move_rows(org.id, moving[members.role[moving] != LEADER], origin, place)
-        if former is None or not self.by_org.strength[former.id, place]:  # nobody of the former's stranded
-            return
-        rows = former.member_rows()
-        stranded = rows[members.place[rows] == place]
-        refuge = (self.controller == former.id).nonzero()[0]
-        if len(refuge):  # each to a random place of refuge (drawn together: the same numbers as one by one)
-            members.move_rows(former.id, stranded, place,
+        stranded, refuge = occupation(org.member_rows(), NO_ROWS if former is None else former.member_rows(),
+                                      members.place, members.role, self.by_org.strength, self.controller,
+                                      org.id, former_id, origin, place, garrison)
+        if len(stranded) and len(refuge):  # each to a random place of refuge (drawn together: the same
+            # numbers as one by one)
+            members.move_rows(former_id, stranded, place,
                               refuge[self.draws.refuge.integers(len(refuge), size=len(stranded))])
 
     # -- outputs ----------------------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import WEEKS_PER_YEAR, ewma, group_sum, metric, row_uniforms
+from marketsim.sim.common import WEEKS_PER_YEAR, compiled, ewma, metric, row_uniforms
 from marketsim.sim.policies import ACTIVITIES, PoliceActivity
+from marketsim.sim.policies.base import action_counts, spared
 from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
@@ -222,19 +223,20 @@ class Police(Subsystem, Agent):
         (by the arrangement's strength): ``weights`` (each target's share of an activity's
         ``officer_weeks``; ``owners``: each target's organisation id) come back with the protected
         organisation's scaled down, and the officer-weeks spared go to keeping the peace around it."""
-        if self.protected < 0 or len(weights) == 0 or weights.sum() <= 0:
-            return weights
-        protected = owners == self.protected
-        collusion = self.collusion
-        self.racket_effort += officer_weeks * collusion * weights[protected].sum() / weights.sum()
-        out = weights.copy()
-        out[protected] *= 1 - collusion
+        out, protected_weight, total = spared(weights, owners, self.protected, self.collusion)
+        self.count_spared(officer_weeks, protected_weight, total)
         return out
+
+    def count_spared(self, officer_weeks: float, protected_weight: float, total: float) -> None:
+        """The officer-weeks a collusive arrangement spared from an activity of ``officer_weeks``: the
+        protected organisation's ``protected_weight`` of the ``total`` weight of its targets (``spared``'s;
+        a total of 0: none spared)."""
+        if total != 0:  # (a NaN total spares NaN, as numpy's arithmetic would)
+            self.racket_effort += officer_weeks * self.collusion * protected_weight / total
 
     def record_actions(self, actions: np.ndarray, exposure: np.ndarray) -> None:
         """Count enforcement actions against organisations and the share neutralised by bribes."""
-        self.actions_against_orgs += float(actions.sum())
-        self.actions_neutralised += float((actions * np.maximum(0.0, 1 - exposure)).sum())
+        self.count_actions(*action_counts(actions, exposure))
 
     def crack_down(self, org: TraffickingOrganisation, officer_weeks: float) -> int:
         """Officer-weeks spent on one organisation: arrests of its dealers and members at the usual
@@ -254,13 +256,8 @@ class Police(Subsystem, Agent):
         """Mean intelligence over the communities each organisation controls (1 where it holds none),
         by organisation id."""
         orgs = self.model.orgs
-        controller = orgs.controller[self.community_places]
-        held = controller >= 0
-        owners = controller[held]
-        size = orgs.id_bound()
-        total = group_sum(owners, intel[self.community_of_place[held]], size)
-        count = group_sum(owners, None, size)
-        return np.divide(total, count, out=np.ones(size), where=count > 0)
+        return _territory_intel(orgs.controller, self.community_places, self.community_of_place, intel,
+                                orgs.id_bound())
 
     def remove_leader(self, org: TraffickingOrganisation, killed: bool = False) -> None:
         """The leader of ``org`` is captured (or killed); a succession, or a split, follows."""
@@ -328,3 +325,21 @@ class Police(Subsystem, Agent):
     @metric("enforcement_cost", "USD/week", "cost", "Police budget spent this week.")
     def enforcement_cost(self) -> float:
         return self.budget
+
+
+@compiled
+def _territory_intel(controller: np.ndarray, community_places: np.ndarray, community_of_place: np.ndarray,
+                     intel: np.ndarray, size: int) -> np.ndarray:
+    """By organisation id below ``size``: the mean ``intel`` of the communities whose places it
+    controls (added in place order, as np.bincount adds), 1 where it controls none."""
+    total, count = np.zeros(size), np.zeros(size)
+    for k in range(len(community_places)):
+        owner = controller[community_places[k]]
+        if 0 <= owner < size:
+            total[owner] += intel[community_of_place[k]]
+            count[owner] += 1
+    out = np.ones(size)
+    for owner in range(size):
+        if count[owner] > 0:
+            out[owner] = total[owner] / count[owner]
+    return out

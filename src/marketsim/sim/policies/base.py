@@ -19,6 +19,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+
+from marketsim.sim.common import compiled, pairwise_sum
+
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
     from marketsim.sim.police import Police
@@ -80,3 +84,37 @@ class Programme(Policy):
     @abstractmethod
     def act(self) -> None:
         """Provide this week's services."""
+
+
+@compiled
+def spared(weights: np.ndarray, owners: np.ndarray, protected: int,
+           collusion: float) -> tuple[np.ndarray, float, float]:
+    """``Police.spare``'s arithmetic: the ``weights`` with those of the ``protected`` organisation's targets
+    (``owners``) × (1 − ``collusion``), the protected targets' weight and the total weight, each summed
+    pairwise, as numpy sums. No arrangement (``protected`` < 0), no targets or no weight: the same
+    ``weights`` and a total of 0."""
+    if protected < 0 or len(weights) == 0:
+        return weights, 0.0, 0.0
+    total = pairwise_sum(weights)
+    if total <= 0:
+        return weights, 0.0, 0.0
+    out = weights.copy()
+    theirs = np.empty(len(weights))  # the protected targets' weights, in order
+    k = 0
+    for i in range(len(weights)):
+        if owners[i] == protected:
+            theirs[k] = weights[i]
+            k += 1
+            out[i] *= 1 - collusion
+    return out, pairwise_sum(theirs[:k]), total
+
+
+@compiled
+def action_counts(actions: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
+    """Enforcement actions (summed pairwise, as numpy sums) and those neutralised by bribes: each
+    action × max(0, 1 − its target's ``exposure``) (np.maximum's NaN kept)."""
+    neutralised = np.empty(len(actions))
+    for i in range(len(actions)):
+        unprotected = 1 - exposure[i]
+        neutralised[i] = actions[i] * (0.0 if unprotected <= 0.0 else unprotected)
+    return pairwise_sum(actions), pairwise_sum(neutralised)

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import row_uniforms
-from marketsim.sim.policies.base import PoliceActivity
+from marketsim.sim.common import compiled, row_uniforms
+from marketsim.sim.policies.base import PoliceActivity, action_counts, spared
 
 if TYPE_CHECKING:
     from marketsim.config.params import RetailParams
@@ -45,12 +45,41 @@ class StreetArrests(PoliceActivity):
             active = police.within_aim(self.name, active, dealers.place[active])
             if len(active) == 0:
                 return
-        visibility = self.visibility(p.retail)[dealers.mode[active]]
-        supplier = dealers.org[active]
-        reach = visibility * police.intel[dealers.community_of(active)]
-        base = officer_weeks * p.police.street_arrest_rate * reach / len(active)
-        aimed = police.spare(supplier, base, officer_weeks)
-        exposure = police.exposures()[supplier]
-        police.record_actions(aimed, exposure)
-        hazard = np.minimum(aimed * exposure, p.police.max_arrest_hazard)
-        dealers.arrest(active[row_uniforms(self.draws.street_arrests, active) < hazard])
+        police_settings = p.police
+        arrested, actions, neutralised, protected_weight, total = _street_arrests(
+            active, dealers.mode, dealers.org, dealers.community_of(active), self.visibility(p.retail), police.intel,
+            police.exposures(), row_uniforms(self.draws.street_arrests, active),
+            officer_weeks * police_settings.street_arrest_rate, police_settings.max_arrest_hazard, police.protected,
+            police.collusion)
+        police.count_spared(officer_weeks, protected_weight, total)
+        police.count_actions(actions, neutralised)
+        dealers.arrest(arrested)
+
+
+@compiled
+def _street_arrests(active: np.ndarray, mode: np.ndarray, org: np.ndarray, community: np.ndarray,
+                    visibility: np.ndarray, intel: np.ndarray, exposure_by_id: np.ndarray, uniforms: np.ndarray,
+                    effort: float, max_hazard: float, protected: int,
+                    collusion: float) -> tuple[np.ndarray, float, float, float, float]:
+    """The dealers of ``active`` (in ``community``) arrested this week: each draws ``effort`` / their
+    number × its mode's ``visibility`` × its community's ``intel`` (spared under collusion, ``spared``),
+    times its supplier's exposure, at most ``max_hazard``, and is arrested where its uniform is below
+    that. Returns them, the actions and those neutralised (``action_counts``), and ``spared``'s weights."""
+    n = len(active)
+    base = np.empty(n)
+    for i in range(n):
+        base[i] = effort * (visibility[mode[active[i]]] * intel[community[i]]) / n
+    aimed, protected_weight, total = spared(base, org[active], protected, collusion)
+    exposure = np.empty(n)
+    arrested = np.empty(n, np.int64)
+    caught = 0
+    for i in range(n):
+        exposure[i] = exposure_by_id[org[active[i]]]
+        hazard = aimed[i] * exposure[i]
+        if hazard > max_hazard:  # (np.minimum: a NaN hazard stays NaN, and arrests nobody)
+            hazard = max_hazard
+        if uniforms[i] < hazard:
+            arrested[caught] = active[i]
+            caught += 1
+    actions, neutralised = action_counts(aimed, exposure)
+    return arrested[:caught], actions, neutralised, protected_weight, total

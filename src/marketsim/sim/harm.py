@@ -17,11 +17,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_10K, PER_100K, PER_1000, WEEKS_PER_YEAR, ewma, metric, safe_ratio
+from marketsim.sim.common import PER_10K, PER_100K, PER_1000, WEEKS_PER_YEAR, compiled, metric
 from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
     from marketsim.model import DrugMarketModel
+
+NO_FACTOR = np.zeros(0)
+"""What the overdose kernel is given for the purity surprise and the intake excess when users' tolerance
+is not modelled (it reads neither)."""
 
 
 class Harm(Subsystem):
@@ -71,27 +75,25 @@ class Harm(Subsystem):
         model = self.model
         h, communities, dealers, rng = model.p.harm, model.communities, model.dealers, self.draws
         mechanisms = model.p.mechanisms
-        risk = h.overdose_rate  # per community once multiplied by the disruption below
+        # the purity and intake users meet against those they are used to; then they get used to them
+        purity_ratio, intake_ratio = _dose_ratios(dealers.local_purity, communities.intake, self.expected_purity,
+                                                  self.tolerance, h.purity_learning, h.tolerance_adaptation)
         if mechanisms.tolerance:
-            surprise = safe_ratio(dealers.local_purity, self.expected_purity, 1.0) ** h.purity_swing
-            if self.anyone_informed:  # in a usual week nobody knows the purity: the whole surprise stands
-                surprise = self.informed + (1 - self.informed) * surprise
-            excess = safe_ratio(communities.intake, self.tolerance, 1.0) ** h.tolerance_elasticity
-            risk = risk * surprise * excess
-        risk = risk * (1 + h.disruption_risk * dealers.disruption)
+            surprise, excess = purity_ratio ** h.purity_swing, intake_ratio ** h.tolerance_elasticity
+        else:
+            surprise = excess = NO_FACTOR
         naloxone = model.interventions.programme("naloxone").coverage
         reversed_share = naloxone * h.naloxone_efficacy if mechanisms.naloxone_reversal else 0.0
-        fatal = np.minimum(np.maximum(risk * (1 - reversed_share), 0.0), 1.0)
+        fatal, occasional_fatal = _overdose_chances(
+            surprise, excess, self.informed, self.anyone_informed, dealers.disruption, h.overdose_rate,
+            h.disruption_risk, float(reversed_share), h.occasional_risk)
         users = communities.users  # a new sum each time it is read: unchanged when the deaths leave
         dependent = rng.overdose_dependent.binomial(communities.dependent, fatal)
-        occasional_fatal = np.minimum(np.maximum(fatal * h.occasional_risk, 0.0), 1.0)
         occasional = rng.overdose_occasional.binomial(communities.occasional, occasional_fatal)
         deaths = dependent + occasional
         communities.remove_users(dependent, occasional)
         communities.see_deaths(deaths, users)
         model.log.record_places("overdose", deaths, places=communities.place)
-        self.expected_purity = ewma(self.expected_purity, dealers.local_purity, h.purity_learning)
-        self.tolerance = ewma(self.tolerance, communities.intake, h.tolerance_adaptation)
         if self.anyone_informed:
             self.informed[:] = 0.0
             self.anyone_informed = False
@@ -101,22 +103,13 @@ class Harm(Subsystem):
         reach those who attend; the arrests people using services suffer keep others away (none
         where police leave service users alone)."""
         model = self.model
-        h, communities, rng, mechanisms = model.p.harm, model.communities, self.draws, model.p.mechanisms
-        injectors = communities.dependent * h.injecting_share
-        self.infected = np.minimum(self.infected, injectors)
+        h, communities, mechanisms = model.p.harm, model.communities, model.p.mechanisms
         syringes = model.interventions.programme("syringes").coverage
-        if mechanisms.service_access:
-            yearly_risk = model.police.service_user_arrest_hazard * WEEKS_PER_YEAR
-            attendance = np.minimum(np.maximum(1 - h.arrest_avoidance * yearly_risk, 0.0), 1.0)
-            coverage = np.minimum(np.maximum(syringes * attendance, 0.0), 1.0)
-        else:  # everybody can attend
-            coverage = np.full(len(injectors), min(max(float(syringes), 0.0), 1.0))
-        self.attending = injectors * coverage
-        protection = coverage * h.syringe_efficacy if mechanisms.clean_equipment else 0.0
-        prevalence = safe_ratio(self.infected, injectors)
-        chance = np.minimum(np.maximum(h.sharing_infection * (1 - protection) * prevalence
-                                       / max(h.initial_prevalence, 1e-9), 0.0), 1.0)
-        new = rng.infection.binomial(np.rint(injectors - self.infected).astype(np.int64), chance)
+        self.attending, at_risk, chance = _infection_chances(
+            communities.dependent, self.infected, model.police.service_user_arrest_hazard, mechanisms.service_access,
+            mechanisms.clean_equipment, float(syringes), h.injecting_share, h.arrest_avoidance, h.syringe_efficacy,
+            h.sharing_infection, h.initial_prevalence)
+        new = self.draws.infection.binomial(at_risk, chance)
         self.infected += new
         model.log.record_places("infection", new, places=communities.place)
 
@@ -138,23 +131,15 @@ class Harm(Subsystem):
         follows up, and by corruption. Fear follows violence and extortion."""
         model = self.model
         h, communities, log, police = model.p.harm, model.communities, model.log, model.police
-        place = communities.place
-        per_100k_year = log.by_place("homicide")[place] / communities.population * PER_100K * WEEKS_PER_YEAR
-        self.homicide_rate_ma = ewma(self.homicide_rate_ma, per_100k_year, h.experience_memory)
-        arrests = model.dealers.arrests + log.by_place("arrest", "user")[place]
-        self.arrest_rate_ma = ewma(self.arrest_rate_ma, arrests / communities.population * PER_10K * WEEKS_PER_YEAR,
-                                   h.experience_memory)
+        supported = _trust_and_fear(
+            communities.place, log.by_place("homicide"), log.by_place("arrest", "user"), model.dealers.arrests,
+            communities.population, communities.trust0, police.community_effort, model.violence.extortion_ma,
+            self.homicide_rate_ma, self.arrest_rate_ma, self.fear, float(police.corruption), self.answered,
+            model.p.police.community_trust_gain, h.experience_memory, h.trust_loss_violence, h.trust_loss_arrests,
+            h.response_trust_gain, h.trust_loss_corruption, h.fear_homicide_rate, h.fear_per_extortion,
+            h.fear_adjustment)
         if model.p.mechanisms.procedural_justice:
-            corruption = police.corruption
-            effort_per_100k = police.community_effort / communities.population * PER_100K
-            supported = (communities.trust0 + model.p.police.community_trust_gain * effort_per_100k
-                         - h.trust_loss_violence * self.homicide_rate_ma - h.trust_loss_arrests * self.arrest_rate_ma
-                         - h.response_trust_gain * (1 - self.answered) - h.trust_loss_corruption * corruption)
             communities.move_trust(supported, h.trust_adjustment)
-        extortion_per_1000 = model.violence.extortion_ma / communities.population * PER_1000
-        felt = np.minimum(np.maximum(self.homicide_rate_ma / h.fear_homicide_rate
-                                     + h.fear_per_extortion * extortion_per_1000, 0.0), 1.0)
-        self.fear = ewma(self.fear, felt, h.fear_adjustment)
 
     # -- outputs --------------------------------------------------------------------------------------------
     @metric("overdose_deaths", "deaths/week", "outcome", "Fatal overdoses.", direction="lower")
@@ -196,3 +181,101 @@ class Harm(Subsystem):
         harm = (model.violence.homicides() + log.total("overdose") + h.weight_infection * log.total("infection")
                 + h.weight_incarceration * log.total("incarceration") + h.weight_extortion * log.total("extortion"))
         return harm * model.violence.per_100k_year
+
+
+# -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
+@compiled
+def _dose_ratios(purity: np.ndarray, intake: np.ndarray, expected_purity: np.ndarray, tolerance: np.ndarray,
+                 purity_learning: float, tolerance_adaptation: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ``purity`` users meet against the purity they expect, and their ``intake`` against the
+    intake they are used to (1 where they expect or are used to none); then ``expected_purity`` and
+    ``tolerance`` move toward this week's purity and intake (moving averages)."""
+    n = len(purity)
+    purity_ratio, intake_ratio = np.empty(n), np.empty(n)
+    for c in range(n):
+        purity_ratio[c] = purity[c] / expected_purity[c] if expected_purity[c] > 0 else 1.0
+        intake_ratio[c] = intake[c] / tolerance[c] if tolerance[c] > 0 else 1.0
+        expected_purity[c] += purity_learning * (purity[c] - expected_purity[c])
+        tolerance[c] += tolerance_adaptation * (intake[c] - tolerance[c])
+    return purity_ratio, intake_ratio
+
+
+@compiled
+def _overdose_chances(surprise: np.ndarray, excess: np.ndarray, informed: np.ndarray, anyone_informed: bool,
+                      disruption: np.ndarray, overdose_rate: float, disruption_risk: float, reversed_share: float,
+                      occasional_risk: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each community's chance a dependent and an occasional user dies of an overdose this week: the
+    base rate, raised by the purity ``surprise`` of those not ``informed`` and the intake ``excess``
+    over tolerance (both empty when tolerance is not modelled) and by supply ``disruption``, less the
+    share naloxone reverses."""
+    n = len(disruption)
+    fatal, occasional_fatal = np.empty(n), np.empty(n)
+    for c in range(n):
+        risk = overdose_rate
+        if len(surprise):
+            felt = informed[c] + (1 - informed[c]) * surprise[c] if anyone_informed else surprise[c]
+            risk = risk * felt * excess[c]
+        risk = risk * (1 + disruption_risk * disruption[c])
+        fatal[c] = min(max(risk * (1 - reversed_share), 0.0), 1.0)
+        occasional_fatal[c] = min(max(fatal[c] * occasional_risk, 0.0), 1.0)
+    return fatal, occasional_fatal
+
+
+@compiled
+def _infection_chances(dependent: np.ndarray, infected: np.ndarray, arrest_hazard: np.ndarray, service_access: bool,
+                       clean_equipment: bool, syringes: float, injecting_share: float, arrest_avoidance: float,
+                       syringe_efficacy: float, sharing_infection: float,
+                       initial_prevalence: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of each community's people who inject (``injecting_share`` of the dependent users; ``infected``
+    is capped at them): those attending syringe programmes (the coverage ``syringes``, less those the
+    weekly ``arrest_hazard`` near services keeps away, where it does), the whole people not infected
+    and their chance of infection this week (sharing with the infected, less the programmes'
+    protection)."""
+    n = len(dependent)
+    attending, chance = np.empty(n), np.empty(n)
+    at_risk = np.empty(n, np.int64)
+    for c in range(n):
+        injectors = dependent[c] * injecting_share
+        infected[c] = min(infected[c], injectors)
+        if service_access:
+            attendance = min(max(1 - arrest_avoidance * (arrest_hazard[c] * WEEKS_PER_YEAR), 0.0), 1.0)
+            coverage = min(max(syringes * attendance, 0.0), 1.0)
+        else:  # everybody can attend
+            coverage = min(max(syringes, 0.0), 1.0)
+        attending[c] = injectors * coverage
+        protection = coverage * syringe_efficacy if clean_equipment else 0.0
+        prevalence = infected[c] / injectors if injectors > 0 else 0.0
+        chance[c] = min(max(sharing_infection * (1 - protection) * prevalence / max(initial_prevalence, 1e-9),
+                            0.0), 1.0)
+        at_risk[c] = int(np.rint(injectors - infected[c]))
+    return attending, at_risk, chance
+
+
+@compiled
+def _trust_and_fear(place: np.ndarray, homicides: np.ndarray, user_arrests: np.ndarray, dealer_arrests: np.ndarray,
+                    population: np.ndarray, trust0: np.ndarray, community_effort: np.ndarray,
+                    extortion_ma: np.ndarray, homicide_rate_ma: np.ndarray, arrest_rate_ma: np.ndarray,
+                    fear: np.ndarray, corruption: float, answered: float, community_trust_gain: float,
+                    experience_memory: float, trust_loss_violence: float, trust_loss_arrests: float,
+                    response_trust_gain: float, trust_loss_corruption: float, fear_homicide_rate: float,
+                    fear_per_extortion: float, fear_adjustment: float) -> np.ndarray:
+    """Each community's experience of violence and arrests (``homicide_rate_ma`` per 100,000 a year
+    and ``arrest_rate_ma`` per 10,000 a year, moving averages of this week's ``homicides`` and
+    ``user_arrests`` at each place and ``dealer_arrests``) and its ``fear`` (toward what violence and
+    extortion make felt), updated; returns the trust that experience supports."""
+    n = len(place)
+    supported = np.empty(n)
+    for c in range(n):
+        per_100k_year = homicides[place[c]] / population[c] * PER_100K * WEEKS_PER_YEAR
+        homicide_rate_ma[c] += experience_memory * (per_100k_year - homicide_rate_ma[c])
+        arrests = dealer_arrests[c] + user_arrests[place[c]]
+        arrest_rate_ma[c] += experience_memory * (arrests / population[c] * PER_10K * WEEKS_PER_YEAR
+                                                  - arrest_rate_ma[c])
+        effort_per_100k = community_effort[c] / population[c] * PER_100K
+        supported[c] = (trust0[c] + community_trust_gain * effort_per_100k
+                        - trust_loss_violence * homicide_rate_ma[c] - trust_loss_arrests * arrest_rate_ma[c]
+                        - response_trust_gain * (1 - answered) - trust_loss_corruption * corruption)
+        extortion_per_1000 = extortion_ma[c] / population[c] * PER_1000
+        felt = min(max(homicide_rate_ma[c] / fear_homicide_rate + fear_per_extortion * extortion_per_1000, 0.0), 1.0)
+        fear[c] += fear_adjustment * (felt - fear[c])
+    return supported

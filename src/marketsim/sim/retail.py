@@ -23,7 +23,6 @@ from marketsim.sim.common import (
     metric,
     pairwise_sum,
     row_uniforms,
-    safe_ratio,
 )
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table, Views
@@ -394,27 +393,22 @@ class Dealers(Table, Subsystem):
         count of dealers in each community."""
         model = self.model
         p, communities, rng = model.p.retail, model.communities, self.draws
-        stay = row_uniforms(rng.quit, active) >= p.quit_rate
-        if not stay.all():
-            quitting = active[~stay]
+        quitting, staying, staying_community, have, vacancies = quits_and_vacancies(
+            active, community, row_uniforms(rng.quit, active), float(p.quit_rate), self.target())
+        if len(quitting):
             self.return_stock(quitting)
             self.remove(quitting)
-            active, community = active[stay], community[stay]
+            active, community = staying, staying_community
         n = len(communities.place)
-        have = group_sum(community, None, n)
-        vacancies = np.maximum(np.rint(self.target() - have), 0).astype(np.int64)
         self.derive()
         recruits = rng.recruitment.binomial(vacancies, self.fill)
         controller = model.orgs.controller
-        if not model.p.mechanisms.replacement:
-            recruits[:] = 0
-        recruits[controller[communities.place] < 0] = 0
-        total = int(recruits.sum())
+        joining = joiners(recruits, bool(model.p.mechanisms.replacement), controller, communities.place)
+        total = len(joining)
         if total == 0:
             return active, community, have
-        joining = np.repeat(np.arange(n), recruits)  # the community of each recruit
         where = communities.place[joining]
-        suppliers = controller[where].copy()
+        suppliers = controller[where]
         rivals = (rng.vacancy_rivals.random(total) < p.vacancy_rivals).nonzero()[0]
         if len(rivals):
             suppliers[rivals] = self.rival_suppliers(where[rivals])
@@ -424,8 +418,7 @@ class Dealers(Table, Subsystem):
             self.rival_recruits = np.zeros(n)
         slots = self.free_slots(total)
         self.recruit(slots, where, suppliers)
-        local_sales = safe_ratio(group_sum(community, self.sales_ma[active], n), have)
-        self.sales_ma[slots] = local_sales[joining]
+        start_sales(self.sales_ma, active, community, have, slots, joining)
         active = self.active_slots()
         community = self.community_of(active)
         self.active_counts = have + recruits  # the count of the new communities (whole numbers, exactly)
@@ -750,3 +743,49 @@ def hire(active: np.ndarray, place: np.ndarray, org: np.ndarray, mode: np.ndarra
         disputed[slot] = False
         has_record[slot] = uniforms[slot] < min(1.0, record_overrepresentation * record_share)
         serial[slot] = first_serial + item
+
+
+@compiled
+def quits_and_vacancies(active: np.ndarray, community: np.ndarray, uniforms: np.ndarray, quit_rate: float,
+                        target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The dealers in ``active`` (in ``community``) who quit (``uniforms`` below ``quit_rate``) and
+    those who stay, with their communities; the dealers staying in each community and its vacancies
+    (the ``target`` less those, rounded, at least 0)."""
+    stay = np.empty(len(active), dtype=np.bool_)
+    have = np.zeros(len(target))
+    for dealer in range(len(active)):
+        stay[dealer] = uniforms[dealer] >= quit_rate
+        if stay[dealer]:
+            have[community[dealer]] += 1.0
+    vacancies = np.empty(len(target), dtype=np.int64)
+    for row in range(len(target)):
+        vacancies[row] = int(max(np.rint(target[row] - have[row]), 0.0))
+    return active[~stay], active[stay], community[stay], have, vacancies
+
+
+@compiled
+def joiners(recruits: np.ndarray, replacement: bool, controller: np.ndarray, community_place: np.ndarray
+            ) -> np.ndarray:
+    """The community of each recruit, community after community; ``recruits`` is written: none where
+    no organisation controls the community's place, or without ``replacement``."""
+    for row in range(len(recruits)):
+        if not replacement or controller[community_place[row]] < 0:
+            recruits[row] = 0
+    return np.repeat(np.arange(len(recruits)), recruits)
+
+
+@compiled
+def start_sales(sales_ma: np.ndarray, active: np.ndarray, community: np.ndarray, have: np.ndarray,
+                slots: np.ndarray, joining: np.ndarray) -> None:
+    """New dealers (``slots``, joining communities ``joining``) expect the mean expected sales
+    (``sales_ma``, written) of the ``have`` dealers in ``active`` in their community (0 where none)."""
+    sales = np.zeros(len(have))
+    for dealer in range(len(active)):  # in dealer order, as np.bincount adds
+        sales[community[dealer]] += sales_ma[active[dealer]]
+    for row in range(len(have)):
+        if have[row] > 0:
+            sales[row] /= have[row]
+        else:
+            sales[row] = 0.0
+    for item in range(len(slots)):
+        sales_ma[slots[item]] = sales[joining[item]]

@@ -13,14 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import (
-    WEEKS_PER_YEAR,
-    ewma,
-    group_sum,
-    metric,
-    row_uniforms,
-    sigmoid,
-)
+from marketsim.sim.common import WEEKS_PER_YEAR, compiled, group_sum, metric, pairwise_sum, row_uniforms
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent
 from marketsim.world import PRODUCTION
@@ -35,6 +28,8 @@ TIE_BREAK = 1e-4
 TRACE_KG = 1e-6
 """A milligram added to a region's purchase requests and its supply, so that a market with neither
 sends no price signal (log 1) instead of an undefined one."""
+NO_CHOICE = np.zeros(0)
+"""What the replanting kernel is given for the preferred mixes when households do not choose their crops."""
 
 
 class Producer(RowAgent):
@@ -64,7 +59,6 @@ class Farms(Subsystem):
         p, places, rng = model.p, model.places, self.draws
         self.farm_places = farm_places = places.of_kind(PRODUCTION)  # places do not change kind
         self.farm_regions = places.region[farm_places]
-        self.farm_place_list, self.farm_region_list = farm_places.tolist(), self.farm_regions.tolist()
         # legal_income's result, with what it was computed for: the places eradication was aimed at (a new aim
         # is a new mask), the production parameters (immutable: a change is a new object) and the support
         self._legal: tuple[object, object, float, np.ndarray] = (None, None, np.nan, np.zeros(0))
@@ -114,10 +108,8 @@ class Farms(Subsystem):
         depends only on a household's region or place is computed for the few regions and places, then
         read by each household)."""
         p = self.model.p.production
-        drug = (p.yield_kg_per_ha_year / WEEKS_PER_YEAR * self.price)[self.region]
-        drug = drug * np.minimum(np.maximum(1 - p.eradication_fear * self.perceived_risk, 0.0), 1.0)
-        legal = self.legal_income()[self.place]
-        return (drug - legal) / np.maximum(legal, 1e-9)
+        return _crop_advantage(self.price, self.region, self.place, self.perceived_risk, self.legal_income(),
+                               p.yield_kg_per_ha_year / WEEKS_PER_YEAR, p.eradication_fear)
 
     def legal_income(self) -> np.ndarray:
         """Weekly legal income per hectare at each place (farm places only), raised by alternative development
@@ -162,17 +154,16 @@ class Farms(Subsystem):
         """Move each household's crop mix toward its preferred mix; eradicated fields regrow. Returns each
         household's hectares planted with the drug crop (land × drug share)."""
         p = self.model.p.production
-        self.perceived_risk = ewma(self.perceived_risk, self.eradication_share[self.place], p.eradication_memory)
-        if self.model.p.mechanisms.crop_choice:
-            preferred = p.max_drug_share * sigmoid(p.crop_response * (self.crop_advantage() - self.hurdle))
-            self.drug_share = ewma(self.drug_share, preferred, p.crop_adjust_rate)
-        planted = self.land_ha * self.drug_share
-        self.fallow_ha = np.minimum(self.fallow_ha * (1 - 1 / p.regrowth_weeks), planted)
-        return planted
+        _perceive_eradication(self.perceived_risk, self.eradication_share, self.place, p.eradication_memory)
+        crop_choice = self.model.p.mechanisms.crop_choice
+        # the preferred share is max share × sigmoid(response × (advantage − hurdle)); numpy's exp of −(...)
+        against = np.exp(-(p.crop_response * (self.crop_advantage() - self.hurdle))) if crop_choice else NO_CHOICE
+        return _replant(self.drug_share, self.fallow_ha, self.land_ha, against, p.max_drug_share, p.crop_adjust_rate,
+                        1 - 1 / p.regrowth_weeks)
 
     def relocate_eradicated(self) -> None:
         """Some households eradicated last week replant in the least-eradicated place of another region."""
-        p, places, rng = self.model.p.production, self.model.places, self.draws
+        p, rng = self.model.p.production, self.draws
         hit = self.just_eradicated.nonzero()[0]
         if len(hit) == 0:  # no draw: the stream is not even positioned
             return
@@ -180,16 +171,9 @@ class Farms(Subsystem):
         movers = hit[row_uniforms(rng.relocation, hit) < p.relocation_prob]
         if len(movers) == 0 or not self.model.p.mechanisms.relocation:
             return
-        farm_places, regions = self.farm_place_list, self.farm_region_list
-        risk = (self.eradication_ma[self.farm_places] + rng.tie_break.uniform(0, TIE_BREAK, len(farm_places))).tolist()
-        # for each origin region, the least-eradicated place elsewhere, the first listed among equals (-1: there
-        # is none), over the few farm places in Python
-        safest = np.full(len(places.regions), -1, dtype=np.int64)
-        for r in set(self.region[movers].tolist()):
-            elsewhere = [k for k, region in enumerate(regions) if region != r]
-            if elsewhere:
-                safest[r] = farm_places[min(elsewhere, key=risk.__getitem__)]
-        target = safest[self.region[movers]]
+        tie_break = rng.tie_break.uniform(0, TIE_BREAK, len(self.farm_places))
+        target = _safest_elsewhere(self.region[movers], self.farm_places, self.farm_regions, self.eradication_ma,
+                                   tie_break)
         can = target >= 0
         self.relocate(movers[can], target[can])
 
@@ -204,16 +188,12 @@ class Farms(Subsystem):
     def harvest(self, standing: np.ndarray) -> None:
         """Standing crop (``standing``: hectares per household) yields product into the farm stock of its
         place; some unsold stock spoils."""
-        p, places, ledger = self.model.p.production, self.model.places, self.model.ledger
-        kg = standing * p.yield_kg_per_ha_year / WEEKS_PER_YEAR
-        self.stock += group_sum(self.place, kg, places.n)
-        ledger.produce(float(kg.sum()))
-        self.harvest_kg = group_sum(self.region, kg, len(places.regions))
-        spoiled = self.stock * p.spoilage
-        self.stock -= spoiled
-        ledger.lose(float(spoiled.sum()))
-        self.eradication_ma = ewma(self.eradication_ma, self.eradication_share, p.relocation_memory)
-        self.eradication_share[:] = 0.0
+        p, ledger = self.model.p.production, self.model.ledger
+        produced, spoiled, self.harvest_kg = _harvest(
+            standing, self.place, self.region, p.yield_kg_per_ha_year, self.stock, len(self.price), p.spoilage,
+            self.eradication_ma, self.eradication_share, p.relocation_memory)
+        ledger.produce(produced)
+        ledger.lose(spoiled)
 
     # -- what other subsystems do to farms ------------------------------------------------------------
     def eradicate(self, hit: np.ndarray, standing: np.ndarray | None = None) -> float:
@@ -221,15 +201,8 @@ class Farms(Subsystem):
         ``standing_ha`` if the caller has just read it."""
         if standing is None:
             standing = self.standing_ha
-        destroyed = np.where(hit, standing, 0.0)
-        self.fallow_ha += destroyed
-        self.just_eradicated |= hit
-        places = self.model.places
-        by_place = group_sum(self.place, destroyed, places.n)
-        standing_by_place = group_sum(self.place, standing, places.n)
-        self.eradication_share = np.divide(by_place, standing_by_place, out=np.zeros(places.n),
-                                           where=standing_by_place > 0)
-        hectares = float(destroyed.sum())
+        by_place, hectares = _eradicate(hit, standing, self.place, self.fallow_ha, self.just_eradicated,
+                                        self.eradication_share)
         self.eradicated_ha += hectares
         self.model.log.record_places("eradication", by_place)
         return hectares
@@ -276,3 +249,105 @@ class Farms(Subsystem):
     @metric("eradicated_ha", "ha/week", "process", "Hectares of drug crop eradicated.")
     def eradicated(self) -> float:
         return self.eradicated_ha
+
+
+# -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
+@compiled
+def _crop_advantage(price: np.ndarray, region: np.ndarray, place: np.ndarray, perceived_risk: np.ndarray,
+                    legal: np.ndarray, yield_per_week: float, eradication_fear: float) -> np.ndarray:
+    """Each household's relative income gain per hectare from the drug crop (its region's ``price`` ×
+    ``yield_per_week``, less the share it fears losing to eradication) over the ``legal`` income at its
+    place."""
+    advantage = np.empty(len(region))
+    for i in range(len(region)):
+        drug = yield_per_week * price[region[i]]
+        drug = drug * min(max(1 - eradication_fear * perceived_risk[i], 0.0), 1.0)
+        advantage[i] = (drug - legal[place[i]]) / max(legal[place[i]], 1e-9)
+    return advantage
+
+
+@compiled
+def _perceive_eradication(perceived_risk: np.ndarray, eradication_share: np.ndarray, place: np.ndarray,
+                          memory: float) -> None:
+    """Each household's ``perceived_risk`` moves toward the share of standing crop eradicated at its place."""
+    for i in range(len(place)):
+        perceived_risk[i] += memory * (eradication_share[place[i]] - perceived_risk[i])
+
+
+@compiled
+def _replant(drug_share: np.ndarray, fallow_ha: np.ndarray, land_ha: np.ndarray, against: np.ndarray,
+             max_share: float, adjust_rate: float, regrowth_kept: float) -> np.ndarray:
+    """Each household's ``drug_share`` moves toward its preferred share, ``max_share`` / (1 + ``against``)
+    (left as it is when ``against`` is empty: no crop choice), and its fallow land regrows (keeping
+    ``regrowth_kept``, no more than it plants). Returns its hectares planted with the drug crop."""
+    planted = np.empty(len(land_ha))
+    for i in range(len(land_ha)):
+        if len(against):
+            drug_share[i] += adjust_rate * (max_share * (1.0 / (1.0 + against[i])) - drug_share[i])
+        planted[i] = land_ha[i] * drug_share[i]
+        fallow_ha[i] = min(fallow_ha[i] * regrowth_kept, planted[i])
+    return planted
+
+
+@compiled
+def _safest_elsewhere(origins: np.ndarray, farm_places: np.ndarray, farm_regions: np.ndarray,
+                      eradication_ma: np.ndarray, tie_break: np.ndarray) -> np.ndarray:
+    """For each household's region of origin (``origins``), the farm place of another region where
+    eradication has been lightest (its moving average plus a ``tie_break``; the first listed among
+    equals), or -1 if there is none."""
+    risk = np.empty(len(farm_places))
+    for k in range(len(farm_places)):
+        risk[k] = eradication_ma[farm_places[k]] + tie_break[k]
+    target = np.empty(len(origins), np.int64)
+    for i in range(len(origins)):
+        best = -1
+        for k in range(len(farm_places)):
+            if farm_regions[k] != origins[i] and (best < 0 or risk[k] < risk[best]):
+                best = k
+        target[i] = farm_places[best] if best >= 0 else -1
+    return target
+
+
+@compiled
+def _harvest(standing: np.ndarray, place: np.ndarray, region: np.ndarray, yield_per_year: float, stock: np.ndarray,
+             n_regions: int, spoilage: float, eradication_ma: np.ndarray, eradication_share: np.ndarray,
+             relocation_memory: float) -> tuple[float, float, np.ndarray]:
+    """Each household's ``standing`` hectares yield a week's harvest into the ``stock`` of its place;
+    ``spoilage`` of the stock spoils; the places' eradication moving average takes this week's share,
+    which starts again from 0. Returns the kg harvested, the kg spoiled and the harvest by region."""
+    n_places = len(stock)
+    kg = np.empty(len(standing))
+    by_place, by_region = np.zeros(n_places), np.zeros(n_regions)
+    for i in range(len(standing)):  # household by household, as np.bincount adds
+        kg[i] = standing[i] * yield_per_year / WEEKS_PER_YEAR
+        by_place[place[i]] += kg[i]
+        by_region[region[i]] += kg[i]
+    spoiled = np.empty(n_places)
+    for n in range(n_places):
+        stock[n] += by_place[n]
+        spoiled[n] = stock[n] * spoilage
+        stock[n] -= spoiled[n]
+        eradication_ma[n] += relocation_memory * (eradication_share[n] - eradication_ma[n])
+        eradication_share[n] = 0.0
+    return pairwise_sum(kg), pairwise_sum(spoiled), by_region
+
+
+@compiled
+def _eradicate(hit: np.ndarray, standing: np.ndarray, place: np.ndarray, fallow_ha: np.ndarray,
+               just_eradicated: np.ndarray, eradication_share: np.ndarray) -> tuple[np.ndarray, float]:
+    """The ``standing`` crop of the households ``hit`` is destroyed: it lies fallow, they are
+    ``just_eradicated``, and each place's ``eradication_share`` is the share of its standing crop
+    destroyed. Returns the hectares destroyed at each place and in all."""
+    n_places = len(eradication_share)
+    destroyed = np.zeros(len(standing))
+    by_place, standing_by_place = np.zeros(n_places), np.zeros(n_places)
+    for i in range(len(standing)):  # household by household, as np.bincount adds
+        if hit[i]:
+            destroyed[i] = standing[i]
+            just_eradicated[i] = True
+        fallow_ha[i] += destroyed[i]
+        by_place[place[i]] += destroyed[i]
+        standing_by_place[place[i]] += standing[i]
+    for n in range(n_places):
+        eradication_share[n] = by_place[n] / standing_by_place[n] if standing_by_place[n] > 0 else 0.0
+    return by_place, pairwise_sum(destroyed)

@@ -179,7 +179,7 @@ class Police(Subsystem, Agent):
         h = self.model.p.harm
         if isinstance(trust, float):
             return min(max(h.reporting_base + h.reporting_slope * trust, 0.0), 1.0)
-        return np.minimum(np.maximum(h.reporting_base + h.reporting_slope * trust, 0.0), 1.0)
+        return _reporting(trust, h.reporting_base, h.reporting_slope)
 
     def intelligence(self) -> np.ndarray:
         """How well police know each community: tips follow residents' reporting, relative to the
@@ -342,4 +342,15 @@ def _territory_intel(controller: np.ndarray, community_places: np.ndarray, commu
     for owner in range(size):
         if count[owner] > 0:
             out[owner] = total[owner] / count[owner]
+    return out
+
+
+@compiled
+def _reporting(trust: np.ndarray, base: float, slope: float) -> np.ndarray:
+    """``base`` + ``slope`` × each ``trust``, kept within 0 and 1 (np.maximum then np.minimum: a NaN stays)."""
+    out = np.empty(len(trust))
+    for i in range(len(trust)):
+        chance = base + slope * trust[i]
+        chance = chance if chance >= 0.0 else 0.0
+        out[i] = 1.0 if chance > 1.0 else chance
     return out

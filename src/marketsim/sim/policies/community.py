@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_100K, once_per_value
+from marketsim.sim.common import PER_100K, compiled, once_per_value, pairwise_sum
 from marketsim.sim.policies.base import PoliceActivity
 from marketsim.world import TRANSIT
 
@@ -46,12 +46,28 @@ class CommunityPolicing(PoliceActivity):
             weight = weight * where[communities.place]
         if weight.sum() <= 0:
             return
-        police.community_effort = officer_weeks * weight / weight.sum()
         if self.towns is None:  # (places and their communities do not change during a run)
             self.towns = np.flatnonzero(places.kind[communities.place] == TRANSIT)
-        towns = self.towns
-        per_100k = police.community_effort[towns] / communities.population[towns] * PER_100K
-        where = communities.place[towns]
-        target = np.minimum(places.state_presence_base[where] + settings.presence_gain * per_100k,
-                            settings.max_presence)
+        where = communities.place[self.towns]
+        police.community_effort, target = _community_effort(
+            weight, officer_weeks, self.towns, communities.population, places.state_presence_base[where],
+            settings.presence_gain, settings.max_presence)
         places.build_presence(where, target, settings.presence_adjustment)
+
+
+@compiled
+def _community_effort(weight: np.ndarray, officer_weeks: float, towns: np.ndarray, population: np.ndarray,
+                      presence_base: np.ndarray, gain: float, max_presence: float) -> tuple[np.ndarray, np.ndarray]:
+    """``officer_weeks`` shared by ``weight`` (its total summed pairwise, as numpy sums), and the state
+    presence each of the transit ``towns`` moves toward: its ``presence_base`` + ``gain`` × its officers
+    per 100,000 residents, at most ``max_presence``."""
+    total = pairwise_sum(weight)
+    effort = np.empty(len(weight))
+    for c in range(len(weight)):
+        effort[c] = officer_weeks * weight[c] / total
+    target = np.empty(len(towns))
+    for k in range(len(towns)):
+        town = towns[k]
+        presence = presence_base[k] + gain * (effort[town] / population[town] * PER_100K)
+        target[k] = max_presence if presence > max_presence else presence  # (np.minimum)
+    return effort, target

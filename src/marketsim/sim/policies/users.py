@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marketsim.sim.common import safe_ratio
+from marketsim.sim.common import compiled, safe_ratio
 from marketsim.sim.policies.base import PoliceActivity
 
 
@@ -28,12 +28,12 @@ class UserArrests(PoliceActivity):
         total_users = users.sum()
         if officer_weeks <= 0 or total_users == 0:
             return
-        reachable = users
-        if policy.harm_reduction_policing:
-            reachable = np.maximum(users - np.rint(model.harm.attending).astype(np.int64), 0)
-        # (minimum of maximum: np.clip without its wrapper, the same for these finite values)
-        chance = np.minimum(np.maximum(officer_weeks * model.p.police.user_arrest_rate * police.intel / total_users,
-                                       0.0), model.p.police.max_arrest_hazard)
+        settings = model.p.police
+        # under harm-reduction policing, the people attending services are left alone (whole people)
+        attending = model.harm.attending if policy.harm_reduction_policing else NOBODY_ATTENDING
+        reachable, chance = _user_arrest_chances(users, attending, police.intel,
+                                                 officer_weeks * settings.user_arrest_rate, total_users,
+                                                 settings.max_arrest_hazard)
         caught = self.draws.user_arrests.binomial(reachable, chance)
         if policy.decriminalise_possession:  # the dependent among them referred to services: no arrest, no record
             communities.refer(self.draws.arrested_dependent.binomial(
@@ -42,3 +42,27 @@ class UserArrests(PoliceActivity):
         model.log.record_places("arrest", caught, detail="user", places=communities.place)
         if not policy.harm_reduction_policing:  # people using services are arrested as often as others
             police.service_user_arrest_hazard = safe_ratio(caught, everyone)
+
+
+NOBODY_ATTENDING = np.zeros(0)
+"""``_user_arrest_chances``' attendance when nobody is left alone."""
+
+
+@compiled
+def _user_arrest_chances(users: np.ndarray, attending: np.ndarray, intel: np.ndarray, effort: float,
+                         total_users: int, max_hazard: float) -> tuple[np.ndarray, np.ndarray]:
+    """The users police can reach in each community (those not ``attending`` services, rounded to whole
+    people as np.rint rounds, no fewer than 0; every user if ``attending`` is empty) and each one's chance
+    of arrest: ``effort`` × the community's ``intel`` / ``total_users``, kept within 0 and ``max_hazard``."""
+    n = len(users)
+    reachable, chance = users, np.empty(n)
+    if len(attending):
+        reachable = np.empty(n, np.int64)
+        for c in range(n):
+            left = users[c] - np.int64(np.rint(attending[c]))
+            reachable[c] = left if left >= 0 else 0
+    for c in range(n):
+        x = effort * intel[c] / total_users
+        x = x if x >= 0.0 else 0.0  # (np.maximum(x, 0.0): a NaN stays)
+        chance[c] = max_hazard if x > max_hazard else x  # (np.minimum)
+    return reachable, chance

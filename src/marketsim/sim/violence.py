@@ -29,7 +29,6 @@ from marketsim.sim.common import (
     once_per_value,
     pairwise_sum,
     row_uniforms,
-    safe_ratio,
 )
 from marketsim.sim.subsystem import Subsystem
 
@@ -152,13 +151,9 @@ class Violence(Subsystem):
         """USD a week each organisation's business brings in per person working for it (members and
         dealers), by id (the last entry: none, 0): what losing one of them costs it, week after week."""
         model, orgs = self.model, self.model.orgs
-        ids, rows = orgs.ids(), orgs.id_bound() + 1
         dealers = model.dealers
-        # dealers by supplier, shifted by one so that those without one (-1) fall in the first entry
-        people = np.bincount(dealers.org[dealers.active_slots()] + 1, minlength=rows + 1)[1:rows + 1].astype(float)
-        people[ids] += orgs.sizes(ids)
-        revenue = np.maximum(orgs.lookup(orgs.by_org.revenue_ma, 0.0), 0.0)
-        return safe_ratio(revenue, people)
+        return values_per_person(dealers.org, dealers.active_slots(), orgs.ids(), orgs.by_org.strength,
+                                 orgs.by_org.revenue_ma, orgs.id_bound())
 
     def unit_costs(self) -> tuple[np.ndarray, np.ndarray]:
         """By organisation id (the last entry: none, -1): the people it expects a violent act to lose
@@ -575,6 +570,30 @@ def dispute_involvement(community: np.ndarray, supplier: np.ndarray, weight: np.
         org_disputes[org_id] += by_supplier[org_id + 1]
         violence_score[org_id] += by_supplier[org_id + 1]
     return involved
+
+
+@compiled
+def values_per_person(supplier: np.ndarray, active: np.ndarray, ids: np.ndarray, strength: np.ndarray,
+                      revenue_ma: np.ndarray, bound: int) -> np.ndarray:
+    """:meth:`Violence.person_values`: by organisation id below ``bound`` (the last entry: none, 0), its
+    revenue (``revenue_ma``, none below 0) over its people, the dealers it supplies (``supplier`` of
+    the ``active`` dealer slots) and its members (``strength``, by place); for the organisations
+    ``ids`` alive, 0 for the others."""
+    people = np.zeros(bound + 1)
+    for slot in active:
+        if 0 <= supplier[slot] <= bound:
+            people[supplier[slot]] += 1.0
+    for org_id in ids:
+        members = 0
+        for place in range(strength.shape[1]):
+            members += strength[org_id, place]
+        people[org_id] += members
+    values = np.zeros(bound + 1)
+    for org_id in ids:
+        revenue = max(revenue_ma[org_id], 0.0)
+        if people[org_id] > 0.0:
+            values[org_id] = revenue / people[org_id]
+    return values
 
 
 @compiled

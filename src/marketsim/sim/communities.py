@@ -176,34 +176,28 @@ class Communities(Subsystem):
         and progression follow availability (this week's price, as :meth:`consume` met it, and
         shortage), deprivation, and the overdose risk users see."""
         model = self.model
-        d, rng = model.p.demand, self.draws
-        availability = (1 - self.shortage) ** d.shortage_initiation * np.minimum(np.maximum(
-            self.price_effect, 1 / d.availability_range), d.availability_range)
-        if model.p.mechanisms.risk_compensation:
-            availability = availability * (self.perceived_risk / self.reference_risk) ** -d.risk_aversion
-        has_market = self.users > 0
-        pressure = self.pressure(d.deprivation_effect)
-        initiation = np.minimum(np.maximum(d.initiation * availability * pressure * has_market, 0), 1)
-        starting = rng.initiation.binomial(self.non_users, initiation)
-        stopping = rng.cessation.binomial(self.occasional, np.minimum(d.cessation * (1 + self.shortage), 1))
-        progressing = rng.progression.binomial(self.occasional - stopping, np.minimum(d.progression * availability, 1))
-        remitting = rng.remission.binomial(self.dependent, d.remission)
-        still_dependent = self.dependent - remitting
+        d, rng, mechanisms = model.p.demand, self.draws, model.p.mechanisms
+        # numpy's powers, not the C library's
+        shortage_effect = (1 - self.shortage) ** d.shortage_initiation
+        if mechanisms.risk_compensation:
+            risk_effect = (self.perceived_risk / self.reference_risk) ** -d.risk_aversion
+        else:
+            risk_effect = np.ones(len(self.place))
         capacity, funded = self.treatment_capacity(model.interventions.programme("treatment").per_100k)
-        free = np.maximum(capacity - self.treatment, 0)
-        # waiting lists deter: the fewer places free, the fewer dependent users seek treatment
-        open_share = np.divide(free, capacity, out=np.zeros(len(free)), where=funded)
-        if not model.p.mechanisms.treatment_access:
-            free, open_share = still_dependent, np.ones(len(free))
-        seeking = rng.treatment_seeking.binomial(still_dependent, d.treatment_seeking * open_share) + self.referrals
-        entering = np.minimum(np.minimum(seeking, free), still_dependent)
-        self.referrals[:] = 0
+        initiation, cessation, progression, free, seeking_chance = transition_chances(
+            shortage_effect, risk_effect, self.price_effect, self.shortage, self.occasional, self.dependent,
+            self.treatment, self.pressure(d.deprivation_effect), capacity, funded,
+            bool(mechanisms.treatment_access), float(d.availability_range), float(d.initiation),
+            float(d.cessation), float(d.progression), float(d.treatment_seeking))
+        starting = rng.initiation.binomial(self.non_users, initiation)
+        stopping = rng.cessation.binomial(self.occasional, cessation)
+        progressing = rng.progression.binomial(self.occasional - stopping, progression)
+        remitting = rng.remission.binomial(self.dependent, d.remission)
+        seeking = rng.treatment_seeking.binomial(self.dependent - remitting, seeking_chance)
         leaving = rng.treatment_exit.binomial(self.treatment, 1 / d.treatment_weeks)
         recovered = rng.treatment_success.binomial(leaving, d.treatment_success)
-        self.non_users += -starting + stopping + remitting + recovered
-        self.occasional += starting - stopping - progressing
-        self.dependent += progressing - remitting - entering + (leaving - recovered)
-        self.treatment += entering - leaving
+        move_residents(self.non_users, self.occasional, self.dependent, self.treatment, self.referrals, starting,
+                       stopping, progressing, remitting, seeking, leaving, recovered, free)
 
     @once_per_value
     def pressure(self, deprivation_effect: float) -> np.ndarray:
@@ -361,3 +355,53 @@ def market_sales(illicit: np.ndarray, legal: np.ndarray, reference: np.ndarray, 
         street_sales[row] += value[dealer] * (1.0 if territorial[dealer] else 0.0)
     return (sold, expected, shortage, intake, sales_value, street_sales, pairwise_sum(bought), pairwise_sum(legal),
             pairwise_sum(illicit), pairwise_sum(value))
+
+
+@compiled
+def transition_chances(shortage_effect: np.ndarray, risk_effect: np.ndarray, price_effect: np.ndarray,
+                       shortage: np.ndarray, occasional: np.ndarray, dependent: np.ndarray, treatment: np.ndarray,
+                       pressure: np.ndarray, capacity: np.ndarray, funded: np.ndarray, treatment_access: bool,
+                       availability_range: float, initiation: float, cessation: float, progression: float,
+                       treatment_seeking: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per community, this week's chances of initiation (of a non-user), cessation and progression
+    (of an occasional user) and of seeking treatment (of a dependent user), and the treatment places
+    free (-1: without ``treatment_access``, as many as seek). Availability: the ``shortage_effect``
+    × the ``price_effect`` (within ``availability_range``) × the ``risk_effect``; initiation also
+    follows the deprivation ``pressure``, where there are users; seeking, the share of the
+    ``capacity`` free where ``funded``."""
+    n = len(shortage)
+    starting, stopping, progressing = np.empty(n), np.empty(n), np.empty(n)
+    free, seeking = np.empty(n, dtype=np.int64), np.empty(n)
+    for row in range(n):
+        availability = shortage_effect[row] * min(max(price_effect[row], 1 / availability_range),
+                                                  availability_range) * risk_effect[row]
+        has_market = 1.0 if occasional[row] + dependent[row] > 0 else 0.0
+        starting[row] = min(max(initiation * availability * pressure[row] * has_market, 0.0), 1.0)
+        stopping[row] = min(cessation * (1 + shortage[row]), 1.0)
+        progressing[row] = min(progression * availability, 1.0)
+        if treatment_access:  # waiting lists deter: the fewer places free, the fewer dependent users seek
+            free[row] = max(capacity[row] - treatment[row], 0)
+            seeking[row] = treatment_seeking * (free[row] / capacity[row] if funded[row] else 0.0)
+        else:
+            free[row] = -1
+            seeking[row] = treatment_seeking * 1.0
+    return starting, stopping, progressing, free, seeking
+
+
+@compiled
+def move_residents(non_users: np.ndarray, occasional: np.ndarray, dependent: np.ndarray, treatment: np.ndarray,
+                   referrals: np.ndarray, starting: np.ndarray, stopping: np.ndarray, progressing: np.ndarray,
+                   remitting: np.ndarray, seeking: np.ndarray, leaving: np.ndarray, recovered: np.ndarray,
+                   free: np.ndarray) -> None:
+    """The week's flows between the compartments (written): users start, stop, progress and remit;
+    dependent users ``seeking`` treatment, and last week's ``referrals`` (then cleared), enter as far
+    as places are ``free`` (-1: as many as seek); those ``leaving`` it recover or relapse."""
+    for row in range(len(non_users)):
+        still_dependent = dependent[row] - remitting[row]
+        places = still_dependent if free[row] < 0 else free[row]
+        entering = min(min(seeking[row] + referrals[row], places), still_dependent)
+        referrals[row] = 0
+        non_users[row] += -starting[row] + stopping[row] + remitting[row] + recovered[row]
+        occasional[row] += starting[row] - stopping[row] - progressing[row]
+        dependent[row] += progressing[row] - remitting[row] - entering + (leaving[row] - recovered[row])
+        treatment[row] += entering - leaving[row]

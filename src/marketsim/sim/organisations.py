@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import compiled, ewma, herfindahl, metric, row_uniforms
+from marketsim.sim.common import compiled, ewma, herfindahl, metric, pairwise_sum, row_uniforms
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table
 from marketsim.world import PRODUCTION
@@ -112,14 +112,54 @@ def occupation(rows: np.ndarray, former_rows: np.ndarray, member_place: np.ndarr
     return stranded[:n_stranded], refuge[:n_refuges]
 
 
+@compiled
+def posts_to_fill(active: np.ndarray, member_org: np.ndarray, member_role: np.ndarray, ids: np.ndarray,
+                  strength: np.ndarray, bound: int, lieutenants: int) -> np.ndarray:
+    """:meth:`Organisations.vacant_posts` by organisation id below ``bound``: for the organisations
+    ``ids`` alive, ``lieutenants`` (or one fewer than its members, ``strength`` by place) less the
+    lieutenants it has (the ``active`` rows of the members table); 0 for the others."""
+    held = np.zeros(bound, np.int64)
+    for row in range(len(active)):
+        if active[row] and member_role[row] == LIEUTENANT:
+            held[member_org[row]] += 1
+    posts = np.zeros(bound, np.int64)
+    for org_id in ids:
+        size = 0
+        for place in range(strength.shape[1]):
+            size += strength[org_id, place]
+        posts[org_id] = min(lieutenants, size - 1) - held[org_id]
+    return posts
+
+
 def weighted_choice(rng: np.random.Generator, items: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
     """``size`` of ``items`` drawn with replacement in proportion to ``weights`` (non-negative, not all
     zero): ``rng.choice(items, size, p=weights / weights.sum())`` without its argument checks, which cost
     twice the draw. The same numbers: numpy's ``Generator.choice`` searches the cumulative sum of ``p``,
     divided by its last entry, with ``size`` uniform variates (tests/unit/test_subsystems.py checks it)."""
-    cdf = (weights / weights.sum()).cumsum()
-    cdf /= cdf[-1]
-    return items[cdf.searchsorted(rng.random(size), side="right")]
+    return items[weighted_positions(weights, rng.random(size))]
+
+
+@compiled
+def weighted_positions(weights: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """:func:`weighted_choice`'s positions for its ``uniforms``: each the first position whose cumulative
+    share of ``weights`` exceeds it, the cumulative shares as numpy's ``choice`` makes them (``weights``
+    over their pairwise sum, added in order, then over the last)."""
+    total = pairwise_sum(weights)
+    cdf = np.empty(len(weights))
+    running = 0.0
+    for i in range(len(weights)):
+        running += weights[i] / total
+        cdf[i] = running
+    last = cdf[-1]
+    for i in range(len(weights)):
+        cdf[i] /= last
+    positions = np.empty(len(uniforms), np.int64)
+    for k in range(len(uniforms)):  # (a count of the shares not above it: the cumulative shares never fall)
+        position = 0
+        while position < len(cdf) and cdf[position] <= uniforms[k]:
+            position += 1
+        positions[k] = position
+    return positions
 
 
 class Role(StrEnum):
@@ -658,13 +698,9 @@ class Organisations(Subsystem):
     def vacant_posts(self) -> np.ndarray:
         """Lieutenant posts each organisation (by id) has lost to arrests or killings: it keeps
         ``trafficking.lieutenants`` of them, or one fewer than its members."""
-        members, size = self.members, self.next_id
-        ids = self.ids()
-        lieutenants = np.bincount(members.org[members.active & (members.role == LIEUTENANT)],
-                                  minlength=size)
-        posts = np.zeros(size, dtype=np.int64)
-        posts[ids] = np.minimum(self.model.p.trafficking.lieutenants, self.sizes(ids) - 1) - lieutenants[ids]
-        return posts
+        members = self.members
+        return posts_to_fill(members.active, members.org, members.role, self.ids(), self.by_org.strength,
+                             self.next_id, self.model.p.trafficking.lieutenants)
 
     def fill_command(self, org: TraffickingOrganisation, posts: int) -> None:
         """Fill ``posts`` vacant lieutenant posts: a soldier stationed where no lieutenant is (the most

@@ -117,9 +117,11 @@ class Dealers(Table, Subsystem):
         self.urban_near = np.concatenate(near).astype(np.int64)  # each place's urban neighbours, place after place
         self.urban_near_from = np.repeat(np.arange(len(near)), list(map(len, near)))  # whose neighbour each is
         self.place_risk = np.full(model.places.n, np.inf)  # arrests a dealer expects a year in each place (none: inf)
-        self.neighbours = np.concatenate(neighbours).astype(np.int64)  # each place's neighbours, in list order,
-        self.neighbours_from = np.zeros(len(neighbours) + 1, dtype=np.int64)  # place after place: place i's from
-        self.neighbours_from[1:] = np.cumsum(list(map(len, neighbours)))     # entry i to entry i + 1
+        # each place's neighbours in list order, place after place: place i's are entries neighbours_from[i]
+        # up to neighbours_from[i + 1]
+        self.neighbours = np.concatenate(neighbours).astype(np.int64)
+        self.neighbours_from = np.zeros(len(neighbours) + 1, dtype=np.int64)
+        self.neighbours_from[1:] = np.cumsum(list(map(len, neighbours)))
         deprivation = communities.deprivation
         self.relative_deprivation = deprivation / max(deprivation.mean(), 1e-9)  # of each community, to the mean
         where = np.repeat(communities.place, counts)

@@ -410,7 +410,7 @@ class Dealers(Table, Subsystem):
         if total == 0:
             return active, community, have
         where = communities.place[joining]
-        suppliers = controller[where]
+        suppliers = controller[where].copy()
         rivals = (rng.vacancy_rivals.random(total) < p.vacancy_rivals).nonzero()[0]
         if len(rivals):
             suppliers[rivals] = self.rival_suppliers(where[rivals])

@@ -13,7 +13,6 @@ Organisation ids only grow: a dissolved organisation's id is never reused.
 
 from __future__ import annotations
 
-import collections
 import math
 from collections.abc import Iterator
 from enum import StrEnum
@@ -129,6 +128,61 @@ def posts_to_fill(active: np.ndarray, member_org: np.ndarray, member_role: np.nd
             size += strength[org_id, place]
         posts[org_id] = min(lieutenants, size - 1) - held[org_id]
     return posts
+
+
+@compiled
+def casualties(rows: np.ndarray, member_role: np.ndarray, member_place: np.ndarray, place: int,
+               deaths: int) -> np.ndarray:
+    """:meth:`Organisations.kill_members`' dead: the positions on an organisation's roster (``rows``, in
+    the order they joined) of up to ``deaths`` members other than its leader, those stationed at
+    ``place`` first (-1: anywhere), each group in roster order."""
+    dead = np.empty(min(deaths, len(rows)), np.int64)
+    count = 0
+    for pass_ in range(2 if place >= 0 else 1):  # those at the place, then (if too few) the others
+        for position in range(len(rows)):
+            if count == len(dead):
+                return dead
+            row = rows[position]
+            at_place = place < 0 or member_place[row] == place
+            if member_role[row] != LEADER and at_place == (pass_ == 0):
+                dead[count] = position
+                count += 1
+    return dead[:count]
+
+
+@compiled
+def promote_soldiers(rows: np.ndarray, member_role: np.ndarray, member_place: np.ndarray, n_places: int,
+                     posts: int) -> None:
+    """:meth:`Organisations.fill_command`: of an organisation's soldiers (``rows``, in the order they
+    joined), those stationed where none of its lieutenants is (all of them, if none is), the most
+    strongly held place first (a stable sort: in roster order within a strength), up to ``posts`` are
+    promoted lieutenants (``member_role`` written)."""
+    commanded = np.zeros(n_places, np.bool_)
+    for row in rows:
+        if member_role[row] == LIEUTENANT:
+            commanded[member_place[row]] = True
+    soldiers = np.empty(len(rows), np.int64)
+    count = uncommanded = 0
+    for row in rows:
+        if member_role[row] == SOLDIER:
+            soldiers[count] = row
+            count += 1
+            if not commanded[member_place[row]]:
+                uncommanded += 1
+    candidates = np.empty(uncommanded if uncommanded else count, np.int64)
+    k = 0
+    for row in soldiers[:count]:
+        if not uncommanded or not commanded[member_place[row]]:
+            candidates[k] = row
+            k += 1
+    strength = np.zeros(n_places, np.int64)  # candidates at each place
+    for row in candidates:
+        strength[member_place[row]] += 1
+    order = np.empty(len(candidates), np.int64)
+    for k in range(len(candidates)):
+        order[k] = -strength[member_place[candidates[k]]]
+    for k in np.argsort(order, kind="mergesort")[:posts]:
+        member_role[candidates[k]] = LIEUTENANT
 
 
 def weighted_choice(rng: np.random.Generator, items: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
@@ -705,14 +759,8 @@ class Organisations(Subsystem):
     def fill_command(self, org: TraffickingOrganisation, posts: int) -> None:
         """Fill ``posts`` vacant lieutenant posts: a soldier stationed where no lieutenant is (the most
         strongly held such place first) is promoted for each."""
-        rows = org.member_rows()
-        codes, stationed = self.members.role[rows].tolist(), self.members.place[rows].tolist()
-        commanded = {place for place, code in zip(stationed, codes, strict=True) if code == LIEUTENANT}
-        soldiers = [(m, place) for m, place, code in zip(org.members, stationed, codes, strict=True) if code == SOLDIER]
-        soldiers = [(m, place) for m, place in soldiers if place not in commanded] or soldiers
-        strength = collections.Counter(place for _, place in soldiers)
-        for soldier, _ in sorted(soldiers, key=lambda pair: -strength[pair[1]])[:posts]:
-            self.members.promote(soldier, Role.LIEUTENANT)
+        members = self.members
+        promote_soldiers(org.member_rows(), members.role, members.place, self.model.places.n, posts)
 
     def emergence(self) -> None:
         """New local groups form where the controlling organisation is thinly present: the
@@ -917,16 +965,9 @@ class Organisations(Subsystem):
         the order they joined); return how many died."""
         if deaths <= 0:
             return 0
-        rows, members = org.member_rows(), self.members
-        fighter = members.role[rows] != LEADER
-        if place is None:
-            order = np.flatnonzero(fighter)
-        else:
-            here = members.place[rows] == place
-            order = np.flatnonzero(fighter & here)
-            if len(order) < deaths:  # (most fights kill no more than stand there: the others are not looked at)
-                order = np.concatenate([order, np.flatnonzero(fighter & ~here)])
-        dead = [org.members[i] for i in order[:deaths].tolist()]
+        members = self.members
+        dead = [org.members[i] for i in casualties(org.member_rows(), members.role, members.place,
+                                                   -1 if place is None else place, deaths).tolist()]
         for member in dead:
             org.remove_member(member)
         return len(dead)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import compiled, ewma, herfindahl, metric, pairwise_sum
+from marketsim.sim.common import compiled, herfindahl, metric, pairwise_sum
 from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
@@ -99,13 +99,8 @@ class Trafficking(Subsystem):
     def land(self) -> None:
         """Landing: last week's shipments arrive in the city, and each organisation learns how risky
         its routes were: the learned risk of segments where lots were seized rises, the rest fades."""
-        t, b, ids = self.model.p.trafficking, self.by_org, self.model.orgs.ids()
-        b.city_stock[ids] += b.in_transit[ids].sum(axis=1)
-        b.in_transit[ids] = 0.0
-        hit = np.minimum(b.seized_on[ids], 1.0)
-        risk = b.risk[ids]
-        b.risk[ids] = risk * (1 - t.risk_decay) + t.risk_learning * hit * (1 - risk)
-        b.seized_on[ids] = 0.0
+        t, b = self.model.p.trafficking, self.by_org
+        _land(self.model.orgs.ids(), b.city_stock, b.in_transit, b.risk, b.seized_on, t.risk_decay, t.risk_learning)
 
     def step(self) -> None:
         """Trafficking: purchases at the farm gate, routing, shipping, wholesale prices."""
@@ -200,16 +195,13 @@ class Trafficking(Subsystem):
         """The organisations ``ids`` (distinct) sell ``kg`` to their dealers at their wholesale prices,
         and move their expected sales ``adjustment`` of the way toward the ``expected`` kg/week."""
         b = self.by_org
-        b.city_stock[ids] -= kg
-        self.model.orgs.earn(ids, kg * b.wholesale_price[ids])
-        b.sales_ma[ids] = ewma(b.sales_ma[ids], expected, adjustment)
+        self.model.orgs.earn(ids, _sell_wholesale(ids, kg, expected, adjustment, b.city_stock, b.sales_ma,
+                                                  b.wholesale_price))
 
     def take_back(self, org_ids: np.ndarray, kg: np.ndarray) -> None:
         """Dealers leaving the trade hand ``kg`` back to their suppliers ``org_ids`` (one entry per
         dealer); what a dealer of an organisation that no longer exists held is lost."""
-        alive = (org_ids >= 0) & self.model.orgs.by_org.alive[np.maximum(org_ids, 0)]
-        np.add.at(self.by_org.city_stock, org_ids[alive], kg[alive])
-        for lost in kg[~alive].tolist():
+        for lost in _take_back(org_ids, kg, self.model.orgs.by_org.alive, self.by_org.city_stock).tolist():
             self.model.ledger.lose(lost)
 
     def seize_at(self, mask: np.ndarray, share: float, seized_at: np.ndarray) -> None:
@@ -587,3 +579,50 @@ def _set_wholesale_prices(ids: np.ndarray, wholesale_price: np.ndarray, city_sto
         scarcity = min(max(math.pow(shortfall, scarcity_elasticity), scarcity_floor), scarcity_cap)
         risk = seizure_share[i] + aml_share[i] + arrest_share[i] if risk_prices else 0.0
         wholesale_price[i] = base * (1 + risk_premium * risk) * scarcity
+
+
+@compiled
+def _land(ids: np.ndarray, city_stock: np.ndarray, in_transit: np.ndarray, risk: np.ndarray, seized_on: np.ndarray,
+          risk_decay: float, risk_learning: float) -> None:
+    """The organisations ``ids``' shipments ``in_transit`` land in their ``city_stock``; their learned
+    ``risk`` of each segment fades and rises where lots were ``seized_on`` it (counted afresh each week)."""
+    for o in range(len(ids)):
+        i = ids[o]
+        city_stock[i] += pairwise_sum(in_transit[i])  # a row's sum: pairwise, as numpy sums
+        in_transit[i, :] = 0.0
+        for e in range(risk.shape[1]):
+            hit = min(seized_on[i, e], 1.0)
+            risk[i, e] = risk[i, e] * (1 - risk_decay) + risk_learning * hit * (1 - risk[i, e])
+            seized_on[i, e] = 0.0
+
+
+@compiled
+def _sell_wholesale(ids: np.ndarray, kg: np.ndarray, expected: np.ndarray, adjustment: float,
+                    city_stock: np.ndarray, sales_ma: np.ndarray, wholesale_price: np.ndarray) -> np.ndarray:
+    """The organisations ``ids`` sell ``kg`` out of their ``city_stock`` and move their expected sales
+    (``sales_ma``) toward ``expected``; returns what each is paid at its ``wholesale_price``."""
+    revenue = np.empty(len(ids))
+    for o in range(len(ids)):
+        i = ids[o]
+        city_stock[i] -= kg[o]
+        revenue[o] = kg[o] * wholesale_price[i]
+        sales_ma[i] += adjustment * (expected[o] - sales_ma[i])
+    return revenue
+
+
+@compiled
+def _take_back(org_ids: np.ndarray, kg: np.ndarray, alive: np.ndarray, city_stock: np.ndarray) -> np.ndarray:
+    """Each dealer's ``kg`` added to the ``city_stock`` of its organisation ``org_ids`` if it is
+    ``alive`` (dealer by dealer, as ``np.add.at`` adds); returns the kg of the others, in order."""
+    returned = np.empty(len(org_ids), np.bool_)
+    for i in range(len(org_ids)):
+        returned[i] = org_ids[i] >= 0 and alive[org_ids[i]]
+        if returned[i]:
+            city_stock[org_ids[i]] += kg[i]
+    lost = np.empty(len(org_ids) - np.count_nonzero(returned))
+    n = 0
+    for i in range(len(org_ids)):
+        if not returned[i]:
+            lost[n] = kg[i]
+            n += 1
+    return lost

@@ -78,12 +78,12 @@ class Cohorts:
     def age(self, arrivals: float) -> Followed:
         """A week passes: every cohort ages one week and ``arrivals`` start. Returns the cohort whose
         follow-up just ended."""
-        started, _, rearrested, imprisoned = self.buffer[:, self.start + FOLLOW_UP - 1].tolist()
+        ended = self.start + FOLLOW_UP - 1
         if self.start == 0:  # the window reached the buffer's start: copy it to the end
             self.buffer[:, FOLLOW_UP:] = self.buffer[:, :FOLLOW_UP]
             self.start = FOLLOW_UP
         self.start -= 1
-        self.buffer[:, self.start] = (arrivals, arrivals, 0.0, 0.0)
+        started, rearrested, imprisoned = _age(self.buffer, ended, self.start, arrivals)
         self.view()
         return Followed(started, rearrested, imprisoned)
 
@@ -99,6 +99,15 @@ class Followed:
     def share(self, outcome: str) -> float:
         """Share of the cohort ``rearrested`` or ``imprisoned`` within the follow-up (NaN if empty)."""
         return getattr(self, outcome) / self.started if self.started > 0 else float("nan")
+
+
+@compiled
+def _age(buffer: np.ndarray, ended: int, start: int, arrivals: float) -> tuple[float, float, float]:
+    """A week of the cohorts' buffer: the cohort in column ``ended`` (started, rearrested, imprisoned)
+    is returned, and ``arrivals`` start in column ``start`` (all at risk, none back yet)."""
+    started, rearrested, imprisoned = buffer[0, ended], buffer[2, ended], buffer[3, ended]
+    buffer[0, start], buffer[1, start], buffer[2, start], buffer[3, start] = arrivals, arrivals, 0.0, 0.0
+    return started, rearrested, imprisoned
 
 
 @compiled

@@ -101,14 +101,7 @@ class Violence(Subsystem):
         model, v, b = self.model, self.model.p.violence, self.by_org
         orgs = model.orgs
         ids = orgs.ids()
-        row = np.full(orgs.id_bound() + 1, -1)
-        row[ids] = np.arange(len(ids))
-        a, c = row[orgs.controller[self.links]]
-        linked = (a >= 0) & (c >= 0) & (a != c)
-        a, c = a[linked], c[linked]
-        bordering = np.zeros((len(ids), len(ids)))
-        bordering[a, c] = bordering[c, a] = 1.0
-        acts = (b.attacks[ids] + b.disputes[ids]).astype(float)
+        bordering, acts = borders_and_acts(self.links, orgs.controller, ids, orgs.id_bound(), b.attacks, b.disputes)
         self.beliefs.learn(ids, acts, bordering, v.belief_memory, v.peer_weight, v.violence_memory)
 
     def reset_tallies(self) -> None:
@@ -570,6 +563,26 @@ def dispute_involvement(community: np.ndarray, supplier: np.ndarray, weight: np.
         org_disputes[org_id] += by_supplier[org_id + 1]
         violence_score[org_id] += by_supplier[org_id + 1]
     return involved
+
+
+@compiled
+def borders_and_acts(links: np.ndarray, controller: np.ndarray, ids: np.ndarray, bound: int, attacks: np.ndarray,
+                     disputes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:meth:`Violence.learn`'s evidence of the organisations ``ids`` (below ``bound``), rows and columns
+    in their order: which border which (1: they hold the two ends of a link, rows 0 and 1 of ``links``,
+    by ``controller``) and each one's violent acts (its ``attacks`` and its dealers' ``disputes``)."""
+    row = np.full(bound + 1, -1, np.int64)  # the last entry: places nobody holds
+    for k in range(len(ids)):
+        row[ids[k]] = k
+    bordering = np.zeros((len(ids), len(ids)))
+    for link in range(links.shape[1]):
+        a, c = row[controller[links[0, link]]], row[controller[links[1, link]]]
+        if a >= 0 and c >= 0 and a != c:
+            bordering[a, c] = bordering[c, a] = 1.0
+    acts = np.empty(len(ids))
+    for k in range(len(ids)):
+        acts[k] = attacks[ids[k]] + disputes[ids[k]]
+    return bordering, acts
 
 
 @compiled

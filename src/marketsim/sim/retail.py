@@ -290,15 +290,11 @@ class Dealers(Table, Subsystem):
         if len(slots) == 0:
             return
         model, places = self.model, self.model.places
-        n = len(self.arrest_hazard)
-        where, stock = self.place[slots], self.stock[slots]
-        have = self.community_counts()
-        arrested = group_sum(places.community[where], None, n)
-        self.arrests += arrested
-        self.disruption += np.divide(arrested, have, out=np.zeros(n), where=have > 0)
-        model.ledger.seize(float(stock.sum()))
-        model.log.record_places("seizure", group_sum(where, stock, places.n), detail="retail")
-        model.log.record_places("arrest", group_sum(where, None, places.n), detail="dealer")
+        seized, seized_at, arrested_at = count_arrests(self.place, self.stock, slots, places.community, places.n,
+                                                       self.community_counts(), self.arrests, self.disruption)
+        model.ledger.seize(seized)
+        model.log.record_places("seizure", seized_at, detail="retail")
+        model.log.record_places("arrest", arrested_at, detail="dealer")
         self.remove(slots)
 
     def sell(self, slots: np.ndarray, kg: np.ndarray, expected: np.ndarray) -> None:
@@ -791,3 +787,24 @@ def start_sales(sales_ma: np.ndarray, active: np.ndarray, community: np.ndarray,
             sales[row] = 0.0
     for item in range(len(slots)):
         sales_ma[slots[item]] = sales[joining[item]]
+
+
+@compiled
+def count_arrests(place: np.ndarray, stock: np.ndarray, slots: np.ndarray, community_of_place: np.ndarray,
+                  n_places: int, have: np.ndarray, arrests: np.ndarray, disruption: np.ndarray
+                  ) -> tuple[float, np.ndarray, np.ndarray]:
+    """The dealers in ``slots`` are arrested: each community's street ``arrests`` and the share of
+    its ``have`` dealers removed (``disruption``) grow (both written). Returns the kg of ``stock``
+    seized, and the kg seized and the dealers arrested at each of the ``n_places`` places."""
+    arrested = np.zeros(len(have))
+    seized, seized_at, arrested_at = np.empty(len(slots)), np.zeros(n_places), np.zeros(n_places)
+    for item in range(len(slots)):  # the sums by place in slot order, as np.bincount adds
+        here = place[slots[item]]
+        seized[item] = stock[slots[item]]
+        arrested[community_of_place[here]] += 1.0
+        seized_at[here] += seized[item]
+        arrested_at[here] += 1.0
+    for row in range(len(have)):
+        arrests[row] += arrested[row]
+        disruption[row] += arrested[row] / have[row] if have[row] > 0 else 0.0
+    return pairwise_sum(seized), seized_at, arrested_at

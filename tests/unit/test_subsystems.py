@@ -86,6 +86,38 @@ def test_an_occupation_keeps_presence_equal_to_the_members_stationed(model):
     assert not defender.members_at(place)
 
 
+def test_a_fight_kills_the_members_at_its_place_first_and_spares_the_leader(model):
+    orgs = model.orgs
+    org = max(orgs, key=lambda o: o.size)
+    place = int(np.argmax(org.presence))
+    fighters = [m for m in org.members if m.role is not Role.LEADER]
+    here, elsewhere = [m for m in fighters if m.place == place], [m for m in fighters if m.place != place]
+    assert here and elsewhere
+    leader = org.leader
+    assert orgs.kill_members(org, len(here) + 1, place) == len(here) + 1
+    assert [m for m in org.members if m is not leader] == elsewhere[1:] and org.leader is leader  # in order
+    assert orgs.kill_members(org, org.size + 5) == len(elsewhere) - 1  # never the leader
+    assert org.members == [leader]
+
+
+def test_vacant_lieutenant_posts_go_to_soldiers_where_no_lieutenant_is(model):
+    orgs = model.orgs
+    org = max(orgs, key=lambda o: o.size)
+    lieutenants = [m for m in org.members if m.role is Role.LIEUTENANT]
+    for member in lieutenants[1:]:  # all but one lose their rank
+        orgs.members.promote(member, Role.SOLDIER)
+    kept = lieutenants[0].place
+    posts = min(model.p.trafficking.lieutenants, org.size - 1) - 1
+    assert orgs.vacant_posts()[org.id] == posts > 0
+    soldiers = [m for m in org.members if m.role is Role.SOLDIER and m.place != kept]
+    at = {place: sum(m.place == place for m in soldiers) for place in {m.place for m in soldiers}}
+    expected = sorted(soldiers, key=lambda m: -at[m.place])[:posts]  # the most strongly held place first
+    orgs.fill_command(org, posts)
+    assert [m for m in org.members if m.role is Role.LIEUTENANT] == [
+        m for m in org.members if m is lieutenants[0] or m in expected]
+    assert orgs.vacant_posts()[org.id] == 0
+
+
 def test_local_strength_follows_the_members_through_a_run():
     """The strength table is kept up to date, not recomputed: after recruitment, shedding, arrests,
     contests, occupations, leader removals and splits it still counts each member where it is."""

@@ -82,32 +82,32 @@ def pairwise_sum(values: np.ndarray) -> float:
     fewer than 8 numbers in order, up to 128 in 8 interleaved running sums combined as a tree, and
     more by halving, left half first (``pairwise_sum`` in numpy's ``loops_utils.h.src``). The halving
     runs on a stack of its own: numba cannot load a recursive function from its cache."""
-    starts, counts = np.empty(64, np.int64), np.empty(64, np.int64)  # halves pending: 2 per level
-    sums = np.empty(64)  # sums of finished halves, waiting for their other half
-    levels = np.empty(64, np.int64)
+    if len(values) <= 128:
+        return _block_sum(values, 0, len(values))
+    # halves still to sum (2 per level at most, 64 levels), and sums waiting for their other half
+    starts, counts, levels = np.empty(128, np.int64), np.empty(128, np.int64), np.empty(128, np.int64)
+    sums, sum_levels = np.empty(64), np.empty(64, np.int64)
+    starts[0], counts[0], levels[0] = 0, len(values), 0
     pending, finished = 1, 0
-    starts[0], counts[0] = 0, len(values)
-    depth = np.empty(64, np.int64)
-    depth[0] = 0
     while pending:
         pending -= 1
-        start, count, level = starts[pending], counts[pending], depth[pending]
+        start, count, level = int(starts[pending]), int(counts[pending]), int(levels[pending])
         if count > 128:
             half = count // 2
             half -= half % 8
-            starts[pending], counts[pending], depth[pending] = start + half, count - half, level + 1
-            starts[pending + 1], counts[pending + 1], depth[pending + 1] = start, half, level + 1
+            starts[pending], counts[pending], levels[pending] = start + half, count - half, level + 1
+            starts[pending + 1], counts[pending + 1], levels[pending + 1] = start, half, level + 1
             pending += 2  # the left half is summed first
             continue
         total = _block_sum(values, start, count)
         # a finished right half joins the left half waiting at its level, as far up as it goes
-        while finished and levels[finished - 1] == level:
+        while finished and sum_levels[finished - 1] == level:
             finished -= 1
             total = sums[finished] + total
             level -= 1
-        sums[finished], levels[finished] = total, level
+        sums[finished], sum_levels[finished] = total, level
         finished += 1
-    return sums[0] if finished else 0.0
+    return sums[0]
 
 
 @compiled
@@ -118,8 +118,10 @@ def _block_sum(values: np.ndarray, start: int, count: int) -> float:
         for i in range(start, start + count):
             total += values[i]
         return total
-    r0, r1, r2, r3 = values[start], values[start + 1], values[start + 2], values[start + 3]
-    r4, r5, r6, r7 = values[start + 4], values[start + 5], values[start + 6], values[start + 7]
+    # the 8 running sums start from the first 8 numbers
+    r0, r1, r2, r3 = float(values[start]), float(values[start + 1]), float(values[start + 2]), float(values[start + 3])
+    r4, r5 = float(values[start + 4]), float(values[start + 5])
+    r6, r7 = float(values[start + 6]), float(values[start + 7])
     end = start + count - count % 8
     for i in range(start + 8, end, 8):
         r0 += values[i]

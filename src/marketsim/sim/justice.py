@@ -147,7 +147,7 @@ def _count_reoffences(at_risk: np.ndarray, rearrested: np.ndarray, imprisoned: n
     back_total = 0
     for i in range(len(back)):
         left = at_risk[i] - back[i]
-        at_risk[i] = left if left >= 0.0 else 0.0  # (np.maximum(left, 0): left itself when left >= 0)
+        at_risk[i] = 0.0 if left <= 0.0 else left  # (np.maximum(left, 0): a NaN stays, a -0.0 becomes 0.0)
         rearrested[i] += back[i]
         back_total += back[i]
     jailed_total = 0

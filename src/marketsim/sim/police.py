@@ -351,6 +351,6 @@ def _reporting(trust: np.ndarray, base: float, slope: float) -> np.ndarray:
     out = np.empty(len(trust))
     for i in range(len(trust)):
         chance = base + slope * trust[i]
-        chance = chance if chance >= 0.0 else 0.0
+        chance = 0.0 if chance <= 0.0 else chance  # (np.maximum: a NaN stays, a -0.0 becomes 0.0)
         out[i] = 1.0 if chance > 1.0 else chance
     return out

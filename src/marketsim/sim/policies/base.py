@@ -112,9 +112,9 @@ def spared(weights: np.ndarray, owners: np.ndarray, protected: int,
 @compiled
 def action_counts(actions: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
     """Enforcement actions (summed pairwise, as numpy sums) and those neutralised by bribes: each
-    action × max(0, 1 − its target's ``exposure``) (np.maximum's NaN kept)."""
+    action × max(0, 1 − its target's ``exposure``) (as np.maximum(0.0, ·): a NaN stays)."""
     neutralised = np.empty(len(actions))
     for i in range(len(actions)):
         unprotected = 1 - exposure[i]
-        neutralised[i] = actions[i] * (0.0 if unprotected <= 0.0 else unprotected)
+        neutralised[i] = actions[i] * (0.0 if unprotected < 0.0 else unprotected)
     return pairwise_sum(actions), pairwise_sum(neutralised)

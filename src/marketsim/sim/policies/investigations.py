@@ -54,13 +54,13 @@ def _investigation_hazards(sizes: np.ndarray, ids: np.ndarray, exposure_by_id: n
     per_member = effort / everyone
     members, weights = np.empty(n), np.empty(n)
     for k in range(n):
-        members[k] = sizes[k] if sizes[k] >= 0 else 0.0  # (np.maximum(sizes, 0))
+        members[k] = 0.0 if sizes[k] <= 0 else sizes[k]  # (np.maximum(sizes, 0): a NaN stays)
         weights[k] = per_member * members[k]
     spared_weights, protected_weight, total = spared(weights, ids, protected, collusion)
     reachable, hazard = np.empty(n, np.int64), np.empty(n)
     actions, exposure = np.empty(n), np.empty(n)
     for k in range(n):
-        aimed = spared_weights[k] / (sizes[k] if sizes[k] >= 1 else 1.0)  # (np.maximum(sizes, 1))
+        aimed = spared_weights[k] / (1.0 if sizes[k] <= 1 else sizes[k])  # (np.maximum(sizes, 1))
         exposure[k] = exposure_by_id[ids[k]]
         actions[k] = aimed * members[k]
         chance = aimed * exposure[k] * intel[k]

@@ -63,6 +63,6 @@ def _user_arrest_chances(users: np.ndarray, attending: np.ndarray, intel: np.nda
             reachable[c] = left if left >= 0 else 0
     for c in range(n):
         x = effort * intel[c] / total_users
-        x = x if x >= 0.0 else 0.0  # (np.maximum(x, 0.0): a NaN stays)
+        x = 0.0 if x <= 0.0 else x  # (np.maximum(x, 0.0): a NaN stays, a -0.0 becomes 0.0)
         chance[c] = max_hazard if x > max_hazard else x  # (np.minimum)
     return reachable, chance

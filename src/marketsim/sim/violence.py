@@ -480,7 +480,7 @@ def contest_odds(ends: np.ndarray, controller: np.ndarray, strength: np.ndarray,
                 prize = value_ma[target]
                 if len(succession_prizes) and succession_prizes[attacker, defender] > prize:
                     prize = succession_prizes[attacker, defender]
-                if prize < 0.0:
+                if prize <= 0.0:  # (as numpy's maximum: 0.0 for -0.0 too)
                     prize = 0.0
             winning = attack_success * (stationed[0, i] / (stationed[0, i] + stationed[1, i]) if hegemony else 0.5)
             fight_lethality = min(lethality_per_armament * ((arms[attacker] + arms[defender]) / 2), 1.0)
@@ -539,7 +539,7 @@ def dispute_odds(community: np.ndarray, contact: np.ndarray, supplier: np.ndarra
         mean_propensity = weight_by_community[c] / total[c] if total[c] > 0.0 else 0.0
         rate[c] = dispute_rate * (sales[c] * rivalry[c]) / reference_sales * mean_propensity * control[c]
         armament = arms[owner[c] if owner[c] >= 0 else len(arms) - 1]
-        firearms = civilian_firearms[c] if civilian_firearms[c] >= armament else armament
+        firearms = civilian_firearms[c] if civilian_firearms[c] > armament else armament  # (numpy's maximum)
         lethality[c] = min(dispute_lethality * firearms, 1.0)
     return rate, lethality, weight, weight_by_community
 
@@ -603,7 +603,7 @@ def values_per_person(supplier: np.ndarray, active: np.ndarray, ids: np.ndarray,
         people[org_id] += members
     values = np.zeros(bound + 1)
     for org_id in ids:
-        revenue = max(revenue_ma[org_id], 0.0)
+        revenue = revenue_ma[org_id] if revenue_ma[org_id] > 0.0 else 0.0  # (numpy's maximum: 0.0 for -0.0)
         if people[org_id] > 0.0:
             values[org_id] = revenue / people[org_id]
     return values
@@ -662,8 +662,10 @@ def vigilante_rates(trust: np.ndarray, extortion_ma: np.ndarray, vigilante_trust
     ``vigilante_extortion`` a week), each 0-1."""
     rates = np.empty(len(trust))
     for c in range(len(trust)):
-        distrust = min(max(1.0 - trust[c] / vigilante_trust, 0.0), 1.0)
-        extorted = min(max(extortion_ma[c] / vigilante_extortion, 0.0), 1.0)
+        distrust, extorted = 1.0 - trust[c] / vigilante_trust, extortion_ma[c] / vigilante_extortion
+        # (each between 0 and 1 as numpy's maximum, then minimum, bound it: 0.0 for -0.0)
+        distrust = min(distrust if distrust > 0.0 else 0.0, 1.0)
+        extorted = min(extorted if extorted > 0.0 else 0.0, 1.0)
         rates[c] = vigilantism * (distrust * extorted)
     return rates
 

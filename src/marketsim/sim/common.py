@@ -69,7 +69,8 @@ def compiled(kernel: Kernel) -> Kernel:
     is not (or under ``NUMBA_DISABLE_JIT=1``): the results are the same, only the speed differs.
 
     A kernel keeps today's numbers only if it does what numpy does, operation for operation:
-    elementwise ``+ - * /``, comparisons, ``min``/``max`` and ``sqrt`` agree; numpy's sum of a
+    elementwise ``+ - * /``, comparisons and ``sqrt`` agree; ``np.maximum(x, c)`` is ``c if x <= c
+    else x`` (not ``max``: numpy keeps NaN and turns -0.0 into 0.0 there); numpy's sum of a
     contiguous float row is :func:`pairwise_sum`, not a sum in order; ``exp``, ``log`` and ``**``
     stay outside (numpy's vectorised ones differ from the C library's in the last bit:
     ``benchmarks/bench_lastbit.py``); random numbers are drawn outside and passed in."""

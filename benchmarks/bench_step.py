@@ -29,6 +29,7 @@ taken in the same session, interleaved, compare.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -84,8 +85,11 @@ class WealthModel(mesa.Model):
 
 def warm_up() -> None:
     """A year of another seed, not timed: the compiled kernels are compiled (the first run in a tree) or
-    loaded from numba's cache at their first call, once in a process (``time_construction`` reports it)."""
+    loaded from numba's cache at their first call, once in a process (``time_construction`` reports it).
+    Loading them leaves many new objects, which Python's next full garbage collection walks, once (about
+    0.1 s): it is done here, so the timing starts from a settled process in every tree compared."""
     ms.DrugMarketModel("baseline", seed=2).run(WEEKS_PER_YEAR)
+    gc.collect()
 
 
 def time_marketsim(steps: int, overrides: dict[str, float] | None = None) -> tuple[float, int, float]:

@@ -71,3 +71,4 @@ crackdown: $(STAMP)  ## a local crackdown: displacement or diffusion of benefits
 
 clean:
 	rm -rf $(VENV) out build dist site .cache .pytest_cache .ruff_cache
+	find src \( -name '*.nbi' -o -name '*.nbc' \) -delete  # numba's cache of the compiled kernels

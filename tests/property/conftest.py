@@ -19,6 +19,9 @@ import pytest
 from campaign import CAMPAIGN
 from hypothesis import HealthCheck, Phase, settings
 
+import marketsim as ms
+from marketsim.config.scenario import preset_names
+
 COMMON = {
     "deadline": None, "print_blob": True,
     "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
@@ -42,6 +45,15 @@ def address_space_in_use() -> int | None:
         return None
     match = re.search(r"^VmSize:\s+(\d+) kB", status.read_text(), re.MULTILINE)
     return int(match.group(1)) * 1024 if match else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernels() -> None:
+    """Compile the kernels the presets call (or load them from numba's cache) before any property
+    runs, so that the time a week may take (``invariants.SLOW_WEEK``) and the memory cap measure the
+    model, not numba's compiler: a fresh clone compiles them once, in about 20 s."""
+    for preset in preset_names():
+        ms.DrugMarketModel(preset, seed=0).run(3)
 
 
 @pytest.fixture

@@ -73,8 +73,10 @@ def compiled(kernel: Kernel) -> Kernel:
     else x`` (not ``max``: numpy keeps NaN and turns -0.0 into 0.0 there); numpy's sum of a
     contiguous float row is :func:`pairwise_sum`, not a sum in order; ``exp``, ``log`` and ``**``
     stay outside (numpy's vectorised ones differ from the C library's in the last bit:
-    ``benchmarks/bench_lastbit.py``); random numbers are drawn outside and passed in."""
-    return numba.njit(cache=True)(kernel) if numba is not None else kernel
+    ``benchmarks/bench_lastbit.py``); random numbers are drawn outside and passed in. A division by zero
+    gives numpy's inf or NaN (numba's numpy error model), as the array code it replaces did; run as
+    Python, it does so on numpy's numbers (an element of an array) and raises on Python floats."""
+    return numba.njit(cache=True, error_model="numpy")(kernel) if numba is not None else kernel
 
 
 @compiled

@@ -529,7 +529,7 @@ def _farm_gate_purchases(ids: np.ndarray, farm_stock: np.ndarray, farm_places: n
     for o in range(n_orgs):
         sales = sales_ma[ids[o]]
         wants = sales + pipeline_adjustment * (sales * stock_cover_weeks - city_stock[ids[o]] - source_stock[ids[o]])
-        wants = wants if wants > 0.0 else 0.0
+        wants = 0.0 if wants < 0.0 else wants  # np.maximum(0.0, wants): wants when equal, NaN kept
         for r in range(n_regions):
             requests[o, r] = wants * (attractiveness[r] / appeal if appeal > 0 else 1 / n_regions)
     requested = _column_sums(requests, 0, n_orgs)

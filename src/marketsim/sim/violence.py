@@ -664,8 +664,8 @@ def vigilante_rates(trust: np.ndarray, extortion_ma: np.ndarray, vigilante_trust
     for c in range(len(trust)):
         distrust, extorted = 1.0 - trust[c] / vigilante_trust, extortion_ma[c] / vigilante_extortion
         # (each between 0 and 1 as numpy's maximum, then minimum, bound it: 0.0 for -0.0)
-        distrust = min(distrust if distrust > 0.0 else 0.0, 1.0)
-        extorted = min(extorted if extorted > 0.0 else 0.0, 1.0)
+        distrust = min(0.0 if distrust <= 0.0 else distrust, 1.0)
+        extorted = min(0.0 if extorted <= 0.0 else extorted, 1.0)
         rates[c] = vigilantism * (distrust * extorted)
     return rates
 

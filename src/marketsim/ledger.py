@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from marketsim.config.errors import did_you_mean
+from marketsim.sim.common import compiled
 
 EVENT_COLUMNS = ("week", "kind", "detail", "place", "organisation", "count")
 
@@ -140,6 +141,7 @@ class EventLog:
         self._detail_totals: defaultdict[tuple[str, str], float] = defaultdict(int)
         self._places: defaultdict[str, np.ndarray] = defaultdict(partial(np.zeros, n_places))
         self._detail_places: defaultdict[tuple[str, str], np.ndarray] = defaultdict(partial(np.zeros, n_places))
+        self._every_place = np.arange(n_places)
 
     def start_week(self, week: int) -> None:
         """Begin a new week: this week's totals start from zero."""
@@ -165,16 +167,14 @@ class EventLog:
                       places: np.ndarray | None = None) -> None:
         """Record events at several distinct places at once: ``counts[i]`` at ``places[i]`` (or at place i)."""
         check_event(kind, detail)
-        nonzero = np.asarray(counts).nonzero()[0]
-        if len(nonzero) == 0:
+        counts = np.asarray(counts)
+        if not counts.any():
             return
-        where = nonzero if places is None else np.asarray(places)[nonzero]
-        counts = counts[nonzero]
+        where, counts = _at_places(counts, self._every_place if places is None else np.asarray(places),
+                                   self._places[kind], self._detail_places[kind, detail])
         total = counts.sum()
         self._totals[kind] += total
         self._detail_totals[kind, detail] += total
-        self._places[kind][where] += counts
-        self._detail_places[kind, detail][where] += counts
         self._chunks.append((self.week, kind, detail, where, org, counts))
 
     def total(self, kind: str, detail: str | None = None) -> float:
@@ -205,3 +205,23 @@ class EventLog:
             "organisation": np.repeat([chunk[4] for chunk in self._chunks], sizes),
             "count": np.concatenate([np.atleast_1d(chunk[5]).astype(float) for chunk in self._chunks]),
         })
+
+
+@compiled
+def _at_places(counts: np.ndarray, places: np.ndarray, by_kind: np.ndarray,
+               by_detail: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The places (``places[i]``, distinct) with events and their counts, in order, both added to this
+    week's counts by place of the kind and of its detail."""
+    found = 0
+    for i in range(len(counts)):
+        found += counts[i] != 0
+    where, nonzero = np.empty(found, np.int64), np.empty(found, counts.dtype)
+    found = 0
+    for i in range(len(counts)):
+        if counts[i] != 0:
+            where[found], nonzero[found] = places[i], counts[i]
+            by_kind[places[i]] += counts[i]
+            by_detail[places[i]] += counts[i]
+            found += 1
+    return where, nonzero
+

@@ -12,6 +12,7 @@ from marketsim.sim.common import group_sum
 from marketsim.sim.justice import HORIZON, _book_sentences, _count_reoffences, _tilted_shares, _whole_people
 from marketsim.sim.police import _reporting, _territory_intel
 from marketsim.sim.policies.base import action_counts, spared
+from marketsim.sim.policies.eradication import EVERYWHERE, _eligible_crops, _hit_crops
 from marketsim.sim.policies.street import _street_arrests
 from marketsim.sim.policies.users import _user_arrest_chances
 
@@ -149,3 +150,20 @@ def test_reporting_and_user_arrest_chances_are_numpys_clipping():
     assert same_bits(chance, np.minimum(np.maximum(1.3 * intel / total, 0.0), 0.05))
     everyone, _ = _user_arrest_chances(users, np.zeros(0), intel, 1.3, total, 0.05)
     assert everyone is users
+
+
+@pytest.mark.parametrize("n", LENGTHS)
+@pytest.mark.parametrize("targeted", [False, True])
+def test_eradication_targets_are_the_numpy_rule(n, targeted):
+    rng = np.random.default_rng(20 + n)
+    standing = np.maximum(rng.random(n) - 0.3, 0.0)
+    if n > 1:
+        standing[1] = np.nan  # (no crop: NaN > 0 is False)
+    place = rng.integers(0, 6, n)
+    aim = rng.random(6) < 0.5
+    eligible, total = _eligible_crops(standing, place, aim if targeted else EVERYWHERE)
+    expected = (standing > 0) & aim[place] if targeted else standing > 0
+    assert same_bits(eligible, expected)
+    assert same_bits(total, float(standing[expected].sum()))
+    uniforms = rng.random(n)
+    assert same_bits(_hit_crops(eligible, uniforms, 0.4), expected & (uniforms < 0.4))

@@ -221,8 +221,8 @@ class Dealers(Table, Subsystem):
         self.derive()
         # what rng.choice(len(SalesMode), size=slots.max() + 1, p=...)[slots] draws, looked up for the slots only
         modes = self.mode_cdf.searchsorted(row_uniforms(self.draws.sales_mode, slots), side="right")
-        closed = self.model.police.market_closed[places] & (modes == SalesMode.OPEN_AIR.value)
-        if closed.any():
+        closed = closed_open_air(self.model.police.market_closed, places, modes)
+        if len(closed):
             modes[closed] = self.indoor_modes(slots[closed])
         return modes
 
@@ -239,8 +239,7 @@ class Dealers(Table, Subsystem):
         controller, each such neighbour (in the order of the neighbour list) equally likely; the local
         controller where there is none."""
         controller = self.model.orgs.controller
-        counts = rival_counts(places_idx, controller, self.neighbours, self.neighbours_from)
-        having = counts[counts > 0]
+        having = rival_counts(places_idx, controller, self.neighbours, self.neighbours_from)
         # one index per place with candidates, in place order: the numbers rng.choice(candidates) would
         # draw place after place
         pick = self.draws.rival_supplier.integers(0, having, dtype=np.int64) if len(having) else having
@@ -401,17 +400,15 @@ class Dealers(Table, Subsystem):
         self.derive()
         recruits = rng.recruitment.binomial(vacancies, self.fill)
         controller = model.orgs.controller
-        joining = joiners(recruits, bool(model.p.mechanisms.replacement), controller, communities.place)
+        joining, where, suppliers = joiners(recruits, bool(model.p.mechanisms.replacement), controller,
+                                            communities.place)
         total = len(joining)
         if total == 0:
             return active, community, have
-        where = communities.place[joining]
-        suppliers = controller[where].copy()
         rivals = (rng.vacancy_rivals.random(total) < p.vacancy_rivals).nonzero()[0]
         if len(rivals):
             suppliers[rivals] = self.rival_suppliers(where[rivals])
-            rival = suppliers[rivals] != controller[where[rivals]]
-            self.rival_recruits = group_sum(joining[rivals[rival]], None, n)
+            self.rival_recruits = count_rival_recruits(suppliers, controller, where, joining, rivals, n)
         else:
             self.rival_recruits = np.zeros(n)
         slots = self.free_slots(total)
@@ -680,8 +677,9 @@ def indoor_chances(mode: np.ndarray, active: np.ndarray, community: np.ndarray, 
 @compiled
 def rival_counts(places: np.ndarray, controller: np.ndarray, neighbours: np.ndarray,
                  neighbours_from: np.ndarray) -> np.ndarray:
-    """For each of ``places``, its ``neighbours`` (place ``i``'s from entry ``neighbours_from[i]``)
-    held by a ``controller`` other than its own."""
+    """For each of ``places`` that has any, its ``neighbours`` (place ``i``'s from entry
+    ``neighbours_from[i]``) held by a ``controller`` other than its own (places without such
+    neighbours are left out)."""
     counts = np.zeros(len(places), dtype=np.int64)
     for item in range(len(places)):
         here = controller[places[item]]
@@ -689,7 +687,7 @@ def rival_counts(places: np.ndarray, controller: np.ndarray, neighbours: np.ndar
             holder = controller[neighbours[entry]]
             if holder >= 0 and holder != here:
                 counts[item] += 1
-    return counts
+    return counts[counts > 0]
 
 
 @compiled
@@ -763,13 +761,39 @@ def quits_and_vacancies(active: np.ndarray, community: np.ndarray, uniforms: np.
 
 @compiled
 def joiners(recruits: np.ndarray, replacement: bool, controller: np.ndarray, community_place: np.ndarray
-            ) -> np.ndarray:
-    """The community of each recruit, community after community; ``recruits`` is written: none where
-    no organisation controls the community's place, or without ``replacement``."""
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The community of each recruit, community after community, its place and the place's
+    ``controller`` (a new array: the recruit's supplier unless a rival takes it on); ``recruits`` is
+    written: none where no organisation controls the community's place, or without ``replacement``."""
     for row in range(len(recruits)):
         if not replacement or controller[community_place[row]] < 0:
             recruits[row] = 0
-    return np.repeat(np.arange(len(recruits)), recruits)
+    joining = np.repeat(np.arange(len(recruits)), recruits)
+    where = community_place[joining]
+    return joining, where, controller[where]
+
+
+@compiled
+def count_rival_recruits(suppliers: np.ndarray, controller: np.ndarray, where: np.ndarray, joining: np.ndarray,
+                         rivals: np.ndarray, n: int) -> np.ndarray:
+    """Recruits onto a rival's turf in each of the ``n`` communities: those of the ``rivals`` (indices
+    into the recruits, joining communities ``joining`` at places ``where``) whose supplier is not
+    their place's ``controller`` (whole numbers, as floats)."""
+    counts = np.zeros(n)
+    for item in rivals:
+        if suppliers[item] != controller[where[item]]:
+            counts[joining[item]] += 1.0
+    return counts
+
+
+@compiled
+def closed_open_air(market_closed: np.ndarray, places: np.ndarray, modes: np.ndarray) -> np.ndarray:
+    """Indices of the new dealers (at ``places``, choosing ``modes``) who chose to sell in the open
+    where the open-air market is closed."""
+    closed = np.zeros(len(places), dtype=np.bool_)
+    for item in range(len(places)):
+        closed[item] = market_closed[places[item]] and modes[item] == SalesMode.OPEN_AIR
+    return closed.nonzero()[0]
 
 
 @compiled

@@ -650,7 +650,9 @@ class Organisations(Subsystem):
         succession and recruits or sheds members to match what it can pay."""
         turfs = self.territories()
         ids = self.ids()
-        self.close_books(ids[self.places_held()[ids] > 0])
+        held = ids[self.places_held()[ids] > 0]
+        self.close_books(held)
+        recruits, shedding = self.payroll_gaps(held)
         posts = self.vacant_posts().tolist()
         # what a violent act is expected to cost each organisation, read by the factions of a succession
         # fight: an organisation's payroll changes only its own people, after it has settled
@@ -664,7 +666,7 @@ class Organisations(Subsystem):
                     self.fill_command(org, posts[org.id])
                 if unit_costs is not None:
                     self.settle_succession(org, unit_costs)
-                self.match_payroll(org, turf)
+                self.match_payroll(org, turf, recruits[org.id], shedding[org.id])
 
     def splits(self) -> None:
         """Splits: an organisation whose territory outgrows its leader's span of control may split
@@ -695,24 +697,37 @@ class Organisations(Subsystem):
                       mechanisms.bribery, police.corruption, model.p.police.bribe_saturation,
                       mechanisms.arms_race, model.p.world.firearms, t.arming_response, t.arming_rate)
 
-    def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray) -> None:
-        """Recruit soldiers into the organisation's thinly held, valuable places while it can pay
-        more than it has, or shed soldiers when it pays for far fewer."""
-        model, b = self.model, self.by_org
-        t, rng = model.p.trafficking, self.draws
-        affordable = t.labour_share * max(float(b.revenue_ma[org.id]), 0.0) / max(t.soldier_wage, 1e-9)
-        gap = affordable - len(org.members)
+    def payroll_gaps(self, held: np.ndarray) -> tuple[list[int], list[bool]]:
+        """Organisations ``held`` (those holding territory, their books closed) that can pay more
+        soldiers than they have and hold cash recruit (a binomial share of the gap, drawn for all of
+        them at once: the same numbers as one by one, oldest first); those that pay for far fewer shed
+        soldiers. Returns, by id, the recruits drawn and whether it sheds. An organisation's fill of
+        its command posts and its succession fight change neither its members nor its books, and its
+        payroll changes only its own members: the gaps read before the loop are those each meets."""
+        t, b = self.model.p.trafficking, self.by_org
+        affordable = t.labour_share * np.maximum(b.revenue_ma[held], 0.0) / max(t.soldier_wage, 1e-9)
+        gap = affordable - self.sizes(held)
+        hiring = (gap > 0) & (b.cash[held] > 0)
+        recruits = np.zeros(self.id_bound(), np.int64)
+        recruits[held[hiring]] = self.draws.recruitment.binomial(np.ceil(gap[hiring]).astype(np.int64),
+                                                                 t.recruitment)
+        shedding = np.zeros(self.id_bound(), bool)
+        shedding[held] = ~hiring & (gap < -t.shedding_threshold * affordable)
+        return recruits.tolist(), shedding.tolist()
+
+    def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray, recruits: int, shedding: bool) -> None:
+        """Recruit ``recruits`` soldiers into the organisation's thinly held, valuable places, or, when
+        it is ``shedding`` (:meth:`payroll_gaps`), let some of its soldiers go."""
+        model, b, rng = self.model, self.by_org, self.draws
         # (choosing none of anything draws no random numbers, so such choices are skipped)
-        if gap > 0 and b.cash[org.id] > 0:
-            recruits = rng.recruitment.binomial(math.ceil(gap), t.recruitment)
-            if recruits:
-                value = model.violence.value_ma
-                need = (value[turf] + 1.0) / (b.strength[org.id, turf] + 1.0)  # thinly held, valuable places first
-                for place in weighted_choice(rng.recruit_places, turf, need, recruits).tolist():
-                    org.add_member(place, Role.SOLDIER)
-        elif gap < -t.shedding_threshold * affordable:
+        if recruits:
+            value = model.violence.value_ma
+            need = (value[turf] + 1.0) / (b.strength[org.id, turf] + 1.0)  # thinly held, valuable places first
+            for place in weighted_choice(rng.recruit_places, turf, need, recruits).tolist():
+                org.add_member(place, Role.SOLDIER)
+        elif shedding:
             # (soldiers counted from the rank column; the list of them made only when some leave)
-            leaving = rng.shedding.binomial(org.rank_count(SOLDIER), t.shedding_rate)
+            leaving = rng.shedding.binomial(org.rank_count(SOLDIER), model.p.trafficking.shedding_rate)
             if leaving:
                 soldiers = org.soldiers()
                 chosen = rng.shed_members.choice(len(soldiers), size=leaving, replace=False)

@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from marketsim.sim.common import group_sum
+from marketsim.sim.common import group_sum, safe_ratio
 from marketsim.sim.justice import HORIZON, _book_sentences, _count_reoffences, _tilted_shares, _whole_people
 from marketsim.sim.police import _reporting, _territory_intel
 from marketsim.sim.policies.base import action_counts, spared
 from marketsim.sim.policies.eradication import EVERYWHERE, _eligible_crops, _hit_crops
 from marketsim.sim.policies.street import _street_arrests
-from marketsim.sim.policies.users import _user_arrest_chances
+from marketsim.sim.policies.users import _arrest_hazards, _user_arrest_chances
 
 LENGTHS = (0, 1, 7, 9, 130, 1001)
 
@@ -139,17 +139,30 @@ def test_reporting_and_user_arrest_chances_are_numpys_clipping():
     assert same_bits(_reporting(trust, 0.2, 0.6), np.minimum(np.maximum(0.2 + 0.6 * trust, 0.0), 1.0))
     signed = np.array([-0.0, 0.0, 1.0])  # -0.0 + 1 × -0.0 is -0.0: np.maximum(-0.0, 0.0) is 0.0
     assert same_bits(_reporting(signed, -0.0, 1.0), np.minimum(np.maximum(-0.0 + 1.0 * signed, 0.0), 1.0))
-    users = rng.integers(0, 400, 51)
+    occasional, dependent = rng.integers(0, 300, 51), rng.integers(0, 100, 51)
+    occasional[5] = dependent[5] = 0  # nobody uses there
+    place, aim = rng.permutation(60)[:51], rng.random(60) < 0.5
     attending = rng.random(51) * 300
     attending[:3] = (0.5, 1.5, 2.5)  # ties: to even, as np.rint
     intel = rng.random(51) * 2
     intel[4] = np.nan
-    total = users.sum()
-    reachable, chance = _user_arrest_chances(users, attending, intel, 1.3, total, 0.05)
-    assert same_bits(reachable, np.maximum(users - np.rint(attending).astype(np.int64), 0))
-    assert same_bits(chance, np.minimum(np.maximum(1.3 * intel / total, 0.0), 0.05))
-    everyone, _ = _user_arrest_chances(users, np.zeros(0), intel, 1.3, total, 0.05)
-    assert everyone is users
+    for where in (None, aim):
+        everyone = occasional + dependent
+        expected_users = everyone if where is None else everyone * where[place]
+        total = expected_users.sum()
+        users, reachable, chance = _user_arrest_chances(
+            occasional, dependent, place, np.zeros(0, dtype=bool) if where is None else where, attending, intel, 1.3,
+            0.05)
+        assert same_bits(users, expected_users)
+        assert same_bits(reachable, np.maximum(expected_users - np.rint(attending).astype(np.int64), 0))
+        assert same_bits(chance, np.minimum(np.maximum(1.3 * intel / total, 0.0), 0.05))
+        users, everyone_reached, _ = _user_arrest_chances(occasional, dependent, place, np.zeros(0, dtype=bool),
+                                                          np.zeros(0), intel, 1.3, 0.05)
+        assert same_bits(everyone_reached, users)  # (everyone is within reach)
+    nobody = np.zeros(51, dtype=np.int64)
+    assert len(_user_arrest_chances(nobody, nobody, place, aim, attending, intel, 1.3, 0.05)[2]) == 0
+    caught = rng.integers(0, 5, 51)
+    assert same_bits(_arrest_hazards(caught, occasional, dependent), safe_ratio(caught, occasional + dependent))
 
 
 @pytest.mark.parametrize("n", LENGTHS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from marketsim.sim.common import compiled, safe_ratio
+from marketsim.sim.common import compiled
 from marketsim.sim.policies.base import PoliceActivity
 
 
@@ -22,18 +22,17 @@ class UserArrests(PoliceActivity):
         model, police = self.model, self.police
         policy, communities = model.p.policy, model.communities
         police.service_user_arrest_hazard = np.zeros(len(communities.place))
-        where = police.aim.get(self.name)
-        everyone = communities.users  # (read once: nothing here changes who uses)
-        users = everyone if where is None else everyone * where[communities.place]
-        total_users = users.sum()
-        if officer_weeks <= 0 or total_users == 0:
+        if officer_weeks <= 0:
             return
+        where = police.aim.get(self.name)
         settings = model.p.police
         # under harm-reduction policing, the people attending services are left alone (whole people)
         attending = model.harm.attending if policy.harm_reduction_policing else NOBODY_ATTENDING
-        reachable, chance = _user_arrest_chances(users, attending, police.intel,
-                                                 officer_weeks * settings.user_arrest_rate, total_users,
-                                                 settings.max_arrest_hazard)
+        users, reachable, chance = _user_arrest_chances(
+            communities.occasional, communities.dependent, communities.place, EVERYWHERE if where is None else where,
+            attending, police.intel, officer_weeks * settings.user_arrest_rate, settings.max_arrest_hazard)
+        if len(chance) == 0:  # no user where police look
+            return
         caught = self.draws.user_arrests.binomial(reachable, chance)
         if policy.decriminalise_possession:  # the dependent among them referred to services: no arrest, no record
             communities.refer(self.draws.arrested_dependent.binomial(
@@ -41,20 +40,34 @@ class UserArrests(PoliceActivity):
             return
         model.log.record_places("arrest", caught, detail="user", places=communities.place)
         if not policy.harm_reduction_policing:  # people using services are arrested as often as others
-            police.service_user_arrest_hazard = safe_ratio(caught, everyone)
+            police.service_user_arrest_hazard = _arrest_hazards(caught, communities.occasional, communities.dependent)
 
 
 NOBODY_ATTENDING = np.zeros(0)
 """``_user_arrest_chances``' attendance when nobody is left alone."""
 
 
+EVERYWHERE = np.zeros(0, dtype=bool)
+"""``_user_arrest_chances``' aim when possession enforcement is not targeted."""
+
+
 @compiled
-def _user_arrest_chances(users: np.ndarray, attending: np.ndarray, intel: np.ndarray, effort: float,
-                         total_users: int, max_hazard: float) -> tuple[np.ndarray, np.ndarray]:
-    """The users police can reach in each community (those not ``attending`` services, rounded to whole
-    people as np.rint rounds, no fewer than 0; every user if ``attending`` is empty) and each one's chance
-    of arrest: ``effort`` × the community's ``intel`` / ``total_users``, kept within 0 and ``max_hazard``."""
-    n = len(users)
+def _user_arrest_chances(occasional: np.ndarray, dependent: np.ndarray, place: np.ndarray, aim: np.ndarray,
+                         attending: np.ndarray, intel: np.ndarray, effort: float,
+                         max_hazard: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The users of each community where police look (at a place ``aim`` marks; everywhere if it is
+    empty), those police can reach (less those ``attending`` services, rounded to whole people as np.rint
+    rounds, no fewer than 0; the same users if ``attending`` is empty) and each one's chance of arrest:
+    ``effort`` × the community's ``intel`` / all the users looked at, kept within 0 and ``max_hazard``.
+    The chances are empty when there is no user to look at."""
+    n = len(place)
+    users = np.empty(n, np.int64)
+    total_users = 0
+    for c in range(n):
+        users[c] = occasional[c] + dependent[c] if len(aim) == 0 or aim[place[c]] else 0
+        total_users += users[c]
+    if total_users == 0:
+        return users, users, np.empty(0)
     reachable, chance = users, np.empty(n)
     if len(attending):
         reachable = np.empty(n, np.int64)
@@ -65,4 +78,15 @@ def _user_arrest_chances(users: np.ndarray, attending: np.ndarray, intel: np.nda
         x = effort * intel[c] / total_users
         x = 0.0 if x <= 0.0 else x  # (np.maximum(x, 0.0): a NaN stays, a -0.0 becomes 0.0)
         chance[c] = max_hazard if x > max_hazard else x  # (np.minimum)
-    return reachable, chance
+    return users, reachable, chance
+
+
+@compiled
+def _arrest_hazards(caught: np.ndarray, occasional: np.ndarray, dependent: np.ndarray) -> np.ndarray:
+    """The share of each community's users ``caught`` this week (0 where none use)."""
+    hazard = np.zeros(len(caught))
+    for c in range(len(caught)):
+        users = occasional[c] + dependent[c]
+        if users > 0:
+            hazard[c] = float(caught[c]) / float(users)
+    return hazard

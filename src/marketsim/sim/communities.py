@@ -253,17 +253,12 @@ class Communities(Subsystem):
         they seek a place next week."""
         self.referrals += users
 
-    def remove_users(self, dependent: np.ndarray, occasional: np.ndarray) -> None:
-        """Users who die leave their compartments; new residents take their place as non-users
-        (the population is held constant)."""
-        self.dependent -= dependent
-        self.occasional -= occasional
-        self.non_users += dependent + occasional
-
-    def see_deaths(self, deaths: np.ndarray, users: np.ndarray) -> None:
-        """Users update the overdose risk they perceive from this week's deaths among ``users``."""
-        rate = safe_ratio(deaths, users)
-        self.perceived_risk = np.maximum(ewma(self.perceived_risk, rate, self.model.p.demand.risk_memory), 1e-12)
+    def remove_users(self, dependent: np.ndarray, occasional: np.ndarray) -> np.ndarray:
+        """Users who die (``dependent`` and ``occasional`` of each community) leave their compartments;
+        new residents take their place as non-users (the population is held constant), and users update
+        the overdose risk they perceive from the deaths among them. Returns the deaths in each community."""
+        return remove_the_dead(self.non_users, self.occasional, self.dependent, self.perceived_risk, dependent,
+                               occasional, float(self.model.p.demand.risk_memory))
 
     # -- outputs --------------------------------------------------------------------------------------------
     @metric("users", "people", "outcome", "People who used in the past year (occasional + dependent).",
@@ -405,3 +400,23 @@ def move_residents(non_users: np.ndarray, occasional: np.ndarray, dependent: np.
         occasional[row] += starting[row] - stopping[row] - progressing[row]
         dependent[row] += progressing[row] - remitting[row] - entering + (leaving[row] - recovered[row])
         treatment[row] += entering - leaving[row]
+
+
+@compiled
+def remove_the_dead(non_users: np.ndarray, occasional: np.ndarray, dependent: np.ndarray,
+                    perceived_risk: np.ndarray, dead_dependent: np.ndarray, dead_occasional: np.ndarray,
+                    risk_memory: float) -> np.ndarray:
+    """The dead users leave the ``occasional`` and ``dependent`` compartments for ``non_users`` (new
+    residents), and the ``perceived_risk`` moves ``risk_memory`` of the way toward the deaths per user
+    (at least 1e-12, as np.maximum bounds it; all written). Returns the deaths in each community."""
+    deaths = np.empty(len(non_users), dtype=np.int64)
+    for row in range(len(non_users)):
+        users = occasional[row] + dependent[row]  # before the deaths
+        deaths[row] = dead_dependent[row] + dead_occasional[row]
+        dependent[row] -= dead_dependent[row]
+        occasional[row] -= dead_occasional[row]
+        non_users[row] += deaths[row]
+        rate = deaths[row] / users if users > 0 else 0.0
+        risk = perceived_risk[row] + risk_memory * (rate - perceived_risk[row])  # ewma's arithmetic
+        perceived_risk[row] = 1e-12 if risk <= 1e-12 else risk
+    return deaths

@@ -87,12 +87,9 @@ class Harm(Subsystem):
         fatal, occasional_fatal = _overdose_chances(
             surprise, excess, self.informed, self.anyone_informed, dealers.disruption, h.overdose_rate,
             h.disruption_risk, float(reversed_share), h.occasional_risk)
-        users = communities.users  # a new sum each time it is read: unchanged when the deaths leave
         dependent = rng.overdose_dependent.binomial(communities.dependent, fatal)
         occasional = rng.overdose_occasional.binomial(communities.occasional, occasional_fatal)
-        deaths = dependent + occasional
-        communities.remove_users(dependent, occasional)
-        communities.see_deaths(deaths, users)
+        deaths = communities.remove_users(dependent, occasional)
         model.log.record_places("overdose", deaths, places=communities.place)
         if self.anyone_informed:
             self.informed[:] = 0.0

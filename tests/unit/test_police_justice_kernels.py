@@ -10,9 +10,11 @@ import pytest
 
 from marketsim.sim.common import group_sum, safe_ratio
 from marketsim.sim.justice import HORIZON, _book_sentences, _count_reoffences, _tilted_shares, _whole_people
+from marketsim.sim.organisations import ROLES
 from marketsim.sim.police import _reporting, _territory_intel
 from marketsim.sim.policies.base import action_counts, spared
 from marketsim.sim.policies.eradication import EVERYWHERE, _eligible_crops, _hit_crops
+from marketsim.sim.policies.reactive import LEADER, SOLDIER, _killer_weights, _suspects
 from marketsim.sim.policies.street import _street_arrests
 from marketsim.sim.policies.users import _arrest_hazards, _user_arrest_chances
 
@@ -180,3 +182,22 @@ def test_eradication_targets_are_the_numpy_rule(n, targeted):
     assert same_bits(total, float(standing[expected].sum()))
     uniforms = rng.random(n)
     assert same_bits(_hit_crops(eligible, uniforms, 0.4), expected & (uniforms < 0.4))
+
+
+@pytest.mark.parametrize("n", LENGTHS[1:])
+@pytest.mark.parametrize("anyone_killed", [False, True])
+def test_killer_weights_and_suspects_are_the_numpy_rule(n, anyone_killed):
+    rng = np.random.default_rng(30 + n)
+    width = n + 4
+    killings = rng.integers(0, 3, width) * anyone_killed
+    violence_score = rng.random(width) * 5
+    ids = np.sort(rng.choice(width, n, replace=False)).astype(np.int64)
+    expected = killings[ids].astype(float)
+    expected = expected if expected.sum() > 0 else violence_score[ids] + 1e-9
+    assert same_bits(_killer_weights(killings, violence_score, ids), expected)
+    role = rng.integers(0, len(ROLES), 3 * n).astype(np.int8)
+    rows = rng.permutation(3 * n)[:n].astype(np.int64)
+    for roles in (role, np.where(role == SOLDIER, LEADER, role).astype(np.int8)):  # with soldiers, without any
+        on_roster = roles[rows]
+        soldiers = (on_roster == SOLDIER).nonzero()[0]
+        assert same_bits(_suspects(roles, rows), soldiers if len(soldiers) else (on_roster != LEADER).nonzero()[0])

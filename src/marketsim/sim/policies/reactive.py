@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from marketsim.sim.common import ewma
-from marketsim.sim.organisations import ROLES, Role, weighted_choice
+from marketsim.sim.common import compiled, ewma, pairwise_sum
+from marketsim.sim.organisations import ROLES, Role, weighted_positions
 from marketsim.sim.policies.base import PoliceActivity
 
 SOLDIER, LEADER = ROLES.index(Role.SOLDIER), ROLES.index(Role.LEADER)
@@ -44,17 +44,47 @@ class ReactivePolicing(PoliceActivity):
         if cleared <= 0 or not len(model.orgs):
             return
         orgs = list(model.orgs)
-        ids, by_org = model.orgs.ids(), model.violence.by_org
-        killings = by_org.killings[ids].astype(float)
-        weights = killings if killings.sum() > 0 else by_org.violence_score[ids] + 1e-9
-        for index in weighted_choice(self.draws.killers_group, np.arange(len(orgs)), weights, cleared).tolist():
+        by_org, rng = model.violence.by_org, self.draws
+        weights = _killer_weights(by_org.killings, by_org.violence_score, model.orgs.ids())
+        # (weighted_choice of the organisations' positions: the positions themselves)
+        for index in weighted_positions(weights, rng.killers_group.random(cleared)).tolist():
             org = orgs[index]
-            roles = org.table.role[org.member_rows()]
-            soldiers = (roles == SOLDIER).nonzero()[0]  # (their places on the roster)
-            if len(soldiers) == 0:
-                soldiers = (roles != LEADER).nonzero()[0]
-            if len(soldiers):
-                killer = org.members[int(soldiers[int(self.draws.killer.integers(len(soldiers)))])]
+            suspects = _suspects(org.table.role, org.member_rows())
+            if len(suspects):
+                killer = org.members[int(suspects[int(rng.killer.integers(len(suspects)))])]
                 model.log.record("arrest", detail="violent", place=killer.place, org=org.id)
                 model.orgs.arrest_member(org, killer)
                 model.violence.answer(org.id, 1, 1)
+
+
+@compiled
+def _killer_weights(killings: np.ndarray, violence_score: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each of the organisations ``ids``' weight as the one responsible for a homicide: its ``killings``
+    of last week, or, if nobody killed (their pairwise sum, as numpy sums, is 0), its ``violence_score``
+    plus 1e-9."""
+    weights = np.empty(len(ids))
+    for k in range(len(ids)):
+        weights[k] = float(killings[ids[k]])
+    if pairwise_sum(weights) > 0:
+        return weights
+    for k in range(len(ids)):
+        weights[k] = violence_score[ids[k]] + 1e-9
+    return weights
+
+
+@compiled
+def _suspects(role: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions on an organisation's roster (its members' ``rows``) of its soldiers, or, if it has
+    none, of every member but the leader."""
+    positions = np.empty(len(rows), np.int64)
+    count = 0
+    for k in range(len(rows)):
+        if role[rows[k]] == SOLDIER:
+            positions[count] = k
+            count += 1
+    if count == 0:
+        for k in range(len(rows)):
+            if role[rows[k]] != LEADER:
+                positions[count] = k
+                count += 1
+    return positions[:count]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from marketsim.sim.common import group_sum, safe_ratio
-from marketsim.sim.organisations import posts_to_fill
+from marketsim.sim.organisations import emerging_places, posts_to_fill
 from marketsim.sim.violence import (
     dispute_odds,
     extortion_rates,
@@ -128,3 +128,22 @@ def test_vacant_posts_are_the_numpy_rule():
     expected[ids] = np.minimum(lieutenants, strength[ids].sum(axis=1) - 1) - held[ids]
     assert same_bits(posts_to_fill(active, member_org, role.astype(np.int8), ids, strength, bound, lieutenants),
                      expected)
+
+
+@pytest.mark.parametrize("n_towns", [1, 7, 40])
+def test_emerging_places_are_the_numpy_rule(n_towns):
+    rng = np.random.default_rng(n_towns)
+    n_places, n_orgs, thin = 60, 5, 1
+    towns = np.sort(rng.choice(n_places, n_towns, replace=False)).astype(np.int64)
+    controller = rng.integers(-1, n_orgs, n_places)  # some held by nobody
+    strength = rng.integers(0, 4, (n_orgs, n_places))
+    deprivation = rng.choice([-0.0, 0.5, 1.0, 3.0], n_towns)  # a negative zero, and chances above 1
+    uniforms = rng.random(n_towns) * 0.5
+    entry_rate = 0.9
+    # the numpy rule it replaced
+    held = controller[towns]
+    presence = np.where(held >= 0, strength[np.maximum(held, 0), towns], 0)
+    chance = entry_rate * deprivation * (presence <= thin)
+    expected = towns[uniforms < chance]
+    assert same_bits(emerging_places(towns, controller, strength, deprivation, uniforms, entry_rate, thin), expected)
+    assert len(expected) or n_towns == 1  # the rule is exercised: some towns form a group

@@ -185,6 +185,22 @@ def promote_soldiers(rows: np.ndarray, member_role: np.ndarray, member_place: np
         member_role[candidates[k]] = LIEUTENANT
 
 
+@compiled
+def emerging_places(towns: np.ndarray, controller: np.ndarray, strength: np.ndarray, deprivation: np.ndarray,
+                    uniforms: np.ndarray, entry_rate: float, thin_presence: int) -> np.ndarray:
+    """The towns where a new group forms this week (:meth:`Organisations.emergence`): each with the
+    chance ``entry_rate`` times its relative ``deprivation`` where its holder has no more than
+    ``thin_presence`` members there (or nobody holds it), none elsewhere, against its ``uniforms``."""
+    forming = np.zeros(len(towns), np.bool_)
+    for i in range(len(towns)):
+        holder = controller[towns[i]]
+        presence = strength[holder, towns[i]] if holder >= 0 else 0
+        # (the product in numpy's order: the rate times the deprivation, then times 1 or 0 for thin)
+        chance = entry_rate * deprivation[i] * (1.0 if presence <= thin_presence else 0.0)
+        forming[i] = uniforms[i] < chance
+    return towns[forming]
+
+
 def weighted_choice(rng: np.random.Generator, items: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
     """``size`` of ``items`` drawn with replacement in proportion to ``weights`` (non-negative, not all
     zero): ``rng.choice(items, size, p=weights / weights.sum())`` without its argument checks, which cost
@@ -783,10 +799,8 @@ class Organisations(Subsystem):
         model = self.model
         t, rng = model.p.trafficking, self.draws
         towns = model.places.community_places
-        held = self.controller[towns]
-        presence = np.where(held >= 0, self.by_org.strength[np.maximum(held, 0), towns], 0)  # every id ever made
-        chance = t.entry_rate * self.town_deprivation * (presence <= t.thin_presence)
-        for place in towns[rng.emergence.random(len(towns)) < chance].tolist():
+        for place in emerging_places(towns, self.controller, self.by_org.strength, self.town_deprivation,
+                                     rng.emergence.random(len(towns)), t.entry_rate, t.thin_presence).tolist():
             org = self.create()
             for i in range(t.entry_size):
                 org.add_member(place, Role.LEADER if i == 0 else Role.LIEUTENANT if i == 1 else Role.SOLDIER)

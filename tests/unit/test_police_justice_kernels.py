@@ -8,11 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from marketsim.sim.common import group_sum, safe_ratio
+from marketsim.sim.common import PER_100K, group_sum, safe_ratio
 from marketsim.sim.justice import HORIZON, _book_sentences, _count_reoffences, _tilted_shares, _whole_people
 from marketsim.sim.organisations import ROLES
 from marketsim.sim.police import _reporting, _territory_intel
 from marketsim.sim.policies.base import action_counts, spared
+from marketsim.sim.policies.community import _community_effort
 from marketsim.sim.policies.eradication import EVERYWHERE, _eligible_crops, _hit_crops
 from marketsim.sim.policies.reactive import LEADER, SOLDIER, _killer_weights, _suspects
 from marketsim.sim.policies.street import _street_arrests
@@ -201,3 +202,23 @@ def test_killer_weights_and_suspects_are_the_numpy_rule(n, anyone_killed):
         on_roster = roles[rows]
         soldiers = (on_roster == SOLDIER).nonzero()[0]
         assert same_bits(_suspects(roles, rows), soldiers if len(soldiers) else (on_roster != LEADER).nonzero()[0])
+
+
+@pytest.mark.parametrize("n", LENGTHS[1:])
+@pytest.mark.parametrize("targeted", [False, True])
+def test_community_effort_is_the_numpy_rule(n, targeted):
+    rng = np.random.default_rng(40 + n)
+    weight, place, aim = rng.random(n) * 1e4, rng.permutation(n + 3)[:n], rng.random(n + 3) < 0.6
+    weight[0] = 0.0
+    population, presence_base = rng.integers(1, 5000, n), rng.random(n + 3)
+    towns = np.flatnonzero(rng.random(n) < 0.4)
+    aimed = weight * aim[place] if targeted else weight
+    effort, target = _community_effort(weight, aim if targeted else np.zeros(0, dtype=bool), place, 120.0, towns,
+                                       population, presence_base, place[towns], 0.02, 0.9)
+    if aimed.sum() <= 0:
+        assert len(effort) == len(target) == 0
+        return
+    expected = 120.0 * aimed / aimed.sum()
+    assert same_bits(effort, expected)
+    assert same_bits(target, np.minimum(presence_base[place[towns]] + 0.02 * (expected[towns] / population[towns]
+                                                                             * PER_100K), 0.9))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from marketsim.sim.common import group_sum, safe_ratio
-from marketsim.sim.organisations import emerging_places, posts_to_fill
+from marketsim.sim.organisations import emerging_places, overgrown, posts_to_fill
 from marketsim.sim.violence import (
     dispute_odds,
     extortion_rates,
@@ -147,3 +147,17 @@ def test_emerging_places_are_the_numpy_rule(n_towns):
     expected = towns[uniforms < chance]
     assert same_bits(emerging_places(towns, controller, strength, deprivation, uniforms, entry_rate, thin), expected)
     assert len(expected) or n_towns == 1  # the rule is exercised: some towns form a group
+
+
+@pytest.mark.parametrize("span", [1, 3, 7])
+def test_overgrown_organisations_are_the_numpy_rule(span):
+    rng = np.random.default_rng(span)
+    next_id = 9
+    controller = rng.integers(-1, next_id - 1, 50)  # places of nobody; the last id holds none
+    ids = np.array([0, 2, 3, 5, 6, 8], np.int64)  # some ids gone
+    # the numpy rule it replaced
+    excess = np.bincount(controller[controller >= 0], minlength=next_id)[ids] / span - 1
+    expected = ids[excess > 0], excess[excess > 0]
+    got = overgrown(controller, ids, next_id, float(span))
+    assert same_bits(got[0], expected[0]) and same_bits(got[1], expected[1])
+    assert 0 < len(expected[0]) < len(ids)  # some split, some do not

@@ -186,6 +186,23 @@ def promote_soldiers(rows: np.ndarray, member_role: np.ndarray, member_place: np
 
 
 @compiled
+def overgrown(controller: np.ndarray, ids: np.ndarray, next_id: int,
+              span_of_control: float) -> tuple[np.ndarray, np.ndarray]:
+    """The organisations ``ids`` holding more places (of ``controller``: each place's holder, -1
+    none) than ``span_of_control`` (:meth:`Organisations.splits`), oldest first, and by how much, as a
+    share of the span (places held over the span, less 1)."""
+    held = np.zeros(next_id, np.int64)
+    for holder in controller:
+        if holder >= 0:
+            held[holder] += 1
+    excess = np.empty(len(ids))
+    for k in range(len(ids)):
+        excess[k] = held[ids[k]] / span_of_control - 1
+    over = excess > 0
+    return ids[over], excess[over]
+
+
+@compiled
 def emerging_places(towns: np.ndarray, controller: np.ndarray, strength: np.ndarray, deprivation: np.ndarray,
                     uniforms: np.ndarray, entry_rate: float, thin_presence: int) -> np.ndarray:
     """The towns where a new group forms this week (:meth:`Organisations.emergence`): each with the
@@ -688,13 +705,10 @@ class Organisations(Subsystem):
         """Splits: an organisation whose territory outgrows its leader's span of control may split
         (with a chance that rises with the excess)."""
         t = self.model.p.trafficking
-        ids = self.ids()
-        excess = self.places_held()[ids] / t.span_of_control - 1
-        overgrown = excess > 0
-        if not overgrown.any():  # most weeks (drawing none uses no numbers: the stream restarts each week)
+        candidates, excess = overgrown(self.controller, self.ids(), self.next_id, float(t.span_of_control))
+        if not len(candidates):  # most weeks (drawing none uses no numbers: the stream restarts each week)
             return
-        candidates = ids[overgrown]
-        splitting = self.draws.fission.random(len(candidates)) < t.fission_rate * excess[overgrown]
+        splitting = self.draws.fission.random(len(candidates)) < t.fission_rate * excess
         for org_id in candidates[splitting].tolist():
             org = self.views[org_id]
             self.split(org, self.faction_seeds(org)[:t.splinters])

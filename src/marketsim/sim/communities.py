@@ -27,6 +27,7 @@ from marketsim.sim.common import (
     pairwise_sum,
     safe_ratio,
 )
+from marketsim.sim.retail import SalesMode
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent
 
@@ -141,27 +142,30 @@ class Communities(Subsystem):
         legal_effect = (legal_price / d.reference_price) ** d.elasticity
         active = dealers.active_slots()
         community = dealers.community_of(active)
-        stock = dealers.stock[active]
-        illicit, legal, available, local = local_market(reference, self.price_effect, float(legal_market.share),
-                                                        float(legal_effect), community, stock)
-        away, to_visitors, visitors = self.buy_next_door(illicit - local, available - local)
+        illicit, legal, available, local, unmet, leftover, anyone_unmet = local_market(
+            reference, self.price_effect, float(legal_market.share), float(legal_effect), community, active,
+            dealers.stock)
+        away, to_visitors, visitors = self.buy_next_door(unmet, leftover, anyone_unmet)
         (sold, expected, self.shortage, self.intake, self.sales_value, self.street_sales, self.consumed_kg,
          self.legal_kg, self.demand_kg, self.retail_value) = market_sales(
-            illicit, legal, reference, available, local, away, to_visitors, visitors, community, stock,
-            dealers.community_counts(), dealers.price[active], dealers.holds_territory(active))
+            illicit, legal, reference, available, local, away, to_visitors, visitors, community, active,
+            dealers.stock, dealers.community_counts(), dealers.price, dealers.mode,
+            bool(model.p.mechanisms.street_territory))
         # a dealer expects its share of the demand it faces (its neighbourhood's and its visitors'),
         # whether or not it had the stock to serve it
         dealers.sell(active, sold, expected)
         model.ledger.consume(self.consumed_kg)
 
-    def buy_next_door(self, unmet: np.ndarray, leftover: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def buy_next_door(self, unmet: np.ndarray, leftover: np.ndarray,
+                      anyone_unmet: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Users seek ``demand.travel_share`` of the demand their neighbourhood could not supply
-        from the dealers next door, in proportion to what those have left; where many seek the
+        (``unmet``; ``anyone_unmet``: any not 0) from the dealers next door, in proportion to what
+        those have ``leftover``; where many seek the
         same stock, each gets its share. Returns, per community, the kg its users bought next door,
         the kg its dealers sold to visitors, and the demand its dealers saw from visitors (none
         when every neighbourhood's demand was met at home: the usual week)."""
         n = len(self.place)
-        if not self.model.p.mechanisms.displacement or not unmet.any():
+        if not self.model.p.mechanisms.displacement or not anyone_unmet:
             return np.zeros(n), np.zeros(n), np.zeros(n)
         offer = self.nearby * leftover[None, :]
         sought = self.model.p.demand.travel_share * unmet
@@ -299,35 +303,44 @@ class Communities(Subsystem):
 # -- kernels (numpy's arithmetic, operation for operation: see marketsim.sim.common.compiled) -------------------
 @compiled
 def local_market(reference: np.ndarray, price_effect: np.ndarray, legal_share: float, legal_effect: float,
-                 community: np.ndarray, stock: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                 community: np.ndarray, active: np.ndarray, stock: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
     """Per community: the illicit demand (kg) at this week's price (``reference`` demand ×
     ``price_effect``, less the ``legal_share``), the legal supply (at the legal price's
-    ``legal_effect``), the dealers' stock (``stock`` of dealers in ``community``) and what the users
-    buy from it at home."""
+    ``legal_effect``), the dealers' stock (``stock`` of the ``active`` slots, in ``community``), what
+    the users buy from it at home, the demand left unmet and the stock left; and whether any demand is
+    left unmet (not 0)."""
     n = len(reference)
     illicit, legal, available, local = np.empty(n), np.empty(n), np.zeros(n), np.empty(n)
+    unmet, leftover = np.empty(n), np.empty(n)
     for row in range(n):
         illicit[row] = reference[row] * price_effect[row] * (1 - legal_share)
         legal[row] = reference[row] * legal_share * legal_effect
-    for dealer in range(len(stock)):  # in dealer order, as np.bincount adds
-        available[community[dealer]] += stock[dealer]
+    for dealer in range(len(active)):  # in dealer order, as np.bincount adds
+        available[community[dealer]] += stock[active[dealer]]
+    anyone_unmet = False
     for row in range(n):
         local[row] = min(illicit[row], available[row])
-    return illicit, legal, available, local
+        unmet[row] = illicit[row] - local[row]
+        leftover[row] = available[row] - local[row]
+        anyone_unmet = anyone_unmet or unmet[row] != 0  # as ndarray.any: a NaN counts
+    return illicit, legal, available, local, unmet, leftover, anyone_unmet
 
 
 @compiled
 def market_sales(illicit: np.ndarray, legal: np.ndarray, reference: np.ndarray, available: np.ndarray,
                  local: np.ndarray, away: np.ndarray, to_visitors: np.ndarray, visitors: np.ndarray,
-                 community: np.ndarray, stock: np.ndarray, dealers: np.ndarray, price: np.ndarray,
-                 territorial: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                                   np.ndarray, float, float, float, float]:
-    """What the week's buying gives: each dealer's kg sold (its share of its community's stock sold
-    ``local`` + ``to_visitors``) and expected sales (its share of the ``illicit`` demand and
-    ``visitors``' among the ``dealers`` of its community); per community the shortage, the intake
-    relative to the ``reference`` demand, the value of sales and of street sales (by ``territorial``
-    dealers, at their ``price``); and the totals consumed, legal, demanded and sold (USD)."""
-    n, count = len(illicit), len(stock)
+                 community: np.ndarray, active: np.ndarray, stock: np.ndarray, dealers: np.ndarray,
+                 price: np.ndarray, mode: np.ndarray, street_territory: bool
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float,
+                            float, float]:
+    """What the week's buying gives: each dealer's (of the ``active`` slots, in ``community``) kg
+    sold (its share of its community's stock sold ``local`` + ``to_visitors``) and expected sales
+    (its share of the ``illicit`` demand and ``visitors``' among the ``dealers`` of its community);
+    per community the shortage, the intake relative to the ``reference`` demand, the value of sales
+    and of street sales (by dealers on street territory: not online, with ``street_territory``; at
+    their ``price``); and the totals consumed, legal, demanded and sold (USD)."""
+    n, count = len(illicit), len(active)
     bought, sell_share, per_dealer = np.empty(n), np.zeros(n), np.zeros(n)
     shortage, intake = np.empty(n), np.empty(n)
     for row in range(n):
@@ -343,11 +356,13 @@ def market_sales(illicit: np.ndarray, legal: np.ndarray, reference: np.ndarray, 
     sales_value, street_sales = np.zeros(n), np.zeros(n)
     for dealer in range(count):  # the sums by community in dealer order, as np.bincount adds
         row = community[dealer]
-        sold[dealer] = stock[dealer] * sell_share[row]
+        slot = active[dealer]
+        sold[dealer] = stock[slot] * sell_share[row]
         expected[dealer] = per_dealer[row]
-        value[dealer] = sold[dealer] * price[dealer]
+        value[dealer] = sold[dealer] * price[slot]
         sales_value[row] += value[dealer]
-        street_sales[row] += value[dealer] * (1.0 if territorial[dealer] else 0.0)
+        territorial = not street_territory or mode[slot] != SalesMode.ONLINE  # online vendors hold none
+        street_sales[row] += value[dealer] * (1.0 if territorial else 0.0)
     return (sold, expected, shortage, intake, sales_value, street_sales, pairwise_sum(bought), pairwise_sum(legal),
             pairwise_sum(illicit), pairwise_sum(value))
 

@@ -147,12 +147,6 @@ class Dealers(Table, Subsystem):
             self.active_rows.flags.writeable = False
         return self.active_rows
 
-    def holds_territory(self, slots: np.ndarray) -> np.ndarray:
-        """Whether each dealer sells on street territory (online vendors do not)."""
-        if not self.model.p.mechanisms.street_territory:
-            return np.ones(len(slots), dtype=bool)
-        return self.mode[slots] != SalesMode.ONLINE.value
-
     def street_contact(self, slots: np.ndarray) -> np.ndarray:
         """Each dealer's face-to-face contact with rival dealers on shared street territory,
         relative to an open-air dealer's (online vendors: none)."""

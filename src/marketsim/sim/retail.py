@@ -358,13 +358,13 @@ class Dealers(Table, Subsystem):
         community), with a chance that rises with the arrests per year they would avoid there
         (``retail.move_rate``)."""
         model = self.model
-        street, chance, safer = safer_places(self.place_risk, model.communities.place, yearly, self.urban_near,
-                                             self.urban_near_from, model.orgs.controller, model.orgs.next_id,
-                                             self.mode, self.org, self.place, active, float(model.p.retail.move_rate))
-        if not (chance > 0).any():
+        street, chance, safer, anyone = safer_places(
+            self.place_risk, model.communities.place, yearly, self.urban_near, self.urban_near_from,
+            model.orgs.controller, model.orgs.next_id, self.mode, self.org, self.place, active,
+            float(model.p.retail.move_rate))
+        if not anyone:
             return  # nobody can move: the week's draws of this stream would decide nothing
-        moving = row_uniforms(self.draws.move, street) < chance
-        self.place[street[moving]] = safer[moving]
+        move_dealers(self.place, street, safer, row_uniforms(self.draws.move, street), chance)
         self.active_community = None
 
     def go_indoors_from_risk(self, active: np.ndarray, community: np.ndarray, yearly: np.ndarray) -> None:
@@ -605,11 +605,13 @@ def switch_suppliers(org: np.ndarray, place: np.ndarray, controller: np.ndarray,
 @compiled
 def safer_places(place_risk: np.ndarray, community_place: np.ndarray, yearly: np.ndarray, near: np.ndarray,
                  near_from: np.ndarray, controller: np.ndarray, next_id: int, mode: np.ndarray, org: np.ndarray,
-                 place: np.ndarray, active: np.ndarray, move_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 place: np.ndarray, active: np.ndarray, move_rate: float
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """The street dealers among ``active`` (not online), each one's chance to move (``move_rate`` ×
-    the arrests per year it would avoid, at most 1) and where to: the least risky urban neighbour
-    (``near`` of each place ``near_from``, in list order: the first among equals) held by its own
-    ``org``. ``place_risk`` is written: ``yearly`` at the communities' places (inf elsewhere)."""
+    the arrests per year it would avoid, at most 1), where to (the least risky urban neighbour:
+    ``near`` of each place ``near_from``, in list order, the first among equals, held by its own
+    ``org``) and whether any chance is above 0. ``place_risk`` is written: ``yearly`` at the
+    communities' places (inf elsewhere)."""
     place_risk[community_place] = yearly
     n = len(place_risk)
     best_risk, best_place = np.full((next_id + 1) * n, np.inf), np.zeros((next_id + 1) * n, dtype=np.int64)
@@ -624,6 +626,7 @@ def safer_places(place_risk: np.ndarray, community_place: np.ndarray, yearly: np
         on_street[dealer] = mode[active[dealer]] != SalesMode.ONLINE
     street = active[on_street]
     chance, safer = np.empty(len(street)), np.empty(len(street), dtype=np.int64)
+    anyone = False
     for dealer in range(len(street)):
         here = place[street[dealer]]
         best = (org[street[dealer]] + 1) * n + here
@@ -634,7 +637,18 @@ def safer_places(place_risk: np.ndarray, community_place: np.ndarray, yearly: np
         if chance[dealer] > 1.0:
             chance[dealer] = 1.0
         safer[dealer] = best_place[best]
-    return street, chance, safer
+        anyone = anyone or chance[dealer] > 0
+    return street, chance, safer, anyone
+
+
+@compiled
+def move_dealers(place: np.ndarray, street: np.ndarray, safer: np.ndarray, uniforms: np.ndarray,
+                 chance: np.ndarray) -> None:
+    """The dealers in ``street`` whose ``uniforms`` fall below their ``chance`` move to their
+    ``safer`` place (``place`` is written)."""
+    for dealer in range(len(street)):
+        if uniforms[dealer] < chance[dealer]:
+            place[street[dealer]] = safer[dealer]
 
 
 @compiled

@@ -5,11 +5,13 @@ numpy's maximum turns them into zeros, and organisations whose id is above every
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from marketsim.sim.common import group_sum, safe_ratio
-from marketsim.sim.organisations import emerging_places, overgrown, posts_to_fill
+from marketsim.sim.organisations import emerging_places, hiring_and_shedding, overgrown, posts_to_fill
 from marketsim.sim.violence import (
     dispute_odds,
     extortion_rates,
@@ -161,3 +163,28 @@ def test_overgrown_organisations_are_the_numpy_rule(span):
     got = overgrown(controller, ids, next_id, float(span))
     assert same_bits(got[0], expected[0]) and same_bits(got[1], expected[1])
     assert 0 < len(expected[0]) < len(ids)  # some split, some do not
+
+
+def test_hiring_and_shedding_are_the_scalar_rule():
+    rng = np.random.default_rng(5)
+    bound, n_places = 12, 9
+    held = np.array([0, 1, 3, 4, 6, 7, 8, 10, 11], np.int64)
+    revenue = rng.choice([-0.0, -500.0, 0.0, 900.0, 2e4, 3e4, np.nan], bound)
+    cash = rng.choice([0.0, -10.0, 50.0, 50.0], bound)
+    strength = rng.integers(0, 3, (bound, n_places))
+    labour_share, wage, threshold = 0.45, 400.0, 0.25
+    trials, hiring, recruits, shedding = hiring_and_shedding(held, revenue, cash, strength, bound, labour_share,
+                                                             wage, threshold)
+    # the scalar rule it replaced, organisation by organisation
+    expected_trials, expected_hiring, expected_shedding = [], [], [False] * bound
+    for org_id in held.tolist():
+        affordable = labour_share * max(float(revenue[org_id]), 0.0) / wage
+        gap = affordable - int(strength[org_id].sum())
+        if gap > 0 and cash[org_id] > 0:
+            expected_trials.append(math.ceil(gap))
+            expected_hiring.append(org_id)
+        elif gap < -threshold * affordable:
+            expected_shedding[org_id] = True
+    assert trials.tolist() == expected_trials and hiring.tolist() == expected_hiring
+    assert shedding.tolist() == expected_shedding and recruits.tolist() == [0] * bound
+    assert expected_hiring and any(expected_shedding)  # both branches exercised

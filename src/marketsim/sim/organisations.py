@@ -186,6 +186,36 @@ def promote_soldiers(rows: np.ndarray, member_role: np.ndarray, member_place: np
 
 
 @compiled
+def hiring_and_shedding(held: np.ndarray, revenue_ma: np.ndarray, cash: np.ndarray, strength: np.ndarray, bound: int,
+                        labour_share: float, wage: float,
+                        shedding_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`Organisations.payroll_gaps` of the organisations ``held``: of those that can pay more
+    soldiers than they have (``labour_share`` of their revenue, positive part, over the ``wage``) and
+    hold cash, the binomial trials (the gap, rounded up) and their ids; by id (below ``bound``), zero
+    recruits to fill in, and whether it sheds (pays for fewer than it has by more than
+    ``shedding_threshold`` of what it can pay)."""
+    trials = np.empty(len(held), np.int64)
+    hiring = np.empty(len(held), np.int64)
+    shedding = np.zeros(bound, np.bool_)
+    n_hiring = 0
+    for k in range(len(held)):
+        org_id = held[k]
+        revenue = revenue_ma[org_id]
+        affordable = labour_share * (0.0 if revenue <= 0.0 else revenue) / wage  # (numpy's maximum)
+        members = 0
+        for place in range(strength.shape[1]):
+            members += strength[org_id, place]
+        gap = affordable - members
+        if gap > 0 and cash[org_id] > 0:
+            trials[n_hiring] = math.ceil(gap)
+            hiring[n_hiring] = org_id
+            n_hiring += 1
+        else:
+            shedding[org_id] = gap < -shedding_threshold * affordable
+    return trials[:n_hiring], hiring[:n_hiring], np.zeros(bound, np.int64), shedding
+
+
+@compiled
 def overgrown(controller: np.ndarray, ids: np.ndarray, next_id: int,
               span_of_control: float) -> tuple[np.ndarray, np.ndarray]:
     """The organisations ``ids`` holding more places (of ``controller``: each place's holder, -1
@@ -735,14 +765,10 @@ class Organisations(Subsystem):
         its command posts and its succession fight change neither its members nor its books, and its
         payroll changes only its own members: the gaps read before the loop are those each meets."""
         t, b = self.model.p.trafficking, self.by_org
-        affordable = t.labour_share * np.maximum(b.revenue_ma[held], 0.0) / max(t.soldier_wage, 1e-9)
-        gap = affordable - self.sizes(held)
-        hiring = (gap > 0) & (b.cash[held] > 0)
-        recruits = np.zeros(self.id_bound(), np.int64)
-        recruits[held[hiring]] = self.draws.recruitment.binomial(np.ceil(gap[hiring]).astype(np.int64),
-                                                                 t.recruitment)
-        shedding = np.zeros(self.id_bound(), bool)
-        shedding[held] = ~hiring & (gap < -t.shedding_threshold * affordable)
+        trials, hiring, recruits, shedding = hiring_and_shedding(
+            held, b.revenue_ma, b.cash, b.strength, self.id_bound(), t.labour_share, max(t.soldier_wage, 1e-9),
+            t.shedding_threshold)
+        recruits[hiring] = self.draws.recruitment.binomial(trials, t.recruitment)
         return recruits.tolist(), shedding.tolist()
 
     def match_payroll(self, org: TraffickingOrganisation, turf: np.ndarray, recruits: int, shedding: bool) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import WEEKS_PER_YEAR, compiled, group_sum, metric, pairwise_sum, row_uniforms
+from marketsim.sim.common import WEEKS_PER_YEAR, compiled, metric, pairwise_sum, row_uniforms
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent
 from marketsim.world import PRODUCTION
@@ -144,11 +144,12 @@ class Farms(Subsystem):
     def adjust_prices(self) -> None:
         """Each region's farm-gate price moves toward clearing last week's purchase requests."""
         p, places = self.model.p.production, self.model.places
-        supply = group_sum(self.farm_regions, self.stock[self.farm_places], len(places.regions))
-        ratio = (self.requested_kg + TRACE_KG) / (supply + TRACE_KG)
-        signal = np.minimum(np.maximum(np.log(ratio), -p.price_signal_cap), p.price_signal_cap)
-        self.price = np.minimum(np.maximum(self.price * np.exp(p.price_adjustment * signal),
-                                           p.farm_price / p.farm_price_band), p.farm_price * p.farm_price_band)
+        ratio = _request_ratio(self.requested_kg, self.stock, self.farm_places, self.farm_regions,
+                               len(places.regions))
+        # numpy's log and exp, not the C library's
+        change = np.exp(_price_signal(np.log(ratio), float(p.price_signal_cap), float(p.price_adjustment)))
+        self.price = _moved_prices(self.price, change, float(p.farm_price / p.farm_price_band),
+                                   float(p.farm_price * p.farm_price_band))
 
     def choose_crops(self) -> np.ndarray:
         """Move each household's crop mix toward its preferred mix; eradicated fields regrow. Returns each
@@ -351,3 +352,41 @@ def _eradicate(hit: np.ndarray, standing: np.ndarray, place: np.ndarray, fallow_
     for n in range(n_places):
         eradication_share[n] = by_place[n] / standing_by_place[n] if standing_by_place[n] > 0 else 0.0
     return by_place, pairwise_sum(destroyed)
+
+
+@compiled
+def _request_ratio(requested: np.ndarray, stock: np.ndarray, farm_places: np.ndarray, farm_regions: np.ndarray,
+                   n_regions: int) -> np.ndarray:
+    """Each region's ``requested`` kg against its farm stock (the ``stock`` at its ``farm_places``), both
+    with a trace (``TRACE_KG``) added."""
+    supply = np.zeros(n_regions)
+    for farm in range(len(farm_places)):  # in farm order, as np.bincount adds
+        supply[farm_regions[farm]] += stock[farm_places[farm]]
+    ratio = np.empty(n_regions)
+    for region in range(n_regions):
+        ratio[region] = (requested[region] + TRACE_KG) / (supply[region] + TRACE_KG)
+    return ratio
+
+
+@compiled
+def _price_signal(log_ratio: np.ndarray, cap: float, adjustment: float) -> np.ndarray:
+    """``adjustment`` × each ``log_ratio`` held within ±``cap`` (as np.maximum and np.minimum bound it:
+    a NaN passes)."""
+    signal = np.empty(len(log_ratio))
+    for region in range(len(log_ratio)):
+        bounded = -cap if log_ratio[region] <= -cap else log_ratio[region]
+        bounded = cap if bounded >= cap else bounded
+        signal[region] = adjustment * bounded
+    return signal
+
+
+@compiled
+def _moved_prices(price: np.ndarray, change: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Each ``price`` × its ``change``, held within ``low`` and ``high`` (as np.maximum and np.minimum
+    bound it: a NaN passes); a new array."""
+    moved = np.empty(len(price))
+    for region in range(len(price)):
+        value = price[region] * change[region]
+        value = low if value <= low else value
+        moved[region] = high if value >= high else value
+    return moved

@@ -241,11 +241,10 @@ class Trafficking(Subsystem):
         if len(ids) == 0:
             return 0.0, 0.0
         base_detection = routes.base_detection(model.places)
-        transit = b.in_transit[ids]
-        share = exposure[ids]
-        base = routes.incidence @ np.log1p(-np.minimum(base_detection, MAX_CHANCE))
-        extra = routes.incidence @ np.log1p(-np.minimum(extra_detection, MAX_CHANCE))
-        escape = np.exp(base[None, :] + share[:, None] * extra[None, :])  # each lot's chance of getting through
+        base_missed, extra_missed = _missed(base_detection, extra_detection)
+        base, extra = routes.incidence @ np.log1p(base_missed), routes.incidence @ np.log1p(extra_missed)
+        transit, share, exponent = _escape_exponents(ids, b.in_transit, exposure, base, extra)
+        escape = np.exp(exponent)  # each lot's chance of getting through (numpy's exp, not the C library's)
         chance, lots, actions, neutralised = _interdiction_chances(transit, escape, share, p.trafficking.lot_kg)
         caught = rng.interdiction.binomial(lots, chance)
         seized, lost_usd, seized_kg, catch_rows, catch_paths, catch_lots, segment_shares = _interdiction_seizures(
@@ -281,6 +280,36 @@ class Trafficking(Subsystem):
 
 
 # -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
+@compiled
+def _missed(base_detection: np.ndarray, extra_detection: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Minus each segment's chance of detecting a lot, at most ``MAX_CHANCE`` (as np.minimum bounds it: a
+    NaN passes): the argument of log1p for the log chance a lot gets through, with no interdiction effort
+    (``base_detection``) and with the police's (``extra_detection``)."""
+    base, extra = np.empty(len(base_detection)), np.empty(len(extra_detection))
+    for segment in range(len(base_detection)):
+        base[segment] = -(MAX_CHANCE if base_detection[segment] >= MAX_CHANCE else base_detection[segment])
+    for segment in range(len(extra_detection)):
+        extra[segment] = -(MAX_CHANCE if extra_detection[segment] >= MAX_CHANCE else extra_detection[segment])
+    return base, extra
+
+
+@compiled
+def _escape_exponents(ids: np.ndarray, in_transit: np.ndarray, exposure: np.ndarray, base: np.ndarray,
+                      extra: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of the organisations ``ids``: their kg in transit on each path (their rows of ``in_transit``, a
+    copy), their ``exposure`` and the log chance a lot of theirs gets through each path: the ``base``
+    log chance plus their exposure × the police's ``extra`` log chance."""
+    n_orgs, n_paths = len(ids), in_transit.shape[1]
+    transit, share, exponent = np.empty((n_orgs, n_paths)), np.empty(n_orgs), np.empty((n_orgs, len(base)))
+    for o in range(n_orgs):
+        share[o] = exposure[ids[o]]
+        for k in range(n_paths):
+            transit[o, k] = in_transit[ids[o], k]
+        for k in range(len(base)):
+            exponent[o, k] = base[k] + share[o] * extra[k]
+    return transit, share, exponent
+
+
 @compiled
 def _interdiction_chances(transit: np.ndarray, escape: np.ndarray, share: np.ndarray,
                           lot_kg: float) -> tuple[np.ndarray, np.ndarray, float, float]:

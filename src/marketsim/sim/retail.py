@@ -424,7 +424,7 @@ class Dealers(Table, Subsystem):
             self.stock, self.sales_ma, self.org, active, orgs.lookup(held.city_stock, 0.0),
             orgs.lookup(held.wholesale_price, 0.0), orgs.id_bound(), float(p.cover_weeks), float(p.stock_adjustment))
         ids = orgs.ids()
-        self.model.trafficking.sell_wholesale(ids, sold[ids], expected[ids], p.sales_adjustment)
+        self.model.trafficking.sell_wholesale(ids, sold, expected, p.sales_adjustment)
         return held_kg, cover_stock, wholesale
 
     def set_prices(self, active: np.ndarray, community: np.ndarray, have: np.ndarray, stock: np.ndarray,

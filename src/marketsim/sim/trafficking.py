@@ -193,7 +193,8 @@ class Trafficking(Subsystem):
 
     def sell_wholesale(self, ids: np.ndarray, kg: np.ndarray, expected: np.ndarray, adjustment: float) -> None:
         """The organisations ``ids`` (distinct) sell ``kg`` to their dealers at their wholesale prices,
-        and move their expected sales ``adjustment`` of the way toward the ``expected`` kg/week."""
+        and move their expected sales ``adjustment`` of the way toward the ``expected`` kg/week
+        (``kg`` and ``expected``: arrays by organisation id)."""
         b = self.by_org
         self.model.orgs.earn(ids, _sell_wholesale(ids, kg, expected, adjustment, b.city_stock, b.sales_ma,
                                                   b.wholesale_price))
@@ -629,13 +630,14 @@ def _land(ids: np.ndarray, city_stock: np.ndarray, in_transit: np.ndarray, risk:
 def _sell_wholesale(ids: np.ndarray, kg: np.ndarray, expected: np.ndarray, adjustment: float,
                     city_stock: np.ndarray, sales_ma: np.ndarray, wholesale_price: np.ndarray) -> np.ndarray:
     """The organisations ``ids`` sell ``kg`` out of their ``city_stock`` and move their expected sales
-    (``sales_ma``) toward ``expected``; returns what each is paid at its ``wholesale_price``."""
+    (``sales_ma``) toward ``expected`` (``kg`` and ``expected`` by organisation id); returns what each
+    is paid at its ``wholesale_price``."""
     revenue = np.empty(len(ids))
     for o in range(len(ids)):
         i = ids[o]
-        city_stock[i] -= kg[o]
-        revenue[o] = kg[o] * wholesale_price[i]
-        sales_ma[i] += adjustment * (expected[o] - sales_ma[i])
+        city_stock[i] -= kg[i]
+        revenue[o] = kg[i] * wholesale_price[i]
+        sales_ma[i] += adjustment * (expected[i] - sales_ma[i])
     return revenue
 
 

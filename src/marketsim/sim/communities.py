@@ -21,7 +21,6 @@ from marketsim.sim.common import (
     PER_100K,
     PER_1000,
     compiled,
-    ewma,
     metric,
     once_per_value,
     pairwise_sum,
@@ -248,9 +247,8 @@ class Communities(Subsystem):
     def move_trust(self, supported: np.ndarray, rate: float) -> None:
         """Residents' trust in police moves ``rate`` of the way toward the level their experience
         ``supported``; it stays strictly inside 0-1 (``TRUST_BOUNDS``)."""
-        low, high = TRUST_BOUNDS  # minimum/maximum: np.clip without its wrapper (bounds inside 0-1, no signed zero)
-        self.trust = np.minimum(np.maximum(ewma(self.trust, np.minimum(np.maximum(supported, low), high), rate), low),
-                                high)
+        low, high = TRUST_BOUNDS
+        self.trust = moved_trust(self.trust, supported, float(rate), low, high)
 
     def refer(self, users: np.ndarray) -> None:
         """Users referred to treatment (by a court or, where possession is decriminalised, by police):
@@ -435,3 +433,17 @@ def remove_the_dead(non_users: np.ndarray, occasional: np.ndarray, dependent: np
         risk = perceived_risk[row] + risk_memory * (rate - perceived_risk[row])  # ewma's arithmetic
         perceived_risk[row] = 1e-12 if risk <= 1e-12 else risk
     return deaths
+
+
+@compiled
+def moved_trust(trust: np.ndarray, supported: np.ndarray, rate: float, low: float, high: float) -> np.ndarray:
+    """Each community's ``trust`` moved ``rate`` of the way toward the ``supported`` level, both held
+    within ``low`` and ``high`` (as np.maximum and np.minimum bound them: a NaN passes); a new array."""
+    moved = np.empty(len(trust))
+    for row in range(len(trust)):
+        level = low if supported[row] <= low else supported[row]
+        level = high if level >= high else level
+        value = trust[row] + rate * (level - trust[row])  # ewma's arithmetic
+        value = low if value <= low else value
+        moved[row] = high if value >= high else value
+    return moved

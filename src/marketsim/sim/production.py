@@ -158,7 +158,8 @@ class Farms(Subsystem):
         _perceive_eradication(self.perceived_risk, self.eradication_share, self.place, p.eradication_memory)
         crop_choice = self.model.p.mechanisms.crop_choice
         # the preferred share is max share × sigmoid(response × (advantage − hurdle)); numpy's exp of −(...)
-        against = np.exp(-(p.crop_response * (self.crop_advantage() - self.hurdle))) if crop_choice else NO_CHOICE
+        against = (np.exp(_preference_exponent(self.crop_advantage(), self.hurdle, float(p.crop_response)))
+                   if crop_choice else NO_CHOICE)
         return _replant(self.drug_share, self.fallow_ha, self.land_ha, against, p.max_drug_share, p.crop_adjust_rate,
                         1 - 1 / p.regrowth_weeks)
 
@@ -265,6 +266,16 @@ def _crop_advantage(price: np.ndarray, region: np.ndarray, place: np.ndarray, pe
         drug = drug * min(max(1 - eradication_fear * perceived_risk[i], 0.0), 1.0)
         advantage[i] = (drug - legal[place[i]]) / max(legal[place[i]], 1e-9)
     return advantage
+
+
+@compiled
+def _preference_exponent(advantage: np.ndarray, hurdle: np.ndarray, response: float) -> np.ndarray:
+    """−(``response`` × (each household's ``advantage`` − its ``hurdle``)): the exponent of the sigmoid's
+    denominator in a household's preferred drug share."""
+    exponent = np.empty(len(advantage))
+    for i in range(len(advantage)):
+        exponent[i] = -(response * (advantage[i] - hurdle[i]))
+    return exponent
 
 
 @compiled

@@ -81,7 +81,7 @@ class RandomStreams:
         self.week = 0
         self._families: dict[str, StreamFamily] = {}
         self._streams: dict[str, Stream] = {}
-        self._week_leap = (1, 0)
+        self.week_leap = (1, 0)  # leap(week, *WEEK_LEAP): where each stream starts the current week
 
     def family(self, name: str) -> StreamFamily:
         """The streams of one subsystem (or one world-building step), created on first use."""
@@ -91,17 +91,22 @@ class RandomStreams:
 
     def generator(self, name: str) -> np.random.Generator:
         """The generator of the stream ``name``, positioned at the start of the current week."""
+        stream = self.stream(name)
+        stream.position(self.week, self.week_leap)
+        return stream.generator
+
+    def stream(self, name: str) -> Stream:
+        """The stream ``name``, made on first use (wherever it was last left)."""
         stream = self._streams.get(name)
         if stream is None:
             stream = self._streams[name] = Stream(np.random.PCG64(
                 np.random.SeedSequence(entropy=self.seed, spawn_key=(stable_key(name),))))
-        stream.position(self.week, self._week_leap)
-        return stream.generator
+        return stream
 
     def start_week(self, week: int) -> None:
         """Position every stream at the start of ``week`` (each is re-positioned when it is next used)."""
         self.week = int(week)
-        self._week_leap = leap(self.week, *WEEK_LEAP)
+        self.week_leap = leap(self.week, *WEEK_LEAP)
         for family in self._families.values():
             family.__dict__.clear()
 
@@ -109,12 +114,12 @@ class RandomStreams:
 class Stream:
     """One random stream: its generator, and where its sequence starts."""
 
-    __slots__ = ("bits", "generator", "increment", "start", "words")
+    __slots__ = ("bits", "generator", "increment", "start", "start_state", "words")
 
     def __init__(self, bits: np.random.PCG64):
         self.bits, self.generator = bits, np.random.Generator(bits)
         self.start = bits.state
-        self.increment = self.start["state"]["inc"]
+        self.start_state, self.increment = self.start["state"]["state"], self.start["state"]["inc"]
         self.words = state_words(bits)
 
     def position(self, week: int, week_leap: tuple[int, int]) -> None:
@@ -125,7 +130,7 @@ class Stream:
                 self.bits.advance(week * WEEK_STRIDE)
             return
         a, c = week_leap
-        state = (a * self.start["state"]["state"] + c * self.increment) & STATE_BITS
+        state = (a * self.start_state + c * self.increment) & STATE_BITS
         words, flag = self.words
         words[0], words[1], flag[0] = state & 0xFFFFFFFFFFFFFFFF, state >> 64, 0
 
@@ -134,15 +139,19 @@ class StreamFamily:
     """The streams of one subsystem: ``family.decision`` is the generator of ``"<family>.<decision>"``,
     made on first use in a week and kept for the rest of that week."""
 
-    __slots__ = ("__dict__", "_name", "_streams")
+    __slots__ = ("__dict__", "_members", "_name", "_streams")
 
     def __init__(self, streams: RandomStreams, name: str):
         object.__setattr__(self, "_streams", streams)
         object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_members", {})  # decision -> its stream
 
     def __getattr__(self, decision: str) -> np.random.Generator:
-        if decision.startswith("_"):
+        if decision[0] == "_":
             raise AttributeError(decision)
-        generator = self._streams.generator(f"{self._name}.{decision}")
-        self.__dict__[decision] = generator
-        return generator
+        stream = self._members.get(decision)
+        if stream is None:
+            stream = self._members[decision] = self._streams.stream(self._name + "." + decision)
+        stream.position(self._streams.week, self._streams.week_leap)
+        self.__dict__[decision] = stream.generator
+        return stream.generator

@@ -488,10 +488,6 @@ class TraffickingOrganisation(Agent):
         """Move a member to another place (a garrison after a takeover, a retreat after a loss)."""
         self.table.move(member, place)
 
-    def strength_at(self, place: int) -> int:
-        """Members stationed at one place."""
-        return int(self.table.by_org.strength[self.id, place])
-
     def member_rows(self) -> np.ndarray:
         """Its members' rows of the members table, in the order they joined (read-only)."""
         return self.table.rows_of(self.id)

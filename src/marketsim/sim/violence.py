@@ -233,10 +233,12 @@ class Violence(Subsystem):
         fights = (rng.contest.random(len(contest_chance)) < contest_chance).nonzero()[0]
         incidents = rng.contest_incidents.poisson(v.incidents_per_contest, size=len(fights))
         deaths = rng.contest_deaths.binomial(incidents, contest_lethality[fights])
+        # no organisation is made or dissolved until the last fight: its views and columns are read once
+        views, stationed, violence_score = orgs.views, orgs.by_org.strength, self.by_org.violence_score
         # each fight's places and organisations as Python ints, gathered in one call
         for origin, place, a_id, d_id, n_incidents, n_deaths in zip(
                 *contests[:, fights].tolist(), incidents.tolist(), deaths.tolist(), strict=True):
-            a_org, d_org = orgs.get(a_id), orgs.get(d_id)
+            a_org, d_org = views.get(a_id), views.get(d_id)
             if a_org is None or d_org is None or controller[place] != d_id:
                 continue
             log.record("contest", place=place, org=a_id)
@@ -245,8 +247,8 @@ class Violence(Subsystem):
                 orgs.kill_members(d_org, int(n_deaths * v.defender_losses), place)
                 orgs.kill_members(a_org, int(n_deaths * v.attacker_losses), origin)
             self.count_attack(a_org, d_id, n_incidents, n_deaths)
-            self.by_org.violence_score[d_id] += n_incidents * v.defender_blame
-            attack, defence = a_org.strength_at(origin), d_org.strength_at(place)
+            violence_score[d_id] += n_incidents * v.defender_blame
+            attack, defence = int(stationed[a_id, origin]), int(stationed[d_id, place])
             if attack >= 1 and rng.contest_outcome.random() < v.attack_success * attack / (attack + defence):
                 orgs.occupy(a_org, origin, place, garrison=math.ceil(attack * v.garrison_share))
         orgs.dissolve_empty()

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import compiled, ewma, herfindahl, metric, pairwise_sum, row_uniforms
+from marketsim.sim.common import compiled, ewma, metric, pairwise_sum, row_uniforms
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table
+from marketsim.sim.trafficking import squared_shares
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -1072,4 +1073,15 @@ class Organisations(Subsystem):
 
     @metric("market_hhi", "0-1", "market", "Herfindahl-Hirschman index of wholesale market shares (1 = monopoly).")
     def market_hhi(self) -> float:
-        return herfindahl(np.maximum(self.model.trafficking.by_org.sales_ma[self.ids()], 0.0))
+        return _sales_concentration(self.model.trafficking.by_org.sales_ma, self.ids())
+
+
+@compiled
+def _sales_concentration(sales_ma: np.ndarray, ids: np.ndarray) -> float:
+    """Σ share² of the organisations ``ids``' expected sales ``sales_ma``, negatives counted as 0 (as
+    np.maximum bounds them: a NaN passes)."""
+    sales = np.empty(len(ids))
+    for item in range(len(ids)):
+        value = sales_ma[ids[item]]
+        sales[item] = 0.0 if value <= 0.0 else value
+    return squared_shares(sales)

@@ -239,10 +239,7 @@ class Farms(Subsystem):
 
     @metric("farm_price", "USD/kg pure", "market", "Production-weighted farm-gate price.")
     def farm_price(self) -> float:
-        harvest = self.harvest_kg.sum()
-        if harvest > 0:
-            return float((self.price * self.harvest_kg).sum() / harvest)  # np.average's arithmetic
-        return float(self.price.mean())
+        return weighted_mean(self.price, self.harvest_kg)
 
     @metric("export_price", "USD/kg pure", "market", "Price leaving the source regions.")
     def export_price(self) -> float:
@@ -254,6 +251,19 @@ class Farms(Subsystem):
 
 
 # -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
+@compiled
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    """The ``weights``-weighted mean of ``values`` as np.average computes it (the sums pairwise, as
+    numpy sums); their plain mean when the weights total 0."""
+    total = pairwise_sum(weights)
+    if total > 0:
+        products = np.empty(len(values))
+        for item in range(len(values)):
+            products[item] = values[item] * weights[item]
+        return pairwise_sum(products) / total
+    return pairwise_sum(values) / len(values)
+
+
 @compiled
 def _crop_advantage(price: np.ndarray, region: np.ndarray, place: np.ndarray, perceived_risk: np.ndarray,
                     legal: np.ndarray, yield_per_week: float, eradication_fear: float) -> np.ndarray:

@@ -24,6 +24,7 @@ from marketsim.sim.common import (
     pairwise_sum,
     row_uniforms,
 )
+from marketsim.sim.production import weighted_mean
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table, Views
 from marketsim.sim.trafficking import chain_price
@@ -446,11 +447,7 @@ class Dealers(Table, Subsystem):
     # -- outputs ------------------------------------------------------------------------------------------
     @metric("purity", "share pure", "market", "Sales-weighted retail purity.")
     def purity(self) -> float:
-        sales = self.model.communities.sales_value
-        total = sales.sum()
-        if total > 0:  # the sales-weighted average, as np.average computes it
-            return float((self.local_purity * sales).sum() / total)
-        return float(self.local_purity.mean())
+        return weighted_mean(self.local_purity, self.model.communities.sales_value)
 
     @metric("wholesale_price", "USD/kg pure", "market",
             "Wholesale price after the border (in a week without wholesale sales, the organisations' mean "
@@ -475,11 +472,21 @@ class Dealers(Table, Subsystem):
 
     def mode_share(self, mode: SalesMode) -> float:
         """Share of active dealers selling in one mode (0 with no dealers)."""
-        modes = self.mode[self.active_slots()]
-        return np.count_nonzero(modes == mode.value) / len(modes) if len(modes) else 0.0
+        active = self.active_slots()
+        return _count_in_mode(self.mode, active, int(mode.value)) / len(active) if len(active) else 0.0
 
 
 # -- kernels (numpy's arithmetic, operation for operation: see marketsim.sim.common.compiled) -------------------
+@compiled
+def _count_in_mode(mode: np.ndarray, slots: np.ndarray, value: int) -> int:
+    """How many of the dealers in ``slots`` sell in the sales ``mode`` ``value``."""
+    count = 0
+    for slot in slots:
+        if mode[slot] == value:
+            count += 1
+    return count
+
+
 @compiled
 def sell_stock(stock: np.ndarray, sales_ma: np.ndarray, slots: np.ndarray, kg: np.ndarray, expected: np.ndarray,
                adjustment: float) -> None:

@@ -645,9 +645,10 @@ class Organisations(Subsystem):
         org.remove()
 
     def dissolve_empty(self) -> None:
-        """Dissolve every organisation that has lost all its members."""
-        ids = self.ids()
-        for org_id in ids[self.sizes(ids) == 0].tolist():
+        """Dissolve every organisation that has lost all its members (its roster empty: every change of
+        its members by place comes with one of its roster, so a row of none is an empty roster)."""
+        rosters = self.members.rosters
+        for org_id in [org_id for org_id in self.ids().tolist() if not rosters[org_id]]:
             self.dissolve(self.views[org_id])
 
     def territories(self) -> dict[int, np.ndarray]:

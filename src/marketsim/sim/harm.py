@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import PER_10K, PER_100K, PER_1000, WEEKS_PER_YEAR, compiled, metric
+from marketsim.sim.common import PER_10K, PER_100K, PER_1000, WEEKS_PER_YEAR, compiled, metric, pairwise_sum
 from marketsim.sim.subsystem import Subsystem
 
 if TYPE_CHECKING:
@@ -153,8 +153,7 @@ class Harm(Subsystem):
             "the programmes' coverage, less those kept away by the risk of arrest near services.",
             direction="higher", nullable=True)
     def syringe_attendance(self) -> float:
-        injectors = self.model.communities.dependent.sum() * self.model.p.harm.injecting_share
-        return float(self.attending.sum() / injectors) if injectors > 0 else float("nan")
+        return _attendance(self.attending, self.model.communities.dependent, float(self.model.p.harm.injecting_share))
 
     @metric("reporting", "share", "outcome",
             "Share of this week's violent incidents in towns and neighbourhoods that residents reported to police "
@@ -181,6 +180,17 @@ class Harm(Subsystem):
 
 
 # -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
+@compiled
+def _attendance(attending: np.ndarray, dependent: np.ndarray, injecting_share: float) -> float:
+    """The people ``attending`` syringe programmes over the people who inject (``injecting_share`` of
+    the ``dependent`` users; NaN when nobody injects), the attending summed pairwise, as numpy sums."""
+    users = 0
+    for community in range(len(dependent)):
+        users += dependent[community]
+    injectors = users * injecting_share
+    return pairwise_sum(attending) / injectors if injectors > 0 else np.nan
+
+
 @compiled
 def _dose_ratios(purity: np.ndarray, intake: np.ndarray, expected_purity: np.ndarray, tolerance: np.ndarray,
                  purity_learning: float, tolerance_adaptation: float) -> tuple[np.ndarray, np.ndarray]:

@@ -96,10 +96,6 @@ class Followed:
     rearrested: float = 0.0
     imprisoned: float = 0.0
 
-    def share(self, outcome: str) -> float:
-        """Share of the cohort ``rearrested`` or ``imprisoned`` within the follow-up (NaN if empty)."""
-        return getattr(self, outcome) / self.started if self.started > 0 else float("nan")
-
 
 @compiled
 def _age(buffer: np.ndarray, ended: int, start: int, arrivals: float) -> tuple[float, float, float]:
@@ -458,8 +454,8 @@ class JusticeSystem(Subsystem):
         if self.model.steps <= FOLLOW_UP:
             return float("nan")
         ended = [self.ended[path] for path in paths]
-        return Followed(sum(e.started for e in ended), sum(e.rearrested for e in ended),
-                        sum(e.imprisoned for e in ended)).share(outcome)
+        started = sum(e.started for e in ended)
+        return sum(getattr(e, outcome) for e in ended) / started if started > 0 else float("nan")
 
     @metric("recidivism_3y", "share", "outcome",
             "Share of the people released from prison three years ago who were back in prison within three "

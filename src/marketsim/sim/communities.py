@@ -12,6 +12,7 @@ people move between non-use, occasional use, dependence and treatment (binomial 
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -122,7 +123,12 @@ class Communities(Subsystem):
 
     def population_mean(self, values: np.ndarray) -> float:
         """Population-weighted mean of a per-community quantity."""
-        return float(self.population / self.population.sum() @ values)
+        return float(self.population_shares @ values)
+
+    @cached_property
+    def population_shares(self) -> np.ndarray:
+        """Each community's share of the residents (computed once: the population does not change)."""
+        return self.population / self.population.sum()
 
     # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def demand(self) -> None:

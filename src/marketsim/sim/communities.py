@@ -130,6 +130,11 @@ class Communities(Subsystem):
         """Each community's share of the residents (computed once: the population does not change)."""
         return self.population / self.population.sum()
 
+    @cached_property
+    def residents(self) -> float:
+        """Residents of all the communities (computed once: the population does not change)."""
+        return float(self.population.sum())
+
     # -- weekly rules (placed in the step by marketsim.model.STAGES) ----------------------------------------
     def demand(self) -> None:
         """Demand: consumption at the local price, shortages, flows between user states."""

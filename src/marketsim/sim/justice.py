@@ -440,7 +440,7 @@ class JusticeSystem(Subsystem):
 
     @metric("prison_rate", "per 100k", "outcome", "Prison population per 100,000 residents.", direction="lower")
     def prison_rate(self) -> float:
-        return self.population / float(self.model.communities.population.sum()) * PER_100K
+        return self.population / self.model.communities.residents * PER_100K
 
     @metric("reincarcerations", "people/week", "outcome",
             "Prison admissions of people released, sentenced or diverted within the past 3 years.", direction="lower")

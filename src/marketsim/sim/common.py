@@ -173,10 +173,31 @@ def scalar_math(function: Callable[..., float], *columns: np.ndarray) -> np.ndar
                     dtype=float)
 
 
+@compiled
 def herfindahl(values: np.ndarray) -> float:
-    """Σ share² of non-negative values (0 when all are zero)."""
-    total = values.sum()
-    return float(((values / total) ** 2).sum()) if total > 0 else 0.0
+    """Σ share² of non-negative ``values`` (0 when all are zero), as numpy computes
+    ``((values / total) ** 2).sum()``: the sums pairwise, each square a product."""
+    total = pairwise_sum(values)
+    if not total > 0:
+        return 0.0
+    squares = np.empty(len(values))
+    for item in range(len(values)):
+        share = values[item] / total
+        squares[item] = share * share
+    return pairwise_sum(squares)
+
+
+@compiled
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    """The ``weights``-weighted mean of ``values`` as ``np.average`` computes it (the sums pairwise);
+    their plain mean when the weights total 0."""
+    total = pairwise_sum(weights)
+    if total > 0:
+        products = np.empty(len(values))
+        for item in range(len(values)):
+            products[item] = values[item] * weights[item]
+        return pairwise_sum(products) / total
+    return pairwise_sum(values) / len(values)
 
 
 # -- output columns ------------------------------------------------------------------------------------

@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from marketsim.sim.common import compiled, ewma, metric, pairwise_sum, row_uniforms
+from marketsim.sim.common import compiled, ewma, herfindahl, metric, pairwise_sum, row_uniforms
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table
-from marketsim.sim.trafficking import squared_shares
 from marketsim.world import PRODUCTION
 
 if TYPE_CHECKING:
@@ -1085,4 +1084,4 @@ def _sales_concentration(sales_ma: np.ndarray, ids: np.ndarray) -> float:
     for item in range(len(ids)):
         value = sales_ma[ids[item]]
         sales[item] = 0.0 if value <= 0.0 else value
-    return squared_shares(sales)
+    return herfindahl(sales)

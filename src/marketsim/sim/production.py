@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import WEEKS_PER_YEAR, compiled, metric, pairwise_sum, row_uniforms
+from marketsim.sim.common import WEEKS_PER_YEAR, compiled, metric, pairwise_sum, row_uniforms, weighted_mean
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent
 from marketsim.world import PRODUCTION
@@ -251,19 +251,6 @@ class Farms(Subsystem):
 
 
 # -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
-@compiled
-def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
-    """The ``weights``-weighted mean of ``values`` as np.average computes it (the sums pairwise, as
-    numpy sums); their plain mean when the weights total 0."""
-    total = pairwise_sum(weights)
-    if total > 0:
-        products = np.empty(len(values))
-        for item in range(len(values)):
-            products[item] = values[item] * weights[item]
-        return pairwise_sum(products) / total
-    return pairwise_sum(values) / len(values)
-
-
 @compiled
 def _crop_advantage(price: np.ndarray, region: np.ndarray, place: np.ndarray, perceived_risk: np.ndarray,
                     legal: np.ndarray, yield_per_week: float, eradication_fear: float) -> np.ndarray:

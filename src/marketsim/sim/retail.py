@@ -23,8 +23,8 @@ from marketsim.sim.common import (
     metric,
     pairwise_sum,
     row_uniforms,
+    weighted_mean,
 )
-from marketsim.sim.production import weighted_mean
 from marketsim.sim.subsystem import Subsystem
 from marketsim.sim.tables import Column, RowAgent, Table, Views
 from marketsim.sim.trafficking import chain_price

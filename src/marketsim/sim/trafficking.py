@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from marketsim.sim.common import compiled, metric, pairwise_sum
+from marketsim.sim.common import compiled, herfindahl, metric, pairwise_sum
 from marketsim.sim.subsystem import Subsystem
 from marketsim.world import PRODUCTION
 
@@ -277,25 +277,11 @@ class Trafficking(Subsystem):
     @metric("route_dispersion", "routes", "market",
             "Effective number of corridor segments used: 1 / Σ share² of trafficked kg over segments.")
     def route_dispersion(self) -> float:
-        concentration = squared_shares(self.flow)
+        concentration = herfindahl(self.flow)
         return 1 / concentration if concentration > 0 else 0.0
 
 
 # -- compiled kernels of the rules above (marketsim.sim.common.compiled: numpy's arithmetic, operation for operation)
-@compiled
-def squared_shares(values: np.ndarray) -> float:
-    """Σ share² of non-negative ``values`` (0 when all are zero): marketsim.sim.common.herfindahl's
-    arithmetic in one call (the sums pairwise, as numpy sums)."""
-    total = pairwise_sum(values)
-    if not total > 0:
-        return 0.0
-    squares = np.empty(len(values))
-    for item in range(len(values)):
-        share = values[item] / total
-        squares[item] = share * share  # numpy's ** 2
-    return pairwise_sum(squares)
-
-
 @compiled
 def _missed(base_detection: np.ndarray, extra_detection: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Minus each segment's chance of detecting a lot, at most ``MAX_CHANCE`` (as np.minimum bounds it: a

@@ -5,14 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from marketsim.sim.common import once_per_value, sparse_binomial
+from marketsim.sim.common import once_per_value
 from marketsim.sim.justice import FOLLOW_UP, Cohorts
 
 
 @pytest.mark.parametrize("seed", range(50))
-def test_a_sparse_binomial_draws_what_a_full_one_draws(seed):
-    """Same numbers, and the generator left in the same state, for mostly-zero counts, scalar and
-    per-element chances (0 and 1 included), and counts large enough for the other algorithm."""
+def test_a_binomial_drawn_only_where_there_are_trials_draws_what_a_full_one_draws(seed):
+    """What the rules that draw only for positive counts rely on (justice's re-offending cohorts, for
+    one): a draw of 0 trials uses no random numbers. Same numbers, and the generator left in the
+    same state, for mostly-zero counts, scalar and per-element chances (0 and 1 included), and counts
+    large enough for the other algorithm."""
     setup = np.random.default_rng(seed)
     size = int(setup.integers(1, 200))
     n = setup.integers(0, 50, size) * (setup.random(size) < 0.3)
@@ -20,7 +22,9 @@ def test_a_sparse_binomial_draws_what_a_full_one_draws(seed):
     chances = [float(setup.random()), 0.0, 1.0, np.where(setup.random(size) < 0.2, 0.0, setup.random(size))]
     for p in chances:
         plain, sparse = np.random.default_rng(seed + 1000), np.random.default_rng(seed + 1000)
-        np.testing.assert_array_equal(sparse_binomial(sparse, n, p), plain.binomial(n, p))
+        drawn, some = np.zeros_like(n), (n > 0).nonzero()[0]
+        drawn[some] = sparse.binomial(n[some], p[some] if isinstance(p, np.ndarray) else p)
+        np.testing.assert_array_equal(drawn, plain.binomial(n, p))
         assert sparse.bit_generator.state == plain.bit_generator.state
 
 

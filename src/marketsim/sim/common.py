@@ -154,25 +154,6 @@ def group_sum(keys: np.ndarray, values: np.ndarray | None, size: int) -> np.ndar
     return sums if values is not None else sums.astype(float)
 
 
-def sparse_binomial(rng: np.random.Generator, n: np.ndarray, p: float | np.ndarray) -> np.ndarray:
-    """``rng.binomial(n, p)`` drawn only where ``n > 0``: the same numbers from the same random
-    stream (a draw of 0 trials uses no random numbers), faster when most counts are 0."""
-    out = np.zeros_like(n)
-    some = (n > 0).nonzero()[0]
-    if len(some):  # none: no draw at all (an empty one uses no random numbers either, but costs)
-        out[some] = rng.binomial(n[some], p[some] if isinstance(p, np.ndarray) and p.ndim else p)
-    return out
-
-
-def scalar_math(function: Callable[..., float], *columns: np.ndarray) -> np.ndarray:
-    """``function`` of Python floats (``math.exp``, ``pow``...) applied row by row to ``columns``: the C
-    library's result for each row. numpy's vectorised kernels (AVX-512 where the CPU has it) can differ
-    from it in the last bit, and a last bit that tips a threshold changes every later draw; with this,
-    a value computed for a column of organisations is the one computed for each on its own."""
-    return np.array([function(*row) for row in zip(*(column.tolist() for column in columns), strict=True)],
-                    dtype=float)
-
-
 @compiled
 def herfindahl(values: np.ndarray) -> float:
     """Σ share² of non-negative ``values`` (0 when all are zero), as numpy computes

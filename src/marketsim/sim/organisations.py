@@ -65,7 +65,7 @@ def closing_books(ids: np.ndarray, strength: np.ndarray, revenue: np.ndarray, re
         neutralised[org_id] = corruption * paid / (paid + bribe_saturation) if bribery else 0.0
         confronted_ma[org_id] = confronted_ma[org_id] + loss_memory * (confronted[org_id] - confronted_ma[org_id])
         confronted[org_id] = 0
-        if arms_race:  # (math.exp: the C library's, as scalar_math gave it)
+        if arms_race:  # (math.exp: the C library's, as the code before this kernel computed it)
             wanted = firearms + (1 - firearms) * (1.0 - math.exp(-arming_response * confronted_ma[org_id]))
             armament[org_id] = armament[org_id] + arming_rate * (wanted - armament[org_id])
 

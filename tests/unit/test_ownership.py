@@ -17,7 +17,6 @@ NOT_YET: set[str] = set()
 """Files not scanned yet (none: the police, the interventions and the policies call owner methods)."""
 ALLOWED = {
     ("common.py", "method.metric"): "the @metric decorator marks a method; it is not state",
-    ("streams.py", "family.__dict__"): "the stream table forgets the generators its families made last week",
     ("interventions.py", "model.p"): "the schedule sets the parameters in force: the model's, no subsystem's",
     ("interventions.py", "model.scenario"): "an event staged during the run becomes part of the model's scenario",
 }

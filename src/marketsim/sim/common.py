@@ -62,6 +62,8 @@ def once_per_value(method: Callable[[Any, float], Result]) -> Callable[[Any, flo
 
 
 Kernel = TypeVar("Kernel", bound=Callable[..., Any])
+COMPILING = numba is not None and not numba.config.DISABLE_JIT
+"""Whether :func:`compiled` kernels run compiled (numba installed and not disabled)."""
 
 
 def compiled(kernel: Kernel) -> Kernel:

@@ -117,6 +117,14 @@ def test_poisson_draws_over_arrays_are_numpys_and_leave_the_stream_where_numpy_d
     assert ours.random() == theirs.random()
 
 
+def test_generators_spawned_from_a_stream_draw_with_numpy():
+    child = RandomStreams(6).family("test").draws.spawn(1)[0]
+    assert child.state_words is None
+    numpys_child = np.random.Generator(np.random.PCG64())
+    numpys_child.bit_generator.state = child.bit_generator.state
+    assert np.array_equal(child.binomial(np.arange(5), 0.5), numpys_child.binomial(np.arange(5), 0.5))
+
+
 def test_other_arguments_take_numpys_path_with_the_same_numbers():
     ours, theirs = same_state(4)
     arguments = ((np.arange(6, dtype=np.int32), 0.3), (np.ones((2, 3), np.int64), 0.5), (5, np.full(3, 0.2)),

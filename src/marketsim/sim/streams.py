@@ -147,7 +147,10 @@ class StreamGenerator(np.random.Generator):
     the 4–5 µs numpy spends checking and broadcasting the arguments of each call (30 such calls a week
     in the default scenario). Every other draw, and every draw the loops hand back, is numpy's."""
 
-    __slots__ = ("state_words",)
+    state_words: np.ndarray | None = None
+    """The bit generator's state words (:func:`state_words`), where the compiled loops may draw on them;
+    None (numpy draws) where numba is not compiling, where the memory layout is not the one checked, and
+    in generators made from this one (``spawn``)."""
 
     def binomial(self, n: int | np.ndarray, p: float | np.ndarray,
                  size: int | tuple[int, ...] | None = None) -> int | np.ndarray:
